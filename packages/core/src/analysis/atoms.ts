@@ -1,0 +1,188 @@
+import type { BaseOperator, ConditionEntry, PrincipalSpec, Statement, ValueList } from "../model/policy.js";
+import { isNegatedOperator } from "../model/policy.js";
+import type { PolicyValue, ValueSymbol } from "../model/values.js";
+import { parseVariables } from "../iam/variables.js";
+import { arnPattern, exactPattern, type GlobPattern, globPattern, type Union } from "./automaton.js";
+import { ACTION_KEY, PRINCIPAL_SERVICE_NAME, RESOURCE_KEY, SOURCE_ARN } from "./keys.js";
+
+/**
+ * A statement, broken into constraints on request variables (condition keys, the principal's
+ * service name, the action and the resource). A statement applies when all its atoms hold.
+ */
+export type Atom =
+  | { kind: "const"; value: boolean; origin: string }
+  | { kind: "presence"; key: string; present: boolean; origin: string }
+  | MemberAtom;
+
+export interface MemberAtom {
+  kind: "member";
+  key: string;
+  /** The exact language of the values (used where the value must NOT be in it). */
+  exact: Union;
+  /** A sub-language used where the value must be in it (equal to `exact` except for StringLike on aws:SourceArn). */
+  positive: Union;
+  /** Result is `(value in language) XOR negate` when the key is present. */
+  negate: boolean;
+  /** Result when the key is absent. */
+  absentResult: boolean;
+  /** Numeric, Date and IP operators are not glob languages; they are solved by candidates. */
+  typed?: { base: BaseOperator; values: string[] };
+  origin: string;
+}
+
+export interface AtomOptions {
+  variablesEnabled: boolean;
+  symbolText: (symbol: ValueSymbol) => string;
+}
+
+function textOf(v: PolicyValue, o: AtomOptions): string {
+  let s = "";
+  for (const p of v.parts) s += typeof p === "string" ? p : o.symbolText(p);
+  return s;
+}
+
+/**
+ * StringLike on aws:SourceArn: a wildcard before the last `:` of the pattern could span ARN
+ * components only through a resource name that embeds `:<account>:`. That is rule CD105's concern
+ * (low); for the foreign-account search such wildcards stay inside their component, which can only
+ * make the language smaller, so every witness found is still real.
+ */
+function stringLikeWithinComponents(text: string): GlobPattern {
+  const lastColon = text.lastIndexOf(":");
+  const tokens: GlobPattern["tokens"] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    const confined = i < lastColon;
+    if (c === "*") tokens.push({ kind: "star", noColon: confined });
+    else if (c === "?") tokens.push({ kind: "one", noColon: confined });
+    else tokens.push({ kind: "char", char: c, ignoreCase: false });
+  }
+  return { tokens, source: text };
+}
+
+function patternFor(base: BaseOperator, text: string, key: string, positive: boolean): GlobPattern {
+  switch (base) {
+    case "StringEquals":
+    case "StringNotEquals":
+    case "BinaryEquals":
+      return exactPattern(text);
+    case "StringEqualsIgnoreCase":
+    case "StringNotEqualsIgnoreCase":
+    case "Bool":
+      return exactPattern(text, true);
+    case "StringLike":
+    case "StringNotLike":
+      return positive && key === SOURCE_ARN ? stringLikeWithinComponents(text) : globPattern(text);
+    case "ArnEquals":
+    case "ArnLike":
+    case "ArnNotEquals":
+    case "ArnNotLike":
+      return arnPattern(text);
+    default:
+      return { tokens: [], empty: true, source: text };
+  }
+}
+
+function isTyped(base: BaseOperator): boolean {
+  return base.startsWith("Numeric") || base.startsWith("Date") || base === "IpAddress" || base === "NotIpAddress";
+}
+
+/**
+ * Builds the languages of one condition's values. A value with a policy variable is not a fixed
+ * language: where it must match it is widened to `*` for the variable, where it must not match it is
+ * left out. Both choices over-approximate what a request can do; `evaluate` confirms every witness.
+ */
+function languages(base: BaseOperator, key: string, values: PolicyValue[], o: AtomOptions): { exact: Union; positive: Union } {
+  const exact: Union = [];
+  const positive: Union = [];
+  for (const v of values) {
+    const text = textOf(v, o);
+    const vars = o.variablesEnabled ? parseVariables(text) : undefined;
+    if (vars) {
+      const widened = vars.map((p) => ("literal" in p ? p.literal.replace(/[*?]/g, "?") : "*")).join("");
+      positive.push(base.startsWith("Arn") ? arnPattern(widened) : globPattern(widened, base.includes("IgnoreCase")));
+      continue;
+    }
+    exact.push(patternFor(base, text, key, false));
+    positive.push(patternFor(base, text, key, true));
+  }
+  return { exact, positive };
+}
+
+export function conditionAtom(c: ConditionEntry, o: AtomOptions): Atom {
+  const origin = `${c.operator.text} ${c.key}`;
+  const base = c.operator.base;
+  if (!base) return { kind: "const", value: false, origin };
+  const texts = c.values.map((v) => textOf(v, o).toLowerCase());
+  if (base === "Null") {
+    const wantsAbsent = texts.includes("true");
+    const wantsPresent = texts.includes("false");
+    if (wantsAbsent && wantsPresent) return { kind: "const", value: true, origin };
+    if (!wantsAbsent && !wantsPresent) return { kind: "const", value: false, origin };
+    return { kind: "presence", key: c.keyLower, present: wantsPresent, origin };
+  }
+  const negate = isNegatedOperator(base);
+  const set = c.operator.set;
+  const absentResult = set === "ForAllValues" ? true : set === "ForAnyValue" ? false : c.operator.ifExists || negate;
+  const { exact, positive } = languages(base, c.keyLower, c.values, o);
+  const atom: MemberAtom = { kind: "member", key: c.keyLower, exact, positive, negate, absentResult, origin };
+  if (isTyped(base)) atom.typed = { base, values: c.values.map((v) => textOf(v, o)) };
+  return atom;
+}
+
+function principalAtom(spec: PrincipalSpec, negate: boolean, o: AtomOptions, origin: string): Atom {
+  if (spec.star) return { kind: "const", value: !negate, origin };
+  const union: Union = [];
+  for (const e of spec.entries) {
+    for (const v of e.values) {
+      const text = textOf(v, o);
+      if (e.type === "AWS" && text === "*") return { kind: "const", value: !negate, origin };
+      if (e.type === "Service") union.push(exactPattern(text, true));
+    }
+  }
+  if (union.length === 0) return { kind: "const", value: negate, origin };
+  return { kind: "member", key: PRINCIPAL_SERVICE_NAME, exact: union, positive: union, negate, absentResult: false, origin };
+}
+
+function listAtom(key: string, list: ValueList, negate: boolean, ignoreCase: boolean, o: AtomOptions, origin: string): Atom {
+  const union: Union = [];
+  const positive: Union = [];
+  for (const v of list.values) {
+    const text = textOf(v, o);
+    const vars = key === RESOURCE_KEY && o.variablesEnabled ? parseVariables(text) : undefined;
+    if (vars) {
+      positive.push(globPattern(vars.map((p) => ("literal" in p ? p.literal : "*")).join(""), ignoreCase));
+      continue;
+    }
+    union.push(globPattern(text, ignoreCase));
+    positive.push(globPattern(text, ignoreCase));
+  }
+  // A missing resource (trust policies) does not match Resource and does match NotResource.
+  return { kind: "member", key, exact: union, positive, negate, absentResult: negate, origin };
+}
+
+/** All atoms of a statement: principal (when `withPrincipal`), action, resource, conditions. */
+export function statementAtoms(stmt: Statement, o: AtomOptions, withPrincipal: boolean): Atom[] {
+  const atoms: Atom[] = [];
+  if (withPrincipal) {
+    if (stmt.principal) atoms.push(principalAtom(stmt.principal, false, o, "Principal"));
+    else if (stmt.notPrincipal) atoms.push(principalAtom(stmt.notPrincipal, true, o, "NotPrincipal"));
+  }
+  if (stmt.action) atoms.push(listAtom(ACTION_KEY, stmt.action, false, true, o, "Action"));
+  else if (stmt.notAction) atoms.push(listAtom(ACTION_KEY, stmt.notAction, true, true, o, "NotAction"));
+  if (stmt.resource) atoms.push(listAtom(RESOURCE_KEY, stmt.resource, false, false, o, "Resource"));
+  else if (stmt.notResource) atoms.push(listAtom(RESOURCE_KEY, stmt.notResource, true, false, o, "NotResource"));
+  for (const c of stmt.conditions) atoms.push(conditionAtom(c, o));
+  return atoms;
+}
+
+export function negateAtom(a: Atom): Atom {
+  switch (a.kind) {
+    case "const":
+      return { ...a, value: !a.value };
+    case "presence":
+      return { ...a, present: !a.present };
+    case "member":
+      return { ...a, negate: !a.negate, absentResult: !a.absentResult };
+  }
+}

@@ -1,0 +1,323 @@
+/**
+ * Glob languages as small NFAs, and a breadth-first search for the shortest string that every
+ * positive language accepts and no negative language accepts. IAM condition patterns are globs
+ * (`*`, `?`), optionally per ARN component, so the intersection of a few of them and the complement
+ * of others is decided exactly by exploring the product of their (determinised, on the fly) automata.
+ */
+
+export type GlobToken =
+  | { kind: "char"; char: string; ignoreCase: boolean }
+  | { kind: "star"; noColon: boolean }
+  | { kind: "one"; noColon: boolean };
+
+/** A glob pattern compiled to tokens. `universal` accepts everything; `empty` accepts nothing. */
+export interface GlobPattern {
+  tokens: GlobToken[];
+  universal?: boolean;
+  empty?: boolean;
+  /** For messages and debugging. */
+  source: string;
+}
+
+/** Language union: a value is in it when any pattern accepts it. */
+export type Union = GlobPattern[];
+
+export function exactPattern(text: string, ignoreCase = false): GlobPattern {
+  return { tokens: [...text].flatMap((c) => splitUnits(c).map((u) => ({ kind: "char" as const, char: u, ignoreCase }))), source: text };
+}
+
+function splitUnits(s: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i++) out.push(s[i] as string);
+  return out;
+}
+
+/** StringLike: `*` and `?` over the whole string (they cross `:` and `/`). */
+export function globPattern(text: string, ignoreCase = false, noColon = false): GlobPattern {
+  const tokens: GlobToken[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === "*") {
+      const last = tokens[tokens.length - 1];
+      if (!(last && last.kind === "star")) tokens.push({ kind: "star", noColon });
+    } else if (c === "?") tokens.push({ kind: "one", noColon });
+    else tokens.push({ kind: "char", char: c, ignoreCase });
+  }
+  return { tokens, source: text };
+}
+
+/**
+ * ArnLike / ArnEquals: six components, wildcards of the first five never cross `:`; the resource
+ * (the rest) may. A pattern with fewer than six components never matches, except `*`.
+ */
+export function arnPattern(text: string): GlobPattern {
+  if (text === "*") return { tokens: [], universal: true, source: text };
+  let colons = 0;
+  const tokens: GlobToken[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    const inResource = colons >= 5;
+    if (c === ":" && !inResource) {
+      colons++;
+      tokens.push({ kind: "char", char: ":", ignoreCase: false });
+    } else if (c === "*") {
+      const last = tokens[tokens.length - 1];
+      if (!(last && last.kind === "star" && last.noColon === !inResource)) tokens.push({ kind: "star", noColon: !inResource });
+    } else if (c === "?") tokens.push({ kind: "one", noColon: !inResource });
+    else tokens.push({ kind: "char", char: c, ignoreCase: false });
+  }
+  if (colons < 5) return { tokens: [], empty: true, source: text };
+  return { tokens, source: text };
+}
+
+function tokenAccepts(t: GlobToken, ch: string): boolean {
+  if (t.kind === "char") return t.ignoreCase ? t.char.toLowerCase() === ch.toLowerCase() : t.char === ch;
+  return !(t.noColon && ch === ":");
+}
+
+/** State of one pattern: the sorted set of token positions reached (epsilon-closed). */
+type PatternState = number[];
+
+function closure(p: GlobPattern, positions: Iterable<number>): PatternState {
+  const set = new Set<number>();
+  const stack = [...positions];
+  while (stack.length > 0) {
+    const i = stack.pop() as number;
+    if (set.has(i)) continue;
+    set.add(i);
+    if (p.tokens[i]?.kind === "star") stack.push(i + 1);
+  }
+  return [...set].sort((a, b) => a - b);
+}
+
+function step(p: GlobPattern, state: PatternState, ch: string): PatternState {
+  if (p.universal || p.empty) return state;
+  const next: number[] = [];
+  for (const i of state) {
+    const t = p.tokens[i];
+    if (!t || !tokenAccepts(t, ch)) continue;
+    if (t.kind === "star") next.push(i);
+    else next.push(i + 1);
+  }
+  return next.length === 0 ? next : closure(p, next);
+}
+
+function accepts(p: GlobPattern, state: PatternState): boolean {
+  if (p.universal) return true;
+  if (p.empty) return false;
+  return state.includes(p.tokens.length);
+}
+
+function start(p: GlobPattern): PatternState {
+  if (p.universal || p.empty) return [];
+  return closure(p, [0]);
+}
+
+/** Literal characters of a pattern, in both cases where the pattern ignores case. */
+export function patternAlphabet(p: GlobPattern, into: Set<string>): void {
+  for (const t of p.tokens) {
+    if (t.kind !== "char") continue;
+    into.add(t.char);
+  }
+  for (const t of p.tokens) {
+    if (t.kind !== "char" || !t.ignoreCase) continue;
+    into.add(t.char.toLowerCase());
+    into.add(t.char.toUpperCase());
+  }
+}
+
+/** Constraints on one string: in every positive union, in no negative union. */
+export interface StringConstraints {
+  positives: Union[];
+  negatives: Union[];
+}
+
+/** Shape of the strings searched. */
+export type StringDomain =
+  | { kind: "free" }
+  /** A 12-digit AWS account id. */
+  | { kind: "account" }
+  /** An organization id `o-` + 10 to 32 of [a-z0-9]. */
+  | { kind: "org" }
+  /**
+   * An ARN `arn:<partition>:<service>:<region>:<account>:<resource>` whose account component is
+   * empty (`account: "empty"`), a given string (`account: {fixed}`), or a 12-digit account searched
+   * jointly with constraints that the same account must meet (`account: {joint}`).
+   */
+  | { kind: "arn"; account: "empty" | { fixed: string } | { joint: StringConstraints } };
+
+export interface SearchLimits {
+  maxStates: number;
+  maxLength: number;
+}
+
+export const DEFAULT_LIMITS: SearchLimits = { maxStates: 200_000, maxLength: 400 };
+
+export type SearchResult = { found: true; value: string; account?: string } | { found: false; exhausted: boolean };
+
+const DIGITS = "0123456789".split("");
+const ORG_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".split("");
+/** Filler characters that never occur in AWS documentation literals in a way that matters; the first one absent from the patterns is used. */
+const FRESH_CANDIDATES = ["x", "q", "z", "k", "j", "w", "v", "0", "7", "_"];
+
+interface Tracks {
+  pos: GlobPattern[][];
+  neg: GlobPattern[][];
+}
+
+function flatten(c: StringConstraints): Tracks {
+  return { pos: c.positives, neg: c.negatives };
+}
+
+function initStates(t: Tracks): { pos: PatternState[][]; neg: PatternState[][] } {
+  return { pos: t.pos.map((u) => u.map(start)), neg: t.neg.map((u) => u.map(start)) };
+}
+
+function stepAll(t: Tracks, s: { pos: PatternState[][]; neg: PatternState[][] }, ch: string) {
+  return {
+    pos: t.pos.map((u, i) => u.map((p, j) => step(p, s.pos[i]?.[j] ?? [], ch))),
+    neg: t.neg.map((u, i) => u.map((p, j) => step(p, s.neg[i]?.[j] ?? [], ch))),
+  };
+}
+
+/** Positives that can no longer accept make the branch dead. */
+function alive(t: Tracks, s: { pos: PatternState[][] }): boolean {
+  return t.pos.every((u, i) => u.some((p, j) => p.universal || (!p.empty && (s.pos[i]?.[j]?.length ?? 0) > 0)));
+}
+
+function acceptedAll(t: Tracks, s: { pos: PatternState[][]; neg: PatternState[][] }): boolean {
+  if (!t.pos.every((u, i) => u.some((p, j) => accepts(p, s.pos[i]?.[j] ?? [])))) return false;
+  return !t.neg.some((u, i) => u.some((p, j) => accepts(p, s.neg[i]?.[j] ?? [])));
+}
+
+function keyOf(s: { pos: PatternState[][]; neg: PatternState[][] }): string {
+  let k = "";
+  for (const u of s.pos) for (const p of u) k += `${p.join(",")}|`;
+  k += "#";
+  for (const u of s.neg) for (const p of u) k += `${p.join(",")}|`;
+  return k;
+}
+
+/**
+ * Finds a shortest string of the domain that meets the constraints, or proves there is none (the
+ * product automaton is finite: the search stops when no new state is reachable).
+ */
+export function solveString(
+  constraints: StringConstraints,
+  domain: StringDomain,
+  limits: SearchLimits = DEFAULT_LIMITS,
+): SearchResult {
+  const main = flatten(constraints);
+  const joint = domain.kind === "arn" && typeof domain.account === "object" && "joint" in domain.account ? flatten(domain.account.joint) : { pos: [], neg: [] };
+  const fixedAccount = domain.kind === "arn" && typeof domain.account === "object" && "fixed" in domain.account ? domain.account.fixed : undefined;
+  if (main.pos.some((u) => u.length === 0 || u.every((p) => p.empty))) return { found: false, exhausted: false };
+  if (joint.pos.some((u) => u.length === 0 || u.every((p) => p.empty))) return { found: false, exhausted: false };
+
+  const letters = new Set<string>();
+  for (const u of [...main.pos, ...main.neg, ...joint.pos, ...joint.neg]) for (const p of u) patternAlphabet(p, letters);
+  if (fixedAccount) for (const c of fixedAccount) letters.add(c);
+  const fresh = FRESH_CANDIDATES.find((c) => !letters.has(c)) ?? "\u00e6";
+  // Insertion order: characters as the patterns write them come before their other case.
+  const general = [...letters].filter((c) => c !== ":");
+  general.push(fresh);
+
+  // Structure state: for ARNs, the component (0..5) and characters written in it.
+  interface Node {
+    comp: number;
+    len: number;
+    s: { pos: PatternState[][]; neg: PatternState[][] };
+    j: { pos: PatternState[][]; neg: PatternState[][] };
+    text: string;
+    account: string;
+  }
+  const startNode: Node = { comp: 0, len: 0, s: initStates(main), j: initStates(joint), text: "", account: "" };
+  const seen = new Set<string>();
+  let queue: Node[] = [startNode];
+  let states = 0;
+
+  const nodeKey = (n: Node): string => {
+    const lenKey = domain.kind === "free" ? 0 : domain.kind === "arn" ? (n.comp === 0 || n.comp === 4 ? n.len : Math.min(n.len, 1)) : n.len;
+    return `${n.comp}:${lenKey}:${keyOf(n.s)}@${keyOf(n.j)}`;
+  };
+
+  const isFinal = (n: Node): boolean => {
+    if (!acceptedAll(main, n.s)) return false;
+    switch (domain.kind) {
+      case "free":
+        return true;
+      case "account":
+        return n.len === 12;
+      case "org":
+        return n.len >= 12 && n.len <= 34;
+      case "arn":
+        return n.comp === 5 && acceptedAll(joint, n.j);
+    }
+  };
+
+  const moves = (n: Node): Array<{ ch: string; next: Omit<Node, "s" | "j" | "text"> & { joint: boolean } }> => {
+    const out: Array<{ ch: string; next: Omit<Node, "s" | "j" | "text"> & { joint: boolean } }> = [];
+    const add = (ch: string, comp: number, len: number, joint = false, account = n.account) =>
+      out.push({ ch, next: { comp, len, account, joint } });
+    switch (domain.kind) {
+      case "free":
+        for (const c of general) add(c, 0, n.len + 1);
+        add(":", 0, n.len + 1);
+        break;
+      case "account":
+        if (n.len < 12) for (const c of DIGITS) add(c, 0, n.len + 1);
+        break;
+      case "org":
+        if (n.len === 0) add("o", 0, 1);
+        else if (n.len === 1) add("-", 0, 2);
+        else if (n.len < 34) for (const c of ORG_CHARS) add(c, 0, n.len + 1);
+        break;
+      case "arn": {
+        const acct = domain.account;
+        if (n.comp === 0) {
+          const want = "arn";
+          if (n.len < 3) add(want[n.len] as string, 0, n.len + 1);
+          else add(":", 1, 0);
+        } else if (n.comp >= 1 && n.comp <= 3) {
+          for (const c of general) add(c, n.comp, n.len + 1);
+          add(":", n.comp + 1, 0);
+        } else if (n.comp === 4) {
+          if (acct === "empty") add(":", 5, 0);
+          else if ("fixed" in acct) {
+            if (n.len < acct.fixed.length) add(acct.fixed[n.len] as string, 4, n.len + 1);
+            else add(":", 5, 0);
+          } else if (n.len < 12) for (const c of DIGITS) add(c, 4, n.len + 1, true, n.account + c);
+          else add(":", 5, 0);
+        } else {
+          for (const c of general) add(c, 5, n.len + 1);
+          add(":", 5, n.len + 1);
+        }
+        break;
+      }
+    }
+    return out;
+  };
+
+  while (queue.length > 0) {
+    const next: Node[] = [];
+    for (const n of queue) {
+      if (isFinal(n)) {
+        return n.account ? { found: true, value: n.text, account: n.account } : { found: true, value: n.text };
+      }
+      if (n.text.length >= limits.maxLength) continue;
+      for (const m of moves(n)) {
+        const s = stepAll(main, n.s, m.ch);
+        if (!alive(main, s)) continue;
+        const j = m.next.joint ? stepAll(joint, n.j, m.ch) : n.j;
+        if (m.next.joint && !alive(joint, j)) continue;
+        const child: Node = { comp: m.next.comp, len: m.next.len, s, j, text: n.text + m.ch, account: m.next.account };
+        const key = nodeKey(child);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (++states > limits.maxStates) return { found: false, exhausted: true };
+        next.push(child);
+      }
+    }
+    queue = next;
+  }
+  return { found: false, exhausted: false };
+}

@@ -1,0 +1,407 @@
+import { evaluate } from "../iam/evaluate.js";
+import { matchOne } from "../iam/conditions.js";
+import type { Policy, Statement } from "../model/policy.js";
+import type { ValueSymbol } from "../model/values.js";
+import type { ServiceKnowledge } from "../knowledge/types.js";
+import { type Atom, type MemberAtom, negateAtom, statementAtoms } from "./atoms.js";
+import {
+  DEFAULT_LIMITS,
+  exactPattern,
+  globPattern,
+  type GlobPattern,
+  type SearchLimits,
+  type StringConstraints,
+  type StringDomain,
+  solveString,
+  type Union,
+} from "./automaton.js";
+import {
+  ACTION_KEY,
+  PRINCIPAL_IS_AWS_SERVICE,
+  PRINCIPAL_SERVICE_NAME,
+  RESOURCE_KEY,
+  SOURCE_ACCOUNT,
+  SOURCE_ARN,
+  SOURCE_KEYS,
+  SOURCE_ORG_ID,
+  SOURCE_ORG_PATHS,
+  SOURCE_OWNER,
+  isAbsentForServices,
+} from "./keys.js";
+
+/** A concrete request from a foreign account that the policy allows. */
+export interface Witness {
+  principal: string;
+  action: string;
+  resource?: string;
+  /** Condition keys as AWS spells them, with the values the request carries. */
+  context: Record<string, string>;
+}
+
+export interface ForeignAccessQuery {
+  policy: Policy;
+  statement: Statement;
+  /** The service principal the statement covers, or null for `"*"` / `{"AWS":"*"}` (any service). */
+  principal: string | null;
+  knowledge?: ServiceKnowledge;
+  /** Accounts and organizations that count as ours, as they appear after symbol substitution. */
+  ourAccounts: ReadonlySet<string>;
+  ourOrgs: ReadonlySet<string>;
+  symbolText: (symbol: ValueSymbol) => string;
+  limits?: SearchLimits;
+}
+
+export type ForeignAccessResult =
+  | {
+      reachable: true;
+      witness: Witness;
+      /** Source keys absent from the witness. */
+      absentSourceKeys: string[];
+      /** False when only an over-approximation found it (policy variables) and `evaluate` did not confirm it. */
+      confirmed: boolean;
+    }
+  | { reachable: false; incomplete: boolean };
+
+type Reachable = Extract<ForeignAccessResult, { reachable: true }>;
+
+const MAX_COMBINATIONS = 4096;
+const GENERIC_SERVICE = "attacker-chosen.amazonaws.com";
+
+interface KeyConstraints {
+  positives: Union[];
+  negatives: Union[];
+  typed: Array<{ atom: MemberAtom; want: boolean }>;
+}
+
+function emptyKeyConstraints(): KeyConstraints {
+  return { positives: [], negatives: [], typed: [] };
+}
+
+/** Display spelling of a lower-cased key in the witness: the spelling used in the policy. */
+function collectSpellings(policy: Policy): Map<string, string> {
+  const map = new Map<string, string>([
+    [SOURCE_ACCOUNT, "aws:SourceAccount"],
+    [SOURCE_ARN, "aws:SourceArn"],
+    [SOURCE_ORG_ID, "aws:SourceOrgID"],
+    [SOURCE_ORG_PATHS, "aws:SourceOrgPaths"],
+    [SOURCE_OWNER, "aws:SourceOwner"],
+    [PRINCIPAL_SERVICE_NAME, "aws:PrincipalServiceName"],
+    [PRINCIPAL_IS_AWS_SERVICE, "aws:PrincipalIsAWSService"],
+  ]);
+  for (const s of policy.statements) for (const c of s.conditions) if (!map.has(c.keyLower)) map.set(c.keyLower, c.key);
+  return map;
+}
+
+function presenceFor(key: string, knowledge: ServiceKnowledge | undefined, hasResource: boolean): boolean[] {
+  if (key === ACTION_KEY || key === PRINCIPAL_SERVICE_NAME || key === PRINCIPAL_IS_AWS_SERVICE) return [true];
+  if (key === RESOURCE_KEY) return [hasResource];
+  if (isAbsentForServices(key)) return [false];
+  const sent = (k: keyof ServiceKnowledge["keysSent"]) => knowledge?.keysSent[k] ?? "unknown";
+  const fromTable = key === SOURCE_ARN ? sent("sourceArn") : key === SOURCE_ACCOUNT ? sent("sourceAccount") : key === SOURCE_ORG_ID ? sent("sourceOrgId") : "unknown";
+  if (fromTable === "always") return [true];
+  if (fromTable === "never") return [false];
+  // Present first for source keys: the most telling witness names the foreign source.
+  return SOURCE_KEYS.includes(key) ? [true, false] : [false, true];
+}
+
+function typedCandidates(atoms: Array<{ atom: MemberAtom; want: boolean }>): string[] {
+  const out = new Set<string>();
+  for (const { atom } of atoms) {
+    const base = atom.typed?.base ?? "";
+    for (const v of atom.typed?.values ?? []) {
+      out.add(v);
+      if (base.startsWith("Numeric")) {
+        const n = Number(v);
+        if (!Number.isNaN(n)) for (const d of [-1, 1, -0.5, 0.5]) out.add(String(n + d));
+      } else if (base.startsWith("Date")) {
+        const ms = /^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v);
+        if (!Number.isNaN(ms)) for (const d of [-1000, 1000]) out.add(new Date(ms + d).toISOString());
+      } else {
+        const slash = v.indexOf("/");
+        const addr = slash >= 0 ? v.slice(0, slash) : v;
+        out.add(addr);
+      }
+    }
+  }
+  for (const v of ["0", "203.0.113.7", "2001:db8::7", "1970-01-01T00:00:00Z", "2999-01-01T00:00:00Z"]) out.add(v);
+  return [...out];
+}
+
+function patternAccepts(p: GlobPattern, s: string): boolean {
+  const r = solveString({ positives: [[p], [exactPattern(s)]], negatives: [] }, { kind: "free" }, { maxStates: 10_000, maxLength: s.length + 1 });
+  return r.found;
+}
+
+function solveTyped(c: KeyConstraints): string | undefined {
+  for (const candidate of typedCandidates(c.typed)) {
+    const typedOk = c.typed.every(({ atom, want }) => {
+      const base = atom.typed?.base;
+      if (!base) return false;
+      const inLang = (atom.typed?.values ?? []).some((v) => matchOne(base, candidate, { text: v, literalRuns: [] }));
+      return inLang === want;
+    });
+    if (!typedOk) continue;
+    const posOk = c.positives.every((u) => u.some((p) => patternAccepts(p, candidate)));
+    const negOk = !c.negatives.some((u) => u.some((p) => patternAccepts(p, candidate)));
+    if (posOk && negOk) return candidate;
+  }
+  return undefined;
+}
+
+interface Assignment {
+  values: Map<string, string>;
+}
+
+/**
+ * Decides whether some request from a foreign account makes `statement` apply without any Deny
+ * statement of the policy applying, and returns such a request. See docs/design/analysis.md.
+ */
+export function findForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
+  const limits = q.limits ?? DEFAULT_LIMITS;
+  const variablesEnabled = q.policy.version === "2012-10-17";
+  const o = { variablesEnabled, symbolText: q.symbolText };
+  const allowAtoms = statementAtoms(q.statement, o, false);
+  const hasResource = !!(q.statement.resource || q.statement.notResource);
+  const spellings = collectSpellings(q.policy);
+
+  // Each Deny must fail: one of its atoms must be false.
+  const denyChoices: Atom[][] = [];
+  for (const d of q.policy.statements) {
+    if (d.effect !== "Deny") continue;
+    const atoms = statementAtoms(d, o, true);
+    if (atoms.some((a) => a.kind === "const" && !a.value)) continue;
+    const open = atoms.filter((a) => !(a.kind === "const" && a.value));
+    if (open.length === 0) return { reachable: false, incomplete: false };
+    denyChoices.push(open.map(negateAtom));
+  }
+
+  const base: Atom[] = [...allowAtoms];
+  base.push({
+    kind: "member",
+    key: PRINCIPAL_IS_AWS_SERVICE,
+    exact: [exactPattern("true", true)],
+    positive: [exactPattern("true", true)],
+    negate: false,
+    absentResult: false,
+    origin: "service principal",
+  });
+  if (q.principal) {
+    const p = [exactPattern(q.principal, true)];
+    base.push({ kind: "member", key: PRINCIPAL_SERVICE_NAME, exact: p, positive: p, negate: false, absentResult: false, origin: "principal" });
+  } else {
+    // Any service principal: the name must at least look like one.
+    const p = [globPattern("*.amazonaws.com", true), globPattern("*.amazon.com", true), globPattern("*.amazonaws.com.cn", true)];
+    base.push({ kind: "member", key: PRINCIPAL_SERVICE_NAME, exact: p, positive: p, negate: false, absentResult: false, origin: "principal" });
+  }
+  if (!q.statement.action && !q.statement.notAction) {
+    // No Action element is not valid IAM, but keep the action variable defined.
+    base.push({ kind: "const", value: true, origin: "Action" });
+  }
+
+  let combinations = 1;
+  for (const c of denyChoices) combinations *= c.length;
+  const incomplete = combinations > MAX_COMBINATIONS;
+  let unconfirmed: Reachable | undefined;
+
+  const choice = new Array<number>(denyChoices.length).fill(0);
+  let tried = 0;
+  for (;;) {
+    if (tried++ >= MAX_COMBINATIONS) break;
+    const atoms = [...base, ...denyChoices.map((c, i) => c[choice[i] ?? 0] as Atom)];
+    const result = solveBranch(atoms, q, hasResource, limits, spellings);
+    if (result) {
+      if (result.confirmed) return result;
+      unconfirmed ??= result;
+    }
+    // Next combination.
+    let i = 0;
+    while (i < choice.length) {
+      choice[i] = (choice[i] ?? 0) + 1;
+      if ((choice[i] ?? 0) < (denyChoices[i]?.length ?? 0)) break;
+      choice[i] = 0;
+      i++;
+    }
+    if (i === choice.length) break;
+  }
+  return unconfirmed ?? { reachable: false, incomplete };
+}
+
+function solveBranch(
+  atoms: Atom[],
+  q: ForeignAccessQuery,
+  hasResource: boolean,
+  limits: SearchLimits,
+  spellings: Map<string, string>,
+): Reachable | undefined {
+  if (atoms.some((a) => a.kind === "const" && !a.value)) return undefined;
+  let unconfirmed: Reachable | undefined;
+  const keys = new Set<string>([ACTION_KEY, PRINCIPAL_SERVICE_NAME, PRINCIPAL_IS_AWS_SERVICE]);
+  if (hasResource) keys.add(RESOURCE_KEY);
+  for (const a of atoms) if (a.kind !== "const") keys.add(a.key);
+  const keyList = [...keys];
+  const options = keyList.map((k) => presenceFor(k, q.knowledge, hasResource));
+
+  const presence = new Map<string, boolean>();
+  const idx = new Array<number>(keyList.length).fill(0);
+  for (;;) {
+    keyList.forEach((k, i) => presence.set(k, options[i]?.[idx[i] ?? 0] ?? false));
+    const r = solvePresence(atoms, presence, q, limits, spellings);
+    if (r?.confirmed) return r;
+    if (r) unconfirmed ??= r;
+    let i = 0;
+    while (i < idx.length) {
+      idx[i] = (idx[i] ?? 0) + 1;
+      if ((idx[i] ?? 0) < (options[i]?.length ?? 1)) break;
+      idx[i] = 0;
+      i++;
+    }
+    if (i === idx.length) return unconfirmed;
+  }
+}
+
+function solvePresence(
+  atoms: Atom[],
+  presence: Map<string, boolean>,
+  q: ForeignAccessQuery,
+  limits: SearchLimits,
+  spellings: Map<string, string>,
+): Reachable | undefined {
+  const perKey = new Map<string, KeyConstraints>();
+  const get = (k: string): KeyConstraints => {
+    let c = perKey.get(k);
+    if (!c) {
+      c = emptyKeyConstraints();
+      perKey.set(k, c);
+    }
+    return c;
+  };
+  for (const a of atoms) {
+    if (a.kind === "const") {
+      if (!a.value) return undefined;
+      continue;
+    }
+    const present = presence.get(a.key) ?? false;
+    if (a.kind === "presence") {
+      if (a.present !== present) return undefined;
+      continue;
+    }
+    if (!present) {
+      if (!a.absentResult) return undefined;
+      continue;
+    }
+    const want = !a.negate;
+    const c = get(a.key);
+    if (a.typed) c.typed.push({ atom: a, want });
+    else if (want) c.positives.push(a.positive);
+    else c.negatives.push(a.exact);
+  }
+
+  const values = new Map<string, string>();
+  const ours = (set: ReadonlySet<string>): Union[] => [...set].map((v) => [exactPattern(v)]);
+  const accountConstraints: StringConstraints = { positives: [], negatives: ours(q.ourAccounts) };
+  for (const k of [SOURCE_ACCOUNT, SOURCE_OWNER]) {
+    if (!presence.get(k)) continue;
+    const c = perKey.get(k);
+    if (!c) continue;
+    if (c.typed.length > 0) return undefined;
+    accountConstraints.positives.push(...c.positives);
+    accountConstraints.negatives.push(...c.negatives);
+  }
+
+  let account: string | undefined;
+  if (presence.get(SOURCE_ARN)) {
+    const c = perKey.get(SOURCE_ARN) ?? emptyKeyConstraints();
+    if (c.typed.length > 0) return undefined;
+    const joint = solveString(
+      { positives: c.positives, negatives: c.negatives },
+      { kind: "arn", account: { joint: accountConstraints } },
+      limits,
+    );
+    if (joint.found) {
+      values.set(SOURCE_ARN, joint.value);
+      account = joint.account;
+    } else {
+      // An ARN without an account field (an S3 bucket, for example) says nothing about the owner.
+      const empty = solveString({ positives: c.positives, negatives: c.negatives }, { kind: "arn", account: "empty" }, limits);
+      if (!empty.found) return undefined;
+      values.set(SOURCE_ARN, empty.value);
+    }
+  }
+  if (account === undefined) {
+    const r = solveString(accountConstraints, { kind: "account" }, limits);
+    if (!r.found) return undefined;
+    account = r.value;
+  }
+  for (const k of [SOURCE_ACCOUNT, SOURCE_OWNER]) if (presence.get(k)) values.set(k, account);
+
+  for (const [key, c] of perKey) {
+    if (values.has(key) || key === SOURCE_ACCOUNT || key === SOURCE_OWNER || key === SOURCE_ARN) continue;
+    if (!presence.get(key)) continue;
+    let domain: StringDomain = { kind: "free" };
+    const constraints: StringConstraints = { positives: [...c.positives], negatives: [...c.negatives] };
+    const alt = q.knowledge?.alternativeGuardKeys.find((g) => g.key.toLowerCase() === key);
+    if (key === SOURCE_ORG_ID) {
+      domain = { kind: "org" };
+      constraints.negatives.push(...ours(q.ourOrgs));
+    } else if (key === SOURCE_ORG_PATHS) {
+      for (const org of q.ourOrgs) constraints.negatives.push([globPattern(`${org}/*`)]);
+    } else if (alt?.binds === "arn") {
+      domain = { kind: "arn", account: { fixed: account } };
+    } else if (alt?.binds === "account") {
+      constraints.negatives.push(...ours(q.ourAccounts));
+      domain = { kind: "account" };
+    }
+    if (c.typed.length > 0) {
+      const v = solveTyped(c);
+      if (v === undefined) return undefined;
+      values.set(key, v);
+      continue;
+    }
+    const r = solveString(constraints, domain, limits);
+    if (!r.found) {
+      if (alt?.binds === "arn") {
+        const empty = solveString(constraints, { kind: "arn", account: "empty" }, limits);
+        if (!empty.found) return undefined;
+        values.set(key, empty.value);
+        continue;
+      }
+      return undefined;
+    }
+    values.set(key, r.value);
+  }
+  for (const k of [ACTION_KEY, PRINCIPAL_SERVICE_NAME, RESOURCE_KEY]) {
+    if (!presence.get(k) || values.has(k)) continue;
+    const r = solveString({ positives: [], negatives: [] }, { kind: "free" }, limits);
+    if (r.found) values.set(k, r.value);
+  }
+  if (!values.has(PRINCIPAL_SERVICE_NAME)) values.set(PRINCIPAL_SERVICE_NAME, q.principal ?? GENERIC_SERVICE);
+  values.set(PRINCIPAL_IS_AWS_SERVICE, "true");
+
+  // A witness names the foreign source even where the policy does not ask for it.
+  if (presence.get(SOURCE_ACCOUNT) === undefined && q.knowledge?.keysSent.sourceAccount !== "never") values.set(SOURCE_ACCOUNT, account);
+
+  return confirm(values, q, spellings);
+}
+
+function confirm(values: Map<string, string>, q: ForeignAccessQuery, spellings: Map<string, string>): Reachable {
+  const context: Record<string, string> = {};
+  for (const [k, v] of values) {
+    if (k === ACTION_KEY || k === RESOURCE_KEY) continue;
+    context[spellings.get(k) ?? k] = v;
+  }
+  const witness: Witness = {
+    principal: values.get(PRINCIPAL_SERVICE_NAME) ?? q.principal ?? GENERIC_SERVICE,
+    action: values.get(ACTION_KEY) ?? "",
+    context,
+  };
+  const resource = values.get(RESOURCE_KEY);
+  if (resource !== undefined) witness.resource = resource;
+  const result = evaluate(
+    q.policy,
+    { principal: { type: "Service", id: witness.principal }, action: witness.action, ...(resource !== undefined ? { resource } : {}), context },
+    { symbolText: q.symbolText },
+  );
+  const statementApplies = result.trace.find((t) => t.index === q.statement.index)?.applies ?? false;
+  const absentSourceKeys = SOURCE_KEYS.filter((k) => !values.has(k));
+  return { reachable: true, witness, absentSourceKeys, confirmed: result.decision === "Allow" && statementApplies };
+}

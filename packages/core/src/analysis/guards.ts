@@ -1,0 +1,140 @@
+import { splitArn } from "../iam/arn.js";
+import { hasWildcard } from "../iam/wildcard.js";
+import type { ConditionEntry, Statement } from "../model/policy.js";
+import { isNegatedOperator } from "../model/policy.js";
+import type { PolicyValue, ValueSymbol } from "../model/values.js";
+import { DOCUMENTATION_EXAMPLE_ACCOUNTS, DOCUMENTATION_PLACEHOLDER_PHRASES } from "../knowledge/example-accounts.js";
+import type { ServiceKnowledge } from "../knowledge/types.js";
+import { SOURCE_ACCOUNT, SOURCE_ARN, SOURCE_KEYS, SOURCE_ORG_ID, SOURCE_ORG_PATHS, SOURCE_OWNER } from "./keys.js";
+
+const EXAMPLE_ACCOUNTS = new Set(DOCUMENTATION_EXAMPLE_ACCOUNTS.map((e) => e.account));
+
+/** What a key's value names, for checking its shape. */
+export type GuardKind = "account" | "arn" | "org" | "org-path" | "token";
+
+/** The kind of value a guard key holds, or undefined when the key does not bind the caller's source. */
+export function guardKind(keyLower: string, knowledge: readonly ServiceKnowledge[]): GuardKind | undefined {
+  if (keyLower === SOURCE_ACCOUNT || keyLower === SOURCE_OWNER) return "account";
+  if (keyLower === SOURCE_ARN) return "arn";
+  if (keyLower === SOURCE_ORG_ID) return "org";
+  if (keyLower === SOURCE_ORG_PATHS) return "org-path";
+  for (const k of knowledge) {
+    for (const g of k.alternativeGuardKeys) {
+      if (g.key.toLowerCase() === keyLower) return g.binds === "arn" ? "arn" : g.binds === "account" ? "account" : "token";
+    }
+  }
+  return undefined;
+}
+
+export function isSourceKey(keyLower: string): boolean {
+  return SOURCE_KEYS.includes(keyLower);
+}
+
+/** A guard condition: a condition on a key that binds the caller's source. */
+export interface Guard {
+  entry: ConditionEntry;
+  kind: GuardKind;
+}
+
+export function guardsOf(stmt: Statement, knowledge: readonly ServiceKnowledge[]): Guard[] {
+  const out: Guard[] = [];
+  for (const entry of stmt.conditions) {
+    const kind = guardKind(entry.keyLower, knowledge);
+    if (kind) out.push({ entry, kind });
+  }
+  return out;
+}
+
+/** Text of a value with symbols rendered by `render`. */
+export function valueText(v: PolicyValue, render: (s: ValueSymbol) => string): string {
+  let s = "";
+  for (const p of v.parts) s += typeof p === "string" ? p : render(p);
+  return s;
+}
+
+export interface ValueProblem {
+  value: PolicyValue;
+  problem: string;
+}
+
+function placeholderIn(text: string): string | undefined {
+  const lower = text.toLowerCase();
+  for (const phrase of DOCUMENTATION_PLACEHOLDER_PHRASES) if (lower.includes(phrase)) return phrase;
+  return undefined;
+}
+
+function checkAccount(text: string): string | undefined {
+  if (EXAMPLE_ACCOUNTS.has(text)) return `${text} is an example account id from the AWS documentation`;
+  if (hasWildcard(text)) return undefined;
+  if (!/^\d{12}$/.test(text)) return `"${text}" is not an AWS account id (12 digits)`;
+  return undefined;
+}
+
+/**
+ * Placeholder text, documentation example accounts and malformed account ids, ARNs or org ids in a
+ * guard value (CD204). Symbols (resolved at deploy time) are not judged; the literal parts around
+ * them are.
+ */
+export function valueProblem(kind: GuardKind, value: PolicyValue): string | undefined {
+  const literal = valueText(value, () => "\u0000");
+  const hasSymbol = literal.includes("\u0000");
+  const phrase = placeholderIn(literal);
+  if (phrase) return `"${literal.replaceAll("\u0000", "…")}" contains the documentation placeholder "${phrase}"`;
+  switch (kind) {
+    case "account":
+      return hasSymbol ? undefined : checkAccount(literal);
+    case "org":
+      if (hasSymbol || hasWildcard(literal)) return undefined;
+      return /^o-[a-z0-9]{10,32}$/.test(literal) ? undefined : `"${literal}" is not an AWS organization id (o- followed by 10 to 32 lower-case letters or digits)`;
+    case "org-path":
+      return undefined;
+    case "token":
+      return undefined;
+    case "arn": {
+      if (literal === "*") return undefined;
+      const parts = splitArn(literal);
+      if (!parts || parts[0] !== "arn") {
+        return hasWildcard(literal) && !hasSymbol && literal.startsWith("arn:")
+          ? undefined
+          : hasSymbol
+            ? undefined
+            : `"${literal}" is not an ARN (arn:partition:service:region:account:resource)`;
+      }
+      const region = parts[3] ?? "";
+      if (region.toLowerCase() === "region") return `the region component "${region}" is a documentation placeholder`;
+      const account = parts[4] ?? "";
+      if (account === "" || account.includes("\u0000") || hasWildcard(account)) return undefined;
+      return checkAccount(account);
+    }
+  }
+}
+
+/** Operators whose values are compared exactly: `*` and `?` are literal characters there. */
+export function isExactStringOperator(entry: ConditionEntry): boolean {
+  const b = entry.operator.base;
+  return b === "StringEquals" || b === "StringEqualsIgnoreCase";
+}
+
+export function isPositive(entry: ConditionEntry): boolean {
+  const b = entry.operator.base;
+  return b !== null && b !== "Null" && !isNegatedOperator(b);
+}
+
+/** A guard that requires the key (no IfExists, no ForAllValues:). */
+export function isRequiredPositive(entry: ConditionEntry): boolean {
+  return isPositive(entry) && !entry.operator.ifExists && entry.operator.set !== "ForAllValues";
+}
+
+/** The forms that pass when the key is missing: IfExists, ForAllValues:, Null true. */
+export function passesWhenAbsent(entry: ConditionEntry): boolean {
+  const b = entry.operator.base;
+  if (b === null) return false;
+  if (b === "Null") return entry.values.some((v) => valueText(v, () => "").toLowerCase() === "true");
+  if (isNegatedOperator(b)) return false;
+  return entry.operator.ifExists || entry.operator.set === "ForAllValues";
+}
+
+export function accountOfArn(text: string): string | undefined {
+  const parts = splitArn(text);
+  return parts ? parts[4] : undefined;
+}

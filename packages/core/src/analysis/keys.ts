@@ -1,0 +1,42 @@
+/** Lower-cased condition keys the analysis treats specially. */
+export const SOURCE_ACCOUNT = "aws:sourceaccount";
+export const SOURCE_ARN = "aws:sourcearn";
+export const SOURCE_ORG_ID = "aws:sourceorgid";
+export const SOURCE_ORG_PATHS = "aws:sourceorgpaths";
+export const SOURCE_OWNER = "aws:sourceowner";
+export const PRINCIPAL_SERVICE_NAME = "aws:principalservicename";
+export const PRINCIPAL_IS_AWS_SERVICE = "aws:principalisawsservice";
+
+/** The keys that bind a request to the account or organization it comes from. */
+export const SOURCE_KEYS: readonly string[] = [SOURCE_ACCOUNT, SOURCE_ARN, SOURCE_ORG_ID, SOURCE_ORG_PATHS, SOURCE_OWNER];
+
+/** The spelling used in messages and fixes. */
+export const KEY_DISPLAY: Readonly<Record<string, string>> = {
+  [SOURCE_ACCOUNT]: "aws:SourceAccount",
+  [SOURCE_ARN]: "aws:SourceArn",
+  [SOURCE_ORG_ID]: "aws:SourceOrgID",
+  [SOURCE_ORG_PATHS]: "aws:SourceOrgPaths",
+  [SOURCE_OWNER]: "aws:SourceOwner",
+};
+
+/**
+ * Keys a service principal's request never carries: they describe the calling IAM principal
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principal-properties),
+ * and a service principal is not an IAM principal of an account.
+ */
+const ABSENT_FOR_SERVICES = new Set([
+  "aws:principalorgid",
+  "aws:principalaccount",
+  "aws:principalarn",
+  "aws:principalorgpaths",
+  "aws:userid",
+  "aws:username",
+]);
+
+export function isAbsentForServices(key: string): boolean {
+  return ABSENT_FOR_SERVICES.has(key) || key.startsWith("aws:principaltag/");
+}
+
+/** Pseudo keys for the request's action and resource, so that they are searched like condition keys. */
+export const ACTION_KEY = "\u0000action";
+export const RESOURCE_KEY = "\u0000resource";

@@ -1,0 +1,275 @@
+import { splitArn } from "../iam/arn.js";
+import { hasWildcard } from "../iam/wildcard.js";
+import type { ConditionEntry, Policy, Statement } from "../model/policy.js";
+import type { PolicyValue, ValueSymbol } from "../model/values.js";
+import { findService, isServicePrincipalName } from "../knowledge/lookup.js";
+import { SERVICES } from "../knowledge/services.js";
+import type { ServiceKnowledge } from "../knowledge/types.js";
+import { findForeignAccess, type ForeignAccessResult } from "./foreign-access.js";
+import {
+  type Guard,
+  guardsOf,
+  isExactStringOperator,
+  isPositive,
+  isRequiredPositive,
+  passesWhenAbsent,
+  valueProblem,
+  valueText,
+} from "./guards.js";
+import { SOURCE_ACCOUNT, SOURCE_ARN, SOURCE_ORG_ID, SOURCE_ORG_PATHS, SOURCE_OWNER } from "./keys.js";
+
+/** One service principal a statement covers. `name` is `*` for `"Principal": "*"` / `{"AWS": "*"}`. */
+export interface CoveredPrincipal {
+  name: string;
+  knowledge?: ServiceKnowledge;
+  element?: PolicyValue;
+  /** Trust for a principal whose role must be passed by the same account (lambda, ec2, ...). */
+  passRoleBound: boolean;
+}
+
+export type AccessDiagnosis = "CD101" | "CD102" | "CD103" | "CD104";
+
+export interface PrincipalVerdict {
+  principal: CoveredPrincipal;
+  result: ForeignAccessResult;
+  diagnoses: Set<AccessDiagnosis>;
+  /** The guard condition that let the witness through, per diagnosis. */
+  culprits: Map<AccessDiagnosis, ConditionEntry>;
+}
+
+export interface ValueFinding {
+  guard: Guard;
+  value: PolicyValue;
+  problem: string;
+}
+
+export interface StatementFacts {
+  statement: Statement;
+  principals: CoveredPrincipal[];
+  /** `"Principal": "*"` or `{"AWS": "*"}`. */
+  isPublic: boolean;
+  /** A role trust policy statement (sts:AssumeRole*, no Resource). */
+  isTrust: boolean;
+  guards: Guard[];
+  denyGuards: Guard[];
+  invalidOperators: ConditionEntry[];
+  valueProblems: ValueFinding[];
+  exactWildcards: ValueFinding[];
+  accountMismatch?: { sourceAccount: ConditionEntry; sourceArn: ConditionEntry; accounts: string[]; arnAccounts: string[] };
+  stringLikeArns: ValueFinding[];
+  serviceMismatches: Array<{ principal: CoveredPrincipal; value: PolicyValue; service: string; expected: string[] }>;
+  unknowns: Array<{ value: PolicyValue; symbol: ValueSymbol }>;
+  /** CD201–CD204 make the guard one that never matches or is not valid IAM: no access verdict then. */
+  blocked: boolean;
+  verdicts: PrincipalVerdict[];
+}
+
+export interface AnalysisSettings {
+  ourAccounts: ReadonlySet<string>;
+  ourOrgs: ReadonlySet<string>;
+  symbolText: (symbol: ValueSymbol) => string;
+  strict: boolean;
+  knowledge: readonly ServiceKnowledge[];
+}
+
+function coveredPrincipals(stmt: Statement): { principals: CoveredPrincipal[]; isPublic: boolean } {
+  const out: CoveredPrincipal[] = [];
+  let isPublic = false;
+  const spec = stmt.principal;
+  if (!spec) return { principals: out, isPublic };
+  if (spec.star) {
+    isPublic = true;
+  }
+  for (const entry of spec.entries) {
+    for (const v of entry.values) {
+      const text = valueText(v, (s) => `<${s.name}>`);
+      if (entry.type === "AWS" && text === "*") isPublic = true;
+      if (entry.type !== "Service") continue;
+      if (!isServicePrincipalName(text) && !text.includes("<")) continue;
+      const knowledge = findService(text);
+      const cp: CoveredPrincipal = { name: text, element: v, passRoleBound: knowledge?.passRoleBound ?? false };
+      if (knowledge) cp.knowledge = knowledge;
+      out.push(cp);
+    }
+  }
+  if (isPublic) out.unshift({ name: "*", passRoleBound: false });
+  return { principals: out, isPublic };
+}
+
+function isTrustStatement(stmt: Statement): boolean {
+  if (stmt.resource || stmt.notResource || !stmt.action) return false;
+  return stmt.action.values.every((v) => valueText(v, () => "").toLowerCase().startsWith("sts:"));
+}
+
+function accountsOf(entry: ConditionEntry, render: (s: ValueSymbol) => string): string[] | undefined {
+  const out: string[] = [];
+  for (const v of entry.values) {
+    const t = valueText(v, render);
+    if (!/^\d{12}$/.test(t)) return undefined;
+    out.push(t);
+  }
+  return out;
+}
+
+function arnAccountsOf(entry: ConditionEntry, render: (s: ValueSymbol) => string): string[] | undefined {
+  const out: string[] = [];
+  for (const v of entry.values) {
+    const parts = splitArn(valueText(v, render));
+    const acct = parts?.[4];
+    if (acct === undefined || !/^\d{12}$/.test(acct)) return undefined;
+    out.push(acct);
+  }
+  return out;
+}
+
+function serviceMismatches(principals: CoveredPrincipal[], guards: Guard[]): StatementFacts["serviceMismatches"] {
+  const out: StatementFacts["serviceMismatches"] = [];
+  for (const p of principals) {
+    const k = p.knowledge;
+    if (!k || k.sourceArnFormats.length === 0) continue;
+    const expected = [...new Set(k.sourceArnFormats.map((f) => f.split(":")[2] ?? "").filter((s) => s !== ""))];
+    if (expected.length === 0 || expected.some((s) => s.includes("$"))) continue;
+    for (const g of guards) {
+      if (g.entry.keyLower !== SOURCE_ARN || !isPositive(g.entry)) continue;
+      for (const v of g.entry.values) {
+        const parts = splitArn(valueText(v, () => "\u0000"));
+        const service = parts?.[2];
+        if (service === undefined || service === "" || service.includes("\u0000") || hasWildcard(service)) continue;
+        if (!expected.includes(service)) out.push({ principal: p, value: v, service, expected });
+      }
+    }
+  }
+  return out;
+}
+
+function diagnose(
+  verdict: ForeignAccessResult,
+  guards: Guard[],
+  denyGuards: Guard[],
+): { diagnoses: Set<AccessDiagnosis>; culprits: Map<AccessDiagnosis, ConditionEntry> } {
+  const diagnoses = new Set<AccessDiagnosis>();
+  const culprits = new Map<AccessDiagnosis, ConditionEntry>();
+  if (!verdict.reachable) return { diagnoses, culprits };
+  if (guards.length === 0 && denyGuards.length === 0) {
+    diagnoses.add("CD101");
+    return { diagnoses, culprits };
+  }
+  const w = verdict.witness;
+  const present = new Map<string, string>();
+  for (const [k, v] of Object.entries(w.context)) present.set(k.toLowerCase(), v);
+  const sourceArn = present.get(SOURCE_ARN);
+  const arnAccount = sourceArn !== undefined ? splitArn(sourceArn)?.[4] : undefined;
+  const ownerPinned = guards.some(
+    (g) =>
+      [SOURCE_ACCOUNT, SOURCE_OWNER, SOURCE_ORG_ID, SOURCE_ORG_PATHS].includes(g.entry.keyLower) && isRequiredPositive(g.entry),
+  );
+  if (arnAccount === "" && !ownerPinned) {
+    diagnoses.add("CD103");
+    const g = guards.find((x) => x.entry.keyLower === SOURCE_ARN);
+    if (g) culprits.set("CD103", g.entry);
+  }
+  for (const g of guards) {
+    const key = g.entry.keyLower;
+    if (present.has(key)) {
+      if (key === SOURCE_ARN && arnAccount === "") continue;
+      diagnoses.add("CD102");
+      if (!culprits.has("CD102")) culprits.set("CD102", g.entry);
+    } else if (passesWhenAbsent(g.entry)) {
+      diagnoses.add("CD104");
+      if (!culprits.has("CD104")) culprits.set("CD104", g.entry);
+    } else if (g.entry.operator.base !== null && !isPositive(g.entry) && g.entry.operator.base !== "Null") {
+      // A negated operator in an Allow passes when the key is missing: it admits any other account.
+      diagnoses.add("CD102");
+      if (!culprits.has("CD102")) culprits.set("CD102", g.entry);
+    }
+  }
+  if (diagnoses.size === 0) {
+    diagnoses.add("CD102");
+    const g = guards[0] ?? denyGuards[0];
+    if (g) culprits.set("CD102", g.entry);
+  }
+  return { diagnoses, culprits };
+}
+
+/** Everything the rules need to know about one Allow statement. */
+export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSettings): StatementFacts {
+  const { principals, isPublic } = coveredPrincipals(stmt);
+  const guards = guardsOf(stmt, s.knowledge);
+  const denyGuards = policy.statements.filter((d) => d.effect === "Deny").flatMap((d) => guardsOf(d, s.knowledge));
+  const invalidOperators = stmt.conditions.filter((c) => c.operator.base === null);
+
+  const valueProblems: ValueFinding[] = [];
+  const exactWildcards: ValueFinding[] = [];
+  const stringLikeArns: ValueFinding[] = [];
+  const unknowns: StatementFacts["unknowns"] = [];
+  for (const g of guards) {
+    for (const v of g.entry.values) {
+      for (const p of v.parts) if (typeof p !== "string" && p.kind === "unknown") unknowns.push({ value: v, symbol: p });
+      if (g.entry.operator.base === null) continue;
+      const problem = valueProblem(g.kind, v);
+      if (problem) valueProblems.push({ guard: g, value: v, problem });
+      const text = valueText(v, () => "");
+      if (isExactStringOperator(g.entry) && isPositive(g.entry) && hasWildcard(text)) {
+        exactWildcards.push({ guard: g, value: v, problem: `"${text}" is compared literally by ${g.entry.operator.text}` });
+      }
+      if (g.entry.keyLower === SOURCE_ARN && g.entry.operator.base === "StringLike") {
+        const parts = text.split(":");
+        const account = parts[4];
+        const early = parts.slice(0, 5).some(hasWildcard);
+        if (early && account !== undefined && !hasWildcard(account)) {
+          stringLikeArns.push({ guard: g, value: v, problem: "StringLike lets * span ARN components" });
+        }
+      }
+    }
+  }
+
+  let accountMismatch: StatementFacts["accountMismatch"];
+  const sa = guards.find((g) => g.entry.keyLower === SOURCE_ACCOUNT && isRequiredPositive(g.entry) && g.entry.operator.base?.startsWith("String"));
+  const arn = guards.find((g) => g.entry.keyLower === SOURCE_ARN && isRequiredPositive(g.entry));
+  if (sa && arn) {
+    const accounts = accountsOf(sa.entry, s.symbolText);
+    const arnAccounts = arnAccountsOf(arn.entry, s.symbolText);
+    if (accounts && arnAccounts && !accounts.some((a) => arnAccounts.includes(a))) {
+      accountMismatch = { sourceAccount: sa.entry, sourceArn: arn.entry, accounts, arnAccounts };
+    }
+  }
+
+  const blocked = invalidOperators.length > 0 || valueProblems.length > 0 || exactWildcards.length > 0 || accountMismatch !== undefined;
+  const facts: StatementFacts = {
+    statement: stmt,
+    principals,
+    isPublic,
+    isTrust: isTrustStatement(stmt),
+    guards,
+    denyGuards,
+    invalidOperators,
+    valueProblems,
+    exactWildcards,
+    stringLikeArns,
+    serviceMismatches: serviceMismatches(principals, guards),
+    unknowns,
+    blocked,
+    verdicts: [],
+  };
+  if (accountMismatch) facts.accountMismatch = accountMismatch;
+  if (blocked) return facts;
+
+  for (const p of principals) {
+    if (p.passRoleBound && facts.isTrust && !s.strict) continue;
+    const query = {
+      policy,
+      statement: stmt,
+      principal: p.name === "*" ? null : p.name,
+      ourAccounts: s.ourAccounts,
+      ourOrgs: s.ourOrgs,
+      symbolText: s.symbolText,
+      ...(p.knowledge ? { knowledge: p.knowledge } : {}),
+    };
+    const result = findForeignAccess(query);
+    const { diagnoses, culprits } = diagnose(result, guards, denyGuards);
+    facts.verdicts.push({ principal: p, result, diagnoses, culprits });
+  }
+  return facts;
+}
+
+export const DEFAULT_KNOWLEDGE: readonly ServiceKnowledge[] = SERVICES;

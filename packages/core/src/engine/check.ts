@@ -1,0 +1,264 @@
+import type { Witness } from "../analysis/foreign-access.js";
+import { guardsOf, isPositive, valueText } from "../analysis/guards.js";
+import { SOURCE_ACCOUNT, SOURCE_ARN, SOURCE_ORG_ID, SOURCE_ORG_PATHS, SOURCE_OWNER } from "../analysis/keys.js";
+import { DEFAULT_KNOWLEDGE, statementFacts } from "../analysis/statement-facts.js";
+import { splitArn } from "../iam/arn.js";
+import { hasWildcard } from "../iam/wildcard.js";
+import { parseJsonSource } from "../input/json-source.js";
+import type { ServiceKnowledge } from "../knowledge/types.js";
+import { parseConditionOperator } from "../model/operators.js";
+import { looksLikePolicy, parsePolicy } from "../model/parse-policy.js";
+import type { ConditionEntry, Policy, Statement } from "../model/policy.js";
+import type { Diagnostic, SourceRange } from "../model/source.js";
+import type { ValueSymbol } from "../model/values.js";
+import { RULES } from "../rules/index.js";
+import type { ReportInput, Rule, Severity } from "../rules/types.js";
+import { createFixBuilder } from "./fix.js";
+import type { LambdaPermission, PolicySite } from "./site.js";
+
+export interface CheckOptions {
+  /** Accounts that count as ours (`--account`); the deploying account (SELF) resolves to the first. */
+  accounts?: readonly string[];
+  /** Organizations that count as ours (`--org-id`). */
+  orgIds?: readonly string[];
+  /** Report PassRole-bound trust (lambda, ec2, ecs-tasks, edgelambda) without a guard, at low. */
+  strict?: boolean;
+  /** Rules to run (default: all). */
+  rules?: readonly Rule[];
+  knowledge?: readonly ServiceKnowledge[];
+}
+
+/** One finding, as the JSON output carries it (see schemas/output.schema.json). */
+export interface Finding {
+  ruleId: string;
+  rule: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  element?: { line: number; column: number };
+  resource: string | null;
+  statement: { index: number; sid?: string } | null;
+  principals: string[];
+  witness?: { principal: string; action?: string; resource?: string; context: Record<string, string> };
+  fix?: { description: string; text: string };
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  policies: number;
+  statements: number;
+}
+
+const TOKEN_OPEN = "\uE000";
+const TOKEN_CLOSE = "\uE001";
+
+function tokenFor(symbol: ValueSymbol): string {
+  return `${TOKEN_OPEN}${symbol.name}${TOKEN_CLOSE}`;
+}
+
+/** Replaces symbol tokens by `<NAME>` for messages. */
+function displayTokens(text: string): string {
+  let out = "";
+  let i = 0;
+  for (;;) {
+    const a = text.indexOf(TOKEN_OPEN, i);
+    if (a < 0) break;
+    const b = text.indexOf(TOKEN_CLOSE, a);
+    if (b < 0) break;
+    out += `${text.slice(i, a)}<${text.slice(a + 1, b)}>`;
+    i = b + 1;
+  }
+  return out + text.slice(i);
+}
+
+function collectTrusted(policy: Policy, knowledge: readonly ServiceKnowledge[], render: (s: ValueSymbol) => string) {
+  const accounts = new Set<string>();
+  const orgs = new Set<string>();
+  for (const stmt of policy.statements) {
+    if (stmt.effect !== "Allow") continue;
+    for (const g of guardsOf(stmt, knowledge)) {
+      if (!isPositive(g.entry) || g.entry.operator.base?.startsWith("Numeric")) continue;
+      for (const v of g.entry.values) {
+        const text = valueText(v, render);
+        if (hasWildcard(text)) continue;
+        const key = g.entry.keyLower;
+        if (g.kind === "account" && /^\d{12}$/.test(text)) accounts.add(text);
+        else if (g.kind === "arn") {
+          const acct = splitArn(text)?.[4];
+          if (acct && /^\d{12}$/.test(acct)) accounts.add(acct);
+        } else if (key === SOURCE_ORG_ID) orgs.add(text);
+        else if (key === SOURCE_ORG_PATHS && text.startsWith("o-")) orgs.add(text.split("/")[0] ?? text);
+      }
+    }
+  }
+  return { accounts, orgs };
+}
+
+/** Turns a Lambda permission into the statement Lambda writes into the function's policy. */
+export function lambdaPermissionPolicy(p: LambdaPermission, range: SourceRange | undefined): Policy {
+  const principalText = valueText(p.principal, (s) => `<${s.name}>`);
+  const isService = principalText === "*" ? false : !/^\d{12}$/.test(principalText) && !principalText.startsWith("arn:");
+  const stmt: Statement = {
+    index: 0,
+    effect: "Allow",
+    principal:
+      principalText === "*"
+        ? { star: true, entries: [] }
+        : { star: false, entries: [{ type: isService ? "Service" : "AWS", values: [p.principal] }] },
+    action: { values: [p.action ?? { parts: ["lambda:InvokeFunction"] }] },
+    conditions: [],
+  };
+  if (range) stmt.range = range;
+  // Lambda turns SourceArn into ArnLike and SourceAccount into StringEquals
+  // (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
+  const add = (operator: string, key: string, value: LambdaPermission["sourceArn"]) => {
+    if (!value) return;
+    const c: ConditionEntry = { operator: parseConditionOperator(operator), key, keyLower: key.toLowerCase(), values: [value] };
+    if (value.range) {
+      c.range = value.range;
+      c.keyRange = value.range;
+      c.operatorRange = value.range;
+    }
+    stmt.conditions.push(c);
+  };
+  add("ArnLike", "AWS:SourceArn", p.sourceArn);
+  add("StringEquals", "AWS:SourceAccount", p.sourceAccount);
+  add("StringEquals", "aws:PrincipalOrgID", p.principalOrgId);
+  add("StringEquals", "lambda:EventSourceToken", p.eventSourceToken);
+  return { version: "2012-10-17", statements: [stmt], form: "statement" };
+}
+
+
+
+/** Checks one policy site: every Allow statement that lets a service principal act. */
+export function checkSite(site: PolicySite, options: CheckOptions = {}): CheckResult {
+  const diagnostics: Diagnostic[] = [];
+  let policy: Policy | undefined;
+  if (site.permission) policy = lambdaPermissionPolicy(site.permission, site.range);
+  else if (site.document) {
+    const parsed = parsePolicy(site.document, site.file);
+    diagnostics.push(...parsed.diagnostics);
+    policy = parsed.policy;
+  }
+  if (!policy) return { findings: [], diagnostics, policies: 0, statements: 0 };
+  return { ...checkPolicy(policy, site, options), diagnostics: [...diagnostics] };
+}
+
+export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOptions = {}): CheckResult {
+  const knowledge = options.knowledge ?? DEFAULT_KNOWLEDGE;
+  const accounts = options.accounts ?? [];
+  const orgIds = options.orgIds ?? [];
+  const symbolText = (s: ValueSymbol): string => {
+    if (s.kind === "self-account" && accounts[0]) return accounts[0];
+    if (s.kind === "self-org" && orgIds[0]) return orgIds[0];
+    return tokenFor(s);
+  };
+  const ourAccounts = new Set<string>(accounts);
+  const ourOrgs = new Set<string>(orgIds);
+  ourAccounts.add(tokenFor({ kind: "self-account", name: "SELF", provenance: { source: "", reason: "" } }));
+  const trusted = collectTrusted(policy, knowledge, symbolText);
+  if (accounts.length === 0) for (const a of trusted.accounts) ourAccounts.add(a);
+  if (orgIds.length === 0) for (const o of trusted.orgs) ourOrgs.add(o);
+
+  const findings: Finding[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const rules = options.rules ?? RULES;
+  const fixes = createFixBuilder(site.kind, accounts);
+  for (const stmt of policy.statements) {
+    if (stmt.effect !== "Allow") continue;
+    const facts = statementFacts(policy, stmt, {
+      ourAccounts,
+      ourOrgs,
+      symbolText,
+      strict: options.strict ?? false,
+      knowledge,
+    });
+    if (facts.principals.length === 0) continue;
+    for (const v of facts.verdicts) {
+      if (!v.result.reachable && v.result.incomplete) {
+        diagnostics.push({
+          code: "AnalysisIncomplete",
+          severity: "warning",
+          file: site.file,
+          message: `statement ${stmt.index}: the search for a foreign request for ${v.principal.name} stopped at its limit; the statement was not proven safe`,
+          ...(stmt.range ? { line: stmt.range.start.line, column: stmt.range.start.column } : {}),
+        });
+      }
+    }
+    for (const rule of rules) {
+      rule.check({
+        site,
+        policy,
+        facts,
+        strict: options.strict ?? false,
+        display: displayTokens,
+        fixes,
+        report: (input: ReportInput) => findings.push(toFinding(rule, input, site, stmt)),
+      });
+    }
+  }
+  findings.sort(compareFindings);
+  return { findings, diagnostics, policies: 1, statements: policy.statements.length };
+}
+
+function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: Statement): Finding {
+  const range = site.permission ? (site.range ?? stmt.range) : (stmt.range ?? site.range);
+  const f: Finding = {
+    ruleId: rule.meta.id,
+    rule: rule.meta.slug,
+    severity: input.severity ?? rule.meta.severity,
+    message: displayTokens(input.message),
+    file: site.file,
+    line: range?.start.line ?? 1,
+    column: range?.start.column ?? 1,
+    endLine: range?.end.line ?? range?.start.line ?? 1,
+    endColumn: range?.end.column ?? range?.start.column ?? 1,
+    resource: site.resource,
+    statement: site.permission ? null : stmt.sid !== undefined ? { index: stmt.index, sid: stmt.sid } : { index: stmt.index },
+    principals: input.principals,
+  };
+  if (input.element) f.element = { line: input.element.start.line, column: input.element.start.column };
+  if (input.witness) f.witness = witnessForOutput(input.witness);
+  if (input.fix) f.fix = { description: displayTokens(input.fix.description), text: displayTokens(input.fix.text) };
+  return f;
+}
+
+function witnessForOutput(w: Witness): NonNullable<Finding["witness"]> {
+  const context: Record<string, string> = {};
+  for (const [k, v] of Object.entries(w.context)) context[k] = displayTokens(v);
+  const out: NonNullable<Finding["witness"]> = { principal: w.principal, action: displayTokens(w.action), context };
+  if (w.resource !== undefined) out.resource = displayTokens(w.resource);
+  return out;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.line !== b.line) return a.line - b.line;
+  if (a.column !== b.column) return a.column - b.column;
+  return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
+}
+
+export interface PolicyFileResult extends CheckResult {
+  /** False when the text is valid JSON but not shaped like a policy. */
+  recognised: boolean;
+}
+
+/** Checks the text of an IAM policy JSON file (a document, a statement or a list of statements). */
+export function checkPolicyText(text: string, file: string, options: CheckOptions = {}): PolicyFileResult {
+  const parsed = parseJsonSource(text, file);
+  if (!parsed.node) return { findings: [], diagnostics: parsed.diagnostics, policies: 0, statements: 0, recognised: true };
+  if (!looksLikePolicy(parsed.node)) {
+    return { findings: [], diagnostics: parsed.diagnostics, policies: 0, statements: 0, recognised: false };
+  }
+  const site: PolicySite = { file, resource: null, kind: "policy", document: parsed.node };
+  if (parsed.node.range) site.range = parsed.node.range;
+  const result = checkSite(site, options);
+  return { ...result, diagnostics: [...parsed.diagnostics, ...result.diagnostics], recognised: true };
+}
+
+

@@ -1,0 +1,78 @@
+import type { CoveredPrincipal, StatementFacts } from "../analysis/statement-facts.js";
+import { guardKind, valueText } from "../analysis/guards.js";
+import type { ServiceKnowledge } from "../knowledge/types.js";
+import type { PolicySiteKind } from "./site.js";
+
+export interface Fix {
+  description: string;
+  text: string;
+}
+
+export interface FixBuilder {
+  /** The guard that pins the listed principals to our account, in the site's own terms. */
+  sourceGuard(facts: StatementFacts, principals: CoveredPrincipal[]): Fix;
+}
+
+const ACCOUNT_PLACEHOLDER = "ACCOUNT_ID";
+
+/** An ARN pattern for the resources a service acts for, from the knowledge table. */
+export function sourceArnPattern(k: ServiceKnowledge, account: string): string | undefined {
+  const format = k.sourceArnFormats.find((f) => /\$\{Account\}/.test(f));
+  if (!format) return undefined;
+  const first = format.split(", ")[0] ?? format;
+  return first.replace(/\$\{([A-Za-z]+)\}/g, (_m, name: string) => {
+    if (name === "Partition") return "aws";
+    if (name === "Account") return account;
+    return "*";
+  });
+}
+
+export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string[]): FixBuilder {
+  const account = accounts[0] ?? ACCOUNT_PLACEHOLDER;
+  const accountNote =
+    accounts.length > 0 ? "" : ` Replace ${ACCOUNT_PLACEHOLDER} with the account that owns the calling resources (or pass --account).`;
+  return {
+    sourceGuard(facts, principals) {
+      const arns = [
+        ...new Set(
+          principals.flatMap((p) => (p.knowledge ? [sourceArnPattern(p.knowledge, account)] : [])).filter((a): a is string => !!a),
+        ),
+      ];
+      if (kind === "lambda-permission") {
+        const lines = [`SourceAccount: "${account}"`];
+        if (arns.length === 1) lines.push(`SourceArn: "${arns[0]}"`);
+        return {
+          description: `Set SourceAccount${arns.length === 1 ? " and SourceArn" : ""} on the permission so that only your own resources can invoke the function through the service.${accountNote}`,
+          text: lines.join("\n"),
+        };
+      }
+      // Keep the statement's other conditions; replace its source guards.
+      const block = new Map<string, Map<string, string[]>>();
+      for (const c of facts.statement.conditions) {
+        if (c.operator.base === null || guardKind(c.keyLower, []) !== undefined) continue;
+        const op = block.get(c.operator.text) ?? new Map<string, string[]>();
+        op.set(c.key, c.values.map((v) => valueText(v, (s) => `<${s.name}>`)));
+        block.set(c.operator.text, op);
+      }
+      const eq = block.get("StringEquals") ?? new Map<string, string[]>();
+      eq.set("aws:SourceAccount", [account]);
+      block.set("StringEquals", eq);
+      if (arns.length > 0) {
+        const like = block.get("ArnLike") ?? new Map<string, string[]>();
+        like.set("aws:SourceArn", arns);
+        block.set("ArnLike", like);
+      }
+      const obj: Record<string, Record<string, string | string[]>> = {};
+      for (const [op, keys] of block) {
+        obj[op] = {};
+        for (const [k, vs] of keys) (obj[op] as Record<string, string | string[]>)[k] = vs.length === 1 ? (vs[0] as string) : vs;
+      }
+      const text = `"Condition": ${JSON.stringify(obj, null, 2)}`;
+      const what = arns.length > 0 ? "aws:SourceAccount and aws:SourceArn" : "aws:SourceAccount";
+      return {
+        description: `Give the statement a Condition on ${what} with your own account${facts.isPublic ? ", or name the service principal instead of \"*\"" : ""}.${accountNote}`,
+        text,
+      };
+    },
+  };
+}

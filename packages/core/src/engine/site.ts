@@ -1,0 +1,39 @@
+import type { SourceRange } from "../model/source.js";
+import type { SourceNode } from "../model/tree.js";
+import type { PolicyValue } from "../model/values.js";
+
+/** What a policy protects: a role (trust policy), a resource (resource policy), a Lambda function (permission). */
+export type PolicySiteKind = "trust-policy" | "resource-policy" | "lambda-permission" | "policy";
+
+/** The fields of an `AWS::Lambda::Permission` / `aws_lambda_permission`, as values with positions. */
+export interface LambdaPermission {
+  principal: PolicyValue;
+  action?: PolicyValue;
+  functionName?: PolicyValue;
+  sourceArn?: PolicyValue;
+  sourceAccount?: PolicyValue;
+  principalOrgId?: PolicyValue;
+  eventSourceToken?: PolicyValue;
+}
+
+/**
+ * Where a policy lives, as an adapter found it. Rules never see the input format: only sites,
+ * whose policy is a JSON-like tree with positions.
+ */
+export interface PolicySite {
+  file: string;
+  /** CloudFormation logical id or Terraform address; null for a bare policy file. */
+  resource: string | null;
+  /** E.g. `AWS::S3::BucketPolicy`, `aws_sqs_queue_policy`. */
+  resourceType?: string;
+  /** Where in the resource, e.g. `Properties.PolicyDocument`. */
+  propertyPath?: string;
+  kind: PolicySiteKind;
+  /** The policy document, statement or statement list. Absent for Lambda permissions. */
+  document?: SourceNode;
+  permission?: LambdaPermission;
+  /** Where the site begins (the permission resource, or the document). */
+  range?: SourceRange;
+  /** For `Fn::If` branches and similar: which variant of the input this site is. */
+  variant?: string;
+}

@@ -1,0 +1,315 @@
+import { parseConditionOperator } from "./operators.js";
+import type {
+  ConditionEntry,
+  Policy,
+  PrincipalEntry,
+  PrincipalSpec,
+  Statement,
+  ValueList,
+} from "./policy.js";
+import type { Diagnostic, SourceRange } from "./source.js";
+import { diagnosticAt } from "./source.js";
+import type { ObjectNode, SourceEntry, SourceNode } from "./tree.js";
+import { knownValue, type PolicyValue } from "./values.js";
+
+export interface ParsedPolicy {
+  /** Undefined when the input is not shaped like a policy at all. */
+  policy?: Policy;
+  diagnostics: Diagnostic[];
+}
+
+const STATEMENT_ELEMENTS = [
+  "Sid",
+  "Effect",
+  "Principal",
+  "NotPrincipal",
+  "Action",
+  "NotAction",
+  "Resource",
+  "NotResource",
+  "Condition",
+] as const;
+const DOCUMENT_ELEMENTS = ["Version", "Id", "Statement"] as const;
+
+/** True when a node looks like a policy document, a statement or a list of statements. */
+export function looksLikePolicy(node: SourceNode): boolean {
+  if (node.kind === "object") {
+    return node.entries.some((e) => e.key === "Statement" || e.key === "Effect");
+  }
+  if (node.kind === "array") {
+    return (
+      node.items.length > 0 &&
+      node.items.every((item) => item.kind === "object" && item.entries.some((e) => e.key === "Effect"))
+    );
+  }
+  return false;
+}
+
+class Parser {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(readonly file: string) {}
+
+  error(message: string, range: SourceRange | undefined): void {
+    this.diagnostics.push(diagnosticAt("PolicyShape", "error", message, this.file, range));
+  }
+
+  warn(message: string, range: SourceRange | undefined): void {
+    this.diagnostics.push(diagnosticAt("PolicyShape", "warning", message, this.file, range));
+  }
+
+  /** Finds a policy element by name; a different case is accepted with a warning. */
+  element(node: ObjectNode, name: string): SourceEntry | undefined {
+    let found: SourceEntry | undefined;
+    for (const entry of node.entries) {
+      if (entry.key === name) found = entry;
+    }
+    if (found) return found;
+    const lower = name.toLowerCase();
+    for (const entry of node.entries) {
+      if (entry.key.toLowerCase() === lower) {
+        this.warn(`element "${entry.key}" should be written "${name}"`, entry.keyRange);
+        found = entry;
+      }
+    }
+    return found;
+  }
+
+  unknownElements(node: ObjectNode, known: readonly string[], where: string): void {
+    const lower = new Set(known.map((k) => k.toLowerCase()));
+    for (const entry of node.entries) {
+      if (!lower.has(entry.key.toLowerCase())) {
+        this.warn(`"${entry.key}" is not a ${where} element`, entry.keyRange);
+      }
+    }
+  }
+
+  scalarText(node: SourceNode, what: string): PolicyValue | undefined {
+    if (node.kind === "value") return node.value;
+    if (node.kind === "scalar") {
+      if (node.value === null) {
+        this.error(`${what} is null; expected a string`, node.range);
+        return undefined;
+      }
+      return knownValue(String(node.value), node.range);
+    }
+    this.error(`${what} is ${describe(node)}; expected a string`, node.range);
+    return undefined;
+  }
+
+  stringOrList(node: SourceNode, what: string): ValueList | undefined {
+    if (node.kind === "array") {
+      const values: PolicyValue[] = [];
+      for (const item of node.items) {
+        const v = this.scalarText(item, `an item of ${what}`);
+        if (v) values.push(v);
+      }
+      return node.range ? { values, range: node.range } : { values };
+    }
+    const v = this.scalarText(node, what);
+    if (!v) return undefined;
+    return node.range ? { values: [v], range: node.range } : { values: [v] };
+  }
+
+  principal(node: SourceNode, what: string): PrincipalSpec | undefined {
+    const withRange = (spec: PrincipalSpec): PrincipalSpec => (node.range ? { ...spec, range: node.range } : spec);
+    if (node.kind === "scalar" || node.kind === "value") {
+      const v = this.scalarText(node, what);
+      if (!v) return undefined;
+      if (v.parts.length === 1 && v.parts[0] === "*") return withRange({ star: true, entries: [] });
+      this.error(`${what} must be "*" or an object such as {"Service": "..."}`, node.range);
+      return undefined;
+    }
+    if (node.kind !== "object") {
+      this.error(`${what} is ${describe(node)}; expected "*" or an object`, node.range);
+      return undefined;
+    }
+    const entries: PrincipalEntry[] = [];
+    for (const entry of node.entries) {
+      const list = this.stringOrList(entry.value, `${what}.${entry.key}`);
+      if (!list) continue;
+      const pe: PrincipalEntry = { type: entry.key, values: list.values };
+      if (entry.value.range) pe.range = entry.value.range;
+      entries.push(pe);
+      if (!["AWS", "Service", "Federated", "CanonicalUser"].includes(entry.key)) {
+        this.warn(`"${entry.key}" is not a principal type (AWS, Service, Federated, CanonicalUser)`, entry.keyRange);
+      }
+    }
+    return withRange({ star: false, entries });
+  }
+
+  conditions(node: SourceNode): ConditionEntry[] | undefined {
+    if (node.kind !== "object") {
+      this.error(`Condition is ${describe(node)}; expected an object of operators`, node.range);
+      return undefined;
+    }
+    const out: ConditionEntry[] = [];
+    for (const opEntry of node.entries) {
+      const operator = parseConditionOperator(opEntry.key);
+      if (opEntry.value.kind !== "object") {
+        this.error(
+          `the value of condition operator "${opEntry.key}" is ${describe(opEntry.value)}; expected an object of condition keys`,
+          opEntry.value.range,
+        );
+        return undefined;
+      }
+      for (const keyEntry of opEntry.value.entries) {
+        const list = this.stringOrList(keyEntry.value, `the value of condition key "${keyEntry.key}"`);
+        if (!list) return undefined;
+        const ce: ConditionEntry = {
+          operator,
+          key: keyEntry.key,
+          keyLower: keyEntry.key.toLowerCase(),
+          values: list.values,
+        };
+        if (opEntry.keyRange) ce.operatorRange = opEntry.keyRange;
+        if (keyEntry.keyRange) ce.keyRange = keyEntry.keyRange;
+        if (keyEntry.keyRange && keyEntry.value.range) {
+          ce.range = { file: keyEntry.keyRange.file, start: keyEntry.keyRange.start, end: keyEntry.value.range.end };
+        }
+        out.push(ce);
+      }
+    }
+    return out;
+  }
+
+  statement(node: SourceNode, index: number): Statement | undefined {
+    if (node.kind !== "object") {
+      this.error(`statement ${index} is ${describe(node)}; expected an object`, node.range);
+      return undefined;
+    }
+    this.unknownElements(node, STATEMENT_ELEMENTS, "statement");
+    let ok = true;
+    const effectEntry = this.element(node, "Effect");
+    let effect: "Allow" | "Deny" | undefined;
+    if (!effectEntry) {
+      this.error(`statement ${index} has no Effect`, node.range);
+      ok = false;
+    } else {
+      const v = this.scalarText(effectEntry.value, "Effect");
+      const text = v?.parts.length === 1 && typeof v.parts[0] === "string" ? v.parts[0] : undefined;
+      if (text === "Allow" || text === "Deny") effect = text;
+      else {
+        if (v) this.error(`Effect is ${JSON.stringify(text ?? "an unresolved value")}; it must be exactly "Allow" or "Deny"`, effectEntry.value.range);
+        ok = false;
+      }
+    }
+    const stmt: Statement = { index, effect: effect ?? "Allow", conditions: [] };
+    if (node.range) stmt.range = node.range;
+    const sid = this.element(node, "Sid");
+    if (sid) {
+      const v = this.scalarText(sid.value, "Sid");
+      if (v) stmt.sid = v.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("");
+    }
+    const principal = this.element(node, "Principal");
+    const notPrincipal = this.element(node, "NotPrincipal");
+    if (principal && notPrincipal) this.error("a statement cannot have both Principal and NotPrincipal", notPrincipal.keyRange);
+    if (principal) {
+      const p = this.principal(principal.value, "Principal");
+      if (p) stmt.principal = p;
+      else ok = false;
+    }
+    if (notPrincipal) {
+      const p = this.principal(notPrincipal.value, "NotPrincipal");
+      if (p) stmt.notPrincipal = p;
+      else ok = false;
+    }
+    for (const [name, field] of [
+      ["Action", "action"],
+      ["NotAction", "notAction"],
+      ["Resource", "resource"],
+      ["NotResource", "notResource"],
+    ] as const) {
+      const e = this.element(node, name);
+      if (!e) continue;
+      const list = this.stringOrList(e.value, name);
+      if (list) stmt[field] = list;
+      else ok = false;
+    }
+    if (stmt.action && stmt.notAction) this.error("a statement cannot have both Action and NotAction", node.range);
+    if (stmt.resource && stmt.notResource) this.error("a statement cannot have both Resource and NotResource", node.range);
+    const condition = this.element(node, "Condition");
+    if (condition) {
+      const c = this.conditions(condition.value);
+      if (c) {
+        stmt.conditions = c;
+        if (condition.value.range) stmt.conditionRange = condition.value.range;
+      } else ok = false;
+    }
+    return ok ? stmt : undefined;
+  }
+}
+
+function describe(node: SourceNode): string {
+  switch (node.kind) {
+    case "object":
+      return "an object";
+    case "array":
+      return "an array";
+    case "value":
+      return "a value";
+    case "scalar":
+      if (node.value === null) return "null";
+      return typeof node.value === "string" ? `a string (${JSON.stringify(node.value.slice(0, 40))})` : `a ${typeof node.value}`;
+  }
+}
+
+/**
+ * Parses a policy document, a single statement, or a list of statements. Wrong shapes become
+ * diagnostics with positions; a statement that is not valid is left out of `policy.statements`
+ * (AWS would reject the policy), and the error says why.
+ */
+export function parsePolicy(node: SourceNode, file: string): ParsedPolicy {
+  const p = new Parser(file);
+  const statements: Statement[] = [];
+  let form: Policy["form"];
+  let version: string | undefined;
+  let id: string | undefined;
+  let statementList: SourceNode[] = [];
+
+  if (node.kind === "array") {
+    form = "statements";
+    statementList = node.items;
+  } else if (node.kind === "object" && (p.element(node, "Statement") || !p.element(node, "Effect"))) {
+    form = "document";
+    p.unknownElements(node, DOCUMENT_ELEMENTS, "policy");
+    const st = p.element(node, "Statement");
+    if (!st) {
+      p.error("the policy has no Statement", node.range);
+      return { diagnostics: p.diagnostics };
+    }
+    if (st.value.kind === "array") statementList = st.value.items;
+    else if (st.value.kind === "object") statementList = [st.value];
+    else {
+      p.error(`Statement is ${describe(st.value)}; expected an object or an array of objects`, st.value.range);
+      return { diagnostics: p.diagnostics };
+    }
+    const v = p.element(node, "Version");
+    if (v) {
+      const text = p.scalarText(v.value, "Version");
+      const known = text?.parts.length === 1 && typeof text.parts[0] === "string" ? text.parts[0] : undefined;
+      if (known === "2012-10-17" || known === "2008-10-17") version = known;
+      else if (text) p.error(`Version is ${JSON.stringify(known ?? "unresolved")}; IAM accepts only "2012-10-17" or "2008-10-17"`, v.value.range);
+    }
+    const idEntry = p.element(node, "Id");
+    if (idEntry) {
+      const text = p.scalarText(idEntry.value, "Id");
+      if (text) id = text.parts.map((x) => (typeof x === "string" ? x : `<${x.name}>`)).join("");
+    }
+  } else if (node.kind === "object") {
+    form = "statement";
+    statementList = [node];
+  } else {
+    p.error(`expected a policy document, a statement or a list of statements, found ${describe(node)}`, node.range);
+    return { diagnostics: p.diagnostics };
+  }
+
+  statementList.forEach((s, i) => {
+    const stmt = p.statement(s, i);
+    if (stmt) statements.push(stmt);
+  });
+  const policy: Policy = { statements, form };
+  if (version) policy.version = version;
+  if (id !== undefined) policy.id = id;
+  if (node.range) policy.range = node.range;
+  return { policy, diagnostics: p.diagnostics };
+}

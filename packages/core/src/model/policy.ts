@@ -1,0 +1,124 @@
+import type { SourceRange } from "./source.js";
+import type { PolicyValue } from "./values.js";
+
+/** The IAM condition operators without `IfExists` and set prefixes. */
+export const BASE_OPERATORS = [
+  "StringEquals",
+  "StringNotEquals",
+  "StringEqualsIgnoreCase",
+  "StringNotEqualsIgnoreCase",
+  "StringLike",
+  "StringNotLike",
+  "NumericEquals",
+  "NumericNotEquals",
+  "NumericLessThan",
+  "NumericLessThanEquals",
+  "NumericGreaterThan",
+  "NumericGreaterThanEquals",
+  "DateEquals",
+  "DateNotEquals",
+  "DateLessThan",
+  "DateLessThanEquals",
+  "DateGreaterThan",
+  "DateGreaterThanEquals",
+  "Bool",
+  "BinaryEquals",
+  "IpAddress",
+  "NotIpAddress",
+  "ArnEquals",
+  "ArnLike",
+  "ArnNotEquals",
+  "ArnNotLike",
+  "Null",
+] as const;
+
+export type BaseOperator = (typeof BASE_OPERATORS)[number];
+
+export type SetQualifier = "ForAnyValue" | "ForAllValues";
+
+/** A condition operator as parsed. `base` is null when the text is not an IAM operator (CD203). */
+export interface ConditionOperator {
+  /** The text as written, e.g. `" ArnEquals"` or `ForAnyValue:StringLikeIfExists`. */
+  text: string;
+  base: BaseOperator | null;
+  ifExists: boolean;
+  set: SetQualifier | null;
+  /** For an invalid operator: the operator most likely intended, if any. */
+  suggestion?: string;
+  /** Why it is invalid. */
+  problem?: string;
+}
+
+/** One key under one operator: `"StringEquals": { "aws:SourceAccount": ["1", "2"] }`. */
+export interface ConditionEntry {
+  operator: ConditionOperator;
+  operatorRange?: SourceRange;
+  /** The key as written. */
+  key: string;
+  /** Lower-cased key: condition keys are case-insensitive. */
+  keyLower: string;
+  keyRange?: SourceRange;
+  /** The values (OR for positive operators, NOR for negated ones). */
+  values: PolicyValue[];
+  range?: SourceRange;
+}
+
+export type PrincipalType = "AWS" | "Service" | "Federated" | "CanonicalUser";
+
+export interface PrincipalEntry {
+  type: string;
+  values: PolicyValue[];
+  range?: SourceRange;
+}
+
+/** `"Principal": "*"` has `star` set; otherwise entries per type. */
+export interface PrincipalSpec {
+  star: boolean;
+  entries: PrincipalEntry[];
+  range?: SourceRange;
+}
+
+export interface ValueList {
+  values: PolicyValue[];
+  range?: SourceRange;
+}
+
+export interface Statement {
+  /** 0-based, as written in the document. */
+  index: number;
+  sid?: string;
+  effect: "Allow" | "Deny";
+  principal?: PrincipalSpec;
+  notPrincipal?: PrincipalSpec;
+  action?: ValueList;
+  notAction?: ValueList;
+  resource?: ValueList;
+  notResource?: ValueList;
+  conditions: ConditionEntry[];
+  /** Where the condition block is written. */
+  conditionRange?: SourceRange;
+  range?: SourceRange;
+}
+
+export interface Policy {
+  /** `2012-10-17`, `2008-10-17` or undefined when absent. */
+  version?: string;
+  id?: string;
+  statements: Statement[];
+  /** How the input was written: a whole document, one statement or a list of statements. */
+  form: "document" | "statement" | "statements";
+  range?: SourceRange;
+}
+
+export function isNegatedOperator(base: BaseOperator): boolean {
+  return (
+    base === "StringNotEquals" ||
+    base === "StringNotEqualsIgnoreCase" ||
+    base === "StringNotLike" ||
+    base === "NumericNotEquals" ||
+    base === "DateNotEquals" ||
+    base === "NotIpAddress" ||
+    base === "ArnNotEquals" ||
+    base === "ArnNotLike"
+  );
+}

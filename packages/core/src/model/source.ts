@@ -1,0 +1,38 @@
+/** A position in a source text. Lines and columns are 1-based; columns count UTF-16 code units (as SARIF). */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+/** Where an element was written, as reported by whoever parsed the text. */
+export interface SourceRange {
+  file: string;
+  start: SourcePosition;
+  end: SourcePosition;
+}
+
+/** A problem with the input (not a finding about the policy). */
+export interface Diagnostic {
+  /** Stable code, e.g. `ParseError`, `PolicyShape`, `UnsupportedConstruct`. */
+  code: string;
+  severity: "error" | "warning";
+  message: string;
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export function diagnosticAt(
+  code: string,
+  severity: "error" | "warning",
+  message: string,
+  file: string,
+  range: SourceRange | undefined,
+): Diagnostic {
+  const d: Diagnostic = { code, severity, message, file };
+  if (range) {
+    d.line = range.start.line;
+    d.column = range.start.column;
+  }
+  return d;
+}

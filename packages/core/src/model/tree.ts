@@ -1,0 +1,65 @@
+import type { SourceRange } from "./source.js";
+import type { PolicyValue } from "./values.js";
+
+/**
+ * A JSON-like value with a source range on every node: what an adapter hands to the policy parser.
+ * `value` nodes carry adapter-resolved templates and unknowns (for example a `!Sub` string).
+ */
+export type SourceNode = ObjectNode | ArrayNode | ScalarNode | ValueNode;
+
+export interface ObjectNode {
+  kind: "object";
+  entries: SourceEntry[];
+  range?: SourceRange;
+}
+
+export interface SourceEntry {
+  key: string;
+  keyRange?: SourceRange;
+  value: SourceNode;
+}
+
+export interface ArrayNode {
+  kind: "array";
+  items: SourceNode[];
+  range?: SourceRange;
+}
+
+export interface ScalarNode {
+  kind: "scalar";
+  value: string | number | boolean | null;
+  range?: SourceRange;
+}
+
+export interface ValueNode {
+  kind: "value";
+  value: PolicyValue;
+  range?: SourceRange;
+}
+
+const MAX_PLAIN_DEPTH = 256;
+
+/** Wraps a plain JSON value (no positions) so that library users can check in-memory policies. */
+export function nodeFromPlain(value: unknown, depth = 0): SourceNode {
+  if (depth > MAX_PLAIN_DEPTH) throw new RangeError(`value nests deeper than ${MAX_PLAIN_DEPTH} levels`);
+  if (Array.isArray(value)) return { kind: "array", items: value.map((v) => nodeFromPlain(v, depth + 1)) };
+  if (value !== null && typeof value === "object") {
+    return {
+      kind: "object",
+      entries: Object.keys(value).map((key) => ({
+        key,
+        value: nodeFromPlain((value as Record<string, unknown>)[key], depth + 1),
+      })),
+    };
+  }
+  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+    return { kind: "scalar", value };
+  }
+  return { kind: "scalar", value: String(value) };
+}
+
+/** Looks up an object entry by key; `ignoreCase` for IAM element names, which are matched as written by AWS. */
+export function getEntry(node: ObjectNode, key: string): SourceEntry | undefined {
+  for (const entry of node.entries) if (entry.key === key) return entry;
+  return undefined;
+}

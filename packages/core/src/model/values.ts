@@ -1,0 +1,82 @@
+import type { SourceRange } from "./source.js";
+
+/**
+ * Symbols stand for values that are fixed at deploy time but not written in the source.
+ * They are never guessed: `self-account` is the deploying account, `self-org` its organization.
+ */
+export type SymbolKind = "self-account" | "self-org" | "region" | "partition" | "url-suffix" | "unknown";
+
+/** Where an unresolved value comes from and why it could not be resolved. */
+export interface Provenance {
+  /** What the value refers to, e.g. `parameter AuditAccountId`, `var.account_id`, `Fn::ImportValue Shared-Arn`. */
+  source: string;
+  /** Why it is unknown, e.g. `parameter has no Default and no value was given`. */
+  reason: string;
+}
+
+export interface ValueSymbol {
+  kind: SymbolKind;
+  /** Display name, e.g. `SELF`, `REGION`, `AuditAccountId`. */
+  name: string;
+  provenance: Provenance;
+}
+
+export type ValuePart = string | ValueSymbol;
+
+/**
+ * A policy value: a known string (one string part), an unknown (one symbol part) or a template
+ * mixing both, e.g. `arn:aws:logs:<REGION>:<SELF>:log-group:*`.
+ */
+export interface PolicyValue {
+  parts: ValuePart[];
+  range?: SourceRange;
+}
+
+export function knownValue(text: string, range?: SourceRange): PolicyValue {
+  return range ? { parts: [text], range } : { parts: [text] };
+}
+
+export function symbolValue(symbol: ValueSymbol, range?: SourceRange): PolicyValue {
+  return range ? { parts: [symbol], range } : { parts: [symbol] };
+}
+
+export const SELF_ACCOUNT: ValueSymbol = {
+  kind: "self-account",
+  name: "SELF",
+  provenance: { source: "deploying account", reason: "the account is chosen at deploy time" },
+};
+
+/** Merges adjacent string parts and drops empty ones. */
+export function normalizeParts(parts: readonly ValuePart[]): ValuePart[] {
+  const out: ValuePart[] = [];
+  for (const part of parts) {
+    if (typeof part === "string") {
+      if (part === "") continue;
+      const last = out[out.length - 1];
+      if (typeof last === "string") out[out.length - 1] = last + part;
+      else out.push(part);
+    } else {
+      out.push(part);
+    }
+  }
+  return out;
+}
+
+export function isKnown(value: PolicyValue): boolean {
+  return value.parts.every((p) => typeof p === "string");
+}
+
+/** The text of a fully known value, or undefined. */
+export function knownText(value: PolicyValue): string | undefined {
+  if (!isKnown(value)) return undefined;
+  return (value.parts as string[]).join("");
+}
+
+export function symbolsOf(value: PolicyValue): ValueSymbol[] {
+  return value.parts.filter((p): p is ValueSymbol => typeof p !== "string");
+}
+
+/** Renders a value for messages: symbols as `<NAME>`. */
+export function displayValue(value: PolicyValue): string {
+  return value.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("");
+}

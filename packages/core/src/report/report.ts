@@ -1,0 +1,23 @@
+import type { Finding } from "../engine/check.js";
+import type { Diagnostic } from "../model/source.js";
+import { SEVERITY_ORDER, type Severity } from "../rules/types.js";
+
+/** The outcome of a scan over several files. */
+export interface ScanReport {
+  findings: Finding[];
+  warnings: Diagnostic[];
+  errors: Diagnostic[];
+  summary: { files: number; policies: number; statements: number; findings: number; errors: number };
+}
+
+export function emptyReport(): ScanReport {
+  return { findings: [], warnings: [], errors: [], summary: { files: 0, policies: 0, statements: 0, findings: 0, errors: 0 } };
+}
+
+export function atLeast(severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_ORDER.indexOf(severity) >= SEVERITY_ORDER.indexOf(threshold);
+}
+
+export function isSeverity(s: string): s is Severity {
+  return (SEVERITY_ORDER as readonly string[]).includes(s);
+}

@@ -1,0 +1,106 @@
+import type { Finding } from "../engine/check.js";
+import type { Diagnostic } from "../model/source.js";
+import type { ScanReport } from "./report.js";
+
+/** Colour functions; identity functions when colour is off. */
+export interface Palette {
+  red(s: string): string;
+  yellow(s: string): string;
+  blue(s: string): string;
+  gray(s: string): string;
+  bold(s: string): string;
+  cyan(s: string): string;
+}
+
+export const PLAIN: Palette = { red: (s) => s, yellow: (s) => s, blue: (s) => s, gray: (s) => s, bold: (s) => s, cyan: (s) => s };
+
+export interface TextOptions {
+  palette?: Palette;
+  /** The text of a file, for code frames. */
+  source?: (file: string) => string | undefined;
+  quiet?: boolean;
+}
+
+function severityLabel(f: Finding, p: Palette): string {
+  switch (f.severity) {
+    case "high":
+      return p.red("high");
+    case "medium":
+      return p.yellow("medium");
+    case "low":
+      return p.blue("low");
+    default:
+      return p.gray("info");
+  }
+}
+
+/** A few lines of source around `line`, with a caret under `column`. */
+export function codeFrame(text: string, line: number, column: number, p: Palette = PLAIN): string {
+  const lines = text.split(/\r\n|\r|\n/);
+  const first = Math.max(1, line - 2);
+  const last = Math.min(lines.length, line + 2);
+  const width = String(last).length;
+  const out: string[] = [];
+  for (let n = first; n <= last; n++) {
+    const raw = (lines[n - 1] ?? "").replace(/\t/g, "  ");
+    const clipped = raw.length > 160 ? `${raw.slice(0, 157)}...` : raw;
+    const mark = n === line ? p.red(">") : " ";
+    out.push(`  ${mark} ${p.gray(String(n).padStart(width))} | ${clipped}`);
+    if (n === line) out.push(`    ${" ".repeat(width)} | ${" ".repeat(Math.max(0, Math.min(column - 1, 160)))}${p.red("^")}`);
+  }
+  return out.join("\n");
+}
+
+function diagnosticLine(d: Diagnostic, p: Palette): string {
+  const where = d.line !== undefined ? `${d.file}:${d.line}:${d.column ?? 1}` : d.file;
+  const label = d.severity === "error" ? p.red("error") : p.yellow("warning");
+  return `${where}: ${label} ${d.code}: ${d.message}`;
+}
+
+/** Human-readable output, grouped by file, with code frames. */
+export function renderText(report: ScanReport, options: TextOptions = {}): string {
+  const p = options.palette ?? PLAIN;
+  const out: string[] = [];
+  const byFile = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const list = byFile.get(f.file) ?? [];
+    list.push(f);
+    byFile.set(f.file, list);
+  }
+  for (const [file, findings] of byFile) {
+    out.push(p.bold(p.cyan(file)));
+    const text = options.source?.(file);
+    for (const f of findings) {
+      const at = f.element ?? { line: f.line, column: f.column };
+      const where = `${f.line}:${f.column}`;
+      const res = f.resource ? ` ${p.gray(`[${f.resource}]`)}` : "";
+      const stmt = f.statement ? p.gray(` statement ${f.statement.index}${f.statement.sid ? ` (${f.statement.sid})` : ""}`) : "";
+      out.push(`  ${where}  ${severityLabel(f, p)}  ${p.bold(f.ruleId)} ${p.gray(f.rule)}${res}${stmt}`);
+      out.push(`    ${f.message}`);
+      if (text !== undefined) out.push(codeFrame(text, at.line, at.column, p));
+      if (f.witness) {
+        const ctx = Object.entries(f.witness.context)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(", ");
+        out.push(p.gray(`    witness: ${f.witness.principal} ${f.witness.action ?? ""}${ctx ? ` with ${ctx}` : " with no source keys"}`));
+      }
+      if (f.fix) {
+        out.push(p.gray("    fix:"));
+        for (const l of f.fix.text.split("\n")) out.push(`      ${l}`);
+      }
+      out.push("");
+    }
+  }
+  if (!options.quiet) for (const d of report.warnings) out.push(diagnosticLine(d, p));
+  for (const d of report.errors) out.push(diagnosticLine(d, p));
+  if (!options.quiet) {
+    const counts = new Map<string, number>();
+    for (const f of report.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+    const parts = ["high", "medium", "low", "info"].filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`);
+    const s = report.summary;
+    out.push(
+      `${s.findings} finding${s.findings === 1 ? "" : "s"}${parts.length ? ` (${parts.join(", ")})` : ""} in ${s.files} file${s.files === 1 ? "" : "s"}, ${s.policies} polic${s.policies === 1 ? "y" : "ies"}, ${s.statements} statement${s.statements === 1 ? "" : "s"}${s.errors ? `; ${s.errors} error${s.errors === 1 ? "" : "s"}` : ""}`,
+    );
+  }
+  return `${out.join("\n")}\n`;
+}
