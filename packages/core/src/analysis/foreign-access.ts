@@ -1,3 +1,4 @@
+import { splitArn } from "../iam/arn.js";
 import { evaluate } from "../iam/evaluate.js";
 import { matchOne } from "../iam/conditions.js";
 import type { Policy, Statement } from "../model/policy.js";
@@ -383,7 +384,43 @@ function solvePresence(
   return confirm(values, q, spellings);
 }
 
+/**
+ * The shortest strings the search finds leave ARN components empty (`arn::::000000000000:`). A
+ * witness that reads like a real request is easier to believe: fill empty components with ordinary
+ * values and keep the result only if the policy still allows it.
+ */
+function readable(values: Map<string, string>, q: ForeignAccessQuery): Map<string, string> | undefined {
+  const arn = values.get(SOURCE_ARN);
+  if (arn === undefined) return undefined;
+  const parts = splitArn(arn);
+  if (!parts) return undefined;
+  const principal = q.principal ?? "sns.amazonaws.com";
+  const service = principal.split(".")[0] ?? "service";
+  const fill = ["arn", "aws", service, "us-east-1", parts[4] ?? "", "attacker-resource"];
+  let changed = false;
+  const out = parts.map((p, i) => {
+    if (p === "" && i !== 4) {
+      changed = true;
+      return fill[i] ?? p;
+    }
+    return p;
+  });
+  if (!changed) return undefined;
+  const copy = new Map(values);
+  copy.set(SOURCE_ARN, out.join(":"));
+  return copy;
+}
+
 function confirm(values: Map<string, string>, q: ForeignAccessQuery, spellings: Map<string, string>): Reachable {
+  const nicer = readable(values, q);
+  if (nicer) {
+    const r = confirmExact(nicer, q, spellings);
+    if (r.confirmed) return r;
+  }
+  return confirmExact(values, q, spellings);
+}
+
+function confirmExact(values: Map<string, string>, q: ForeignAccessQuery, spellings: Map<string, string>): Reachable {
   const context: Record<string, string> = {};
   for (const [k, v] of values) {
     if (k === ACTION_KEY || k === RESOURCE_KEY) continue;

@@ -205,7 +205,7 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
   for (const g of guards) {
     for (const v of g.entry.values) {
       for (const p of v.parts) if (typeof p !== "string" && p.kind === "unknown") unknowns.push({ value: v, symbol: p });
-      if (g.entry.operator.base === null) continue;
+      if (g.entry.operator.base === null || g.entry.operator.base === "Null") continue;
       const problem = valueProblem(g.kind, v);
       if (problem) valueProblems.push({ guard: g, value: v, problem });
       const text = valueText(v, () => "");

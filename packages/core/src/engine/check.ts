@@ -80,13 +80,16 @@ function collectTrusted(policy: Policy, knowledge: readonly ServiceKnowledge[], 
   const accounts = new Set<string>();
   const orgs = new Set<string>();
   for (const stmt of policy.statements) {
-    if (stmt.effect !== "Allow") continue;
     for (const g of guardsOf(stmt, knowledge)) {
-      if (!isPositive(g.entry) || g.entry.operator.base?.startsWith("Numeric")) continue;
+      // Trusted: what an Allow requires positively, or what a Deny excludes with a negated operator
+      // (Deny unless aws:SourceAccount is X trusts X).
+      const base = g.entry.operator.base;
+      if (base === null || base === "Null" || base.startsWith("Numeric")) continue;
+      if (stmt.effect === "Allow" ? !isPositive(g.entry) : isPositive(g.entry)) continue;
       for (const v of g.entry.values) {
         const text = valueText(v, render);
-        if (hasWildcard(text)) continue;
         const key = g.entry.keyLower;
+        if (hasWildcard(text) && g.kind !== "arn") continue;
         if (g.kind === "account" && /^\d{12}$/.test(text)) accounts.add(text);
         else if (g.kind === "arn") {
           const acct = splitArn(text)?.[4];

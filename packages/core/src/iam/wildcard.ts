@@ -196,7 +196,9 @@ class ShiftAndTable {
   }
 
   find(text: string, from: number, lastStart: number): number {
-    return this.words === 1 ? this.findOneWord(text, from, lastStart) : this.findManyWords(text, from, lastStart);
+    return this.words === 1
+      ? this.findOneWord(text, from, lastStart)
+      : this.findManyWords(text, from, lastStart);
   }
 
   private findOneWord(text: string, from: number, lastStart: number): number {

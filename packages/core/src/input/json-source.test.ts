@@ -16,7 +16,12 @@ function toPlain(node: SourceNode): unknown {
     case "object": {
       const out: Record<string, unknown> = {};
       for (const e of node.entries) {
-        Object.defineProperty(out, e.key, { value: toPlain(e.value), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, e.key, {
+          value: toPlain(e.value),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }
@@ -230,7 +235,11 @@ describe("parseJsonSource positions", () => {
   it("counts columns in UTF-16 code units (an emoji takes two)", () => {
     const root = parseOk('["😀", 1, "é"]');
     if (root.kind !== "array") throw new Error("array expected");
-    expect(root.items.map((n) => n.range)).toEqual([range(1, 2, 1, 6), range(1, 8, 1, 9), range(1, 11, 1, 14)]);
+    expect(root.items.map((n) => n.range)).toEqual([
+      range(1, 2, 1, 6),
+      range(1, 8, 1, 9),
+      range(1, 11, 1, 14),
+    ]);
     const obj = parseOk('{"😀😀": "😀"}');
     if (obj.kind !== "object") throw new Error("object expected");
     expect(obj.entries[0]?.keyRange).toEqual(range(1, 2, 1, 8));
@@ -317,7 +326,12 @@ describe("parseJsonSource errors", () => {
       1,
       2,
     ],
-    ['["\\x"]', "invalid escape '\\'x'' in string (JSON allows \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX)", 1, 3],
+    [
+      '["\\x"]',
+      "invalid escape '\\'x'' in string (JSON allows \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX)",
+      1,
+      3,
+    ],
     ['["ab\\u12G4"]', "invalid unicode escape in string (\\u must be followed by four hex digits)", 1, 5],
     ['["a\tb"]', "control character U+0009 must be escaped inside a JSON string (write \\t)", 1, 4],
     ['["a\u001fb"]', "control character U+001F must be escaped inside a JSON string", 1, 4],
@@ -372,10 +386,12 @@ describe("parseJsonSource errors", () => {
 
   it("never throws on arbitrary text and agrees with JSON.parse on whether it is JSON", () => {
     const alphabet = fc.constantFrom(..."{}[],:\"\\ 0123456789-+.eEtrufalsn\n\r\tu/ab'".split(""));
-    const mutated = fc.tuple(fc.json(), fc.nat(), fc.array(alphabet, { maxLength: 3 })).map(([t, at, ins]) => {
-      const i = at % (t.length + 1);
-      return t.slice(0, i) + ins.join("") + t.slice(i + 1);
-    });
+    const mutated = fc
+      .tuple(fc.json(), fc.nat(), fc.array(alphabet, { maxLength: 3 }))
+      .map(([t, at, ins]) => {
+        const i = at % (t.length + 1);
+        return t.slice(0, i) + ins.join("") + t.slice(i + 1);
+      });
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: alphabet }), mutated), (text) => {
         let expected: unknown;
@@ -447,7 +463,8 @@ describe("parseJsonSource depth limit", () => {
     let depth = 0;
     while (node && node.kind !== "scalar") {
       depth++;
-      node = node.kind === "object" ? node.entries[0]?.value : node.kind === "array" ? node.items[0] : undefined;
+      node =
+        node.kind === "object" ? node.entries[0]?.value : node.kind === "array" ? node.items[0] : undefined;
     }
     expect(depth).toBe(n);
     expect(node).toEqual({ kind: "scalar", value: 7, range: range(1, 3 * n + 1, 1, 3 * n + 2) });

@@ -220,7 +220,8 @@ class JsonSourceParser {
           value = container;
           continue;
         }
-        if (this.pos >= text.length) this.failUnclosed(open.startLine, open.startColumn, isArray ? "array" : "object");
+        if (this.pos >= text.length)
+          this.failUnclosed(open.startLine, open.startColumn, isArray ? "array" : "object");
         this.fail(
           `unexpected ${this.describe(this.pos)} (expected ',' or '${isArray ? "]" : "}"}' after ${isArray ? "an array item" : "an object entry"})`,
           this.pos,
@@ -431,7 +432,10 @@ class JsonSourceParser {
     if (len > MAX_INTERNED_LENGTH || len === 0) return this.text.slice(start, end);
     const text = this.text;
     const slot =
-      (len * 7 + text.charCodeAt(start) * 31 + text.charCodeAt(end - 1) * 131 + text.charCodeAt(start + (len >> 1))) &
+      (len * 7 +
+        text.charCodeAt(start) * 31 +
+        text.charCodeAt(end - 1) * 131 +
+        text.charCodeAt(start + (len >> 1))) &
       (INTERN_SLOTS - 1);
     const cached = this.interned[slot];
     if (cached !== undefined && cached.length === len && text.startsWith(cached, start)) return cached;

@@ -49,10 +49,6 @@ export const DOCUMENTATION_EXAMPLE_ACCOUNTS: readonly { account: string; source:
     source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html",
   },
   {
-    account: "210987654321",
-    source: "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html",
-  },
-  {
     // Seen on the China-Regions copy of the page (docs.amazonaws.cn).
     account: "777788889999",
     source:
