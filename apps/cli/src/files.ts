@@ -27,7 +27,9 @@ export async function walk(dir: string, options: WalkOptions): Promise<string[]>
   return out.sort();
 }
 
-export type ReadOutcome = { ok: true; text: string } | { ok: false; message: string; line?: number; column?: number };
+export type ReadOutcome =
+  | { ok: true; text: string }
+  | { ok: false; message: string; line?: number; column?: number };
 
 /** Reads a file as UTF-8 text, refusing binaries and files over the size limit. */
 export async function readText(path: string, maxBytes: number): Promise<ReadOutcome> {
@@ -35,16 +37,25 @@ export async function readText(path: string, maxBytes: number): Promise<ReadOutc
   try {
     size = (await stat(path)).size;
   } catch (e) {
-    return { ok: false, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    return {
+      ok: false,
+      message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    };
   }
   if (size > maxBytes) {
-    return { ok: false, message: `file is ${formatBytes(size)}, over the limit of ${formatBytes(maxBytes)} (--max-file-size)` };
+    return {
+      ok: false,
+      message: `file is ${formatBytes(size)}, over the limit of ${formatBytes(maxBytes)} (--max-file-size)`,
+    };
   }
   let buf: Buffer;
   try {
     buf = await readFile(path);
   } catch (e) {
-    return { ok: false, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    return {
+      ok: false,
+      message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    };
   }
   return decode(buf);
 }
@@ -55,10 +66,11 @@ export function decode(buf: Buffer): ReadOutcome {
     const before = buf.subarray(0, nul);
     let line = 1;
     let lastNl = -1;
-    for (let i = 0; i < before.length; i++) if (before[i] === 10) {
-      line++;
-      lastNl = i;
-    }
+    for (let i = 0; i < before.length; i++)
+      if (before[i] === 10) {
+        line++;
+        lastNl = i;
+      }
     return { ok: false, message: "binary content (NUL byte), not a text file", line, column: nul - lastNl };
   }
   try {
@@ -80,6 +92,12 @@ export function parseSize(text: string): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]);
   const unit = (m[2] ?? "b").toLowerCase();
-  const mult = unit.startsWith("g") ? 1024 ** 3 : unit.startsWith("m") ? 1024 ** 2 : unit.startsWith("k") ? 1024 : 1;
+  const mult = unit.startsWith("g")
+    ? 1024 ** 3
+    : unit.startsWith("m")
+      ? 1024 ** 2
+      : unit.startsWith("k")
+        ? 1024
+        : 1;
   return Math.floor(n * mult);
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
-import { stat } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import {
   atLeast,
@@ -30,7 +29,9 @@ export const EXIT_INTERNAL = 3;
 const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -76,7 +77,11 @@ const defaultIo: Io = {
 
 class UsageError extends Error {}
 
-export async function main(argv: string[], opts: { defaultCommand: string | null }, io: Io = defaultIo): Promise<number> {
+export async function main(
+  argv: string[],
+  opts: { defaultCommand: string | null },
+  io: Io = defaultIo,
+): Promise<number> {
   try {
     return await run(argv, opts, io);
   } catch (e) {
@@ -121,14 +126,17 @@ async function run(argv: string[], opts: { defaultCommand: string | null }, io: 
 
 function rulesCommand(args: string[], io: Io): number {
   if (args.length > 0) throw new UsageError(`rules takes no arguments`);
-  const lines = RULES.map((r) => `${r.meta.id}  ${r.meta.severity.padEnd(6)}  ${r.meta.slug.padEnd(40)}  ${r.meta.title}`);
+  const lines = RULES.map(
+    (r) => `${r.meta.id}  ${r.meta.severity.padEnd(6)}  ${r.meta.slug.padEnd(40)}  ${r.meta.title}`,
+  );
   io.stdout(`${lines.join("\n")}\n`);
   return EXIT_OK;
 }
 
 function explainCommand(args: string[], io: Io): number {
   const id = args[0];
-  if (!id || args.length > 1) throw new UsageError("explain takes one rule id, e.g. deputyguard explain CD103");
+  if (!id || args.length > 1)
+    throw new UsageError("explain takes one rule id, e.g. deputyguard explain CD103");
   const rule = findRule(id);
   if (!rule) throw new UsageError(`no rule "${id}" (see deputyguard rules)`);
   io.stdout(renderRuleDoc(rule));
@@ -172,17 +180,23 @@ function parseScanArgs(args: string[]): ScanSettings | "help" | "version" {
   if (v.help) return "help";
   if (v.version) return "version";
   const format = (v.format as string | undefined) ?? "text";
-  if (format !== "text" && format !== "json") throw new UsageError(`--format must be text or json, not "${format}"`);
+  if (format !== "text" && format !== "json")
+    throw new UsageError(`--format must be text or json, not "${format}"`);
   const failOn = (v["fail-on"] as string | undefined) ?? "medium";
-  if (!isSeverity(failOn)) throw new UsageError(`--fail-on must be info, low, medium or high, not "${failOn}"`);
+  if (!isSeverity(failOn))
+    throw new UsageError(`--fail-on must be info, low, medium or high, not "${failOn}"`);
   const accounts = (v.account as string[] | undefined) ?? [];
-  for (const a of accounts) if (!/^\d{12}$/.test(a)) throw new UsageError(`--account takes a 12-digit account id, not "${a}"`);
+  for (const a of accounts)
+    if (!/^\d{12}$/.test(a)) throw new UsageError(`--account takes a 12-digit account id, not "${a}"`);
   const orgIds = (v["org-id"] as string[] | undefined) ?? [];
-  for (const o of orgIds) if (!/^o-[a-z0-9]{10,32}$/.test(o)) throw new UsageError(`--org-id takes an organization id (o-...), not "${o}"`);
+  for (const o of orgIds)
+    if (!/^o-[a-z0-9]{10,32}$/.test(o))
+      throw new UsageError(`--org-id takes an organization id (o-...), not "${o}"`);
   let maxFileSize = DEFAULT_MAX_FILE_SIZE;
   if (v["max-file-size"] !== undefined) {
     const n = parseSize(v["max-file-size"] as string);
-    if (n === undefined || n <= 0) throw new UsageError(`--max-file-size takes a size such as 64MB, not "${v["max-file-size"]}"`);
+    if (n === undefined || n <= 0)
+      throw new UsageError(`--max-file-size takes a size such as 64MB, not "${v["max-file-size"]}"`);
     maxFileSize = n;
   }
   const settings: ScanSettings = {
@@ -226,10 +240,16 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
     try {
       info = await stat(p);
     } catch (e) {
-      report.errors.push({ code: "ReadError", severity: "error", file: p, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      report.errors.push({
+        code: "ReadError",
+        severity: "error",
+        file: p,
+        message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      });
       continue;
     }
-    if (info.isDirectory()) for (const f of await walk(p, { extensions })) targets.push({ file: f, explicit: false });
+    if (info.isDirectory())
+      for (const f of await walk(p, { extensions })) targets.push({ file: f, explicit: false });
     else targets.push({ file: p, explicit: true });
   }
 
@@ -247,12 +267,18 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
   const rendered =
     settings.format === "json"
       ? renderJson(report, tool)
-      : renderText(report, { ...(palette ? { palette } : {}), source: (f) => sources.get(f), quiet: settings.quiet });
+      : renderText(report, {
+          ...(palette ? { palette } : {}),
+          source: (f) => sources.get(f),
+          quiet: settings.quiet,
+        });
   if (settings.output) {
     try {
       await writeFile(settings.output, rendered);
     } catch (e) {
-      io.stderr(`deputyguard: cannot write ${settings.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      io.stderr(
+        `deputyguard: cannot write ${settings.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+      );
       return EXIT_USAGE_OR_INPUT;
     }
   } else io.stdout(rendered);
@@ -273,12 +299,23 @@ async function scanTarget(
   if (t.stdin) {
     const buf = await io.readStdin();
     if (buf.length > settings.maxFileSize) {
-      report.errors.push({ code: "ReadError", severity: "error", file: t.file, message: `standard input is over the limit of ${settings.maxFileSize} bytes (--max-file-size)` });
+      report.errors.push({
+        code: "ReadError",
+        severity: "error",
+        file: t.file,
+        message: `standard input is over the limit of ${settings.maxFileSize} bytes (--max-file-size)`,
+      });
       return;
     }
     const d = decode(buf);
     if (!d.ok) {
-      report.errors.push({ code: "ReadError", severity: "error", file: t.file, message: d.message, ...(d.line ? { line: d.line, column: d.column } : {}) });
+      report.errors.push({
+        code: "ReadError",
+        severity: "error",
+        file: t.file,
+        message: d.message,
+        ...(d.line ? { line: d.line, column: d.column } : {}),
+      });
       return;
     }
     text = d.text;
@@ -287,7 +324,13 @@ async function scanTarget(
     if (!r.ok) {
       // In a directory walk, binary or oversized files that no format would read are skipped silently only
       // when they cannot be a policy; a file named explicitly is always reported.
-      report.errors.push({ code: "ReadError", severity: "error", file: t.file, message: r.message, ...(r.line ? { line: r.line, column: r.column } : {}) });
+      report.errors.push({
+        code: "ReadError",
+        severity: "error",
+        file: t.file,
+        message: r.message,
+        ...(r.line ? { line: r.line, column: r.column } : {}),
+      });
       return;
     }
     text = r.text;
@@ -300,7 +343,8 @@ async function scanTarget(
         code: "NotRecognised",
         severity: "error",
         file: t.file,
-        message: "not a recognised input: expected an IAM policy JSON document (Statement), a statement (Effect) or a list of statements",
+        message:
+          "not a recognised input: expected an IAM policy JSON document (Statement), a statement (Effect) or a list of statements",
       });
     }
     return;

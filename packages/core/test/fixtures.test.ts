@@ -23,7 +23,8 @@ function expectedFiles(dir: string): string[] {
 
 function inputFor(expectedPath: string): string {
   const rel = relative(ROOT, expectedPath);
-  if (rel.startsWith("examples/")) return join(EXAMPLES, rel.slice("examples/".length).replace(/\.expected\.json$/, ".json"));
+  if (rel.startsWith("examples/"))
+    return join(EXAMPLES, rel.slice("examples/".length).replace(/\.expected\.json$/, ".json"));
   return expectedPath.replace(/\.expected\.json$/, ".json");
 }
 
@@ -38,7 +39,8 @@ describe("policy JSON fixtures", () => {
       const want = expected.findings.map((f) => ({ ruleId: f.ruleId, line: f.line, column: f.column }));
       expect(got).toEqual(want);
       for (const f of result.findings) {
-        if (["CD101", "CD102", "CD104"].includes(f.ruleId)) expect(f.witness, `${f.ruleId} has a witness`).toBeDefined();
+        if (["CD101", "CD102", "CD104"].includes(f.ruleId))
+          expect(f.witness, `${f.ruleId} has a witness`).toBeDefined();
       }
     });
   }

@@ -1,7 +1,7 @@
+import { parseVariables } from "../iam/variables.js";
 import type { BaseOperator, ConditionEntry, PrincipalSpec, Statement, ValueList } from "../model/policy.js";
 import { isNegatedOperator } from "../model/policy.js";
 import type { PolicyValue, ValueSymbol } from "../model/values.js";
-import { parseVariables } from "../iam/variables.js";
 import { arnPattern, exactPattern, type GlobPattern, globPattern, type Union } from "./automaton.js";
 import { ACTION_KEY, PRINCIPAL_SERVICE_NAME, RESOURCE_KEY, SOURCE_ARN } from "./keys.js";
 
@@ -84,7 +84,9 @@ function patternFor(base: BaseOperator, text: string, key: string, positive: boo
 }
 
 function isTyped(base: BaseOperator): boolean {
-  return base.startsWith("Numeric") || base.startsWith("Date") || base === "IpAddress" || base === "NotIpAddress";
+  return (
+    base.startsWith("Numeric") || base.startsWith("Date") || base === "IpAddress" || base === "NotIpAddress"
+  );
 }
 
 /**
@@ -92,7 +94,12 @@ function isTyped(base: BaseOperator): boolean {
  * language: where it must match it is widened to `*` for the variable, where it must not match it is
  * left out. Both choices over-approximate what a request can do; `evaluate` confirms every witness.
  */
-function languages(base: BaseOperator, key: string, values: PolicyValue[], o: AtomOptions): { exact: Union; positive: Union } {
+function languages(
+  base: BaseOperator,
+  key: string,
+  values: PolicyValue[],
+  o: AtomOptions,
+): { exact: Union; positive: Union } {
   const exact: Union = [];
   const positive: Union = [];
   for (const v of values) {
@@ -100,7 +107,9 @@ function languages(base: BaseOperator, key: string, values: PolicyValue[], o: At
     const vars = o.variablesEnabled ? parseVariables(text) : undefined;
     if (vars) {
       const widened = vars.map((p) => ("literal" in p ? p.literal.replace(/[*?]/g, "?") : "*")).join("");
-      positive.push(base.startsWith("Arn") ? arnPattern(widened) : globPattern(widened, base.includes("IgnoreCase")));
+      positive.push(
+        base.startsWith("Arn") ? arnPattern(widened) : globPattern(widened, base.includes("IgnoreCase")),
+      );
       continue;
     }
     exact.push(patternFor(base, text, key, false));
@@ -123,7 +132,8 @@ export function conditionAtom(c: ConditionEntry, o: AtomOptions): Atom {
   }
   const negate = isNegatedOperator(base);
   const set = c.operator.set;
-  const absentResult = set === "ForAllValues" ? true : set === "ForAnyValue" ? false : c.operator.ifExists || negate;
+  const absentResult =
+    set === "ForAllValues" ? true : set === "ForAnyValue" ? false : c.operator.ifExists || negate;
   const { exact, positive } = languages(base, c.keyLower, c.values, o);
   const atom: MemberAtom = { kind: "member", key: c.keyLower, exact, positive, negate, absentResult, origin };
   if (isTyped(base)) atom.typed = { base, values: c.values.map((v) => textOf(v, o)) };
@@ -141,10 +151,25 @@ function principalAtom(spec: PrincipalSpec, negate: boolean, o: AtomOptions, ori
     }
   }
   if (union.length === 0) return { kind: "const", value: negate, origin };
-  return { kind: "member", key: PRINCIPAL_SERVICE_NAME, exact: union, positive: union, negate, absentResult: false, origin };
+  return {
+    kind: "member",
+    key: PRINCIPAL_SERVICE_NAME,
+    exact: union,
+    positive: union,
+    negate,
+    absentResult: false,
+    origin,
+  };
 }
 
-function listAtom(key: string, list: ValueList, negate: boolean, ignoreCase: boolean, o: AtomOptions, origin: string): Atom {
+function listAtom(
+  key: string,
+  list: ValueList,
+  negate: boolean,
+  ignoreCase: boolean,
+  o: AtomOptions,
+  origin: string,
+): Atom {
   const union: Union = [];
   const positive: Union = [];
   for (const v of list.values) {
@@ -171,7 +196,8 @@ export function statementAtoms(stmt: Statement, o: AtomOptions, withPrincipal: b
   if (stmt.action) atoms.push(listAtom(ACTION_KEY, stmt.action, false, true, o, "Action"));
   else if (stmt.notAction) atoms.push(listAtom(ACTION_KEY, stmt.notAction, true, true, o, "NotAction"));
   if (stmt.resource) atoms.push(listAtom(RESOURCE_KEY, stmt.resource, false, false, o, "Resource"));
-  else if (stmt.notResource) atoms.push(listAtom(RESOURCE_KEY, stmt.notResource, true, false, o, "NotResource"));
+  else if (stmt.notResource)
+    atoms.push(listAtom(RESOURCE_KEY, stmt.notResource, true, false, o, "NotResource"));
   for (const c of stmt.conditions) atoms.push(conditionAtom(c, o));
   return atoms;
 }

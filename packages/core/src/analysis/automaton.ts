@@ -23,7 +23,12 @@ export interface GlobPattern {
 export type Union = GlobPattern[];
 
 export function exactPattern(text: string, ignoreCase = false): GlobPattern {
-  return { tokens: [...text].flatMap((c) => splitUnits(c).map((u) => ({ kind: "char" as const, char: u, ignoreCase }))), source: text };
+  return {
+    tokens: [...text].flatMap((c) =>
+      splitUnits(c).map((u) => ({ kind: "char" as const, char: u, ignoreCase })),
+    ),
+    source: text,
+  };
 }
 
 function splitUnits(s: string): string[] {
@@ -62,7 +67,8 @@ export function arnPattern(text: string): GlobPattern {
       tokens.push({ kind: "char", char: ":", ignoreCase: false });
     } else if (c === "*") {
       const last = tokens[tokens.length - 1];
-      if (!(last && last.kind === "star" && last.noColon === !inResource)) tokens.push({ kind: "star", noColon: !inResource });
+      if (!(last && last.kind === "star" && last.noColon === !inResource))
+        tokens.push({ kind: "star", noColon: !inResource });
     } else if (c === "?") tokens.push({ kind: "one", noColon: !inResource });
     else tokens.push({ kind: "char", char: c, ignoreCase: false });
   }
@@ -153,7 +159,9 @@ export interface SearchLimits {
 
 export const DEFAULT_LIMITS: SearchLimits = { maxStates: 200_000, maxLength: 400 };
 
-export type SearchResult = { found: true; value: string; account?: string } | { found: false; exhausted: boolean };
+export type SearchResult =
+  | { found: true; value: string; account?: string }
+  | { found: false; exhausted: boolean };
 
 const DIGITS = "0123456789".split("");
 const ORG_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".split("");
@@ -182,7 +190,9 @@ function stepAll(t: Tracks, s: { pos: PatternState[][]; neg: PatternState[][] },
 
 /** Positives that can no longer accept make the branch dead. */
 function alive(t: Tracks, s: { pos: PatternState[][] }): boolean {
-  return t.pos.every((u, i) => u.some((p, j) => p.universal || (!p.empty && (s.pos[i]?.[j]?.length ?? 0) > 0)));
+  return t.pos.every((u, i) =>
+    u.some((p, j) => p.universal || (!p.empty && (s.pos[i]?.[j]?.length ?? 0) > 0)),
+  );
 }
 
 function acceptedAll(t: Tracks, s: { pos: PatternState[][]; neg: PatternState[][] }): boolean {
@@ -208,13 +218,22 @@ export function solveString(
   limits: SearchLimits = DEFAULT_LIMITS,
 ): SearchResult {
   const main = flatten(constraints);
-  const joint = domain.kind === "arn" && typeof domain.account === "object" && "joint" in domain.account ? flatten(domain.account.joint) : { pos: [], neg: [] };
-  const fixedAccount = domain.kind === "arn" && typeof domain.account === "object" && "fixed" in domain.account ? domain.account.fixed : undefined;
-  if (main.pos.some((u) => u.length === 0 || u.every((p) => p.empty))) return { found: false, exhausted: false };
-  if (joint.pos.some((u) => u.length === 0 || u.every((p) => p.empty))) return { found: false, exhausted: false };
+  const joint =
+    domain.kind === "arn" && typeof domain.account === "object" && "joint" in domain.account
+      ? flatten(domain.account.joint)
+      : { pos: [], neg: [] };
+  const fixedAccount =
+    domain.kind === "arn" && typeof domain.account === "object" && "fixed" in domain.account
+      ? domain.account.fixed
+      : undefined;
+  if (main.pos.some((u) => u.length === 0 || u.every((p) => p.empty)))
+    return { found: false, exhausted: false };
+  if (joint.pos.some((u) => u.length === 0 || u.every((p) => p.empty)))
+    return { found: false, exhausted: false };
 
   const letters = new Set<string>();
-  for (const u of [...main.pos, ...main.neg, ...joint.pos, ...joint.neg]) for (const p of u) patternAlphabet(p, letters);
+  for (const u of [...main.pos, ...main.neg, ...joint.pos, ...joint.neg])
+    for (const p of u) patternAlphabet(p, letters);
   if (fixedAccount) for (const c of fixedAccount) letters.add(c);
   const fresh = FRESH_CANDIDATES.find((c) => !letters.has(c)) ?? "\u00e6";
   // Insertion order: characters as the patterns write them come before their other case.
@@ -230,13 +249,27 @@ export function solveString(
     text: string;
     account: string;
   }
-  const startNode: Node = { comp: 0, len: 0, s: initStates(main), j: initStates(joint), text: "", account: "" };
+  const startNode: Node = {
+    comp: 0,
+    len: 0,
+    s: initStates(main),
+    j: initStates(joint),
+    text: "",
+    account: "",
+  };
   const seen = new Set<string>();
   let queue: Node[] = [startNode];
   let states = 0;
 
   const nodeKey = (n: Node): string => {
-    const lenKey = domain.kind === "free" ? 0 : domain.kind === "arn" ? (n.comp === 0 || n.comp === 4 ? n.len : Math.min(n.len, 1)) : n.len;
+    const lenKey =
+      domain.kind === "free"
+        ? 0
+        : domain.kind === "arn"
+          ? n.comp === 0 || n.comp === 4
+            ? n.len
+            : Math.min(n.len, 1)
+          : n.len;
     return `${n.comp}:${lenKey}:${keyOf(n.s)}@${keyOf(n.j)}`;
   };
 
@@ -254,7 +287,9 @@ export function solveString(
     }
   };
 
-  const moves = (n: Node): Array<{ ch: string; next: Omit<Node, "s" | "j" | "text"> & { joint: boolean } }> => {
+  const moves = (
+    n: Node,
+  ): Array<{ ch: string; next: Omit<Node, "s" | "j" | "text"> & { joint: boolean } }> => {
     const out: Array<{ ch: string; next: Omit<Node, "s" | "j" | "text"> & { joint: boolean } }> = [];
     const add = (ch: string, comp: number, len: number, joint = false, account = n.account) =>
       out.push({ ch, next: { comp, len, account, joint } });
@@ -301,7 +336,9 @@ export function solveString(
     const next: Node[] = [];
     for (const n of queue) {
       if (isFinal(n)) {
-        return n.account ? { found: true, value: n.text, account: n.account } : { found: true, value: n.text };
+        return n.account
+          ? { found: true, value: n.text, account: n.account }
+          : { found: true, value: n.text };
       }
       if (n.text.length >= limits.maxLength) continue;
       for (const m of moves(n)) {
@@ -309,7 +346,14 @@ export function solveString(
         if (!alive(main, s)) continue;
         const j = m.next.joint ? stepAll(joint, n.j, m.ch) : n.j;
         if (m.next.joint && !alive(joint, j)) continue;
-        const child: Node = { comp: m.next.comp, len: m.next.len, s, j, text: n.text + m.ch, account: m.next.account };
+        const child: Node = {
+          comp: m.next.comp,
+          len: m.next.len,
+          s,
+          j,
+          text: n.text + m.ch,
+          account: m.next.account,
+        };
         const key = nodeKey(child);
         if (seen.has(key)) continue;
         seen.add(key);

@@ -1,15 +1,15 @@
 import { splitArn } from "../iam/arn.js";
-import { evaluate } from "../iam/evaluate.js";
 import { matchOne } from "../iam/conditions.js";
+import { evaluate } from "../iam/evaluate.js";
+import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { Policy, Statement } from "../model/policy.js";
 import type { ValueSymbol } from "../model/values.js";
-import type { ServiceKnowledge } from "../knowledge/types.js";
 import { type Atom, type MemberAtom, negateAtom, statementAtoms } from "./atoms.js";
 import {
   DEFAULT_LIMITS,
   exactPattern,
-  globPattern,
   type GlobPattern,
+  globPattern,
   type SearchLimits,
   type StringConstraints,
   type StringDomain,
@@ -18,6 +18,7 @@ import {
 } from "./automaton.js";
 import {
   ACTION_KEY,
+  isAbsentForServices,
   PRINCIPAL_IS_AWS_SERVICE,
   PRINCIPAL_SERVICE_NAME,
   RESOURCE_KEY,
@@ -27,7 +28,6 @@ import {
   SOURCE_ORG_ID,
   SOURCE_ORG_PATHS,
   SOURCE_OWNER,
-  isAbsentForServices,
 } from "./keys.js";
 
 /** A concrete request from a foreign account that the policy allows. */
@@ -89,7 +89,8 @@ function collectSpellings(policy: Policy): Map<string, string> {
     [PRINCIPAL_SERVICE_NAME, "aws:PrincipalServiceName"],
     [PRINCIPAL_IS_AWS_SERVICE, "aws:PrincipalIsAWSService"],
   ]);
-  for (const s of policy.statements) for (const c of s.conditions) if (!map.has(c.keyLower)) map.set(c.keyLower, c.key);
+  for (const s of policy.statements)
+    for (const c of s.conditions) if (!map.has(c.keyLower)) map.set(c.keyLower, c.key);
   return map;
 }
 
@@ -98,7 +99,14 @@ function presenceFor(key: string, knowledge: ServiceKnowledge | undefined, hasRe
   if (key === RESOURCE_KEY) return [hasResource];
   if (isAbsentForServices(key)) return [false];
   const sent = (k: keyof ServiceKnowledge["keysSent"]) => knowledge?.keysSent[k] ?? "unknown";
-  const fromTable = key === SOURCE_ARN ? sent("sourceArn") : key === SOURCE_ACCOUNT ? sent("sourceAccount") : key === SOURCE_ORG_ID ? sent("sourceOrgId") : "unknown";
+  const fromTable =
+    key === SOURCE_ARN
+      ? sent("sourceArn")
+      : key === SOURCE_ACCOUNT
+        ? sent("sourceAccount")
+        : key === SOURCE_ORG_ID
+          ? sent("sourceOrgId")
+          : "unknown";
   if (fromTable === "always") return [true];
   if (fromTable === "never") return [false];
   // Present first for source keys: the most telling witness names the foreign source.
@@ -124,12 +132,17 @@ function typedCandidates(atoms: Array<{ atom: MemberAtom; want: boolean }>): str
       }
     }
   }
-  for (const v of ["0", "203.0.113.7", "2001:db8::7", "1970-01-01T00:00:00Z", "2999-01-01T00:00:00Z"]) out.add(v);
+  for (const v of ["0", "203.0.113.7", "2001:db8::7", "1970-01-01T00:00:00Z", "2999-01-01T00:00:00Z"])
+    out.add(v);
   return [...out];
 }
 
 function patternAccepts(p: GlobPattern, s: string): boolean {
-  const r = solveString({ positives: [[p], [exactPattern(s)]], negatives: [] }, { kind: "free" }, { maxStates: 10_000, maxLength: s.length + 1 });
+  const r = solveString(
+    { positives: [[p], [exactPattern(s)]], negatives: [] },
+    { kind: "free" },
+    { maxStates: 10_000, maxLength: s.length + 1 },
+  );
   return r.found;
 }
 
@@ -138,7 +151,9 @@ function solveTyped(c: KeyConstraints): string | undefined {
     const typedOk = c.typed.every(({ atom, want }) => {
       const base = atom.typed?.base;
       if (!base) return false;
-      const inLang = (atom.typed?.values ?? []).some((v) => matchOne(base, candidate, { text: v, literalRuns: [] }));
+      const inLang = (atom.typed?.values ?? []).some((v) =>
+        matchOne(base, candidate, { text: v, literalRuns: [] }),
+      );
       return inLang === want;
     });
     if (!typedOk) continue;
@@ -147,10 +162,6 @@ function solveTyped(c: KeyConstraints): string | undefined {
     if (posOk && negOk) return candidate;
   }
   return undefined;
-}
-
-interface Assignment {
-  values: Map<string, string>;
 }
 
 /**
@@ -188,11 +199,31 @@ export function findForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
   });
   if (q.principal) {
     const p = [exactPattern(q.principal, true)];
-    base.push({ kind: "member", key: PRINCIPAL_SERVICE_NAME, exact: p, positive: p, negate: false, absentResult: false, origin: "principal" });
+    base.push({
+      kind: "member",
+      key: PRINCIPAL_SERVICE_NAME,
+      exact: p,
+      positive: p,
+      negate: false,
+      absentResult: false,
+      origin: "principal",
+    });
   } else {
     // Any service principal: the name must at least look like one.
-    const p = [globPattern("*.amazonaws.com", true), globPattern("*.amazon.com", true), globPattern("*.amazonaws.com.cn", true)];
-    base.push({ kind: "member", key: PRINCIPAL_SERVICE_NAME, exact: p, positive: p, negate: false, absentResult: false, origin: "principal" });
+    const p = [
+      globPattern("*.amazonaws.com", true),
+      globPattern("*.amazon.com", true),
+      globPattern("*.amazonaws.com.cn", true),
+    ];
+    base.push({
+      kind: "member",
+      key: PRINCIPAL_SERVICE_NAME,
+      exact: p,
+      positive: p,
+      negate: false,
+      absentResult: false,
+      origin: "principal",
+    });
   }
   if (!q.statement.action && !q.statement.notAction) {
     // No Action element is not valid IAM, but keep the action variable defined.
@@ -245,7 +276,8 @@ function solveBranch(
   const presence = new Map<string, boolean>();
   const idx = new Array<number>(keyList.length).fill(0);
   for (;;) {
-    keyList.forEach((k, i) => presence.set(k, options[i]?.[idx[i] ?? 0] ?? false));
+    for (let i = 0; i < keyList.length; i++)
+      presence.set(keyList[i] as string, options[i]?.[idx[i] ?? 0] ?? false);
     const r = solvePresence(atoms, presence, q, limits, spellings);
     if (r?.confirmed) return r;
     if (r) unconfirmed ??= r;
@@ -323,7 +355,11 @@ function solvePresence(
       account = joint.account;
     } else {
       // An ARN without an account field (an S3 bucket, for example) says nothing about the owner.
-      const empty = solveString({ positives: c.positives, negatives: c.negatives }, { kind: "arn", account: "empty" }, limits);
+      const empty = solveString(
+        { positives: c.positives, negatives: c.negatives },
+        { kind: "arn", account: "empty" },
+        limits,
+      );
       if (!empty.found) return undefined;
       values.set(SOURCE_ARN, empty.value);
     }
@@ -379,7 +415,8 @@ function solvePresence(
   values.set(PRINCIPAL_IS_AWS_SERVICE, "true");
 
   // A witness names the foreign source even where the policy does not ask for it.
-  if (presence.get(SOURCE_ACCOUNT) === undefined && q.knowledge?.keysSent.sourceAccount !== "never") values.set(SOURCE_ACCOUNT, account);
+  if (presence.get(SOURCE_ACCOUNT) === undefined && q.knowledge?.keysSent.sourceAccount !== "never")
+    values.set(SOURCE_ACCOUNT, account);
 
   return confirm(values, q, spellings);
 }
@@ -411,7 +448,11 @@ function readable(values: Map<string, string>, q: ForeignAccessQuery): Map<strin
   return copy;
 }
 
-function confirm(values: Map<string, string>, q: ForeignAccessQuery, spellings: Map<string, string>): Reachable {
+function confirm(
+  values: Map<string, string>,
+  q: ForeignAccessQuery,
+  spellings: Map<string, string>,
+): Reachable {
   const nicer = readable(values, q);
   if (nicer) {
     const r = confirmExact(nicer, q, spellings);
@@ -420,7 +461,11 @@ function confirm(values: Map<string, string>, q: ForeignAccessQuery, spellings: 
   return confirmExact(values, q, spellings);
 }
 
-function confirmExact(values: Map<string, string>, q: ForeignAccessQuery, spellings: Map<string, string>): Reachable {
+function confirmExact(
+  values: Map<string, string>,
+  q: ForeignAccessQuery,
+  spellings: Map<string, string>,
+): Reachable {
   const context: Record<string, string> = {};
   for (const [k, v] of values) {
     if (k === ACTION_KEY || k === RESOURCE_KEY) continue;
@@ -435,10 +480,20 @@ function confirmExact(values: Map<string, string>, q: ForeignAccessQuery, spelli
   if (resource !== undefined) witness.resource = resource;
   const result = evaluate(
     q.policy,
-    { principal: { type: "Service", id: witness.principal }, action: witness.action, ...(resource !== undefined ? { resource } : {}), context },
+    {
+      principal: { type: "Service", id: witness.principal },
+      action: witness.action,
+      ...(resource !== undefined ? { resource } : {}),
+      context,
+    },
     { symbolText: q.symbolText },
   );
   const statementApplies = result.trace.find((t) => t.index === q.statement.index)?.applies ?? false;
   const absentSourceKeys = SOURCE_KEYS.filter((k) => !values.has(k));
-  return { reachable: true, witness, absentSourceKeys, confirmed: result.decision === "Allow" && statementApplies };
+  return {
+    reachable: true,
+    witness,
+    absentSourceKeys,
+    confirmed: result.decision === "Allow" && statementApplies,
+  };
 }

@@ -1,11 +1,21 @@
 import { splitArn } from "../iam/arn.js";
 import { hasWildcard } from "../iam/wildcard.js";
+import {
+  DOCUMENTATION_EXAMPLE_ACCOUNTS,
+  DOCUMENTATION_PLACEHOLDER_PHRASES,
+} from "../knowledge/example-accounts.js";
+import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { ConditionEntry, Statement } from "../model/policy.js";
 import { isNegatedOperator } from "../model/policy.js";
 import type { PolicyValue, ValueSymbol } from "../model/values.js";
-import { DOCUMENTATION_EXAMPLE_ACCOUNTS, DOCUMENTATION_PLACEHOLDER_PHRASES } from "../knowledge/example-accounts.js";
-import type { ServiceKnowledge } from "../knowledge/types.js";
-import { SOURCE_ACCOUNT, SOURCE_ARN, SOURCE_KEYS, SOURCE_ORG_ID, SOURCE_ORG_PATHS, SOURCE_OWNER } from "./keys.js";
+import {
+  SOURCE_ACCOUNT,
+  SOURCE_ARN,
+  SOURCE_KEYS,
+  SOURCE_ORG_ID,
+  SOURCE_ORG_PATHS,
+  SOURCE_OWNER,
+} from "./keys.js";
 
 const EXAMPLE_ACCOUNTS = new Set(DOCUMENTATION_EXAMPLE_ACCOUNTS.map((e) => e.account));
 
@@ -20,7 +30,8 @@ export function guardKind(keyLower: string, knowledge: readonly ServiceKnowledge
   if (keyLower === SOURCE_ORG_PATHS) return "org-path";
   for (const k of knowledge) {
     for (const g of k.alternativeGuardKeys) {
-      if (g.key.toLowerCase() === keyLower) return g.binds === "arn" ? "arn" : g.binds === "account" ? "account" : "token";
+      if (g.key.toLowerCase() === keyLower)
+        return g.binds === "arn" ? "arn" : g.binds === "account" ? "account" : "token";
     }
   }
   return undefined;
@@ -79,13 +90,16 @@ export function valueProblem(kind: GuardKind, value: PolicyValue): string | unde
   const literal = valueText(value, () => "\u0000");
   const hasSymbol = literal.includes("\u0000");
   const phrase = placeholderIn(literal);
-  if (phrase) return `"${literal.replaceAll("\u0000", "…")}" contains the documentation placeholder "${phrase}"`;
+  if (phrase)
+    return `"${literal.replaceAll("\u0000", "…")}" contains the documentation placeholder "${phrase}"`;
   switch (kind) {
     case "account":
       return hasSymbol ? undefined : checkAccount(literal);
     case "org":
       if (hasSymbol || hasWildcard(literal)) return undefined;
-      return /^o-[a-z0-9]{10,32}$/.test(literal) ? undefined : `"${literal}" is not an AWS organization id (o- followed by 10 to 32 lower-case letters or digits)`;
+      return /^o-[a-z0-9]{10,32}$/.test(literal)
+        ? undefined
+        : `"${literal}" is not an AWS organization id (o- followed by 10 to 32 lower-case letters or digits)`;
     case "org-path":
       return undefined;
     case "token":
@@ -93,7 +107,7 @@ export function valueProblem(kind: GuardKind, value: PolicyValue): string | unde
     case "arn": {
       if (literal === "*") return undefined;
       const parts = splitArn(literal);
-      if (!parts || parts[0] !== "arn") {
+      if (parts?.[0] !== "arn") {
         return hasWildcard(literal) && !hasSymbol && literal.startsWith("arn:")
           ? undefined
           : hasSymbol
@@ -101,7 +115,8 @@ export function valueProblem(kind: GuardKind, value: PolicyValue): string | unde
             : `"${literal}" is not an ARN (arn:partition:service:region:account:resource)`;
       }
       const region = parts[3] ?? "";
-      if (region.toLowerCase() === "region") return `the region component "${region}" is a documentation placeholder`;
+      if (region.toLowerCase() === "region")
+        return `the region component "${region}" is a documentation placeholder`;
       const account = parts[4] ?? "";
       if (account === "" || account.includes("\u0000") || hasWildcard(account)) return undefined;
       return checkAccount(account);

@@ -8,7 +8,13 @@ export const PRINCIPAL_SERVICE_NAME = "aws:principalservicename";
 export const PRINCIPAL_IS_AWS_SERVICE = "aws:principalisawsservice";
 
 /** The keys that bind a request to the account or organization it comes from. */
-export const SOURCE_KEYS: readonly string[] = [SOURCE_ACCOUNT, SOURCE_ARN, SOURCE_ORG_ID, SOURCE_ORG_PATHS, SOURCE_OWNER];
+export const SOURCE_KEYS: readonly string[] = [
+  SOURCE_ACCOUNT,
+  SOURCE_ARN,
+  SOURCE_ORG_ID,
+  SOURCE_ORG_PATHS,
+  SOURCE_OWNER,
+];
 
 /** The spelling used in messages and fixes. */
 export const KEY_DISPLAY: Readonly<Record<string, string>> = {

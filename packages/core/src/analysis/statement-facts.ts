@@ -1,11 +1,11 @@
 import { splitArn } from "../iam/arn.js";
 import { hasWildcard } from "../iam/wildcard.js";
-import type { ConditionEntry, Policy, Statement } from "../model/policy.js";
-import type { PolicyValue, ValueSymbol } from "../model/values.js";
 import { findService, isServicePrincipalName } from "../knowledge/lookup.js";
 import { SERVICES } from "../knowledge/services.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
-import { findForeignAccess, type ForeignAccessResult } from "./foreign-access.js";
+import type { ConditionEntry, Policy, Statement } from "../model/policy.js";
+import type { PolicyValue, ValueSymbol } from "../model/values.js";
+import { type ForeignAccessResult, findForeignAccess } from "./foreign-access.js";
 import {
   type Guard,
   guardsOf,
@@ -55,9 +55,19 @@ export interface StatementFacts {
   invalidOperators: ConditionEntry[];
   valueProblems: ValueFinding[];
   exactWildcards: ValueFinding[];
-  accountMismatch?: { sourceAccount: ConditionEntry; sourceArn: ConditionEntry; accounts: string[]; arnAccounts: string[] };
+  accountMismatch?: {
+    sourceAccount: ConditionEntry;
+    sourceArn: ConditionEntry;
+    accounts: string[];
+    arnAccounts: string[];
+  };
   stringLikeArns: ValueFinding[];
-  serviceMismatches: Array<{ principal: CoveredPrincipal; value: PolicyValue; service: string; expected: string[] }>;
+  serviceMismatches: Array<{
+    principal: CoveredPrincipal;
+    value: PolicyValue;
+    service: string;
+    expected: string[];
+  }>;
   unknowns: Array<{ value: PolicyValue; symbol: ValueSymbol }>;
   /** CD201–CD204 make the guard one that never matches or is not valid IAM: no access verdict then. */
   blocked: boolean;
@@ -87,7 +97,11 @@ function coveredPrincipals(stmt: Statement): { principals: CoveredPrincipal[]; i
       if (entry.type !== "Service") continue;
       if (!isServicePrincipalName(text) && !text.includes("<")) continue;
       const knowledge = findService(text);
-      const cp: CoveredPrincipal = { name: text, element: v, passRoleBound: knowledge?.passRoleBound ?? false };
+      const cp: CoveredPrincipal = {
+        name: text,
+        element: v,
+        passRoleBound: knowledge?.passRoleBound ?? false,
+      };
       if (knowledge) cp.knowledge = knowledge;
       out.push(cp);
     }
@@ -98,7 +112,11 @@ function coveredPrincipals(stmt: Statement): { principals: CoveredPrincipal[]; i
 
 function isTrustStatement(stmt: Statement): boolean {
   if (stmt.resource || stmt.notResource || !stmt.action) return false;
-  return stmt.action.values.every((v) => valueText(v, () => "").toLowerCase().startsWith("sts:"));
+  return stmt.action.values.every((v) =>
+    valueText(v, () => "")
+      .toLowerCase()
+      .startsWith("sts:"),
+  );
 }
 
 function accountsOf(entry: ConditionEntry, render: (s: ValueSymbol) => string): string[] | undefined {
@@ -122,19 +140,25 @@ function arnAccountsOf(entry: ConditionEntry, render: (s: ValueSymbol) => string
   return out;
 }
 
-function serviceMismatches(principals: CoveredPrincipal[], guards: Guard[]): StatementFacts["serviceMismatches"] {
+function serviceMismatches(
+  principals: CoveredPrincipal[],
+  guards: Guard[],
+): StatementFacts["serviceMismatches"] {
   const out: StatementFacts["serviceMismatches"] = [];
   for (const p of principals) {
     const k = p.knowledge;
     if (!k || k.sourceArnFormats.length === 0) continue;
-    const expected = [...new Set(k.sourceArnFormats.map((f) => f.split(":")[2] ?? "").filter((s) => s !== ""))];
+    const expected = [
+      ...new Set(k.sourceArnFormats.map((f) => f.split(":")[2] ?? "").filter((s) => s !== "")),
+    ];
     if (expected.length === 0 || expected.some((s) => s.includes("$"))) continue;
     for (const g of guards) {
       if (g.entry.keyLower !== SOURCE_ARN || !isPositive(g.entry)) continue;
       for (const v of g.entry.values) {
         const parts = splitArn(valueText(v, () => "\u0000"));
         const service = parts?.[2];
-        if (service === undefined || service === "" || service.includes("\u0000") || hasWildcard(service)) continue;
+        if (service === undefined || service === "" || service.includes("\u0000") || hasWildcard(service))
+          continue;
         if (!expected.includes(service)) out.push({ principal: p, value: v, service, expected });
       }
     }
@@ -161,7 +185,8 @@ function diagnose(
   const arnAccount = sourceArn !== undefined ? splitArn(sourceArn)?.[4] : undefined;
   const ownerPinned = guards.some(
     (g) =>
-      [SOURCE_ACCOUNT, SOURCE_OWNER, SOURCE_ORG_ID, SOURCE_ORG_PATHS].includes(g.entry.keyLower) && isRequiredPositive(g.entry),
+      [SOURCE_ACCOUNT, SOURCE_OWNER, SOURCE_ORG_ID, SOURCE_ORG_PATHS].includes(g.entry.keyLower) &&
+      isRequiredPositive(g.entry),
   );
   if (arnAccount === "" && !ownerPinned) {
     diagnoses.add("CD103");
@@ -195,7 +220,9 @@ function diagnose(
 export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSettings): StatementFacts {
   const { principals, isPublic } = coveredPrincipals(stmt);
   const guards = guardsOf(stmt, s.knowledge);
-  const denyGuards = policy.statements.filter((d) => d.effect === "Deny").flatMap((d) => guardsOf(d, s.knowledge));
+  const denyGuards = policy.statements
+    .filter((d) => d.effect === "Deny")
+    .flatMap((d) => guardsOf(d, s.knowledge));
   const invalidOperators = stmt.conditions.filter((c) => c.operator.base === null);
 
   const valueProblems: ValueFinding[] = [];
@@ -204,13 +231,18 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
   const unknowns: StatementFacts["unknowns"] = [];
   for (const g of guards) {
     for (const v of g.entry.values) {
-      for (const p of v.parts) if (typeof p !== "string" && p.kind === "unknown") unknowns.push({ value: v, symbol: p });
+      for (const p of v.parts)
+        if (typeof p !== "string" && p.kind === "unknown") unknowns.push({ value: v, symbol: p });
       if (g.entry.operator.base === null || g.entry.operator.base === "Null") continue;
       const problem = valueProblem(g.kind, v);
       if (problem) valueProblems.push({ guard: g, value: v, problem });
       const text = valueText(v, () => "");
       if (isExactStringOperator(g.entry) && isPositive(g.entry) && hasWildcard(text)) {
-        exactWildcards.push({ guard: g, value: v, problem: `"${text}" is compared literally by ${g.entry.operator.text}` });
+        exactWildcards.push({
+          guard: g,
+          value: v,
+          problem: `"${text}" is compared literally by ${g.entry.operator.text}`,
+        });
       }
       if (g.entry.keyLower === SOURCE_ARN && g.entry.operator.base === "StringLike") {
         const parts = text.split(":");
@@ -224,7 +256,12 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
   }
 
   let accountMismatch: StatementFacts["accountMismatch"];
-  const sa = guards.find((g) => g.entry.keyLower === SOURCE_ACCOUNT && isRequiredPositive(g.entry) && g.entry.operator.base?.startsWith("String"));
+  const sa = guards.find(
+    (g) =>
+      g.entry.keyLower === SOURCE_ACCOUNT &&
+      isRequiredPositive(g.entry) &&
+      g.entry.operator.base?.startsWith("String"),
+  );
   const arn = guards.find((g) => g.entry.keyLower === SOURCE_ARN && isRequiredPositive(g.entry));
   if (sa && arn) {
     const accounts = accountsOf(sa.entry, s.symbolText);
@@ -234,7 +271,11 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
     }
   }
 
-  const blocked = invalidOperators.length > 0 || valueProblems.length > 0 || exactWildcards.length > 0 || accountMismatch !== undefined;
+  const blocked =
+    invalidOperators.length > 0 ||
+    valueProblems.length > 0 ||
+    exactWildcards.length > 0 ||
+    accountMismatch !== undefined;
   const facts: StatementFacts = {
     statement: stmt,
     principals,

@@ -1,6 +1,6 @@
 import type { Witness } from "../analysis/foreign-access.js";
 import { guardsOf, isPositive, valueText } from "../analysis/guards.js";
-import { SOURCE_ACCOUNT, SOURCE_ARN, SOURCE_ORG_ID, SOURCE_ORG_PATHS, SOURCE_OWNER } from "../analysis/keys.js";
+import { SOURCE_ORG_ID, SOURCE_ORG_PATHS } from "../analysis/keys.js";
 import { DEFAULT_KNOWLEDGE, statementFacts } from "../analysis/statement-facts.js";
 import { splitArn } from "../iam/arn.js";
 import { hasWildcard } from "../iam/wildcard.js";
@@ -76,7 +76,11 @@ function displayTokens(text: string): string {
   return out + text.slice(i);
 }
 
-function collectTrusted(policy: Policy, knowledge: readonly ServiceKnowledge[], render: (s: ValueSymbol) => string) {
+function collectTrusted(
+  policy: Policy,
+  knowledge: readonly ServiceKnowledge[],
+  render: (s: ValueSymbol) => string,
+) {
   const accounts = new Set<string>();
   const orgs = new Set<string>();
   for (const stmt of policy.statements) {
@@ -105,7 +109,8 @@ function collectTrusted(policy: Policy, knowledge: readonly ServiceKnowledge[], 
 /** Turns a Lambda permission into the statement Lambda writes into the function's policy. */
 export function lambdaPermissionPolicy(p: LambdaPermission, range: SourceRange | undefined): Policy {
   const principalText = valueText(p.principal, (s) => `<${s.name}>`);
-  const isService = principalText === "*" ? false : !/^\d{12}$/.test(principalText) && !principalText.startsWith("arn:");
+  const isService =
+    principalText === "*" ? false : !/^\d{12}$/.test(principalText) && !principalText.startsWith("arn:");
   const stmt: Statement = {
     index: 0,
     effect: "Allow",
@@ -121,7 +126,12 @@ export function lambdaPermissionPolicy(p: LambdaPermission, range: SourceRange |
   // (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
   const add = (operator: string, key: string, value: LambdaPermission["sourceArn"]) => {
     if (!value) return;
-    const c: ConditionEntry = { operator: parseConditionOperator(operator), key, keyLower: key.toLowerCase(), values: [value] };
+    const c: ConditionEntry = {
+      operator: parseConditionOperator(operator),
+      key,
+      keyLower: key.toLowerCase(),
+      values: [value],
+    };
     if (value.range) {
       c.range = value.range;
       c.keyRange = value.range;
@@ -135,8 +145,6 @@ export function lambdaPermissionPolicy(p: LambdaPermission, range: SourceRange |
   add("StringEquals", "lambda:EventSourceToken", p.eventSourceToken);
   return { version: "2012-10-17", statements: [stmt], form: "statement" };
 }
-
-
 
 /** Checks one policy site: every Allow statement that lets a service principal act. */
 export function checkSite(site: PolicySite, options: CheckOptions = {}): CheckResult {
@@ -222,19 +230,28 @@ function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: State
     endLine: range?.end.line ?? range?.start.line ?? 1,
     endColumn: range?.end.column ?? range?.start.column ?? 1,
     resource: site.resource,
-    statement: site.permission ? null : stmt.sid !== undefined ? { index: stmt.index, sid: stmt.sid } : { index: stmt.index },
+    statement: site.permission
+      ? null
+      : stmt.sid !== undefined
+        ? { index: stmt.index, sid: stmt.sid }
+        : { index: stmt.index },
     principals: input.principals,
   };
   if (input.element) f.element = { line: input.element.start.line, column: input.element.start.column };
   if (input.witness) f.witness = witnessForOutput(input.witness);
-  if (input.fix) f.fix = { description: displayTokens(input.fix.description), text: displayTokens(input.fix.text) };
+  if (input.fix)
+    f.fix = { description: displayTokens(input.fix.description), text: displayTokens(input.fix.text) };
   return f;
 }
 
 function witnessForOutput(w: Witness): NonNullable<Finding["witness"]> {
   const context: Record<string, string> = {};
   for (const [k, v] of Object.entries(w.context)) context[k] = displayTokens(v);
-  const out: NonNullable<Finding["witness"]> = { principal: w.principal, action: displayTokens(w.action), context };
+  const out: NonNullable<Finding["witness"]> = {
+    principal: w.principal,
+    action: displayTokens(w.action),
+    context,
+  };
   if (w.resource !== undefined) out.resource = displayTokens(w.resource);
   return out;
 }
@@ -254,7 +271,8 @@ export interface PolicyFileResult extends CheckResult {
 /** Checks the text of an IAM policy JSON file (a document, a statement or a list of statements). */
 export function checkPolicyText(text: string, file: string, options: CheckOptions = {}): PolicyFileResult {
   const parsed = parseJsonSource(text, file);
-  if (!parsed.node) return { findings: [], diagnostics: parsed.diagnostics, policies: 0, statements: 0, recognised: true };
+  if (!parsed.node)
+    return { findings: [], diagnostics: parsed.diagnostics, policies: 0, statements: 0, recognised: true };
   if (!looksLikePolicy(parsed.node)) {
     return { findings: [], diagnostics: parsed.diagnostics, policies: 0, statements: 0, recognised: false };
   }
@@ -263,5 +281,3 @@ export function checkPolicyText(text: string, file: string, options: CheckOption
   const result = checkSite(site, options);
   return { ...result, diagnostics: [...parsed.diagnostics, ...result.diagnostics], recognised: true };
 }
-
-

@@ -1,5 +1,5 @@
-import type { CoveredPrincipal, StatementFacts } from "../analysis/statement-facts.js";
 import { guardKind, valueText } from "../analysis/guards.js";
+import type { CoveredPrincipal, StatementFacts } from "../analysis/statement-facts.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { PolicySiteKind } from "./site.js";
 
@@ -30,12 +30,16 @@ export function sourceArnPattern(k: ServiceKnowledge, account: string): string |
 export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string[]): FixBuilder {
   const account = accounts[0] ?? ACCOUNT_PLACEHOLDER;
   const accountNote =
-    accounts.length > 0 ? "" : ` Replace ${ACCOUNT_PLACEHOLDER} with the account that owns the calling resources (or pass --account).`;
+    accounts.length > 0
+      ? ""
+      : ` Replace ${ACCOUNT_PLACEHOLDER} with the account that owns the calling resources (or pass --account).`;
   return {
     sourceGuard(facts, principals) {
       const arns = [
         ...new Set(
-          principals.flatMap((p) => (p.knowledge ? [sourceArnPattern(p.knowledge, account)] : [])).filter((a): a is string => !!a),
+          principals
+            .flatMap((p) => (p.knowledge ? [sourceArnPattern(p.knowledge, account)] : []))
+            .filter((a): a is string => !!a),
         ),
       ];
       if (kind === "lambda-permission") {
@@ -51,7 +55,10 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
       for (const c of facts.statement.conditions) {
         if (c.operator.base === null || guardKind(c.keyLower, []) !== undefined) continue;
         const op = block.get(c.operator.text) ?? new Map<string, string[]>();
-        op.set(c.key, c.values.map((v) => valueText(v, (s) => `<${s.name}>`)));
+        op.set(
+          c.key,
+          c.values.map((v) => valueText(v, (s) => `<${s.name}>`)),
+        );
         block.set(c.operator.text, op);
       }
       const eq = block.get("StringEquals") ?? new Map<string, string[]>();
@@ -65,12 +72,13 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
       const obj: Record<string, Record<string, string | string[]>> = {};
       for (const [op, keys] of block) {
         obj[op] = {};
-        for (const [k, vs] of keys) (obj[op] as Record<string, string | string[]>)[k] = vs.length === 1 ? (vs[0] as string) : vs;
+        for (const [k, vs] of keys)
+          (obj[op] as Record<string, string | string[]>)[k] = vs.length === 1 ? (vs[0] as string) : vs;
       }
       const text = `"Condition": ${JSON.stringify(obj, null, 2)}`;
       const what = arns.length > 0 ? "aws:SourceAccount and aws:SourceArn" : "aws:SourceAccount";
       return {
-        description: `Give the statement a Condition on ${what} with your own account${facts.isPublic ? ", or name the service principal instead of \"*\"" : ""}.${accountNote}`,
+        description: `Give the statement a Condition on ${what} with your own account${facts.isPublic ? ', or name the service principal instead of "*"' : ""}.${accountNote}`,
         text,
       };
     },

@@ -18,7 +18,11 @@ export interface ResolvedValue {
  * Resolves the policy variables of one condition value. Undefined: a variable has no value, so the
  * value never matches (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
  */
-export function resolveValue(text: string, context: ContextMap, variablesEnabled: boolean): ResolvedValue | undefined {
+export function resolveValue(
+  text: string,
+  context: ContextMap,
+  variablesEnabled: boolean,
+): ResolvedValue | undefined {
   if (!variablesEnabled) return { text, literalRuns: [] };
   const parts = parseVariables(text);
   if (!parts) return { text, literalRuns: [] };
@@ -128,12 +132,18 @@ export type ConditionOutcome = boolean;
  * true for negated ones, `IfExists` and `ForAllValues:`, false for `ForAnyValue:`; `Null` tests
  * presence. An operator that is not an IAM operator never matches (it would be rejected or inert).
  */
-export function evaluateCondition(entry: ConditionEntry, context: ContextMap, variablesEnabled: boolean): boolean {
+export function evaluateCondition(
+  entry: ConditionEntry,
+  context: ContextMap,
+  variablesEnabled: boolean,
+): boolean {
   const { base, ifExists, set } = entry.operator;
   if (!base) return false;
   const raw = context.get(entry.keyLower);
   const present = raw !== undefined && !(Array.isArray(raw) && raw.length === 0);
-  const texts = entry.values.map((v) => v.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join(""));
+  const texts = entry.values.map((v) =>
+    v.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join(""),
+  );
 
   if (base === "Null") {
     return texts.some((t) => {

@@ -52,7 +52,11 @@ export function valueToText(value: PolicyValue, options?: EvaluateOptions): stri
 }
 
 /** Whether a Principal / NotPrincipal element names the request's principal. */
-export function principalMatches(spec: PrincipalSpec, principal: { type: string; id: string }, options?: EvaluateOptions): boolean {
+export function principalMatches(
+  spec: PrincipalSpec,
+  principal: { type: string; id: string },
+  options?: EvaluateOptions,
+): boolean {
   if (spec.star) return true;
   for (const entry of spec.entries) {
     for (const v of entry.values) {
@@ -62,7 +66,10 @@ export function principalMatches(spec: PrincipalSpec, principal: { type: string;
       if (entry.type !== principal.type) continue;
       // Service principal names are compared without case: AWS does not document case sensitivity,
       // and treating `CloudTrail.amazonaws.com` as the service never hides a grant.
-      if (entry.type === "Service" ? text.toLowerCase() === principal.id.toLowerCase() : text === principal.id) return true;
+      if (
+        entry.type === "Service" ? text.toLowerCase() === principal.id.toLowerCase() : text === principal.id
+      )
+        return true;
     }
   }
   return false;
@@ -72,14 +79,21 @@ function listMatches(list: ValueList, test: (text: string) => boolean, options?:
   return list.values.some((v) => test(valueToText(v, options)));
 }
 
-function resourcePatternMatches(pattern: string, resource: string, context: ContextMap, variables: boolean): boolean {
+function resourcePatternMatches(
+  pattern: string,
+  resource: string,
+  context: ContextMap,
+  variables: boolean,
+): boolean {
   const resolved = resolveValue(pattern, context, variables);
   if (!resolved) return false;
   // In the Resource element `*` may span colons (unlike ArnLike in conditions): evaluator.md a.3.
   return matchGlob(resolved.text, resource);
 }
 
-export function toContextMap(context: Readonly<Record<string, string | readonly string[]>>): Map<string, string | readonly string[]> {
+export function toContextMap(
+  context: Readonly<Record<string, string | readonly string[]>>,
+): Map<string, string | readonly string[]> {
   const map = new Map<string, string | readonly string[]>();
   for (const key of Object.keys(context)) {
     const v = context[key];
@@ -100,12 +114,20 @@ export function traceStatement(
   else if (stmt.notPrincipal) principal = !principalMatches(stmt.notPrincipal, request.principal, options);
   let action = true;
   // Actions are matched without case (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
-  if (stmt.action) action = listMatches(stmt.action, (t) => matchGlob(t, request.action, { ignoreCase: true }), options);
-  else if (stmt.notAction) action = !listMatches(stmt.notAction, (t) => matchGlob(t, request.action, { ignoreCase: true }), options);
+  if (stmt.action)
+    action = listMatches(stmt.action, (t) => matchGlob(t, request.action, { ignoreCase: true }), options);
+  else if (stmt.notAction)
+    action = !listMatches(stmt.notAction, (t) => matchGlob(t, request.action, { ignoreCase: true }), options);
   let resource = true;
   const res = request.resource;
-  if (stmt.resource) resource = res !== undefined && listMatches(stmt.resource, (t) => resourcePatternMatches(t, res, context, variables), options);
-  else if (stmt.notResource) resource = res === undefined || !listMatches(stmt.notResource, (t) => resourcePatternMatches(t, res, context, variables), options);
+  if (stmt.resource)
+    resource =
+      res !== undefined &&
+      listMatches(stmt.resource, (t) => resourcePatternMatches(t, res, context, variables), options);
+  else if (stmt.notResource)
+    resource =
+      res === undefined ||
+      !listMatches(stmt.notResource, (t) => resourcePatternMatches(t, res, context, variables), options);
   const conditions: ConditionTrace[] = [];
   let all = principal && action && resource;
   for (const c of stmt.conditions) {
@@ -116,7 +138,15 @@ export function traceStatement(
     conditions.push({ operator: c.operator.text, key: c.key, result });
     if (!result) all = false;
   }
-  const trace: StatementTrace = { index: stmt.index, effect: stmt.effect, principal, action, resource, conditions, applies: all };
+  const trace: StatementTrace = {
+    index: stmt.index,
+    effect: stmt.effect,
+    principal,
+    action,
+    resource,
+    conditions,
+    applies: all,
+  };
   if (stmt.sid !== undefined) trace.sid = stmt.sid;
   return trace;
 }
@@ -126,7 +156,11 @@ export function traceStatement(
  * applies and no Deny statement does; a Deny that applies always wins
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
  */
-export function evaluate(policy: Policy, request: EvaluationRequest, options?: EvaluateOptions): EvaluationResult {
+export function evaluate(
+  policy: Policy,
+  request: EvaluationRequest,
+  options?: EvaluateOptions,
+): EvaluationResult {
   const context = toContextMap(request.context);
   const variables = policy.version === "2012-10-17";
   const trace = policy.statements.map((s) => traceStatement(s, request, context, variables, options));

@@ -34,7 +34,8 @@ export const policyJsonFormat: InputFormat = {
             file: input.file,
             line: 1,
             column: 1,
-            message: "not an IAM policy: expected a document with Statement, a statement with Effect, or a list of statements",
+            message:
+              "not an IAM policy: expected a document with Statement, a statement with Effect, or a list of statements",
           },
         ],
       };

@@ -17,7 +17,8 @@ function buildIndex(rows: readonly ServiceKnowledge[]): PrincipalIndex {
     for (const p of row.principals) {
       const lower = p.toLowerCase();
       const at = lower.indexOf(REGION_MARK);
-      if (at >= 0) regional.push({ prefix: lower.slice(0, at), suffix: lower.slice(at + REGION_MARK.length), row });
+      if (at >= 0)
+        regional.push({ prefix: lower.slice(0, at), suffix: lower.slice(at + REGION_MARK.length), row });
       else exact.set(lower, row);
     }
   }
@@ -31,7 +32,11 @@ export function findService(principal: string): ServiceKnowledge | undefined {
   const hit = index.exact.get(lower);
   if (hit) return hit;
   for (const r of index.regional) {
-    if (lower.length > r.prefix.length + r.suffix.length && lower.startsWith(r.prefix) && lower.endsWith(r.suffix)) {
+    if (
+      lower.length > r.prefix.length + r.suffix.length &&
+      lower.startsWith(r.prefix) &&
+      lower.endsWith(r.suffix)
+    ) {
       const region = lower.slice(r.prefix.length, lower.length - r.suffix.length);
       if (/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) return r.row;
     }
@@ -43,5 +48,7 @@ export function findService(principal: string): ServiceKnowledge | undefined {
 export function isServicePrincipalName(name: string): boolean {
   const lower = name.toLowerCase();
   if (lower.startsWith("arn:")) return false;
-  return lower.endsWith(".amazonaws.com") || lower.endsWith(".amazon.com") || lower.endsWith(".amazonaws.com.cn");
+  return (
+    lower.endsWith(".amazonaws.com") || lower.endsWith(".amazon.com") || lower.endsWith(".amazonaws.com.cn")
+  );
 }

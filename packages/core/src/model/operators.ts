@@ -21,7 +21,11 @@ export function parseConditionOperator(text: string): ConditionOperator {
     const prefix = rest.slice(0, colon).toLowerCase();
     if (prefix === "foranyvalue") set = "ForAnyValue";
     else if (prefix === "forallvalues") set = "ForAllValues";
-    else return invalid(text, `"${rest.slice(0, colon)}:" is not a set operator (ForAnyValue: or ForAllValues:)`);
+    else
+      return invalid(
+        text,
+        `"${rest.slice(0, colon)}:" is not a set operator (ForAnyValue: or ForAllValues:)`,
+      );
     rest = rest.slice(colon + 1);
   }
   let base = BY_LOWER.get(rest.toLowerCase());
@@ -38,7 +42,9 @@ export function parseConditionOperator(text: string): ConditionOperator {
 
 function invalid(text: string, problem: string): ConditionOperator {
   const suggestion = suggestOperator(text);
-  return suggestion ? { text, base: null, ifExists: false, set: null, problem, suggestion } : { text, base: null, ifExists: false, set: null, problem };
+  return suggestion
+    ? { text, base: null, ifExists: false, set: null, problem, suggestion }
+    : { text, base: null, ifExists: false, set: null, problem };
 }
 
 /** The valid operator closest to a misspelt one (`ArnEqual` → `ArnEquals`, `" ArnEquals"` → `ArnEquals`). */

@@ -111,7 +111,8 @@ class Parser {
   }
 
   principal(node: SourceNode, what: string): PrincipalSpec | undefined {
-    const withRange = (spec: PrincipalSpec): PrincipalSpec => (node.range ? { ...spec, range: node.range } : spec);
+    const withRange = (spec: PrincipalSpec): PrincipalSpec =>
+      node.range ? { ...spec, range: node.range } : spec;
     if (node.kind === "scalar" || node.kind === "value") {
       const v = this.scalarText(node, what);
       if (!v) return undefined;
@@ -131,7 +132,10 @@ class Parser {
       if (entry.value.range) pe.range = entry.value.range;
       entries.push(pe);
       if (!["AWS", "Service", "Federated", "CanonicalUser"].includes(entry.key)) {
-        this.warn(`"${entry.key}" is not a principal type (AWS, Service, Federated, CanonicalUser)`, entry.keyRange);
+        this.warn(
+          `"${entry.key}" is not a principal type (AWS, Service, Federated, CanonicalUser)`,
+          entry.keyRange,
+        );
       }
     }
     return withRange({ star: false, entries });
@@ -164,7 +168,11 @@ class Parser {
         if (opEntry.keyRange) ce.operatorRange = opEntry.keyRange;
         if (keyEntry.keyRange) ce.keyRange = keyEntry.keyRange;
         if (keyEntry.keyRange && keyEntry.value.range) {
-          ce.range = { file: keyEntry.keyRange.file, start: keyEntry.keyRange.start, end: keyEntry.value.range.end };
+          ce.range = {
+            file: keyEntry.keyRange.file,
+            start: keyEntry.keyRange.start,
+            end: keyEntry.value.range.end,
+          };
         }
         out.push(ce);
       }
@@ -189,7 +197,11 @@ class Parser {
       const text = v?.parts.length === 1 && typeof v.parts[0] === "string" ? v.parts[0] : undefined;
       if (text === "Allow" || text === "Deny") effect = text;
       else {
-        if (v) this.error(`Effect is ${JSON.stringify(text ?? "an unresolved value")}; it must be exactly "Allow" or "Deny"`, effectEntry.value.range);
+        if (v)
+          this.error(
+            `Effect is ${JSON.stringify(text ?? "an unresolved value")}; it must be exactly "Allow" or "Deny"`,
+            effectEntry.value.range,
+          );
         ok = false;
       }
     }
@@ -202,7 +214,8 @@ class Parser {
     }
     const principal = this.element(node, "Principal");
     const notPrincipal = this.element(node, "NotPrincipal");
-    if (principal && notPrincipal) this.error("a statement cannot have both Principal and NotPrincipal", notPrincipal.keyRange);
+    if (principal && notPrincipal)
+      this.error("a statement cannot have both Principal and NotPrincipal", notPrincipal.keyRange);
     if (principal) {
       const p = this.principal(principal.value, "Principal");
       if (p) stmt.principal = p;
@@ -225,8 +238,10 @@ class Parser {
       if (list) stmt[field] = list;
       else ok = false;
     }
-    if (stmt.action && stmt.notAction) this.error("a statement cannot have both Action and NotAction", node.range);
-    if (stmt.resource && stmt.notResource) this.error("a statement cannot have both Resource and NotResource", node.range);
+    if (stmt.action && stmt.notAction)
+      this.error("a statement cannot have both Action and NotAction", node.range);
+    if (stmt.resource && stmt.notResource)
+      this.error("a statement cannot have both Resource and NotResource", node.range);
     const condition = this.element(node, "Condition");
     if (condition) {
       const c = this.conditions(condition.value);
@@ -249,7 +264,9 @@ function describe(node: SourceNode): string {
       return "a value";
     case "scalar":
       if (node.value === null) return "null";
-      return typeof node.value === "string" ? `a string (${JSON.stringify(node.value.slice(0, 40))})` : `a ${typeof node.value}`;
+      return typeof node.value === "string"
+        ? `a string (${JSON.stringify(node.value.slice(0, 40))})`
+        : `a ${typeof node.value}`;
   }
 }
 
@@ -280,7 +297,10 @@ export function parsePolicy(node: SourceNode, file: string): ParsedPolicy {
     if (st.value.kind === "array") statementList = st.value.items;
     else if (st.value.kind === "object") statementList = [st.value];
     else {
-      p.error(`Statement is ${describe(st.value)}; expected an object or an array of objects`, st.value.range);
+      p.error(
+        `Statement is ${describe(st.value)}; expected an object or an array of objects`,
+        st.value.range,
+      );
       return { diagnostics: p.diagnostics };
     }
     const v = p.element(node, "Version");
@@ -288,7 +308,11 @@ export function parsePolicy(node: SourceNode, file: string): ParsedPolicy {
       const text = p.scalarText(v.value, "Version");
       const known = text?.parts.length === 1 && typeof text.parts[0] === "string" ? text.parts[0] : undefined;
       if (known === "2012-10-17" || known === "2008-10-17") version = known;
-      else if (text) p.error(`Version is ${JSON.stringify(known ?? "unresolved")}; IAM accepts only "2012-10-17" or "2008-10-17"`, v.value.range);
+      else if (text)
+        p.error(
+          `Version is ${JSON.stringify(known ?? "unresolved")}; IAM accepts only "2012-10-17" or "2008-10-17"`,
+          v.value.range,
+        );
     }
     const idEntry = p.element(node, "Id");
     if (idEntry) {
@@ -299,7 +323,10 @@ export function parsePolicy(node: SourceNode, file: string): ParsedPolicy {
     form = "statement";
     statementList = [node];
   } else {
-    p.error(`expected a policy document, a statement or a list of statements, found ${describe(node)}`, node.range);
+    p.error(
+      `expected a policy document, a statement or a list of statements, found ${describe(node)}`,
+      node.range,
+    );
     return { diagnostics: p.diagnostics };
   }
 

@@ -52,7 +52,12 @@ export function nodeFromPlain(value: unknown, depth = 0): SourceNode {
       })),
     };
   }
-  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+  if (
+    value === null ||
+    typeof value === "string" ||
+    typeof value === "number" ||
+    typeof value === "boolean"
+  ) {
     return { kind: "scalar", value };
   }
   return { kind: "scalar", value: String(value) };

@@ -11,7 +11,12 @@ export interface ScanReport {
 }
 
 export function emptyReport(): ScanReport {
-  return { findings: [], warnings: [], errors: [], summary: { files: 0, policies: 0, statements: 0, findings: 0, errors: 0 } };
+  return {
+    findings: [],
+    warnings: [],
+    errors: [],
+    summary: { files: 0, policies: 0, statements: 0, findings: 0, errors: 0 },
+  };
 }
 
 export function atLeast(severity: Severity, threshold: Severity): boolean {

@@ -12,7 +12,14 @@ export interface Palette {
   cyan(s: string): string;
 }
 
-export const PLAIN: Palette = { red: (s) => s, yellow: (s) => s, blue: (s) => s, gray: (s) => s, bold: (s) => s, cyan: (s) => s };
+export const PLAIN: Palette = {
+  red: (s) => s,
+  yellow: (s) => s,
+  blue: (s) => s,
+  gray: (s) => s,
+  bold: (s) => s,
+  cyan: (s) => s,
+};
 
 export interface TextOptions {
   palette?: Palette;
@@ -46,7 +53,10 @@ export function codeFrame(text: string, line: number, column: number, p: Palette
     const clipped = raw.length > 160 ? `${raw.slice(0, 157)}...` : raw;
     const mark = n === line ? p.red(">") : " ";
     out.push(`  ${mark} ${p.gray(String(n).padStart(width))} | ${clipped}`);
-    if (n === line) out.push(`    ${" ".repeat(width)} | ${" ".repeat(Math.max(0, Math.min(column - 1, 160)))}${p.red("^")}`);
+    if (n === line)
+      out.push(
+        `    ${" ".repeat(width)} | ${" ".repeat(Math.max(0, Math.min(column - 1, 160)))}${p.red("^")}`,
+      );
   }
   return out.join("\n");
 }
@@ -74,7 +84,9 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
       const at = f.element ?? { line: f.line, column: f.column };
       const where = `${f.line}:${f.column}`;
       const res = f.resource ? ` ${p.gray(`[${f.resource}]`)}` : "";
-      const stmt = f.statement ? p.gray(` statement ${f.statement.index}${f.statement.sid ? ` (${f.statement.sid})` : ""}`) : "";
+      const stmt = f.statement
+        ? p.gray(` statement ${f.statement.index}${f.statement.sid ? ` (${f.statement.sid})` : ""}`)
+        : "";
       out.push(`  ${where}  ${severityLabel(f, p)}  ${p.bold(f.ruleId)} ${p.gray(f.rule)}${res}${stmt}`);
       out.push(`    ${f.message}`);
       if (text !== undefined) out.push(codeFrame(text, at.line, at.column, p));
@@ -82,7 +94,11 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
         const ctx = Object.entries(f.witness.context)
           .map(([k, v]) => `${k}=${v}`)
           .join(", ");
-        out.push(p.gray(`    witness: ${f.witness.principal} ${f.witness.action ?? ""}${ctx ? ` with ${ctx}` : " with no source keys"}`));
+        out.push(
+          p.gray(
+            `    witness: ${f.witness.principal} ${f.witness.action ?? ""}${ctx ? ` with ${ctx}` : " with no source keys"}`,
+          ),
+        );
       }
       if (f.fix) {
         out.push(p.gray("    fix:"));
@@ -96,7 +112,9 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
   if (!options.quiet) {
     const counts = new Map<string, number>();
     for (const f of report.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-    const parts = ["high", "medium", "low", "info"].filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`);
+    const parts = ["high", "medium", "low", "info"]
+      .filter((s) => counts.has(s))
+      .map((s) => `${counts.get(s)} ${s}`);
     const s = report.summary;
     out.push(
       `${s.findings} finding${s.findings === 1 ? "" : "s"}${parts.length ? ` (${parts.join(", ")})` : ""} in ${s.files} file${s.files === 1 ? "" : "s"}, ${s.policies} polic${s.policies === 1 ? "y" : "ies"}, ${s.statements} statement${s.statements === 1 ? "" : "s"}${s.errors ? `; ${s.errors} error${s.errors === 1 ? "" : "s"}` : ""}`,

@@ -5,10 +5,11 @@ export default defineRule({
     id: "CD101",
     slug: "service-principal-without-source-guard",
     severity: "high",
-    severityNote: "high for resource policies and Lambda permissions, medium for role trust policies, low for PassRole-bound trust with --strict",
+    severityNote:
+      "high for resource policies and Lambda permissions, medium for role trust policies, low for PassRole-bound trust with --strict",
     title: "Service principal without a source guard",
     description:
-      "An Allow statement lets an AWS service principal act, and nothing binds the request to the account or resource it comes from. Any other AWS customer can point that service at this resource (a cross-service confused deputy). A statement with `\"Principal\": \"*\"` and no such guard is public, and is reported here too.",
+      'An Allow statement lets an AWS service principal act, and nothing binds the request to the account or resource it comes from. Any other AWS customer can point that service at this resource (a cross-service confused deputy). A statement with `"Principal": "*"` and no such guard is public, and is reported here too.',
     howToFix:
       "Add a condition that pins the caller: `aws:SourceAccount` (StringEquals) with your account id, and `aws:SourceArn` (ArnLike) with the ARN of the resource that uses the service. For a Lambda permission, set `SourceAccount` and `SourceArn`.",
     references: [
@@ -23,13 +24,25 @@ export default defineRule({
   check(ctx) {
     const hits = ctx.facts.verdicts.filter((v) => v.result.reachable && v.diagnoses.has("CD101"));
     const first = hits[0];
-    if (!first || !first.result.reachable) return;
+    if (!first?.result.reachable) return;
     const names = hits.map((h) => h.principal.name);
     const passRoleOnly = hits.every((h) => h.principal.passRoleBound) && ctx.facts.isTrust;
-    const severity = passRoleOnly ? "low" : ctx.facts.isTrust ? "medium" : ctx.site.kind === "trust-policy" ? "medium" : "high";
-    const who = ctx.facts.isPublic && names.includes("*") ? "any principal (the statement is public), AWS services included" : names.join(", ");
+    const severity = passRoleOnly
+      ? "low"
+      : ctx.facts.isTrust
+        ? "medium"
+        : ctx.site.kind === "trust-policy"
+          ? "medium"
+          : "high";
+    const who =
+      ctx.facts.isPublic && names.includes("*")
+        ? "any principal (the statement is public), AWS services included"
+        : names.join(", ");
     const what = ctx.site.kind === "lambda-permission" ? "The permission" : "The statement";
-    const fix = ctx.fixes.sourceGuard(ctx.facts, hits.map((h) => h.principal));
+    const fix = ctx.fixes.sourceGuard(
+      ctx.facts,
+      hits.map((h) => h.principal),
+    );
     const passRoleNote = passRoleOnly
       ? " The role must be passed with iam:PassRole by someone in your account, so this is reported only with --strict."
       : "";

@@ -22,15 +22,20 @@ export default defineRule({
   check(ctx) {
     const hits = ctx.facts.verdicts.filter((v) => v.result.reachable && v.diagnoses.has("CD102"));
     const first = hits[0];
-    if (!first || !first.result.reachable) return;
+    if (!first?.result.reachable) return;
     const culprit = first.culprits.get("CD102");
     const w = first.result.witness;
     const shown = Object.entries(w.context)
       .filter(([k]) => k.toLowerCase().startsWith("aws:source") || culprit?.keyLower === k.toLowerCase())
       .map(([k, v]) => `${k} = ${ctx.display(v)}`)
       .join(", ");
-    const guard = culprit ? `${culprit.operator.text} on ${culprit.key}` : "the Deny statements' source guards";
-    const fix = ctx.fixes.sourceGuard(ctx.facts, hits.map((h) => h.principal));
+    const guard = culprit
+      ? `${culprit.operator.text} on ${culprit.key}`
+      : "the Deny statements' source guards";
+    const fix = ctx.fixes.sourceGuard(
+      ctx.facts,
+      hits.map((h) => h.principal),
+    );
     const input: Parameters<typeof ctx.report>[0] = {
       message: `${guard} admits a request from another account (${shown || "no source keys"}), so the service can be made to act for that account. ${fix.description}`,
       principals: hits.map((h) => h.principal.name),

@@ -22,10 +22,15 @@ export default defineRule({
   check(ctx) {
     const hits = ctx.facts.verdicts.filter((v) => v.result.reachable && v.diagnoses.has("CD103"));
     const first = hits[0];
-    if (!first || !first.result.reachable) return;
+    if (!first?.result.reachable) return;
     const culprit = first.culprits.get("CD103");
-    const fix = ctx.fixes.sourceGuard(ctx.facts, hits.map((h) => h.principal));
-    const arn = Object.entries(first.result.witness.context).find(([k]) => k.toLowerCase() === "aws:sourcearn")?.[1];
+    const fix = ctx.fixes.sourceGuard(
+      ctx.facts,
+      hits.map((h) => h.principal),
+    );
+    const arn = Object.entries(first.result.witness.context).find(
+      ([k]) => k.toLowerCase() === "aws:sourcearn",
+    )?.[1];
     const input: Parameters<typeof ctx.report>[0] = {
       message: `aws:SourceArn ${arn ? `(${ctx.display(arn)}) ` : ""}names a resource whose ARN has no account, and nothing pins the owner: another account that takes over the name gets through. Add aws:SourceAccount with your account id.`,
       principals: hits.map((h) => h.principal.name),

@@ -21,10 +21,13 @@ export default defineRule({
   check(ctx) {
     const hits = ctx.facts.verdicts.filter((v) => v.result.reachable && v.diagnoses.has("CD104"));
     const first = hits[0];
-    if (!first || !first.result.reachable) return;
+    if (!first?.result.reachable) return;
     const culprit = first.culprits.get("CD104");
     const op = culprit?.operator.text ?? "the guard";
-    const fix = ctx.fixes.sourceGuard(ctx.facts, hits.map((h) => h.principal));
+    const fix = ctx.fixes.sourceGuard(
+      ctx.facts,
+      hits.map((h) => h.principal),
+    );
     const input: Parameters<typeof ctx.report>[0] = {
       message: `${op} on ${culprit?.key ?? "the source key"} is true when the request has no such key; a request from another account that omits it gets through. Use the operator without IfExists / ForAllValues (or drop Null: true).`,
       principals: hits.map((h) => h.principal.name),

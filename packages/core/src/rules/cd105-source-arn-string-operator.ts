@@ -25,7 +25,10 @@ export default defineRule({
     const input: Parameters<typeof ctx.report>[0] = {
       message: `StringLike on ${first.guard.entry.key} matches "${ctx.display(text)}" as one string, so its * can span ARN components; ArnLike matches each component separately (the CloudTrail guide shows StringLike, IAM's operator reference prefers ArnLike). Write "ArnLike" instead of "StringLike".`,
       principals: ctx.facts.principals.map((p) => p.name),
-      fix: { description: "Use ArnLike for aws:SourceArn.", text: `"ArnLike": { "${first.guard.entry.key}": ${JSON.stringify(ctx.display(text))} }` },
+      fix: {
+        description: "Use ArnLike for aws:SourceArn.",
+        text: `"ArnLike": { "${first.guard.entry.key}": ${JSON.stringify(ctx.display(text))} }`,
+      },
     };
     const element = first.guard.entry.operatorRange;
     if (element) input.element = element;

@@ -8,7 +8,8 @@ export default defineRule({
     title: "Wildcard under an exact string operator",
     description:
       "`*` and `?` are literal characters under `StringEquals` and `StringEqualsIgnoreCase`, so the guard never matches a real source and the legitimate service calls fail. `ArnEquals` with wildcards is fine: it is the same operator as `ArnLike`.",
-    howToFix: "Use `ArnLike` for `aws:SourceArn` patterns, `StringLike` for other keys, or write the exact value.",
+    howToFix:
+      "Use `ArnLike` for `aws:SourceArn` patterns, `StringLike` for other keys, or write the exact value.",
     references: [
       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String",
       "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cross-service-confused-deputy-prevention.html",
@@ -27,7 +28,10 @@ export default defineRule({
     const input: Parameters<typeof ctx.report>[0] = {
       message: `${entry.operator.text} compares ${entry.key} with "${ctx.display(text)}" literally: * and ? are not wildcards there, so no real request matches and the service's own calls are refused. Use ${like}.`,
       principals: ctx.facts.principals.map((p) => p.name),
-      fix: { description: `Use ${like} for ${entry.key}.`, text: `"${like}": { "${entry.key}": ${JSON.stringify(ctx.display(text))} }` },
+      fix: {
+        description: `Use ${like} for ${entry.key}.`,
+        text: `"${like}": { "${entry.key}": ${JSON.stringify(ctx.display(text))} }`,
+      },
     };
     const element = first.value.range ?? entry.range;
     if (element) input.element = element;

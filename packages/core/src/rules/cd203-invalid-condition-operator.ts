@@ -7,7 +7,7 @@ export default defineRule({
     severity: "high",
     title: "Not an IAM condition operator",
     description:
-      "The condition operator is not one IAM knows (`ArnEqual`, `\" ArnEquals\"` with a space, `StringEqual`, a misspelt `ForAnyValue:` prefix). AWS's own documentation has published both of the first two. IAM Access Analyzer reports it as an error; the guard is either rejected at deploy time or never counts, so it protects nothing.",
+      'The condition operator is not one IAM knows (`ArnEqual`, `" ArnEquals"` with a space, `StringEqual`, a misspelt `ForAnyValue:` prefix). AWS\'s own documentation has published both of the first two. IAM Access Analyzer reports it as an error; the guard is either rejected at deploy time or never counts, so it protects nothing.',
     howToFix: "Write the operator exactly as IAM spells it; the message names the likely intended one.",
     references: [
       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
@@ -21,14 +21,19 @@ export default defineRule({
   check(ctx) {
     const first = ctx.facts.invalidOperators[0];
     if (!first) return;
-    const all = [...new Set(ctx.facts.invalidOperators.map((c) => JSON.stringify(c.operator.text)))].join(", ");
+    const all = [...new Set(ctx.facts.invalidOperators.map((c) => JSON.stringify(c.operator.text)))].join(
+      ", ",
+    );
     const suggestion = first.operator.suggestion;
     const input: Parameters<typeof ctx.report>[0] = {
       message: `${all} ${ctx.facts.invalidOperators.length > 1 ? "are not IAM condition operators" : "is not an IAM condition operator"}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}: the policy is rejected or the guard never counts, so it protects nothing.`,
       principals: ctx.facts.principals.map((p) => p.name),
     };
     if (suggestion) {
-      input.fix = { description: `Write "${suggestion}".`, text: `"${suggestion}": { "${first.key}": ${JSON.stringify(first.values.map((v) => v.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("")))} }` };
+      input.fix = {
+        description: `Write "${suggestion}".`,
+        text: `"${suggestion}": { "${first.key}": ${JSON.stringify(first.values.map((v) => v.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("")))} }`,
+      };
     }
     const element = first.operatorRange;
     if (element) input.element = element;

@@ -8,7 +8,8 @@ export default defineRule({
     title: "aws:SourceArn names a resource the service never acts for",
     description:
       "The service knowledge table lists the resources each service principal sends as `aws:SourceArn`. This guard names a resource of another service, so it never matches the service's real calls (a copy-paste slip, or the wrong principal).",
-    howToFix: "Name the ARN of the resource that uses the service (for CloudTrail, the trail), or fix the principal.",
+    howToFix:
+      "Name the ARN of the resource that uses the service (for CloudTrail, the trail), or fix the principal.",
     references: ["https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html"],
     examples: {
       invalid: `{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::trail-logs/*", "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:us-east-1:210987654322:alerts"}}}`,

@@ -15,7 +15,11 @@ export default defineRule({
   check(ctx) {
     const first = ctx.facts.unknowns[0];
     if (!first) return;
-    const names = [...new Set(ctx.facts.unknowns.map((u) => `${u.symbol.provenance.source} (${u.symbol.provenance.reason})`))];
+    const names = [
+      ...new Set(
+        ctx.facts.unknowns.map((u) => `${u.symbol.provenance.source} (${u.symbol.provenance.reason})`),
+      ),
+    ];
     const input: Parameters<typeof ctx.report>[0] = {
       message: `The verdict assumes ${names.join(", ")} ${names.length > 1 ? "are" : "is"} yours: the statement is guarded only if ${names.length > 1 ? "they name" : "it names"} your own account or resource.`,
       principals: ctx.facts.principals.map((p) => p.name),

@@ -12,7 +12,19 @@ import cd301 from "./cd301-unresolved-guard-value.js";
 import type { Rule } from "./types.js";
 
 /** Every rule, in id order. */
-export const RULES: readonly Rule[] = [cd101, cd102, cd103, cd104, cd105, cd201, cd202, cd203, cd204, cd205, cd301];
+export const RULES: readonly Rule[] = [
+  cd101,
+  cd102,
+  cd103,
+  cd104,
+  cd105,
+  cd201,
+  cd202,
+  cd203,
+  cd204,
+  cd205,
+  cd301,
+];
 
 export function findRule(idOrSlug: string): Rule | undefined {
   const key = idOrSlug.toUpperCase();

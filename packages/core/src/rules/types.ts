@@ -1,9 +1,9 @@
-import type { StatementFacts } from "../analysis/statement-facts.js";
 import type { Witness } from "../analysis/foreign-access.js";
+import type { StatementFacts } from "../analysis/statement-facts.js";
+import type { FixBuilder } from "../engine/fix.js";
+import type { PolicySite } from "../engine/site.js";
 import type { Policy } from "../model/policy.js";
 import type { SourceRange } from "../model/source.js";
-import type { PolicySite } from "../engine/site.js";
-import type { FixBuilder } from "../engine/fix.js";
 
 export type Severity = "high" | "medium" | "low" | "info";
 
@@ -59,6 +59,7 @@ export interface Rule {
 /** Declares a rule; one file per rule under `rules/`. */
 export function defineRule(rule: Rule): Rule {
   if (!/^CD\d{3}$/.test(rule.meta.id)) throw new Error(`rule id ${rule.meta.id} is not of the form CDnnn`);
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.meta.slug)) throw new Error(`rule slug ${rule.meta.slug} is not kebab-case`);
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.meta.slug))
+    throw new Error(`rule slug ${rule.meta.slug} is not kebab-case`);
   return rule;
 }
