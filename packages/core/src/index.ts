@@ -73,7 +73,7 @@ export {
 } from "./model/values.js";
 export { renderJson } from "./report/json.js";
 export { atLeast, emptyReport, isSeverity, type ScanReport } from "./report/report.js";
-export { renderRuleDoc } from "./report/rule-doc.js";
+export { renderRuleDoc, renderRuleIndex } from "./report/rule-doc.js";
 export { codeFrame, type Palette, PLAIN, renderText, type TextOptions } from "./report/text.js";
 export { findRule, RULES } from "./rules/index.js";
 export {

@@ -88,7 +88,7 @@ function checkAccount(text: string): string | undefined {
  */
 export function valueProblem(kind: GuardKind, value: PolicyValue): string | undefined {
   const literal = valueText(value, () => "\u0000");
-  const hasSymbol = literal.includes("\u0000");
+  const hasSymbol = literal.includes("\u0000") || literal.includes("${");
   const phrase = placeholderIn(literal);
   if (phrase)
     return `"${literal.replaceAll("\u0000", "…")}" contains the documentation placeholder "${phrase}"`;
@@ -105,7 +105,8 @@ export function valueProblem(kind: GuardKind, value: PolicyValue): string | unde
     case "token":
       return undefined;
     case "arn": {
-      if (literal === "*") return undefined;
+      // Policy variables may hold colons (`${aws:SourceAccount}`): the components are known only per request.
+      if (literal === "*" || literal.includes("${")) return undefined;
       const parts = splitArn(literal);
       if (parts?.[0] !== "arn") {
         return hasWildcard(literal) && !hasSymbol && literal.startsWith("arn:")

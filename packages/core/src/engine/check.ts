@@ -93,13 +93,16 @@ function collectTrusted(
       for (const v of g.entry.values) {
         const text = valueText(v, render);
         const key = g.entry.keyLower;
-        if (hasWildcard(text) && g.kind !== "arn") continue;
+        if (hasWildcard(text) && g.kind !== "arn" && g.kind !== "org-path") continue;
         if (g.kind === "account" && /^\d{12}$/.test(text)) accounts.add(text);
         else if (g.kind === "arn") {
           const acct = splitArn(text)?.[4];
           if (acct && /^\d{12}$/.test(acct)) accounts.add(acct);
         } else if (key === SOURCE_ORG_ID) orgs.add(text);
-        else if (key === SOURCE_ORG_PATHS && text.startsWith("o-")) orgs.add(text.split("/")[0] ?? text);
+        else if (key === SOURCE_ORG_PATHS && text.startsWith("o-")) {
+          const org = text.split("/")[0] ?? "";
+          if (!hasWildcard(org)) orgs.add(org);
+        }
       }
     }
   }

@@ -32,3 +32,21 @@ function pretty(json: string): string {
     return json;
   }
 }
+
+/** The rule list page (docs/rules/README.md). */
+export function renderRuleIndex(rules: readonly Rule[]): string {
+  const lines = [
+    "# Rules",
+    "",
+    "Generated from the rules' metadata (`pnpm --filter @deputyguard/core docs`); ids are stable.",
+    "",
+    "| id | name | severity | what it finds |",
+    "| --- | --- | --- | --- |",
+    ...rules.map(
+      (r) =>
+        `| [${r.meta.id}](${r.meta.id}.md) | \`${r.meta.slug}\` | ${r.meta.severity} | ${r.meta.title} |`,
+    ),
+    "",
+  ];
+  return lines.join("\n");
+}
