@@ -247,7 +247,8 @@ describe("unknown values (CD301)", () => {
       },
     };
     const doc = statement(guard) as ObjectNode;
-    const st = (doc.entries[1]?.value as { items: ObjectNode[] }).items[0] as ObjectNode;
+    const list = doc.entries[1]?.value as { items: ObjectNode[] };
+    const st = list.items[0] as ObjectNode;
     const cond = st.entries[4]?.value as ObjectNode;
     (cond.entries[0] as { key: string }).key = "StringEqualsIfExists";
     const r = checkSite({ file: "t.yaml", resource: "Q", kind: "resource-policy", document: doc });

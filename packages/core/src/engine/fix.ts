@@ -50,10 +50,22 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
           text: lines.join("\n"),
         };
       }
-      // Keep the statement's other conditions; replace its source guards.
+      // Keep the statement's other conditions and an aws:SourceArn guard that already pins an exact
+      // account (or names an account-less resource); replace the other source guards.
       const block = new Map<string, Map<string, string[]>>();
+      const keptArn = facts.statement.conditions.find(
+        (c) =>
+          c.keyLower === "aws:sourcearn" &&
+          (c.operator.base === "ArnLike" || c.operator.base === "ArnEquals") &&
+          !c.operator.ifExists &&
+          c.operator.set === null &&
+          c.values.every((v) => {
+            const account = valueText(v, () => "0").split(":")[4];
+            return account !== undefined && (account === "" || /^\d{12}$/.test(account));
+          }),
+      );
       for (const c of facts.statement.conditions) {
-        if (c.operator.base === null || guardKind(c.keyLower, []) !== undefined) continue;
+        if (c.operator.base === null || (c !== keptArn && guardKind(c.keyLower, []) !== undefined)) continue;
         const op = block.get(c.operator.text) ?? new Map<string, string[]>();
         op.set(
           c.key,
@@ -64,7 +76,7 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
       const eq = block.get("StringEquals") ?? new Map<string, string[]>();
       eq.set("aws:SourceAccount", [account]);
       block.set("StringEquals", eq);
-      if (arns.length > 0) {
+      if (arns.length > 0 && !keptArn) {
         const like = block.get("ArnLike") ?? new Map<string, string[]>();
         like.set("aws:SourceArn", arns);
         block.set("ArnLike", like);
@@ -76,7 +88,7 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
           (obj[op] as Record<string, string | string[]>)[k] = vs.length === 1 ? (vs[0] as string) : vs;
       }
       const text = `"Condition": ${JSON.stringify(obj, null, 2)}`;
-      const what = arns.length > 0 ? "aws:SourceAccount and aws:SourceArn" : "aws:SourceAccount";
+      const what = arns.length > 0 || keptArn ? "aws:SourceAccount and aws:SourceArn" : "aws:SourceAccount";
       return {
         description: `Give the statement a Condition on ${what} with your own account${facts.isPublic ? ', or name the service principal instead of "*"' : ""}.${accountNote}`,
         text,

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ARN formats use IAM resource-type notation (${Partition}), not template strings.
 import type { KeyPresence, ServiceKnowledge } from "./types.js";
 
 /**

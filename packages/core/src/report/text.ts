@@ -92,6 +92,7 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
       if (text !== undefined) out.push(codeFrame(text, at.line, at.column, p));
       if (f.witness) {
         const ctx = Object.entries(f.witness.context)
+          .filter(([k]) => !/^aws:Principal(IsAWSService|ServiceName)$/i.test(k))
           .map(([k, v]) => `${k}=${v}`)
           .join(", ");
         out.push(
