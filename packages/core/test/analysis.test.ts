@@ -353,3 +353,28 @@ describe("automaton search", () => {
     );
   });
 });
+
+describe("search bounds", () => {
+  it("a search stopped by its bound is incomplete, never safe", async () => {
+    const { findForeignAccess, parsePolicy, nodeFromPlain } = await import("../src/index.js");
+    const doc = allow(
+      { Service: "sns.amazonaws.com" },
+      { ArnLike: { "aws:SourceArn": "arn:aws:sns:*:246813579135:t*" } },
+    );
+    const policy = parsePolicy(nodeFromPlain(doc), "p.json").policy;
+    if (!policy?.statements[0]) throw new Error("no policy");
+    const base = {
+      policy,
+      statement: policy.statements[0],
+      principal: "sns.amazonaws.com",
+      ourAccounts: new Set(["246813579135"]),
+      ourOrgs: new Set<string>(),
+      symbolText: (s: { name: string }) => `<${s.name}>`,
+    };
+    expect(findForeignAccess(base)).toEqual({ reachable: false, incomplete: false });
+    expect(findForeignAccess({ ...base, limits: { maxStates: 3, maxLength: 400 } })).toEqual({
+      reachable: false,
+      incomplete: true,
+    });
+  });
+});

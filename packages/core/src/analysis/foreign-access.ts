@@ -11,6 +11,7 @@ import {
   type GlobPattern,
   globPattern,
   type SearchLimits,
+  type SearchResult,
   type StringConstraints,
   type StringDomain,
   solveString,
@@ -64,6 +65,17 @@ export type ForeignAccessResult =
   | { reachable: false; incomplete: boolean };
 
 type Reachable = Extract<ForeignAccessResult, { reachable: true }>;
+
+/** Runs the string searches of one query and remembers whether any stopped at its bound. */
+class Search {
+  exhausted = false;
+  constructor(readonly limits: SearchLimits) {}
+  solve(constraints: StringConstraints, domain: StringDomain): SearchResult {
+    const r = solveString(constraints, domain, this.limits);
+    if (!r.found && r.exhausted) this.exhausted = true;
+    return r;
+  }
+}
 
 const MAX_COMBINATIONS = 4096;
 const GENERIC_SERVICE = "attacker-chosen.amazonaws.com";
@@ -169,7 +181,7 @@ function solveTyped(c: KeyConstraints): string | undefined {
  * statement of the policy applying, and returns such a request. See docs/design/analysis.md.
  */
 export function findForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
-  const limits = q.limits ?? DEFAULT_LIMITS;
+  const search = new Search(q.limits ?? DEFAULT_LIMITS);
   const variablesEnabled = q.policy.version === "2012-10-17";
   const o = { variablesEnabled, symbolText: q.symbolText };
   const allowAtoms = statementAtoms(q.statement, o, false);
@@ -240,7 +252,7 @@ export function findForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
   for (;;) {
     if (tried++ >= MAX_COMBINATIONS) break;
     const atoms = [...base, ...denyChoices.map((c, i) => c[choice[i] ?? 0] as Atom)];
-    const result = solveBranch(atoms, q, hasResource, limits, spellings);
+    const result = solveBranch(atoms, q, hasResource, search, spellings);
     if (result) {
       if (result.confirmed) return result;
       unconfirmed ??= result;
@@ -255,14 +267,14 @@ export function findForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
     }
     if (i === choice.length) break;
   }
-  return unconfirmed ?? { reachable: false, incomplete };
+  return unconfirmed ?? { reachable: false, incomplete: incomplete || search.exhausted };
 }
 
 function solveBranch(
   atoms: Atom[],
   q: ForeignAccessQuery,
   hasResource: boolean,
-  limits: SearchLimits,
+  search: Search,
   spellings: Map<string, string>,
 ): Reachable | undefined {
   if (atoms.some((a) => a.kind === "const" && !a.value)) return undefined;
@@ -278,7 +290,7 @@ function solveBranch(
   for (;;) {
     for (let i = 0; i < keyList.length; i++)
       presence.set(keyList[i] as string, options[i]?.[idx[i] ?? 0] ?? false);
-    const r = solvePresence(atoms, presence, q, limits, spellings);
+    const r = solvePresence(atoms, presence, q, search, spellings);
     if (r?.confirmed) return r;
     if (r) unconfirmed ??= r;
     let i = 0;
@@ -296,7 +308,7 @@ function solvePresence(
   atoms: Atom[],
   presence: Map<string, boolean>,
   q: ForeignAccessQuery,
-  limits: SearchLimits,
+  search: Search,
   spellings: Map<string, string>,
 ): Reachable | undefined {
   const perKey = new Map<string, KeyConstraints>();
@@ -345,27 +357,25 @@ function solvePresence(
   if (presence.get(SOURCE_ARN)) {
     const c = perKey.get(SOURCE_ARN) ?? emptyKeyConstraints();
     if (c.typed.length > 0) return undefined;
-    const joint = solveString(
+    const joint = search.solve(
       { positives: c.positives, negatives: c.negatives },
       { kind: "arn", account: { joint: accountConstraints } },
-      limits,
     );
     if (joint.found) {
       values.set(SOURCE_ARN, joint.value);
       account = joint.account;
     } else {
       // An ARN without an account field (an S3 bucket, for example) says nothing about the owner.
-      const empty = solveString(
+      const empty = search.solve(
         { positives: c.positives, negatives: c.negatives },
         { kind: "arn", account: "empty" },
-        limits,
       );
       if (!empty.found) return undefined;
       values.set(SOURCE_ARN, empty.value);
     }
   }
   if (account === undefined) {
-    const r = solveString(accountConstraints, { kind: "account" }, limits);
+    const r = search.solve(accountConstraints, { kind: "account" });
     if (!r.found) return undefined;
     account = r.value;
   }
@@ -394,10 +404,10 @@ function solvePresence(
       values.set(key, v);
       continue;
     }
-    const r = solveString(constraints, domain, limits);
+    const r = search.solve(constraints, domain);
     if (!r.found) {
       if (alt?.binds === "arn") {
-        const empty = solveString(constraints, { kind: "arn", account: "empty" }, limits);
+        const empty = search.solve(constraints, { kind: "arn", account: "empty" });
         if (!empty.found) return undefined;
         values.set(key, empty.value);
         continue;
@@ -408,7 +418,7 @@ function solvePresence(
   }
   for (const k of [ACTION_KEY, PRINCIPAL_SERVICE_NAME, RESOURCE_KEY]) {
     if (!presence.get(k) || values.has(k)) continue;
-    const r = solveString({ positives: [], negatives: [] }, { kind: "free" }, limits);
+    const r = search.solve({ positives: [], negatives: [] }, { kind: "free" });
     if (r.found) values.set(k, r.value);
   }
   if (!values.has(PRINCIPAL_SERVICE_NAME)) values.set(PRINCIPAL_SERVICE_NAME, q.principal ?? GENERIC_SERVICE);
