@@ -22,7 +22,7 @@ export {
   lambdaPermissionPolicy,
   type PolicyFileResult,
 } from "./engine/check.js";
-export type { ExtractResult, InputFormat, ScanInput } from "./engine/format.js";
+export type { DirectoryResult, ExtractResult, InputFormat, ScanInput, ScanOptions } from "./engine/format.js";
 export type { LambdaPermission, PolicySite, PolicySiteKind } from "./engine/site.js";
 export { matchArnPattern, splitArn } from "./iam/arn.js";
 export {

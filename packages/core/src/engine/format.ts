@@ -13,6 +13,26 @@ export interface ExtractResult {
   diagnostics: Diagnostic[];
 }
 
+/** What the user gave for values the input leaves open. */
+export interface ScanOptions extends CheckOptions {
+  /** CloudFormation parameter values (`--parameters file.json`, `--parameter Key=Value`). */
+  parameters?: Readonly<Record<string, string>>;
+  /** Terraform variable values (`--var name=value`, `--var-file`), already parsed. */
+  variables?: Readonly<Record<string, unknown>>;
+  /** Terraform variable files to read (`--var-file`). */
+  varFiles?: readonly string[];
+  /** Refuse files larger than this many bytes. */
+  maxFileSize?: number;
+}
+
+/** A directory a format reads as a whole (a Terraform module tree, a CDK `cdk.out` assembly). */
+export interface DirectoryResult extends ExtractResult {
+  /** Files this format consumed; the file-level walk skips them. */
+  files: string[];
+  /** Number of files read and recognised. */
+  recognisedFiles: number;
+}
+
 /**
  * An input format (IAM policy JSON, CloudFormation, Terraform, ...). The CLI asks each format in
  * turn whether it recognises a file by its content, then checks the sites it extracts. Adapters
@@ -24,5 +44,15 @@ export interface InputFormat {
   extensions: readonly string[];
   /** Cheap test on name and content. */
   recognises(input: ScanInput): boolean;
-  extract(input: ScanInput, options: CheckOptions): Promise<ExtractResult> | ExtractResult;
+  extract(input: ScanInput, options: ScanOptions): Promise<ExtractResult> | ExtractResult;
+  /**
+   * Optional: read a directory as a whole (before the file walk). Returns undefined when the format
+   * has nothing there.
+   */
+  scanDirectory?(dir: string, options: ScanOptions): Promise<DirectoryResult | undefined>;
+  /**
+   * Optional: a file that only makes sense with its directory (a `.tf` file is part of a module):
+   * the format reads the directory and reports only what concerns `file`.
+   */
+  scanFileInContext?(file: string, options: ScanOptions): Promise<DirectoryResult | undefined>;
 }
