@@ -71,9 +71,11 @@ export {
   SELF_ACCOUNT,
   symbolValue,
 } from "./model/values.js";
+export { findingFingerprint } from "./report/fingerprint.js";
 export { renderJson } from "./report/json.js";
 export { atLeast, emptyReport, isSeverity, type ScanReport } from "./report/report.js";
 export { renderRuleDoc, renderRuleIndex } from "./report/rule-doc.js";
+export { renderJunit, renderSarif, type SarifOptions } from "./report/sarif.js";
 export { codeFrame, type Palette, PLAIN, renderText, type TextOptions } from "./report/text.js";
 export { findRule, RULES } from "./rules/index.js";
 export {

@@ -1,0 +1,166 @@
+import type { Finding } from "../engine/check.js";
+import type { Rule, Severity } from "../rules/types.js";
+import { findingFingerprint } from "./fingerprint.js";
+import type { ScanReport } from "./report.js";
+
+export interface SarifOptions {
+  tool: { name: string; version: string };
+  rules: readonly Rule[];
+  /** Where rule pages live, e.g. `https://github.com/org/deputyguard/blob/main/docs/rules/`. */
+  helpBase: string;
+}
+
+/** GitHub code scanning reads `security-severity` (0–10) to rank alerts: high ≥ 7, medium 4–6.9, low < 4. */
+const SECURITY_SEVERITY: Record<Severity, string> = { high: "8.0", medium: "5.5", low: "3.0", info: "0.0" };
+const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
+  high: "error",
+  medium: "warning",
+  low: "note",
+  info: "note",
+};
+
+function uri(file: string): string {
+  return file.replaceAll("\\", "/").replace(/^\.\//, "");
+}
+
+function region(f: Finding) {
+  return { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn };
+}
+
+/** SARIF 2.1.0, one run (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html). */
+export function renderSarif(report: ScanReport, options: SarifOptions): string {
+  const ruleIndex = new Map(options.rules.map((r, i) => [r.meta.id, i]));
+  const rules = options.rules.map((r) => ({
+    id: r.meta.id,
+    name: r.meta.slug,
+    shortDescription: { text: r.meta.title },
+    fullDescription: { text: r.meta.description },
+    help: { text: r.meta.howToFix, markdown: `${r.meta.description}\n\n**How to fix.** ${r.meta.howToFix}` },
+    helpUri: `${options.helpBase}${r.meta.id}.md`,
+    defaultConfiguration: { level: LEVEL[r.meta.severity] },
+    properties: {
+      "security-severity": SECURITY_SEVERITY[r.meta.severity],
+      precision: r.meta.id.startsWith("CD3") ? "medium" : "very-high",
+      tags: ["security", "iam", "confused-deputy"],
+    },
+  }));
+  const results = report.findings.map((f) => {
+    const result: Record<string, unknown> = {
+      ruleId: f.ruleId,
+      level: LEVEL[f.severity],
+      message: { text: f.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: uri(f.file) }, region: region(f) } }],
+      partialFingerprints: { "deputyguard/v1": findingFingerprint(f) },
+      properties: {
+        severity: f.severity,
+        "security-severity": SECURITY_SEVERITY[f.severity],
+        resource: f.resource,
+        principals: f.principals,
+        ...(f.witness ? { witness: f.witness } : {}),
+        ...(f.fix ? { fix: f.fix } : {}),
+      },
+    };
+    const index = ruleIndex.get(f.ruleId);
+    if (index !== undefined) result.ruleIndex = index;
+    if (f.element) {
+      result.relatedLocations = [
+        {
+          id: 1,
+          message: { text: "the offending element" },
+          physicalLocation: {
+            artifactLocation: { uri: uri(f.file) },
+            region: { startLine: f.element.line, startColumn: f.element.column },
+          },
+        },
+      ];
+    }
+    return result;
+  });
+  const notifications = [...report.errors, ...report.warnings].map((d) => ({
+    level: d.severity === "error" ? "error" : "warning",
+    message: { text: `${d.code}: ${d.message}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: uri(d.file) },
+          ...(d.line !== undefined
+            ? { region: { startLine: d.line, ...(d.column !== undefined ? { startColumn: d.column } : {}) } }
+            : {}),
+        },
+      },
+    ],
+  }));
+  const sarif = {
+    $schema: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: options.tool.name,
+            version: options.tool.version,
+            semanticVersion: options.tool.version,
+            informationUri: "https://github.com/deputyguard/deputyguard",
+            rules,
+          },
+        },
+        invocations: [
+          { executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications },
+        ],
+        columnKind: "utf16CodeUnits",
+        results,
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+function xml(s: string): string {
+  return (
+    s
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters.
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
+  );
+}
+
+/**
+ * JUnit XML for CI systems that show test reports: one test case per rule and file pair checked,
+ * failed when it has findings at or above the threshold.
+ */
+export function renderJunit(report: ScanReport, failOn: (s: Severity) => boolean): string {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of report.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  const cases: string[] = [];
+  let failures = 0;
+  for (const [file, findings] of byFile) {
+    for (const f of findings) {
+      const failing = failOn(f.severity);
+      if (failing) failures++;
+      const name = xml(`${f.ruleId} ${f.rule} at ${file}:${f.line}:${f.column}`);
+      const body = failing
+        ? `<failure type="${f.severity}" message="${xml(f.message)}">${xml(`${f.message}\n${f.fix ? `fix:\n${f.fix.text}` : ""}`)}</failure>`
+        : `<system-out>${xml(`${f.severity}: ${f.message}`)}</system-out>`;
+      cases.push(`    <testcase classname="${xml(file)}" name="${name}">${body}</testcase>`);
+    }
+  }
+  for (const e of report.errors) {
+    failures++;
+    cases.push(
+      `    <testcase classname="${xml(e.file)}" name="${xml(`${e.code} ${e.file}${e.line ? `:${e.line}` : ""}`)}"><error message="${xml(e.message)}"/></testcase>`,
+    );
+  }
+  if (cases.length === 0) cases.push(`    <testcase classname="deputyguard" name="no findings"/>`);
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<testsuites name="deputyguard" tests="${cases.length}" failures="${failures}">`,
+    `  <testsuite name="deputyguard" tests="${cases.length}" failures="${failures}">`,
+    ...cases,
+    "  </testsuite>",
+    "</testsuites>",
+    "",
+  ].join("\n");
+}

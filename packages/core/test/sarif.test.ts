@@ -1,0 +1,106 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import Ajv from "ajv-draft-04";
+import addFormats from "ajv-formats";
+import { describe, expect, it } from "vitest";
+import {
+  checkPolicyText,
+  emptyReport,
+  findingFingerprint,
+  RULES,
+  renderJunit,
+  renderSarif,
+  type ScanReport,
+} from "../src/index.js";
+
+const SCHEMA = join(import.meta.dirname, "../../../../shared/schemas/sarif-schema-2.1.0.json");
+const FIXTURES = join(import.meta.dirname, "../../../test-fixtures/policy-json");
+const hasSchema = (() => {
+  try {
+    return statSync(SCHEMA).isFile();
+  } catch {
+    return false;
+  }
+})();
+
+function policyFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...policyFiles(p));
+    else if (name.endsWith(".json") && !name.endsWith(".expected.json")) out.push(p);
+  }
+  return out.sort();
+}
+
+function scan(files: string[]): ScanReport {
+  const report = emptyReport();
+  for (const f of files) {
+    const r = checkPolicyText(readFileSync(f, "utf8"), f);
+    report.findings.push(...r.findings);
+    for (const d of r.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
+    report.summary.files++;
+  }
+  report.summary.findings = report.findings.length;
+  return report;
+}
+
+const sarifOptions = {
+  tool: { name: "deputyguard", version: "0.0.0" },
+  rules: RULES,
+  helpBase: "https://example.test/docs/rules/",
+};
+
+describe("SARIF", () => {
+  // The schema comes from the shared folder beside the repository (CI has it); without it there is nothing to validate against.
+  it.skipIf(!hasSchema)("is valid SARIF 2.1.0 on every policy fixture", () => {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, "utf8")));
+    const report = scan(policyFiles(FIXTURES));
+    expect(report.findings.length).toBeGreaterThan(50);
+    const sarif = JSON.parse(renderSarif(report, sarifOptions));
+    const ok = validate(sarif);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it("carries every rule with security-severity, and results with levels, regions and fingerprints", () => {
+    const report = scan([
+      join(FIXTURES, "rules/CD101/invalid-01-cloudtrail-bucket-no-source-condition.json"),
+    ]);
+    const sarif = JSON.parse(renderSarif(report, sarifOptions));
+    const run = sarif.runs[0];
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.meta.id));
+    expect(run.tool.driver.rules[0].properties["security-severity"]).toBe("8.0");
+    const result = run.results[0];
+    expect(result.ruleId).toBe("CD101");
+    expect(result.level).toBe("error");
+    expect(result.locations[0].physicalLocation.region.startLine).toBe(report.findings[0]?.line);
+    expect(result.partialFingerprints["deputyguard/v1"]).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("fingerprints survive moved lines", () => {
+    const text = readFileSync(
+      join(FIXTURES, "rules/CD101/invalid-01-cloudtrail-bucket-no-source-condition.json"),
+      "utf8",
+    );
+    const a = checkPolicyText(text, "p.json").findings[0];
+    const b = checkPolicyText(`\n\n\n${text}`, "p.json").findings[0];
+    if (!a || !b) throw new Error("expected findings");
+    expect(b.line).toBe(a.line + 3);
+    expect(findingFingerprint(b)).toBe(findingFingerprint(a));
+  });
+});
+
+describe("JUnit", () => {
+  it("has one failing test case per finding at or above the threshold", () => {
+    const report = scan([
+      join(FIXTURES, "rules/CD101/invalid-01-cloudtrail-bucket-no-source-condition.json"),
+    ]);
+    const xml = renderJunit(report, (s) => s === "high");
+    expect(xml).toContain('<testsuites name="deputyguard"');
+    expect(xml).toContain("<failure");
+    expect((xml.match(/<testcase /g) ?? []).length).toBe(report.findings.length);
+  });
+});
