@@ -71,11 +71,13 @@ export {
   SELF_ACCOUNT,
   symbolValue,
 } from "./model/values.js";
+export { applyBaseline, type Baseline, createBaseline, parseBaseline } from "./report/baseline.js";
 export { findingFingerprint } from "./report/fingerprint.js";
 export { renderJson } from "./report/json.js";
 export { atLeast, emptyReport, isSeverity, type ScanReport } from "./report/report.js";
 export { renderRuleDoc, renderRuleIndex } from "./report/rule-doc.js";
 export { renderJunit, renderSarif, type SarifOptions } from "./report/sarif.js";
+export { applySuppressions, type Suppression, type SuppressionOutcome } from "./report/suppress.js";
 export { codeFrame, type Palette, PLAIN, renderText, type TextOptions } from "./report/text.js";
 export { findRule, RULES } from "./rules/index.js";
 export {

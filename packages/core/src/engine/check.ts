@@ -45,6 +45,8 @@ export interface Finding {
   principals: string[];
   witness?: { principal: string; action?: string; resource?: string; context: Record<string, string> };
   fix?: { description: string; text: string };
+  /** Set when a suppression covers the finding; it is still reported, marked. */
+  suppressed?: { kind: "inSource" | "external"; justification: string };
 }
 
 export interface CheckResult {

@@ -1,6 +1,7 @@
 import type { SourceRange } from "../model/source.js";
 import type { SourceNode } from "../model/tree.js";
 import type { PolicyValue } from "../model/values.js";
+import type { Suppression } from "../report/suppress.js";
 
 /** What a policy protects: a role (trust policy), a resource (resource policy), a Lambda function (permission). */
 export type PolicySiteKind = "trust-policy" | "resource-policy" | "lambda-permission" | "policy";
@@ -34,6 +35,8 @@ export interface PolicySite {
   permission?: LambdaPermission;
   /** Where the site begins (the permission resource, or the document). */
   range?: SourceRange;
+  /** Suppressions written in the source next to this site (Terraform comments, CloudFormation Metadata). */
+  suppressions?: Suppression[];
   /** For `Fn::If` branches and similar: which variant of the input this site is. */
   variant?: string;
 }

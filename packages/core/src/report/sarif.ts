@@ -60,6 +60,11 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
         ...(f.fix ? { fix: f.fix } : {}),
       },
     };
+    if (f.suppressed) {
+      result.suppressions = [
+        { kind: f.suppressed.kind, status: "accepted", justification: f.suppressed.justification },
+      ];
+    }
     const index = ruleIndex.get(f.ruleId);
     if (index !== undefined) result.ruleIndex = index;
     if (f.element) {
