@@ -22,7 +22,9 @@ export {
   lambdaPermissionPolicy,
   type PolicyFileResult,
 } from "./engine/check.js";
+export type { ConditionBlock, Fix } from "./engine/fix.js";
 export type { DirectoryResult, ExtractResult, InputFormat, ScanInput, ScanOptions } from "./engine/format.js";
+export { applyPolicyJsonFixes, unifiedDiff } from "./engine/json-fix.js";
 export type { LambdaPermission, PolicySite, PolicySiteKind } from "./engine/site.js";
 export { matchArnPattern, splitArn } from "./iam/arn.js";
 export {

@@ -13,7 +13,7 @@ import type { Diagnostic, SourceRange } from "../model/source.js";
 import type { ValueSymbol } from "../model/values.js";
 import { RULES } from "../rules/index.js";
 import type { ReportInput, Rule, Severity } from "../rules/types.js";
-import { createFixBuilder } from "./fix.js";
+import { type ConditionBlock, createFixBuilder } from "./fix.js";
 import type { LambdaPermission, PolicySite } from "./site.js";
 
 export interface CheckOptions {
@@ -44,7 +44,7 @@ export interface Finding {
   statement: { index: number; sid?: string } | null;
   principals: string[];
   witness?: { principal: string; action?: string; resource?: string; context: Record<string, string> };
-  fix?: { description: string; text: string };
+  fix?: { description: string; text: string; condition?: ConditionBlock };
   /** Set when a suppression covers the finding; it is still reported, marked. */
   suppressed?: { kind: "inSource" | "external"; justification: string };
 }
@@ -244,8 +244,11 @@ function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: State
   };
   if (input.element) f.element = { line: input.element.start.line, column: input.element.start.column };
   if (input.witness) f.witness = witnessForOutput(input.witness);
-  if (input.fix)
+  if (input.fix) {
     f.fix = { description: displayTokens(input.fix.description), text: displayTokens(input.fix.text) };
+    if (input.fix.condition)
+      f.fix.condition = JSON.parse(displayTokens(JSON.stringify(input.fix.condition))) as ConditionBlock;
+  }
   return f;
 }
 

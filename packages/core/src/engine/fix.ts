@@ -1,11 +1,33 @@
 import { guardKind, valueText } from "../analysis/guards.js";
 import type { CoveredPrincipal, StatementFacts } from "../analysis/statement-facts.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
+import type { ConditionEntry } from "../model/policy.js";
 import type { PolicySiteKind } from "./site.js";
+
+/** A Condition element: operator → key → value(s). */
+export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
 export interface Fix {
   description: string;
   text: string;
+  /** The statement's whole Condition after the fix, for tools that apply it (`--fix`). */
+  condition?: ConditionBlock;
+}
+
+/** The statement's Condition as a plain block, with symbols as `<NAME>`. */
+export function conditionBlockOf(
+  conditions: readonly ConditionEntry[],
+  rename?: (c: ConditionEntry) => string,
+): ConditionBlock {
+  const block: ConditionBlock = {};
+  for (const c of conditions) {
+    const op = rename ? rename(c) : c.operator.text;
+    const values = c.values.map((v) => valueText(v, (s) => `<${s.name}>`));
+    block[op] ??= {};
+    (block[op] as Record<string, string | string[]>)[c.key] =
+      values.length === 1 ? (values[0] as string) : values;
+  }
+  return block;
 }
 
 export interface FixBuilder {
@@ -88,10 +110,12 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
           (obj[op] as Record<string, string | string[]>)[k] = vs.length === 1 ? (vs[0] as string) : vs;
       }
       const text = `"Condition": ${JSON.stringify(obj, null, 2)}`;
+      const condition: ConditionBlock = obj;
       const what = arns.length > 0 || keptArn ? "aws:SourceAccount and aws:SourceArn" : "aws:SourceAccount";
       return {
         description: `Give the statement a Condition on ${what} with your own account${facts.isPublic ? ', or name the service principal instead of "*"' : ""}.${accountNote}`,
         text,
+        condition,
       };
     },
   };

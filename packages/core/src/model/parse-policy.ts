@@ -248,6 +248,7 @@ class Parser {
       if (c) {
         stmt.conditions = c;
         if (condition.value.range) stmt.conditionRange = condition.value.range;
+        if (condition.keyRange) stmt.conditionKeyRange = condition.keyRange;
       } else ok = false;
     }
     return ok ? stmt : undefined;

@@ -95,8 +95,9 @@ export interface Statement {
   resource?: ValueList;
   notResource?: ValueList;
   conditions: ConditionEntry[];
-  /** Where the condition block is written. */
+  /** Where the condition block is written (its value, and its `"Condition"` key). */
   conditionRange?: SourceRange;
+  conditionKeyRange?: SourceRange;
   range?: SourceRange;
 }
 

@@ -1,3 +1,4 @@
+import { conditionBlockOf } from "../engine/fix.js";
 import { defineRule } from "./types.js";
 
 export default defineRule({
@@ -28,6 +29,9 @@ export default defineRule({
       fix: {
         description: "Use ArnLike for aws:SourceArn.",
         text: `"ArnLike": { "${first.guard.entry.key}": ${JSON.stringify(ctx.display(text))} }`,
+        condition: conditionBlockOf(ctx.facts.statement.conditions, (c) =>
+          ctx.facts.stringLikeArns.some((g) => g.guard.entry === c) ? "ArnLike" : c.operator.text,
+        ),
       },
     };
     const element = first.guard.entry.operatorRange;

@@ -1,3 +1,4 @@
+import { conditionBlockOf } from "../engine/fix.js";
 import { defineRule } from "./types.js";
 
 export default defineRule({
@@ -31,6 +32,13 @@ export default defineRule({
       fix: {
         description: `Use ${like} for ${entry.key}.`,
         text: `"${like}": { "${entry.key}": ${JSON.stringify(ctx.display(text))} }`,
+        condition: conditionBlockOf(ctx.facts.statement.conditions, (c) =>
+          ctx.facts.exactWildcards.some((g) => g.guard.entry === c)
+            ? c.keyLower === "aws:sourcearn"
+              ? "ArnLike"
+              : "StringLike"
+            : c.operator.text,
+        ),
       },
     };
     const element = first.value.range ?? entry.range;

@@ -1,3 +1,4 @@
+import { conditionBlockOf } from "../engine/fix.js";
 import { defineRule } from "./types.js";
 
 export default defineRule({
@@ -33,6 +34,9 @@ export default defineRule({
       input.fix = {
         description: `Write "${suggestion}".`,
         text: `"${suggestion}": { "${first.key}": ${JSON.stringify(first.values.map((v) => v.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("")))} }`,
+        condition: conditionBlockOf(ctx.facts.statement.conditions, (c) =>
+          c.operator.base === null && c.operator.suggestion ? c.operator.suggestion : c.operator.text,
+        ),
       };
     }
     const element = first.operatorRange;

@@ -1,6 +1,6 @@
 import type { Witness } from "../analysis/foreign-access.js";
 import type { StatementFacts } from "../analysis/statement-facts.js";
-import type { FixBuilder } from "../engine/fix.js";
+import type { Fix, FixBuilder } from "../engine/fix.js";
 import type { PolicySite } from "../engine/site.js";
 import type { Policy } from "../model/policy.js";
 import type { SourceRange } from "../model/source.js";
@@ -37,7 +37,7 @@ export interface ReportInput {
   element?: SourceRange;
   principals: string[];
   witness?: Witness;
-  fix?: { description: string; text: string };
+  fix?: Fix;
 }
 
 export interface RuleContext {

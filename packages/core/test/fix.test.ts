@@ -1,0 +1,66 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { applyPolicyJsonFixes, checkPolicyText, unifiedDiff } from "../src/index.js";
+
+const ROOT = join(import.meta.dirname, "../../../test-fixtures/policy-json");
+const OURS = "246813579135";
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...files(p));
+    else if (name.endsWith(".json") && !name.endsWith(".expected.json")) out.push(p);
+  }
+  return out.sort();
+}
+
+const options = { accounts: [OURS] };
+const key = (f: { ruleId: string; statement: { index: number } | null }) =>
+  `${f.ruleId}@${f.statement?.index}`;
+
+describe("fixes: apply, then scan again", () => {
+  let fixable = 0;
+  for (const file of files(ROOT)) {
+    const text = readFileSync(file, "utf8");
+    const before = checkPolicyText(text, file, options).findings.filter((f) => f.fix?.condition);
+    if (before.length === 0) continue;
+    fixable++;
+    it(`clears what it fixes in ${relative(ROOT, file)}`, () => {
+      const after = applyPolicyJsonFixes(text, file, before);
+      expect(after).toBeDefined();
+      const rescan = checkPolicyText(after as string, file, options);
+      expect(rescan.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const still = new Set(rescan.findings.map(key));
+      for (const f of before) expect(still.has(key(f)), `${key(f)} after the fix:\n${after}`).toBe(false);
+    });
+  }
+  it("covers many fixtures", () => expect(fixable).toBeGreaterThan(30));
+});
+
+describe("fix rendering", () => {
+  it("adds a Condition in the file's own indentation and prints a unified diff", () => {
+    const text = `{
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": { "Service": "sns.amazonaws.com" },
+            "Action": "sqs:SendMessage",
+            "Resource": "arn:aws:sqs:us-east-1:${OURS}:q"
+        }
+    ]
+}
+`;
+    const findings = checkPolicyText(text, "q.json", options).findings;
+    const after = applyPolicyJsonFixes(text, "q.json", findings) as string;
+    expect(after).toContain(
+      `"Resource": "arn:aws:sqs:us-east-1:${OURS}:q",\n            "Condition": {\n                "StringEquals": {\n                    "aws:SourceAccount": "${OURS}"`,
+    );
+    expect(JSON.parse(after)).toBeTruthy();
+    const diff = unifiedDiff("q.json", text, after);
+    expect(diff).toContain("--- a/q.json");
+    expect(diff).toContain(`+            "Condition": {`);
+  });
+});
