@@ -39,11 +39,18 @@ export {
 export { hasWildcard, matchGlob } from "./iam/wildcard.js";
 export { parseJsonSource } from "./input/json-source.js";
 export { policyJsonFormat } from "./input/policy-json-format.js";
+export { ELB_LOG_DELIVERY_ACCOUNTS } from "./knowledge/elb-accounts.js";
 export {
   DOCUMENTATION_EXAMPLE_ACCOUNTS,
   DOCUMENTATION_PLACEHOLDER_PHRASES,
 } from "./knowledge/example-accounts.js";
 export { findService, isServicePrincipalName } from "./knowledge/lookup.js";
+export {
+  renderServicesDoc,
+  renderServicesTable,
+  type ServiceJson,
+  servicesAsJson,
+} from "./knowledge/render.js";
 export { SERVICES } from "./knowledge/services.js";
 export type { AlternativeGuardKey, KeyPresence, ServiceKnowledge } from "./knowledge/types.js";
 export { parseConditionOperator, suggestOperator } from "./model/operators.js";

@@ -378,3 +378,23 @@ describe("search bounds", () => {
     });
   });
 });
+
+describe("StringLike on aws:SourceArn and the service's ARN formats", () => {
+  it("CloudTrail trail names never sit between colons: CD105 only", () => {
+    const p = allow(
+      { Service: "cloudtrail.amazonaws.com" },
+      { StringLike: { "aws:SourceArn": "arn:aws:cloudtrail:*:246813579135:trail/*" } },
+    );
+    expect(rules(p)).toEqual(["CD105"]);
+  });
+  it("a log group can be named after our account: CD102 with the spanning witness, and CD105", () => {
+    const p = allow(
+      { Service: "logs.us-east-1.amazonaws.com" },
+      { StringLike: { "aws:SourceArn": "arn:aws:logs:*:246813579135:*" } },
+    );
+    const r = checkPolicyText(JSON.stringify(p), "p.json");
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD102", "CD105"]);
+    expect(r.findings[0]?.witness?.context["aws:SourceArn"]).toContain(":246813579135:");
+    expect(r.findings[0]?.witness?.context["aws:SourceAccount"]).not.toBe("246813579135");
+  });
+});

@@ -33,6 +33,8 @@ export interface MemberAtom {
 export interface AtomOptions {
   variablesEnabled: boolean;
   symbolText: (symbol: ValueSymbol) => string;
+  /** Keep StringLike wildcards on aws:SourceArn inside their component where the value must match (see below). */
+  narrowStringLikeArn?: boolean;
 }
 
 function textOf(v: PolicyValue, o: AtomOptions): string {
@@ -42,10 +44,12 @@ function textOf(v: PolicyValue, o: AtomOptions): string {
 }
 
 /**
- * StringLike on aws:SourceArn: a wildcard before the last `:` of the pattern could span ARN
- * components only through a resource name that embeds `:<account>:`. That is rule CD105's concern
- * (low); for the foreign-account search such wildcards stay inside their component, which can only
- * make the language smaller, so every witness found is still real.
+ * StringLike on aws:SourceArn: a wildcard before the last `:` of the pattern can span ARN components
+ * only through a resource whose name sits between colons and embeds `:<account>:`
+ * (`arn:aws:logs:r:<foreign>:log-group:<ours>:*`). When the service's ARN formats have no such name
+ * (`trail/${TrailName}`), no real request spans components, and the search keeps such wildcards
+ * inside their component: the language only shrinks, so every witness found is still real. CD105
+ * still reports the operator.
  */
 function stringLikeWithinComponents(text: string): GlobPattern {
   const lastColon = text.lastIndexOf(":");
@@ -60,7 +64,13 @@ function stringLikeWithinComponents(text: string): GlobPattern {
   return { tokens, source: text };
 }
 
-function patternFor(base: BaseOperator, text: string, key: string, positive: boolean): GlobPattern {
+function patternFor(
+  base: BaseOperator,
+  text: string,
+  key: string,
+  positive: boolean,
+  narrow: boolean,
+): GlobPattern {
   switch (base) {
     case "StringEquals":
     case "StringNotEquals":
@@ -72,7 +82,7 @@ function patternFor(base: BaseOperator, text: string, key: string, positive: boo
       return exactPattern(text, true);
     case "StringLike":
     case "StringNotLike":
-      return positive && key === SOURCE_ARN ? stringLikeWithinComponents(text) : globPattern(text);
+      return narrow && positive && key === SOURCE_ARN ? stringLikeWithinComponents(text) : globPattern(text);
     case "ArnEquals":
     case "ArnLike":
     case "ArnNotEquals":
@@ -112,8 +122,8 @@ function languages(
       );
       continue;
     }
-    exact.push(patternFor(base, text, key, false));
-    positive.push(patternFor(base, text, key, true));
+    exact.push(patternFor(base, text, key, false, false));
+    positive.push(patternFor(base, text, key, true, o.narrowStringLikeArn === true));
   }
   return { exact, positive };
 }

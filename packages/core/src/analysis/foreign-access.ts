@@ -64,6 +64,19 @@ export type ForeignAccessResult =
     }
   | { reachable: false; incomplete: boolean };
 
+/**
+ * Whether one of the service's ARN formats has a name between two colons in its resource part
+ * (`log-group:${LogGroupName}:*`), where a foreign resource can embed `:<account>:`. Unknown
+ * services are assumed to have one.
+ */
+function namesSpanComponents(k: ServiceKnowledge | undefined): boolean {
+  if (!k || k.sourceArnFormats.length === 0) return true;
+  return k.sourceArnFormats.some((format) => {
+    const parts = splitArn(format.split(", ")[0] ?? format);
+    return parts === null || /:\$\{[^}]+\}:/.test(`:${parts[5] ?? ""}`);
+  });
+}
+
 type Reachable = Extract<ForeignAccessResult, { reachable: true }>;
 
 /** Runs the string searches of one query and remembers whether any stopped at its bound. */
@@ -184,7 +197,11 @@ export function findForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
   const search = new Search(q.limits ?? DEFAULT_LIMITS);
   const variablesEnabled = q.policy.version === "2012-10-17";
   const o = { variablesEnabled, symbolText: q.symbolText };
-  const allowAtoms = statementAtoms(q.statement, o, false);
+  const allowAtoms = statementAtoms(
+    q.statement,
+    { ...o, narrowStringLikeArn: !namesSpanComponents(q.knowledge) },
+    false,
+  );
   const hasResource = !!(q.statement.resource || q.statement.notResource);
   const spellings = collectSpellings(q.policy);
 
@@ -437,6 +454,15 @@ function solvePresence(
  * values and keep the result only if the policy still allows it.
  */
 function readable(values: Map<string, string>, q: ForeignAccessQuery): Map<string, string> | undefined {
+  if (q.principal === null && !values.get(PRINCIPAL_SERVICE_NAME)?.match(/^[a-z0-9-]{2,}\./)) {
+    const copy = new Map(values);
+    copy.set(PRINCIPAL_SERVICE_NAME, "sns.amazonaws.com");
+    return readableArn(copy, q) ?? copy;
+  }
+  return readableArn(values, q);
+}
+
+function readableArn(values: Map<string, string>, q: ForeignAccessQuery): Map<string, string> | undefined {
   const arn = values.get(SOURCE_ARN);
   if (arn === undefined) return undefined;
   const parts = splitArn(arn);

@@ -115,6 +115,8 @@ export function valueProblem(kind: GuardKind, value: PolicyValue): string | unde
             ? undefined
             : `"${literal}" is not an ARN (arn:partition:service:region:account:resource)`;
       }
+      const empty = ["partition", "service"].find((_, i) => (parts[i + 1] ?? "") === "");
+      if (empty) return `"${literal}" is not a valid ARN: its ${empty} component is empty`;
       const region = parts[3] ?? "";
       if (region.toLowerCase() === "region")
         return `the region component "${region}" is a documentation placeholder`;

@@ -38,9 +38,16 @@ export function splitArn(value: string): string[] | null {
  * choice for this tool, as it never hides a statement that is open to everyone. A request value with
  * fewer than six components (not an ARN) therefore matches only `*`.
  */
+const patternCache = new Map<string, string[] | null>();
+
 export function matchArnPattern(pattern: string, arn: string): boolean {
   if (pattern === "*") return true;
-  const patternParts = splitArn(pattern);
+  let patternParts = patternCache.get(pattern);
+  if (patternParts === undefined) {
+    if (patternCache.size >= 4096) patternCache.clear();
+    patternParts = splitArn(pattern);
+    patternCache.set(pattern, patternParts);
+  }
   const arnParts = splitArn(arn);
   if (patternParts === null || arnParts === null) return false;
   for (let k = 0; k < ARN_COMPONENTS - 1; k++) {

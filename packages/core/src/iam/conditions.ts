@@ -1,6 +1,6 @@
 import type { BaseOperator, ConditionEntry } from "../model/policy.js";
 import { isNegatedOperator } from "../model/policy.js";
-import { matchArnPattern } from "./arn.js";
+import { matchArnPattern, splitArn } from "./arn.js";
 import { ipInCidr } from "./ip.js";
 import { parseVariables, substituteVariables } from "./variables.js";
 import { matchGlob } from "./wildcard.js";
@@ -33,12 +33,60 @@ function operatorTakesVariables(base: BaseOperator): boolean {
   return base.startsWith("String") || base.startsWith("Arn") || base === "Bool";
 }
 
-/** Glob where runs inserted by variables are literal: a `*` from a variable is not a wildcard. */
-function globWithLiterals(pattern: ResolvedValue, text: string, ignoreCase: boolean): boolean {
-  if (pattern.literalRuns.length === 0) return matchGlob(pattern.text, text, { ignoreCase });
+function literalMask(pattern: ResolvedValue): boolean[] {
   const literal = new Array<boolean>(pattern.text.length).fill(false);
   for (const [a, b] of pattern.literalRuns) for (let i = a; i < b; i++) literal[i] = true;
-  const p = ignoreCase ? pattern.text.toLowerCase() : pattern.text;
+  return literal;
+}
+
+/** Glob where runs inserted by variables are literal: a `*` from a variable is not a wildcard. */
+function globWithLiterals(
+  pattern: ResolvedValue,
+  text: string,
+  ignoreCase: boolean,
+  noColon = false,
+): boolean {
+  if (pattern.literalRuns.length === 0) return matchGlob(pattern.text, text, { ignoreCase, noColon });
+  return globMasked(pattern.text, literalMask(pattern), text, ignoreCase, noColon);
+}
+
+/**
+ * ArnLike after variable substitution: a `:`, `*` or `?` that came from a request value is a plain
+ * character, so components are split only at the policy's own colons.
+ */
+function arnWithLiterals(pattern: ResolvedValue, arn: string): boolean {
+  if (pattern.literalRuns.length === 0) return matchArnPattern(pattern.text, arn);
+  const mask = literalMask(pattern);
+  const cuts: number[] = [];
+  for (let i = 0; i < pattern.text.length && cuts.length < 5; i++)
+    if (pattern.text[i] === ":" && !mask[i]) cuts.push(i);
+  if (cuts.length < 5) return false;
+  const arnParts = splitArn(arn);
+  if (!arnParts) return false;
+  let start = 0;
+  for (let k = 0; k < 6; k++) {
+    const end = k < 5 ? (cuts[k] as number) : pattern.text.length;
+    const ok = globMasked(
+      pattern.text.slice(start, end),
+      mask.slice(start, end),
+      arnParts[k] as string,
+      false,
+      k < 5,
+    );
+    if (!ok) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+function globMasked(
+  patternText: string,
+  literal: boolean[],
+  text: string,
+  ignoreCase: boolean,
+  noColon: boolean,
+): boolean {
+  const p = ignoreCase ? patternText.toLowerCase() : patternText;
   const t = ignoreCase ? text.toLowerCase() : text;
   // Small dynamic programme; only used when a substituted value contains wildcard characters.
   let prev = new Array<boolean>(t.length + 1).fill(false);
@@ -50,8 +98,9 @@ function globWithLiterals(pattern: ResolvedValue, text: string, ignoreCase: bool
     const one = c === "?" && !literal[i];
     if (star) cur[0] = prev[0] ?? false;
     for (let j = 1; j <= t.length; j++) {
-      if (star) cur[j] = (cur[j - 1] ?? false) || (prev[j] ?? false);
-      else cur[j] = (prev[j - 1] ?? false) && (one || t[j - 1] === c);
+      const wild = !(noColon && t[j - 1] === ":");
+      if (star) cur[j] = (wild && (cur[j - 1] ?? false)) || (prev[j] ?? false);
+      else cur[j] = (prev[j - 1] ?? false) && ((one && wild) || t[j - 1] === c);
     }
     prev = cur;
   }
@@ -87,7 +136,7 @@ export function matchOne(base: BaseOperator, requestValue: string, policyValue: 
     case "ArnLike":
     case "ArnNotEquals":
     case "ArnNotLike":
-      return matchArnPattern(pv, requestValue);
+      return arnWithLiterals(policyValue, requestValue);
     case "NumericEquals":
     case "NumericNotEquals":
     case "NumericLessThan":
@@ -126,6 +175,33 @@ export function matchOne(base: BaseOperator, requestValue: string, policyValue: 
 
 export type ConditionOutcome = boolean;
 
+interface PreparedEntry {
+  texts: string[];
+  plain: ResolvedValue[];
+  hasVariables: boolean;
+}
+
+/** Condition values do not change between evaluations: render them once per entry. */
+const preparedEntries = new WeakMap<ConditionEntry, PreparedEntry>();
+
+function prepare(entry: ConditionEntry): PreparedEntry {
+  let p = preparedEntries.get(entry);
+  if (!p) {
+    const texts = entry.values.map((v) =>
+      v.parts.length === 1 && typeof v.parts[0] === "string"
+        ? v.parts[0]
+        : v.parts.map((x) => (typeof x === "string" ? x : `<${x.name}>`)).join(""),
+    );
+    p = {
+      texts,
+      plain: texts.map((text) => ({ text, literalRuns: [] })),
+      hasVariables: texts.some((t) => t.includes("${")),
+    };
+    preparedEntries.set(entry, p);
+  }
+  return p;
+}
+
 /**
  * Evaluates one condition entry against a request context, as the IAM documentation describes:
  * several values OR (NOR for negated operators); a missing key is false for positive operators,
@@ -141,9 +217,8 @@ export function evaluateCondition(
   if (!base) return false;
   const raw = context.get(entry.keyLower);
   const present = raw !== undefined && !(Array.isArray(raw) && raw.length === 0);
-  const texts = entry.values.map((v) =>
-    v.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join(""),
-  );
+  const prepared = prepare(entry);
+  const texts = prepared.texts;
 
   if (base === "Null") {
     return texts.some((t) => {
@@ -159,8 +234,10 @@ export function evaluateCondition(
     if (set === "ForAnyValue") return false;
     return ifExists || negated;
   }
-  const useVars = variablesEnabled && operatorTakesVariables(base);
-  const resolved: Array<ResolvedValue | undefined> = texts.map((t) => resolveValue(t, context, useVars));
+  const useVars = variablesEnabled && operatorTakesVariables(base) && prepared.hasVariables;
+  const resolved: ReadonlyArray<ResolvedValue | undefined> = useVars
+    ? texts.map((t) => resolveValue(t, context, true))
+    : prepared.plain;
   const single = (requestValue: string): boolean => {
     if (negated) {
       // NOR over the values; an unresolvable variable makes the comparison fail.

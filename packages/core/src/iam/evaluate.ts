@@ -45,6 +45,8 @@ export interface EvaluateOptions {
 }
 
 export function valueToText(value: PolicyValue, options?: EvaluateOptions): string {
+  const only = value.parts[0];
+  if (value.parts.length === 1 && typeof only === "string") return only;
   const render = options?.symbolText ?? ((s: ValueSymbol) => `<${s.name}>`);
   let out = "";
   for (const p of value.parts) out += typeof p === "string" ? p : render(p);

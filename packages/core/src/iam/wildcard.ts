@@ -30,8 +30,26 @@ export interface GlobOptions {
 
 /** Whether the whole `text` matches the IAM wildcard `pattern`. */
 export function matchGlob(pattern: string, text: string, options?: GlobOptions): boolean {
-  return compileGlob(pattern, options).matches(text);
+  // Policies repeat a handful of patterns across many evaluations: keep the compiled ones, one table
+  // per option set so that the pattern string itself is the key.
+  const slot = (options?.ignoreCase ? 1 : 0) + (options?.noColon ? 2 : 0);
+  const cache = caches[slot] as Map<string, CompiledGlob>;
+  let glob = cache.get(pattern);
+  if (!glob) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    glob = compileGlob(pattern, options);
+    cache.set(pattern, glob);
+  }
+  return glob.matches(text);
 }
+
+const CACHE_LIMIT = 4096;
+const caches = [
+  new Map<string, CompiledGlob>(),
+  new Map<string, CompiledGlob>(),
+  new Map<string, CompiledGlob>(),
+  new Map<string, CompiledGlob>(),
+];
 
 /** Whether `s` contains an IAM wildcard character (`*` or `?`). */
 export function hasWildcard(s: string): boolean {

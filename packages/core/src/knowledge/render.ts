@@ -75,7 +75,10 @@ export function renderServicesTable(rows: readonly ServiceKnowledge[]): string {
 }
 
 function md(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return text
+    .replace(/[|*_]/g, (c) => `\\${c}`)
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
 }
 
 function code(text: string): string {

@@ -1000,7 +1000,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     passRoleBound: false,
     notes: [
       "AWS says the aws:SourceArn value must be the ARN of the affected incident record; the trust example uses ArnLike arn:aws:ssm-incidents:*:111122223333:incident-record/myresponseplan/* only (no aws:SourceAccount).",
-      "The page's wildcard example arn:aws:ssm-incidents::111122223333:* leaves the Region empty; incident records carry a Region, so that value would never match.",
+      "The page's prose wildcard arn:aws:ssm-incidents::111122223333:* leaves the Region empty while its trust example uses * in the Region field; the Region of an incident-record ARN was not confirmed, so the table writes ${Region}.",
       "Read in the awsdocs/incident-manager-user-guide mirror.",
     ],
     sources: [

@@ -28,7 +28,7 @@ export function createBaseline(findings: readonly Finding[]): Baseline {
 /** Parses a baseline file's JSON; throws a message naming what is wrong. */
 export function parseBaseline(value: unknown): Baseline {
   const v = value as Partial<Baseline> | null;
-  if (!v || v.version !== 1 || !Array.isArray(v.entries))
+  if (v?.version !== 1 || !Array.isArray(v.entries))
     throw new Error("not a deputyguard baseline (expected version 1 and entries)");
   for (const e of v.entries) {
     if (typeof e?.fingerprint !== "string") throw new Error("a baseline entry has no fingerprint");
