@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import Ajv from "ajv-draft-04";
-import addFormats from "ajv-formats";
+import * as ajvDraft04 from "ajv-draft-04";
+import * as ajvFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import {
   checkPolicyText,
@@ -44,6 +44,16 @@ function scan(files: string[]): ScanReport {
   report.summary.findings = report.findings.length;
   return report;
 }
+
+// Both packages are CommonJS; depending on the loader the class or function sits on `default` once or twice.
+type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
+type AjvLike = { compile(schema: unknown): Validate };
+const unwrap = <T>(m: unknown): T => {
+  const d = (m as { default?: unknown }).default ?? m;
+  return ((d as { default?: unknown }).default ?? d) as T;
+};
+const Ajv = unwrap<new (options: object) => AjvLike>(ajvDraft04);
+const addFormats = unwrap<(ajv: AjvLike) => void>(ajvFormats);
 
 const sarifOptions = {
   tool: { name: "deputyguard", version: "0.0.0" },
