@@ -110,6 +110,31 @@ function coveredPrincipals(stmt: Statement): { principals: CoveredPrincipal[]; i
   return { principals: out, isPublic };
 }
 
+/**
+ * The unknowns of a guard value that decide whose account or organization it names: the whole value
+ * of an account or org guard, or the account component of an ARN. An unknown resource name in an
+ * ARN whose account is known (`arn:aws:sns:<REGION>:<SELF>:<Topic.Name>`) decides nothing.
+ */
+function accountDecidingUnknowns(kind: Guard["kind"], v: PolicyValue): ValueSymbol[] {
+  const unknown = v.parts.filter((p): p is ValueSymbol => typeof p !== "string" && p.kind === "unknown");
+  if (unknown.length === 0) return [];
+  if (kind !== "arn") return unknown;
+  // The parts that fall in the account component (between the 4th and 5th colon).
+  let colons = 0;
+  const out: ValueSymbol[] = [];
+  for (const p of v.parts) {
+    if (typeof p === "string") {
+      colons += p.split(":").length - 1;
+      if (colons >= 5) break;
+      continue;
+    }
+    // An unknown before the account component may hold colons itself: the account is unknown too.
+    if (colons < 4 && p.kind === "unknown") return unknown;
+    if (colons === 4 && p.kind === "unknown") out.push(p);
+  }
+  return out;
+}
+
 function isTrustStatement(stmt: Statement): boolean {
   if (stmt.resource || stmt.notResource || !stmt.action) return false;
   return stmt.action.values.every((v) =>
@@ -231,8 +256,7 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
   const unknowns: StatementFacts["unknowns"] = [];
   for (const g of guards) {
     for (const v of g.entry.values) {
-      for (const p of v.parts)
-        if (typeof p !== "string" && p.kind === "unknown") unknowns.push({ value: v, symbol: p });
+      for (const symbol of accountDecidingUnknowns(g.kind, v)) unknowns.push({ value: v, symbol });
       if (g.entry.operator.base === null || g.entry.operator.base === "Null") continue;
       const problem = valueProblem(g.kind, v);
       if (problem) valueProblems.push({ guard: g, value: v, problem });

@@ -41,6 +41,8 @@ export interface Finding {
   endColumn: number;
   element?: { line: number; column: number };
   resource: string | null;
+  /** Which variant of the input the finding holds for (an `Fn::If` branch, a CDK construct path). */
+  variant?: string;
   statement: { index: number; sid?: string } | null;
   principals: string[];
   witness?: { principal: string; action?: string; resource?: string; context: Record<string, string> };
@@ -242,6 +244,7 @@ function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: State
         : { index: stmt.index },
     principals: input.principals,
   };
+  if (site.variant) f.variant = site.variant;
   if (input.element) f.element = { line: input.element.start.line, column: input.element.start.column };
   if (input.witness) f.witness = witnessForOutput(input.witness);
   if (input.fix) {

@@ -28,7 +28,9 @@ function buildIndex(rows: readonly ServiceKnowledge[]): PrincipalIndex {
 /** The knowledge row for a service principal name, regional forms included (`logs.eu-west-1.amazonaws.com`). */
 export function findService(principal: string): ServiceKnowledge | undefined {
   index ??= buildIndex(SERVICES);
-  const lower = principal.toLowerCase();
+  let lower = principal.toLowerCase();
+  // China-partition principals are the same services (`ec2.amazonaws.com.cn`).
+  if (lower.endsWith(".amazonaws.com.cn")) lower = lower.slice(0, -3);
   const hit = index.exact.get(lower);
   if (hit) return hit;
   for (const r of index.regional) {

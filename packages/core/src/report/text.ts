@@ -89,6 +89,7 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
         : "";
       out.push(`  ${where}  ${severityLabel(f, p)}  ${p.bold(f.ruleId)} ${p.gray(f.rule)}${res}${stmt}`);
       out.push(`    ${f.message}`);
+      if (f.variant) out.push(p.gray(`    when: ${f.variant}`));
       if (text !== undefined) out.push(codeFrame(text, at.line, at.column, p));
       if (f.witness) {
         const ctx = Object.entries(f.witness.context)

@@ -1,0 +1,164 @@
+import { readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
+import type { Diagnostic, ExtractResult, ScanOptions } from "@deputyguard/core";
+import { parseTemplate } from "./read/template.js";
+import { expandForEach } from "./resolve/foreach.js";
+import { buildModel, type TemplateModel } from "./resolve/model.js";
+import { NO_VALUE, type ResolveEnv, Resolver } from "./resolve/resolver.js";
+import { loadArnFormats } from "./resolve/resource-types.js";
+import { type CloudFormationSite, findSites } from "./sites/find.js";
+import {
+  diagnostic,
+  getEntryOf,
+  getOf,
+  type ObjectNode,
+  type SourceNode,
+  scalar,
+  scalarText,
+} from "./tree.js";
+
+export interface CloudFormationExtractOptions extends ScanOptions {
+  /** Values of parameters as nodes (a parent stack passes resolved values, with their positions). */
+  parameterNodes?: ReadonlyMap<string, SourceNode>;
+  /** Nested stack files already being read (cycle guard). */
+  nestedChain?: readonly string[];
+}
+
+export interface CloudFormationExtractResult extends ExtractResult {
+  sites: CloudFormationSite[];
+  /** False when the text is not a CloudFormation template. */
+  recognised: boolean;
+  /** Nested stack templates that were followed (their sites are included). */
+  nestedFiles: string[];
+}
+
+const MAX_NESTING = 5;
+
+/**
+ * Extracts every policy site of a CloudFormation template (JSON or YAML, SAM, CDK output): reads
+ * it with positions, expands `Fn::ForEach`, resolves intrinsic functions with the given parameter
+ * values, and follows nested stacks whose `TemplateURL` is a local file.
+ */
+export async function extractCloudFormation(
+  file: string,
+  text: string,
+  options: CloudFormationExtractOptions = {},
+): Promise<CloudFormationExtractResult> {
+  const diagnostics: Diagnostic[] = [];
+  const parsed = parseTemplate(text, file);
+  diagnostics.push(...parsed.diagnostics);
+  if (!parsed.root) return { sites: [], diagnostics, recognised: true, nestedFiles: [] };
+  let model = buildModel(parsed.root, file, text, diagnostics);
+  const given = new Map<string, SourceNode>(options.parameterNodes ?? []);
+  for (const [k, v] of Object.entries(options.parameters ?? {})) if (!given.has(k)) given.set(k, scalar(v));
+  const arnFormats = await loadArnFormats([...model.resources.values()].map((r) => r.type));
+  let env: ResolveEnv = { model, given, arnFormats, diagnostics };
+
+  const resources = getEntryOf(model.root, "Resources")?.value;
+  if (resources?.kind === "object" && resources.entries.some((e) => e.key.startsWith("Fn::ForEach::"))) {
+    if (!model.transforms.includes("AWS::LanguageExtensions")) {
+      diagnostics.push(
+        diagnostic(
+          "UnsupportedConstruct",
+          "warning",
+          "Fn::ForEach needs `Transform: AWS::LanguageExtensions`; it is expanded anyway",
+          file,
+          resources.range,
+        ),
+      );
+    }
+    const expanded = expandForEach(resources, env);
+    const root: ObjectNode = {
+      ...model.root,
+      entries: model.root.entries.map((e) => (e.key === "Resources" ? { ...e, value: expanded } : e)),
+    };
+    model = buildModel(root, file, text, []);
+    const formats = await loadArnFormats([...model.resources.values()].map((r) => r.type));
+    env = { model, given, arnFormats: formats, diagnostics };
+  }
+
+  const sites = findSites(env);
+  const nestedFiles: string[] = [];
+  const chain = [...(options.nestedChain ?? []), resolvePath(file)];
+  for (const r of model.resources.values()) {
+    if (r.type !== "AWS::CloudFormation::Stack" && r.type !== "AWS::Serverless::Application") continue;
+    const nested = await followNestedStack(env, r.id, chain, options);
+    if (!nested) continue;
+    sites.push(...nested.sites);
+    diagnostics.push(...nested.diagnostics);
+    nestedFiles.push(...nested.nestedFiles);
+  }
+  return { sites, diagnostics: dedupe(diagnostics), recognised: true, nestedFiles };
+}
+
+async function followNestedStack(
+  env: ResolveEnv,
+  id: string,
+  chain: readonly string[],
+  options: CloudFormationExtractOptions,
+): Promise<CloudFormationExtractResult | undefined> {
+  const model = env.model;
+  const resource = model.resources.get(id);
+  if (!resource?.properties) return undefined;
+  const isSam = resource.type === "AWS::Serverless::Application";
+  const urlNode = getOf(resource.properties, isSam ? "Location" : "TemplateURL");
+  const location = scalarText(urlNode);
+  // Remote templates (https://, s3://) and SAR applications are not fetched: the tool is offline.
+  if (!location || /^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return undefined;
+  const base = model.file.startsWith("<") ? process.cwd() : dirname(model.file);
+  const path = isAbsolute(location) ? location : resolvePath(base, location);
+  const where = urlNode?.range ?? resource.keyRange;
+  if (chain.includes(path) || chain.length > MAX_NESTING) {
+    env.diagnostics.push(
+      diagnostic(
+        "CircularReference",
+        "warning",
+        `nested stack ${id}: ${location} is already being read (or nesting is deeper than ${MAX_NESTING}); not followed again`,
+        model.file,
+        where,
+      ),
+    );
+    return undefined;
+  }
+  let text: string;
+  try {
+    if (statSync(path).size > (options.maxFileSize ?? 64 * 1024 * 1024))
+      throw new Error("file is over the size limit");
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    env.diagnostics.push(
+      diagnostic(
+        "ReadError",
+        "warning",
+        `nested stack ${id}: cannot read ${location} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); its policies are not checked`,
+        model.file,
+        where,
+      ),
+    );
+    return undefined;
+  }
+  // Parameters of the nested stack: the parent's resolved values (one variant), positions kept.
+  const parameterNodes = new Map<string, SourceNode>();
+  const params = getOf(resource.properties, "Parameters");
+  if (params?.kind === "object") {
+    const resolver = new Resolver(env, { choose: () => 0 });
+    for (const e of params.entries) {
+      const v = resolver.resolve(e.value);
+      if (v !== NO_VALUE) parameterNodes.set(e.key, v);
+    }
+  }
+  const { parameters: _ignored, ...rest } = options;
+  return extractCloudFormation(path, text, { ...rest, parameterNodes, nestedChain: chain });
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.file}|${d.line}|${d.column}|${d.code}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export type { TemplateModel };

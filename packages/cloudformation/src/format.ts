@@ -1,0 +1,23 @@
+import type { InputFormat } from "@deputyguard/core";
+import { scanCloudAssembly } from "./cdk.js";
+import { extractCloudFormation } from "./extract.js";
+import { looksLikeTemplate } from "./read/template.js";
+
+/**
+ * CloudFormation templates (JSON or YAML, SAM, nested stacks) and CDK cloud assemblies. Files are
+ * recognised by content: `AWSTemplateFormatVersion`, or `Resources` holding a `Type: AWS::...`.
+ */
+export const cloudFormationFormat: InputFormat = {
+  name: "cloudformation",
+  extensions: [".json", ".yaml", ".yml", ".template", ".cfn"],
+  recognises(input) {
+    return looksLikeTemplate(input.text);
+  },
+  async extract(input, options) {
+    const { sites, diagnostics } = await extractCloudFormation(input.file, input.text, options);
+    return { sites, diagnostics };
+  },
+  scanDirectory(dir, options) {
+    return scanCloudAssembly(dir, options);
+  },
+};

@@ -1,0 +1,280 @@
+import type { Diagnostic, ObjectNode, SourceEntry, SourceNode, SourceRange } from "@deputyguard/core";
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  parseDocument,
+  Scalar,
+} from "yaml";
+import { LineIndex } from "./line-index.js";
+
+/** The short-form tags CloudFormation documents; any other `!Tag` is kept as `Fn::Tag` with a warning. */
+const KNOWN_TAGS = new Set([
+  "Ref",
+  "Condition",
+  "Sub",
+  "GetAtt",
+  "If",
+  "Join",
+  "Select",
+  "Split",
+  "FindInMap",
+  "ImportValue",
+  "GetAZs",
+  "Base64",
+  "Cidr",
+  "Equals",
+  "And",
+  "Or",
+  "Not",
+  "Transform",
+  "ToJsonString",
+  "Length",
+  "ForEach",
+]);
+
+/** Deepest nesting accepted; real templates stay far below it, hostile ones are stopped here. */
+export const MAX_TEMPLATE_DEPTH = 200;
+/** Nodes that aliases may add in total; beyond it the file is treated as an alias bomb. */
+export const MAX_ALIAS_NODES = 100_000;
+
+export interface ReadResult {
+  node?: SourceNode;
+  diagnostics: Diagnostic[];
+}
+
+class TemplateReadError extends Error {
+  constructor(
+    message: string,
+    readonly range: SourceRange | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads a CloudFormation YAML template into a {@link SourceNode} tree with a range on every node.
+ * Short-form tags become the long form exactly as cfn-flip writes them (`!GetAtt a.b.c` is
+ * `{"Fn::GetAtt": ["a", "b.c"]}`, `!Ref` and `!Condition` keep their bare names). Aliases are
+ * expanded within a budget, duplicate keys keep the later value with a warning, and nesting is
+ * capped, so hostile input gives a diagnostic with a line and column, never a crash.
+ */
+export function readYamlTemplate(text: string, file: string): ReadResult {
+  const diagnostics: Diagnostic[] = [];
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, {
+      schema: "core",
+      uniqueKeys: false,
+      logLevel: "silent",
+      prettyErrors: true,
+    });
+  } catch (e) {
+    return { diagnostics: [{ code: "ParseError", severity: "error", file, message: (e as Error).message }] };
+  }
+  const first = doc.errors[0];
+  if (first) {
+    const at = first.linePos?.[0];
+    const message = first.message.split("\n")[0] ?? first.message;
+    const d: Diagnostic = { code: "ParseError", severity: "error", file, message: `YAML: ${message}` };
+    if (at) {
+      d.line = at.line;
+      d.column = at.col;
+    }
+    return { diagnostics: [d] };
+  }
+  const reader = new YamlReader(text, file, doc, diagnostics);
+  try {
+    const node = reader.convert(doc.contents as Node | null, 0);
+    return { node, diagnostics };
+  } catch (e) {
+    if (!(e instanceof TemplateReadError)) throw e;
+    const d: Diagnostic = { code: "ParseError", severity: "error", file, message: e.message };
+    if (e.range) {
+      d.line = e.range.start.line;
+      d.column = e.range.start.column;
+    }
+    return { diagnostics: [...diagnostics, d] };
+  }
+}
+
+class YamlReader {
+  private readonly lines: LineIndex;
+  private aliasNodes = 0;
+  private aliasDepth = 0;
+  private readonly warnedTags = new Set<string>();
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly doc: Document.Parsed,
+    private readonly diagnostics: Diagnostic[],
+  ) {
+    this.lines = new LineIndex(text);
+  }
+
+  private rangeOf(node: Node): SourceRange | undefined {
+    const r = node.range;
+    if (!r) return undefined;
+    return this.lines.range(this.file, r[0], r[1]);
+  }
+
+  convert(node: Node | null, depth: number): SourceNode {
+    if (depth > MAX_TEMPLATE_DEPTH) {
+      throw new TemplateReadError(
+        `the template nests deeper than ${MAX_TEMPLATE_DEPTH} levels; it is not read`,
+        node ? this.rangeOf(node) : undefined,
+      );
+    }
+    if (node === null) return { kind: "scalar", value: null };
+    if (this.aliasDepth > 0 && ++this.aliasNodes > MAX_ALIAS_NODES) {
+      throw new TemplateReadError(
+        `YAML aliases expand to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?); the template is not read`,
+        this.rangeOf(node),
+      );
+    }
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      if (!target) throw new TemplateReadError(`alias *${node.source} has no anchor`, this.rangeOf(node));
+      this.aliasDepth++;
+      try {
+        const out = this.convert(target as Node, depth + 1);
+        // The alias is reported where it is written, not where its anchor is.
+        const range = this.rangeOf(node);
+        return range ? { ...out, range } : out;
+      } finally {
+        this.aliasDepth--;
+      }
+    }
+    const range = this.rangeOf(node);
+    let out: SourceNode;
+    if (isMap(node)) {
+      const entries: SourceEntry[] = [];
+      let index: Map<string, number> | undefined;
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key as Node | null;
+        let key: string;
+        if (isScalar(keyNode)) key = String(keyNode.value);
+        else {
+          key = keyNode ? String(keyNode.toJSON()) : "";
+          this.warn("a mapping key that is not a plain value is read as text", keyNode ?? node);
+        }
+        const value = this.convert(pair.value as Node | null, depth + 1);
+        const keyRange = keyNode ? this.rangeOf(keyNode) : undefined;
+        const entry: SourceEntry = keyRange ? { key, keyRange, value } : { key, value };
+        if (entries.length >= 8 && !index) {
+          index = new Map();
+          for (let i = 0; i < entries.length; i++) index.set((entries[i] as SourceEntry).key, i);
+        }
+        const previous = index ? (index.get(key) ?? -1) : entries.findIndex((e) => e.key === key);
+        if (previous >= 0) {
+          const earlier = (entries[previous] as SourceEntry).keyRange?.start;
+          this.diagnostics.push({
+            code: "DuplicateKey",
+            severity: "warning",
+            file: this.file,
+            message: `duplicate key "${key.slice(0, 60)}": this later value is used and the earlier one${earlier ? ` at line ${earlier.line}, column ${earlier.column}` : ""} is ignored; CloudFormation rejects such templates, remove one of them`,
+            ...(keyRange ? { line: keyRange.start.line, column: keyRange.start.column } : {}),
+          });
+          entries[previous] = entry;
+        } else {
+          index?.set(key, entries.length);
+          entries.push(entry);
+        }
+      }
+      out = range ? { kind: "object", entries, range } : { kind: "object", entries };
+    } else if (isSeq(node)) {
+      const items = node.items.map((item) => this.convert(item as Node | null, depth + 1));
+      out = range ? { kind: "array", items, range } : { kind: "array", items };
+    } else if (isScalar(node)) {
+      out = this.scalar(node, range);
+    } else {
+      out = { kind: "scalar", value: null };
+    }
+    const tag = node.tag;
+    if (tag !== undefined && tag.charCodeAt(0) === 33 /* ! */ && tag.charCodeAt(1) !== 33) {
+      return this.intrinsic(tag.slice(1), out, node, this.tagRange(tag, node) ?? range);
+    }
+    return out;
+  }
+
+  /** The range from the tag (`!Sub`) to the end of its value: the yaml package starts nodes after their tag. */
+  private tagRange(tag: string, node: Node): SourceRange | undefined {
+    const r = node.range;
+    if (!r) return undefined;
+    let i = r[0] - 1;
+    const text = this.text;
+    while (i >= 0 && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i--;
+    const start = i - tag.length + 1;
+    if (start < 0 || !text.startsWith(tag, start)) return this.rangeOf(node);
+    return this.lines.range(this.file, start, r[1]);
+  }
+
+  private scalar(node: Scalar, range: SourceRange | undefined): SourceNode {
+    let value = node.value as unknown;
+    if (typeof value === "number" && node.type === Scalar.PLAIN && node.range) {
+      // Keep what was written when the number would not read back the same (`012345678901`, `1.0`):
+      // an account id must not lose its leading zero.
+      const written = this.text.slice(node.range[0], node.range[1]);
+      if (written !== String(value)) value = written;
+    }
+    if (typeof value === "bigint") value = String(value);
+    if (
+      value !== null &&
+      typeof value !== "string" &&
+      typeof value !== "number" &&
+      typeof value !== "boolean"
+    )
+      value = String(value);
+    return range
+      ? { kind: "scalar", value: value as string | number | boolean | null, range }
+      : { kind: "scalar", value: value as string | number | boolean | null };
+  }
+
+  private intrinsic(name: string, value: SourceNode, node: Node, range: SourceRange | undefined): SourceNode {
+    if (!KNOWN_TAGS.has(name) && !this.warnedTags.has(name)) {
+      this.warnedTags.add(name);
+      this.warn(
+        `unknown tag !${name} is kept as Fn::${name}; CloudFormation will reject it unless a transform defines it`,
+        node,
+      );
+    }
+    let arg = value;
+    if (name === "GetAtt" && value.kind === "scalar" && typeof value.value === "string") {
+      // cfn-flip splits `!GetAtt a.b.c` at the first dot: the logical id has no dots.
+      const dot = value.value.indexOf(".");
+      if (dot > 0) {
+        const r = value.range;
+        const left: SourceNode = r
+          ? { kind: "scalar", value: value.value.slice(0, dot), range: r }
+          : { kind: "scalar", value: value.value.slice(0, dot) };
+        const right: SourceNode = r
+          ? { kind: "scalar", value: value.value.slice(dot + 1), range: r }
+          : { kind: "scalar", value: value.value.slice(dot + 1) };
+        arg = r ? { kind: "array", items: [left, right], range: r } : { kind: "array", items: [left, right] };
+      }
+    }
+    const key = name === "Ref" || name === "Condition" ? name : `Fn::${name}`;
+    const entry: SourceEntry = range ? { key, keyRange: range, value: arg } : { key, value: arg };
+    const out: ObjectNode = range
+      ? { kind: "object", entries: [entry], range }
+      : { kind: "object", entries: [entry] };
+    return out;
+  }
+
+  private warn(message: string, node: Node): void {
+    const range = this.rangeOf(node);
+    this.diagnostics.push({
+      code: "UnsupportedConstruct",
+      severity: "warning",
+      file: this.file,
+      message,
+      ...(range ? { line: range.start.line, column: range.start.column } : {}),
+    });
+  }
+}

@@ -1,0 +1,67 @@
+/** One undecidable choice met while resolving (a condition, a map key chosen by an unknown). */
+export interface Choice {
+  key: string;
+  /** What is chosen, e.g. `condition IsProd` or `Fn::Equals [<Env>, prod]`. */
+  label: string;
+  options: readonly string[];
+  chosen: number;
+}
+
+/** What the resolver asks when it meets an undecidable choice. */
+export interface Chooser {
+  choose(key: string, label: string, options: readonly string[]): number;
+}
+
+/**
+ * One resolution run over a fixed prefix of choices. The same key always gets the same answer in a
+ * run, so related conditions stay consistent; new choices take their first option and are recorded
+ * so that {@link enumerateVariants} can visit the others.
+ */
+export class ChoiceRun implements Chooser {
+  readonly seen: Choice[] = [];
+  private readonly byKey = new Map<string, number>();
+
+  constructor(private readonly prefix: readonly number[]) {}
+
+  choose(key: string, label: string, options: readonly string[]): number {
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    const index = this.seen.length;
+    const chosen = Math.min(this.prefix[index] ?? 0, options.length - 1);
+    this.seen.push({ key, label, options, chosen });
+    this.byKey.set(key, chosen);
+    return chosen;
+  }
+
+  describe(): string | undefined {
+    if (this.seen.length === 0) return undefined;
+    return this.seen.map((c) => `${c.label}: ${c.options[c.chosen]}`).join(", ");
+  }
+}
+
+export const MAX_VARIANTS = 16;
+
+/**
+ * Runs `resolve` once per leaf of the decision tree of its choices (depth first), at most
+ * `limit` times. Returns each run's result with its description and whether the limit cut it short.
+ */
+export function enumerateVariants<T>(
+  resolve: (run: ChoiceRun) => T,
+  limit = MAX_VARIANTS,
+): { results: Array<{ value: T; variant: string | undefined }>; truncated: boolean } {
+  const results: Array<{ value: T; variant: string | undefined }> = [];
+  const stack: number[][] = [[]];
+  while (stack.length > 0) {
+    if (results.length >= limit) return { results, truncated: true };
+    const prefix = stack.pop() as number[];
+    const run = new ChoiceRun(prefix);
+    const value = resolve(run);
+    results.push({ value, variant: run.describe() });
+    const chosen = run.seen.map((c) => c.chosen);
+    for (let i = run.seen.length - 1; i >= prefix.length; i--) {
+      const c = run.seen[i] as Choice;
+      for (let alt = c.options.length - 1; alt >= 1; alt--) stack.push([...chosen.slice(0, i), alt]);
+    }
+  }
+  return { results, truncated: false };
+}

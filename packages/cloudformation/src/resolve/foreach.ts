@@ -1,0 +1,144 @@
+import {
+  type Diagnostic,
+  diagnostic,
+  type ObjectNode,
+  type SourceEntry,
+  type SourceNode,
+  scalarText,
+} from "../tree.js";
+import { NO_VALUE, type ResolveEnv, Resolver } from "./resolver.js";
+
+const MAX_EXPANSION = 10_000;
+
+/**
+ * Expands `Fn::ForEach::Name: [Identifier, Collection, {OutputKey: OutputValue}]` in a section
+ * (AWS::LanguageExtensions,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html):
+ * one copy per item, with `${Identifier}` and `&{Identifier}` replaced in keys and `Fn::Sub`
+ * strings and `Ref: Identifier` replaced by the item. A collection unknown before deploy is not
+ * expanded (a warning says so).
+ */
+export function expandForEach(section: ObjectNode, env: ResolveEnv, depth = 0): ObjectNode {
+  if (!section.entries.some((e) => e.key.startsWith("Fn::ForEach::"))) return section;
+  const entries: SourceEntry[] = [];
+  const budget = { left: MAX_EXPANSION };
+  for (const e of section.entries) {
+    if (!e.key.startsWith("Fn::ForEach::")) {
+      entries.push(e);
+      continue;
+    }
+    entries.push(...expandLoop(e, env, env.diagnostics, depth, budget));
+  }
+  return section.range ? { kind: "object", entries, range: section.range } : { kind: "object", entries };
+}
+
+function expandLoop(
+  loop: SourceEntry,
+  env: ResolveEnv,
+  diagnostics: Diagnostic[],
+  depth: number,
+  budget: { left: number },
+): SourceEntry[] {
+  const file = env.model.file;
+  const arg = loop.value;
+  if (depth > 5 || arg.kind !== "array" || arg.items.length !== 3 || arg.items[2]?.kind !== "object") {
+    diagnostics.push(
+      diagnostic(
+        "IntrinsicError",
+        "error",
+        `${loop.key} takes [Identifier, Collection, {OutputKey: OutputValue}]`,
+        file,
+        loop.keyRange,
+      ),
+    );
+    return [];
+  }
+  const identifier = scalarText(arg.items[0]);
+  if (!identifier) {
+    diagnostics.push(
+      diagnostic("IntrinsicError", "error", `${loop.key}: the identifier must be a string`, file, arg.range),
+    );
+    return [];
+  }
+  const collection = new Resolver(env, { choose: () => 0 }).resolve(arg.items[1] as SourceNode);
+  const values =
+    collection !== NO_VALUE && collection.kind === "array"
+      ? collection.items.map((i) => scalarText(i))
+      : undefined;
+  if (!values || values.some((v) => v === undefined)) {
+    diagnostics.push(
+      diagnostic(
+        "UnsupportedConstruct",
+        "warning",
+        `${loop.key}: the collection is not known before deploy, so the loop is not expanded and what it creates is not checked; give the parameter a value (--parameter)`,
+        file,
+        loop.keyRange,
+      ),
+    );
+    return [];
+  }
+  const template = arg.items[2] as ObjectNode;
+  const out: SourceEntry[] = [];
+  for (const v of values as string[]) {
+    if (--budget.left < 0) {
+      diagnostics.push(
+        diagnostic(
+          "UnsupportedConstruct",
+          "warning",
+          `${loop.key}: more than ${MAX_EXPANSION} copies; the rest are not expanded`,
+          file,
+          loop.keyRange,
+        ),
+      );
+      break;
+    }
+    const copy = substitute(template, identifier, v, 0) as ObjectNode;
+    const expanded = expandForEach(copy, env, depth + 1);
+    out.push(...expanded.entries);
+  }
+  return out;
+}
+
+function replaceIn(text: string, identifier: string, value: string): string {
+  const alnum = value.replace(/[^A-Za-z0-9]/g, "");
+  return text.split(`\${${identifier}}`).join(value).split(`&{${identifier}}`).join(alnum);
+}
+
+function substitute(
+  node: SourceNode,
+  identifier: string,
+  value: string,
+  depth: number,
+  inSub = false,
+): SourceNode {
+  if (depth > 128) return node;
+  switch (node.kind) {
+    case "scalar":
+      return inSub && typeof node.value === "string"
+        ? { ...node, value: replaceIn(node.value, identifier, value) }
+        : node;
+    case "value":
+      return node;
+    case "array":
+      return {
+        ...node,
+        items: node.items.map((i, idx) => substitute(i, identifier, value, depth + 1, inSub && idx === 0)),
+      };
+    case "object": {
+      if (node.entries.length === 1) {
+        const e = node.entries[0] as SourceEntry;
+        if (e.key === "Ref" && scalarText(e.value) === identifier) {
+          return node.range ? { kind: "scalar", value, range: node.range } : { kind: "scalar", value };
+        }
+      }
+      return {
+        ...node,
+        entries: node.entries.map((e) => ({
+          ...e,
+          key: replaceIn(e.key, identifier, value),
+          value: substitute(e.value, identifier, value, depth + 1, e.key === "Fn::Sub"),
+        })),
+      };
+    }
+  }
+}

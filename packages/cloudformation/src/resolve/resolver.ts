@@ -1,0 +1,972 @@
+import type { ValueSymbol } from "@deputyguard/core";
+import {
+  type ArrayNode,
+  type Diagnostic,
+  diagnostic,
+  fromParts,
+  getEntryOf,
+  type ObjectNode,
+  partsOf,
+  type SourceEntry,
+  type SourceNode,
+  type SourceRange,
+  scalar,
+  scalarText,
+  type ValuePart,
+} from "../tree.js";
+import type { Chooser } from "./choices.js";
+import type { ResourceModel, TemplateModel } from "./model.js";
+import { type ArnFormats, RESOURCE_TYPES } from "./resource-types.js";
+import {
+  ATOMIC_SYMBOLS,
+  atomic,
+  PARTITION,
+  REGION,
+  SELF_ACCOUNT,
+  URL_SUFFIX,
+  unknownSymbol,
+} from "./symbols.js";
+
+/** `AWS::NoValue`: the property or list item disappears. */
+export const NO_VALUE: unique symbol = Symbol("AWS::NoValue");
+export type Resolved = SourceNode | typeof NO_VALUE;
+
+/** Deepest intrinsic nesting followed; deeper input gets a diagnostic, not a stack overflow. */
+const MAX_RESOLVE_DEPTH = 128;
+
+export interface ResolveEnv {
+  model: TemplateModel;
+  /** Parameter values given by the user (`--parameter`) or a parent stack, already as nodes. */
+  given: ReadonlyMap<string, SourceNode>;
+  arnFormats: ArnFormats;
+  diagnostics: Diagnostic[];
+  /** Treat parameters without a given value as unknown even when they have a Default. */
+  ignoreDefaults?: boolean;
+}
+
+const PSEUDO = new Set([
+  "AWS::AccountId",
+  "AWS::Region",
+  "AWS::Partition",
+  "AWS::URLSuffix",
+  "AWS::StackName",
+  "AWS::StackId",
+  "AWS::NoValue",
+  "AWS::NotificationARNs",
+]);
+
+/** Functions that are the intrinsics of CloudFormation (and of its language extensions). */
+function intrinsicKey(node: SourceNode): string | undefined {
+  if (node.kind !== "object" || node.entries.length !== 1) return undefined;
+  const key = (node.entries[0] as SourceEntry).key;
+  if (key === "Ref" || key.startsWith("Fn::")) return key;
+  return undefined;
+}
+
+function describeNode(node: SourceNode): string {
+  switch (node.kind) {
+    case "object":
+      return "a mapping";
+    case "array":
+      return "a list";
+    case "value":
+      return "a string";
+    default:
+      return node.value === null ? "null" : `a ${typeof node.value}`;
+  }
+}
+
+/**
+ * Resolves CloudFormation intrinsic functions over a position-keeping tree. Whatever can be known
+ * before deploy becomes text; the rest becomes named symbols with provenance (never a guess).
+ * Undecidable conditions and map keys are choices of the given {@link ChoiceRun}.
+ */
+export class Resolver {
+  private readonly conditionValues = new Map<string, boolean>();
+  private readonly conditionStack: string[] = [];
+  private readonly refStack: string[] = [];
+
+  constructor(
+    private readonly env: ResolveEnv,
+    private readonly run: Chooser,
+  ) {}
+
+  private get file(): string {
+    return this.env.model.file;
+  }
+
+  error(message: string, range: SourceRange | undefined, code = "IntrinsicError"): void {
+    this.env.diagnostics.push(diagnostic(code, "error", message, this.file, range));
+  }
+
+  warn(message: string, range: SourceRange | undefined, code = "UnsupportedConstruct"): void {
+    this.env.diagnostics.push(diagnostic(code, "warning", message, this.file, range));
+  }
+
+  private unknown(name: string, source: string, reason: string, range: SourceRange | undefined): SourceNode {
+    return fromParts([unknownSymbol(name, source, reason)], range);
+  }
+
+  /** Resolves a node; `AWS::NoValue` entries and items are dropped from containers. */
+  resolve(node: SourceNode, depth = 0): Resolved {
+    if (depth > MAX_RESOLVE_DEPTH) {
+      this.error(
+        `intrinsic functions nest deeper than ${MAX_RESOLVE_DEPTH} levels; the value is not resolved`,
+        node.range,
+      );
+      return this.unknown("too-deep", "deeply nested value", "nesting limit reached", node.range);
+    }
+    switch (node.kind) {
+      case "scalar":
+        if (typeof node.value === "string" && node.value.includes("{{resolve:")) {
+          return fromParts(this.dynamicReferences(node.value), node.range);
+        }
+        return node;
+      case "value":
+        return node;
+      case "array": {
+        let changed = false;
+        const items: SourceNode[] = [];
+        for (const item of node.items) {
+          const r = this.resolve(item, depth + 1);
+          if (r !== item) changed = true;
+          if (r !== NO_VALUE) items.push(r);
+        }
+        if (!changed) return node;
+        return node.range ? { kind: "array", items, range: node.range } : { kind: "array", items };
+      }
+      case "object": {
+        const key = intrinsicKey(node);
+        if (key !== undefined)
+          return this.intrinsic(key, (node.entries[0] as SourceEntry).value, node, depth);
+        let changed = false;
+        const entries: SourceEntry[] = [];
+        for (const e of node.entries) {
+          const r = this.resolve(e.value, depth + 1);
+          if (r === NO_VALUE) {
+            changed = true;
+            continue;
+          }
+          if (r !== e.value) {
+            changed = true;
+            entries.push(
+              e.keyRange ? { key: e.key, keyRange: e.keyRange, value: r } : { key: e.key, value: r },
+            );
+          } else entries.push(e);
+        }
+        if (!changed) return node;
+        return node.range ? { kind: "object", entries, range: node.range } : { kind: "object", entries };
+      }
+    }
+  }
+
+  /** Resolves to a node, turning `AWS::NoValue` where a value is required into an error. */
+  private value(node: SourceNode, depth: number, what: string): SourceNode {
+    const r = this.resolve(node, depth);
+    if (r === NO_VALUE) {
+      this.error(`${what} is AWS::NoValue, which is allowed only as a property or list item`, node.range);
+      return scalar("", node.range);
+    }
+    return r;
+  }
+
+  /** Resolves to string parts, or reports what was found instead. */
+  private stringParts(node: SourceNode, depth: number, what: string): ValuePart[] {
+    const r = this.value(node, depth, what);
+    const parts = partsOf(r);
+    if (parts) return parts;
+    this.error(`${what} must be a string, found ${describeNode(r)}`, node.range);
+    return [unknownSymbol("invalid", what, `${what} is not a string`)];
+  }
+
+  private list(node: SourceNode, depth: number, what: string): SourceNode[] | undefined {
+    const r = this.value(node, depth, what);
+    if (r.kind === "array") return r.items;
+    if (r.kind === "value") return undefined; // an unknown list
+    this.error(`${what} must be a list, found ${describeNode(r)}`, node.range);
+    return undefined;
+  }
+
+  private intrinsic(key: string, arg: SourceNode, node: ObjectNode, depth: number): Resolved {
+    const range = node.range;
+    switch (key) {
+      case "Ref":
+        return this.ref(arg, range);
+      case "Fn::GetAtt":
+        return this.getAtt(arg, range, depth);
+      case "Fn::Sub":
+        return this.sub(arg, range, depth);
+      case "Fn::Join": {
+        if (arg.kind !== "array" || arg.items.length !== 2) {
+          this.error("Fn::Join takes [delimiter, [values]]", range);
+          return this.unknown("Fn::Join", "Fn::Join", "malformed", range);
+        }
+        const delim =
+          scalarText(this.value(arg.items[0] as SourceNode, depth + 1, "the Fn::Join delimiter")) ?? "";
+        const items = this.list(arg.items[1] as SourceNode, depth + 1, "the Fn::Join list");
+        if (!items)
+          return this.unknown(
+            "Fn::Join",
+            "Fn::Join of an unknown list",
+            "the list is known only at deploy time",
+            range,
+          );
+        const parts: ValuePart[] = [];
+        items.forEach((item, i) => {
+          if (i > 0) parts.push(delim);
+          const p = partsOf(item);
+          if (p) parts.push(...p);
+          else this.error(`Fn::Join items must be strings, found ${describeNode(item)}`, item.range ?? range);
+        });
+        return fromParts(parts, range);
+      }
+      case "Fn::Select": {
+        if (arg.kind !== "array" || arg.items.length !== 2) {
+          this.error("Fn::Select takes [index, list]", range);
+          return this.unknown("Fn::Select", "Fn::Select", "malformed", range);
+        }
+        const indexText = scalarText(
+          this.value(arg.items[0] as SourceNode, depth + 1, "the Fn::Select index"),
+        );
+        const items = this.list(arg.items[1] as SourceNode, depth + 1, "the Fn::Select list");
+        const index = indexText !== undefined && /^\d+$/.test(indexText) ? Number(indexText) : undefined;
+        if (index === undefined) {
+          if (indexText !== undefined)
+            this.error(`the Fn::Select index "${indexText}" is not a number`, range);
+          return this.unknown(
+            "Fn::Select",
+            "Fn::Select with an unknown index",
+            "known only at deploy time",
+            range,
+          );
+        }
+        if (!items)
+          return this.unknown(
+            "Fn::Select",
+            "Fn::Select from an unknown list",
+            "known only at deploy time",
+            range,
+          );
+        const item = items[index];
+        if (!item) {
+          this.error(`Fn::Select index ${index} is out of range (the list has ${items.length} items)`, range);
+          return this.unknown("Fn::Select", "Fn::Select", "index out of range", range);
+        }
+        return item;
+      }
+      case "Fn::Split": {
+        if (arg.kind !== "array" || arg.items.length !== 2) {
+          this.error("Fn::Split takes [delimiter, string]", range);
+          return this.unknown("Fn::Split", "Fn::Split", "malformed", range);
+        }
+        const delim = scalarText(
+          this.value(arg.items[0] as SourceNode, depth + 1, "the Fn::Split delimiter"),
+        );
+        const parts = this.stringParts(arg.items[1] as SourceNode, depth + 1, "the Fn::Split source");
+        if (!delim) {
+          this.error("the Fn::Split delimiter must be a non-empty string", range);
+          return this.unknown("Fn::Split", "Fn::Split", "malformed", range);
+        }
+        const split = splitParts(parts, delim);
+        if (!split)
+          return this.unknown(
+            "Fn::Split",
+            "Fn::Split of a value unknown before deploy",
+            "the value may contain the delimiter",
+            range,
+          );
+        return {
+          kind: "array",
+          items: split.map((p) => fromParts(p, range)),
+          ...(range ? { range } : {}),
+        } as ArrayNode;
+      }
+      case "Fn::FindInMap":
+        return this.findInMap(arg, range, depth);
+      case "Fn::If":
+        return this.fnIf(arg, range, depth);
+      case "Fn::Equals":
+      case "Fn::And":
+      case "Fn::Or":
+      case "Fn::Not":
+        return scalar(String(this.condition(node, depth)), range);
+      case "Fn::ToJsonString": {
+        const r = this.value(arg, depth + 1, "the Fn::ToJsonString argument");
+        return fromParts(jsonParts(r), range);
+      }
+      case "Fn::Base64": {
+        const parts = this.stringParts(arg, depth + 1, "the Fn::Base64 argument");
+        if (parts.every((p) => typeof p === "string"))
+          return scalar(Buffer.from(parts.join(""), "utf8").toString("base64"), range);
+        return this.unknown(
+          "Fn::Base64",
+          "Fn::Base64 of a value unknown before deploy",
+          "known only at deploy time",
+          range,
+        );
+      }
+      case "Fn::Length": {
+        const items = this.list(arg, depth + 1, "the Fn::Length argument");
+        if (!items)
+          return this.unknown(
+            "Fn::Length",
+            "Fn::Length of an unknown list",
+            "known only at deploy time",
+            range,
+          );
+        return scalar(items.length, range);
+      }
+      case "Fn::GetAZs": {
+        const region = partsOf(this.value(arg, depth + 1, "the Fn::GetAZs region"));
+        const where =
+          region && region.length === 1 && typeof region[0] === "string" && region[0] !== ""
+            ? region[0]
+            : "the deploy region";
+        return this.unknown(
+          "GetAZs",
+          `Fn::GetAZs ${where}`,
+          "the Availability Zones are listed at deploy time",
+          range,
+        );
+      }
+      case "Fn::Cidr":
+        return this.unknown("Cidr", "Fn::Cidr", "address blocks are computed at deploy time", range);
+      case "Fn::ImportValue": {
+        const parts = this.stringParts(arg, depth + 1, "the Fn::ImportValue name");
+        const name = parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("");
+        return this.unknown(
+          `ImportValue:${name}`,
+          `Fn::ImportValue ${name}`,
+          "an export of another stack, known only at deploy time",
+          range,
+        );
+      }
+      case "Fn::Transform":
+        this.warn("Fn::Transform runs a macro at deploy time; its result is unknown here", range);
+        return this.unknown("Fn::Transform", "Fn::Transform", "a macro computes it at deploy time", range);
+      case "Fn::ForEach":
+        this.warn(
+          "Fn::ForEach is expanded only where a template section allows it (AWS::LanguageExtensions)",
+          range,
+        );
+        return this.unknown("Fn::ForEach", "Fn::ForEach", "not expanded here", range);
+      default:
+        this.warn(`${key} is not a CloudFormation intrinsic function; its value is unknown`, range);
+        return this.unknown(key, key, "not an intrinsic function this tool knows", range);
+    }
+  }
+
+  // --- Ref and Fn::GetAtt -----------------------------------------------------------------------
+
+  ref(arg: SourceNode, range: SourceRange | undefined): Resolved {
+    const name = scalarText(arg);
+    if (name === undefined) {
+      this.error("Ref takes the name of a parameter, a resource or a pseudo parameter", range);
+      return this.unknown("Ref", "Ref", "malformed", range);
+    }
+    return this.refName(name, range);
+  }
+
+  refName(name: string, range: SourceRange | undefined): Resolved {
+    if (PSEUDO.has(name)) return this.pseudo(name, range);
+    const model = this.env.model;
+    const param = model.parameters.get(name);
+    if (param) return this.parameter(name, range);
+    const resource = model.resources.get(name);
+    if (resource) return this.resourceRef(resource, range);
+    // SAM lets `Ref: MyFunction.Alias` / `.Version` name what AutoPublishAlias generates.
+    const dot = name.indexOf(".");
+    const owner = dot > 0 ? model.resources.get(name.slice(0, dot)) : undefined;
+    if (owner?.type.startsWith("AWS::Serverless::"))
+      return fromParts([this.opaque(owner, name.slice(dot + 1), range)], range);
+    if (name.startsWith("AWS::")) this.error(`Ref ${name}: not a pseudo parameter`, range);
+    else
+      this.error(
+        `Ref ${name}: no parameter or resource of that name in the template`,
+        range,
+        "UnresolvedReference",
+      );
+    return this.unknown(name, `Ref ${name}`, "no parameter or resource of that name", range);
+  }
+
+  private pseudo(name: string, range: SourceRange | undefined): Resolved {
+    switch (name) {
+      case "AWS::AccountId":
+        return fromParts([SELF_ACCOUNT], range);
+      case "AWS::Region":
+        return fromParts([REGION], range);
+      case "AWS::Partition":
+        return fromParts([PARTITION], range);
+      case "AWS::URLSuffix":
+        return fromParts([URL_SUFFIX], range);
+      case "AWS::NoValue":
+        return NO_VALUE;
+      case "AWS::StackName":
+        return fromParts([this.stackName()], range);
+      case "AWS::StackId":
+        return fromParts(
+          [
+            "arn:",
+            PARTITION,
+            ":cloudformation:",
+            REGION,
+            ":",
+            SELF_ACCOUNT,
+            ":stack/",
+            this.stackName(),
+            "/",
+            atomic(
+              unknownSymbol("STACK_ID", "AWS::StackId", "CloudFormation assigns the stack id at deploy time"),
+            ),
+          ],
+          range,
+        );
+      default:
+        return this.unknown(name, name, "known only at deploy time", range);
+    }
+  }
+
+  private stackName(): ValueSymbol {
+    return atomic(
+      unknownSymbol("AWS::StackName", "AWS::StackName", "the stack name is chosen at deploy time"),
+    );
+  }
+
+  private parameter(name: string, range: SourceRange | undefined): Resolved {
+    const param = this.env.model.parameters.get(name);
+    if (!param) return this.unknown(name, `parameter ${name}`, "not declared", range);
+    const isList = param.type.startsWith("List<") || param.type === "CommaDelimitedList";
+    if (param.type.startsWith("AWS::SSM::Parameter::Value<")) {
+      return this.unknown(
+        name,
+        `parameter ${name}`,
+        "its type reads the value from Systems Manager Parameter Store at deploy time",
+        range,
+      );
+    }
+    const given = this.env.given.get(name);
+    let text: SourceNode | undefined = given;
+    if (!text && param.definition && !this.env.ignoreDefaults)
+      text = getEntryOf(param.definition, "Default")?.value;
+    if (!text) {
+      const reason = "parameter has no Default and no value was given (--parameter)";
+      if (isList) return fromParts([unknownSymbol(name, `parameter ${name}`, reason)], range);
+      return this.unknown(name, `parameter ${name}`, reason, range);
+    }
+    // A given value keeps its own range when it came from a parent stack; a Default points at the Ref.
+    if (text.kind === "value" || text.kind === "array") return given ? text : withRangeOf(text, range);
+    const s = scalarText(text);
+    if (s === undefined) return this.unknown(name, `parameter ${name}`, "its value is not a string", range);
+    if (isList) {
+      const items =
+        s === ""
+          ? []
+          : s.split(",").map((v) => scalar(param.type === "CommaDelimitedList" ? v : v.trim(), range));
+      return range ? { kind: "array", items, range } : { kind: "array", items };
+    }
+    if (s.includes("{{resolve:")) return fromParts(this.dynamicReferences(s), range);
+    return scalar(s, range);
+  }
+
+  private resourceRef(resource: ResourceModel, range: SourceRange | undefined): Resolved {
+    const model = RESOURCE_TYPES.get(resource.type);
+    switch (model?.ref) {
+      case "name":
+        return fromParts(this.resourceName(resource, range), range);
+      case "arn":
+        return fromParts(this.resourceArn(resource, range) ?? [this.opaque(resource, "Ref", range)], range);
+      case "url":
+        return fromParts(
+          [
+            "https://sqs.",
+            REGION,
+            ".",
+            URL_SUFFIX,
+            "/",
+            SELF_ACCOUNT,
+            "/",
+            ...this.resourceName(resource, range),
+          ],
+          range,
+        );
+      case "id":
+        return fromParts([this.opaque(resource, "Ref", range)], range);
+      default:
+        return fromParts([this.opaque(resource, "Ref", range)], range);
+    }
+  }
+
+  /** A value of a resource of this stack that CloudFormation assigns at deploy time. */
+  private opaque(resource: ResourceModel, what: string, _range: SourceRange | undefined): ValueSymbol {
+    return atomic(
+      unknownSymbol(
+        `${resource.id}.${what === "Ref" ? "Ref" : what}`,
+        `${what === "Ref" ? "Ref" : `Fn::GetAtt ${resource.id}.${what}`} ${what === "Ref" ? resource.id : ""}`.trim() +
+          ` (${resource.type})`,
+        "a resource of this stack; CloudFormation assigns the value at deploy time",
+      ),
+    );
+  }
+
+  /** The physical name: the name property when set, else a name CloudFormation generates. */
+  resourceName(resource: ResourceModel, range: SourceRange | undefined): ValuePart[] {
+    const prop = RESOURCE_TYPES.get(resource.type)?.nameProperty;
+    const set = prop && resource.properties ? getEntryOf(resource.properties, prop)?.value : undefined;
+    if (set) {
+      if (this.refStack.includes(resource.id)) {
+        this.error(
+          `circular reference: ${[...this.refStack, resource.id].join(" → ")}`,
+          range,
+          "CircularReference",
+        );
+        return [unknownSymbol(`${resource.id}.Name`, `name of ${resource.id}`, "circular reference")];
+      }
+      this.refStack.push(resource.id);
+      try {
+        const r = this.resolve(set, this.refStack.length);
+        if (r !== NO_VALUE) {
+          const parts = partsOf(r);
+          if (parts) return parts;
+        }
+      } finally {
+        this.refStack.pop();
+      }
+    }
+    return [
+      atomic(
+        unknownSymbol(
+          `${resource.id}.Name`,
+          `name of ${resource.id} (${resource.type})`,
+          "CloudFormation generates the name at deploy time",
+        ),
+      ),
+    ];
+  }
+
+  /** The ARN `Fn::GetAtt X.Arn` returns, from the IAM ARN format of the type. */
+  resourceArn(resource: ResourceModel, range: SourceRange | undefined): ValuePart[] | undefined {
+    const format = this.env.arnFormats.get(resource.type);
+    if (!format) return undefined;
+    const out: ValuePart[] = [];
+    let i = 0;
+    let named = false;
+    while (i < format.length) {
+      const open = format.indexOf("${", i);
+      if (open < 0) {
+        out.push(format.slice(i));
+        break;
+      }
+      out.push(format.slice(i, open));
+      const close = format.indexOf("}", open);
+      const variable = format.slice(open + 2, close);
+      if (variable === "Partition") out.push(PARTITION);
+      else if (variable === "Region") out.push(REGION);
+      else if (variable === "Account") out.push(SELF_ACCOUNT);
+      else if (!named) {
+        named = true;
+        const model = RESOURCE_TYPES.get(resource.type);
+        if (model?.nameProperty || !model) out.push(...this.resourceName(resource, range));
+        else out.push(this.opaque(resource, variable, range));
+      } else out.push(this.opaque(resource, variable, range));
+      i = close + 1;
+    }
+    const suffix = RESOURCE_TYPES.get(resource.type)?.arnSuffix;
+    if (suffix) out.push(suffix);
+    return out;
+  }
+
+  private getAtt(arg: SourceNode, range: SourceRange | undefined, depth: number): Resolved {
+    let id: string | undefined;
+    let attr: string | undefined;
+    if (arg.kind === "array" && arg.items.length === 2) {
+      id = scalarText(arg.items[0]);
+      const a = this.value(arg.items[1] as SourceNode, depth + 1, "the Fn::GetAtt attribute");
+      attr = scalarText(a);
+      if (id !== undefined && attr === undefined) {
+        const resource = this.env.model.resources.get(id);
+        if (resource) return fromParts([this.opaque(resource, "attribute", range)], range);
+      }
+    } else if (arg.kind === "scalar" && typeof arg.value === "string") {
+      const dot = arg.value.indexOf(".");
+      if (dot > 0) {
+        id = arg.value.slice(0, dot);
+        attr = arg.value.slice(dot + 1);
+      }
+    }
+    if (id === undefined || attr === undefined) {
+      this.error('Fn::GetAtt takes [LogicalId, Attribute] or "LogicalId.Attribute"', range);
+      return this.unknown("GetAtt", "Fn::GetAtt", "malformed", range);
+    }
+    return this.attribute(id, attr, range);
+  }
+
+  attribute(id: string, attr: string, range: SourceRange | undefined): Resolved {
+    const resource = this.env.model.resources.get(id);
+    if (!resource) {
+      this.error(`Fn::GetAtt ${id}.${attr}: no resource ${id} in the template`, range, "UnresolvedReference");
+      return this.unknown(`${id}.${attr}`, `Fn::GetAtt ${id}.${attr}`, "no resource of that name", range);
+    }
+    const model = RESOURCE_TYPES.get(resource.type);
+    if (attr === "Arn" || (resource.type === "AWS::SNS::Topic" && attr === "TopicArn")) {
+      const arn = this.resourceArn(resource, range);
+      if (arn) return fromParts(arn, range);
+    }
+    if (model?.nameAttributes?.includes(attr) || (model?.nameProperty && attr === model.nameProperty)) {
+      return fromParts(this.resourceName(resource, range), range);
+    }
+    if (resource.type === "AWS::SQS::Queue" && attr === "QueueUrl") return this.resourceRef(resource, range);
+    return fromParts([this.opaque(resource, attr, range)], range);
+  }
+
+  // --- Fn::Sub ----------------------------------------------------------------------------------
+
+  private sub(arg: SourceNode, range: SourceRange | undefined, depth: number): Resolved {
+    let template: string | undefined;
+    let vars: ObjectNode | undefined;
+    if (arg.kind === "scalar" && typeof arg.value === "string") template = arg.value;
+    else if (arg.kind === "array" && arg.items.length === 2) {
+      template = scalarText(arg.items[0]);
+      const v = arg.items[1] as SourceNode;
+      if (v.kind === "object") vars = v;
+      else {
+        this.error("the second item of Fn::Sub must be a mapping of variables", v.range ?? range);
+        return this.unknown("Fn::Sub", "Fn::Sub", "malformed", range);
+      }
+    }
+    if (template === undefined) {
+      this.error(
+        arg.kind === "array"
+          ? `Fn::Sub takes a string or [string, {variables}], not a list of ${arg.items.length} items`
+          : `Fn::Sub takes a string or [string, {variables}], found ${describeNode(arg)}`,
+        range,
+      );
+      return this.unknown("Fn::Sub", "Fn::Sub", "malformed", range);
+    }
+    const parts: ValuePart[] = [];
+    let i = 0;
+    while (i < template.length) {
+      const open = template.indexOf("${", i);
+      if (open < 0) {
+        parts.push(...this.dynamicReferences(template.slice(i)));
+        break;
+      }
+      parts.push(...this.dynamicReferences(template.slice(i, open)));
+      if (template[open + 2] === "!") {
+        // `${!Literal}` is written out as `${Literal}`.
+        parts.push("${");
+        i = open + 3;
+        continue;
+      }
+      const close = template.indexOf("}", open);
+      if (close < 0) {
+        parts.push(template.slice(open));
+        break;
+      }
+      const name = template.slice(open + 2, close).trim();
+      i = close + 1;
+      const varEntry = vars ? getEntryOf(vars, name) : undefined;
+      let r: Resolved;
+      if (varEntry) r = this.value(varEntry.value, depth + 1, `Fn::Sub variable ${name}`);
+      else if (PSEUDO.has(name) || this.env.model.parameters.has(name) || this.env.model.resources.has(name))
+        r = this.refName(name, range);
+      else if (name.includes(".")) {
+        const dot = name.indexOf(".");
+        r = this.attribute(name.slice(0, dot), name.slice(dot + 1), range);
+      } else {
+        this.error(
+          `Fn::Sub refers to \${${name}}, which is not a parameter, resource, pseudo parameter or variable`,
+          range,
+          "UnresolvedReference",
+        );
+        r = this.unknown(
+          name,
+          `\${${name}} in Fn::Sub`,
+          "no parameter, resource or variable of that name",
+          range,
+        );
+      }
+      if (r === NO_VALUE) {
+        this.error(`\${${name}} in Fn::Sub is AWS::NoValue`, range);
+        continue;
+      }
+      const p = partsOf(r);
+      if (p) parts.push(...p);
+      else {
+        this.error(`\${${name}} in Fn::Sub is ${describeNode(r)}, not a string`, range);
+        parts.push(unknownSymbol(name, `\${${name}} in Fn::Sub`, "not a string"));
+      }
+    }
+    return fromParts(parts, range);
+  }
+
+  /** Splits `{{resolve:...}}` dynamic references out of literal text as unknowns. */
+  dynamicReferences(text: string): ValuePart[] {
+    if (!text.includes("{{resolve:")) return [text];
+    const out: ValuePart[] = [];
+    let i = 0;
+    for (;;) {
+      const open = text.indexOf("{{resolve:", i);
+      if (open < 0) break;
+      const close = text.indexOf("}}", open);
+      if (close < 0) break;
+      out.push(text.slice(i, open));
+      const ref = text.slice(open, close + 2);
+      const kind = ref.slice(10).split(":")[0] ?? "";
+      out.push(
+        unknownSymbol(
+          ref.length > 60 ? `${ref.slice(0, 57)}...` : ref,
+          `dynamic reference ${ref}`,
+          kind === "ssm"
+            ? "read from Systems Manager Parameter Store at deploy time"
+            : `read from ${kind} at deploy time`,
+        ),
+      );
+      i = close + 2;
+    }
+    out.push(text.slice(i));
+    return out;
+  }
+
+  // --- Fn::FindInMap ----------------------------------------------------------------------------
+
+  private findInMap(arg: SourceNode, range: SourceRange | undefined, depth: number): Resolved {
+    if (arg.kind !== "array" || (arg.items.length !== 3 && arg.items.length !== 4)) {
+      this.error(
+        "Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey] and optionally {DefaultValue: ...}",
+        range,
+      );
+      return this.unknown("Fn::FindInMap", "Fn::FindInMap", "malformed", range);
+    }
+    const fallbackNode = arg.items[3];
+    const fallback =
+      fallbackNode?.kind === "object" ? getEntryOf(fallbackNode, "DefaultValue")?.value : undefined;
+    if (fallbackNode && !fallback)
+      this.error("the fourth item of Fn::FindInMap must be {DefaultValue: ...}", fallbackNode.range);
+    const keys: string[] = [];
+    let level: SourceNode | undefined = this.env.model.mappings;
+    const path: string[] = [];
+    for (let k = 0; k < 3; k++) {
+      const r = this.value(arg.items[k] as SourceNode, depth + 1, "a Fn::FindInMap key");
+      let key = scalarText(r);
+      if (level?.kind !== "object") break;
+      if (key === undefined) {
+        const parts = partsOf(r);
+        const shown = parts ? parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("") : "?";
+        const options = level.entries.map((e) => e.key);
+        if (options.length === 0) break;
+        const chosen = this.run.choose(
+          `map:${path.join("/")}:${shown}`,
+          `${shown} (Fn::FindInMap ${[...path, "?"].join(".")})`,
+          options,
+        );
+        key = options[chosen] as string;
+      }
+      keys.push(key);
+      path.push(key);
+      level = getEntryOf(level, key)?.value;
+    }
+    if (level !== undefined && keys.length === 3) return this.value(level, depth + 1, "a mapping value");
+    if (fallback) return this.value(fallback, depth + 1, "the Fn::FindInMap DefaultValue");
+    this.error(`Fn::FindInMap: no entry ${keys.join(".")} in Mappings`, range, "UnresolvedReference");
+    return this.unknown("Fn::FindInMap", `Fn::FindInMap ${keys.join(".")}`, "no such entry", range);
+  }
+
+  // --- Conditions -------------------------------------------------------------------------------
+
+  private fnIf(arg: SourceNode, range: SourceRange | undefined, depth: number): Resolved {
+    if (arg.kind !== "array" || arg.items.length !== 3) {
+      this.error("Fn::If takes [ConditionName, ValueIfTrue, ValueIfFalse]", range);
+      return this.unknown("Fn::If", "Fn::If", "malformed", range);
+    }
+    const name = scalarText(arg.items[0]);
+    if (name === undefined) {
+      this.error("the first item of Fn::If must be a condition name", range);
+      return this.unknown("Fn::If", "Fn::If", "malformed", range);
+    }
+    const value = this.namedCondition(name, range, depth);
+    return this.resolve(arg.items[value ? 1 : 2] as SourceNode, depth + 1);
+  }
+
+  /** Evaluates a named condition; undecidable comparisons become choices. */
+  namedCondition(name: string, range: SourceRange | undefined, depth = 0): boolean {
+    const memo = this.conditionValues.get(name);
+    if (memo !== undefined) return memo;
+    const def = this.env.model.conditions.get(name);
+    if (!def) {
+      this.error(`condition ${name} is not defined in Conditions`, range, "UnresolvedReference");
+      return this.run.choose(`condition:${name}`, `condition ${name}`, ["true", "false"]) === 0;
+    }
+    if (this.conditionStack.includes(name)) {
+      this.error(
+        `circular condition: ${[...this.conditionStack, name].join(" → ")}`,
+        range,
+        "CircularReference",
+      );
+      return false;
+    }
+    this.conditionStack.push(name);
+    try {
+      const value = this.condition(def, depth + 1);
+      this.conditionValues.set(name, value);
+      return value;
+    } finally {
+      this.conditionStack.pop();
+    }
+  }
+
+  /** Decides a condition function without choosing: undefined when it needs an unknown value. */
+  decideCondition(name: string): boolean | undefined {
+    const probe = new Resolver(this.env, new ProbeRun());
+    try {
+      return probe.namedCondition(name, undefined);
+    } catch (e) {
+      if (e === UNDECIDED) return undefined;
+      throw e;
+    }
+  }
+
+  condition(node: SourceNode, depth: number): boolean {
+    if (depth > MAX_RESOLVE_DEPTH) {
+      this.error("conditions nest too deeply", node.range);
+      return false;
+    }
+    if (node.kind === "object" && node.entries.length === 1) {
+      const e = node.entries[0] as SourceEntry;
+      const args = e.value;
+      switch (e.key) {
+        case "Condition": {
+          const name = scalarText(args);
+          if (name === undefined) break;
+          return this.namedCondition(name, node.range, depth);
+        }
+        case "Fn::Equals": {
+          if (args.kind !== "array" || args.items.length !== 2) break;
+          const a = this.value(args.items[0] as SourceNode, depth + 1, "a Fn::Equals operand");
+          const b = this.value(args.items[1] as SourceNode, depth + 1, "a Fn::Equals operand");
+          const ta = comparable(a);
+          const tb = comparable(b);
+          if (ta !== undefined && tb !== undefined) return ta === tb;
+          const shown = `${display(a)} = ${display(b)}`;
+          return this.run.choose(`eq:${shown}`, shown, ["true", "false"]) === 0;
+        }
+        case "Fn::And":
+        case "Fn::Or": {
+          if (args.kind !== "array" || args.items.length < 1) break;
+          const isAnd = e.key === "Fn::And";
+          for (const item of args.items) {
+            const v = this.condition(item, depth + 1);
+            if (isAnd && !v) return false;
+            if (!isAnd && v) return true;
+          }
+          return isAnd;
+        }
+        case "Fn::Not": {
+          if (args.kind !== "array" || args.items.length !== 1) break;
+          return !this.condition(args.items[0] as SourceNode, depth + 1);
+        }
+        default:
+          if (e.key.startsWith("Fn::") || e.key === "Ref") {
+            const r = this.value(node, depth + 1, "a condition");
+            const t = scalarText(r);
+            if (t === "true") return true;
+            if (t === "false") return false;
+          }
+      }
+    }
+    if (node.kind === "scalar" && (node.value === true || node.value === "true")) return true;
+    if (node.kind === "scalar" && (node.value === false || node.value === "false")) return false;
+    this.error(
+      "not a condition: expected Fn::Equals, Fn::And, Fn::Or, Fn::Not or {Condition: Name}",
+      node.range,
+    );
+    return false;
+  }
+}
+
+const UNDECIDED = Symbol("undecided");
+
+/** A run that refuses to choose: used to decide resource conditions without variants. */
+class ProbeRun implements Chooser {
+  choose(): number {
+    throw UNDECIDED;
+  }
+}
+
+function withRangeOf(node: SourceNode, range: SourceRange | undefined): SourceNode {
+  return range ? ({ ...node, range } as SourceNode) : node;
+}
+
+function comparable(node: SourceNode): string | undefined {
+  if (node.kind === "scalar") return node.value === null ? "" : String(node.value);
+  if (node.kind === "value" && node.value.parts.every((p) => typeof p === "string"))
+    return node.value.parts.join("");
+  if (node.kind === "array") {
+    const items = node.items.map(comparable);
+    return items.every((i) => i !== undefined) ? JSON.stringify(items) : undefined;
+  }
+  return undefined;
+}
+
+function display(node: SourceNode): string {
+  const parts = partsOf(node);
+  if (parts) return parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("");
+  return describeNode(node);
+}
+
+/** Splits parts at a delimiter; undefined when a symbol that may contain it is in the way. */
+function splitParts(parts: readonly ValuePart[], delim: string): ValuePart[][] | undefined {
+  const out: ValuePart[][] = [[]];
+  for (const p of parts) {
+    if (typeof p !== "string") {
+      if (!ATOMIC_SYMBOLS.has(p)) return undefined;
+      (out[out.length - 1] as ValuePart[]).push(p);
+      continue;
+    }
+    const pieces = p.split(delim);
+    pieces.forEach((piece, i) => {
+      if (i > 0) out.push([]);
+      (out[out.length - 1] as ValuePart[]).push(piece);
+    });
+  }
+  return out;
+}
+
+/** JSON text of a resolved tree, with unknown values kept as symbols inside the strings. */
+export function jsonParts(node: SourceNode): ValuePart[] {
+  const out: ValuePart[] = [];
+  const walk = (n: SourceNode, depth: number): void => {
+    if (depth > MAX_RESOLVE_DEPTH) {
+      out.push("null");
+      return;
+    }
+    switch (n.kind) {
+      case "scalar":
+        out.push(JSON.stringify(n.value));
+        return;
+      case "value":
+        out.push('"');
+        for (const p of n.value.parts) out.push(typeof p === "string" ? JSON.stringify(p).slice(1, -1) : p);
+        out.push('"');
+        return;
+      case "array":
+        out.push("[");
+        n.items.forEach((item, i) => {
+          if (i > 0) out.push(",");
+          walk(item, depth + 1);
+        });
+        out.push("]");
+        return;
+      case "object":
+        out.push("{");
+        n.entries.forEach((e, i) => {
+          if (i > 0) out.push(",");
+          out.push(`${JSON.stringify(e.key)}:`);
+          walk(e.value, depth + 1);
+        });
+        out.push("}");
+        return;
+    }
+  };
+  walk(node, 0);
+  return out;
+}

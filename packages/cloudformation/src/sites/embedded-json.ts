@@ -1,0 +1,111 @@
+import type { SourcePosition, ValueSymbol } from "@deputyguard/core";
+import { fromParts, parseJsonSource, type SourceNode, type SourceRange, type ValuePart } from "../tree.js";
+
+const TOKEN_OPEN = "\uE100";
+const TOKEN_CLOSE = "\uE101";
+
+/**
+ * Parses a policy written as a JSON string (`AWS::Logs::ResourcePolicy`, a `!Sub |` block, a
+ * `Fn::Join`). Unknown parts travel through the JSON parser as private-use tokens and come back as
+ * symbols. Positions: inside a YAML block scalar, lines map one to one onto the template; otherwise
+ * every node points at the string.
+ */
+export function parseEmbeddedPolicy(
+  parts: readonly ValuePart[],
+  range: SourceRange | undefined,
+  templateText: string,
+): SourceNode | undefined {
+  const symbols: ValueSymbol[] = [];
+  let text = "";
+  for (const p of parts) {
+    if (typeof p === "string") text += p;
+    else {
+      text += `${TOKEN_OPEN}${symbols.length}${TOKEN_CLOSE}`;
+      symbols.push(p);
+    }
+  }
+  if (!text.includes("Statement")) return undefined;
+  const parsed = parseJsonSource(text.trim() === text ? text : text, range?.file ?? "");
+  if (!parsed.node) return undefined;
+  const mapRange = rangeMapper(range, templateText);
+  const rebuild = (n: SourceNode, depth: number): SourceNode => {
+    const r = mapRange(n.range);
+    switch (n.kind) {
+      case "object":
+        return {
+          kind: "object",
+          entries: n.entries.map((e) => {
+            const keyRange = mapRange(e.keyRange);
+            const value = depth > 64 ? e.value : rebuild(e.value, depth + 1);
+            return keyRange ? { key: e.key, keyRange, value } : { key: e.key, value };
+          }),
+          ...(r ? { range: r } : {}),
+        };
+      case "array":
+        return {
+          kind: "array",
+          items: n.items.map((i) => rebuild(i, depth + 1)),
+          ...(r ? { range: r } : {}),
+        };
+      case "scalar": {
+        if (typeof n.value === "string" && n.value.includes(TOKEN_OPEN)) {
+          const out: ValuePart[] = [];
+          for (const piece of n.value.split(TOKEN_OPEN)) {
+            const close = piece.indexOf(TOKEN_CLOSE);
+            if (close < 0) out.push(piece);
+            else {
+              const sym = symbols[Number(piece.slice(0, close))];
+              if (sym) out.push(sym);
+              out.push(piece.slice(close + 1));
+            }
+          }
+          return fromParts(out, r);
+        }
+        return r ? { kind: "scalar", value: n.value, range: r } : { kind: "scalar", value: n.value };
+      }
+      default:
+        return n;
+    }
+  };
+  return rebuild(parsed.node, 0);
+}
+
+function rangeMapper(
+  outer: SourceRange | undefined,
+  templateText: string,
+): (inner: SourceRange | undefined) => SourceRange | undefined {
+  if (!outer) return () => undefined;
+  // A block scalar (`|`) spans lines: its content starts on the line after the indicator.
+  const lineStarts = lineOffsets(templateText, outer.start.line, outer.end.line + 1);
+  const startOffset = lineStarts.get(outer.start.line);
+  const nextLine = lineStarts.get(outer.start.line + 1);
+  const firstLine =
+    startOffset === undefined ? "" : templateText.slice(startOffset, nextLine ?? templateText.length);
+  // A literal block scalar (`|`, `|-`, `|+`) ends its first line; its content starts on the next one.
+  if (outer.end.line > outer.start.line && /\|[-+0-9]*\s*$/.test(firstLine)) {
+    // The block's indentation is that of its first content line; YAML strips it from every line.
+    const contentStart = nextLine ?? 0;
+    let indent = 0;
+    while (templateText.charCodeAt(contentStart + indent) === 32) indent++;
+    const at = (p: SourcePosition): SourcePosition => ({
+      line: outer.start.line + p.line,
+      column: p.column + indent,
+    });
+    return (inner) => (inner ? { file: outer.file, start: at(inner.start), end: at(inner.end) } : outer);
+  }
+  return () => outer;
+}
+
+function lineOffsets(text: string, first: number, last: number): Map<number, number> {
+  const out = new Map<number, number>();
+  let line = 1;
+  let i = 0;
+  while (i <= text.length && line <= last) {
+    if (line >= first) out.set(line, i);
+    const nl = text.indexOf("\n", i);
+    if (nl < 0) break;
+    i = nl + 1;
+    line++;
+  }
+  return out;
+}

@@ -1,0 +1,224 @@
+import type { LambdaPermission, PolicyValue, ValuePart } from "@deputyguard/core";
+import type { ResourceModel } from "../resolve/model.js";
+import { NO_VALUE, type ResolveEnv, Resolver } from "../resolve/resolver.js";
+import { PARTITION, REGION, SELF_ACCOUNT, unknownSymbol } from "../resolve/symbols.js";
+import {
+  getEntryOf,
+  getOf,
+  type ObjectNode,
+  partsOf,
+  type SourceNode,
+  type SourceRange,
+  scalarText,
+} from "../tree.js";
+import { resolveVariants } from "./find.js";
+
+/** A Lambda permission that the SAM transform generates for a function's event source. */
+export interface SamPermission {
+  /** The logical id SAM gives the generated `AWS::Lambda::Permission`. */
+  logicalId: string;
+  propertyPath: string;
+  permission: LambdaPermission;
+  range: SourceRange | undefined;
+  variant: string | undefined;
+}
+
+/*
+ * What the SAM transform generates per event type, from "CloudFormation resources generated when
+ * AWS::Serverless::Function is specified"
+ * (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources-function.html)
+ * and the event pages it links (sam-property-function-s3.html, -sns.html, -sqs.html,
+ * -eventbridgerule.html, -schedule.html, -api.html, -httpapi.html, -cloudwatchlogs.html,
+ * -iotrule.html, -cognito.html, -alexaskill.html under the same developer guide). Checked once
+ * against aws-sam-translator 1.110.0 (samtranslator/model/eventsources/push.py): every push source
+ * gets `<FunctionId><EventId>Permission` with lambda:InvokeFunction and
+ *   S3            s3.amazonaws.com, SourceAccount = AWS::AccountId (no SourceArn)
+ *   SNS           sns.amazonaws.com, SourceArn = the Topic
+ *   Schedule, CloudWatchEvent, EventBridgeRule
+ *                 events.amazonaws.com, SourceArn = the generated rule's Arn
+ *   Api           apigateway.amazonaws.com, SourceArn = arn:<partition>:execute-api:<region>:<account>:<api>/<stage>/<METHOD><path>
+ *   HttpApi       same shape as Api
+ *   CloudWatchLogs logs.amazonaws.com, SourceArn = arn:...:logs:<region>:<account>:log-group:<name>:*
+ *   IoTRule       iot.amazonaws.com, SourceArn = the generated topic rule, SourceAccount = AWS::AccountId
+ *   Cognito       cognito-idp.amazonaws.com, SourceArn = the UserPool's Arn
+ *   AlexaSkill    alexa-appkit.amazon.com, EventSourceToken = SkillId (none when SkillId is absent)
+ * SQS, Kinesis, DynamoDB, MSK, MQ, DocumentDB and SelfManagedKafka are polled through an event
+ * source mapping (the function's role reads them), and ScheduleV2 uses a role: no permission.
+ */
+const PRINCIPALS: Record<string, string> = {
+  S3: "s3.amazonaws.com",
+  SNS: "sns.amazonaws.com",
+  Schedule: "events.amazonaws.com",
+  CloudWatchEvent: "events.amazonaws.com",
+  EventBridgeRule: "events.amazonaws.com",
+  Api: "apigateway.amazonaws.com",
+  HttpApi: "apigateway.amazonaws.com",
+  CloudWatchLogs: "logs.amazonaws.com",
+  IoTRule: "iot.amazonaws.com",
+  Cognito: "cognito-idp.amazonaws.com",
+  AlexaSkill: "alexa-appkit.amazon.com",
+};
+
+function value(parts: ValuePart[], range: SourceRange | undefined): PolicyValue {
+  return range ? { parts, range } : { parts };
+}
+
+function partsOrUnknown(node: SourceNode | undefined, what: string): ValuePart[] {
+  const p = node ? partsOf(node) : undefined;
+  return p ?? [unknownSymbol(what, what, "not a string this tool can resolve")];
+}
+
+export function samEventPermissions(env: ResolveEnv, fn: ResourceModel): SamPermission[] {
+  const events = fn.properties ? getOf(fn.properties, "Events") : undefined;
+  if (events?.kind !== "object") return [];
+  const out: SamPermission[] = [];
+  for (const event of events.entries) {
+    if (event.value.kind !== "object") continue;
+    const type = scalarText(getOf(event.value, "Type"));
+    if (!type) continue;
+    const principalText = PRINCIPALS[type];
+    if (!principalText) continue;
+    const range = event.keyRange ?? event.value.range;
+    const generatedId = `${fn.id}${event.key}`;
+    const propsNode = getEntryOf(event.value, "Properties")?.value ?? { kind: "object", entries: [] };
+    for (const v of resolveVariants(env, propsNode)) {
+      const props: ObjectNode =
+        v.node !== NO_VALUE && v.node.kind === "object" ? v.node : { kind: "object", entries: [] };
+      const permission: LambdaPermission = {
+        principal: value([principalText], range),
+        action: value(["lambda:InvokeFunction"], range),
+      };
+      const get = (k: string) => getOf(props, k);
+      const account = value([SELF_ACCOUNT], range);
+      const resolver = new Resolver(env, { choose: () => 0 });
+      switch (type) {
+        case "S3":
+          permission.sourceAccount = account;
+          break;
+        case "SNS":
+          permission.sourceArn = value(partsOrUnknown(get("Topic"), "Topic"), get("Topic")?.range ?? range);
+          break;
+        case "Schedule":
+        case "CloudWatchEvent":
+        case "EventBridgeRule": {
+          const name = get("Name") ? partsOf(get("Name") as SourceNode) : undefined;
+          const rule = name ?? [
+            unknownSymbol(
+              `${generatedId}.Name`,
+              `name of the rule SAM generates (${generatedId})`,
+              "CloudFormation generates the name at deploy time",
+            ),
+          ];
+          const bus = get("EventBusName") ? partsOf(get("EventBusName") as SourceNode) : undefined;
+          permission.sourceArn = value(
+            [
+              "arn:",
+              PARTITION,
+              ":events:",
+              REGION,
+              ":",
+              SELF_ACCOUNT,
+              ":rule/",
+              ...(bus && scalarText(get("EventBusName")) !== "default" ? [...bus, "/"] : []),
+              ...rule,
+            ],
+            range,
+          );
+          break;
+        }
+        case "Api":
+        case "HttpApi": {
+          const apiNode = get(type === "Api" ? "RestApiId" : "ApiId");
+          const api = apiNode
+            ? partsOrUnknown(apiNode, "api id")
+            : [
+                unknownSymbol(
+                  type === "Api" ? "ServerlessRestApi.Ref" : "ServerlessHttpApi.Ref",
+                  `the implicit ${type === "Api" ? "ServerlessRestApi" : "ServerlessHttpApi"} SAM generates`,
+                  "API Gateway assigns the id at deploy time",
+                ),
+              ];
+          const method = (scalarText(get("Method")) ?? "*").toLowerCase();
+          const path = scalarText(get("Path")) ?? "/*";
+          permission.sourceArn = value(
+            [
+              "arn:",
+              PARTITION,
+              ":execute-api:",
+              REGION,
+              ":",
+              SELF_ACCOUNT,
+              ":",
+              ...api,
+              "/*/",
+              method === "any" ? "*" : method.toUpperCase(),
+              path.replace(/(.)\/$/, "$1"),
+            ],
+            range,
+          );
+          break;
+        }
+        case "CloudWatchLogs":
+          permission.sourceArn = value(
+            [
+              "arn:",
+              PARTITION,
+              ":logs:",
+              REGION,
+              ":",
+              SELF_ACCOUNT,
+              ":log-group:",
+              ...partsOrUnknown(get("LogGroupName"), "LogGroupName"),
+              ":*",
+            ],
+            range,
+          );
+          break;
+        case "IoTRule":
+          permission.sourceArn = value(
+            [
+              "arn:",
+              PARTITION,
+              ":iot:",
+              REGION,
+              ":",
+              SELF_ACCOUNT,
+              ":rule/",
+              unknownSymbol(
+                `${generatedId}.Name`,
+                `name of the topic rule SAM generates (${generatedId})`,
+                "CloudFormation generates the name at deploy time",
+              ),
+            ],
+            range,
+          );
+          permission.sourceAccount = account;
+          break;
+        case "Cognito": {
+          // The raw property: `!Ref Pool` names the pool whose Arn SAM puts in SourceArn.
+          const pool = getOf(propsNode, "UserPool");
+          const id = pool ? scalarText(getOf(pool, "Ref")) : undefined;
+          const attr =
+            id && env.model.resources.has(id) ? resolver.attribute(id, "Arn", pool?.range) : undefined;
+          const parts = attr && attr !== NO_VALUE ? partsOf(attr) : undefined;
+          permission.sourceArn = value(parts ?? partsOrUnknown(pool, "UserPool"), range);
+          break;
+        }
+        case "AlexaSkill": {
+          const skill = get("SkillId");
+          if (skill)
+            permission.eventSourceToken = value(partsOrUnknown(skill, "SkillId"), skill.range ?? range);
+          break;
+        }
+      }
+      out.push({
+        logicalId: `${generatedId}Permission`,
+        propertyPath: `Properties.Events.${event.key}`,
+        permission,
+        range,
+        variant: v.variant,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from "vitest";
+import { generateTemplate, toYaml } from "../bench/generate.js";
+import {
+  checkCloudFormation,
+  cloudFormationFormat,
+  extractCloudFormation,
+  looksLikeTemplate,
+} from "../src/index.js";
+
+describe("recognition by content", () => {
+  it.each([
+    ['{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}', true],
+    ["Resources:\n  B:\n    Type: AWS::S3::Bucket\n", true],
+    ["Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n", true],
+    ['{"Version": "2012-10-17", "Statement": []}', false],
+    ['{"name": "pkg", "version": "1.0.0"}', false],
+    ["key: value\nlist: [1, 2]\n", false],
+  ])("%s → %s", (text, want) => {
+    expect(looksLikeTemplate(text)).toBe(want);
+    expect(cloudFormationFormat.recognises({ file: "x", text })).toBe(want);
+  });
+});
+
+describe("bad input gives a diagnostic with line and column, never a crash", () => {
+  it("a YAML alias bomb is refused quickly", async () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      lines.push(
+        `${name}: &${name} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`,
+      );
+    }
+    lines.push("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: { Tags: *i }");
+    const start = performance.now();
+    const r = await extractCloudFormation("bomb.yaml", lines.join("\n"));
+    expect(performance.now() - start).toBeLessThan(2000);
+    expect(r.sites).toEqual([]);
+    expect(r.diagnostics[0]).toMatchObject({
+      code: "ParseError",
+      severity: "error",
+      message: expect.stringContaining("alias bomb"),
+    });
+    expect(r.diagnostics[0]?.line).toBeGreaterThan(0);
+  });
+
+  it("a small alias is expanded", async () => {
+    const r = await checkCloudFormation(
+      "alias.yaml",
+      `Resources:
+  P:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [x]
+      PolicyDocument:
+        Statement:
+          - &open { Effect: Allow, Principal: { Service: events.amazonaws.com }, Action: sns:Publish, Resource: "*" }
+          - *open
+`,
+    );
+    expect(r.findings.map((f) => [f.ruleId, f.line, f.column])).toEqual([
+      ["CD101", 8, 19],
+      ["CD101", 9, 13],
+    ]);
+  });
+
+  it.each([1_000, 100_000])("nesting %i deep is an error, not a stack overflow", async (depth) => {
+    const yaml = `Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      X: ${"[".repeat(depth)}${"]".repeat(depth)}\n`;
+    const json = `{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"X": ${"[".repeat(depth)}${"]".repeat(depth)}}}}}`;
+    for (const [file, text] of [
+      ["deep.yaml", yaml],
+      ["deep.json", json],
+    ] as const) {
+      const r = await extractCloudFormation(file, text);
+      const error = r.diagnostics.find((d) => d.severity === "error");
+      expect(error, file).toMatchObject({
+        code: "ParseError",
+        line: expect.any(Number),
+        column: expect.any(Number),
+      });
+    }
+  });
+
+  it("an unknown tag is kept as Fn::Tag with a warning at its position", async () => {
+    const r = await extractCloudFormation(
+      "tag.yaml",
+      `Resources:
+  P:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [x]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sns:Publish
+            Resource: !Rain::Embed topic.txt
+`,
+    );
+    expect(r.diagnostics).toContainEqual(
+      expect.objectContaining({
+        severity: "warning",
+        line: 11,
+        column: 23,
+        message: expect.stringContaining("Fn::Rain::Embed"),
+      }),
+    );
+    expect(r.sites).toHaveLength(1);
+  });
+
+  it("duplicate keys: a warning at the later key, the later value used (YAML and JSON)", async () => {
+    const yaml = await extractCloudFormation(
+      "dup.yaml",
+      "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Type: AWS::SNS::Topic\n",
+    );
+    expect(yaml.diagnostics).toContainEqual(
+      expect.objectContaining({ code: "DuplicateKey", line: 4, column: 5 }),
+    );
+    const json = await extractCloudFormation(
+      "dup.json",
+      '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Type": "AWS::SNS::Topic"}}}',
+    );
+    expect(json.diagnostics).toContainEqual(
+      expect.objectContaining({ code: "DuplicateKey", line: 1, column: 49 }),
+    );
+  });
+
+  it("wrong intrinsic shapes are errors where they are written", async () => {
+    const r = await extractCloudFormation(
+      "shapes.yaml",
+      `Resources:
+  P:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !Join [",", a, b]
+      Action: !Select [x, [a]]
+      Principal: !If [OnlyTwo, a]
+      SourceArn: !FindInMap [M, a]
+      SourceAccount: { "Fn::Sub": 42 }
+`,
+    );
+    const errors = r.diagnostics
+      .filter((d) => d.severity === "error")
+      .map((d) => [d.line, d.column, d.message.split(" ")[0]]);
+    expect(errors).toEqual([
+      [5, 21, "Fn::Join"],
+      [6, 15, "the"],
+      [7, 18, "Fn::If"],
+      [8, 18, "Fn::FindInMap"],
+      [9, 22, "Fn::Sub"],
+    ]);
+  });
+
+  it("Fn::ForEach over a collection unknown before deploy is a warning", async () => {
+    const r = await extractCloudFormation(
+      "each.yaml",
+      `Transform: AWS::LanguageExtensions
+Parameters: { Names: { Type: CommaDelimitedList } }
+Resources:
+  Fn::ForEach::Topics:
+    - Name
+    - !Ref Names
+    - Topic\${Name}: { Type: AWS::SNS::Topic }
+`,
+    );
+    expect(r.diagnostics).toContainEqual(
+      expect.objectContaining({ code: "UnsupportedConstruct", line: 4, column: 3 }),
+    );
+  });
+
+  it("a template with 10,000 resources is read in bounded time and memory", async () => {
+    const template = generateTemplate(10_000);
+    for (const [file, text] of [
+      ["big.json", JSON.stringify(template, null, 1)],
+      ["big.yaml", toYaml(template)],
+    ] as const) {
+      const before = process.memoryUsage().heapUsed;
+      const start = performance.now();
+      const r = await extractCloudFormation(file, text);
+      const ms = performance.now() - start;
+      expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      expect(r.sites).toHaveLength(6_000);
+      expect(ms, file).toBeLessThan(20_000);
+      expect(process.memoryUsage().heapUsed - before).toBeLessThan(1_500_000_000);
+    }
+  });
+});

@@ -1,0 +1,283 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  checkCloudFormation,
+  cloudFormationFormat,
+  extractCloudFormation,
+  findCloudAssembly,
+} from "../src/index.js";
+import { show } from "./helpers.js";
+
+describe("SAM event sources (what the transform generates)", () => {
+  const template = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Uploads: { Type: AWS::S3::Bucket }
+  Alerts: { Type: AWS::SNS::Topic }
+  Jobs: { Type: AWS::SQS::Queue }
+  Api: { Type: AWS::Serverless::Api, Properties: { StageName: prod } }
+  Handler:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: "exports.handler = async () => {};"
+      Policies: [AWSLambdaBasicExecutionRole]
+      Events:
+        OnUpload: { Type: S3, Properties: { Bucket: !Ref Uploads, Events: s3:ObjectCreated:* } }
+        OnAlert: { Type: SNS, Properties: { Topic: !Ref Alerts } }
+        OnJob: { Type: SQS, Properties: { Queue: !GetAtt Jobs.Arn } }
+        OnRule: { Type: EventBridgeRule, Properties: { Pattern: { source: [aws.ec2] } } }
+        Nightly: { Type: Schedule, Properties: { Schedule: rate(1 day), Name: nightly } }
+        Get: { Type: Api, Properties: { RestApiId: !Ref Api, Path: "/items/{id}", Method: get } }
+        Skill: { Type: AlexaSkill }
+`;
+  it("generates one permission per push event, none for SQS, with SAM's logical ids", async () => {
+    const r = await extractCloudFormation("sam.yaml", template);
+    const perms = r.sites.filter((s) => s.kind === "lambda-permission");
+    expect(perms.map((s) => s.resource)).toEqual([
+      "HandlerOnUploadPermission",
+      "HandlerOnAlertPermission",
+      "HandlerOnRulePermission",
+      "HandlerNightlyPermission",
+      "HandlerGetPermission",
+      "HandlerSkillPermission",
+    ]);
+    const byId = new Map(perms.map((s) => [s.resource, s.permission]));
+    const text = (v: { parts: unknown[] } | undefined) =>
+      v ? show({ kind: "value", value: v as never }) : undefined;
+    expect(text(byId.get("HandlerOnUploadPermission")?.principal)).toBe("s3.amazonaws.com");
+    expect(text(byId.get("HandlerOnUploadPermission")?.sourceAccount)).toBe("<SELF>");
+    expect(byId.get("HandlerOnUploadPermission")?.sourceArn).toBeUndefined();
+    expect(text(byId.get("HandlerOnAlertPermission")?.sourceArn)).toBe(
+      "arn:<PARTITION>:sns:<REGION>:<SELF>:<Alerts.Name>",
+    );
+    expect(text(byId.get("HandlerOnRulePermission")?.sourceArn)).toBe(
+      "arn:<PARTITION>:events:<REGION>:<SELF>:rule/<HandlerOnRule.Name>",
+    );
+    expect(text(byId.get("HandlerNightlyPermission")?.sourceArn)).toBe(
+      "arn:<PARTITION>:events:<REGION>:<SELF>:rule/nightly",
+    );
+    expect(text(byId.get("HandlerGetPermission")?.sourceArn)).toBe(
+      "arn:<PARTITION>:execute-api:<REGION>:<SELF>:<Api.Ref>/*/GET/items/{id}",
+    );
+    // The permission points at the event that generates it.
+    expect(perms[0]?.range?.start).toEqual({ line: 16, column: 9 });
+  });
+
+  it("reports only the Alexa skill event without SkillId (anyone's skill may invoke)", async () => {
+    const r = await checkCloudFormation("sam.yaml", template);
+    const weaknesses = r.findings.filter((f) => f.ruleId !== "CD301");
+    expect(weaknesses.map((f) => [f.ruleId, f.resource, f.line, f.column])).toEqual([
+      ["CD101", "HandlerSkillPermission", 22, 9],
+    ]);
+    // Generated names and ids of this stack are unknowns with provenance (info only).
+    for (const f of r.findings.filter((x) => x.ruleId === "CD301")) {
+      expect(f.severity).toBe("info");
+      expect(f.message).toMatch(/of this stack|generates the name/);
+    }
+  });
+});
+
+describe("CDK cloud assembly", () => {
+  it("reads manifest.json, names stacks' templates and the construct path", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cdk-"));
+    const out = join(dir, "cdk.out");
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(out);
+    writeFileSync(
+      join(out, "manifest.json"),
+      JSON.stringify({
+        version: "36.0.0",
+        artifacts: {
+          App: { type: "aws:cloudformation:stack", properties: { templateFile: "App.template.json" } },
+          Tree: { type: "cdk:tree", properties: { file: "tree.json" } },
+        },
+      }),
+    );
+    writeFileSync(
+      join(out, "App.template.json"),
+      JSON.stringify(
+        {
+          Resources: {
+            TopicPolicyA1B2C3: {
+              Type: "AWS::SNS::TopicPolicy",
+              Properties: {
+                Topics: ["arn:aws:sns:us-east-1:210987654321:t"],
+                PolicyDocument: {
+                  Statement: [
+                    {
+                      Effect: "Allow",
+                      Principal: { Service: "events.amazonaws.com" },
+                      Action: "sns:Publish",
+                      Resource: "*",
+                    },
+                  ],
+                },
+              },
+              Metadata: { "aws:cdk:path": "App/Alerts/Policy/Resource" },
+            },
+          },
+        },
+        null,
+        2,
+      ),
+    );
+    expect(findCloudAssembly(dir)).toBe(out);
+    const r = await cloudFormationFormat.scanDirectory?.(dir, {});
+    expect(r?.files.map((f) => f.slice(out.length + 1))).toEqual(["manifest.json", "App.template.json"]);
+    expect(r?.sites[0]?.resource).toBe("TopicPolicyA1B2C3");
+    expect(r?.sites[0]?.variant).toBe("App/Alerts/Policy/Resource");
+    expect(r?.sites[0]?.range?.start).toEqual({ line: 9, column: 27 });
+  });
+});
+
+describe("nested stacks, Fn::ForEach, string policies", () => {
+  it("follows a local TemplateURL with the parent's parameters", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nested-"));
+    writeFileSync(
+      join(dir, "child.yaml"),
+      `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  TrustedAccount: { Type: String }
+Resources:
+  Policy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [x]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sns:Publish
+            Resource: "*"
+            Condition: { StringEquals: { aws:SourceAccount: !Ref TrustedAccount } }
+`,
+    );
+    const parent = join(dir, "parent.yaml");
+    const text = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Child:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./child.yaml
+      Parameters: { TrustedAccount: !Ref AWS::AccountId }
+  Loop:
+    Type: AWS::CloudFormation::Stack
+    Properties: { TemplateURL: ./parent.yaml }
+`;
+    writeFileSync(parent, text);
+    const r = await extractCloudFormation(parent, text);
+    const site = r.sites.find((s) => s.file.endsWith("child.yaml"));
+    expect(site).toBeDefined();
+    expect(JSON.stringify(show(site?.document))).toContain('"aws:SourceAccount":"<SELF>"');
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: "CircularReference", line: 10 }));
+    const checked = await checkCloudFormation(parent, text);
+    expect(checked.findings).toEqual([]);
+  });
+
+  it("expands Fn::ForEach over a known collection", async () => {
+    const r = await checkCloudFormation(
+      "each.yaml",
+      `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::LanguageExtensions
+Parameters:
+  Names: { Type: CommaDelimitedList, Default: "orders,refunds" }
+Resources:
+  Fn::ForEach::Topics:
+    - Name
+    - !Ref Names
+    - Policy\${Name}:
+        Type: AWS::SNS::TopicPolicy
+        Properties:
+          Topics: [!Sub "arn:aws:sns:us-east-1:210987654321:\${Name}"]
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Principal: { Service: events.amazonaws.com }
+                Action: sns:Publish
+                Resource: !Sub "arn:aws:sns:us-east-1:210987654321:\${Name}"
+`,
+    );
+    expect(r.sites.map((s) => s.resource)).toEqual(["Policyorders", "Policyrefunds"]);
+    expect(r.findings.map((f) => [f.ruleId, f.resource, f.line, f.column])).toEqual([
+      ["CD101", "Policyorders", 15, 17],
+      ["CD101", "Policyrefunds", 15, 17],
+    ]);
+  });
+
+  it("reads a policy written as a JSON string in a !Sub block, lines mapped to the template", async () => {
+    const r = await checkCloudFormation(
+      "logs.yaml",
+      `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  DeliveryPolicy:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: delivery
+      PolicyDocument: !Sub |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {
+              "Effect": "Allow",
+              "Principal": { "Service": "delivery.logs.amazonaws.com" },
+              "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+              "Resource": "arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/vendedlogs/*"
+            }
+          ]
+        }
+`,
+    );
+    expect(r.findings.map((f) => [f.ruleId, f.line, f.column])).toEqual([["CD101", 11, 13]]);
+  });
+
+  it("names the Fn::If branch a finding comes from", async () => {
+    const r = await checkCloudFormation(
+      "if.yaml",
+      `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Strict: { Type: String, AllowedValues: ["yes", "no"] }
+Conditions:
+  IsStrict: !Equals [!Ref Strict, "yes"]
+Resources:
+  Permission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: fn
+      Action: lambda:InvokeFunction
+      Principal: s3.amazonaws.com
+      SourceAccount: !If [IsStrict, !Ref AWS::AccountId, !Ref AWS::NoValue]
+`,
+    );
+    expect(r.findings.map((f) => [f.ruleId, f.resource, f.line, f.column])).toEqual([
+      ["CD101", "Permission", 7, 3],
+    ]);
+    expect(r.findings[0]?.message).toContain("(<Strict> = yes: false)");
+  });
+
+  it("skips a resource only when the given values make its condition false", async () => {
+    const text = `AWSTemplateFormatVersion: "2010-09-09"
+Parameters: { Env: { Type: String, Default: dev } }
+Conditions: { IsProd: !Equals [!Ref Env, prod] }
+Resources:
+  Permission:
+    Type: AWS::Lambda::Permission
+    Condition: IsProd
+    Properties: { FunctionName: fn, Action: lambda:InvokeFunction, Principal: s3.amazonaws.com }
+`;
+    expect((await extractCloudFormation("cond.yaml", text, { parameters: { Env: "dev" } })).sites).toEqual(
+      [],
+    );
+    // With the Default alone, the resource is still checked, and its findings say when it exists.
+    const r = await checkCloudFormation("cond.yaml", text);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+    expect(r.findings[0]?.message).toContain(
+      "only if condition IsProd holds (false with the parameter defaults)",
+    );
+    const prod = await checkCloudFormation("cond.yaml", text, { parameters: { Env: "prod" } });
+    expect(prod.findings[0]?.message).not.toContain("condition IsProd");
+  });
+});
