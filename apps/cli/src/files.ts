@@ -1,25 +1,47 @@
 import { readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
+import ignore, { type Ignore } from "ignore";
 
 /** Directories a walk never enters. */
 const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform", ".turbo", "dist"]);
 
 export interface WalkOptions {
   extensions: readonly string[];
+  /** Files already read by a format that reads whole directories (Terraform modules, cdk.out). */
+  skip?: ReadonlySet<string>;
+  /** Config globs: a file must match `include` (when given) and not `exclude`. */
+  keep?: (file: string) => boolean;
 }
 
-/** Files under a directory whose name ends in one of the extensions, sorted, without following links. */
+/**
+ * Files under a directory whose name ends in one of the extensions, sorted, without following links.
+ * `.gitignore` files are honoured (each applies below its own folder).
+ */
 export async function walk(dir: string, options: WalkOptions): Promise<string[]> {
   const out: string[] = [];
-  const stack = [dir];
+  const stack: Array<{ path: string; rules: Array<{ base: string; ig: Ignore }> }> = [
+    { path: dir, rules: [] },
+  ];
   while (stack.length > 0) {
-    const current = stack.pop() as string;
-    const entries = await readdir(current, { withFileTypes: true });
+    const current = stack.pop() as { path: string; rules: Array<{ base: string; ig: Ignore }> };
+    const entries = await readdir(current.path, { withFileTypes: true });
+    let rules = current.rules;
+    if (entries.some((e) => e.isFile() && e.name === ".gitignore")) {
+      const text = await readFile(join(current.path, ".gitignore"), "utf8").catch(() => "");
+      rules = [...rules, { base: current.path, ig: ignore().add(text) }];
+    }
+    const ignored = (path: string, isDir: boolean): boolean =>
+      rules.some((r) => {
+        const rel = relative(r.base, path).split(sep).join("/");
+        return rel !== "" && r.ig.ignores(isDir ? `${rel}/` : rel);
+      });
     for (const e of entries) {
-      const path = join(current, e.name);
+      const path = join(current.path, e.name);
       if (e.isDirectory()) {
-        if (!SKIPPED_DIRS.has(e.name)) stack.push(path);
+        if (!SKIPPED_DIRS.has(e.name) && !ignored(path, true)) stack.push({ path, rules });
       } else if (e.isFile() && options.extensions.some((x) => e.name.toLowerCase().endsWith(x))) {
+        if (ignored(path, false) || options.skip?.has(resolve(path)) || (options.keep && !options.keep(path)))
+          continue;
         out.push(path);
       }
     }
@@ -76,8 +98,59 @@ export function decode(buf: Buffer): ReadOutcome {
   try {
     return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(buf) };
   } catch {
-    return { ok: false, message: "not UTF-8 text" };
+    const bad = firstInvalidUtf8(buf);
+    let lineStart = 0;
+    let line = 1;
+    for (let i = 0; i < bad; i++)
+      if (buf[i] === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    // Columns count UTF-16 code units of the valid text before the offending byte, as everywhere else.
+    const column = buf.toString("utf8", lineStart, bad).length + 1;
+    return {
+      ok: false,
+      message: `not UTF-8 text (invalid byte 0x${(buf[bad] ?? 0).toString(16).padStart(2, "0")})`,
+      line,
+      column,
+    };
   }
+}
+
+/** Offset of the first byte that does not belong to a well-formed UTF-8 sequence (buf.length if none). */
+export function firstInvalidUtf8(buf: Uint8Array): number {
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let min: number;
+    let cp: number;
+    if (b >= 0xc2 && b <= 0xdf) {
+      n = 1;
+      min = 0x80;
+      cp = b & 0x1f;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      n = 2;
+      min = 0x800;
+      cp = b & 0x0f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+      cp = b & 0x07;
+    } else return i;
+    for (let k = 1; k <= n; k++) {
+      const c = buf[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return buf.length;
 }
 
 export function formatBytes(n: number): string {

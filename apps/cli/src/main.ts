@@ -1,25 +1,21 @@
 import { readFileSync } from "node:fs";
-import { stat, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import {
-  atLeast,
-  type CheckOptions,
-  checkSite,
-  compareFindings,
-  emptyReport,
   findRule,
-  type InputFormat,
   isSeverity,
   RULES,
-  renderJson,
   renderRuleDoc,
-  renderText,
-  type ScanReport,
+  renderServicesTable,
+  type ScanOptions,
+  SERVICES,
   type Severity,
+  servicesAsJson,
 } from "@deputyguard/core";
-import pc from "picocolors";
-import { decode, parseSize, readText, walk } from "./files.js";
+import { type Config, ConfigError, findConfig, loadConfig } from "./config.js";
+import { parseSize } from "./files.js";
 import { loadFormats } from "./formats.js";
+import { type ScanSettings, scan } from "./scan.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -36,20 +32,35 @@ function version(): string {
 }
 
 const USAGE = `Usage:
-  check-iac [options] [paths...]        check IAM policy files (same as: deputyguard scan)
+  check-iac [options] [paths...]        check IAM policies, CloudFormation and Terraform (same as: deputyguard scan)
   deputyguard scan [options] [paths...]
   deputyguard rules                     list the rules
   deputyguard explain <RULE>            print a rule's documentation
+  deputyguard services [--format json]  print the service knowledge table
 
-Paths are files or directories ("-" reads one policy from standard input; default: .).
+Paths are files or directories ("-" reads one policy or template from standard input; default: .).
+Directories: IAM policy JSON, CloudFormation (JSON, YAML, SAM, cdk.out) and Terraform modules and plans
+are recognised by content; .gitignore is honoured; node_modules, .git and .terraform are not entered.
 
 Options:
-  --format text|json       output format (default: text)
+  --format text|json|sarif|junit   output format (default: text)
   --output FILE            write the report to FILE
   --fail-on SEVERITY       exit 1 when a finding is at least this severe: info, low, medium, high (default: medium)
   --account ID             an account that is yours (repeatable); the deploying account resolves to the first
   --org-id ID              an organization that is yours (repeatable)
   --strict                 also report PassRole-bound trust policies (lambda, ec2, ecs-tasks, edgelambda) at low
+  --parameters FILE        CloudFormation parameter values (create-stack list, {"Parameters": {...}} or a flat object)
+  --parameter KEY=VALUE    one CloudFormation parameter value (repeatable; wins over --parameters)
+  --var NAME=VALUE         one Terraform variable value (repeatable)
+  --var-file FILE          a Terraform .tfvars or .tfvars.json file (repeatable)
+  --config FILE            configuration file (default: deputyguard.config.json, .deputyguardrc.json or
+                           .deputyguardrc.yaml found by walking up from the working directory)
+  --baseline FILE          report only findings that are not in this baseline
+  --write-baseline FILE    record the current findings as a baseline
+  --report-unused-suppressions   warn about suppressions that match no finding
+  --fix                    print unified diffs that fix the findings (IAM policy JSON); --write applies them
+  --changed-since REF      only files changed in git since REF
+  --only-recognised        skip named files that are no known input instead of failing (pre-commit)
   --max-file-size SIZE     refuse larger files (default: 64MB)
   --quiet                  print findings and errors only
   --version                print the version
@@ -119,8 +130,10 @@ async function run(argv: string[], opts: { defaultCommand: string | null }, io: 
       return rulesCommand(args, io);
     case "explain":
       return explainCommand(args, io);
+    case "services":
+      return servicesCommand(args, io);
     default:
-      throw new UsageError(`unknown command "${command}" (scan, rules, explain)`);
+      throw new UsageError(`unknown command "${command}" (scan, rules, explain, services)`);
   }
 }
 
@@ -143,82 +156,163 @@ function explainCommand(args: string[], io: Io): number {
   return EXIT_OK;
 }
 
-interface ScanSettings {
-  format: "text" | "json";
-  output?: string;
-  failOn: Severity;
-  check: CheckOptions;
-  maxFileSize: number;
-  quiet: boolean;
-  paths: string[];
-}
-
-function parseScanArgs(args: string[]): ScanSettings | "help" | "version" {
+function servicesCommand(args: string[], io: Io): number {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: "string" },
-        output: { type: "string", short: "o" },
-        "fail-on": { type: "string" },
-        account: { type: "string", multiple: true },
-        "org-id": { type: "string", multiple: true },
-        strict: { type: "boolean" },
-        "max-file-size": { type: "string" },
-        quiet: { type: "boolean", short: "q" },
-        version: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    parsed = parseArgs({ args, strict: true, options: { format: { type: "string" } } });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const v = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  const format = (parsed.values.format as string | undefined) ?? "text";
+  if (format === "json") io.stdout(`${JSON.stringify(servicesAsJson(SERVICES), null, 2)}\n`);
+  else if (format === "text") io.stdout(renderServicesTable(SERVICES));
+  else throw new UsageError(`--format must be text or json, not "${format}"`);
+  return EXIT_OK;
+}
+
+const SCAN_OPTIONS = {
+  format: { type: "string" },
+  output: { type: "string", short: "o" },
+  "fail-on": { type: "string" },
+  account: { type: "string", multiple: true },
+  "org-id": { type: "string", multiple: true },
+  strict: { type: "boolean" },
+  "max-file-size": { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  version: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  config: { type: "string" },
+  parameters: { type: "string", multiple: true },
+  parameter: { type: "string", multiple: true },
+  var: { type: "string", multiple: true },
+  "var-file": { type: "string", multiple: true },
+  baseline: { type: "string" },
+  "write-baseline": { type: "string" },
+  "report-unused-suppressions": { type: "boolean" },
+  fix: { type: "boolean" },
+  write: { type: "boolean" },
+  "changed-since": { type: "string" },
+  "only-recognised": { type: "boolean" },
+} as const;
+
+/** `--var name=value`: the value is read as HCL would read a literal (number, bool, JSON list/map) or kept as text. */
+function parseVar(arg: string): [string, unknown] {
+  const eq = arg.indexOf("=");
+  if (eq <= 0) throw new UsageError(`--var takes name=value, not "${arg}"`);
+  const name = arg.slice(0, eq);
+  const raw = arg.slice(eq + 1);
+  if (/^(true|false|-?\d+(\.\d+)?)$/.test(raw) || /^[[{]/.test(raw)) {
+    try {
+      return [name, JSON.parse(raw)];
+    } catch {
+      return [name, raw];
+    }
+  }
+  return [name, raw];
+}
+
+async function parseScanArgs(args: string[]): Promise<ScanSettings | "help" | "version"> {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof SCAN_OPTIONS }>
+  >;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: SCAN_OPTIONS });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
   if (v.help) return "help";
   if (v.version) return "version";
-  const format = (v.format as string | undefined) ?? "text";
-  if (format !== "text" && format !== "json")
-    throw new UsageError(`--format must be text or json, not "${format}"`);
-  const failOn = (v["fail-on"] as string | undefined) ?? "medium";
+  const format = v.format ?? "text";
+  if (format !== "text" && format !== "json" && format !== "sarif" && format !== "junit") {
+    throw new UsageError(`--format must be text, json, sarif or junit, not "${format}"`);
+  }
+  let config: Config | undefined;
+  try {
+    const file = v.config ?? (await findConfig(process.cwd()));
+    if (file) config = await loadConfig(file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.toString());
+    throw e;
+  }
+  const failOn = v["fail-on"] ?? config?.failOn ?? "medium";
   if (!isSeverity(failOn))
     throw new UsageError(`--fail-on must be info, low, medium or high, not "${failOn}"`);
-  const accounts = (v.account as string[] | undefined) ?? [];
-  for (const a of accounts)
+  const accounts = [...(v.account ?? []), ...(config?.accounts ?? [])];
+  for (const a of v.account ?? [])
     if (!/^\d{12}$/.test(a)) throw new UsageError(`--account takes a 12-digit account id, not "${a}"`);
-  const orgIds = (v["org-id"] as string[] | undefined) ?? [];
-  for (const o of orgIds)
+  const orgIds = [...(v["org-id"] ?? []), ...(config?.orgIds ?? [])];
+  for (const o of v["org-id"] ?? []) {
     if (!/^o-[a-z0-9]{10,32}$/.test(o))
       throw new UsageError(`--org-id takes an organization id (o-...), not "${o}"`);
+  }
   let maxFileSize = DEFAULT_MAX_FILE_SIZE;
   if (v["max-file-size"] !== undefined) {
-    const n = parseSize(v["max-file-size"] as string);
+    const n = parseSize(v["max-file-size"]);
     if (n === undefined || n <= 0)
       throw new UsageError(`--max-file-size takes a size such as 64MB, not "${v["max-file-size"]}"`);
     maxFileSize = n;
   }
+  if (v.write && !v.fix) throw new UsageError("--write goes with --fix");
+  const options: ScanOptions = { accounts, orgIds, strict: !!(v.strict ?? config?.strict), maxFileSize };
+  const parameters = await cfnParameters(v.parameters ?? [], v.parameter ?? []);
+  if (parameters) options.parameters = parameters;
+  if (v.var?.length) options.variables = Object.fromEntries(v.var.map(parseVar));
+  if (v["var-file"]?.length) options.varFiles = v["var-file"];
   const settings: ScanSettings = {
     format,
     failOn,
-    check: { accounts, orgIds, strict: !!v.strict },
+    options,
     maxFileSize,
     quiet: !!v.quiet,
     paths: parsed.positionals.length > 0 ? parsed.positionals : ["."],
+    reportUnusedSuppressions: !!v["report-unused-suppressions"],
+    fix: !!v.fix,
+    write: !!v.write,
+    onlyRecognised: !!v["only-recognised"],
+    progress: !!process.stderr.isTTY && !process.env.CI,
   };
-  if (typeof v.output === "string") settings.output = v.output;
+  if (config) settings.config = config;
+  if (v.output !== undefined) settings.output = v.output;
+  if (v.baseline !== undefined) settings.baseline = v.baseline;
+  if (v["write-baseline"] !== undefined) settings.writeBaseline = v["write-baseline"];
+  if (v["changed-since"] !== undefined) settings.changedSince = v["changed-since"];
   return settings;
 }
 
-interface Target {
-  file: string;
-  explicit: boolean;
-  stdin?: boolean;
+/** `--parameters FILE` (CloudFormation's list, `{"Parameters": {...}}` or a flat object) and `--parameter Key=Value`. */
+async function cfnParameters(files: string[], pairs: string[]): Promise<Record<string, string> | undefined> {
+  if (files.length === 0 && pairs.length === 0) return undefined;
+  const { parseParameterArgument, parseParametersFile } = await import("@deputyguard/cloudformation");
+  const out: Record<string, string> = {};
+  try {
+    for (const f of files) {
+      let text: string;
+      try {
+        text = await readFile(f, "utf8");
+      } catch (e) {
+        throw new UsageError(
+          `--parameters ${f}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+      }
+      Object.assign(out, parseParametersFile(text, f));
+    }
+    for (const p of pairs) {
+      const [k, val] = parseParameterArgument(p);
+      out[k] = val;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const err = e as Error & { line?: number; column?: number };
+    throw new UsageError(
+      `${err.message}${err.line !== undefined ? ` (line ${err.line}, column ${err.column ?? 1})` : ""}`,
+    );
+  }
+  return out;
 }
 
 async function scanCommand(args: string[], io: Io): Promise<number> {
-  const settings = parseScanArgs(args);
+  const settings = await parseScanArgs(args);
   if (settings === "help") {
     io.stdout(`${USAGE}\n`);
     return EXIT_OK;
@@ -227,140 +321,14 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
     io.stdout(`${version()}\n`);
     return EXIT_OK;
   }
-  const formats = loadFormats();
-  const extensions = [...new Set(formats.flatMap((f) => f.extensions))];
-  const report = emptyReport();
-  const targets: Target[] = [];
-  for (const p of settings.paths) {
-    if (p === "-") {
-      targets.push({ file: "<stdin>", explicit: true, stdin: true });
-      continue;
-    }
-    let info: Awaited<ReturnType<typeof stat>>;
+  if (settings.changedSince) {
     try {
-      info = await stat(p);
-    } catch (e) {
-      report.errors.push({
-        code: "ReadError",
-        severity: "error",
-        file: p,
-        message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      });
-      continue;
+      const { execFileSync } = await import("node:child_process");
+      execFileSync("git", ["rev-parse", "--verify", "--quiet", settings.changedSince], { stdio: "ignore" });
+    } catch {
+      throw new UsageError(`--changed-since ${settings.changedSince}: not a git revision here`);
     }
-    if (info.isDirectory())
-      for (const f of await walk(p, { extensions })) targets.push({ file: f, explicit: false });
-    else targets.push({ file: p, explicit: true });
   }
-
-  const sources = new Map<string, string>();
-  for (const t of targets) {
-    await scanTarget(t, formats, settings, io, report, sources);
-  }
-  report.findings.sort(compareFindings);
-  report.summary.findings = report.findings.length;
-  report.summary.errors = report.errors.length;
-
-  const tool = { name: "deputyguard", version: version() };
-  const useColor = !settings.output && io.isTTY && pc.isColorSupported && !process.env.NO_COLOR;
-  const palette = useColor ? pc : undefined;
-  const rendered =
-    settings.format === "json"
-      ? renderJson(report, tool)
-      : renderText(report, {
-          ...(palette ? { palette } : {}),
-          source: (f) => sources.get(f),
-          quiet: settings.quiet,
-        });
-  if (settings.output) {
-    try {
-      await writeFile(settings.output, rendered);
-    } catch (e) {
-      io.stderr(
-        `deputyguard: cannot write ${settings.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
-      );
-      return EXIT_USAGE_OR_INPUT;
-    }
-  } else io.stdout(rendered);
-
-  if (report.errors.length > 0) return EXIT_USAGE_OR_INPUT;
-  return report.findings.some((f) => atLeast(f.severity, settings.failOn)) ? EXIT_FINDINGS : EXIT_OK;
-}
-
-async function scanTarget(
-  t: Target,
-  formats: InputFormat[],
-  settings: ScanSettings,
-  io: Io,
-  report: ScanReport,
-  sources: Map<string, string>,
-): Promise<void> {
-  let text: string;
-  if (t.stdin) {
-    const buf = await io.readStdin();
-    if (buf.length > settings.maxFileSize) {
-      report.errors.push({
-        code: "ReadError",
-        severity: "error",
-        file: t.file,
-        message: `standard input is over the limit of ${settings.maxFileSize} bytes (--max-file-size)`,
-      });
-      return;
-    }
-    const d = decode(buf);
-    if (!d.ok) {
-      report.errors.push({
-        code: "ReadError",
-        severity: "error",
-        file: t.file,
-        message: d.message,
-        ...(d.line ? { line: d.line, column: d.column } : {}),
-      });
-      return;
-    }
-    text = d.text;
-  } else {
-    const r = await readText(t.file, settings.maxFileSize);
-    if (!r.ok) {
-      // In a directory walk, binary or oversized files that no format would read are skipped silently only
-      // when they cannot be a policy; a file named explicitly is always reported.
-      report.errors.push({
-        code: "ReadError",
-        severity: "error",
-        file: t.file,
-        message: r.message,
-        ...(r.line ? { line: r.line, column: r.column } : {}),
-      });
-      return;
-    }
-    text = r.text;
-  }
-  const input = { file: t.file, text };
-  const format = formats.find((f) => f.recognises(input));
-  if (!format) {
-    if (t.explicit) {
-      report.errors.push({
-        code: "NotRecognised",
-        severity: "error",
-        file: t.file,
-        message:
-          "not a recognised input: expected an IAM policy JSON document (Statement), a statement (Effect) or a list of statements",
-      });
-    }
-    return;
-  }
-  report.summary.files++;
-  const extracted = await format.extract(input, settings.check);
-  for (const d of extracted.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
-  let any = false;
-  for (const site of extracted.sites) {
-    const r = checkSite(site, settings.check);
-    report.summary.policies += r.policies;
-    report.summary.statements += r.statements;
-    for (const d of r.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
-    if (r.findings.length > 0) any = true;
-    report.findings.push(...r.findings);
-  }
-  if (any && settings.format === "text" && text.length < 8 * 1024 * 1024) sources.set(t.file, text);
-  void io;
+  const outcome = await scan(settings, await loadFormats(), io, { name: "deputyguard", version: version() });
+  return outcome.code;
 }

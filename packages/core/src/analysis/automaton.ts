@@ -132,6 +132,16 @@ export function patternAlphabet(p: GlobPattern, into: Set<string>): void {
   }
 }
 
+/** The shortest member of a glob language: wildcards `*` empty, `?` a filler. */
+function instantiate(p: GlobPattern): string {
+  let out = "";
+  for (const t of p.tokens) {
+    if (t.kind === "char") out += t.char;
+    else if (t.kind === "one") out += "x";
+  }
+  return out;
+}
+
 /** Constraints on one string: in every positive union, in no negative union. */
 export interface StringConstraints {
   positives: Union[];
@@ -217,6 +227,17 @@ export function solveString(
   domain: StringDomain,
   limits: SearchLimits = DEFAULT_LIMITS,
 ): SearchResult {
+  if (domain.kind === "free" && constraints.negatives.length === 0 && constraints.positives.length <= 1) {
+    // One union and nothing to avoid (a long Resource list, say): any member will do, no search needed.
+    const union = constraints.positives[0];
+    if (!union) return { found: true, value: "" };
+    for (const p of union) {
+      if (p.universal) return { found: true, value: "" };
+      if (p.empty) continue;
+      return { found: true, value: instantiate(p) };
+    }
+    return { found: false, exhausted: false };
+  }
   const main = flatten(constraints);
   const joint =
     domain.kind === "arn" && typeof domain.account === "object" && "joint" in domain.account

@@ -77,6 +77,48 @@ function namesSpanComponents(k: ServiceKnowledge | undefined): boolean {
   });
 }
 
+interface PolicyContext {
+  spellings: Map<string, string>;
+  denyChoices: Atom[][];
+  /** A Deny that applies to every request. */
+  denyAll: boolean;
+  /** The statement under analysis plus the Deny statements: what decides whether it gets through. */
+  denies: Statement[];
+}
+
+/** What every statement of a policy shares, computed once per policy (not once per statement). */
+const policyContexts = new WeakMap<Policy, Map<string, PolicyContext>>();
+
+function policyContext(
+  policy: Policy,
+  o: { variablesEnabled: boolean; symbolText: (s: ValueSymbol) => string },
+): PolicyContext {
+  let perPolicy = policyContexts.get(policy);
+  if (!perPolicy) {
+    perPolicy = new Map();
+    policyContexts.set(policy, perPolicy);
+  }
+  // The symbol rendering is part of the key: the same policy may be checked with other --account values.
+  const key = `${o.variablesEnabled}|${o.symbolText({ kind: "self-account", name: "SELF", provenance: { source: "", reason: "" } })}|${o.symbolText({ kind: "self-org", name: "ORG", provenance: { source: "", reason: "" } })}`;
+  let ctx = perPolicy.get(key);
+  if (ctx) return ctx;
+  const denyChoices: Atom[][] = [];
+  const denies: Statement[] = [];
+  let denyAll = false;
+  for (const d of policy.statements) {
+    if (d.effect !== "Deny") continue;
+    denies.push(d);
+    const atoms = statementAtoms(d, o, true);
+    if (atoms.some((a) => a.kind === "const" && !a.value)) continue;
+    const open = atoms.filter((a) => !(a.kind === "const" && a.value));
+    if (open.length === 0) denyAll = true;
+    denyChoices.push(open.map(negateAtom));
+  }
+  ctx = { spellings: collectSpellings(policy), denyChoices, denyAll, denies };
+  perPolicy.set(key, ctx);
+  return ctx;
+}
+
 type Reachable = Extract<ForeignAccessResult, { reachable: true }>;
 
 /** Runs the string searches of one query and remembers whether any stopped at its bound. */
@@ -203,18 +245,11 @@ export function findForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
     false,
   );
   const hasResource = !!(q.statement.resource || q.statement.notResource);
-  const spellings = collectSpellings(q.policy);
-
+  const shared = policyContext(q.policy, o);
+  const spellings = shared.spellings;
+  if (shared.denyAll) return { reachable: false, incomplete: false };
   // Each Deny must fail: one of its atoms must be false.
-  const denyChoices: Atom[][] = [];
-  for (const d of q.policy.statements) {
-    if (d.effect !== "Deny") continue;
-    const atoms = statementAtoms(d, o, true);
-    if (atoms.some((a) => a.kind === "const" && !a.value)) continue;
-    const open = atoms.filter((a) => !(a.kind === "const" && a.value));
-    if (open.length === 0) return { reachable: false, incomplete: false };
-    denyChoices.push(open.map(negateAtom));
-  }
+  const denyChoices = shared.denyChoices;
 
   const base: Atom[] = [...allowAtoms];
   base.push({
@@ -514,8 +549,19 @@ function confirmExact(
   };
   const resource = values.get(RESOURCE_KEY);
   if (resource !== undefined) witness.resource = resource;
+  // S applies and no Deny does: other Allow statements cannot change that, so only they are evaluated.
+  const deciding: Policy = {
+    ...q.policy,
+    statements: [
+      q.statement,
+      ...policyContext(q.policy, {
+        variablesEnabled: q.policy.version === "2012-10-17",
+        symbolText: q.symbolText,
+      }).denies,
+    ],
+  };
   const result = evaluate(
-    q.policy,
+    deciding,
     {
       principal: { type: "Service", id: witness.principal },
       action: witness.action,

@@ -241,13 +241,20 @@ function diagnose(
   return { diagnoses, culprits };
 }
 
+/** The Deny statements' guards, once per policy. */
+const denyGuardCache = new WeakMap<Policy, Guard[]>();
+
 /** Everything the rules need to know about one Allow statement. */
 export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSettings): StatementFacts {
   const { principals, isPublic } = coveredPrincipals(stmt);
   const guards = guardsOf(stmt, s.knowledge);
-  const denyGuards = policy.statements
-    .filter((d) => d.effect === "Deny")
-    .flatMap((d) => guardsOf(d, s.knowledge));
+  let denyGuards = denyGuardCache.get(policy);
+  if (!denyGuards) {
+    denyGuards = policy.statements
+      .filter((d) => d.effect === "Deny")
+      .flatMap((d) => guardsOf(d, s.knowledge));
+    denyGuardCache.set(policy, denyGuards);
+  }
   const invalidOperators = stmt.conditions.filter((c) => c.operator.base === null);
 
   const valueProblems: ValueFinding[] = [];

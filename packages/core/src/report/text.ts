@@ -26,6 +26,8 @@ export interface TextOptions {
   /** The text of a file, for code frames. */
   source?: (file: string) => string | undefined;
   quiet?: boolean;
+  /** Findings left out because a suppression covers them (shown in the summary). */
+  suppressed?: number;
 }
 
 function severityLabel(f: Finding, p: Palette): string {
@@ -118,8 +120,9 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
       .filter((s) => counts.has(s))
       .map((s) => `${counts.get(s)} ${s}`);
     const s = report.summary;
+    const unresolved = report.findings.filter((f) => f.ruleId === "CD301").length;
     out.push(
-      `${s.findings} finding${s.findings === 1 ? "" : "s"}${parts.length ? ` (${parts.join(", ")})` : ""} in ${s.files} file${s.files === 1 ? "" : "s"}, ${s.policies} polic${s.policies === 1 ? "y" : "ies"}, ${s.statements} statement${s.statements === 1 ? "" : "s"}${s.errors ? `; ${s.errors} error${s.errors === 1 ? "" : "s"}` : ""}`,
+      `${report.findings.length} finding${report.findings.length === 1 ? "" : "s"}${parts.length ? ` (${parts.join(", ")})` : ""} in ${s.files} file${s.files === 1 ? "" : "s"}, ${s.policies} polic${s.policies === 1 ? "y" : "ies"}, ${s.statements} statement${s.statements === 1 ? "" : "s"}${options.suppressed ? `; ${options.suppressed} suppressed` : ""}${unresolved ? `; ${unresolved} unresolved assumption${unresolved === 1 ? "" : "s"} (CD301)` : ""}${s.errors ? `; ${s.errors} error${s.errors === 1 ? "" : "s"}` : ""}`,
     );
   }
   return `${out.join("\n")}\n`;

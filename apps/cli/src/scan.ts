@@ -1,0 +1,484 @@
+import { execFile } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { extname, resolve } from "node:path";
+import { promisify } from "node:util";
+import {
+  applyBaseline,
+  applyPolicyJsonFixes,
+  applySuppressions,
+  atLeast,
+  checkSite,
+  compareFindings,
+  createBaseline,
+  emptyReport,
+  type Finding,
+  type InputFormat,
+  parseBaseline,
+  RULES,
+  renderJson,
+  renderJunit,
+  renderSarif,
+  renderText,
+  type ScanOptions,
+  type ScanReport,
+  type Severity,
+  type Suppression,
+  unifiedDiff,
+} from "@deputyguard/core";
+import pc from "picocolors";
+import type { Config } from "./config.js";
+import { decode, readText, walk } from "./files.js";
+
+export interface ScanSettings {
+  format: "text" | "json" | "sarif" | "junit";
+  output?: string;
+  failOn: Severity;
+  options: ScanOptions;
+  maxFileSize: number;
+  quiet: boolean;
+  paths: string[];
+  config?: Config;
+  baseline?: string;
+  writeBaseline?: string;
+  reportUnusedSuppressions: boolean;
+  fix: boolean;
+  write: boolean;
+  changedSince?: string;
+  /** Explicit files that no format recognises are skipped, not errors (pre-commit passes every staged file). */
+  onlyRecognised: boolean;
+  progress: boolean;
+}
+
+export interface ScanIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readStdin: () => Promise<Buffer>;
+  isTTY: boolean;
+}
+
+export interface ScanOutcome {
+  report: ScanReport;
+  code: number;
+}
+
+interface Target {
+  file: string;
+  explicit: boolean;
+  stdin?: boolean;
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Files changed since a git revision (committed, staged, unstaged and untracked), as absolute paths. */
+async function changedFiles(ref: string): Promise<Set<string>> {
+  const top = (await execFileAsync("git", ["rev-parse", "--show-toplevel"])).stdout.trim();
+  const diff = (
+    await execFileAsync("git", ["diff", "--name-only", ref, "--"], { cwd: top, maxBuffer: 64 << 20 })
+  ).stdout;
+  const untracked = (
+    await execFileAsync("git", ["ls-files", "--others", "--exclude-standard"], {
+      cwd: top,
+      maxBuffer: 64 << 20,
+    })
+  ).stdout;
+  const out = new Set<string>();
+  for (const line of `${diff}\n${untracked}`.split("\n")) if (line.trim()) out.add(resolve(top, line.trim()));
+  return out;
+}
+
+/** Per-file values from the configuration file, added to the command line's. */
+function optionsFor(file: string, settings: ScanSettings): ScanOptions {
+  const c = settings.config;
+  if (!c) return settings.options;
+  const parameters: Record<string, string> = {};
+  for (const p of c.parameters) if (p.matches(file)) Object.assign(parameters, p.values);
+  const variables: Record<string, unknown> = {};
+  for (const v of c.variables) if (v.matches(file)) Object.assign(variables, v.values);
+  if (Object.keys(parameters).length === 0 && Object.keys(variables).length === 0) return settings.options;
+  return {
+    ...settings.options,
+    parameters: { ...parameters, ...(settings.options.parameters ?? {}) },
+    variables: { ...variables, ...(settings.options.variables ?? {}) },
+  };
+}
+
+class Progress {
+  private timer: NodeJS.Timeout | undefined;
+  private done = 0;
+  private total = 0;
+  private shown = false;
+  constructor(
+    private readonly enabled: boolean,
+    private readonly write: (s: string) => void,
+  ) {
+    // A progress line only for scans that take over a second.
+    if (enabled) this.timer = setTimeout(() => this.tick(), 1000);
+  }
+  set(done: number, total: number): void {
+    this.done = done;
+    this.total = total;
+  }
+  private tick(): void {
+    this.shown = true;
+    this.write(`\rdeputyguard: ${this.done}/${this.total} files…`);
+    this.timer = setTimeout(() => this.tick(), 200);
+  }
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.shown) this.write("\r\u001b[2K");
+  }
+}
+
+export async function scan(
+  settings: ScanSettings,
+  formats: InputFormat[],
+  io: ScanIo,
+  tool: { name: string; version: string },
+): Promise<ScanOutcome> {
+  const report = emptyReport();
+  const extensions = [...new Set(formats.flatMap((f) => f.extensions))];
+  const targets: Target[] = [];
+  const inSource: Suppression[] = [];
+  const sources = new Map<string, string>();
+  const formatOf = new Map<string, string>();
+  const keep =
+    settings.config && (settings.config.include.length > 0 || settings.config.exclude.length > 0)
+      ? keepFilter(settings.config)
+      : undefined;
+  const changed = settings.changedSince ? await changedFiles(settings.changedSince) : undefined;
+  const isChanged = (f: string) => !changed || changed.has(resolve(f));
+  const progress = new Progress(settings.progress, io.stderr);
+
+  const addSites = (sites: Awaited<ReturnType<InputFormat["extract"]>>["sites"], format: string) => {
+    for (const site of sites) {
+      if (!isChanged(site.file)) continue;
+      const r = checkSite(site, optionsFor(site.file, settings));
+      report.summary.policies += r.policies;
+      report.summary.statements += r.statements;
+      for (const d of r.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
+      report.findings.push(...r.findings);
+      if (site.suppressions) inSource.push(...site.suppressions);
+      formatOf.set(site.file, format);
+    }
+  };
+
+  for (const p of settings.paths) {
+    if (p === "-") {
+      targets.push({ file: "<stdin>", explicit: true, stdin: true });
+      continue;
+    }
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(p);
+    } catch (e) {
+      report.errors.push({
+        code: "ReadError",
+        severity: "error",
+        file: p,
+        message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      });
+      continue;
+    }
+    if (info.isDirectory()) {
+      const consumed = new Set<string>();
+      for (const format of formats) {
+        if (!format.scanDirectory) continue;
+        const r = await format.scanDirectory(p, settings.options);
+        if (!r) continue;
+        for (const f of r.files) consumed.add(resolve(f));
+        report.summary.files += r.recognisedFiles;
+        for (const d of r.diagnostics)
+          if (isChanged(d.file)) (d.severity === "error" ? report.errors : report.warnings).push(d);
+        addSites(r.sites, format.name);
+      }
+      for (const f of await walk(p, { extensions, skip: consumed, ...(keep ? { keep } : {}) }))
+        if (isChanged(f)) targets.push({ file: f, explicit: false });
+    } else targets.push({ file: p, explicit: true });
+  }
+
+  let done = 0;
+  for (const t of targets) {
+    progress.set(done++, targets.length);
+    const inContext = !t.stdin
+      ? formats.find((f) => f.scanFileInContext && f.extensions.includes(extname(t.file).toLowerCase()))
+      : undefined;
+    if (inContext?.scanFileInContext) {
+      const r = await inContext.scanFileInContext(t.file, optionsFor(t.file, settings));
+      if (r) {
+        report.summary.files += r.recognisedFiles;
+        for (const d of r.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
+        addSites(r.sites, inContext.name);
+        continue;
+      }
+    }
+    await scanFile(t, formats, settings, report, sources, addSites, io);
+  }
+  progress.stop();
+
+  // Rules turned off or re-rated in the configuration file.
+  let findings = dedupe(report.findings);
+  if (settings.config && settings.config.rules.size > 0) {
+    const overrides = new Map<string, Severity | "off">();
+    for (const [k, v] of settings.config.rules) {
+      const rule = RULES.find((r) => r.meta.id === k.toUpperCase() || r.meta.slug === k);
+      if (rule) overrides.set(rule.meta.id, v);
+    }
+    findings = findings.flatMap((f) => {
+      const o = overrides.get(f.ruleId);
+      if (o === "off") return [];
+      return o ? [{ ...f, severity: o }] : [f];
+    });
+  }
+  const suppressions = [...inSource, ...(settings.config?.suppressions ?? [])];
+  const today = new Date().toISOString().slice(0, 10);
+  const sup = applySuppressions(findings, suppressions, today);
+  findings = sup.findings;
+  report.warnings.push(...sup.warnings);
+  if (settings.reportUnusedSuppressions) {
+    for (const u of sup.unused) {
+      report.warnings.push({
+        code: "UnusedSuppression",
+        severity: "warning",
+        file: u.origin.file,
+        ...(u.origin.line !== undefined ? { line: u.origin.line } : {}),
+        ...(u.origin.column !== undefined ? { column: u.origin.column } : {}),
+        message: `suppression of ${u.rule} matches no finding`,
+      });
+    }
+  }
+  if (settings.writeBaseline) {
+    await writeFile(
+      settings.writeBaseline,
+      `${JSON.stringify(createBaseline(findings.filter((f) => !f.suppressed)), null, 2)}\n`,
+    );
+  }
+  if (settings.baseline) {
+    let text: string;
+    try {
+      text = await readFile(settings.baseline, "utf8");
+      const b = applyBaseline(findings, parseBaseline(JSON.parse(text)));
+      findings = b.findings;
+      report.warnings.push({
+        code: "Baseline",
+        severity: "warning",
+        file: settings.baseline,
+        message: `${b.matched} finding${b.matched === 1 ? "" : "s"} in the baseline not reported; ${b.stale} baseline entr${b.stale === 1 ? "y no longer occurs" : "ies no longer occur"}`,
+      });
+    } catch (e) {
+      report.errors.push({
+        code: "ConfigError",
+        severity: "error",
+        file: settings.baseline,
+        message: `cannot use the baseline: ${(e as Error).message}`,
+      });
+    }
+  }
+  findings.sort(compareFindings);
+  report.findings = findings;
+  report.summary.findings = findings.length;
+  report.summary.errors = report.errors.length;
+
+  if (settings.fix) await fixFiles(findings, formatOf, sources, settings, io, report);
+
+  const useColor = !settings.output && io.isTTY && pc.isColorSupported && !process.env.NO_COLOR;
+  const failing = (s: Severity) => atLeast(s, settings.failOn);
+  let rendered: string;
+  switch (settings.format) {
+    case "json":
+      rendered = renderJson(report, tool);
+      break;
+    case "sarif":
+      rendered = renderSarif(report, {
+        tool,
+        rules: RULES,
+        helpBase: "https://github.com/deputyguard/deputyguard/blob/main/docs/rules/",
+      });
+      break;
+    case "junit":
+      rendered = renderJunit({ ...report, findings: report.findings.filter((f) => !f.suppressed) }, failing);
+      break;
+    default:
+      rendered = renderText(
+        { ...report, findings: report.findings.filter((f) => !f.suppressed) },
+        {
+          ...(useColor ? { palette: pc } : {}),
+          source: (f) => sources.get(f) ?? readForFrame(f, settings.maxFileSize),
+          quiet: settings.quiet,
+          suppressed: report.findings.filter((f) => f.suppressed).length,
+        },
+      );
+  }
+  if (settings.output) {
+    try {
+      await writeFile(settings.output, rendered);
+    } catch (e) {
+      io.stderr(
+        `deputyguard: cannot write ${settings.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+      );
+      return { report, code: 2 };
+    }
+  } else if (!(settings.fix && settings.format === "text" && settings.quiet)) io.stdout(rendered);
+
+  if (report.errors.length > 0) return { report, code: 2 };
+  const open = report.findings.filter((f) => !f.suppressed && failing(f.severity));
+  return { report, code: open.length > 0 ? 1 : 0 };
+}
+
+/** Code frames for files read by directory-level formats (Terraform modules, cdk.out). */
+function readForFrame(file: string, max: number): string | undefined {
+  try {
+    if (statSync(file).size > Math.min(max, 16 * 1024 * 1024)) return undefined;
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function keepFilter(config: Config): (file: string) => boolean {
+  const include = config.include.length > 0 ? config.matcher(config.include) : undefined;
+  const exclude = config.exclude.length > 0 ? config.matcher(config.exclude) : undefined;
+  return (f) => (!include || include(f)) && !(exclude?.(f) ?? false);
+}
+
+/** The branches of one resource repeat their shared statements: report each finding once. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.resource}\u0000${f.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out;
+}
+
+async function scanFile(
+  t: Target,
+  formats: InputFormat[],
+  settings: ScanSettings,
+  report: ScanReport,
+  sources: Map<string, string>,
+  addSites: (sites: Awaited<ReturnType<InputFormat["extract"]>>["sites"], format: string) => void,
+  io: ScanIo,
+): Promise<void> {
+  let text: string;
+  if (t.stdin) {
+    const buf = await io.readStdin();
+    if (buf.length > settings.maxFileSize) {
+      report.errors.push({
+        code: "ReadError",
+        severity: "error",
+        file: t.file,
+        message: `standard input is over the limit of ${settings.maxFileSize} bytes (--max-file-size)`,
+      });
+      return;
+    }
+    const d = decode(buf);
+    if (!d.ok) {
+      report.errors.push({
+        code: "ReadError",
+        severity: "error",
+        file: t.file,
+        message: d.message,
+        ...(d.line ? { line: d.line, column: d.column } : {}),
+      });
+      return;
+    }
+    text = d.text;
+  } else {
+    const r = await readText(t.file, settings.maxFileSize);
+    if (!r.ok) {
+      report.errors.push({
+        code: "ReadError",
+        severity: "error",
+        file: t.file,
+        message: r.message,
+        ...(r.line ? { line: r.line, column: r.column } : {}),
+      });
+      return;
+    }
+    text = r.text;
+  }
+  const input = { file: t.file, text };
+  const format = formats.find((f) => f.recognises(input));
+  if (!format) {
+    if (t.explicit && !settings.onlyRecognised) {
+      report.errors.push({
+        code: "NotRecognised",
+        severity: "error",
+        file: t.file,
+        message:
+          text.trim() === ""
+            ? "the file is empty: expected an IAM policy (JSON), a CloudFormation template or a Terraform plan"
+            : "not a recognised input: expected an IAM policy JSON document (Statement), a statement (Effect), a list of statements, a CloudFormation template or a Terraform plan",
+      });
+    }
+    return;
+  }
+  let extracted: Awaited<ReturnType<InputFormat["extract"]>>;
+  try {
+    extracted = await format.extract(input, optionsFor(t.file, settings));
+  } catch (e) {
+    const err = e as Error & { line?: number; column?: number };
+    report.errors.push({
+      code: "ParseError",
+      severity: "error",
+      file: t.file,
+      message: err.message,
+      ...(err.line ? { line: err.line, column: err.column ?? 1 } : {}),
+    });
+    return;
+  }
+  // `recognises` is a quick look at the text; a format may still find, once it has parsed the file, that it
+  // is not one of its inputs (a package.json whose keywords mention "Statement"). In a directory walk such a
+  // file is skipped like any other unrecognised one; named explicitly it is an error.
+  if (
+    (!t.explicit || settings.onlyRecognised) &&
+    extracted.sites.length === 0 &&
+    extracted.diagnostics.length > 0 &&
+    extracted.diagnostics.every((d) => d.code === "NotRecognised")
+  )
+    return;
+  report.summary.files++;
+  for (const d of extracted.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
+  const before = report.findings.length;
+  addSites(extracted.sites, format.name);
+  if ((report.findings.length > before || settings.fix) && text.length < 16 * 1024 * 1024)
+    sources.set(t.file, text);
+}
+
+/** `--fix`: print unified diffs (and with `--write`, apply them). */
+async function fixFiles(
+  findings: Finding[],
+  formatOf: Map<string, string>,
+  sources: Map<string, string>,
+  settings: ScanSettings,
+  io: ScanIo,
+  report: ScanReport,
+): Promise<void> {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings)
+    if (f.fix?.condition && !f.suppressed) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  const unsupported = new Set<string>();
+  for (const [file, list] of byFile) {
+    const text = sources.get(file);
+    if (formatOf.get(file) !== "iam-policy-json" || text === undefined || file === "<stdin>") {
+      unsupported.add(formatOf.get(file) ?? "this input");
+      continue;
+    }
+    const after = applyPolicyJsonFixes(text, file, list);
+    if (after === undefined || after === text) continue;
+    io.stdout(unifiedDiff(file, text, after));
+    if (settings.write) await writeFile(file, after);
+  }
+  for (const name of unsupported) {
+    report.warnings.push({
+      code: "FixUnsupported",
+      severity: "warning",
+      file: name,
+      message: `--fix writes edits for IAM policy JSON files only so far; for ${name} inputs, apply the fix text shown with each finding`,
+    });
+  }
+}
