@@ -9,7 +9,6 @@ import {
   renderServicesTable,
   type ScanOptions,
   SERVICES,
-  type Severity,
   servicesAsJson,
 } from "@deputyguard/core";
 import { type Config, ConfigError, findConfig, loadConfig } from "./config.js";

@@ -109,7 +109,7 @@ class Progress {
   private total = 0;
   private shown = false;
   constructor(
-    private readonly enabled: boolean,
+    enabled: boolean,
     private readonly write: (s: string) => void,
   ) {
     // A progress line only for scans that take over a second.
