@@ -1,0 +1,616 @@
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { Diagnostic, PolicySite, SourceRange } from "@deputyguard/core";
+import { parseJsonSource } from "@deputyguard/core";
+import {
+  buildModuleConfig,
+  type ConfigBlock,
+  type ModuleConfig,
+  type SourceFile,
+} from "./config/module-config.js";
+import { type AnalysisHost, ModuleInstance, type ResourceInstance } from "./eval/evaluator.js";
+import { nodeToValue } from "./eval/json.js";
+import { fromPlain, knownString, object, str, type TfValue, unknown } from "./eval/value.js";
+import { bodyFromJson } from "./hcl/json-body.js";
+import { LineMap } from "./hcl/line-map.js";
+import { HclParser, HclSyntaxError } from "./hcl/parser.js";
+import type { Body } from "./hcl/syntax.js";
+import { validateHcl } from "./load/hcl2json.js";
+import { buildPolicyDocument } from "./policy/document.js";
+import { documentSites, type FoundSite, resourceSites, type SiteCollector } from "./policy/sites.js";
+
+export interface TerraformOptions {
+  /** `--var name=value`: values for root variables (strings are parsed as Terraform does for complex types). */
+  variables?: Readonly<Record<string, unknown>>;
+  /** `--var-file`: applied after terraform.tfvars and *.auto.tfvars, in order; `variables` win over them. */
+  varFiles?: readonly string[];
+  maxFileSize?: number;
+}
+
+/** A module call whose source was not analysed (not local and not installed by `terraform init`). */
+export interface UnanalysedModule {
+  address: string;
+  source: string;
+  file: string;
+  line: number;
+}
+
+export interface ModuleAnalysis {
+  sites: FoundSite[];
+  diagnostics: Diagnostic[];
+  /** Every configuration file read (root and called modules). */
+  files: string[];
+  /** Module directories reached through calls (besides the root). */
+  calledDirs: Set<string>;
+  unanalysedModules: UnanalysedModule[];
+}
+
+const CONFIG_SUFFIXES = [".tf", ".tf.json", ".tofu", ".tofu.json"];
+const DEFAULT_MAX_FILE = 64 * 1024 * 1024;
+const MAX_MODULE_DEPTH = 24;
+
+export function isConfigFile(name: string): boolean {
+  return CONFIG_SUFFIXES.some((s) => name.endsWith(s));
+}
+
+/** Configuration files of a directory (not recursive); `x.tofu` hides `x.tf` as in OpenTofu. */
+export async function configFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+  const files = names.filter(isConfigFile);
+  const tofu = new Set(
+    files
+      .filter((n) => n.endsWith(".tofu") || n.endsWith(".tofu.json"))
+      .map((n) => n.replace(/\.tofu(\.json)?$/, "")),
+  );
+  return files
+    .filter(
+      (n) => !((n.endsWith(".tf") || n.endsWith(".tf.json")) && tofu.has(n.replace(/\.tf(\.json)?$/, ""))),
+    )
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+async function readText(path: string, max: number): Promise<string | { error: string }> {
+  try {
+    const size = statSync(path).size;
+    if (size > max) return { error: `file is ${size} bytes, over the limit of ${max} (--max-file-size)` };
+    const buf = await readFile(path);
+    if (buf.includes(0)) return { error: "binary content (NUL byte), not a text file" };
+    return new TextDecoder("utf-8", { fatal: true }).decode(buf);
+  } catch (e) {
+    return { error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+}
+
+/** Parses one configuration file; syntax errors become diagnostics with Terraform's own message. */
+export async function parseConfigFile(
+  path: string,
+  text: string,
+  diagnostics: Diagnostic[],
+): Promise<SourceFile | undefined> {
+  const map = new LineMap(path, text);
+  if (path.endsWith(".json")) {
+    const parsed = parseJsonSource(text, path);
+    if (!parsed.node) {
+      diagnostics.push(...parsed.diagnostics);
+      return undefined;
+    }
+    return { path, text, map, body: bodyFromJson(parsed.node, map, diagnostics) };
+  }
+  let body: Body;
+  try {
+    body = HclParser.parseBody(text);
+  } catch (e) {
+    if (!(e instanceof HclSyntaxError)) throw e;
+    const problem = await validateHcl(path, text);
+    const p = map.position(e.offset);
+    if (problem) {
+      diagnostics.push({
+        code: "ParseError",
+        severity: "error",
+        file: path,
+        line: problem.line ?? p.line,
+        column: problem.column ?? p.column,
+        message: `HCL syntax error: ${problem.message}`,
+      });
+    } else {
+      diagnostics.push({
+        code: "UnsupportedConstruct",
+        severity: "error",
+        file: path,
+        line: p.line,
+        column: p.column,
+        message: `Terraform accepts this file but deputyguard cannot read it: ${e.message}`,
+      });
+    }
+    return undefined;
+  }
+  // Terraform's parser is the authority: a file it rejects is not analysed, even if ours read it.
+  const problem = await validateHcl(path, text);
+  if (problem) {
+    diagnostics.push({
+      code: "ParseError",
+      severity: "error",
+      file: path,
+      ...(problem.line !== undefined ? { line: problem.line, column: problem.column ?? 1 } : {}),
+      message: `HCL syntax error: ${problem.message}`,
+    });
+    return undefined;
+  }
+  return { path, text, map, body };
+}
+
+interface ModulesJson {
+  /** `logs` / `logs.inner` → directory (absolute). */
+  dirs: Map<string, { dir: string; source: string }>;
+}
+
+async function readModulesJson(root: string): Promise<ModulesJson> {
+  const dirs = new Map<string, { dir: string; source: string }>();
+  const path = join(root, ".terraform", "modules", "modules.json");
+  if (!existsSync(path)) return { dirs };
+  try {
+    const data = JSON.parse(await readFile(path, "utf8")) as {
+      Modules?: Array<{ Key?: string; Dir?: string; Source?: string }>;
+    };
+    for (const m of data.Modules ?? []) {
+      if (typeof m.Key !== "string" || typeof m.Dir !== "string" || m.Key === "") continue;
+      dirs.set(m.Key, { dir: resolve(root, m.Dir), source: m.Source ?? "" });
+    }
+  } catch {
+    // A damaged modules.json only means installed modules are not followed.
+  }
+  return { dirs };
+}
+
+/**
+ * Analyses a root module and the modules it calls, in their callers' context, and returns every
+ * policy site found. Nothing is fetched: modules that are neither local nor installed by
+ * `terraform init` are listed as not analysed, and their outputs are unknown.
+ */
+export async function analyseModule(
+  rootDir: string,
+  options: TerraformOptions = {},
+): Promise<ModuleAnalysis> {
+  const diagnostics: Diagnostic[] = [];
+  const max = options.maxFileSize ?? DEFAULT_MAX_FILE;
+  const configs = new Map<string, ModuleConfig | undefined>();
+  const files: string[] = [];
+  const modulesJson = await readModulesJson(rootDir);
+  const calledDirs = new Set<string>();
+  const unanalysedModules: UnanalysedModule[] = [];
+
+  const loadDir = async (dir: string): Promise<ModuleConfig | undefined> => {
+    const key = resolve(dir);
+    if (configs.has(key)) return configs.get(key);
+    configs.set(key, undefined);
+    const paths = await configFiles(dir);
+    if (paths.length === 0) return undefined;
+    const parsed: SourceFile[] = [];
+    for (const p of paths) {
+      files.push(p);
+      const text = await readText(p, max);
+      if (typeof text !== "string") {
+        diagnostics.push({ code: "ReadError", severity: "error", file: p, message: text.error });
+        continue;
+      }
+      const f = await parseConfigFile(p, text, diagnostics);
+      if (f) parsed.push(f);
+    }
+    const config = buildModuleConfig(dir, parsed, diagnostics);
+    configs.set(key, config);
+    return config;
+  };
+
+  /** Where a module call's code is: a local path, or what `terraform init` installed. */
+  const sourceDir = (
+    parentDir: string,
+    keyPath: string,
+    call: ConfigBlock,
+  ): { dir?: string; source: string } => {
+    const src = call.block.body.attributes.get("source");
+    const source =
+      src?.expr.type === "template"
+        ? src.expr.parts.map((p) => (p.kind === "text" ? p.text : "")).join("")
+        : "";
+    if (source.startsWith("./") || source.startsWith("../") || source === "." || source === "..")
+      return { dir: resolve(parentDir, source), source };
+    const installed = modulesJson.dirs.get(keyPath);
+    return installed ? { dir: installed.dir, source } : { source };
+  };
+
+  // Modules are loaded before evaluation (which is synchronous), following literal sources.
+  const preload = async (dir: string, keyPath: string, depth: number, seen: Set<string>): Promise<void> => {
+    const config = await loadDir(dir);
+    if (!config || depth > MAX_MODULE_DEPTH) return;
+    for (const [name, call] of config.moduleCalls) {
+      const kp = keyPath === "" ? name : `${keyPath}.${name}`;
+      const { dir: child } = sourceDir(config.dir, kp, call);
+      if (!child || seen.has(resolve(child))) continue;
+      calledDirs.add(resolve(child));
+      await preload(child, kp, depth + 1, new Set([...seen, resolve(child)]));
+    }
+  };
+  await preload(rootDir, "", 0, new Set([resolve(rootDir)]));
+  const rootConfig = configs.get(resolve(rootDir));
+  if (!rootConfig) return { sites: [], diagnostics, files, calledDirs, unanalysedModules };
+
+  const rootInputs = await rootVariables(rootDir, rootConfig, options, diagnostics, max);
+  const instances: Array<{ m: ModuleInstance; rootFile?: string }> = [];
+  const children = new Map<string, ModuleInstance | undefined>();
+  const keyPaths = new WeakMap<ModuleInstance, string>();
+
+  const host: AnalysisHost = {
+    diagnostics,
+    childModule(parent, call, name, key) {
+      const prefix = `${parent.prefix}module.${name}${key ? `[${key.kind === "number" ? knownString(key) : JSON.stringify(knownString(key))}]` : ""}.`;
+      if (children.has(prefix)) return children.get(prefix);
+      children.set(prefix, undefined);
+      const parentKey = keyPaths.get(parent) ?? "";
+      const kp = parentKey === "" ? name : `${parentKey}.${name}`;
+      const { dir, source } = sourceDir(parent.config.dir, kp, call);
+      const at = call.file.map.position(call.block.span.start);
+      const address = prefix.slice(0, -1);
+      if (!dir || !configs.get(resolve(dir))) {
+        if (!unanalysedModules.some((u) => u.address === address)) {
+          unanalysedModules.push({ address, source, file: call.file.path, line: at.line });
+          diagnostics.push({
+            code: "ModuleNotAnalysed",
+            severity: "warning",
+            file: call.file.path,
+            line: at.line,
+            column: at.column,
+            message: dir
+              ? `${address}: no Terraform files in ${relative(rootDir, dir) || "."}; its outputs are unknown`
+              : `${address}: module "${source}" is not installed (run terraform init to analyse it); its outputs are unknown`,
+          });
+        }
+        return undefined;
+      }
+      const resolved = resolve(dir);
+      if (parent.chain.includes(resolved) || parent.chain.length > MAX_MODULE_DEPTH) {
+        diagnostics.push({
+          code: "ModuleCycle",
+          severity: "error",
+          file: call.file.path,
+          line: at.line,
+          column: at.column,
+          message: `${address} calls ${relative(rootDir, resolved) || "."}, which is already being analysed (a module cycle); it is not followed`,
+        });
+        return undefined;
+      }
+      const inputs = new Map<string, () => TfValue>();
+      const bindings = new Map<string, TfValue>();
+      if (key) {
+        if (call.block.body.attributes.has("count")) bindings.set("count", object(new Map([["index", key]])));
+        else
+          bindings.set(
+            "each",
+            object(
+              new Map([
+                ["key", key],
+                ["value", eachValue(parent, call, key)],
+              ]),
+            ),
+          );
+      }
+      for (const [argName, a] of call.block.body.attributes) {
+        if (["source", "version", "count", "for_each", "providers", "depends_on"].includes(argName)) continue;
+        const file = parent.fileOf(a) ?? call.file;
+        inputs.set(argName, () => parent.evaluate(a.expr, parent.scope(file, bindings)));
+      }
+      const child = new ModuleInstance(
+        host,
+        configs.get(resolved) as ModuleConfig,
+        prefix,
+        inputs,
+        address,
+        [...parent.chain, resolved],
+        rootDir,
+      );
+      keyPaths.set(child, kp);
+      children.set(prefix, child);
+      return child;
+    },
+    policyDocument: (inst: ResourceInstance) => buildPolicyDocument(inst),
+    readFile: (m, path, range) => readModuleFile(m, path, range, max),
+    renderTemplateFile: (m, path, vars, range) => {
+      const f = readModuleFile(m, path, range, max);
+      if (f.kind !== "string") return f;
+      const seg = f.segments[0];
+      if (!seg || !("text" in seg) || !seg.source) return f;
+      let parts: ReturnType<typeof HclParser.parseTemplate>;
+      try {
+        parts = HclParser.parseTemplate(seg.text);
+      } catch (e) {
+        const p = seg.source.map.position((e as HclSyntaxError).offset ?? 0);
+        diagnostics.push({
+          code: "ParseError",
+          severity: "error",
+          file: seg.source.map.file,
+          line: p.line,
+          column: p.column,
+          message: `template syntax error: ${(e as Error).message}`,
+        });
+        return unknown(`templatefile("${path}")`, "the template has a syntax error", range);
+      }
+      const bindings = new Map<string, TfValue>(vars.kind === "object" ? vars.entries : []);
+      return m.template(
+        parts,
+        { module: m, map: seg.source.map, bindings },
+        range ?? seg.source.map.range({ start: 0, end: 0 }),
+      );
+    },
+  };
+
+  const root = new ModuleInstance(
+    host,
+    rootConfig,
+    "",
+    rootInputs,
+    "the root module",
+    [resolve(rootDir)],
+    rootDir,
+  );
+  keyPaths.set(root, "");
+
+  // Every module instance reachable from the root, with the root file that called it.
+  const visit = (m: ModuleInstance, rootFile: string | undefined, depth: number): void => {
+    instances.push(rootFile === undefined ? { m } : { m, rootFile });
+    if (depth > MAX_MODULE_DEPTH) return;
+    for (const [name, call] of m.config.moduleCalls) {
+      const origin = rootFile ?? call.file.path;
+      const count = call.block.body.attributes.get("count");
+      const forEach = call.block.body.attributes.get("for_each");
+      const keys: Array<TfValue | undefined> = [];
+      const scope = m.scope(call.file);
+      if (count) {
+        const n = m.evaluate(count.expr, scope);
+        if (n.kind === "number")
+          for (let i = 0; i < Math.min(n.value, 100); i++) keys.push({ kind: "number", value: i });
+        else keys.push(undefined);
+      } else if (forEach) {
+        const c = m.evaluate(forEach.expr, scope);
+        if (c.kind === "object") for (const k of c.entries.keys()) keys.push(str(k));
+        else if (c.kind === "list" && c.items.every((i) => knownString(i) !== undefined))
+          for (const i of c.items) keys.push(str(knownString(i) as string));
+        else keys.push(undefined);
+      } else keys.push(undefined);
+      for (const k of keys) {
+        const child = host.childModule(m, call, name, k);
+        if (child) visit(child, origin, depth + 1);
+      }
+    }
+  };
+  visit(root, undefined, 0);
+
+  const collector: SiteCollector = { sites: [], consumedDocuments: new Set() };
+  for (const { m, rootFile } of instances) resourceSites(m, (f) => rootFile ?? f, collector);
+  for (const { m, rootFile } of instances) documentSites(m, (f) => rootFile ?? f, collector);
+  return { sites: collector.sites, diagnostics: dedupe(diagnostics), files, calledDirs, unanalysedModules };
+}
+
+function eachValue(parent: ModuleInstance, call: ConfigBlock, key: TfValue): TfValue {
+  const fe = call.block.body.attributes.get("for_each");
+  if (!fe) return key;
+  const c = parent.evaluate(fe.expr, parent.scope(call.file));
+  const k = knownString(key);
+  if (c.kind === "object" && k !== undefined) return c.entries.get(k) ?? key;
+  return key;
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.code}|${d.file}|${d.line}|${d.column}|${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** `file()` and `templatefile()`: files inside the module (or root module) directory only. */
+function readModuleFile(
+  m: ModuleInstance,
+  path: string,
+  range: SourceRange | undefined,
+  max: number,
+): TfValue {
+  const full = isAbsolute(path) ? path : resolve(m.rootDir, path);
+  const inside = (dir: string): boolean => {
+    try {
+      const real = realpathSync(full);
+      const base = realpathSync(dir);
+      return real === base || real.startsWith(base + sep);
+    } catch {
+      return false;
+    }
+  };
+  if (!existsSync(full)) return unknown(`file("${path}")`, "the file does not exist", range);
+  if (!inside(m.config.dir) && !inside(m.rootDir))
+    return unknown(`file("${path}")`, "the file is outside the module directory and is not read", range);
+  try {
+    if (statSync(full).size > max)
+      return unknown(`file("${path}")`, "the file is over the size limit", range);
+    const text = readFileSync(full, "utf8");
+    const map = new LineMap(full, text);
+    const v: TfValue = { kind: "string", segments: [{ text, source: { map, start: 0, end: text.length } }] };
+    if (range) v.range = range;
+    return v;
+  } catch (e) {
+    return unknown(`file("${path}")`, `cannot read: ${(e as Error).message}`, range);
+  }
+}
+
+/** Parses `--var` text the way Terraform does: complex values as HCL expressions, others as strings. */
+function varOptionValue(v: unknown, declaredType: string | undefined): TfValue {
+  if (typeof v !== "string") return fromPlain(v);
+  const t = v.trim();
+  const complex = declaredType !== undefined && !/^(string|number|bool)$/.test(declaredType);
+  if (complex && (t.startsWith("[") || t.startsWith("{"))) {
+    try {
+      const expr = HclParser.parseExpression(t);
+      return literalValue(expr) ?? str(v);
+    } catch {
+      return str(v);
+    }
+  }
+  return str(v);
+}
+
+/** The value of a literal expression (tfvars files and `--var` can hold only literals). */
+function literalValue(e: ReturnType<typeof HclParser.parseExpression>): TfValue | undefined {
+  switch (e.type) {
+    case "literal":
+      return fromPlain(e.value);
+    case "template": {
+      let s = "";
+      for (const p of e.parts) {
+        if (p.kind !== "text") return undefined;
+        s += p.text;
+      }
+      return str(s);
+    }
+    case "tuple": {
+      const items: TfValue[] = [];
+      for (const i of e.items) {
+        const v = literalValue(i);
+        if (!v) return undefined;
+        items.push(v);
+      }
+      return { kind: "list", items };
+    }
+    case "object": {
+      const m = new Map<string, TfValue>();
+      for (const i of e.items) {
+        const k =
+          i.key.type === "variable" ? i.key.name : i.key.type === "literal" ? String(i.key.value) : undefined;
+        const v = literalValue(i.value);
+        if (k === undefined || !v) return undefined;
+        m.set(k, v);
+      }
+      return object(m);
+    }
+    case "paren":
+      return literalValue(e.expr);
+    case "unary":
+      if (e.operator === "-" && e.operand.type === "literal" && typeof e.operand.value === "number")
+        return fromPlain(-e.operand.value);
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Root variable values with Terraform's precedence: defaults < terraform.tfvars(.json) <
+ * *.auto.tfvars(.json) in name order < --var-file in order < --var
+ * (https://developer.hashicorp.com/terraform/language/values/variables#variable-definition-precedence).
+ */
+async function rootVariables(
+  dir: string,
+  config: ModuleConfig,
+  options: TerraformOptions,
+  diagnostics: Diagnostic[],
+  max: number,
+): Promise<Map<string, () => TfValue>> {
+  const values = new Map<string, TfValue>();
+  let names: string[] = [];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch {
+    names = [];
+  }
+  const files = [
+    ...names.filter((n) => n === "terraform.tfvars" || n === "terraform.tfvars.json"),
+    ...names.filter((n) => n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json")),
+  ].map((n) => join(dir, n));
+  for (const f of [...files, ...(options.varFiles ?? [])]) {
+    const text = await readText(f, max);
+    if (typeof text !== "string") {
+      diagnostics.push({
+        code: "ConfigError",
+        severity: "error",
+        file: f,
+        message: `variable file: ${text.error}`,
+      });
+      continue;
+    }
+    for (const [k, v] of readVarFile(f, text, diagnostics)) values.set(k, v);
+  }
+  for (const [k, v] of Object.entries(options.variables ?? {})) {
+    const decl = config.variables.get(k);
+    const typeAttr = decl?.block.body.attributes.get("type");
+    const typeText = typeAttr
+      ? decl?.file.text.slice(typeAttr.expr.span.start, typeAttr.expr.span.end)
+      : undefined;
+    values.set(k, varOptionValue(v, typeText));
+  }
+  const inputs = new Map<string, () => TfValue>();
+  for (const [k, v] of values) {
+    if (!config.variables.has(k)) continue;
+    inputs.set(k, () => v);
+  }
+  return inputs;
+}
+
+/** Reads a `.tfvars` (HCL) or `.tfvars.json` file; values keep their positions in that file. */
+export function readVarFile(path: string, text: string, diagnostics: Diagnostic[]): Map<string, TfValue> {
+  const out = new Map<string, TfValue>();
+  if (path.endsWith(".json")) {
+    const parsed = parseJsonSource(text, path);
+    if (parsed.node?.kind !== "object") {
+      diagnostics.push(...parsed.diagnostics);
+      return out;
+    }
+    for (const e of parsed.node.entries) out.set(e.key, nodeToValue(e.value));
+    return out;
+  }
+  const map = new LineMap(path, text);
+  let body: Body;
+  try {
+    body = HclParser.parseBody(text);
+  } catch (e) {
+    const p = map.position((e as HclSyntaxError).offset ?? 0);
+    diagnostics.push({
+      code: "ParseError",
+      severity: "error",
+      file: path,
+      line: p.line,
+      column: p.column,
+      message: `variable file: ${(e as Error).message}`,
+    });
+    return out;
+  }
+  for (const [k, a] of body.attributes) {
+    const v = literalValue(a.expr);
+    if (v) out.set(k, { ...v, range: map.range(a.expr.span) });
+    else {
+      const p = map.position(a.expr.span.start);
+      diagnostics.push({
+        code: "ConfigError",
+        severity: "error",
+        file: path,
+        line: p.line,
+        column: p.column,
+        message: `variable file: the value of ${k} must be a literal`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Sites of a root analysis as plain `PolicySite`s. */
+export function sitesOf(a: ModuleAnalysis, onlyFile?: string): PolicySite[] {
+  return a.sites
+    .filter((s) => onlyFile === undefined || resolve(s.rootFile) === resolve(onlyFile))
+    .map((s) => s.site);
+}
+
+export { basename, dirname };

@@ -1,0 +1,929 @@
+import type { Diagnostic, SourceRange, ValueSymbol } from "@deputyguard/core";
+import type { ConfigBlock, ModuleConfig, SourceFile } from "../config/module-config.js";
+import type { LineMap } from "../hcl/line-map.js";
+import type { Attribute, Block, Expr, SplatStep, TemplatePart } from "../hcl/syntax.js";
+import { RESOURCE_ATTRIBUTES } from "../knowledge/resource-arns.js";
+import { callFunction, type FunctionHost, segmentsOf } from "./functions.js";
+import { PARTITION, REGION, SELF_ACCOUNT, URL_SUFFIX } from "./symbols.js";
+import {
+  at,
+  concatSegments,
+  failure,
+  firstUnknown,
+  knownString,
+  list,
+  NULL,
+  object,
+  plain,
+  type StringSegment,
+  str,
+  type TfValue,
+  truth,
+  unknown,
+} from "./value.js";
+
+/** How deep evaluation may nest (locals referring to locals, modules calling modules, ...). */
+const MAX_EVAL_DEPTH = 150;
+
+/** What module instances share: the analysis of one root module and everything it calls. */
+export interface AnalysisHost {
+  diagnostics: Diagnostic[];
+  /** The child module a call refers to, analysed in the caller's context; undefined when not analysed. */
+  childModule(
+    parent: ModuleInstance,
+    call: ConfigBlock,
+    name: string,
+    key: TfValue | undefined,
+  ): ModuleInstance | undefined;
+  /** Builds the document of an `aws_iam_policy_document` data source instance. */
+  policyDocument(instance: ResourceInstance): TfValue;
+  readFile(module: ModuleInstance, path: string, range: SourceRange | undefined): TfValue;
+  renderTemplateFile(
+    module: ModuleInstance,
+    path: string,
+    vars: TfValue,
+    range: SourceRange | undefined,
+  ): TfValue;
+}
+
+/** Names bound in an expression's scope: `count`, `each`, `for` variables, dynamic block iterators. */
+export interface Scope {
+  module: ModuleInstance;
+  map: LineMap;
+  bindings?: Map<string, TfValue>;
+}
+
+/** Resource instances beyond this many are not analysed (a generated count of thousands). */
+const MAX_INSTANCES = 1000;
+
+/** The instances of a block: one (`single`), by index, by key, or one standing for all when the count is unknown. */
+export interface InstanceSet {
+  instances: ResourceInstance[];
+  shape: "single" | "list" | "map" | "unknown";
+}
+
+/** One instance of a resource or data block (`count` / `for_each` expanded). */
+export interface ResourceInstance {
+  module: ModuleInstance;
+  config: ConfigBlock;
+  mode: "managed" | "data";
+  type: string;
+  name: string;
+  /** `aws_x.y`, `aws_x.y[0]`, `aws_x.y["k"]`, with the module prefix. */
+  address: string;
+  bindings: Map<string, TfValue>;
+}
+
+function key(v: TfValue): string {
+  const s = knownString(v);
+  return s === undefined ? "?" : v.kind === "number" ? s : JSON.stringify(s);
+}
+
+/** One instance of a module: the root, or a module call (with its count / for_each key). */
+export class ModuleInstance {
+  private readonly localCache = new Map<string, TfValue>();
+  private readonly inProgress = new Set<string>();
+  private readonly instanceCache = new Map<string, InstanceSet | TfValue>();
+  depth = 0;
+
+  constructor(
+    readonly host: AnalysisHost,
+    readonly config: ModuleConfig,
+    /** `""` for the root, `module.a.` or `module.a["k"].module.b.` for children. */
+    readonly prefix: string,
+    /** Values given to the module's variables (by the caller, or `--var` / tfvars at the root). */
+    readonly inputs: Map<string, () => TfValue>,
+    /** Where the module comes from, for messages: "root module", `module.logs`. */
+    readonly label: string,
+    /** Module directories from the root to here, to detect cycles. */
+    readonly chain: readonly string[],
+    readonly rootDir: string,
+  ) {}
+
+  get isRoot(): boolean {
+    return this.prefix === "";
+  }
+
+  scope(file: SourceFile, bindings?: Map<string, TfValue>): Scope {
+    return bindings ? { module: this, map: file.map, bindings } : { module: this, map: file.map };
+  }
+
+  fileOf(node: Attribute | Block): SourceFile | undefined {
+    return this.config.fileOf.get(node);
+  }
+
+  variable(name: string, range: SourceRange | undefined): TfValue {
+    const input = this.inputs.get(name);
+    const decl = this.config.variables.get(name);
+    if (input) {
+      const v = this.guard(`var.${name}`, input);
+      if (v.kind !== "null" || !decl)
+        return range && (isScalar(v) || v.kind === "unknown") ? at(v, range) : v;
+    }
+    if (!decl) return failure(`var.${name}`, "the variable is not declared", range);
+    const def = decl.block.body.attributes.get("default");
+    if (def) {
+      const v = this.evaluate(def.expr, this.scope(decl.file));
+      return range && isScalar(v) ? at(v, range) : v;
+    }
+    const reason = this.isRoot
+      ? "the variable has no default and no value was given (--var, --var-file, terraform.tfvars)"
+      : `${this.label} does not pass it and it has no default`;
+    return unknown(`var.${name}`, reason, range);
+  }
+
+  local(name: string, range: SourceRange | undefined): TfValue {
+    const cached = this.localCache.get(name);
+    if (cached) return at(cached, range && isScalar(cached) ? range : cached.range);
+    const def = this.config.locals.get(name);
+    if (!def) return failure(`local.${name}`, "the local value is not defined", range);
+    const v = this.guard(`local.${name}`, () => this.evaluate(def.attr.expr, this.scope(def.file)));
+    this.localCache.set(name, v);
+    return at(v, range && isScalar(v) ? range : v.range);
+  }
+
+  /** Evaluates once, turning a cycle or runaway nesting into an unknown instead of a crash. */
+  guard(what: string, f: () => TfValue): TfValue {
+    if (this.inProgress.has(what)) return unknown(what, "it refers to itself (a cycle)");
+    if (this.depth > MAX_EVAL_DEPTH) return unknown(what, "references nest too deeply");
+    this.inProgress.add(what);
+    this.depth++;
+    try {
+      return f();
+    } finally {
+      this.depth--;
+      this.inProgress.delete(what);
+    }
+  }
+
+  /** The instances of a resource or data block: `count` and `for_each` expanded when known. */
+  instances(mode: "managed" | "data", type: string, name: string): InstanceSet | TfValue {
+    const k = `${mode}.${type}.${name}`;
+    const cached = this.instanceCache.get(k);
+    if (cached) return cached;
+    const cb = (mode === "managed" ? this.config.resources : this.config.data).get(`${type}.${name}`);
+    const base = `${this.prefix}${mode === "data" ? "data." : ""}${type}.${name}`;
+    if (!cb) {
+      const what = mode === "data" ? "data source" : "resource";
+      const v: TfValue = failure(base, `${what} is not declared in ${this.label}`);
+      this.instanceCache.set(k, v);
+      return v;
+    }
+    const make = (address: string, bindings: Map<string, TfValue>): ResourceInstance => ({
+      module: this,
+      config: cb,
+      mode,
+      type,
+      name,
+      address,
+      bindings,
+    });
+    const set = (instances: ResourceInstance[], shape: InstanceSet["shape"]): InstanceSet => ({
+      instances,
+      shape,
+    });
+    const scope = this.scope(cb.file);
+    const count = cb.block.body.attributes.get("count");
+    const forEach = cb.block.body.attributes.get("for_each");
+    let result: InstanceSet;
+    if (count) {
+      const n = this.guard(`${base}.count`, () => this.evaluate(count.expr, scope));
+      if (n.kind === "number") {
+        const out: ResourceInstance[] = [];
+        for (let i = 0; i < Math.min(n.value, MAX_INSTANCES); i++)
+          out.push(
+            make(
+              `${base}[${i}]`,
+              new Map([["count", object(new Map([["index", { kind: "number", value: i }]]))]]),
+            ),
+          );
+        result = set(out, "list");
+      } else {
+        const idx = unknown(`${base} count.index`, `count is not known before apply (${describeUnknown(n)})`);
+        result = set([make(base, new Map([["count", object(new Map([["index", idx]]))]]))], "unknown");
+      }
+    } else if (forEach) {
+      const c = this.guard(`${base}.for_each`, () => this.evaluate(forEach.expr, scope));
+      const entries: Array<[TfValue, TfValue]> = [];
+      let known = c.kind === "object" || c.kind === "list";
+      if (c.kind === "object") for (const [kk, vv] of c.entries) entries.push([str(kk), vv]);
+      else if (c.kind === "list") {
+        for (const item of c.items) {
+          if (knownString(item) === undefined) known = false;
+          entries.push([item, item]);
+        }
+      }
+      if (known) {
+        result = set(
+          entries.slice(0, MAX_INSTANCES).map(([kk, vv]) =>
+            make(
+              `${base}[${key(kk)}]`,
+              new Map([
+                [
+                  "each",
+                  object(
+                    new Map([
+                      ["key", kk],
+                      ["value", vv],
+                    ]),
+                  ),
+                ],
+              ]),
+            ),
+          ),
+          "map",
+        );
+      } else {
+        const why = `for_each is not known before apply (${describeUnknown(c)})`;
+        const each = object(
+          new Map([
+            ["key", unknown(`${base} each.key`, why)],
+            ["value", unknown(`${base} each.value`, why)],
+          ]),
+        );
+        result = set([make(base, new Map([["each", each]]))], "unknown");
+      }
+    } else result = set([make(base, new Map())], "single");
+    this.instanceCache.set(k, result);
+    return result;
+  }
+
+  /** The value an instance's attribute has before apply. */
+  attribute(inst: ResourceInstance, attr: string, range: SourceRange | undefined): TfValue {
+    const source = `${inst.address}.${attr}`;
+    if (inst.mode === "data") {
+      const d = dataAttribute(inst, attr, range);
+      if (d) return d;
+    }
+    const a = inst.config.block.body.attributes.get(attr);
+    if (a) {
+      const file = this.fileOf(a) ?? inst.config.file;
+      const v = this.guard(source, () => this.evaluate(a.expr, this.scope(file, inst.bindings)));
+      return at(v, range && isScalar(v) ? range : v.range);
+    }
+    if (inst.mode === "managed") {
+      const t = RESOURCE_ATTRIBUTES[inst.type];
+      const template = t?.attributes[attr];
+      if (template) return this.fromTemplate(inst, template, t?.defaults ?? {}, range);
+      if (attr === "name" || attr === "bucket" || attr === "function_name")
+        return unknown(source, "the name is generated when the resource is created", range);
+    }
+    return unknown(
+      source,
+      inst.mode === "data" ? "the data source is read when Terraform runs" : "known only after apply",
+      range,
+    );
+  }
+
+  private fromTemplate(
+    inst: ResourceInstance,
+    template: string,
+    defaults: Record<string, string>,
+    range: SourceRange | undefined,
+  ): TfValue {
+    const segs: StringSegment[][] = [];
+    let i = 0;
+    while (i < template.length) {
+      const a = template.indexOf("{", i);
+      if (a < 0) {
+        segs.push([{ text: template.slice(i) }]);
+        break;
+      }
+      segs.push([{ text: template.slice(i, a) }]);
+      const b = template.indexOf("}", a);
+      const name = template.slice(a + 1, b);
+      i = b + 1;
+      if (name === "partition") segs.push([{ symbol: PARTITION }]);
+      else if (name === "region") segs.push([{ symbol: REGION }]);
+      else if (name === "account") segs.push([{ symbol: SELF_ACCOUNT }]);
+      else if (name === "urlsuffix") segs.push([{ symbol: URL_SUFFIX }]);
+      else if (name.startsWith("?")) {
+        const u = unknown(
+          `${inst.address}.${name.slice(1)}`,
+          "assigned by AWS when this configuration creates the resource",
+        );
+        segs.push([{ symbol: (u as { symbol: ValueSymbol }).symbol }]);
+      } else if (name === "event_bus_path") {
+        const bus = inst.config.block.body.attributes.get("event_bus_name");
+        if (bus) {
+          const v = this.attribute(inst, "event_bus_name", undefined);
+          const t = knownString(v);
+          if (t !== "default") segs.push([...(segmentsOf(v) ?? []), { text: "/" }]);
+        }
+      } else if (name === "slash_name") {
+        const v = this.attribute(inst, "name", undefined);
+        const s = segmentsOf(v) ?? [];
+        const first = s[0];
+        if (!(first && "text" in first && first.text.startsWith("/"))) segs.push([{ text: "/" }]);
+        segs.push(s);
+      } else {
+        const has = inst.config.block.body.attributes.has(name);
+        const v = has
+          ? this.attribute(inst, name, undefined)
+          : defaults[name] !== undefined
+            ? str(defaults[name] as string)
+            : unknown(`${inst.address}.${name}`, "the name is generated when the resource is created");
+        const s = segmentsOf(v);
+        if (!s) return unknown(`${inst.address}`, `${name} is not a string`, range);
+        segs.push(s);
+      }
+    }
+    const out: TfValue = { kind: "string", segments: concatSegments(segs) };
+    if (range) out.range = range;
+    return out;
+  }
+
+  /** A resource or data source as a value: one lazy object, or a list / map of them. */
+  resourceValue(
+    mode: "managed" | "data",
+    type: string,
+    name: string,
+    range: SourceRange | undefined,
+  ): TfValue {
+    const set = this.instances(mode, type, name);
+    if (!("instances" in set)) return set;
+    const lazy = (inst: ResourceInstance): TfValue => ({
+      kind: "lazy",
+      name: inst.address,
+      get: (attr, r) => this.attribute(inst, attr, r),
+      ...(range ? { range } : {}),
+    });
+    const first = set.instances[0];
+    if (set.shape === "single" && first) return lazy(first);
+    if (set.shape === "unknown" && first) {
+      // Indexing gives the one instance analysed with an unknown key.
+      const one = lazy(first);
+      return {
+        kind: "lazy",
+        name: `${type}.${name}`,
+        get: () => one,
+        anyInstance: true,
+        ...(range ? { range } : {}),
+      } as TfValue;
+    }
+    if (set.shape === "map") {
+      const m = new Map<string, TfValue>();
+      for (const inst of set.instances) {
+        const each = inst.bindings.get("each");
+        const k = each?.kind === "object" ? knownString(each.entries.get("key") ?? NULL) : undefined;
+        if (k !== undefined) m.set(k, lazy(inst));
+      }
+      return object(m, range);
+    }
+    return list(set.instances.map(lazy), range);
+  }
+
+  evaluate(expr: Expr, scope: Scope): TfValue {
+    if (this.depth > MAX_EVAL_DEPTH)
+      return unknown("expression", "the expression nests too deeply", scope.map.range(expr.span));
+    this.depth++;
+    try {
+      return this.evaluateInner(expr, scope);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private evaluateInner(expr: Expr, scope: Scope): TfValue {
+    const range = scope.map.range(expr.span);
+    switch (expr.type) {
+      case "literal":
+        if (expr.value === null) return { kind: "null", range };
+        if (typeof expr.value === "string") return str(expr.value, range);
+        if (typeof expr.value === "number") return { kind: "number", value: expr.value, range };
+        return { kind: "bool", value: expr.value, range };
+      case "paren":
+        return this.evaluate(expr.expr, scope);
+      case "template":
+        return this.template(expr.parts, scope, range);
+      case "tuple":
+        return list(
+          expr.items.map((i) => this.evaluate(i, scope)),
+          range,
+        );
+      case "object": {
+        const entries = new Map<string, TfValue>();
+        const keyRanges = new Map<string, SourceRange>();
+        for (const item of expr.items) {
+          const kv =
+            item.key.type === "variable"
+              ? str(item.key.name)
+              : item.key.type === "literal"
+                ? str(String(item.key.value))
+                : this.evaluate(item.key, scope);
+          const k = knownString(kv);
+          if (k === undefined) {
+            this.host.diagnostics.push(
+              diag(
+                scope.map,
+                item.key.span.start,
+                "UnsupportedConstruct",
+                "an object key is not known before apply; the entry is left out",
+              ),
+            );
+            continue;
+          }
+          entries.set(k, this.evaluate(item.value, scope));
+          keyRanges.set(k, scope.map.range(item.key.span));
+        }
+        return { kind: "object", entries, keyRanges, range };
+      }
+      case "variable":
+      case "getattr":
+      case "index":
+        return this.traversal(expr, scope, range);
+      case "splat": {
+        const src = this.evaluate(expr.source, scope);
+        const apply = (item: TfValue): TfValue => this.steps(item, expr.steps, scope, range);
+        if (src.kind === "list") return list(src.items.map(apply), range);
+        if (src.kind === "null") return list([], range);
+        if (src.kind === "unknown") return at(src, range);
+        if (src.kind === "lazy" && (src as { anyInstance?: boolean }).anyInstance)
+          return list([apply(src.get("", range))], range);
+        return list([apply(src)], range);
+      }
+      case "call":
+        return this.call(expr, scope, range);
+      case "conditional": {
+        const c = this.evaluate(expr.condition, scope);
+        const t = truth(c);
+        if (t === true) return this.evaluate(expr.whenTrue, scope);
+        if (t === false) return this.evaluate(expr.whenFalse, scope);
+        const a = this.evaluate(expr.whenTrue, scope);
+        const b = this.evaluate(expr.whenFalse, scope);
+        const pa = plain(a);
+        if (pa !== undefined && JSON.stringify(pa) === JSON.stringify(plain(b))) return a;
+        const text = scope.map.text.slice(expr.span.start, Math.min(expr.span.end, expr.span.start + 80));
+        return unknown(text, `the condition is not known before apply (${describeUnknown(c)})`, range);
+      }
+      case "binary":
+        return this.binary(
+          expr.operator,
+          this.evaluate(expr.left, scope),
+          this.evaluate(expr.right, scope),
+          range,
+        );
+      case "unary": {
+        const v = this.evaluate(expr.operand, scope);
+        if (expr.operator === "!") {
+          const t = truth(v);
+          return t === undefined ? at(v, range) : { kind: "bool", value: !t, range };
+        }
+        return v.kind === "number" ? { kind: "number", value: -v.value, range } : at(v, range);
+      }
+      case "for":
+        return this.forExpr(expr, scope, range);
+    }
+  }
+
+  private binary(op: string, l: TfValue, r: TfValue, range: SourceRange): TfValue {
+    if (op === "&&" || op === "||") {
+      const a = truth(l);
+      const b = truth(r);
+      if (op === "&&" && (a === false || b === false)) return { kind: "bool", value: false, range };
+      if (op === "||" && (a === true || b === true)) return { kind: "bool", value: true, range };
+      if (a !== undefined && b !== undefined)
+        return { kind: "bool", value: op === "&&" ? a && b : a || b, range };
+      return unknownFrom([l, r], range);
+    }
+    if (op === "==" || op === "!=") {
+      const pa = plain(l);
+      const pb = plain(r);
+      if (pa === undefined || pb === undefined) return unknownFrom([l, r], range);
+      const eq = JSON.stringify(pa) === JSON.stringify(pb);
+      return { kind: "bool", value: op === "==" ? eq : !eq, range };
+    }
+    const a = l.kind === "number" ? l.value : Number(knownString(l));
+    const b = r.kind === "number" ? r.value : Number(knownString(r));
+    if (!Number.isFinite(a) || !Number.isFinite(b)) return unknownFrom([l, r], range);
+    const value = (() => {
+      switch (op) {
+        case "+":
+          return a + b;
+        case "-":
+          return a - b;
+        case "*":
+          return a * b;
+        case "/":
+          return a / b;
+        case "%":
+          return a % b;
+        case "<":
+          return a < b;
+        case ">":
+          return a > b;
+        case "<=":
+          return a <= b;
+        default:
+          return a >= b;
+      }
+    })();
+    return typeof value === "boolean" ? { kind: "bool", value, range } : { kind: "number", value, range };
+  }
+
+  private forExpr(expr: Expr & { type: "for" }, scope: Scope, range: SourceRange): TfValue {
+    const coll = this.evaluate(expr.collection, scope);
+    let pairs: Array<[TfValue, TfValue]>;
+    if (coll.kind === "list") pairs = coll.items.map((v, i) => [{ kind: "number", value: i }, v]);
+    else if (coll.kind === "object") pairs = [...coll.entries].map(([k, v]) => [str(k), v]);
+    else if (coll.kind === "null") pairs = [];
+    else
+      return unknown(
+        `for ${expr.valueVar} in ...`,
+        `the collection is not known before apply (${describeUnknown(coll)})`,
+        range,
+      );
+    const items: TfValue[] = [];
+    const entries = new Map<string, TfValue>();
+    const keyRanges = new Map<string, SourceRange>();
+    for (const [k, v] of pairs) {
+      const bindings = new Map(scope.bindings ?? []);
+      if (expr.keyVar !== undefined) bindings.set(expr.keyVar, k);
+      bindings.set(expr.valueVar, v);
+      const inner: Scope = { ...scope, bindings };
+      if (expr.condition) {
+        const c = truth(this.evaluate(expr.condition, inner));
+        if (c === undefined)
+          return unknown(`for ${expr.valueVar} in ...`, "the for condition is not known before apply", range);
+        if (!c) continue;
+      }
+      if (expr.producesObject && expr.key) {
+        const kk = knownString(this.evaluate(expr.key, inner));
+        if (kk === undefined)
+          return unknown(
+            `for ${expr.valueVar} in ...`,
+            "a key of the for expression is not known before apply",
+            range,
+          );
+        const val = this.evaluate(expr.value, inner);
+        if (expr.grouped) {
+          const prev = entries.get(kk);
+          entries.set(kk, list([...(prev?.kind === "list" ? prev.items : []), val]));
+        } else entries.set(kk, val);
+        keyRanges.set(kk, scope.map.range(expr.key.span));
+      } else items.push(this.evaluate(expr.value, inner));
+    }
+    return expr.producesObject ? { kind: "object", entries, keyRanges, range } : list(items, range);
+  }
+
+  template(parts: TemplatePart[], scope: Scope, range: SourceRange): TfValue {
+    // "${x}" alone is x itself, not its string form (HCL).
+    const only = parts.length === 1 ? parts[0] : undefined;
+    if (only?.kind === "interpolation") return this.evaluate(only.expr, scope);
+    const segs = this.templateSegments(parts, scope, 0);
+    if (!Array.isArray(segs)) return at(segs, range);
+    return { kind: "string", segments: concatSegments([segs]), range };
+  }
+
+  private templateSegments(parts: TemplatePart[], scope: Scope, depth: number): StringSegment[] | TfValue {
+    const out: StringSegment[] = [];
+    for (const p of parts) {
+      if (p.kind === "text") {
+        if (p.text !== "") {
+          const source = {
+            map: scope.map,
+            start: p.span.start,
+            end: p.span.end,
+            ...(p.anchors ? { anchors: p.anchors } : {}),
+          };
+          out.push({ text: p.text, source });
+        }
+      } else if (p.kind === "interpolation") {
+        const v = this.evaluate(p.expr, scope);
+        const s = segmentsOf(v);
+        if (s) out.push(...s);
+        else if (v.kind === "null")
+          return unknown(
+            sliceText(scope.map, p.span),
+            "a template interpolates null",
+            scope.map.range(p.span),
+          );
+        else
+          return unknown(
+            sliceText(scope.map, p.span),
+            `a template interpolates ${v.kind === "lazy" ? "a resource" : `a ${v.kind}`}`,
+            scope.map.range(p.span),
+          );
+      } else if (p.kind === "if") {
+        const c = truth(this.evaluate(p.condition, scope));
+        if (c === undefined) {
+          out.push({
+            symbol: (
+              unknown(sliceText(scope.map, p.span), "the template condition is not known before apply") as {
+                symbol: ValueSymbol;
+              }
+            ).symbol,
+          });
+          continue;
+        }
+        const inner = this.templateSegments(c ? p.whenTrue : p.whenFalse, scope, depth + 1);
+        if (!Array.isArray(inner)) return inner;
+        out.push(...inner);
+      } else {
+        const coll = this.evaluate(p.collection, scope);
+        const pairs: Array<[TfValue, TfValue]> =
+          coll.kind === "list"
+            ? coll.items.map((v, i) => [{ kind: "number", value: i }, v])
+            : coll.kind === "object"
+              ? [...coll.entries].map(([k, v]) => [str(k), v])
+              : [];
+        if (coll.kind !== "list" && coll.kind !== "object")
+          return unknown(
+            sliceText(scope.map, p.span),
+            `the template loops over a collection not known before apply (${describeUnknown(coll)})`,
+          );
+        for (const [k, v] of pairs) {
+          const bindings = new Map(scope.bindings ?? []);
+          if (p.keyVar !== undefined) bindings.set(p.keyVar, k);
+          bindings.set(p.valueVar, v);
+          const inner = this.templateSegments(p.body, { ...scope, bindings }, depth + 1);
+          if (!Array.isArray(inner)) return inner;
+          out.push(...inner);
+        }
+      }
+    }
+    return out;
+  }
+
+  private call(expr: Expr & { type: "call" }, scope: Scope, range: SourceRange): TfValue {
+    if (expr.name === "try" || expr.name === "can") {
+      for (const a of expr.args) {
+        const v = this.evaluate(a, scope);
+        if (v.kind === "unknown" && v.error) continue;
+        if (expr.name === "can")
+          return v.kind === "unknown" ? at(v, range) : { kind: "bool", value: true, range };
+        return v;
+      }
+      return expr.name === "can"
+        ? { kind: "bool", value: false, range }
+        : unknown("try(...)", "no argument of try could be evaluated", range);
+    }
+    let args = expr.args.map((a) => this.evaluate(a, scope));
+    if (expr.expandFinal) {
+      const last = args[args.length - 1];
+      if (last?.kind === "list") args = [...args.slice(0, -1), ...last.items];
+      else return unknownFrom(args, range);
+    }
+    const host: FunctionHost = {
+      readFile: (p, r) => this.host.readFile(this, p, r),
+      renderTemplateFile: (p, vars, r) => this.host.renderTemplateFile(this, p, vars, r),
+    };
+    return callFunction(expr.name, args, range, host);
+  }
+
+  private steps(v: TfValue, steps: SplatStep[], scope: Scope, range: SourceRange): TfValue {
+    let cur = v;
+    for (const s of steps) {
+      cur = s.kind === "attr" ? getAttr(cur, s.name, range) : index(cur, this.evaluate(s.key, scope), range);
+    }
+    return cur;
+  }
+
+  /** `var.x`, `local.y`, `data.t.n.attr`, `module.m.out`, `aws_x.y[0].arn`, `each.value`, ... */
+  private traversal(expr: Expr, scope: Scope, range: SourceRange): TfValue {
+    const chain: Expr[] = [];
+    let e: Expr = expr;
+    while (e.type === "getattr" || e.type === "index") {
+      chain.unshift(e);
+      e = e.type === "getattr" ? e.object : e.collection;
+    }
+    if (e.type !== "variable") {
+      let cur = this.evaluate(e, scope);
+      for (const step of chain) cur = this.step(cur, step, scope);
+      return at(cur, range && isScalar(cur) ? range : cur.range);
+    }
+    const root = e.name;
+    const attrAt = (i: number): string | undefined => {
+      const s = chain[i];
+      return s?.type === "getattr" ? s.name : undefined;
+    };
+    const finish = (v: TfValue, from: number): TfValue => {
+      let cur = v;
+      for (let i = from; i < chain.length; i++) cur = this.step(cur, chain[i] as Expr, scope);
+      return isScalar(cur) || cur.kind === "unknown" ? at(cur, range) : cur;
+    };
+    const bound = scope.bindings?.get(root);
+    if (bound) return finish(bound, 0);
+    const name0 = attrAt(0);
+    switch (root) {
+      case "var":
+        if (!name0) break;
+        return finish(this.variable(name0, range), 1);
+      case "local":
+        if (!name0) break;
+        return finish(this.local(name0, range), 1);
+      case "count":
+      case "each":
+      case "self":
+        return unknown(sliceText(scope.map, expr.span), `${root} is not available here`, range);
+      case "path": {
+        if (name0 === "module") return finish(str(this.config.dir, range), 1);
+        if (name0 === "root" || name0 === "cwd") return finish(str(this.rootDir, range), 1);
+        break;
+      }
+      case "terraform":
+        return unknown(sliceText(scope.map, expr.span), "chosen when Terraform runs", range);
+      case "data": {
+        const type = name0;
+        const name = attrAt(1);
+        if (!type || !name) break;
+        return finish(this.resourceValue("data", type, name, range), 2);
+      }
+      case "module": {
+        if (!name0) break;
+        return finish(this.moduleValue(name0, range), 1);
+      }
+      default: {
+        if (!name0) break;
+        if (this.config.resources.has(`${root}.${name0}`))
+          return finish(this.resourceValue("managed", root, name0, range), 1);
+        return failure(
+          sliceText(scope.map, expr.span),
+          `${root}.${name0} is not declared in ${this.label}`,
+          range,
+        );
+      }
+    }
+    return failure(sliceText(scope.map, expr.span), "this reference is not understood", range);
+  }
+
+  private step(cur: TfValue, step: Expr, scope: Scope): TfValue {
+    const range = scope.map.range(step.span);
+    if (step.type === "getattr") return getAttr(cur, step.name, range);
+    if (step.type === "index") return index(cur, this.evaluate(step.key, scope), range);
+    return cur;
+  }
+
+  /** `module.name`: an object of the child's outputs (lazy), or a list / map for count / for_each. */
+  private moduleValue(name: string, range: SourceRange | undefined): TfValue {
+    const call = this.config.moduleCalls.get(name);
+    if (!call) return failure(`module.${name}`, `module "${name}" is not declared in ${this.label}`, range);
+    const count = call.block.body.attributes.get("count");
+    const forEach = call.block.body.attributes.get("for_each");
+    const outputs = (k: TfValue | undefined): TfValue => {
+      const child = this.host.childModule(this, call, name, k);
+      return {
+        kind: "lazy",
+        name: `module.${name}`,
+        get: (out, r) =>
+          child ? child.output(out, r) : unknown(`module.${name}.${out}`, this.notAnalysed(call), r),
+        ...(range ? { range } : {}),
+      };
+    };
+    if (!count && !forEach) return outputs(undefined);
+    const scope = this.scope(call.file);
+    if (count) {
+      const n = this.evaluate(count.expr, scope);
+      if (n.kind === "number")
+        return list(
+          Array.from({ length: Math.min(n.value, 1000) }, (_, i) => outputs({ kind: "number", value: i })),
+          range,
+        );
+      return unknown(`module.${name}`, `count is not known before apply (${describeUnknown(n)})`, range);
+    }
+    const c = this.evaluate((forEach as Attribute).expr, scope);
+    if (c.kind === "object")
+      return object(new Map([...c.entries.keys()].map((k) => [k, outputs(str(k))])), range);
+    if (c.kind === "list") {
+      const m = new Map<string, TfValue>();
+      for (const i of c.items) {
+        const k = knownString(i);
+        if (k === undefined) return unknown(`module.${name}`, "for_each is not known before apply", range);
+        m.set(k, outputs(str(k)));
+      }
+      return object(m, range);
+    }
+    return unknown(`module.${name}`, `for_each is not known before apply (${describeUnknown(c)})`, range);
+  }
+
+  notAnalysed(call: ConfigBlock): string {
+    const src = call.block.body.attributes.get("source");
+    const text = src ? knownString(this.evaluate(src.expr, this.scope(call.file))) : undefined;
+    return `module source ${text ? `"${text}" ` : ""}was not analysed`;
+  }
+
+  output(name: string, range: SourceRange | undefined): TfValue {
+    const o = this.config.outputs.get(name);
+    if (!o) return failure(`${this.prefix}${name}`, `${this.label} has no output "${name}"`, range);
+    const v = o.block.body.attributes.get("value");
+    if (!v) return unknown(`${this.prefix}${name}`, "the output has no value", range);
+    const r = this.guard(`output.${name}`, () => this.evaluate(v.expr, this.scope(o.file)));
+    return isScalar(r) && range ? at(r, range) : r;
+  }
+}
+
+function _itemsCount(v: TfValue): number {
+  return v.kind === "list" ? v.items.length : v.kind === "object" ? v.entries.size : -1;
+}
+
+function isScalar(v: TfValue): boolean {
+  return v.kind === "string" || v.kind === "number" || v.kind === "bool" || v.kind === "null";
+}
+
+function sliceText(map: LineMap, span: { start: number; end: number }): string {
+  const t = map.text.slice(span.start, span.end).replace(/\s+/g, " ");
+  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
+}
+
+export function describeUnknown(v: TfValue): string {
+  const u = firstUnknown(v);
+  if (u) return `${u.provenance.source}: ${u.provenance.reason}`;
+  return `it is ${v.kind === "lazy" ? "a resource" : v.kind}`;
+}
+
+function unknownFrom(values: TfValue[], range: SourceRange): TfValue {
+  for (const v of values) {
+    const u = firstUnknown(v);
+    if (u) return { kind: "unknown", symbol: u, range };
+  }
+  return unknown("expression", "the operands are not known before apply", range);
+}
+
+export function getAttr(v: TfValue, name: string, range: SourceRange | undefined): TfValue {
+  switch (v.kind) {
+    case "object": {
+      const x = v.entries.get(name);
+      if (x) return x;
+      return failure(name, `the object has no attribute "${name}"`, range);
+    }
+    case "lazy":
+      return v.get(name, range);
+    case "unknown":
+      return v.error
+        ? v
+        : {
+            kind: "unknown",
+            symbol: {
+              ...v.symbol,
+              name: `${v.symbol.name}.${name}`,
+              provenance: { ...v.symbol.provenance, source: `${v.symbol.provenance.source}.${name}` },
+            },
+            ...(range ? { range } : {}),
+          };
+    case "null":
+      return failure(name, `attribute "${name}" of null`, range);
+    default:
+      return failure(name, `attribute "${name}" of ${v.kind}`, range);
+  }
+}
+
+export function index(v: TfValue, k: TfValue, range: SourceRange | undefined): TfValue {
+  if (v.kind === "lazy" && (v as { anyInstance?: boolean }).anyInstance) return v.get("", range);
+  if (k.kind === "unknown" && v.kind !== "unknown") {
+    if (v.kind === "list" && v.items.length === 1) return v.items[0] as TfValue;
+    return at(k, range);
+  }
+  if (v.kind === "list") {
+    const n = k.kind === "number" ? k.value : Number(knownString(k));
+    const item = Number.isInteger(n) ? v.items[n] : undefined;
+    return item ?? failure(`[${knownString(k) ?? "?"}]`, "index out of range", range);
+  }
+  if (v.kind === "object") {
+    const s = knownString(k);
+    const item = s === undefined ? undefined : v.entries.get(s);
+    return item ?? failure(`["${s ?? "?"}"]`, `the map has no key "${s ?? "?"}"`, range);
+  }
+  if (v.kind === "unknown") return at(v, range);
+  if (v.kind === "lazy") return v.get(knownString(k) ?? "", range);
+  return failure("index", `cannot index ${v.kind}`, range);
+}
+
+function dataAttribute(
+  inst: ResourceInstance,
+  attr: string,
+  range: SourceRange | undefined,
+): TfValue | undefined {
+  const sym = (s: ValueSymbol): TfValue =>
+    range ? { kind: "unknown", symbol: s, range } : { kind: "unknown", symbol: s };
+  switch (inst.type) {
+    case "aws_caller_identity":
+      if (attr === "account_id" || attr === "id") return sym(SELF_ACCOUNT);
+      return undefined;
+    case "aws_region":
+      if (attr === "name" || attr === "id" || attr === "region") return sym(REGION);
+      return undefined;
+    case "aws_partition":
+      if (attr === "partition" || attr === "id") return sym(PARTITION);
+      if (attr === "dns_suffix") return sym(URL_SUFFIX);
+      return undefined;
+    case "aws_iam_policy_document":
+      if (attr === "json" || attr === "minified_json") {
+        const v = inst.module.guard(`${inst.address}.json`, () => inst.module.host.policyDocument(inst));
+        return range && v.kind === "document" ? { ...v, range } : v;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function diag(
+  map: LineMap,
+  offset: number,
+  code: string,
+  message: string,
+  severity: "error" | "warning" = "warning",
+): Diagnostic {
+  const p = map.position(offset);
+  return { code, severity, message, file: map.file, line: p.line, column: p.column };
+}

@@ -1,0 +1,493 @@
+import type { SourceRange } from "@deputyguard/core";
+import { jsonSegments, nodeToValue, parseJsonString, valueToNode } from "./json.js";
+import {
+  concatSegments,
+  failure,
+  firstUnknown,
+  knownString,
+  list,
+  NULL,
+  object,
+  plain,
+  type StringSegment,
+  str,
+  type TfValue,
+  unknown,
+} from "./value.js";
+
+/** What functions need from the evaluator: reading files of the module, and templates. */
+export interface FunctionHost {
+  /** `file(path)`: the text with positions, or an unknown saying why not. */
+  readFile(path: string, range: SourceRange | undefined): TfValue;
+  /** `templatefile(path, vars)`. */
+  renderTemplateFile(path: string, vars: TfValue, range: SourceRange | undefined): TfValue;
+}
+
+/** Functions whose arguments are evaluated lazily (`try`, `can`) are handled by the evaluator. */
+export const LAZY_FUNCTIONS = new Set(["try", "can"]);
+
+type Fn = (args: TfValue[], range: SourceRange | undefined, host: FunctionHost) => TfValue;
+
+/** The value as string segments, or undefined for lists, objects and null. */
+export function segmentsOf(v: TfValue): StringSegment[] | undefined {
+  switch (v.kind) {
+    case "string":
+      return v.segments;
+    case "number":
+    case "bool":
+      return [{ text: String(v.value) }];
+    case "unknown":
+      return [{ symbol: v.symbol }];
+    case "json":
+      return jsonSegments(v.value);
+    case "document":
+      return jsonSegments(nodeToValue(v.node));
+    default:
+      return undefined;
+  }
+}
+
+function propagate(name: string, args: TfValue[], range: SourceRange | undefined): TfValue {
+  const u = args.map((a) => firstUnknown(a)).find((x) => x !== undefined);
+  if (u) return range ? { kind: "unknown", symbol: u, range } : { kind: "unknown", symbol: u };
+  return unknown(`${name}(...)`, `${name} could not be evaluated before apply`, range);
+}
+
+function asString(v: TfValue, range: SourceRange | undefined): TfValue {
+  const segs = segmentsOf(v);
+  if (!segs) return v.kind === "null" ? v : unknown("value", `expected a string, found ${v.kind}`, range);
+  const out: TfValue = { kind: "string", segments: segs };
+  if (range) out.range = range;
+  return out;
+}
+
+/** Maps the text of a string, keeping its symbols (an unknown stays unknown through lower(), ...). */
+function mapText(v: TfValue, f: (s: string) => string, range: SourceRange | undefined): TfValue {
+  const segs = segmentsOf(v);
+  if (!segs) return propagate("string function", [v], range);
+  const out: TfValue = {
+    kind: "string",
+    segments: segs.map((s) => ("symbol" in s ? s : { text: f(s.text) })),
+  };
+  if (range) out.range = range;
+  return out;
+}
+
+function itemsOf(v: TfValue): TfValue[] | undefined {
+  if (v.kind === "list") return v.items;
+  if (v.kind === "object") return [...v.entries.values()];
+  return undefined;
+}
+
+function num(v: TfValue): number | undefined {
+  if (v.kind === "number") return v.value;
+  const s = knownString(v);
+  if (s === undefined || s.trim() === "") return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function sameValue(a: TfValue, b: TfValue): boolean | undefined {
+  const pa = plain(a);
+  const pb = plain(b);
+  if (pa === undefined || pb === undefined) return undefined;
+  return JSON.stringify(pa) === JSON.stringify(pb);
+}
+
+function dedupe(items: TfValue[]): TfValue[] | undefined {
+  const seen = new Set<string>();
+  const out: TfValue[] = [];
+  for (const i of items) {
+    const p = plain(i);
+    if (p === undefined) return undefined;
+    const k = JSON.stringify(p);
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(i);
+    }
+  }
+  return out;
+}
+
+function flatten(v: TfValue, depth: number): TfValue[] | undefined {
+  if (depth > 64) return undefined;
+  const out: TfValue[] = [];
+  for (const i of (v.kind === "list" ? v.items : [v]) as TfValue[]) {
+    if (i.kind === "list") {
+      const inner = flatten(i, depth + 1);
+      if (!inner) return undefined;
+      out.push(...inner);
+    } else if (i.kind === "unknown") return undefined;
+    else out.push(i);
+  }
+  return out;
+}
+
+/** `format` verbs: %s %d %v %q %%, with flags and widths ignored for strings. */
+function format(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const spec = knownString(args[0] ?? NULL);
+  if (spec === undefined) return propagate("format", args, range);
+  const out: StringSegment[][] = [];
+  let argi = 1;
+  let i = 0;
+  let text = "";
+  while (i < spec.length) {
+    const c = spec[i] as string;
+    if (c !== "%") {
+      text += c;
+      i++;
+      continue;
+    }
+    if (spec[i + 1] === "%") {
+      text += "%";
+      i += 2;
+      continue;
+    }
+    let j = i + 1;
+    while (j < spec.length && /[-+# 0-9.[\]*]/.test(spec[j] as string)) j++;
+    const verb = spec[j];
+    const arg = args[argi++];
+    if (!arg || !verb) return unknown("format(...)", "format has fewer arguments than verbs", range);
+    out.push([{ text }]);
+    text = "";
+    const segs = segmentsOf(arg);
+    if (!segs) return unknown("format(...)", `format cannot print ${arg.kind} with %${verb}`, range);
+    if (verb === "q") out.push([{ text: '"' }, ...segs, { text: '"' }]);
+    else out.push(segs);
+    i = j + 1;
+  }
+  out.push([{ text }]);
+  const v: TfValue = { kind: "string", segments: concatSegments(out) };
+  if (range) v.range = range;
+  return v;
+}
+
+function join(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const sep = segmentsOf(args[0] ?? NULL);
+  if (!sep) return propagate("join", args, range);
+  const pieces: StringSegment[][] = [];
+  for (const l of args.slice(1)) {
+    if (l.kind !== "list") return propagate("join", [l], range);
+    for (const item of l.items) {
+      const segs = segmentsOf(item);
+      if (!segs) return propagate("join", [item], range);
+      if (pieces.length > 0) pieces.push(sep);
+      pieces.push(segs);
+    }
+  }
+  const v: TfValue = { kind: "string", segments: concatSegments(pieces) };
+  if (range) v.range = range;
+  return v;
+}
+
+function replace(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const [s, search, repl] = args;
+  const from = knownString(search ?? NULL);
+  const to = knownString(repl ?? NULL);
+  if (!s || from === undefined || to === undefined) return propagate("replace", args, range);
+  // A /regex/ search: input-built regular expressions are not run (untrusted input).
+  if (from.length > 1 && from.startsWith("/") && from.endsWith("/"))
+    return unknown("replace(...)", "replace with a regular expression is not evaluated", range);
+  return mapText(s, (t) => (from === "" ? t : t.split(from).join(to)), range);
+}
+
+function lookup(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const [m, k, d] = args;
+  const key = knownString(k ?? NULL);
+  if (!m || key === undefined) return propagate("lookup", args, range);
+  if (m.kind === "object") {
+    const v = m.entries.get(key);
+    if (v) return v;
+    if (d) return d;
+    return failure(`lookup(..., "${key}")`, `the map has no key "${key}"`, range) as TfValue;
+  }
+  return propagate("lookup", [m], range);
+}
+
+function merge(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const entries = new Map<string, TfValue>();
+  for (const a of args) {
+    if (a.kind === "null") continue;
+    if (a.kind !== "object") return propagate("merge", [a], range);
+    for (const [k, v] of a.entries) entries.set(k, v);
+  }
+  return object(entries, range);
+}
+
+function concat(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const items: TfValue[] = [];
+  for (const a of args) {
+    if (a.kind !== "list") return propagate("concat", [a], range);
+    items.push(...a.items);
+  }
+  return list(items, range);
+}
+
+function coalesce(args: TfValue[], range: SourceRange | undefined): TfValue {
+  for (const a of args) {
+    if (a.kind === "null") continue;
+    if (a.kind === "unknown") return a;
+    const s = knownString(a);
+    if (s === "") continue;
+    return a;
+  }
+  return unknown("coalesce(...)", "no argument of coalesce is set", range);
+}
+
+function element(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const [l, i] = args;
+  const n = num(i ?? NULL);
+  if (l?.kind !== "list" || n === undefined) return propagate("element", args, range);
+  if (l.items.length === 0) return unknown("element(...)", "element of an empty list", range);
+  return l.items[((Math.floor(n) % l.items.length) + l.items.length) % l.items.length] as TfValue;
+}
+
+function jsondecode(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const a = args[0];
+  if (!a) return propagate("jsondecode", args, range);
+  if (a.kind === "json") return a.value;
+  if (a.kind === "document") return nodeToValue(a.node);
+  if (a.kind !== "string") return propagate("jsondecode", [a], range);
+  const parsed = parseJsonString(a, range);
+  if (!parsed.node) return unknown("jsondecode(...)", parsed.diagnostics[0]?.message ?? "not JSON", range);
+  return nodeToValue(parsed.node);
+}
+
+const FUNCTIONS: Record<string, Fn> = {
+  format: (a, r) => format(a, r),
+  join: (a, r) => join(a, r),
+  concat: (a, r) => concat(a, r),
+  merge: (a, r) => merge(a, r),
+  lookup: (a, r) => lookup(a, r),
+  coalesce: (a, r) => coalesce(a, r),
+  coalescelist: (a, r) =>
+    a.find((l) => l.kind === "list" && l.items.length > 0) ??
+    a.find((l) => l.kind === "unknown") ??
+    list([], r),
+  replace: (a, r) => replace(a, r),
+  lower: (a, r) => mapText(a[0] ?? NULL, (s) => s.toLowerCase(), r),
+  upper: (a, r) => mapText(a[0] ?? NULL, (s) => s.toUpperCase(), r),
+  trimspace: (a, r) => mapText(a[0] ?? NULL, (s) => s.trim(), r),
+  trimprefix: (a, r) => {
+    const p = knownString(a[1] ?? NULL);
+    return p === undefined
+      ? propagate("trimprefix", a, r)
+      : mapText(a[0] ?? NULL, (s) => (s.startsWith(p) ? s.slice(p.length) : s), r);
+  },
+  trimsuffix: (a, r) => {
+    const p = knownString(a[1] ?? NULL);
+    return p === undefined
+      ? propagate("trimsuffix", a, r)
+      : mapText(a[0] ?? NULL, (s) => (p !== "" && s.endsWith(p) ? s.slice(0, -p.length) : s), r);
+  },
+  tostring: (a, r) => asString(a[0] ?? NULL, r),
+  tonumber: (a, r) => {
+    const n = num(a[0] ?? NULL);
+    return n === undefined
+      ? propagate("tonumber", a, r)
+      : { kind: "number", value: n, ...(r ? { range: r } : {}) };
+  },
+  tobool: (a) => a[0] ?? NULL,
+  tolist: (a, r) => {
+    const l = a[0] ?? NULL;
+    return l.kind === "list" ? l : propagate("tolist", a, r);
+  },
+  toset: (a, r) => {
+    const l = a[0] ?? NULL;
+    if (l.kind !== "list") return propagate("toset", a, r);
+    const d = dedupe(l.items);
+    return d ? list(d, l.range ?? r) : propagate("toset", a, r);
+  },
+  tomap: (a, r) => {
+    const m = a[0] ?? NULL;
+    return m.kind === "object" ? m : propagate("tomap", a, r);
+  },
+  flatten: (a, r) => {
+    const f = a[0] ? flatten(a[0], 0) : undefined;
+    return f ? list(f, r) : propagate("flatten", a, r);
+  },
+  element: (a, r) => element(a, r),
+  one: (a, r) => {
+    const l = a[0] ?? NULL;
+    if (l.kind !== "list") return propagate("one", a, r);
+    if (l.items.length === 0) return NULL;
+    return l.items.length === 1
+      ? (l.items[0] as TfValue)
+      : unknown("one(...)", "one() of a list with several items", r);
+  },
+  distinct: (a, r) => {
+    const l = a[0] ?? NULL;
+    const d = l.kind === "list" ? dedupe(l.items) : undefined;
+    return d ? list(d, r) : propagate("distinct", a, r);
+  },
+  compact: (a, r) => {
+    const l = a[0] ?? NULL;
+    if (l.kind !== "list") return propagate("compact", a, r);
+    return list(
+      l.items.filter((i) => i.kind !== "null" && knownString(i) !== ""),
+      r,
+    );
+  },
+  length: (a, r) => {
+    const v = a[0] ?? NULL;
+    const items = itemsOf(v);
+    if (items) return { kind: "number", value: items.length };
+    const s = knownString(v);
+    return s !== undefined ? { kind: "number", value: [...s].length } : propagate("length", a, r);
+  },
+  keys: (a, r) => {
+    const m = a[0] ?? NULL;
+    return m.kind === "object"
+      ? list(
+          [...m.entries.keys()].sort().map((k) => str(k)),
+          r,
+        )
+      : propagate("keys", a, r);
+  },
+  values: (a, r) => {
+    const m = a[0] ?? NULL;
+    return m.kind === "object"
+      ? list(
+          [...m.entries.keys()].sort().map((k) => m.entries.get(k) as TfValue),
+          r,
+        )
+      : propagate("values", a, r);
+  },
+  contains: (a, r) => {
+    const [l, v] = a;
+    if (l?.kind !== "list" || !v) return propagate("contains", a, r);
+    let unsure = false;
+    for (const i of l.items) {
+      const s = sameValue(i, v);
+      if (s === true) return { kind: "bool", value: true };
+      if (s === undefined) unsure = true;
+    }
+    return unsure ? propagate("contains", a, r) : { kind: "bool", value: false };
+  },
+  split: (a, r) => {
+    const sep = knownString(a[0] ?? NULL);
+    const s = knownString(a[1] ?? NULL);
+    if (sep === undefined || s === undefined) return propagate("split", a, r);
+    return list(
+      s.split(sep).map((x) => str(x, r)),
+      r,
+    );
+  },
+  zipmap: (a, r) => {
+    const [k, v] = a;
+    if (!k || !v || k.kind !== "list" || v.kind !== "list") return propagate("zipmap", a, r);
+    const m = new Map<string, TfValue>();
+    for (let i = 0; i < k.items.length; i++) {
+      const key = knownString(k.items[i] as TfValue);
+      if (key === undefined) return propagate("zipmap", a, r);
+      m.set(key, v.items[i] ?? NULL);
+    }
+    return object(m, r);
+  },
+  formatlist: (a, r) => {
+    const lists = a.slice(1).filter((x) => x.kind === "list") as Array<TfValue & { kind: "list" }>;
+    const n = lists.length > 0 ? Math.min(...lists.map((l) => l.items.length)) : 1;
+    const out: TfValue[] = [];
+    for (let i = 0; i < n; i++) {
+      out.push(
+        format(
+          [a[0] ?? NULL, ...a.slice(1).map((x) => (x.kind === "list" ? (x.items[i] as TfValue) : x))],
+          r,
+        ),
+      );
+    }
+    return list(out, r);
+  },
+  substr: (a, r) => {
+    const s = knownString(a[0] ?? NULL);
+    const off = num(a[1] ?? NULL);
+    const len = num(a[2] ?? NULL);
+    if (s === undefined || off === undefined || len === undefined) return propagate("substr", a, r);
+    const chars = [...s];
+    const start = off < 0 ? chars.length + off : off;
+    return str(chars.slice(start, len < 0 ? undefined : start + len).join(""), r);
+  },
+  startswith: (a, r) => {
+    const s = knownString(a[0] ?? NULL);
+    const p = knownString(a[1] ?? NULL);
+    return s === undefined || p === undefined
+      ? propagate("startswith", a, r)
+      : { kind: "bool", value: s.startsWith(p) };
+  },
+  endswith: (a, r) => {
+    const s = knownString(a[0] ?? NULL);
+    const p = knownString(a[1] ?? NULL);
+    return s === undefined || p === undefined
+      ? propagate("endswith", a, r)
+      : { kind: "bool", value: s.endsWith(p) };
+  },
+  reverse: (a, r) => {
+    const l = a[0] ?? NULL;
+    return l.kind === "list" ? list([...l.items].reverse(), r) : propagate("reverse", a, r);
+  },
+  slice: (a, r) => {
+    const l = a[0] ?? NULL;
+    const s = num(a[1] ?? NULL);
+    const e = num(a[2] ?? NULL);
+    return l.kind === "list" && s !== undefined && e !== undefined
+      ? list(l.items.slice(s, e), r)
+      : propagate("slice", a, r);
+  },
+  range: (a, r) => {
+    const ns = a.map(num);
+    if (ns.some((n) => n === undefined)) return propagate("range", a, r);
+    const [x, y, z] = ns as number[];
+    const [start, end, step] = a.length === 1 ? [0, x ?? 0, 1] : [x ?? 0, y ?? 0, z ?? 1];
+    const out: TfValue[] = [];
+    for (let i = start; step > 0 ? i < end : i > end; i += step) {
+      if (out.length > 10_000 || step === 0) return unknown("range(...)", "range too large", r);
+      out.push({ kind: "number", value: i });
+    }
+    return list(out, r);
+  },
+  max: (a, r) => {
+    const ns = a.map(num);
+    return ns.every((n) => n !== undefined)
+      ? { kind: "number", value: Math.max(...(ns as number[])) }
+      : propagate("max", a, r);
+  },
+  min: (a, r) => {
+    const ns = a.map(num);
+    return ns.every((n) => n !== undefined)
+      ? { kind: "number", value: Math.min(...(ns as number[])) }
+      : propagate("min", a, r);
+  },
+  jsonencode: (a, r) => {
+    const v = a[0] ?? NULL;
+    return r ? { kind: "json", value: v, range: r } : { kind: "json", value: v };
+  },
+  jsondecode: (a, r) => jsondecode(a, r),
+  file: (a, r, host) => {
+    const p = knownString(a[0] ?? NULL);
+    return p === undefined ? propagate("file", a, r) : host.readFile(p, r);
+  },
+  templatefile: (a, r, host) => {
+    const p = knownString(a[0] ?? NULL);
+    return p === undefined
+      ? propagate("templatefile", a, r)
+      : host.renderTemplateFile(p, a[1] ?? object(new Map()), r);
+  },
+};
+
+export function isKnownFunction(name: string): boolean {
+  return Object.hasOwn(FUNCTIONS, name) || LAZY_FUNCTIONS.has(name);
+}
+
+/** Calls a Terraform function; functions not modelled give an unknown that names them. */
+export function callFunction(
+  name: string,
+  args: TfValue[],
+  range: SourceRange | undefined,
+  host: FunctionHost,
+): TfValue {
+  const f = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
+  if (!f) return unknown(`${name}(...)`, `the function ${name} is not evaluated by deputyguard`, range);
+  return f(args, range, host);
+}
+
+export { valueToNode };

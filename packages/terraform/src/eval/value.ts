@@ -1,0 +1,234 @@
+import type { PolicyValue, SourceNode, SourceRange, ValuePart, ValueSymbol } from "@deputyguard/core";
+import { normalizeParts } from "@deputyguard/core";
+import type { LineMap } from "../hcl/line-map.js";
+
+/**
+ * A piece of a string value. Text remembers where it was written (so that JSON inside a heredoc or
+ * a `file()` keeps its positions); a symbol stands for a value unknown before apply.
+ */
+export type StringSegment =
+  | { text: string; source?: { map: LineMap; start: number; end: number; anchors?: Array<[number, number]> } }
+  | { symbol: ValueSymbol };
+
+/**
+ * A Terraform value as far as it is known before apply. `unknown` is never null: it carries
+ * where it comes from and why it is unknown. `json` is a string produced by `jsonencode`, kept
+ * structured so that a policy written in `jsonencode({...})` keeps the positions of its elements;
+ * `document` is the JSON of an `aws_iam_policy_document`.
+ */
+export type TfValue =
+  | { kind: "string"; segments: StringSegment[]; range?: SourceRange }
+  | { kind: "number"; value: number; range?: SourceRange }
+  | { kind: "bool"; value: boolean; range?: SourceRange }
+  | { kind: "null"; range?: SourceRange }
+  | { kind: "list"; items: TfValue[]; range?: SourceRange }
+  | {
+      kind: "object";
+      entries: Map<string, TfValue>;
+      keyRanges?: Map<string, SourceRange>;
+      range?: SourceRange;
+    }
+  | { kind: "unknown"; symbol: ValueSymbol; range?: SourceRange; error?: boolean }
+  | { kind: "json"; value: TfValue; range?: SourceRange }
+  | { kind: "document"; node: SourceNode; origin: string; sources?: string[]; range?: SourceRange }
+  | {
+      kind: "lazy";
+      name: string;
+      get: (attribute: string, range: SourceRange | undefined) => TfValue;
+      range?: SourceRange;
+    };
+
+export function str(text: string, range?: SourceRange): TfValue {
+  return range ? { kind: "string", segments: [{ text }], range } : { kind: "string", segments: [{ text }] };
+}
+
+export function unknown(source: string, reason: string, range?: SourceRange): TfValue {
+  const v: TfValue = {
+    kind: "unknown",
+    symbol: { kind: "unknown", name: source, provenance: { source, reason } },
+  };
+  if (range) v.range = range;
+  return v;
+}
+
+export function symbolic(symbol: ValueSymbol, range?: SourceRange): TfValue {
+  return range ? { kind: "unknown", symbol, range } : { kind: "unknown", symbol };
+}
+
+export const NULL: TfValue = { kind: "null" };
+
+export function list(items: TfValue[], range?: SourceRange): TfValue {
+  return range ? { kind: "list", items, range } : { kind: "list", items };
+}
+
+export function object(entries: Map<string, TfValue>, range?: SourceRange): TfValue {
+  return range ? { kind: "object", entries, range } : { kind: "object", entries };
+}
+
+/** The same value reported at another place (a reference is reported where it is used). */
+export function at(v: TfValue, range: SourceRange | undefined): TfValue {
+  if (!range) return v;
+  return { ...v, range };
+}
+
+/** The text of a string, number or bool whose every part is known. */
+export function knownString(v: TfValue): string | undefined {
+  if (v.kind === "string") {
+    let out = "";
+    for (const s of v.segments) {
+      if ("symbol" in s) return undefined;
+      out += s.text;
+    }
+    return out;
+  }
+  if (v.kind === "number") return String(v.value);
+  if (v.kind === "bool") return v.value ? "true" : "false";
+  return undefined;
+}
+
+/** The first unknown symbol inside a value, if any (for provenance of derived unknowns). */
+export function firstUnknown(v: TfValue, depth = 0): ValueSymbol | undefined {
+  if (depth > 64) return undefined;
+  switch (v.kind) {
+    case "unknown":
+      return v.symbol;
+    case "string":
+      for (const s of v.segments) if ("symbol" in s && s.symbol.kind === "unknown") return s.symbol;
+      return undefined;
+    case "list":
+      for (const i of v.items) {
+        const u = firstUnknown(i, depth + 1);
+        if (u) return u;
+      }
+      return undefined;
+    case "object":
+      for (const i of v.entries.values()) {
+        const u = firstUnknown(i, depth + 1);
+        if (u) return u;
+      }
+      return undefined;
+    case "json":
+      return firstUnknown(v.value, depth + 1);
+    default:
+      return undefined;
+  }
+}
+
+/** A string value as a policy value (symbols stay symbols). */
+export function toPolicyValue(v: TfValue): PolicyValue | undefined {
+  let parts: ValuePart[];
+  if (v.kind === "string") parts = v.segments.map((s) => ("symbol" in s ? s.symbol : s.text));
+  else if (v.kind === "unknown") parts = [v.symbol];
+  else if (v.kind === "number" || v.kind === "bool") parts = [knownString(v) as string];
+  else return undefined;
+  const normal = normalizeParts(parts);
+  const out: PolicyValue = { parts: normal.length > 0 ? normal : [""] };
+  if (v.range) out.range = v.range;
+  return out;
+}
+
+/** A string made of segments, merging adjacent text. */
+export function concatSegments(list: readonly StringSegment[][]): StringSegment[] {
+  const out: StringSegment[] = [];
+  for (const segs of list) for (const s of segs) if (!("text" in s) || s.text !== "") out.push(s);
+  return out;
+}
+
+/** Truthiness for conditionals: undefined when the condition is not known. */
+export function truth(v: TfValue): boolean | undefined {
+  if (v.kind === "bool") return v.value;
+  const s = knownString(v);
+  if (s === "true") return true;
+  if (s === "false") return false;
+  return undefined;
+}
+
+/** Plain JavaScript value of a fully known value (for equality tests and keys); undefined when not known. */
+export function plain(v: TfValue, depth = 0): unknown {
+  if (depth > 64) return undefined;
+  switch (v.kind) {
+    case "string":
+    case "number":
+    case "bool":
+      return v.kind === "string" ? knownString(v) : v.value;
+    case "null":
+      return null;
+    case "list": {
+      const out: unknown[] = [];
+      for (const i of v.items) {
+        const p = plain(i, depth + 1);
+        if (p === undefined) return undefined;
+        out.push(p);
+      }
+      return out;
+    }
+    case "object": {
+      const out: Record<string, unknown> = Object.create(null);
+      for (const [k, i] of v.entries) {
+        const p = plain(i, depth + 1);
+        if (p === undefined) return undefined;
+        out[k] = p;
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A value from plain JSON data (tfvars given on the command line, plan values). */
+export function fromPlain(x: unknown, range?: SourceRange, depth = 0): TfValue {
+  if (depth > 64) return unknown("value", "nested too deeply", range);
+  if (x === null || x === undefined) return range ? { kind: "null", range } : NULL;
+  if (typeof x === "string") return str(x, range);
+  if (typeof x === "number")
+    return range ? { kind: "number", value: x, range } : { kind: "number", value: x };
+  if (typeof x === "boolean") return range ? { kind: "bool", value: x, range } : { kind: "bool", value: x };
+  if (Array.isArray(x))
+    return list(
+      x.map((i) => fromPlain(i, range, depth + 1)),
+      range,
+    );
+  if (typeof x === "object") {
+    const m = new Map<string, TfValue>();
+    for (const [k, i] of Object.entries(x as Record<string, unknown>))
+      m.set(k, fromPlain(i, range, depth + 1));
+    return object(m, range);
+  }
+  return str(String(x), range);
+}
+
+export function describeKind(v: TfValue): string {
+  switch (v.kind) {
+    case "string":
+      return "a string";
+    case "number":
+      return "a number";
+    case "bool":
+      return "a bool";
+    case "null":
+      return "null";
+    case "list":
+      return "a list";
+    case "object":
+      return "an object";
+    case "unknown":
+      return "an unknown value";
+    case "json":
+    case "document":
+      return "a JSON string";
+    case "lazy":
+      return "an object";
+  }
+}
+
+/** An evaluation error (a missing attribute, a bad index): unknown, and skipped by `try`. */
+export function failure(source: string, reason: string, range?: SourceRange): TfValue {
+  const v: TfValue = {
+    kind: "unknown",
+    symbol: { kind: "unknown", name: source, provenance: { source, reason } },
+    error: true,
+  };
+  if (range) v.range = range;
+  return v;
+}

@@ -1,0 +1,116 @@
+import { readdir, readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import type { Diagnostic, DirectoryResult, ExtractResult, InputFormat, ScanOptions } from "@deputyguard/core";
+import { analyseModule, configFiles, sitesOf, type TerraformOptions } from "./analysis.js";
+import { HclParser } from "./hcl/parser.js";
+
+/** Directories a tree scan never enters (`.terraform` holds installed modules, read only through calls). */
+const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform", ".terragrunt-cache", ".turbo", "dist"]);
+const MAX_TREE_DEPTH = 32;
+
+function terraformOptions(options: ScanOptions): TerraformOptions {
+  const o: TerraformOptions = {};
+  if (options.variables) o.variables = options.variables;
+  if (options.varFiles) o.varFiles = options.varFiles;
+  if (options.maxFileSize !== undefined) o.maxFileSize = options.maxFileSize;
+  return o;
+}
+
+async function moduleDirs(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const stack: Array<[string, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [dir, depth] = stack.pop() as [string, number];
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    if (entries.some((e) => e.isFile() && /\.(tf|tofu)(\.json)?$/.test(e.name))) out.push(dir);
+    if (depth >= MAX_TREE_DEPTH) continue;
+    for (const e of entries)
+      if (e.isDirectory() && !SKIPPED_DIRS.has(e.name)) stack.push([join(dir, e.name), depth + 1]);
+  }
+  return out.sort();
+}
+
+/** Local module sources a directory calls (a cheap syntactic pass, before any analysis). */
+async function localCalls(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of await configFiles(dir)) {
+    if (f.endsWith(".json")) continue;
+    let body: ReturnType<typeof HclParser.parseBody>;
+    try {
+      body = HclParser.parseBody(await readFile(f, "utf8"));
+    } catch {
+      continue;
+    }
+    for (const b of body.blocks) {
+      if (b.type !== "module") continue;
+      const src = b.body.attributes.get("source")?.expr;
+      if (src?.type !== "template" || src.parts.length !== 1) continue;
+      const p = src.parts[0];
+      if (p?.kind === "text" && (p.text.startsWith("./") || p.text.startsWith("../")))
+        out.push(resolve(dir, p.text));
+    }
+  }
+  return out;
+}
+
+function result(sites: ExtractResult["sites"], diagnostics: Diagnostic[], files: string[]): DirectoryResult {
+  return { sites, diagnostics, files, recognisedFiles: files.length };
+}
+
+/**
+ * Terraform and OpenTofu configurations (`*.tf`, `*.tf.json`, `*.tofu`): each directory is a module;
+ * modules called by another scanned module are analysed in their caller's context only.
+ */
+export const terraformFormat: InputFormat = {
+  name: "terraform",
+  extensions: [".tf", ".tf.json", ".tofu", ".tofu.json"],
+  recognises(input) {
+    return /\.(tf|tofu)(\.json)?$/.test(input.file);
+  },
+  async extract(input, options) {
+    const r = await terraformFormat.scanFileInContext?.(input.file, options);
+    return r ? { sites: r.sites, diagnostics: r.diagnostics } : { sites: [], diagnostics: [] };
+  },
+  async scanDirectory(dir, options) {
+    const dirs = await moduleDirs(dir);
+    if (dirs.length === 0) return undefined;
+    const called = new Set<string>();
+    const resolved = new Set(dirs.map((d) => resolve(d)));
+    for (const d of dirs)
+      for (const c of await localCalls(d)) if (resolved.has(c) && c !== resolve(d)) called.add(c);
+    const roots = dirs.filter((d) => !called.has(resolve(d)));
+    const sites: ExtractResult["sites"] = [];
+    const diagnostics: Diagnostic[] = [];
+    const files = new Set<string>();
+    const covered = new Set<string>();
+    const analyse = async (root: string) => {
+      const a = await analyseModule(root, terraformOptions(options));
+      sites.push(...sitesOf(a));
+      diagnostics.push(...a.diagnostics);
+      for (const f of a.files) files.add(f);
+      covered.add(resolve(root));
+      for (const c of a.calledDirs) covered.add(c);
+    };
+    for (const r of roots) await analyse(r);
+    // Modules that only call each other (a cycle) have no root: each is analysed on its own.
+    for (const d of dirs) if (!covered.has(resolve(d))) await analyse(d);
+    const list = [...files];
+    return { sites, diagnostics, files: list, recognisedFiles: list.length };
+  },
+  async scanFileInContext(file, options) {
+    const a = await analyseModule(dirname(file), terraformOptions(options));
+    const own = resolve(file);
+    const dirFiles = new Set(
+      a.files.filter((f) => resolve(dirname(f)) === resolve(dirname(file))).map((f) => resolve(f)),
+    );
+    const diagnostics = a.diagnostics.filter(
+      (d) => resolve(d.file) === own || !dirFiles.has(resolve(d.file)),
+    );
+    return result(sitesOf(a, file), diagnostics, [file]);
+  },
+};

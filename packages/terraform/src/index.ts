@@ -1,0 +1,14 @@
+/**
+ * @packageDocumentation
+ * deputyguard's Terraform adapter: finds every IAM policy in Terraform / OpenTofu modules and in
+ * `terraform show -json` plans, with expressions and references resolved and exact positions.
+ */
+
+export {
+  analyseModule,
+  type ModuleAnalysis,
+  type TerraformOptions,
+  type UnanalysedModule,
+} from "./analysis.js";
+export { terraformFormat } from "./hcl-format.js";
+export { planSites, terraformPlanFormat } from "./plan-format.js";

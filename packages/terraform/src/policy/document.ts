@@ -1,0 +1,298 @@
+import type { ObjectNode, SourceEntry, SourceNode, SourceRange } from "@deputyguard/core";
+import type { ResourceInstance, Scope } from "../eval/evaluator.js";
+import { describeUnknown, diag } from "../eval/evaluator.js";
+import { parseJsonString, valueToNode } from "../eval/json.js";
+import { knownString, list, object, type TfValue, unknown } from "../eval/value.js";
+import type { Block, Body } from "../hcl/syntax.js";
+
+/** A block as it is finally used: its body and the scope its expressions see (dynamic iterators). */
+interface ExpandedBlock {
+  body: Body;
+  scope: Scope;
+  /** The `statement {` or `dynamic "statement" {` block, for positions. */
+  span: Block["span"];
+}
+
+/**
+ * Static blocks of a type and the blocks `dynamic "type"` generates, in source order. A `for_each`
+ * that is not known gives one block whose iterator is unknown (analysed once).
+ */
+export function expandBlocks(body: Body, type: string, scope: Scope): ExpandedBlock[] {
+  const out: ExpandedBlock[] = [];
+  for (const b of body.blocks) {
+    if (b.type === type) {
+      out.push({ body: b.body, scope, span: b.span });
+      continue;
+    }
+    if (b.type !== "dynamic" || b.labels[0] !== type) continue;
+    const content = b.body.blocks.find((c) => c.type === "content");
+    if (!content) continue;
+    const it = b.body.attributes.get("iterator");
+    const iterator = it?.expr.type === "variable" ? it.expr.name : type;
+    const forEach = b.body.attributes.get("for_each");
+    const coll = forEach ? scope.module.evaluate(forEach.expr, scope) : list([]);
+    const bind = (k: TfValue, v: TfValue): Scope => {
+      const bindings = new Map(scope.bindings ?? []);
+      bindings.set(
+        iterator,
+        object(
+          new Map([
+            ["key", k],
+            ["value", v],
+          ]),
+        ),
+      );
+      return { ...scope, bindings };
+    };
+    if (coll.kind === "list")
+      coll.items.forEach((v, i) => {
+        out.push({ body: content.body, scope: bind({ kind: "number", value: i }, v), span: b.span });
+      });
+    else if (coll.kind === "object")
+      for (const [k, v] of coll.entries)
+        out.push({
+          body: content.body,
+          scope: bind({ kind: "string", segments: [{ text: k }] }, v),
+          span: b.span,
+        });
+    else if (coll.kind !== "null") {
+      const why = `the dynamic "${type}" for_each is not known before apply (${describeUnknown(coll)})`;
+      out.push({
+        body: content.body,
+        scope: bind(unknown(`${iterator}.key`, why), unknown(`${iterator}.value`, why)),
+        span: b.span,
+      });
+    }
+  }
+  return out;
+}
+
+function attr(e: ExpandedBlock, name: string): TfValue | undefined {
+  const a = e.body.attributes.get(name);
+  if (!a) return undefined;
+  const v = e.scope.module.evaluate(a.expr, e.scope);
+  return v.kind === "null" ? undefined : v;
+}
+
+function entry(key: string, value: SourceNode, keyRange?: SourceRange): SourceEntry {
+  return keyRange ? { key, value, keyRange } : { key, value };
+}
+
+/** A string list argument as an array node (a single unknown stays one unknown value). */
+function listNode(v: TfValue): SourceNode {
+  if (v.kind === "list" || v.kind === "unknown") return valueToNode(v);
+  return valueToNode(list([v], v.range));
+}
+
+function principalsNode(blocks: ExpandedBlock[]): SourceNode | undefined {
+  if (blocks.length === 0) return undefined;
+  const byType = new Map<string, { items: SourceNode[]; range?: SourceRange }>();
+  let star = false;
+  const first = blocks[0] as ExpandedBlock;
+  const range = first.scope.map.range(first.span);
+  for (const b of blocks) {
+    const type = attr(b, "type");
+    const ids = attr(b, "identifiers");
+    const t = type ? knownString(type) : undefined;
+    if (!ids) continue;
+    const node = listNode(ids);
+    const items = node.kind === "array" ? node.items : [node];
+    // `type = "*"` with `identifiers = ["*"]` is `"Principal": "*"` (provider behaviour).
+    if (t === "*") {
+      star = true;
+      continue;
+    }
+    const key = t ?? "AWS";
+    const slot = byType.get(key) ?? { items: [], ...(ids.range ? { range: ids.range } : {}) };
+    slot.items.push(...items);
+    byType.set(key, slot);
+  }
+  if (star && byType.size === 0) return { kind: "scalar", value: "*", range };
+  const entries: SourceEntry[] = [];
+  for (const [k, slot] of byType) {
+    const arr: SourceNode = slot.range
+      ? { kind: "array", items: slot.items, range: slot.range }
+      : { kind: "array", items: slot.items };
+    entries.push(entry(k, arr));
+  }
+  return { kind: "object", entries, range };
+}
+
+function conditionNode(blocks: ExpandedBlock[]): SourceNode | undefined {
+  if (blocks.length === 0) return undefined;
+  const ops = new Map<string, { entries: SourceEntry[]; range?: SourceRange; keyRange?: SourceRange }>();
+  const first = blocks[0] as ExpandedBlock;
+  for (const b of blocks) {
+    const test = attr(b, "test");
+    const variable = attr(b, "variable");
+    const values = attr(b, "values");
+    const op = test ? knownString(test) : undefined;
+    const key = variable ? knownString(variable) : undefined;
+    if (op === undefined || key === undefined || !values) {
+      const what = op === undefined ? "test" : key === undefined ? "variable" : "values";
+      b.scope.module.host.diagnostics.push(
+        diag(
+          b.scope.map,
+          b.span.start,
+          "UnresolvedCondition",
+          `a condition's ${what} is not known before apply; the condition is left out`,
+        ),
+      );
+      continue;
+    }
+    const blockRange = b.scope.map.range(b.span);
+    const slot = ops.get(op) ?? {
+      entries: [],
+      range: blockRange,
+      ...(test?.range ? { keyRange: test.range } : {}),
+    };
+    const vnode = listNode(values);
+    // Several condition blocks with the same test and variable: their values are merged.
+    const existing = slot.entries.find((e) => e.key === key);
+    if (existing && existing.value.kind === "array" && vnode.kind === "array")
+      existing.value.items.push(...vnode.items);
+    else slot.entries.push(entry(key, vnode, variable?.range));
+    ops.set(op, slot);
+  }
+  const entries = [...ops].map(([op, slot]) =>
+    entry(
+      op,
+      slot.range
+        ? { kind: "object", entries: slot.entries, range: slot.range }
+        : { kind: "object", entries: slot.entries },
+      slot.keyRange,
+    ),
+  );
+  const range = first.scope.map.range(first.span);
+  return { kind: "object", entries, range };
+}
+
+function statementNode(s: ExpandedBlock): ObjectNode | undefined {
+  const entries: SourceEntry[] = [];
+  const range = s.scope.map.range(s.span);
+  const sid = attr(s, "sid");
+  if (sid && knownString(sid) !== "") entries.push(entry("Sid", valueToNode(sid)));
+  const effect = attr(s, "effect");
+  if (effect && knownString(effect) === undefined) {
+    s.scope.module.host.diagnostics.push(
+      diag(
+        s.scope.map,
+        s.span.start,
+        "UnresolvedStatement",
+        `the statement's effect is not known before apply (${describeUnknown(effect)}); the statement is not analysed`,
+      ),
+    );
+    return undefined;
+  }
+  entries.push(entry("Effect", effect ? valueToNode(effect) : { kind: "scalar", value: "Allow", range }));
+  const p = principalsNode(expandBlocks(s.body, "principals", s.scope));
+  if (p) entries.push(entry("Principal", p));
+  const np = principalsNode(expandBlocks(s.body, "not_principals", s.scope));
+  if (np) entries.push(entry("NotPrincipal", np));
+  for (const [arg, element] of [
+    ["actions", "Action"],
+    ["not_actions", "NotAction"],
+    ["resources", "Resource"],
+    ["not_resources", "NotResource"],
+  ] as const) {
+    const v = attr(s, arg);
+    if (v) entries.push(entry(element, listNode(v)));
+  }
+  const c = conditionNode(expandBlocks(s.body, "condition", s.scope));
+  if (c) entries.push(entry("Condition", c));
+  return { kind: "object", entries, range };
+}
+
+function sidOf(n: SourceNode): string | undefined {
+  if (n.kind !== "object") return undefined;
+  const e = n.entries.find((x) => x.key === "Sid");
+  if (!e) return undefined;
+  if (e.value.kind === "scalar" && typeof e.value.value === "string" && e.value.value !== "")
+    return e.value.value;
+  return undefined;
+}
+
+/** The statements of a policy given as a Terraform value (a document, `jsonencode`, JSON text). */
+function statementsOf(v: TfValue, fallback: SourceRange | undefined): SourceNode[] | undefined {
+  let node: SourceNode | undefined;
+  if (v.kind === "document") node = v.node;
+  else if (v.kind === "json") node = valueToNode(v.value);
+  else if (v.kind === "string") node = parseJsonString(v, fallback).node;
+  if (node?.kind !== "object") return undefined;
+  const st = node.entries.find((e) => e.key === "Statement");
+  if (!st) return [];
+  if (st.value.kind === "array") return st.value.items;
+  if (st.value.kind === "object") return [st.value];
+  return undefined;
+}
+
+/** Replaces statements with the same non-empty Sid in place, appends the others. */
+function mergeBySid(into: SourceNode[], add: SourceNode[]): void {
+  for (const s of add) {
+    const sid = sidOf(s);
+    const i = sid === undefined ? -1 : into.findIndex((x) => sidOf(x) === sid);
+    if (i >= 0) into[i] = s;
+    else into.push(s);
+  }
+}
+
+/**
+ * The JSON of an `aws_iam_policy_document` instance, as the provider builds it: source documents
+ * first, then the `statement` blocks (replacing source statements with the same Sid), then the
+ * override documents (replacing any statement with the same Sid)
+ * (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document).
+ */
+export function buildPolicyDocument(inst: ResourceInstance): TfValue {
+  const module = inst.module;
+  const body = inst.config.block.body;
+  const scope = module.scope(inst.config.file, inst.bindings);
+  const self: ExpandedBlock = { body, scope, span: inst.config.block.span };
+  const range = scope.map.range(inst.config.block.span);
+  const statements: SourceNode[] = [];
+  const docs = (name: string, legacy: string): TfValue[] => {
+    const out: TfValue[] = [];
+    const v = attr(self, name);
+    if (v?.kind === "list") out.push(...v.items);
+    else if (v) out.push(v);
+    const l = attr(self, legacy);
+    if (l) out.push(l);
+    return out;
+  };
+  const sources: string[] = [];
+  const mergeDocs = (values: TfValue[], what: string): TfValue | undefined => {
+    for (const d of values) {
+      if (d.kind === "document") sources.push(d.origin, ...(d.sources ?? []));
+      const st = statementsOf(d, d.range ?? range);
+      if (!st)
+        return unknown(
+          `${inst.address}.json`,
+          `a document in ${what} is not known before apply (${describeUnknown(d)})`,
+          range,
+        );
+      mergeBySid(statements, st);
+    }
+    return undefined;
+  };
+  const failedSource = mergeDocs(docs("source_policy_documents", "source_json"), "source_policy_documents");
+  if (failedSource) return failedSource;
+  const own: SourceNode[] = [];
+  for (const s of expandBlocks(body, "statement", scope)) {
+    const n = statementNode(s);
+    if (n) own.push(n);
+  }
+  mergeBySid(statements, own);
+  const failedOverride = mergeDocs(
+    docs("override_policy_documents", "override_json"),
+    "override_policy_documents",
+  );
+  if (failedOverride) return failedOverride;
+  const entries: SourceEntry[] = [];
+  const version = attr(self, "version");
+  entries.push(
+    entry("Version", version ? valueToNode(version) : { kind: "scalar", value: "2012-10-17", range }),
+  );
+  const id = attr(self, "policy_id");
+  if (id) entries.push(entry("Id", valueToNode(id)));
+  entries.push(entry("Statement", { kind: "array", items: statements, range }));
+  return { kind: "document", node: { kind: "object", entries, range }, origin: inst.address, sources, range };
+}

@@ -1,0 +1,267 @@
+import type {
+  LambdaPermission,
+  PolicySite,
+  PolicySiteKind,
+  SourceNode,
+  SourceRange,
+} from "@deputyguard/core";
+import { looksLikePolicy } from "@deputyguard/core";
+import type { ModuleInstance, ResourceInstance, Scope } from "../eval/evaluator.js";
+import { describeUnknown, diag } from "../eval/evaluator.js";
+import { parseJsonString, valueToNode } from "../eval/json.js";
+import { type TfValue, toPolicyValue } from "../eval/value.js";
+import type { Attribute, Body, Expr } from "../hcl/syntax.js";
+import { LAMBDA_PERMISSION_TYPES, POLICY_ATTRIBUTES } from "../knowledge/policy-attributes.js";
+import { expandBlocks } from "./document.js";
+
+/** A site with what it was built from: the root-module file that declared it (for one-file scans). */
+export interface FoundSite {
+  site: PolicySite;
+  /** The file of the root module whose block (resource, data source or module call) led here. */
+  rootFile: string;
+}
+
+export interface SiteCollector {
+  sites: FoundSite[];
+  /** Policy documents (by module prefix + address) that a resource's policy used. */
+  consumedDocuments: Set<string>;
+}
+
+/** The policy tree of a value given to a policy argument, or undefined (with a diagnostic) when it has none. */
+export function policyNode(
+  v: TfValue,
+  what: string,
+  fallback: SourceRange | undefined,
+  module: ModuleInstance,
+  collector: SiteCollector,
+  quiet: boolean,
+): SourceNode | undefined {
+  switch (v.kind) {
+    case "json":
+      return valueToNode(v.value);
+    case "document":
+      collector.consumedDocuments.add(v.origin);
+      for (const s of v.sources ?? []) collector.consumedDocuments.add(s);
+      return v.node;
+    case "string": {
+      const parsed = parseJsonString(v, fallback);
+      if (!quiet) module.host.diagnostics.push(...parsed.diagnostics);
+      return parsed.node;
+    }
+    case "null":
+      return undefined;
+    case "unknown":
+      if (!quiet && fallback) {
+        module.host.diagnostics.push({
+          code: "PolicyUnknown",
+          severity: "warning",
+          file: fallback.file,
+          line: fallback.start.line,
+          column: fallback.start.column,
+          message: `${what} is not known before apply (${describeUnknown(v)}); it is not analysed`,
+        });
+      }
+      return undefined;
+    default:
+      if (!quiet && fallback) {
+        module.host.diagnostics.push({
+          code: "PolicyShape",
+          severity: "warning",
+          file: fallback.file,
+          line: fallback.start.line,
+          column: fallback.start.column,
+          message: `${what} is ${v.kind === "lazy" ? "a resource" : `a ${v.kind}`}, not a JSON policy document (use jsonencode)`,
+        });
+      }
+      return undefined;
+  }
+}
+
+/** An attribute whose expression may hold a policy (for types not in the table). */
+function mayHoldPolicy(name: string, e: Expr): boolean {
+  if (name.includes("policy")) return true;
+  if (e.type === "call") return e.name === "jsonencode" || e.name === "templatefile" || e.name === "file";
+  if (e.type === "template") {
+    const first = e.parts[0];
+    return first?.kind === "text" && first.text.trimStart().startsWith("{");
+  }
+  if (e.type === "getattr") return e.name === "json" || e.name === "minified_json";
+  return false;
+}
+
+function addSite(
+  collector: SiteCollector,
+  inst: ResourceInstance,
+  rootFile: string,
+  node: SourceNode,
+  kind: PolicySiteKind,
+  path: string,
+  fallback: SourceRange,
+): void {
+  const range = node.range ?? fallback;
+  const site: PolicySite = {
+    file: range.file,
+    resource: inst.address,
+    resourceType: inst.mode === "data" ? `data.${inst.type}` : inst.type,
+    propertyPath: path,
+    kind,
+    document: node,
+    range,
+  };
+  collector.sites.push({ site, rootFile });
+}
+
+/** Evaluates `a.b` through nested (and dynamic) blocks. */
+function valuesAt(body: Body, path: string[], scope: Scope): Array<{ attr: Attribute; scope: Scope }> {
+  const [head, ...rest] = path;
+  if (head === undefined) return [];
+  if (rest.length === 0) {
+    const a = body.attributes.get(head);
+    return a ? [{ attr: a, scope }] : [];
+  }
+  return expandBlocks(body, head, scope).flatMap((b) => valuesAt(b.body, rest, b.scope));
+}
+
+function permissionSite(inst: ResourceInstance, rootFile: string, collector: SiteCollector): void {
+  const m = inst.module;
+  const value = (name: string): ReturnType<typeof toPolicyValue> => {
+    const a = inst.config.block.body.attributes.get(name);
+    if (!a) return undefined;
+    const v = m.attribute(inst, name, m.fileOf(a)?.map.range(a.expr.span));
+    // A null argument is omitted, as Terraform does; an unknown one is kept as unknown, never as absent.
+    if (v.kind === "null") return undefined;
+    return (
+      toPolicyValue(v) ??
+      toPolicyValue({
+        kind: "unknown",
+        symbol: {
+          kind: "unknown",
+          name,
+          provenance: { source: `${inst.address}.${name}`, reason: `it is ${v.kind}` },
+        },
+      })
+    );
+  };
+  const principal = value("principal");
+  if (!principal) return;
+  const permission: LambdaPermission = { principal };
+  const set = (field: keyof LambdaPermission, arg: string): void => {
+    const v = value(arg);
+    if (v) permission[field] = v;
+  };
+  set("action", "action");
+  if (inst.type === "aws_lambda_permission") {
+    set("functionName", "function_name");
+    set("sourceArn", "source_arn");
+    set("sourceAccount", "source_account");
+    set("principalOrgId", "principal_org_id");
+    set("eventSourceToken", "event_source_token");
+  } else {
+    set("functionName", "layer_name");
+    set("principalOrgId", "organization_id");
+  }
+  const range = inst.config.file.map.range(inst.config.block.span);
+  collector.sites.push({
+    site: {
+      file: range.file,
+      resource: inst.address,
+      resourceType: inst.type,
+      kind: "lambda-permission",
+      permission,
+      range,
+    },
+    rootFile,
+  });
+}
+
+/** Every policy of the resources of one module instance. */
+export function resourceSites(
+  m: ModuleInstance,
+  rootFile: (file: string) => string,
+  collector: SiteCollector,
+): void {
+  for (const [key, cb] of m.config.resources) {
+    const type = key.slice(0, key.indexOf("."));
+    const name = key.slice(key.indexOf(".") + 1);
+    const table = POLICY_ATTRIBUTES[type];
+    const isPermission = LAMBDA_PERMISSION_TYPES.has(type);
+    if (!table && !isPermission && !type.startsWith("aws_")) continue;
+    const candidates = table
+      ? table
+      : isPermission
+        ? []
+        : [...cb.block.body.attributes.values()]
+            .filter((a) => a.name !== "count" && a.name !== "for_each" && mayHoldPolicy(a.name, a.expr))
+            .map((a) => ({ path: a.name, kind: "resource-policy" as const, discovered: true }));
+    if (!isPermission && candidates.length === 0) continue;
+    const set = m.instances("managed", type, name);
+    if (!("instances" in set)) continue;
+    const origin = rootFile(cb.file.path);
+    for (const inst of set.instances) {
+      if (isPermission) {
+        permissionSite(inst, origin, collector);
+        continue;
+      }
+      for (const c of candidates) {
+        const discovered = "discovered" in c;
+        const scope = m.scope(cb.file, inst.bindings);
+        for (const { attr, scope: s } of valuesAt(cb.block.body, c.path.split("."), scope)) {
+          const file = m.fileOf(attr);
+          const sc = file ? { ...s, map: file.map } : s;
+          const fallback = sc.map.range(attr.expr.span);
+          const v = m.guard(`${inst.address}.${c.path}`, () => m.evaluate(attr.expr, sc));
+          const node = policyNode(v, `the ${c.path} of ${inst.address}`, fallback, m, collector, discovered);
+          if (!node) continue;
+          if (discovered && !looksLikePolicy(node)) continue;
+          addSite(collector, inst, origin, node, c.kind, c.path, fallback);
+        }
+      }
+    }
+  }
+}
+
+/** Policy documents no resource used: reported on their own, at the data source. */
+export function documentSites(
+  m: ModuleInstance,
+  rootFile: (file: string) => string,
+  collector: SiteCollector,
+): void {
+  for (const [key, cb] of m.config.data) {
+    if (!key.startsWith("aws_iam_policy_document.")) continue;
+    const set = m.instances("data", "aws_iam_policy_document", key.slice(key.indexOf(".") + 1));
+    if (!("instances" in set)) continue;
+    for (const inst of set.instances) {
+      if (collector.consumedDocuments.has(inst.address)) continue;
+      const v = m.attribute(inst, "json", undefined);
+      const fallback = cb.file.map.range(cb.block.span);
+      const node = policyNode(v, `the document ${inst.address}`, fallback, m, collector, false);
+      if (!node) continue;
+      const kind = isTrustDocument(node) ? "trust-policy" : "policy";
+      addSite(collector, inst, rootFile(cb.file.path), node, kind, "json", fallback);
+    }
+  }
+}
+
+/** A document whose statements only allow sts:AssumeRole* is a trust policy. */
+function isTrustDocument(node: SourceNode): boolean {
+  if (node.kind !== "object") return false;
+  const st = node.entries.find((e) => e.key === "Statement")?.value;
+  const items = st?.kind === "array" ? st.items : st ? [st] : [];
+  if (items.length === 0) return false;
+  return items.every((s) => {
+    if (s.kind !== "object") return false;
+    const a = s.entries.find((e) => e.key === "Action")?.value;
+    const acts = a?.kind === "array" ? a.items : a ? [a] : [];
+    return (
+      acts.length > 0 &&
+      acts.every(
+        (x) =>
+          x.kind === "scalar" &&
+          typeof x.value === "string" &&
+          x.value.toLowerCase().startsWith("sts:assumerole"),
+      )
+    );
+  });
+}
+
+export { diag };

@@ -1,0 +1,514 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { terraformFormat } from "../src/index.js";
+import { elementText, plainDocument, SOURCE_ACCOUNT_PATH, scan, topicPolicy, writeTree } from "./helpers.js";
+
+const sa = async (expr: string, extra = "", options = {}) => {
+  const r = await scan({ "main.tf": topicPolicy(expr, extra) }, options);
+  return elementText(r.sites[0]?.document, ...SOURCE_ACCOUNT_PATH);
+};
+
+describe("expression evaluation", () => {
+  it.each([
+    ['"210987654321"', "", "210987654321"],
+    ["data.aws_caller_identity.current.account_id", 'data "aws_caller_identity" "current" {}', "<SELF>"],
+    ["local.acct", 'locals {\n  acct = "2109${"87654321"}"\n}', "210987654321"],
+    ['format("%s%s", "2109", "87654321")', "", "210987654321"],
+    ['join("", ["2109", "8765", "4321"])', "", "210987654321"],
+    ['element(concat(["210987654321"], ["x"]), 0)', "", "210987654321"],
+    ['lookup({ prod = "210987654321" }, "prod", "none")', "", "210987654321"],
+    ['lookup({ prod = "210987654321" }, "dev", "135792468024")', "", "135792468024"],
+    ['try(local.missing.x, "210987654321")', "", "210987654321"],
+    ['coalesce("", null, "210987654321")', "", "210987654321"],
+    ['replace("2109-8765-4321", "-", "")', "", "210987654321"],
+    ['lower(upper("abc"))', "", "abc"],
+    ['tolist(toset(["210987654321", "210987654321"]))', "", '["210987654321"]'],
+    ['flatten([["210987654321"], [["246813579135"]]])', "", '["210987654321","246813579135"]'],
+    ['merge({ a = "1" }, { a = "210987654321" }).a', "", "210987654321"],
+    ['jsondecode(jsonencode({ a = "210987654321" })).a', "", "210987654321"],
+    ['true ? "210987654321" : "246813579135"', "", "210987654321"],
+    ['1 + 1 == 2 && !false ? "210987654321" : "x"', "", "210987654321"],
+    ['[for a in ["210987654321", "x"] : a if a != "x"]', "", '["210987654321"]'],
+    ['{ for k, v in { a = "210987654321" } : v => k }["210987654321"]', "", "a"],
+    ['[{ id = "210987654321" }, { id = "246813579135" }][*].id', "", '["210987654321","246813579135"]'],
+    ["var.acct", 'variable "acct" {\n  default = "210987654321"\n}', "210987654321"],
+    ["var.acct", 'variable "acct" {}', "<var.acct>"],
+    [
+      '"${data.aws_region.r.name}-${data.aws_partition.p.partition}"',
+      'data "aws_region" "r" {}\ndata "aws_partition" "p" {}',
+      "<REGION>-<PARTITION>",
+    ],
+    [
+      'var.flag ? "210987654321" : "246813579135"',
+      'variable "flag" {}',
+      '<var.flag ? "210987654321" : "246813579135">',
+    ],
+    ['provider::aws::arn_parse("x").account_id', "", "<provider::aws::arn_parse(...).account_id>"],
+  ])("aws:SourceAccount = %s", async (expr, extra, want) => {
+    expect(await sa(expr, extra)).toBe(want);
+  });
+
+  it("gives resource attributes of known types their ARN templates", async () => {
+    const extra = `resource "aws_sns_topic" "t" {\n  name = "orders"\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "logs"\n}`;
+    const r = await scan({
+      "main.tf": `${extra}
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = "x"
+  policy = jsonencode({
+    Statement = [{
+      Effect = "Allow", Principal = { Service = "sns.amazonaws.com" }, Action = "sqs:SendMessage"
+      Condition = { ArnLike = { "aws:SourceArn" = [aws_sns_topic.t.arn, aws_s3_bucket.b.arn, aws_sns_topic.nope.arn] } }
+    }]
+  })
+}
+`,
+    });
+    expect(elementText(r.sites[0]?.document, "Statement", 0, "Condition", "ArnLike", "aws:SourceArn")).toBe(
+      '["arn:<PARTITION>:sns:<REGION>:<SELF>:orders","arn:<PARTITION>:s3:::logs","<aws_sns_topic.nope.arn>"]',
+    );
+  });
+
+  it("reads heredoc JSON with interpolation, keeping the heredoc's positions", async () => {
+    const r = await scan(
+      {
+        "main.tf": `variable "acct" {
+  default = "246813579135"
+}
+resource "aws_sns_topic_policy" "t" {
+  arn    = "x"
+  policy = <<-EOF
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Effect": "Allow",
+          "Principal": { "Service": "events.amazonaws.com" },
+          "Action": "sns:Publish",
+          "Condition": { "StringEquals": { "aws:SourceAccount": "\${var.acct}" } }
+        }
+      ]
+    }
+  EOF
+}
+`,
+      },
+      { accounts: ["210987654321"] },
+    );
+    expect(elementText(r.sites[0]?.document, ...SOURCE_ACCOUNT_PATH)).toBe("246813579135");
+    expect(r.findings.map((f) => [f.ruleId, f.line, f.column, f.element?.line, f.element?.column])).toEqual([
+      ["CD102", 10, 9, 14, 44],
+    ]);
+  });
+
+  it("reads file() and templatefile() inside the module and refuses files outside it", async () => {
+    const r = await scan({
+      "main.tf": `resource "aws_sns_topic_policy" "a" {
+  arn    = "x"
+  policy = file("\${path.module}/policy.json")
+}
+resource "aws_sns_topic_policy" "b" {
+  arn    = "x"
+  policy = templatefile("\${path.module}/policy.tpl", { account = "210987654321" })
+}
+resource "aws_sns_topic_policy" "c" {
+  arn    = "x"
+  policy = file("/etc/hostname")
+}
+`,
+      "policy.json":
+        '{"Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish"}]}\n',
+      "policy.tpl":
+        '{\n  "Statement": [\n    {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish",\n     "Condition": {"StringEquals": {"aws:SourceAccount": "${account}"}}}\n  ]\n}\n',
+    });
+    expect(r.sites.map((s) => [s.resource, s.file.split("/").pop()])).toEqual([
+      ["aws_sns_topic_policy.a", "policy.json"],
+      ["aws_sns_topic_policy.b", "policy.tpl"],
+    ]);
+    expect(elementText(r.sites[1]?.document, ...SOURCE_ACCOUNT_PATH)).toBe("210987654321");
+    expect(r.findings.map((f) => [f.ruleId, f.file.split("/").pop(), f.line, f.column])).toEqual([
+      ["CD101", "policy.json", 1, 16],
+    ]);
+    expect(r.diagnostics.find((d) => d.code === "PolicyUnknown")?.message).toContain(
+      "outside the module directory",
+    );
+  });
+});
+
+describe("variables", () => {
+  const files = (extra: Record<string, string> = {}) => ({
+    "main.tf": topicPolicy("var.acct", 'variable "acct" {\n  default = "000000000001"\n}'),
+    ...extra,
+  });
+  const value = async (extra: Record<string, string>, options = {}) => {
+    const r = await scan(files(extra), options);
+    return elementText(r.sites[0]?.document, ...SOURCE_ACCOUNT_PATH);
+  };
+  it("follows Terraform's precedence: default < terraform.tfvars < *.auto.tfvars < --var-file < --var", async () => {
+    expect(await value({})).toBe("000000000001");
+    expect(await value({ "terraform.tfvars": 'acct = "000000000002"\n' })).toBe("000000000002");
+    expect(
+      await value({
+        "terraform.tfvars": 'acct = "000000000002"\n',
+        "a.auto.tfvars": 'acct = "000000000003"\n',
+        "b.auto.tfvars.json": '{"acct": "000000000004"}',
+      }),
+    ).toBe("000000000004");
+    const dir = writeTree({ "prod.tfvars": 'acct = "000000000005"\n' });
+    expect(
+      await value({ "a.auto.tfvars": 'acct = "000000000003"\n' }, { varFiles: [join(dir, "prod.tfvars")] }),
+    ).toBe("000000000005");
+    expect(
+      await value(
+        { "a.auto.tfvars": 'acct = "000000000003"\n' },
+        { varFiles: [join(dir, "prod.tfvars")], variables: { acct: "000000000006" } },
+      ),
+    ).toBe("000000000006");
+  });
+  it("parses complex --var values as HCL", async () => {
+    const r = await scan(
+      { "main.tf": topicPolicy("var.accts", 'variable "accts" {\n  type = list(string)\n}') },
+      { variables: { accts: '["210987654321", "246813579135"]' } },
+    );
+    expect(elementText(r.sites[0]?.document, ...SOURCE_ACCOUNT_PATH)).toBe('["210987654321","246813579135"]');
+  });
+  it("keeps a variable without a value unknown with provenance (CD301), never guessed", async () => {
+    const r = await scan({ "main.tf": topicPolicy("var.acct", 'variable "acct" {}') });
+    const f = r.findings.find((x) => x.ruleId === "CD301");
+    expect(f?.message).toContain("var.acct (the variable has no default and no value was given");
+  });
+});
+
+describe("count and for_each", () => {
+  const role = (meta: string, extra = "") => `${extra}
+resource "aws_iam_role" "r" {
+  ${meta}
+  name = "r"
+  assume_role_policy = jsonencode({
+    Statement = [{ Effect = "Allow", Principal = { Service = "states.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+`;
+  it("expands literal collections", async () => {
+    expect((await scan({ "main.tf": role("count = 2") })).sites.map((s) => s.resource)).toEqual([
+      "aws_iam_role.r[0]",
+      "aws_iam_role.r[1]",
+    ]);
+    expect(
+      (await scan({ "main.tf": role('for_each = toset(["a", "b"])') })).sites.map((s) => s.resource),
+    ).toEqual(['aws_iam_role.r["a"]', 'aws_iam_role.r["b"]']);
+    expect((await scan({ "main.tf": role("count = 0") })).sites).toEqual([]);
+  });
+  it("analyses once when the collection is unknown", async () => {
+    const r = await scan({ "main.tf": role("count = var.n", 'variable "n" {}') });
+    expect(r.sites.map((s) => s.resource)).toEqual(["aws_iam_role.r"]);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+  });
+  it("binds each.value in the policy", async () => {
+    const r = await scan({
+      "main.tf": topicPolicy("each.value", "").replace(
+        'resource "aws_sns_topic_policy" "orders" {',
+        'resource "aws_sns_topic_policy" "orders" {\n  for_each = { a = "210987654321" }',
+      ),
+    });
+    expect(r.sites.map((s) => [s.resource, elementText(s.document, ...SOURCE_ACCOUNT_PATH)])).toEqual([
+      ['aws_sns_topic_policy.orders["a"]', "210987654321"],
+    ]);
+  });
+});
+
+describe("aws_iam_policy_document", () => {
+  it("builds statements from several principals, condition and dynamic blocks", async () => {
+    const r = await scan({
+      "main.tf": `locals {
+  services = ["events.amazonaws.com", "sns.amazonaws.com"]
+}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions = ["sqs:SendMessage"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    principals {
+      type        = "Service"
+      identifiers = ["sns.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:sns:us-east-1:210987654321:a"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:events:us-east-1:210987654321:rule/b"]
+    }
+  }
+  dynamic "statement" {
+    for_each = local.services
+    iterator = svc
+    content {
+      sid     = "S\${svc.key}"
+      actions = ["sqs:SendMessage"]
+      principals {
+        type        = "Service"
+        identifiers = [svc.value]
+      }
+    }
+  }
+}
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = "x"
+  policy    = data.aws_iam_policy_document.d.json
+}
+`,
+    });
+    expect(r.sites.map((s) => s.resource)).toEqual(["aws_sqs_queue_policy.q"]);
+    expect(plainDocument(r.sites[0])).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: ["events.amazonaws.com", "sns.amazonaws.com"] },
+          Action: ["sqs:SendMessage"],
+          Condition: {
+            ArnLike: {
+              "aws:SourceArn": [
+                "arn:aws:sns:us-east-1:210987654321:a",
+                "arn:aws:events:us-east-1:210987654321:rule/b",
+              ],
+            },
+          },
+        },
+        {
+          Sid: "S0",
+          Effect: "Allow",
+          Principal: { Service: ["events.amazonaws.com"] },
+          Action: ["sqs:SendMessage"],
+        },
+        {
+          Sid: "S1",
+          Effect: "Allow",
+          Principal: { Service: ["sns.amazonaws.com"] },
+          Action: ["sqs:SendMessage"],
+        },
+      ],
+    });
+    // The first statement's SourceArns each name the other principal's service (CD205); the dynamic
+    // statements have no guard (CD101), reported at the dynamic block.
+    expect(r.findings.map((f) => [f.ruleId, f.line, f.column])).toEqual([
+      ["CD205", 5, 3],
+      ["CD101", 26, 3],
+      ["CD101", 26, 3],
+    ]);
+  });
+
+  it("merges source and override documents by Sid as the provider does", async () => {
+    const stmt = (sid: string, action: string) =>
+      `  statement {\n    sid = "${sid}"\n    actions = ["${action}"]\n    resources = ["*"]\n  }\n`;
+    const r = await scan({
+      "main.tf": `data "aws_iam_policy_document" "source" {
+${stmt("A", "s3:GetObject")}${stmt("B", "s3:PutObject")}}
+data "aws_iam_policy_document" "override" {
+${stmt("B", "s3:DeleteObject")}${stmt("D", "s3:ListBucket")}}
+data "aws_iam_policy_document" "merged" {
+  source_policy_documents   = [data.aws_iam_policy_document.source.json]
+  override_policy_documents = [data.aws_iam_policy_document.override.json]
+${stmt("A", "s3:GetObjectAcl")}${stmt("C", "s3:GetBucketPolicy")}}
+resource "aws_iam_policy" "p" {
+  policy = data.aws_iam_policy_document.merged.json
+}
+`,
+    });
+    expect(r.sites.map((s) => s.resource)).toEqual(["aws_iam_policy.p"]);
+    const doc = plainDocument(r.sites[0]) as { Statement: Array<{ Sid: string; Action: string[] }> };
+    expect(doc.Statement.map((s) => [s.Sid, s.Action[0]])).toEqual([
+      ["A", "s3:GetObjectAcl"],
+      ["B", "s3:DeleteObject"],
+      ["C", "s3:GetBucketPolicy"],
+      ["D", "s3:ListBucket"],
+    ]);
+  });
+
+  it("reports a document no resource uses at the data source", async () => {
+    const r = await scan({
+      "main.tf": `data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+  }
+}
+`,
+    });
+    expect(r.sites.map((s) => [s.resource, s.kind])).toEqual([
+      ["data.aws_iam_policy_document.trust", "trust-policy"],
+    ]);
+    expect(r.findings.map((f) => [f.ruleId, f.line, f.column, f.resource])).toEqual([
+      ["CD101", 2, 3, "data.aws_iam_policy_document.trust"],
+    ]);
+  });
+});
+
+describe("modules", () => {
+  const child = `variable "account" {}
+output "arn" {
+  value = aws_sns_topic.t.arn
+}
+resource "aws_sns_topic" "t" {
+  name = "child"
+}
+${topicPolicy("var.account")}`;
+
+  it("follows local modules with the arguments passed, and does not analyse them again alone", async () => {
+    const r = await scan(
+      {
+        "main.tf": `module "logs" {
+  source  = "./modules/logs"
+  account = "246813579135"
+}
+`,
+        "modules/logs/main.tf": child,
+      },
+      { accounts: ["210987654321"] },
+    );
+    expect(r.sites.map((s) => s.resource)).toEqual(["module.logs.aws_sns_topic_policy.orders"]);
+    expect(r.findings.map((f) => [f.ruleId, f.resource, f.file.endsWith("modules/logs/main.tf")])).toEqual([
+      ["CD102", "module.logs.aws_sns_topic_policy.orders", true],
+    ]);
+  });
+
+  it("follows modules installed by terraform init (modules.json) and uses their outputs", async () => {
+    const r = await scan({
+      "main.tf": `module "bus" {
+  source  = "acme/bus/aws"
+  account = "210987654321"
+}
+${topicPolicy("module.bus.arn").replace('"aws:SourceAccount" = module.bus.arn', '"aws:SourceArn" = module.bus.arn').replace("StringEquals", "ArnLike")}`,
+      ".terraform/modules/modules.json": JSON.stringify({
+        Modules: [
+          { Key: "", Source: "", Dir: "." },
+          { Key: "bus", Source: "registry.terraform.io/acme/bus/aws", Dir: ".terraform/modules/bus" },
+        ],
+      }),
+      ".terraform/modules/bus/main.tf": child,
+    });
+    expect(r.sites.map((s) => s.resource).sort()).toEqual([
+      "aws_sns_topic_policy.orders",
+      "module.bus.aws_sns_topic_policy.orders",
+    ]);
+    const root = r.sites.find((s) => s.resource === "aws_sns_topic_policy.orders");
+    expect(elementText(root?.document, "Statement", 0, "Condition", "ArnLike", "aws:SourceArn")).toBe(
+      "arn:<PARTITION>:sns:<REGION>:<SELF>:child",
+    );
+  });
+
+  it("lists modules it cannot analyse and keeps their outputs unknown", async () => {
+    const r = await scan({
+      "main.tf": `module "bus" {\n  source = "acme/bus/aws"\n}\n${topicPolicy("module.bus.account")}`,
+    });
+    expect(
+      r.diagnostics.filter((d) => d.code === "ModuleNotAnalysed").map((d) => [d.line, d.message]),
+    ).toEqual([
+      [
+        1,
+        'module.bus: module "acme/bus/aws" is not installed (run terraform init to analyse it); its outputs are unknown',
+      ],
+    ]);
+    expect(elementText(r.sites[0]?.document, ...SOURCE_ACCOUNT_PATH)).toBe("<module.bus.account>");
+  });
+
+  it("reports a module cycle instead of looping", async () => {
+    const r = await scan({
+      "a/main.tf": 'module "b" {\n  source = "../b"\n}\n',
+      "b/main.tf": 'module "a" {\n  source = "../a"\n}\n',
+    });
+    expect(r.diagnostics.some((d) => d.code === "ModuleCycle")).toBe(true);
+  });
+});
+
+describe("positions", () => {
+  it("points at the statement object in jsonencode and at the offending element", async () => {
+    const r = await scan({ "main.tf": topicPolicy('"*"') });
+    expect(
+      r.findings.map((f) => [f.ruleId, f.line, f.column, f.endLine, f.element?.line, f.element?.column]),
+    ).toEqual([["CD201", 6, 18, 12, 11, 60]]);
+  });
+  it("points a Lambda permission at its resource block", async () => {
+    const r = await scan({
+      "main.tf": `
+
+resource "aws_lambda_permission" "s3" {
+  action        = "lambda:InvokeFunction"
+  function_name = "f"
+  principal     = "s3.amazonaws.com"
+  source_arn    = aws_s3_bucket.b.arn
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "uploads"
+}
+resource "aws_lambda_permission" "sns" {
+  function_name = "f"
+  principal     = "sns.amazonaws.com"
+}
+`,
+    });
+    expect(r.findings.map((f) => [f.ruleId, f.resource, f.line, f.column])).toEqual([
+      ["CD103", "aws_lambda_permission.s3", 3, 1],
+      ["CD101", "aws_lambda_permission.sns", 12, 1],
+    ]);
+  });
+});
+
+describe("bad input", () => {
+  it("reports HCL syntax errors with Terraform's line and column", async () => {
+    const r = await scan({ "main.tf": 'resource "aws_iam_role" "r" {\n  name = \n}\n' });
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([["ParseError", 2, 10]]);
+    expect(r.diagnostics[0]?.message).toContain("Invalid expression");
+  });
+  it("reports statements it cannot resolve instead of crashing", async () => {
+    const r = await scan({
+      "main.tf": `variable "statements" {}
+data "aws_iam_policy_document" "d" {
+  dynamic "statement" {
+    for_each = var.statements
+    content {
+      effect  = statement.value.effect
+      actions = statement.value.actions
+    }
+  }
+}
+`,
+    });
+    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([["UnresolvedStatement", 3]]);
+  });
+  it("analyses a generated 2,000-block file", async () => {
+    const blocks = Array.from(
+      { length: 2000 },
+      (_, i) =>
+        `resource "aws_iam_role" "r${i}" {\n  name = "r${i}"\n  assume_role_policy = jsonencode({\n    Statement = [{ Effect = "Allow", Principal = { Service = "states.amazonaws.com" }, Action = "sts:AssumeRole" }]\n  })\n}\n`,
+    );
+    const r = await scan({ "main.tf": blocks.join("") });
+    expect(r.sites).toHaveLength(2000);
+    expect(r.findings).toHaveLength(2000);
+    expect(r.findings[1999]?.line).toBe(1999 * 6 + 4);
+  });
+});
+
+describe("one file named alone", () => {
+  it("reads its directory but reports only its own sites", async () => {
+    const dir = writeTree({
+      "variables.tf": 'variable "acct" {\n  default = "210987654321"\n}\n',
+      "a.tf": topicPolicy("var.acct"),
+      "b.tf": topicPolicy('"*"').replace('"orders"', '"other"'),
+    });
+    const r = await terraformFormat.scanFileInContext?.(join(dir, "a.tf"), {});
+    expect(r?.sites.map((s) => s.resource)).toEqual(["aws_sns_topic_policy.orders"]);
+    expect(elementText(r?.sites[0]?.document, ...SOURCE_ACCOUNT_PATH)).toBe("210987654321");
+    expect(r?.files).toEqual([join(dir, "a.tf")]);
+    expect(readFileSync(join(dir, "b.tf"), "utf8")).toContain('"other"');
+  });
+});

@@ -1,0 +1,239 @@
+import { checkSite } from "@deputyguard/core";
+import { describe, expect, it } from "vitest";
+import { terraformPlanFormat } from "../src/index.js";
+import { elementText } from "./helpers.js";
+
+const SECRET = "hunter2-do-not-print";
+
+/** A `terraform show -json` plan (format_version 1.2) with the given resource changes. */
+function plan(parts: {
+  changes: unknown[];
+  planned?: unknown[];
+  prior?: unknown[];
+  config?: unknown[];
+}): string {
+  return JSON.stringify(
+    {
+      format_version: "1.2",
+      terraform_version: "1.9.8",
+      planned_values: { root_module: { resources: parts.planned ?? [] } },
+      resource_changes: parts.changes,
+      prior_state: {
+        format_version: "1.0",
+        terraform_version: "1.9.8",
+        values: { root_module: { resources: parts.prior ?? [] } },
+      },
+      configuration: {
+        provider_config: { aws: { name: "aws", full_name: "registry.terraform.io/hashicorp/aws" } },
+        root_module: { resources: parts.config ?? [] },
+      },
+      timestamp: "2026-11-27T10:00:00Z",
+      applyable: true,
+      complete: true,
+      errored: false,
+    },
+    null,
+    2,
+  );
+}
+
+const change = (
+  address: string,
+  after: Record<string, unknown>,
+  afterUnknown: Record<string, unknown> = {},
+) => {
+  const [type, name] = address.split(".");
+  return {
+    address,
+    mode: "managed",
+    type,
+    name,
+    provider_name: "registry.terraform.io/hashicorp/aws",
+    change: {
+      actions: ["create"],
+      before: null,
+      after,
+      after_unknown: afterUnknown,
+      before_sensitive: false,
+      after_sensitive: {},
+    },
+  };
+};
+
+const unguardedTopicPolicy = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: "*" },
+  ],
+});
+
+function run(text: string) {
+  const r = terraformPlanFormat.extract({ file: "plan.json", text }, {}) as Awaited<
+    ReturnType<typeof terraformPlanFormat.extract>
+  >;
+  const findings = r.sites.flatMap((s) => checkSite(s, {}).findings);
+  return { ...r, findings };
+}
+
+describe("plan JSON", () => {
+  it("is recognised by format_version plus planned_values or resource_changes", () => {
+    expect(terraformPlanFormat.recognises({ file: "p.json", text: plan({ changes: [] }) })).toBe(true);
+    expect(terraformPlanFormat.recognises({ file: "p.json", text: '{"Statement": []}' })).toBe(false);
+  });
+
+  it("reads policies from resource_changes and points at the policy in the plan", () => {
+    const text = plan({
+      changes: [
+        change("aws_sns_topic_policy.t", {
+          arn: "x",
+          policy: unguardedTopicPolicy,
+          tags: { secret: SECRET },
+        }),
+      ],
+    });
+    const r = run(text);
+    const line = text.split("\n").findIndex((l) => l.includes('"policy": "{')) + 1;
+    expect(r.findings.map((f) => [f.ruleId, f.resource, f.line])).toEqual([
+      ["CD101", "aws_sns_topic_policy.t", line],
+    ]);
+    expect(JSON.stringify(r)).not.toContain(SECRET);
+  });
+
+  it("reads planned_values when there is no resource change", () => {
+    const r = run(
+      plan({
+        changes: [],
+        planned: [
+          {
+            address: "aws_sns_topic_policy.t",
+            mode: "managed",
+            type: "aws_sns_topic_policy",
+            name: "t",
+            values: { arn: "x", policy: unguardedTopicPolicy },
+          },
+        ],
+      }),
+    );
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+  });
+
+  it("follows a policy unknown in the plan to a data source read at plan time (prior_state)", () => {
+    const r = run(
+      plan({
+        changes: [change("aws_sns_topic_policy.t", { arn: "x" }, { policy: true })],
+        prior: [
+          {
+            address: "data.aws_iam_policy_document.d",
+            mode: "data",
+            type: "aws_iam_policy_document",
+            name: "d",
+            values: { json: unguardedTopicPolicy },
+          },
+        ],
+        config: [
+          {
+            address: "aws_sns_topic_policy.t",
+            mode: "managed",
+            type: "aws_sns_topic_policy",
+            name: "t",
+            expressions: {
+              policy: {
+                references: ["data.aws_iam_policy_document.d.json", "data.aws_iam_policy_document.d"],
+              },
+            },
+          },
+        ],
+      }),
+    );
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+  });
+
+  it("says when a policy is known only after apply, never treating unknown as absent", () => {
+    const r = run(
+      plan({
+        changes: [
+          change("aws_sns_topic_policy.t", { arn: "x" }, { policy: true }),
+          change(
+            "aws_lambda_permission.p",
+            { function_name: "f", principal: "s3.amazonaws.com", action: "lambda:InvokeFunction" },
+            { source_arn: true },
+          ),
+          change("aws_s3_bucket.b", { bucket: "uploads" }, { arn: true }),
+        ],
+        config: [
+          {
+            address: "aws_sns_topic_policy.t",
+            mode: "managed",
+            type: "aws_sns_topic_policy",
+            name: "t",
+            expressions: { policy: { references: ["var.statements"] } },
+          },
+          {
+            address: "aws_lambda_permission.p",
+            mode: "managed",
+            type: "aws_lambda_permission",
+            name: "p",
+            expressions: { source_arn: { references: ["aws_s3_bucket.b.arn", "aws_s3_bucket.b"] } },
+          },
+        ],
+        planned: [
+          {
+            address: "aws_s3_bucket.b",
+            mode: "managed",
+            type: "aws_s3_bucket",
+            name: "b",
+            values: { bucket: "uploads" },
+          },
+        ],
+      }),
+    );
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "PolicyUnknown",
+        "the policy of aws_sns_topic_policy.t is known only after apply (it uses var.statements); scan the module directory to analyse it from the source",
+      ],
+    ]);
+    const p = r.sites.find((s) => s.resource === "aws_lambda_permission.p");
+    expect(p?.permission?.sourceArn?.parts).toEqual([
+      "arn:",
+      expect.objectContaining({ kind: "partition" }),
+      ":s3:::uploads",
+    ]);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD103"]);
+  });
+
+  it("survives a plan with unknowns everywhere", () => {
+    const changes = Array.from({ length: 50 }, (_, i) =>
+      change(
+        `aws_iam_role.r${i}`,
+        {},
+        { assume_role_policy: true, name: true, arn: true, inline_policy: true },
+      ),
+    );
+    const r = run(plan({ changes }));
+    expect(r.sites).toEqual([]);
+    expect(r.diagnostics).toHaveLength(50);
+    expect(r.diagnostics.every((d) => d.code === "PolicyUnknown" && d.severity === "warning")).toBe(true);
+  });
+
+  it("rejects an unsupported format_version with one clear error", () => {
+    const r = run(plan({ changes: [] }).replace('"format_version": "1.2"', '"format_version": "2.0"'));
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["UnsupportedConstruct"]);
+  });
+
+  it("keeps Lambda permission fields from the plan", () => {
+    const r = run(
+      plan({
+        changes: [
+          change("aws_lambda_permission.p", {
+            function_name: "f",
+            principal: "events.amazonaws.com",
+            source_account: "210987654321",
+          }),
+        ],
+      }),
+    );
+    expect(r.sites[0]?.permission?.sourceAccount?.parts).toEqual(["210987654321"]);
+    expect(elementText(undefined)).toBeUndefined();
+  });
+});

@@ -1,0 +1,28 @@
+# Vended logs (VPC Flow Logs) bucket policy for delivery.logs.amazonaws.com with StringLike aws:SourceAccount "*" (heredoc; generated from test-fixtures/policy-json/rules/CD102/invalid-02-vended-logs-bucket-source-account-star.json)
+resource "aws_s3_bucket_policy" "this" {
+  bucket = "fixture-bucket"
+  policy = <<-EOT
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "AWSLogDeliveryWrite",
+      "Effect": "Allow",
+      "Principal": {
+        "Service": "delivery.logs.amazonaws.com"
+      },
+      "Action": "s3:PutObject",
+      "Resource": "arn:aws:s3:::acme-vpc-flow-logs/AWSLogs/210987654321/*",
+      "Condition": {
+        "StringEquals": {
+          "s3:x-amz-acl": "bucket-owner-full-control"
+        },
+        "StringLike": {
+          "aws:SourceAccount": "*"
+        }
+      }
+    }
+  ]
+}
+  EOT
+}

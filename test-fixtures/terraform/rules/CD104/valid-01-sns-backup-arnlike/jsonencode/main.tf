@@ -1,0 +1,24 @@
+# SNS topic policy for AWS Backup notifications with ArnLike (no IfExists) (jsonencode; generated from test-fixtures/policy-json/rules/CD104/valid-01-sns-backup-arnlike.json)
+resource "aws_s3_bucket_policy" "this" {
+  bucket = "fixture-bucket"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Id        = "order-events-topic-policy"
+    Statement = [
+      {
+        Sid       = "AllowBackupNotifications"
+        Effect    = "Allow"
+        Principal = {
+          Service = "backup.amazonaws.com"
+        }
+        Action    = "sns:Publish"
+        Resource  = "arn:aws:sns:us-east-1:210987654321:order-events"
+        Condition = {
+          ArnLike = {
+            "aws:SourceArn" = "arn:aws:backup:us-east-1:210987654321:backup-vault:*"
+          }
+        }
+      },
+    ]
+  })
+}

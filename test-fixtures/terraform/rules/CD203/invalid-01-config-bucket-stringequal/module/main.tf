@@ -1,0 +1,40 @@
+# AWS Config bucket policy with the misspelt operator StringEqual (module; generated from test-fixtures/policy-json/rules/CD203/invalid-01-config-bucket-stringequal.json)
+module "policy" {
+  source = "./policy"
+  policy = {
+    Version   = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AWSConfigBucketPermissionsCheck"
+        Effect    = "Allow"
+        Principal = {
+          Service = "config.amazonaws.com"
+        }
+        Action    = "s3:GetBucketAcl"
+        Resource  = "arn:aws:s3:::acme-config-history"
+        Condition = {
+          StringEqual = {
+            "aws:SourceAccount" = "210987654321"
+          }
+        }
+      },
+      {
+        Sid       = "AWSConfigBucketDelivery"
+        Effect    = "Allow"
+        Principal = {
+          Service = "config.amazonaws.com"
+        }
+        Action    = "s3:PutObject"
+        Resource  = "arn:aws:s3:::acme-config-history/AWSLogs/210987654321/Config/*"
+        Condition = {
+          StringEquals = {
+            "s3:x-amz-acl" = "bucket-owner-full-control"
+          }
+          StringEqual  = {
+            "aws:SourceAccount" = "210987654321"
+          }
+        }
+      },
+    ]
+  }
+}
