@@ -1,0 +1,88 @@
+// Cold start of `check-iac` on one small template and one small .tf, against their floors, in one run:
+// `node -e 0`; for Terraform, node (with the CLI's V8 flag) loading hcl2json and parsing the same file.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname, "..");
+const dir = mkdtempSync(join(tmpdir(), "dg-cold-"));
+const template = join(dir, "template.yaml");
+writeFileSync(
+  template,
+  `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  TrailBucket:
+    Type: AWS::S3::Bucket
+  TrailBucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref TrailBucket
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: cloudtrail.amazonaws.com }
+            Action: s3:PutObject
+            Resource: !Sub "\${TrailBucket.Arn}/AWSLogs/\${AWS::AccountId}/*"
+            Condition:
+              StringEquals: { "aws:SourceAccount": !Ref AWS::AccountId }
+`,
+);
+const tfDir = join(dir, "tf");
+execFileSync("mkdir", ["-p", tfDir]);
+const tf = join(tfDir, "main.tf");
+writeFileSync(
+  tf,
+  `data "aws_caller_identity" "current" {}
+resource "aws_sns_topic" "alerts" { name = "alerts" }
+resource "aws_sns_topic_policy" "alerts" {
+  arn = aws_sns_topic.alerts.arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = "sns:Publish"
+      Resource  = aws_sns_topic.alerts.arn
+      Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
+    }]
+  })
+}
+`,
+);
+
+function median(cmd, args, runs = 15) {
+  const times = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const t = process.hrtime.bigint();
+    try {
+      execFileSync(cmd, args, { stdio: "ignore" });
+    } catch {
+      // exit 1 (findings) is fine here
+    }
+    if (i >= 2) times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+const cli = join(ROOT, "apps/cli/bin/check-iac.js");
+const hcl = join(ROOT, "packages/terraform/node_modules/@cdktf/hcl2json/lib/index.js");
+const floor = median(process.execPath, ["-e", "0"]);
+const cfn = median(process.execPath, [cli, "--quiet", template]);
+const tfFloor = median(process.execPath, [
+  "--liftoff-only",
+  "-e",
+  `require(${JSON.stringify(hcl)}).parse("main.tf", require("fs").readFileSync(${JSON.stringify(tf)}, "utf8")).then(() => process.exit(0))`,
+]);
+const tfRun = median(process.execPath, [cli, "--quiet", tf]);
+console.log(`cold start (median of 15, ${process.version})`);
+console.log(`  node -e 0                         ${floor.toFixed(1)} ms`);
+console.log(
+  `  check-iac template.yaml           ${cfn.toFixed(1)} ms  (${(cfn / floor).toFixed(2)}x node -e 0; goal <= 1.6x)`,
+);
+console.log(`  floor: node + hcl2json parse .tf  ${tfFloor.toFixed(1)} ms`);
+console.log(
+  `  check-iac main.tf                 ${tfRun.toFixed(1)} ms  (${(tfRun / tfFloor).toFixed(2)}x the floor; goal <= 1.25x)`,
+);
