@@ -1,4 +1,5 @@
 import type { Finding } from "../engine/check.js";
+import { findService, isServicePrincipalName } from "../knowledge/lookup.js";
 import type { Diagnostic } from "../model/source.js";
 import type { ScanReport } from "./report.js";
 
@@ -92,6 +93,14 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
       out.push(`  ${where}  ${severityLabel(f, p)}  ${p.bold(f.ruleId)} ${p.gray(f.rule)}${res}${stmt}`);
       out.push(`    ${f.message}`);
       if (f.variant) out.push(p.gray(`    when: ${f.variant}`));
+      const unknown = f.principals.filter((x) => x !== "*" && isServicePrincipalName(x) && !findService(x));
+      if (unknown.length > 0) {
+        out.push(
+          p.gray(
+            `    note: ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not in the service knowledge table (deputyguard services): generic rules only, no CD205`,
+          ),
+        );
+      }
       if (text !== undefined) out.push(codeFrame(text, at.line, at.column, p));
       if (f.witness) {
         const ctx = Object.entries(f.witness.context)
