@@ -8,13 +8,14 @@ if [ ! -f "$here/apps/cli/dist/main.js" ]; then
     && pnpm install --frozen-lockfile && pnpm build) >&2 || { echo "deputyguard: build failed" >&2; exit 3; }
 fi
 sarif="${INPUT_SARIF_FILE:-deputyguard.sarif}"
-args=(--format sarif --output "$sarif" --fail-on "${INPUT_FAIL_ON:-medium}")
-if [ -n "${INPUT_CONFIG:-}" ]; then args+=(--config "$INPUT_CONFIG"); fi
+common=(--fail-on "${INPUT_FAIL_ON:-medium}")
+if [ -n "${INPUT_CONFIG:-}" ]; then common+=(--config "$INPUT_CONFIG"); fi
 read -r -a paths <<< "${INPUT_PATHS:-.}"
-node "$here/apps/cli/bin/check-iac.js" "${args[@]}" "${paths[@]}"
+[ "${#paths[@]}" -gt 0 ] || paths=(.)
+node "$here/apps/cli/bin/check-iac.js" --format sarif --output "$sarif" "${common[@]}" "${paths[@]}"
 code=$?
 # Also show the findings in the log.
-node "$here/apps/cli/bin/check-iac.js" --quiet --fail-on "${INPUT_FAIL_ON:-medium}" ${INPUT_CONFIG:+--config "$INPUT_CONFIG"} "${paths[@]}" >&2 || true
+node "$here/apps/cli/bin/check-iac.js" --quiet "${common[@]}" "${paths[@]}" >&2 || true
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
   { echo "sarif-file=$sarif"; echo "exit-code=$code"; } >> "$GITHUB_OUTPUT"
 fi

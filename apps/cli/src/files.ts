@@ -30,11 +30,19 @@ export async function walk(dir: string, options: WalkOptions): Promise<string[]>
       const text = await readFile(join(current.path, ".gitignore"), "utf8").catch(() => "");
       rules = [...rules, { base: current.path, ig: ignore().add(text) }];
     }
-    const ignored = (path: string, isDir: boolean): boolean =>
-      rules.some((r) => {
+    // As git does: the deepest .gitignore with a matching pattern decides, so that a nested file can
+    // re-include (`!name`) what a parent's excludes.
+    const ignored = (path: string, isDir: boolean): boolean => {
+      for (let i = rules.length - 1; i >= 0; i--) {
+        const r = rules[i] as { base: string; ig: Ignore };
         const rel = relative(r.base, path).split(sep).join("/");
-        return rel !== "" && r.ig.ignores(isDir ? `${rel}/` : rel);
-      });
+        if (rel === "") continue;
+        const t = r.ig.test(isDir ? `${rel}/` : rel);
+        if (t.ignored) return true;
+        if (t.unignored) return false;
+      }
+      return false;
+    };
     for (const e of entries) {
       const path = join(current.path, e.name);
       if (e.isDirectory()) {

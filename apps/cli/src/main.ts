@@ -92,6 +92,13 @@ export async function main(
   opts: { defaultCommand: string | null },
   io: Io = defaultIo,
 ): Promise<number> {
+  if (io === defaultIo && process.stdout.listenerCount("error") === 0) {
+    // A reader that stops early (`| head`) closes the pipe: stop quietly instead of crashing on EPIPE.
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   try {
     return await run(argv, opts, io);
   } catch (e) {
@@ -269,7 +276,7 @@ async function parseScanArgs(args: string[]): Promise<ScanSettings | "help" | "v
     fix: !!v.fix,
     write: !!v.write,
     onlyRecognised: !!v["only-recognised"],
-    progress: !!process.stderr.isTTY && !process.env.CI,
+    progress: !!process.stderr.isTTY && !process.env.CI && !v.quiet,
   };
   if (config) settings.config = config;
   if (v.output !== undefined) settings.output = v.output;

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
-import { extname, resolve } from "node:path";
+import { dirname, extname, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import {
   applyBaseline,
@@ -148,11 +148,18 @@ export async function scan(
       : undefined;
   const changed = settings.changedSince ? await changedFiles(settings.changedSince) : undefined;
   const isChanged = (f: string) => !changed || changed.has(resolve(f));
+  // A Terraform module is a directory: a changed variables.tf changes what main.tf's policies say.
+  const changedDirs = new Set([...(changed ?? [])].map((f) => dirname(f)));
+  const isChangedModule = (f: string) => isChanged(f) || changedDirs.has(dirname(resolve(f)));
   const progress = new Progress(settings.progress, io.stderr);
 
-  const addSites = (sites: Awaited<ReturnType<InputFormat["extract"]>>["sites"], format: string) => {
+  const addSites = (
+    sites: Awaited<ReturnType<InputFormat["extract"]>>["sites"],
+    format: string,
+    inModule = false,
+  ) => {
     for (const site of sites) {
-      if (!isChanged(site.file)) continue;
+      if (!(inModule ? isChangedModule(site.file) : isChanged(site.file))) continue;
       const r = checkSite(site, optionsFor(site.file, settings));
       report.summary.policies += r.policies;
       report.summary.statements += r.statements;
@@ -187,14 +194,14 @@ export async function scan(
         const r = await format.scanDirectory(p, settings.options);
         if (!r) continue;
         for (const f of r.files) consumed.add(resolve(f));
-        report.summary.files += r.recognisedFiles;
+        report.summary.files += changed ? r.files.filter(isChangedModule).length : r.recognisedFiles;
         for (const d of r.diagnostics)
-          if (isChanged(d.file)) (d.severity === "error" ? report.errors : report.warnings).push(d);
-        addSites(r.sites, format.name);
+          if (isChangedModule(d.file)) (d.severity === "error" ? report.errors : report.warnings).push(d);
+        addSites(r.sites, format.name, true);
       }
       for (const f of await walk(p, { extensions, skip: consumed, ...(keep ? { keep } : {}) }))
         if (isChanged(f)) targets.push({ file: f, explicit: false });
-    } else targets.push({ file: p, explicit: true });
+    } else if (isChanged(p)) targets.push({ file: p, explicit: true });
   }
 
   let done = 0;
@@ -208,7 +215,7 @@ export async function scan(
       if (r) {
         report.summary.files += r.recognisedFiles;
         for (const d of r.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
-        addSites(r.sites, inContext.name);
+        addSites(r.sites, inContext.name, true);
         continue;
       }
     }
@@ -248,17 +255,19 @@ export async function scan(
     }
   }
   if (settings.writeBaseline) {
-    await writeFile(
+    const { mapped } = relativeTo(
       settings.writeBaseline,
-      `${JSON.stringify(createBaseline(findings.filter((f) => !f.suppressed)), null, 2)}\n`,
+      findings.filter((f) => !f.suppressed),
     );
+    await writeFile(settings.writeBaseline, `${JSON.stringify(createBaseline(mapped), null, 2)}\n`);
   }
   if (settings.baseline) {
     let text: string;
     try {
       text = await readFile(settings.baseline, "utf8");
-      const b = applyBaseline(findings, parseBaseline(JSON.parse(text)));
-      findings = b.findings;
+      const { mapped, original } = relativeTo(settings.baseline, findings);
+      const b = applyBaseline(mapped, parseBaseline(JSON.parse(text)));
+      findings = b.findings.map(original);
       report.warnings.push({
         code: "Baseline",
         severity: "warning",
@@ -333,6 +342,25 @@ function readForFrame(file: string, max: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Baseline fingerprints name the file: use its path relative to the baseline file, so that the baseline
+ * matches however the paths were typed (`./src`, `src`) and wherever the scan runs from.
+ */
+function relativeTo(
+  baselineFile: string,
+  findings: Finding[],
+): { mapped: Finding[]; original: (f: Finding) => Finding } {
+  const base = dirname(resolve(baselineFile));
+  const back = new Map<Finding, Finding>();
+  const mapped = findings.map((f) => {
+    if (f.file === "<stdin>") return f;
+    const g = { ...f, file: relative(base, resolve(f.file)).split("\\").join("/") };
+    back.set(g, f);
+    return g;
+  });
+  return { mapped, original: (f) => back.get(f) ?? f };
 }
 
 function keepFilter(config: Config): (file: string) => boolean {
@@ -470,7 +498,8 @@ async function fixFiles(
     }
     const after = applyPolicyJsonFixes(text, file, list);
     if (after === undefined || after === text) continue;
-    io.stdout(unifiedDiff(file, text, after));
+    // The diff goes to standard output unless a machine-readable report goes there.
+    (settings.format !== "text" && !settings.output ? io.stderr : io.stdout)(unifiedDiff(file, text, after));
     if (settings.write) await writeFile(file, after);
   }
   for (const name of unsupported) {
