@@ -1,8 +1,8 @@
 // Compares deputyguard with the corpus labels (../shared/corpus/LABELS.tsv, with the corrections in
 // test-fixtures/corpus/LABELS.corrections.tsv applied) and prints a confusion table, label × verdict,
 // and every disagreement. Run after `pnpm build`: `pnpm corpus`.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { cloudFormationFormat } from "@deputyguard/cloudformation";
 import { checkSite } from "@deputyguard/core";
 import { terraformFormat, terraformPlanFormat } from "@deputyguard/terraform";

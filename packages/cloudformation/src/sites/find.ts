@@ -191,7 +191,7 @@ function joinVariant(...labels: Array<string | undefined>): string | undefined {
   return present.length > 0 ? present.join("; ") : undefined;
 }
 
-/** Reads `Metadata.deputyguard.ignore` of a resource: `CD101 -- reason` strings or `{rule, reason, until}`. */
+/** Reads `Metadata.deputyguard.ignore` of a resource: `CD101 -- reason` strings or `{id, reason, until}` (`rule` is accepted for `id`). */
 function suppressionsOf(resource: ResourceModel, file: string): Suppression[] {
   const list = getOf(getOf(getOf(resource.node, "Metadata"), "deputyguard"), "ignore");
   if (!list) return [];
@@ -202,7 +202,7 @@ function suppressionsOf(resource: ResourceModel, file: string): Suppression[] {
     let reason: string | undefined;
     let until: string | undefined;
     if (item.kind === "object") {
-      rule = scalarText(getOf(item, "rule"));
+      rule = scalarText(getOf(item, "id")) ?? scalarText(getOf(item, "rule"));
       reason = scalarText(getOf(item, "reason"));
       until = scalarText(getOf(item, "until"));
     } else {
@@ -213,7 +213,10 @@ function suppressionsOf(resource: ResourceModel, file: string): Suppression[] {
         reason = rest.join("--").trim() || undefined;
       }
     }
-    if (!rule) continue;
+    if (!rule) {
+      // Not silently dropped: a suppression without a rule suppresses nothing, and applySuppressions warns.
+      rule = "(none)";
+    }
     const s: Suppression = {
       rule,
       kind: "inSource",

@@ -169,22 +169,35 @@ function serviceMismatches(
   principals: CoveredPrincipal[],
   guards: Guard[],
 ): StatementFacts["serviceMismatches"] {
-  const out: StatementFacts["serviceMismatches"] = [];
+  // With several principals, a list of ARNs may hold one for each: a value is wrong only when it fits
+  // none of the known principals.
+  const known: Array<{ principal: CoveredPrincipal; expected: string[] }> = [];
   for (const p of principals) {
     const k = p.knowledge;
-    if (!k || k.sourceArnFormats.length === 0) continue;
+    if (!k || k.sourceArnFormats.length === 0) return [];
     const expected = [
-      ...new Set(k.sourceArnFormats.map((f) => f.split(":")[2] ?? "").filter((s) => s !== "")),
+      ...new Set(k.sourceArnFormats.map((f) => f.split(":")[2] ?? "").filter((x) => x !== "")),
     ];
-    if (expected.length === 0 || expected.some((s) => s.includes("$"))) continue;
-    for (const g of guards) {
-      if (g.entry.keyLower !== SOURCE_ARN || !isPositive(g.entry)) continue;
-      for (const v of g.entry.values) {
-        const parts = splitArn(valueText(v, () => "\u0000"));
-        const service = parts?.[2];
-        if (service === undefined || service === "" || service.includes("\u0000") || hasWildcard(service))
-          continue;
-        if (!expected.includes(service)) out.push({ principal: p, value: v, service, expected });
+    if (expected.length === 0 || expected.some((x) => x.includes("$"))) return [];
+    known.push({ principal: p, expected });
+  }
+  const first = known[0];
+  if (!first) return [];
+  const out: StatementFacts["serviceMismatches"] = [];
+  for (const g of guards) {
+    if (g.entry.keyLower !== SOURCE_ARN || !isPositive(g.entry)) continue;
+    for (const v of g.entry.values) {
+      const parts = splitArn(valueText(v, () => "\u0000"));
+      const service = parts?.[2];
+      if (service === undefined || service === "" || service.includes("\u0000") || hasWildcard(service))
+        continue;
+      if (!known.some((k) => k.expected.includes(service))) {
+        out.push({
+          principal: first.principal,
+          value: v,
+          service,
+          expected: [...new Set(known.flatMap((k) => k.expected))],
+        });
       }
     }
   }

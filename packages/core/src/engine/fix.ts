@@ -49,6 +49,13 @@ export function sourceArnPattern(k: ServiceKnowledge, account: string): string |
   });
 }
 
+/** A PassRole-bound principal in the same statement sends no source keys: the guard would lock it out. */
+function passRoleNote(facts: StatementFacts, fixed: CoveredPrincipal[]): string {
+  const bound = facts.principals.filter((p) => p.passRoleBound && !fixed.includes(p)).map((p) => p.name);
+  if (bound.length === 0) return "";
+  return ` ${bound.join(", ")} ${bound.length > 1 ? "send" : "sends"} no source keys: first move ${fixed.map((p) => p.name).join(", ")} into a statement of ${fixed.length > 1 ? "their" : "its"} own, and guard that one.`;
+}
+
 export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string[]): FixBuilder {
   const account = accounts[0] ?? ACCOUNT_PLACEHOLDER;
   const accountNote =
@@ -83,7 +90,12 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
           c.operator.set === null &&
           c.values.every((v) => {
             const account = valueText(v, () => "0").split(":")[4];
-            return account !== undefined && (account === "" || /^\d{12}$/.test(account));
+            // Keep it only when its account is already the one the fix names (or the ARN has none).
+            return (
+              account !== undefined &&
+              (account === "" ||
+                (/^\d{12}$/.test(account) && (accounts.length === 0 || accounts.includes(account))))
+            );
           }),
       );
       for (const c of facts.statement.conditions) {
@@ -113,7 +125,7 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
       const condition: ConditionBlock = obj;
       const what = arns.length > 0 || keptArn ? "aws:SourceAccount and aws:SourceArn" : "aws:SourceAccount";
       return {
-        description: `Give the statement a Condition on ${what} with your own account${facts.isPublic ? ', or name the service principal instead of "*"' : ""}.${accountNote}`,
+        description: `Give the statement a Condition on ${what} with your own account${facts.isPublic ? ', or name the service principal instead of "*"' : ""}.${accountNote}${passRoleNote(facts, principals)}`,
         text,
         condition,
       };

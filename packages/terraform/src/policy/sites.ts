@@ -4,6 +4,7 @@ import type {
   PolicySiteKind,
   SourceNode,
   SourceRange,
+  Suppression,
 } from "@deputyguard/core";
 import { looksLikePolicy } from "@deputyguard/core";
 import type { ModuleInstance, ResourceInstance, Scope } from "../eval/evaluator.js";
@@ -13,6 +14,7 @@ import { type TfValue, toPolicyValue } from "../eval/value.js";
 import type { Attribute, Body, Expr } from "../hcl/syntax.js";
 import { LAMBDA_PERMISSION_TYPES, POLICY_ATTRIBUTES } from "../knowledge/policy-attributes.js";
 import { expandBlocks } from "./document.js";
+import { commentSuppressions } from "./suppressions.js";
 
 /** A site with what it was built from: the root-module file that declared it (for one-file scans). */
 export interface FoundSite {
@@ -89,6 +91,12 @@ function mayHoldPolicy(name: string, e: Expr): boolean {
   return false;
 }
 
+/** Suppression comments written at the resource's block (see suppressions.ts). */
+function blockSuppressions(inst: ResourceInstance): Suppression[] {
+  const map = inst.config.file.map;
+  return commentSuppressions(map.text, map.range(inst.config.block.span), inst.address);
+}
+
 function addSite(
   collector: SiteCollector,
   inst: ResourceInstance,
@@ -108,6 +116,8 @@ function addSite(
     document: node,
     range,
   };
+  const suppressions = blockSuppressions(inst);
+  if (suppressions.length > 0) site.suppressions = suppressions;
   collector.sites.push({ site, rootFile });
 }
 
@@ -161,17 +171,17 @@ function permissionSite(inst: ResourceInstance, rootFile: string, collector: Sit
     set("principalOrgId", "organization_id");
   }
   const range = inst.config.file.map.range(inst.config.block.span);
-  collector.sites.push({
-    site: {
-      file: range.file,
-      resource: inst.address,
-      resourceType: inst.type,
-      kind: "lambda-permission",
-      permission,
-      range,
-    },
-    rootFile,
-  });
+  const site: PolicySite = {
+    file: range.file,
+    resource: inst.address,
+    resourceType: inst.type,
+    kind: "lambda-permission",
+    permission,
+    range,
+  };
+  const suppressions = blockSuppressions(inst);
+  if (suppressions.length > 0) site.suppressions = suppressions;
+  collector.sites.push({ site, rootFile });
 }
 
 /** Every policy of the resources of one module instance. */
