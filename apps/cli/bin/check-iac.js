@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from "../dist/main.js";
+import { main } from "../dist/bundle.mjs";
 
 main(process.argv.slice(2), { defaultCommand: "scan" }).then((code) => {
   process.exitCode = code;
