@@ -335,6 +335,6 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
       throw new UsageError(`--changed-since ${settings.changedSince}: not a git revision here`);
     }
   }
-  const outcome = await scan(settings, await loadFormats(), io, { name: "deputyguard", version: version() });
+  const outcome = await scan(settings, loadFormats(), io, { name: "deputyguard", version: version() });
   return outcome.code;
 }

@@ -29,6 +29,7 @@ import {
 import pc from "picocolors";
 import type { Config } from "./config.js";
 import { decode, readText, walk } from "./files.js";
+import { prepareFormats } from "./formats.js";
 
 export interface ScanSettings {
   format: "text" | "json" | "sarif" | "junit";
@@ -430,6 +431,7 @@ async function scanFile(
     text = r.text;
   }
   const input = { file: t.file, text };
+  await prepareFormats(formats, input);
   const format = formats.find((f) => f.recognises(input));
   if (!format) {
     if (t.explicit && !settings.onlyRecognised) {
