@@ -46,7 +46,12 @@ export interface Finding {
   statement: { index: number; sid?: string } | null;
   principals: string[];
   witness?: { principal: string; action?: string; resource?: string; context: Record<string, string> };
-  fix?: { description: string; text: string; condition?: ConditionBlock };
+  fix?: {
+    description: string;
+    text: string;
+    condition?: ConditionBlock;
+    permission?: { sourceAccount: string; sourceArn?: string };
+  };
   /** Set when a suppression covers the finding; it is still reported, marked. */
   suppressed?: { kind: "inSource" | "external"; justification: string };
 }

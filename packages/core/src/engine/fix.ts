@@ -12,6 +12,8 @@ export interface Fix {
   text: string;
   /** The statement's whole Condition after the fix, for tools that apply it (`--fix`). */
   condition?: ConditionBlock;
+  /** For a Lambda permission: the SourceAccount to set, and the SourceArn when it must change. */
+  permission?: { sourceAccount: string; sourceArn?: string };
 }
 
 /** The statement's Condition as a plain block, with symbols as `<NAME>`. */
@@ -72,11 +74,23 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
         ),
       ];
       if (kind === "lambda-permission") {
+        // Keep a SourceArn that already names an exact account of ours (or an account-less resource).
+        const current = facts.statement.conditions.find((c) => c.keyLower === "aws:sourcearn");
+        const sound = current?.values.every((v) => {
+          const acct = valueText(v, () => "0").split(":")[4];
+          return (
+            acct !== undefined &&
+            (acct === "" || (/^\d{12}$/.test(acct) && (accounts.length === 0 || accounts.includes(acct))))
+          );
+        });
+        const permission: NonNullable<Fix["permission"]> = { sourceAccount: account };
+        if (!sound && arns.length === 1) permission.sourceArn = arns[0] as string;
         const lines = [`SourceAccount: "${account}"`];
-        if (arns.length === 1) lines.push(`SourceArn: "${arns[0]}"`);
+        if (permission.sourceArn) lines.push(`SourceArn: "${permission.sourceArn}"`);
         return {
-          description: `Set SourceAccount${arns.length === 1 ? " and SourceArn" : ""} on the permission so that only your own resources can invoke the function through the service.${accountNote}`,
+          description: `Set SourceAccount${permission.sourceArn ? " and SourceArn" : ""} on the permission so that only your own resources can invoke the function through the service.${accountNote}`,
           text: lines.join("\n"),
+          permission,
         };
       }
       // Keep the statement's other conditions and an aws:SourceArn guard that already pins an exact
