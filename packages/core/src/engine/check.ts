@@ -256,6 +256,11 @@ function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: State
     f.fix = { description: displayTokens(input.fix.description), text: displayTokens(input.fix.text) };
     if (input.fix.condition)
       f.fix.condition = JSON.parse(displayTokens(JSON.stringify(input.fix.condition))) as ConditionBlock;
+    if (input.fix.permission) {
+      const p = input.fix.permission;
+      f.fix.permission = { sourceAccount: displayTokens(p.sourceAccount) };
+      if (p.sourceArn !== undefined) f.fix.permission.sourceArn = displayTokens(p.sourceArn);
+    }
   }
   return f;
 }
