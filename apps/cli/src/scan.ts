@@ -11,6 +11,7 @@ import {
   checkSite,
   compareFindings,
   createBaseline,
+  editBetween,
   emptyReport,
   type Finding,
   type InputFormat,
@@ -290,6 +291,8 @@ export async function scan(
   report.summary.errors = report.errors.length;
 
   if (settings.fix) await fixFiles(findings, formatOf, sources, settings, io, report);
+  if (settings.format === "sarif" || settings.format === "json")
+    await attachEdits(findings, formatOf, sources);
 
   const useColor = !settings.output && io.isTTY && pc.isColorSupported && !process.env.NO_COLOR;
   const failing = (s: Severity) => atLeast(s, settings.failOn);
@@ -477,6 +480,32 @@ async function scanFile(
   addSites(extracted.sites, format.name);
   if ((report.findings.length > before || settings.fix) && text.length < 16 * 1024 * 1024)
     sources.set(t.file, text);
+}
+
+/** Files with more fixable findings than this get no per-finding edits (each edit re-reads the file). */
+const MAX_EDITS_PER_FILE = 200;
+
+/** The edits that apply each fix alone, for SARIF `fixes` and JSON `fix.edits`. */
+async function attachEdits(
+  findings: Finding[],
+  formatOf: Map<string, string>,
+  sources: Map<string, string>,
+): Promise<void> {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings)
+    if ((f.fix?.condition || f.fix?.permission) && !f.suppressed)
+      byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const [file, list] of byFile) {
+    if (list.length > MAX_EDITS_PER_FILE || file === "<stdin>") continue;
+    const format = formatOf.get(file);
+    const text = sources.get(file) ?? readForFrame(file, 16 * 1024 * 1024);
+    if (text === undefined) continue;
+    for (const f of list) {
+      const after = format === "iam-policy-json" ? applyPolicyJsonFixes(text, file, [f]) : undefined;
+      const edit = after === undefined ? undefined : editBetween(file, text, after);
+      if (edit && f.fix) f.fix.edits = [edit];
+    }
+  }
 }
 
 /** `--fix`: print unified diffs (and with `--write`, apply them). */

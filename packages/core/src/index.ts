@@ -22,6 +22,7 @@ export {
   lambdaPermissionPolicy,
   type PolicyFileResult,
 } from "./engine/check.js";
+export { editBetween, type TextEdit } from "./engine/edit.js";
 export type { ConditionBlock, Fix } from "./engine/fix.js";
 export type { DirectoryResult, ExtractResult, InputFormat, ScanInput, ScanOptions } from "./engine/format.js";
 export { applyPolicyJsonFixes, unifiedDiff } from "./engine/json-fix.js";

@@ -13,6 +13,7 @@ import type { Diagnostic, SourceRange } from "../model/source.js";
 import type { ValueSymbol } from "../model/values.js";
 import { RULES } from "../rules/index.js";
 import type { ReportInput, Rule, Severity } from "../rules/types.js";
+import type { TextEdit } from "./edit.js";
 import { type ConditionBlock, createFixBuilder } from "./fix.js";
 import type { LambdaPermission, PolicySite } from "./site.js";
 
@@ -51,6 +52,8 @@ export interface Finding {
     text: string;
     condition?: ConditionBlock;
     permission?: { sourceAccount: string; sourceArn?: string };
+    /** The edits that apply this fix alone, where the CLI could compute them (SARIF `fixes`). */
+    edits?: TextEdit[];
   };
   /** Set when a suppression covers the finding; it is still reported, marked. */
   suppressed?: { kind: "inSource" | "external"; justification: string };

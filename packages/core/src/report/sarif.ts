@@ -60,6 +60,27 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
         ...(f.fix ? { fix: f.fix } : {}),
       },
     };
+    if (f.fix?.edits?.length) {
+      const byFile = new Map<string, NonNullable<NonNullable<Finding["fix"]>["edits"]>>();
+      for (const e of f.fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+      result.fixes = [
+        {
+          description: { text: f.fix.description },
+          artifactChanges: [...byFile].map(([file, edits]) => ({
+            artifactLocation: { uri: uri(file) },
+            replacements: edits.map((e) => ({
+              deletedRegion: {
+                startLine: e.startLine,
+                startColumn: e.startColumn,
+                endLine: e.endLine,
+                endColumn: e.endColumn,
+              },
+              insertedContent: { text: e.text },
+            })),
+          })),
+        },
+      ];
+    }
     if (f.suppressed) {
       result.suppressions = [
         { kind: f.suppressed.kind, status: "accepted", justification: f.suppressed.justification },
