@@ -61,7 +61,7 @@ function stringLikeWithinComponents(text: string): GlobPattern {
     else if (c === "?") tokens.push({ kind: "one", noColon: confined });
     else tokens.push({ kind: "char", char: c, ignoreCase: false });
   }
-  return { tokens, source: text };
+  return { tokens, source: text, key: `s:${text}` };
 }
 
 function patternFor(
@@ -89,7 +89,7 @@ function patternFor(
     case "ArnNotLike":
       return arnPattern(text);
     default:
-      return { tokens: [], empty: true, source: text };
+      return { tokens: [], empty: true, source: text, key: "0" };
   }
 }
 

@@ -17,18 +17,35 @@ export interface GlobPattern {
   empty?: boolean;
   /** For messages and debugging. */
   source: string;
+  /** Identifies the language (kind, flags and text), so that searches can be cached. */
+  key?: string;
 }
 
 /** Language union: a value is in it when any pattern accepts it. */
 export type Union = GlobPattern[];
 
-export function exactPattern(text: string, ignoreCase = false): GlobPattern {
+function makeExactPattern(text: string, ignoreCase = false): GlobPattern {
   return {
     tokens: [...text].flatMap((c) =>
       splitUnits(c).map((u) => ({ kind: "char" as const, char: u, ignoreCase })),
     ),
     source: text,
+    key: `e${ignoreCase ? "i" : ""}:${text}`,
   };
+}
+
+const exactCache = new Map<string, GlobPattern>();
+
+/** StringEquals: the text itself (patterns are immutable, so equal ones are shared). */
+export function exactPattern(text: string, ignoreCase = false): GlobPattern {
+  const key = `${ignoreCase ? "i" : "s"}${text}`;
+  let p = exactCache.get(key);
+  if (!p) {
+    if (exactCache.size >= 20_000) exactCache.clear();
+    p = makeExactPattern(text, ignoreCase);
+    exactCache.set(key, p);
+  }
+  return p;
 }
 
 function splitUnits(s: string): string[] {
@@ -48,7 +65,7 @@ export function globPattern(text: string, ignoreCase = false, noColon = false): 
     } else if (c === "?") tokens.push({ kind: "one", noColon });
     else tokens.push({ kind: "char", char: c, ignoreCase });
   }
-  return { tokens, source: text };
+  return { tokens, source: text, key: `g${ignoreCase ? "i" : ""}${noColon ? "c" : ""}:${text}` };
 }
 
 /**
@@ -56,7 +73,7 @@ export function globPattern(text: string, ignoreCase = false, noColon = false): 
  * (the rest) may. A pattern with fewer than six components never matches, except `*`.
  */
 export function arnPattern(text: string): GlobPattern {
-  if (text === "*") return { tokens: [], universal: true, source: text };
+  if (text === "*") return { tokens: [], universal: true, source: text, key: "u" };
   let colons = 0;
   const tokens: GlobToken[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -72,8 +89,8 @@ export function arnPattern(text: string): GlobPattern {
     } else if (c === "?") tokens.push({ kind: "one", noColon: !inResource });
     else tokens.push({ kind: "char", char: c, ignoreCase: false });
   }
-  if (colons < 5) return { tokens: [], empty: true, source: text };
-  return { tokens, source: text };
+  if (colons < 5) return { tokens: [], empty: true, source: text, key: "0" };
+  return { tokens, source: text, key: `a:${text}` };
 }
 
 function tokenAccepts(t: GlobToken, ch: string): boolean {
@@ -222,10 +239,75 @@ function keyOf(s: { pos: PatternState[][]; neg: PatternState[][] }): string {
  * Finds a shortest string of the domain that meets the constraints, or proves there is none (the
  * product automaton is finite: the search stops when no new state is reachable).
  */
+function unionKey(u: Union): string | undefined {
+  let k = "";
+  for (const p of u) {
+    if (p.key === undefined) return undefined;
+    k += `${p.key.length}:${p.key}`;
+  }
+  return k;
+}
+
+function constraintsKey(c: StringConstraints): string | undefined {
+  let k = "";
+  for (const u of c.positives) {
+    const uk = unionKey(u);
+    if (uk === undefined) return undefined;
+    k += `+${uk.length}:${uk}`;
+  }
+  for (const u of c.negatives) {
+    const uk = unionKey(u);
+    if (uk === undefined) return undefined;
+    k += `-${uk.length}:${uk}`;
+  }
+  return k;
+}
+
+function searchKey(c: StringConstraints, d: StringDomain, limits: SearchLimits): string | undefined {
+  const main = constraintsKey(c);
+  if (main === undefined) return undefined;
+  let dk: string = d.kind;
+  if (d.kind === "arn") {
+    if (d.account === "empty") dk += ":empty";
+    else if ("fixed" in d.account) dk += `:fixed:${d.account.fixed}`;
+    else {
+      const j = constraintsKey(d.account.joint);
+      if (j === undefined) return undefined;
+      dk += `:joint:${j}`;
+    }
+  }
+  return `${limits.maxStates}/${limits.maxLength}|${dk}|${main}`;
+}
+
+/**
+ * Searches repeat across the statements of a template (the same guards, the same accounts of ours):
+ * the results of recent ones are kept. Bounded; cleared when full.
+ */
+const searchCache = new Map<string, SearchResult>();
+const SEARCH_CACHE_LIMIT = 20_000;
+
 export function solveString(
   constraints: StringConstraints,
   domain: StringDomain,
   limits: SearchLimits = DEFAULT_LIMITS,
+): SearchResult {
+  const key = searchKey(constraints, domain, limits);
+  if (key !== undefined) {
+    const hit = searchCache.get(key);
+    if (hit) return hit;
+  }
+  const result = solveStringUncached(constraints, domain, limits);
+  if (key !== undefined) {
+    if (searchCache.size >= SEARCH_CACHE_LIMIT) searchCache.clear();
+    searchCache.set(key, result);
+  }
+  return result;
+}
+
+function solveStringUncached(
+  constraints: StringConstraints,
+  domain: StringDomain,
+  limits: SearchLimits,
 ): SearchResult {
   if (domain.kind === "free" && constraints.negatives.length === 0 && constraints.positives.length <= 1) {
     // One union and nothing to avoid (a long Resource list, say): any member will do, no search needed.
