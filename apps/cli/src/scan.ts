@@ -492,20 +492,57 @@ async function attachEdits(
   sources: Map<string, string>,
 ): Promise<void> {
   const byFile = new Map<string, Finding[]>();
-  for (const f of findings)
-    if ((f.fix?.condition || f.fix?.permission) && !f.suppressed)
-      byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const f of findings) if (fixable(f)) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
   for (const [file, list] of byFile) {
     if (list.length > MAX_EDITS_PER_FILE || file === "<stdin>") continue;
-    const format = formatOf.get(file);
     const text = sources.get(file) ?? readForFrame(file, 16 * 1024 * 1024);
     if (text === undefined) continue;
     for (const f of list) {
-      const after = format === "iam-policy-json" ? applyPolicyJsonFixes(text, file, [f]) : undefined;
-      const edit = after === undefined ? undefined : editBetween(file, text, after);
-      if (edit && f.fix) f.fix.edits = [edit];
+      const changed = await fixedTexts(formatOf.get(file), new Map([[file, text]]), [f]);
+      const edits = [...(changed ?? [])].flatMap(([path, after]) => {
+        const e = editBetween(
+          path,
+          path === file ? text : (readForFrame(path, 16 * 1024 * 1024) ?? ""),
+          after,
+        );
+        return e ? [e] : [];
+      });
+      if (edits.length > 0 && f.fix) f.fix.edits = edits;
     }
   }
+}
+
+/** `--fix`: print unified diffs (and with `--write`, apply them). */
+/** The whole new text of each file the fixes touch, per input format, and notes on what was left alone. */
+async function fixedTexts(
+  format: string | undefined,
+  files: Map<string, string>,
+  findings: Finding[],
+  notes: string[] = [],
+): Promise<Map<string, string> | undefined> {
+  const out = new Map<string, string>();
+  if (format === "iam-policy-json" || format === "cloudformation") {
+    const cfn = format === "cloudformation" ? await import("@deputyguard/cloudformation") : undefined;
+    for (const [file, text] of files) {
+      const mine = findings.filter((f) => f.file === file);
+      const after = cfn
+        ? cfn.applyCloudFormationFixes(text, file, mine)
+        : applyPolicyJsonFixes(text, file, mine);
+      if (after !== undefined && after !== text) out.set(file, after);
+    }
+    return out;
+  }
+  if (format === "terraform") {
+    const { applyTerraformFixesWithNotes } = await import("@deputyguard/terraform");
+    const r = await applyTerraformFixesWithNotes(files, findings);
+    notes.push(...r.notes);
+    return r.files;
+  }
+  return undefined;
+}
+
+function fixable(f: Finding): boolean {
+  return !f.suppressed && (f.fix?.condition !== undefined || f.fix?.permission !== undefined);
 }
 
 /** `--fix`: print unified diffs (and with `--write`, apply them). */
@@ -517,28 +554,42 @@ async function fixFiles(
   io: ScanIo,
   report: ScanReport,
 ): Promise<void> {
-  const byFile = new Map<string, Finding[]>();
-  for (const f of findings)
-    if (f.fix?.condition && !f.suppressed) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  const byFormat = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!fixable(f) || f.file === "<stdin>") continue;
+    const format = formatOf.get(f.file) ?? "unknown";
+    byFormat.set(format, [...(byFormat.get(format) ?? []), f]);
+  }
   const unsupported = new Set<string>();
-  for (const [file, list] of byFile) {
-    const text = sources.get(file);
-    if (formatOf.get(file) !== "iam-policy-json" || text === undefined || file === "<stdin>") {
-      unsupported.add(formatOf.get(file) ?? "this input");
+  for (const [format, list] of byFormat) {
+    const files = new Map<string, string>();
+    for (const f of list) {
+      const text = sources.get(f.file) ?? readForFrame(f.file, settings.maxFileSize);
+      if (text !== undefined) files.set(f.file, text);
+    }
+    const notes: string[] = [];
+    const changed = await fixedTexts(format, files, list, notes);
+    for (const n of notes)
+      report.warnings.push({ code: "FixNote", severity: "warning", file: format, message: n });
+    if (!changed) {
+      unsupported.add(format);
       continue;
     }
-    const after = applyPolicyJsonFixes(text, file, list);
-    if (after === undefined || after === text) continue;
-    // The diff goes to standard output unless a machine-readable report goes there.
-    (settings.format !== "text" && !settings.output ? io.stderr : io.stdout)(unifiedDiff(file, text, after));
-    if (settings.write) await writeFile(file, after);
+    for (const [file, after] of [...changed].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const before = files.get(file) ?? readForFrame(file, settings.maxFileSize) ?? "";
+      // The diff goes to standard output unless a machine-readable report goes there.
+      (settings.format !== "text" && !settings.output ? io.stderr : io.stdout)(
+        unifiedDiff(file, before, after),
+      );
+      if (settings.write) await writeFile(file, after);
+    }
   }
   for (const name of unsupported) {
     report.warnings.push({
       code: "FixUnsupported",
       severity: "warning",
       file: name,
-      message: `--fix writes edits for IAM policy JSON files only so far; for ${name} inputs, apply the fix text shown with each finding`,
+      message: `--fix has no automatic edits for ${name} inputs; apply the fix text shown with each finding`,
     });
   }
 }

@@ -855,12 +855,24 @@ describe("--fix", () => {
     expect(r.stderr).toMatch(/^\+\+\+ b\/p\.json$/m);
   });
 
-  it("says that other formats are not edited yet, and edits nothing", async () => {
+  it("edits CloudFormation and Terraform too, and a rescan no longer reports the fixed finding", async () => {
     const d = folder("fix-cfn");
     cpSync(CFN_UNGUARDED, join(d, "t.yaml"));
+    const before = await json(["--account", OWN, "t.yaml"], { cwd: d });
+    expect(before.findings.map((f) => f.ruleId)).toContain("CD101");
     const r = await json(["--fix", "--write", "--account", OWN, "t.yaml"], { cwd: d });
-    expect(warningCodes(r)).toContain("FixUnsupported");
-    expect(read(join(d, "t.yaml"))).toBe(read(CFN_UNGUARDED));
+    expect(warningCodes(r)).not.toContain("FixUnsupported");
+    expect(read(join(d, "t.yaml"))).not.toBe(read(CFN_UNGUARDED));
+    const again = await json(["--account", OWN, "t.yaml"], { cwd: d });
+    expect(again.findings.map((f) => f.ruleId)).not.toContain("CD101");
+
+    const t = folder("fix-tf");
+    cpSync(TF_UNGUARDED, t, { recursive: true });
+    const tfBefore = await json(["--account", OWN, "."], { cwd: t });
+    expect(tfBefore.findings.map((f) => f.ruleId)).toContain("CD101");
+    await json(["--fix", "--write", "--account", OWN, "."], { cwd: t });
+    const tfAfter = await json(["--account", OWN, "."], { cwd: t });
+    expect(tfAfter.findings.map((f) => f.ruleId)).not.toContain("CD101");
   });
 
   it("finds fixable fixtures", () => {

@@ -10,5 +10,10 @@ export {
   type TerraformOptions,
   type UnanalysedModule,
 } from "./analysis.js";
+export {
+  applyTerraformFixes,
+  applyTerraformFixesWithNotes,
+  type TerraformFixResult,
+} from "./fix.js";
 export { terraformFormat } from "./hcl-format.js";
 export { planSites, terraformPlanFormat } from "./plan-format.js";

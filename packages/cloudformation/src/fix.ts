@@ -1,0 +1,483 @@
+/**
+ * `--fix` for CloudFormation templates: writes the Condition a finding's fix names into the
+ * statement (JSON or YAML, in the template's own indentation, quoting and block or flow style), and
+ * SourceAccount / SourceArn into an `AWS::Lambda::Permission`. Condition entries the fix keeps are
+ * copied from the template as written, so intrinsics (`!Ref`, `!Sub`, `Fn::GetAtt`) stay as they were.
+ *
+ * Not edited (the text is left as it is for those findings):
+ * - policies written as a JSON string (e.g. `AWS::Logs::ResourcePolicy.PolicyDocument`): editing
+ *   JSON inside a string (maybe built with `Fn::Sub` or `Fn::Join`) is not safe to do textually;
+ * - permissions the SAM transform generates for a function's `Events` (SAM has no property for
+ *   their SourceAccount);
+ * - the legacy `AWS::Events::EventBusPolicy` form (Condition `{Type, Key, Value}`);
+ * - values that name something the template cannot write back (an unknown `<NAME>` in the fix).
+ * Every edit is checked by parsing the result again; an edit that would break the template is dropped.
+ */
+import { resolve } from "node:path";
+import type { Finding } from "@deputyguard/core";
+import { stringify } from "yaml";
+import { readYamlTemplate } from "./read/yaml-template.js";
+import {
+  getEntryOf,
+  getOf,
+  type ObjectNode,
+  parseJsonSource,
+  type SourceEntry,
+  type SourceNode,
+} from "./tree.js";
+
+type ConditionBlock = NonNullable<NonNullable<Finding["fix"]>["condition"]>;
+
+/** Pseudo parameters a fix value may name as `<NAME>`. */
+const PSEUDO: Record<string, string> = {
+  SELF: "AWS::AccountId",
+  REGION: "AWS::Region",
+  PARTITION: "AWS::Partition",
+  URL_SUFFIX: "AWS::URLSuffix",
+};
+const TOKEN = /<([A-Za-z0-9_:.-]+)>/g;
+
+class Unrenderable extends Error {}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+interface Style {
+  json: boolean;
+  unit: string;
+  eol: string;
+  singleQuote: boolean;
+  /** YAML: `- ` items indented below their key (else at the key's column). */
+  indentSeq: boolean;
+}
+
+/** A string value of a fix, as the template writes it. */
+type Item =
+  | { kind: "plain"; text: string }
+  /** The template's own text of an equal scalar (its quoting kept). */
+  | { kind: "verbatim"; text: string; value: string }
+  | { kind: "ref"; name: string }
+  | { kind: "sub"; text: string };
+
+function itemOf(value: string): Item {
+  const tokens = [...value.matchAll(TOKEN)];
+  if (tokens.length === 0) return { kind: "plain", text: value };
+  for (const t of tokens) if (!PSEUDO[t[1] as string]) throw new Unrenderable(value);
+  const whole = /^<([A-Z_]+)>$/.exec(value);
+  if (whole) return { kind: "ref", name: PSEUDO[whole[1] as string] as string };
+  const text = value
+    .replace(/\$\{/g, "${!")
+    .replace(TOKEN, (_m, name: string) => `\${${PSEUDO[name] as string}}`);
+  return { kind: "sub", text };
+}
+
+function yamlScalar(text: string, style: Style, flow: boolean): string {
+  let out = stringify(text, { lineWidth: 0, singleQuote: style.singleQuote }).replace(/\n$/, "");
+  const quoted = out.startsWith('"') || out.startsWith("'");
+  if (out.includes("\n") || (flow && !quoted && /[,[\]{}#]|: /.test(out))) out = JSON.stringify(text);
+  return out;
+}
+
+function renderItem(item: Item, style: Style, flow: boolean): string {
+  if (item.kind === "verbatim") {
+    if (!flow || /^["']/.test(item.text)) return item.text;
+    return renderItem({ kind: "plain", text: item.value }, style, flow);
+  }
+  if (style.json) {
+    if (item.kind === "plain") return JSON.stringify(item.text);
+    if (item.kind === "ref") return `{"Ref": ${JSON.stringify(item.name)}}`;
+    return `{"Fn::Sub": ${JSON.stringify(item.text)}}`;
+  }
+  if (item.kind === "plain") return yamlScalar(item.text, style, flow);
+  if (item.kind === "ref") return `!Ref ${item.name}`;
+  return `!Sub ${yamlScalar(item.text, style, true)}`;
+}
+
+function renderKey(key: string, style: Style, flow: boolean): string {
+  return style.json ? JSON.stringify(key) : yamlScalar(key, style, flow);
+}
+
+/** An entry of the new Condition: rendered from the fix, or copied from the template. */
+type NewValue = { kind: "items"; items: Item[]; list: boolean } | { kind: "raw"; text: string };
+
+interface Ctx {
+  text: string;
+  starts: number[];
+  bom: number;
+  style: Style;
+}
+
+function offsetOf(ctx: Ctx, line: number, column: number): number {
+  return (line === 1 ? ctx.bom : (ctx.starts[line - 1] ?? 0)) + column - 1;
+}
+
+function lineIndentAt(ctx: Ctx, line: number): string {
+  const start = ctx.starts[line - 1] ?? 0;
+  return /^[ \t]*/.exec(ctx.text.slice(start, start + 200))?.[0] ?? "";
+}
+
+/** End offset of a node, without trailing blanks and line breaks (YAML block values end after them). */
+function endOf(ctx: Ctx, node: SourceNode): number | undefined {
+  const r = node.range;
+  if (!r) return undefined;
+  let end = offsetOf(ctx, r.end.line, r.end.column);
+  while (end > 0 && /[ \t\r\n]/.test(ctx.text[end - 1] as string)) end--;
+  return end;
+}
+
+function startOfEntry(ctx: Ctx, e: SourceEntry): number | undefined {
+  return e.keyRange ? offsetOf(ctx, e.keyRange.start.line, e.keyRange.start.column) : undefined;
+}
+
+/** Text from the entry's key to the end of its value, its later lines moved to a new indentation. */
+function entrySlice(ctx: Ctx, e: SourceEntry, indent: string): string | undefined {
+  const start = startOfEntry(ctx, e);
+  const end = endOf(ctx, e.value);
+  if (start === undefined || end === undefined || end < start || !e.keyRange) return undefined;
+  const slice = ctx.text.slice(start, end);
+  const from = e.keyRange.start.column - 1;
+  const delta = indent.length - from;
+  if (delta === 0 || !slice.includes("\n")) return slice;
+  return slice.replace(/(\r?\n)([ \t]*)/g, (_m, nl: string, ws: string) => {
+    const n = ws.length + delta;
+    return nl + (n > 0 ? " ".repeat(n) : "");
+  });
+}
+
+function isIntrinsic(node: SourceNode): boolean {
+  return (
+    node.kind === "object" &&
+    node.entries.length === 1 &&
+    /^(Ref|Condition|Fn::)/.test(node.entries[0]?.key ?? "")
+  );
+}
+
+/** True when the template's value is what the fix keeps (intrinsics show as `<NAME>` in the fix). */
+function sameValue(source: SourceNode, values: readonly string[]): boolean {
+  const items = source.kind === "array" ? source.items : [source];
+  if (items.length !== values.length) return false;
+  return items.every((s, i) => {
+    const v = values[i] as string;
+    if (s.kind === "scalar") return s.value !== null && String(s.value) === v;
+    if (s.kind === "value" || isIntrinsic(s)) return v.includes("<");
+    return false;
+  });
+}
+
+interface NewOp {
+  op: string;
+  keys: Array<{ key: string; value: NewValue; source?: SourceEntry }>;
+}
+
+/** The template's text of a scalar with this value under the same key of another operator (`StringLike` → `ArnLike`). */
+function writtenAs(ctx: Ctx, current: SourceNode | undefined, key: string, value: string): Item | undefined {
+  if (current?.kind !== "object") return undefined;
+  for (const op of current.entries) {
+    const v = op.value.kind === "object" ? getOf(op.value, key) : undefined;
+    if (v?.kind !== "scalar" || v.value === null || String(v.value) !== value || !v.range) continue;
+    const start = offsetOf(ctx, v.range.start.line, v.range.start.column);
+    const end = endOf(ctx, v);
+    if (end === undefined || end <= start) continue;
+    const text = ctx.text.slice(start, end);
+    if (!/[\r\n]/.test(text) && !text.startsWith("&") && !text.startsWith("*"))
+      return { kind: "verbatim", text, value };
+  }
+  return undefined;
+}
+
+function plan(ctx: Ctx, block: ConditionBlock, current: SourceNode | undefined): NewOp[] {
+  const ops: NewOp[] = [];
+  for (const [op, keys] of Object.entries(block)) {
+    const srcOp = current?.kind === "object" ? getOf(current, op) : undefined;
+    const out: NewOp = { op, keys: [] };
+    for (const [key, raw] of Object.entries(keys)) {
+      const values = Array.isArray(raw) ? raw : [raw];
+      const src = srcOp?.kind === "object" ? getEntryOf(srcOp, key) : undefined;
+      if (src && sameValue(src.value, values)) {
+        out.keys.push({ key, value: { kind: "raw", text: "" }, source: src });
+      } else {
+        const items = values.map((v) => writtenAs(ctx, current, key, v) ?? itemOf(v));
+        out.keys.push({ key, value: { kind: "items", items, list: Array.isArray(raw) } });
+      }
+    }
+    ops.push(out);
+  }
+  return ops;
+}
+
+/** The Condition value, for a key written at `indent` (block style) or inline (flow / one-line JSON). */
+function renderCondition(ctx: Ctx, ops: NewOp[], indent: string, flow: boolean): string {
+  const { style } = ctx;
+  const u = style.unit;
+  const key = (k: string) => renderKey(k, style, flow);
+  const kv = (k: { key: string; value: NewValue; source?: SourceEntry }, at: string): string => {
+    if (k.source) {
+      const slice = entrySlice(ctx, k.source, at);
+      if (slice === undefined) throw new Unrenderable(k.key);
+      return slice;
+    }
+    const v = k.value as Extract<NewValue, { kind: "items" }>;
+    const items = v.items.map((i) => renderItem(i, style, flow));
+    if (!v.list) return `${key(k.key)}: ${items[0]}`;
+    if (flow) return `${key(k.key)}: [${items.join(", ")}]`;
+    if (style.json) return `${key(k.key)}: [\n${items.map((i) => `${at}${u}${i}`).join(`,\n`)}\n${at}]`;
+    const seq = style.indentSeq ? `${at}${u}` : at;
+    return `${key(k.key)}:\n${items.map((i) => `${seq}- ${i}`).join("\n")}`;
+  };
+  if (flow) {
+    const sep = style.json ? "" : " ";
+    const body = ops
+      .map((o) => `${key(o.op)}: {${sep}${o.keys.map((k) => kv(k, "")).join(", ")}${sep}}`)
+      .join(", ");
+    return `{${sep}${body}${sep}}`;
+  }
+  const i1 = indent + u;
+  const i2 = i1 + u;
+  if (style.json) {
+    const body = ops
+      .map((o) => `${i1}${key(o.op)}: {\n${o.keys.map((k) => `${i2}${kv(k, i2)}`).join(",\n")}\n${i1}}`)
+      .join(",\n");
+    return `{\n${body}\n${indent}}`;
+  }
+  return ops.map((o) => `\n${i1}${key(o.op)}:${o.keys.map((k) => `\n${i2}${kv(k, i2)}`).join("")}`).join("");
+}
+
+function isFlow(ctx: Ctx, node: SourceNode): boolean {
+  if (ctx.style.json || !node.range) return false;
+  const c = ctx.text[offsetOf(ctx, node.range.start.line, node.range.start.column)];
+  return c === "{" || c === "[";
+}
+
+function oneLine(node: SourceNode): boolean {
+  return !!node.range && node.range.start.line === node.range.end.line;
+}
+
+/** The indentation of the object's keys (JSON: the line's; YAML block: the first key's column). */
+function keyIndent(ctx: Ctx, obj: ObjectNode): string {
+  const first = obj.entries[0]?.keyRange ?? obj.range;
+  if (!first) return "";
+  if (ctx.style.json) return lineIndentAt(ctx, first.start.line);
+  return " ".repeat(first.start.column - 1);
+}
+
+/** Sets `key` of an object to a value rendered for the key's indentation (or flow), replacing or adding it. */
+function setEntry(
+  ctx: Ctx,
+  obj: ObjectNode,
+  key: string,
+  render: (indent: string, flow: boolean) => string,
+  flowValue?: (current: SourceNode) => boolean,
+): Edit | undefined {
+  const flowObj = isFlow(ctx, obj) || (ctx.style.json && oneLine(obj));
+  const indent = flowObj ? "" : keyIndent(ctx, obj);
+  const existing = getEntryOf(obj, key);
+  const { style } = ctx;
+  const eol = (t: string) => t.replace(/\r?\n/g, style.eol);
+  const kText = (e?: SourceEntry) => {
+    if (e?.keyRange) {
+      const s = offsetOf(ctx, e.keyRange.start.line, e.keyRange.start.column);
+      const en = offsetOf(ctx, e.keyRange.end.line, e.keyRange.end.column);
+      if (en > s) return ctx.text.slice(s, en);
+    }
+    return renderKey(key, style, flowObj);
+  };
+  if (existing) {
+    const start = startOfEntry(ctx, existing);
+    const end = endOf(ctx, existing.value);
+    if (start === undefined || end === undefined) return undefined;
+    const flow = flowObj || (flowValue?.(existing.value) ?? false);
+    const value = render(flowObj ? "" : indent, flow);
+    const sep = value.startsWith("\n") ? ":" : ": ";
+    return { start, end, text: eol(`${kText(existing)}${sep}${value}`) };
+  }
+  const last = obj.entries[obj.entries.length - 1];
+  if (!last || !obj.range) return undefined;
+  let at = endOf(ctx, last.value);
+  if (at === undefined) return undefined;
+  const value = render(indent, flowObj);
+  const sep = value.startsWith("\n") ? ":" : ": ";
+  const entry = `${renderKey(key, style, flowObj)}${sep}${value}`;
+  if (flowObj) return { start: at, end: at, text: eol(`, ${entry}`) };
+  if (style.json) return { start: at, end: at, text: eol(`,\n${indent}${entry}`) };
+  // YAML block: after the rest of the last value's line (a trailing comment stays where it is).
+  while (at < ctx.text.length && ctx.text[at] !== "\n" && ctx.text[at] !== "\r") at++;
+  return { start: at, end: at, text: eol(`\n${indent}${entry}`) };
+}
+
+function conditionEdit(ctx: Ctx, statement: ObjectNode, block: ConditionBlock): Edit | undefined {
+  const current = getOf(statement, "Condition");
+  const ops = plan(ctx, block, current);
+  return setEntry(
+    ctx,
+    statement,
+    "Condition",
+    (indent, flow) => renderCondition(ctx, ops, indent, flow),
+    (cur) => isFlow(ctx, cur),
+  );
+}
+
+function scalarEdit(ctx: Ctx, props: ObjectNode, key: string, value: string): Edit | undefined {
+  const item = itemOf(value);
+  return setEntry(ctx, props, key, (_indent, flow) => renderItem(item, ctx.style, flow));
+}
+
+function detectStyle(text: string, json: boolean, root: ObjectNode): Style {
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  const resources = getOf(root, "Resources");
+  let unit = "  ";
+  if (resources?.kind === "object") {
+    const first = resources.entries[0]?.keyRange;
+    const outer = getEntryOf(root, "Resources")?.keyRange;
+    if (first && outer) {
+      const lineIndent = (line: number) =>
+        /^[ \t]*/.exec(text.split(/\r?\n/, line)[line - 1] ?? "")?.[0] ?? "";
+      const step = json
+        ? lineIndent(first.start.line).length - lineIndent(outer.start.line).length
+        : first.start.column - outer.start.column;
+      if (step > 0 && step <= 8)
+        unit = (lineIndent(first.start.line).startsWith("\t") ? "\t" : " ").repeat(step);
+      if (unit.startsWith("\t")) unit = "\t";
+    }
+  }
+  const singles = (text.match(/:[ \t]+'/g) ?? []).length;
+  const doubles = (text.match(/:[ \t]+"/g) ?? []).length;
+  // Sequences at the key's column (`Key:\n- a`) or indented below it.
+  let flush = 0;
+  let indented = 0;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const m = /^( *)[^\s#-].*:[ \t]*$/.exec(lines[i] as string);
+    const n = /^( *)- /.exec(lines[i + 1] as string);
+    if (!m || !n) continue;
+    if ((n[1] as string).length === (m[1] as string).length) flush++;
+    else if ((n[1] as string).length > (m[1] as string).length) indented++;
+  }
+  return { json, unit, eol, singleQuote: singles > doubles, indentSeq: indented >= flush };
+}
+
+function parse(text: string, file: string, json: boolean): SourceNode | undefined {
+  if (json) return parseJsonSource(text, file).node;
+  const r = readYamlTemplate(text, file);
+  return r.diagnostics.some((d) => d.severity === "error") ? undefined : r.node;
+}
+
+function firstChar(text: string): string {
+  return /^\uFEFF?\s*(\S)/.exec(text)?.[1] ?? "";
+}
+
+/** Statement objects (with Effect) by where they begin, `line:column`. */
+function statementIndex(node: SourceNode, out: Map<string, ObjectNode>, depth = 0): void {
+  if (depth > 200) return;
+  if (node.kind === "object") {
+    if (node.range && getEntryOf(node, "Effect"))
+      out.set(`${node.range.start.line}:${node.range.start.column}`, node);
+    for (const e of node.entries) statementIndex(e.value, out, depth + 1);
+  } else if (node.kind === "array") {
+    for (const i of node.items) statementIndex(i, out, depth + 1);
+  }
+}
+
+/**
+ * Applies the fixes of findings (`fix.condition`, `fix.permission`) to a CloudFormation template
+ * (JSON or YAML). Returns the new text, or undefined when no fix applies. Findings the function
+ * cannot fix in place (policies in JSON strings, SAM event permissions) are left as they are.
+ */
+export function applyCloudFormationFixes(
+  text: string,
+  file: string,
+  findings: readonly Finding[],
+): string | undefined {
+  let json = firstChar(text) === "{";
+  let root = parse(text, file, json);
+  if (!root && json) {
+    // JSON with YAML features (comments, trailing commas) is read as YAML, like the scanner does.
+    json = false;
+    root = parse(text, file, false);
+  }
+  if (root?.kind !== "object") return undefined;
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  const ctx: Ctx = {
+    text,
+    starts,
+    bom: text.charCodeAt(0) === 0xfeff ? 1 : 0,
+    style: detectStyle(text, json, root),
+  };
+  const statements = new Map<string, ObjectNode>();
+  statementIndex(root, statements);
+  const resources = getOf(root, "Resources");
+
+  const edits: Edit[] = [];
+  const done = new Set<string>();
+  for (const f of findings) {
+    if (f.suppressed || !f.fix) continue;
+    // Findings of a nested stack's template belong to that file.
+    if (f.file && f.file !== file && resolve(f.file) !== resolve(file)) continue;
+    let edit: Edit | Edit[] | undefined;
+    try {
+      if (f.fix.condition && f.statement) {
+        // Found by position, so a statement inside a JSON string (Logs ResourcePolicy) is never
+        // matched: it is skipped on purpose (see the module comment).
+        const key = `${f.line}:${f.column}`;
+        const st = statements.get(key);
+        if (!st || done.has(key)) continue;
+        done.add(key);
+        edit = conditionEdit(ctx, st, f.fix.condition);
+      } else if (f.fix.permission && f.resource) {
+        const res = getOf(resources, f.resource);
+        // SAM event permissions have a generated logical id that is not in Resources: skipped.
+        const type = getOf(res, "Type");
+        if (type?.kind !== "scalar" || type.value !== "AWS::Lambda::Permission") continue;
+        const props = getOf(res, "Properties");
+        const key = `permission:${f.resource}`;
+        if (props?.kind !== "object" || done.has(key)) continue;
+        done.add(key);
+        const list: Edit[] = [];
+        const a = scalarEdit(ctx, props, "SourceAccount", f.fix.permission.sourceAccount);
+        if (a) list.push(a);
+        if (f.fix.permission.sourceArn !== undefined) {
+          const b = scalarEdit(ctx, props, "SourceArn", f.fix.permission.sourceArn);
+          // Both added after the same last entry: one insertion, in order.
+          if (b && a && b.start === a.start && b.end === a.end && a.start === a.end) a.text += b.text;
+          else if (b) list.push(b);
+        }
+        edit = list;
+      }
+    } catch (e) {
+      if (e instanceof Unrenderable) continue;
+      throw e;
+    }
+    const list = edit === undefined ? [] : Array.isArray(edit) ? edit : [edit];
+    // An edit that would not parse is dropped on its own.
+    const group = list.filter((x) => x.text !== text.slice(x.start, x.end));
+    if (group.length === 0) continue;
+    if (parse(applyEdits(text, group), file, json) === undefined) continue;
+    edits.push(...group);
+  }
+  if (edits.length === 0) return undefined;
+  const out = applyEdits(text, edits);
+  if (out === text || parse(out, file, json) === undefined) return undefined;
+  return out;
+}
+
+function applyEdits(text: string, edits: readonly Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  let limit = Number.POSITIVE_INFINITY;
+  for (const e of sorted) {
+    if (e.end > limit) continue; // overlapping: the later one wins, this one is dropped
+    out = out.slice(0, e.start) + e.text + out.slice(e.end);
+    limit = e.start;
+  }
+  return out;
+}
