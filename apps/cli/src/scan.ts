@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
-import { dirname, extname, relative, resolve } from "node:path";
+import { dirname, extname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import {
   applyBaseline,
@@ -86,6 +86,16 @@ async function changedFiles(ref: string): Promise<Set<string>> {
   ).stdout;
   const out = new Set<string>();
   for (const line of `${diff}\n${untracked}`.split("\n")) if (line.trim()) out.add(resolve(top, line.trim()));
+  return out;
+}
+
+/** The configuration file's Terraform variables for a module directory (globs match the module's files). */
+function configVariables(dir: string, settings: ScanSettings): Record<string, unknown> | undefined {
+  const c = settings.config;
+  if (!c || c.variables.length === 0) return undefined;
+  const probe = join(dir, "main.tf");
+  const out: Record<string, unknown> = {};
+  for (const v of c.variables) if (v.matches(probe) || v.matches(dir)) Object.assign(out, v.values);
   return out;
 }
 
@@ -193,7 +203,10 @@ export async function scan(
       const consumed = new Set<string>();
       for (const format of formats) {
         if (!format.scanDirectory) continue;
-        const r = await format.scanDirectory(p, settings.options);
+        const r = await format.scanDirectory(p, {
+          ...settings.options,
+          variablesFor: (dir) => configVariables(dir, settings),
+        });
         if (!r) continue;
         for (const f of r.files) consumed.add(resolve(f));
         report.summary.files += changed ? r.files.filter(isChangedModule).length : r.recognisedFiles;

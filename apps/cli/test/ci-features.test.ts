@@ -424,11 +424,9 @@ describe("configuration file", () => {
     expect(by("audit")).toEqual([]); // our own account
   });
 
-  // BUG: per-path `variables` reach only files scanned one by one: a directory walk hands the whole tree to
-  // the Terraform adapter's `scanDirectory(dir, options)` with one set of options, so a module under prod/
-  // never sees its values. Needs the adapter to take options per module (e.g. an `optionsFor(moduleDir)`
-  // callback on scanDirectory); the CLI already has `optionsFor(file)`.
-  it.fails("gives Terraform variables per path", async () => {
+  // Regression: per-path `variables` did not reach modules found in a directory walk (scanDirectory took
+  // one option set); it now takes `variablesFor(moduleDir)`.
+  it("gives Terraform variables per path", async () => {
     const d = folder("config-variables");
     const module = (dir: string) =>
       writeTree(d, {

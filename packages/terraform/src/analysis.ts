@@ -25,6 +25,8 @@ export interface TerraformOptions {
   variables?: Readonly<Record<string, unknown>>;
   /** `--var-file`: applied after terraform.tfvars and *.auto.tfvars, in order; `variables` win over them. */
   varFiles?: readonly string[];
+  /** Per-directory values from the configuration file: after *.auto.tfvars, before `varFiles`. */
+  variablesFor?: (moduleDir: string) => Readonly<Record<string, unknown>> | undefined;
   maxFileSize?: number;
 }
 
@@ -531,7 +533,15 @@ async function rootVariables(
     ...names.filter((n) => n === "terraform.tfvars" || n === "terraform.tfvars.json"),
     ...names.filter((n) => n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json")),
   ].map((n) => join(dir, n));
-  for (const f of [...files, ...(options.varFiles ?? [])]) {
+  const typed = (k: string, v: unknown): TfValue => {
+    const decl = config.variables.get(k);
+    const typeAttr = decl?.block.body.attributes.get("type");
+    const typeText = typeAttr
+      ? decl?.file.text.slice(typeAttr.expr.span.start, typeAttr.expr.span.end)
+      : undefined;
+    return varOptionValue(v, typeText);
+  };
+  for (const f of files) {
     const text = await readText(f, max);
     if (typeof text !== "string") {
       diagnostics.push({
@@ -544,14 +554,21 @@ async function rootVariables(
     }
     for (const [k, v] of readVarFile(f, text, diagnostics)) values.set(k, v);
   }
-  for (const [k, v] of Object.entries(options.variables ?? {})) {
-    const decl = config.variables.get(k);
-    const typeAttr = decl?.block.body.attributes.get("type");
-    const typeText = typeAttr
-      ? decl?.file.text.slice(typeAttr.expr.span.start, typeAttr.expr.span.end)
-      : undefined;
-    values.set(k, varOptionValue(v, typeText));
+  for (const [k, v] of Object.entries(options.variablesFor?.(resolve(dir)) ?? {})) values.set(k, typed(k, v));
+  for (const f of options.varFiles ?? []) {
+    const text = await readText(f, max);
+    if (typeof text !== "string") {
+      diagnostics.push({
+        code: "ConfigError",
+        severity: "error",
+        file: f,
+        message: `variable file: ${text.error}`,
+      });
+      continue;
+    }
+    for (const [k, v] of readVarFile(f, text, diagnostics)) values.set(k, v);
   }
+  for (const [k, v] of Object.entries(options.variables ?? {})) values.set(k, typed(k, v));
   const inputs = new Map<string, () => TfValue>();
   for (const [k, v] of values) {
     if (!config.variables.has(k)) continue;

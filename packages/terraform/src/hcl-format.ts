@@ -12,6 +12,7 @@ function terraformOptions(options: ScanOptions): TerraformOptions {
   const o: TerraformOptions = {};
   if (options.variables) o.variables = options.variables;
   if (options.varFiles) o.varFiles = options.varFiles;
+  if (options.variablesFor) o.variablesFor = options.variablesFor;
   if (options.maxFileSize !== undefined) o.maxFileSize = options.maxFileSize;
   return o;
 }

@@ -21,6 +21,11 @@ export interface ScanOptions extends CheckOptions {
   variables?: Readonly<Record<string, unknown>>;
   /** Terraform variable files to read (`--var-file`). */
   varFiles?: readonly string[];
+  /**
+   * Terraform variable values for one root module directory (from the configuration file's per-path
+   * `variables`); applied after `*.auto.tfvars` and before `varFiles` and `variables`.
+   */
+  variablesFor?: (moduleDir: string) => Readonly<Record<string, unknown>> | undefined;
   /** Refuse files larger than this many bytes. */
   maxFileSize?: number;
 }
