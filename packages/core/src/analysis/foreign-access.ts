@@ -40,6 +40,7 @@ export interface Witness {
   context: Record<string, string>;
 }
 
+/** One Allow statement, one service principal, and what counts as ours: the question `findForeignAccess` answers. */
 export interface ForeignAccessQuery {
   policy: Policy;
   statement: Statement;
@@ -53,6 +54,7 @@ export interface ForeignAccessQuery {
   limits?: SearchLimits;
 }
 
+/** Either a confirmed foreign request that gets through (the witness), or a proof that none does. */
 export type ForeignAccessResult =
   | {
       reachable: true;

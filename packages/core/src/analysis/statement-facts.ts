@@ -43,6 +43,7 @@ export interface ValueFinding {
   problem: string;
 }
 
+/** Everything the rules need to know about one Allow statement: principals, guards, problems, verdicts. */
 export interface StatementFacts {
   statement: Statement;
   principals: CoveredPrincipal[];

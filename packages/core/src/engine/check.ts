@@ -17,6 +17,7 @@ import type { TextEdit } from "./edit.js";
 import { type ConditionBlock, createFixBuilder } from "./fix.js";
 import type { LambdaPermission, PolicySite } from "./site.js";
 
+/** What counts as ours and which rules run; given to `checkSite`, `checkPolicy` and `checkPolicyText`. */
 export interface CheckOptions {
   /** Accounts that count as ours (`--account`); the deploying account (SELF) resolves to the first. */
   accounts?: readonly string[];
@@ -59,6 +60,7 @@ export interface Finding {
   suppressed?: { kind: "inSource" | "external"; justification: string };
 }
 
+/** The findings and input diagnostics of one check, with the number of policies and statements read. */
 export interface CheckResult {
   findings: Finding[];
   diagnostics: Diagnostic[];
@@ -175,6 +177,7 @@ export function checkSite(site: PolicySite, options: CheckOptions = {}): CheckRe
   return { ...checkPolicy(policy, site, options), diagnostics: [...diagnostics] };
 }
 
+/** Checks a parsed policy as found at `site`: every Allow statement that lets a service principal act. */
 export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOptions = {}): CheckResult {
   const knowledge = options.knowledge ?? DEFAULT_KNOWLEDGE;
   const accounts = options.accounts ?? [];
@@ -280,6 +283,7 @@ function witnessForOutput(w: Witness): NonNullable<Finding["witness"]> {
   return out;
 }
 
+/** Orders findings by file, line, column and rule id. */
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   if (a.line !== b.line) return a.line - b.line;
@@ -287,6 +291,7 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0;
 }
 
+/** `checkPolicyText`'s result; `recognised` is false for JSON that is not a policy. */
 export interface PolicyFileResult extends CheckResult {
   /** False when the text is valid JSON but not shaped like a policy. */
   recognised: boolean;

@@ -7,6 +7,7 @@ import type { PolicySiteKind } from "./site.js";
 /** A Condition element: operator → key → value(s). */
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
+/** A fix for a finding: prose, a text in the input's terms, and structured data that `--fix` applies. */
 export interface Fix {
   description: string;
   text: string;

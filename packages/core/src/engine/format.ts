@@ -8,6 +8,7 @@ export interface ScanInput {
   text: string;
 }
 
+/** The policy sites an input format found in a file, and the problems it met. */
 export interface ExtractResult {
   sites: PolicySite[];
   diagnostics: Diagnostic[];

@@ -22,6 +22,8 @@ export function splitArn(value: string): string[] | null {
   return parts;
 }
 
+const patternCache = new Map<string, string[] | null>();
+
 /**
  * `ArnLike` / `ArnEquals` (AWS documents them as identical): "Each of the six colon-delimited
  * components of the ARN is checked separately and each can include multi-character match wildcards
@@ -38,8 +40,6 @@ export function splitArn(value: string): string[] | null {
  * choice for this tool, as it never hides a statement that is open to everyone. A request value with
  * fewer than six components (not an ARN) therefore matches only `*`.
  */
-const patternCache = new Map<string, string[] | null>();
-
 export function matchArnPattern(pattern: string, arn: string): boolean {
   if (pattern === "*") return true;
   let patternParts = patternCache.get(pattern);

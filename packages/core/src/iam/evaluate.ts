@@ -14,14 +14,17 @@ export interface EvaluationRequest {
   context: Readonly<Record<string, string | readonly string[]>>;
 }
 
+/** The outcome of evaluating a policy for a request. */
 export type Decision = "Allow" | "ExplicitDeny" | "ImplicitDeny";
 
+/** How one condition entry evaluated for a request. */
 export interface ConditionTrace {
   operator: string;
   key: string;
   result: boolean;
 }
 
+/** How one statement evaluated for a request. */
 export interface StatementTrace {
   index: number;
   sid?: string;
@@ -34,11 +37,13 @@ export interface StatementTrace {
   applies: boolean;
 }
 
+/** The decision of `evaluate` and the per-statement trace that led to it. */
 export interface EvaluationResult {
   decision: Decision;
   trace: StatementTrace[];
 }
 
+/** Options of `evaluate`. */
 export interface EvaluateOptions {
   /** Text that stands for a symbol (deploying account, region, unknowns). Default: `<NAME>`. */
   symbolText?: (symbol: ValueSymbol) => string;

@@ -12,6 +12,7 @@
 export const ELB_LOG_DELIVERY_SOURCE: string =
   "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html";
 
+/** Elastic Load Balancing log-delivery accounts per region (AWS principals in older regions), with `ELB_LOG_DELIVERY_SOURCE`. */
 export const ELB_LOG_DELIVERY_ACCOUNTS: readonly { region: string; account: string }[] = [
   { region: "us-east-1", account: "127311923021" },
   { region: "us-east-2", account: "033677994240" },

@@ -27,6 +27,7 @@ const CONNECT_CONFUSED_DEPUTY =
 const VENDED_LOGS =
   "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html";
 
+/** The service knowledge table (60 services), each row with the AWS pages it comes from. */
 export const SERVICES: readonly ServiceKnowledge[] = [
   {
     service: "chime",

@@ -12,6 +12,7 @@ import { diagnosticAt } from "./source.js";
 import type { ObjectNode, SourceEntry, SourceNode } from "./tree.js";
 import { knownValue, type PolicyValue } from "./values.js";
 
+/** The result of `parsePolicy`: the policy (when the input is shaped like one) and shape diagnostics. */
 export interface ParsedPolicy {
   /** Undefined when the input is not shaped like a policy at all. */
   policy?: Policy;

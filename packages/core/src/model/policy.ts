@@ -32,8 +32,10 @@ export const BASE_OPERATORS = [
   "Null",
 ] as const;
 
+/** An IAM condition operator name without `IfExists` or a set prefix. */
 export type BaseOperator = (typeof BASE_OPERATORS)[number];
 
+/** The set operator prefixes for multi-valued keys. */
 export type SetQualifier = "ForAnyValue" | "ForAllValues";
 
 /** A condition operator as parsed. `base` is null when the text is not an IAM operator (CD203). */
@@ -65,6 +67,7 @@ export interface ConditionEntry {
 
 export type PrincipalType = "AWS" | "Service" | "Federated" | "CanonicalUser";
 
+/** One principal type (`Service`, `AWS`, ...) and its values. */
 export interface PrincipalEntry {
   type: string;
   values: PolicyValue[];
@@ -78,11 +81,13 @@ export interface PrincipalSpec {
   range?: SourceRange;
 }
 
+/** The values of Action, Resource and similar elements. */
 export interface ValueList {
   values: PolicyValue[];
   range?: SourceRange;
 }
 
+/** One policy statement with every element and its source range. */
 export interface Statement {
   /** 0-based, as written in the document. */
   index: number;
@@ -101,6 +106,7 @@ export interface Statement {
   range?: SourceRange;
 }
 
+/** A parsed policy: its statements as written, with positions. */
 export interface Policy {
   /** `2012-10-17`, `2008-10-17` or undefined when absent. */
   version?: string;
@@ -111,6 +117,7 @@ export interface Policy {
   range?: SourceRange;
 }
 
+/** Whether an operator is a negated one (NOR over its values; true when the key is absent). */
 export function isNegatedOperator(base: BaseOperator): boolean {
   return (
     base === "StringNotEquals" ||

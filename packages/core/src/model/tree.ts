@@ -7,30 +7,35 @@ import type { PolicyValue } from "./values.js";
  */
 export type SourceNode = ObjectNode | ArrayNode | ScalarNode | ValueNode;
 
+/** A JSON-like object with its source range; entries keep their order and duplicates are resolved by the parser. */
 export interface ObjectNode {
   kind: "object";
   entries: SourceEntry[];
   range?: SourceRange;
 }
 
+/** One key and value of an object node. */
 export interface SourceEntry {
   key: string;
   keyRange?: SourceRange;
   value: SourceNode;
 }
 
+/** A JSON-like array with its source range. */
 export interface ArrayNode {
   kind: "array";
   items: SourceNode[];
   range?: SourceRange;
 }
 
+/** A JSON-like scalar with its source range. */
 export interface ScalarNode {
   kind: "scalar";
   value: string | number | boolean | null;
   range?: SourceRange;
 }
 
+/** A value an adapter resolved (a template or an unknown), with its source range. */
 export interface ValueNode {
   kind: "value";
   value: PolicyValue;

@@ -14,6 +14,7 @@ export interface Provenance {
   reason: string;
 }
 
+/** A value fixed at deploy time but not written in the source, with where it comes from. */
 export interface ValueSymbol {
   kind: SymbolKind;
   /** Display name, e.g. `SELF`, `REGION`, `AuditAccountId`. */
@@ -21,6 +22,7 @@ export interface ValueSymbol {
   provenance: Provenance;
 }
 
+/** A piece of a policy value: literal text or a symbol. */
 export type ValuePart = string | ValueSymbol;
 
 /**
@@ -32,14 +34,17 @@ export interface PolicyValue {
   range?: SourceRange;
 }
 
+/** A literal value. */
 export function knownValue(text: string, range?: SourceRange): PolicyValue {
   return range ? { parts: [text], range } : { parts: [text] };
 }
 
+/** A value that is one symbol. */
 export function symbolValue(symbol: ValueSymbol, range?: SourceRange): PolicyValue {
   return range ? { parts: [symbol], range } : { parts: [symbol] };
 }
 
+/** The deploying account, as a symbol. */
 export const SELF_ACCOUNT: ValueSymbol = {
   kind: "self-account",
   name: "SELF",
@@ -62,6 +67,7 @@ export function normalizeParts(parts: readonly ValuePart[]): ValuePart[] {
   return out;
 }
 
+/** Whether a value has no symbols. */
 export function isKnown(value: PolicyValue): boolean {
   return value.parts.every((p) => typeof p === "string");
 }

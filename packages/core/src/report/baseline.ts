@@ -13,6 +13,7 @@ export interface Baseline {
   }>;
 }
 
+/** Records findings by fingerprints that survive moved lines. */
 export function createBaseline(findings: readonly Finding[]): Baseline {
   const entries = findings.map((f) => ({
     fingerprint: findingFingerprint(f),

@@ -10,6 +10,7 @@ export interface ScanReport {
   summary: { files: number; policies: number; statements: number; findings: number; errors: number };
 }
 
+/** A report with no findings, for the CLI to fill. */
 export function emptyReport(): ScanReport {
   return {
     findings: [],
@@ -19,10 +20,12 @@ export function emptyReport(): ScanReport {
   };
 }
 
+/** Whether `severity` is at least `threshold`. */
 export function atLeast(severity: Severity, threshold: Severity): boolean {
   return SEVERITY_ORDER.indexOf(severity) >= SEVERITY_ORDER.indexOf(threshold);
 }
 
+/** Whether a string is a severity name. */
 export function isSeverity(s: string): s is Severity {
   return (SEVERITY_ORDER as readonly string[]).includes(s);
 }

@@ -3,6 +3,7 @@ import type { Rule, Severity } from "../rules/types.js";
 import { findingFingerprint } from "./fingerprint.js";
 import type { ScanReport } from "./report.js";
 
+/** Options of `renderSarif`. */
 export interface SarifOptions {
   tool: { name: string; version: string };
   rules: readonly Rule[];

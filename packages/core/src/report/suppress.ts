@@ -19,6 +19,7 @@ export interface Suppression {
   scope: { file?: (file: string) => boolean; resource?: string; lines?: { first: number; last: number } };
 }
 
+/** The findings with suppressed ones marked, warnings about the suppressions, and the unused ones. */
 export interface SuppressionOutcome {
   findings: Finding[];
   warnings: Diagnostic[];

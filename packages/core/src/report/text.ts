@@ -13,6 +13,7 @@ export interface Palette {
   cyan(s: string): string;
 }
 
+/** A palette without colour. */
 export const PLAIN: Palette = {
   red: (s) => s,
   yellow: (s) => s,
@@ -22,6 +23,7 @@ export const PLAIN: Palette = {
   cyan: (s) => s,
 };
 
+/** Options of `renderText`. */
 export interface TextOptions {
   palette?: Palette;
   /** The text of a file, for code frames. */

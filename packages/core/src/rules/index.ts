@@ -26,6 +26,7 @@ export const RULES: readonly Rule[] = [
   cd301,
 ];
 
+/** Finds a rule by id, slug or former id. */
 export function findRule(idOrSlug: string): Rule | undefined {
   const key = idOrSlug.toUpperCase();
   return RULES.find((r) => r.meta.id === key || r.meta.slug === idOrSlug || r.meta.aliases?.includes(key));

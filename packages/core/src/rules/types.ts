@@ -5,10 +5,13 @@ import type { PolicySite } from "../engine/site.js";
 import type { Policy } from "../model/policy.js";
 import type { SourceRange } from "../model/source.js";
 
+/** A finding's severity. */
 export type Severity = "high" | "medium" | "low" | "info";
 
+/** Severities from least to most severe. */
 export const SEVERITY_ORDER: readonly Severity[] = ["info", "low", "medium", "high"];
 
+/** A rule's stable id, slug, default severity, documentation and references. */
 export interface RuleMeta {
   /** Stable id, never reused: `CD101`. */
   id: string;
@@ -40,6 +43,7 @@ export interface ReportInput {
   fix?: Fix;
 }
 
+/** What a rule sees of one statement: the site, the policy, the statement facts, and `report`. */
 export interface RuleContext {
   site: PolicySite;
   policy: Policy;
@@ -51,6 +55,7 @@ export interface RuleContext {
   report(input: ReportInput): void;
 }
 
+/** A rule: its metadata and a pure `check` that reports through its context. */
 export interface Rule {
   meta: RuleMeta;
   check(context: RuleContext): void;
