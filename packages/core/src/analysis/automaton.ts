@@ -291,7 +291,13 @@ export function solveString(
   domain: StringDomain,
   limits: SearchLimits = DEFAULT_LIMITS,
 ): SearchResult {
-  const key = searchKey(constraints, domain, limits);
+  // Cheap cases and very large constraint sets (long Resource lists) are not worth a cache key.
+  let patterns = 0;
+  for (const u of constraints.positives) patterns += u.length;
+  for (const u of constraints.negatives) patterns += u.length;
+  const trivial =
+    domain.kind === "free" && constraints.negatives.length === 0 && constraints.positives.length <= 1;
+  const key = trivial || patterns > 64 ? undefined : searchKey(constraints, domain, limits);
   if (key !== undefined) {
     const hit = searchCache.get(key);
     if (hit) return hit;

@@ -9,8 +9,18 @@ import type { SourceRange, Suppression } from "@deputyguard/core";
 const COMMENT =
   /(?:#|\/\/|\/\*)\s*deputyguard:ignore\s+([A-Za-z0-9-]+(?:\s*,\s*[A-Za-z0-9-]+)*)(?:\s+until=(\S+))?(?:\s+--\s*(.*?))?\s*(?:\*\/)?\s*$/;
 
+/** The lines of the file last asked about: every block of a file asks in turn. */
+let cached: { text: string; lines: string[] } | undefined;
+
+function linesOf(text: string): string[] {
+  if (cached?.text !== text) cached = { text, lines: text.split(/\r\n|\r|\n/) };
+  return cached.lines;
+}
+
 export function commentSuppressions(text: string, block: SourceRange, resource: string): Suppression[] {
-  const lines = text.split(/\r\n|\r|\n/);
+  // Most files have no suppression at all: skip the line split for them.
+  if (!text.includes("deputyguard:ignore")) return [];
+  const lines = linesOf(text);
   const out: Suppression[] = [];
   const first = Math.max(1, block.start.line - 1);
   for (let line = first; line <= block.end.line && line <= lines.length; line++) {
