@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type {
   Diagnostic,
   InputFormat,
@@ -400,6 +402,49 @@ export function planSites(
   return { sites, diagnostics };
 }
 
+/** A resource address without its instance key (`aws_x.y["k"]` → `aws_x.y`); module addresses stay as they are. */
+function rootAddress(address: string): string {
+  return address.replace(/\[[^\]]*\]$/, "");
+}
+
+/** Header lines like `resource "aws_sqs_queue_policy" "orders" {` at the start of a line. */
+const HEADER = /^[ \t]*(resource|data)[ \t]+"([^"\n]+)"[ \t]+"([^"\n]+)"/;
+
+/**
+ * Where the root module's resources are written, when the plan sits beside its `.tf` files (the usual
+ * `terraform plan -out` in the module directory): findings in the plan then also point at the source.
+ */
+function resourceHeaders(dir: string): Map<string, { file: string; line: number; column: number }> {
+  const out = new Map<string, { file: string; line: number; column: number }>();
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((n) => /\.(tf|tofu)$/.test(n))
+      .sort();
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const file = join(dir, name);
+    let text: string;
+    try {
+      if (statSync(file).size > 16 * 1024 * 1024) continue;
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    const lines = text.split(/\r\n|\r|\n/);
+    for (let i = 0; i < lines.length; i++) {
+      const m = HEADER.exec(lines[i] ?? "");
+      if (!m) continue;
+      const address = m[1] === "data" ? `data.${m[2]}.${m[3]}` : `${m[2]}.${m[3]}`;
+      if (!out.has(address))
+        out.set(address, { file, line: i + 1, column: (lines[i]?.indexOf(m[1] as string) ?? 0) + 1 });
+    }
+  }
+  return out;
+}
+
 /** `terraform show -json` plans (format_version 0.x and 1.x). */
 export const terraformPlanFormat: InputFormat = {
   name: "terraform-plan",
@@ -411,6 +456,11 @@ export const terraformPlanFormat: InputFormat = {
     const parsed = parseJsonSource(input.text, input.file);
     if (!parsed.node) return { sites: [], diagnostics: parsed.diagnostics };
     const r = planSites(parsed.node, input.file);
+    const sources = input.file === "<stdin>" ? new Map() : resourceHeaders(dirname(input.file));
+    for (const site of r.sites) {
+      const at = site.resource ? sources.get(rootAddress(site.resource)) : undefined;
+      if (at) site.related = [{ ...at, message: `source of ${site.resource}` }];
+    }
     return {
       sites: r.sites,
       diagnostics: [...parsed.diagnostics.filter((d) => d.severity === "error"), ...r.diagnostics],

@@ -43,6 +43,8 @@ export interface Finding {
   endColumn: number;
   element?: { line: number; column: number };
   resource: string | null;
+  /** Other places the finding concerns (the `.tf` source of a resource found in a plan). */
+  related?: Array<{ file: string; line: number; column: number; message: string }>;
   /** Which variant of the input the finding holds for (an `Fn::If` branch, a CDK construct path). */
   variant?: string;
   statement: { index: number; sid?: string } | null;
@@ -256,6 +258,7 @@ function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: State
     principals: input.principals,
   };
   if (site.variant) f.variant = site.variant;
+  if (site.related?.length) f.related = site.related.map((r) => ({ ...r }));
   if (input.element) f.element = { line: input.element.start.line, column: input.element.start.column };
   if (input.witness) f.witness = witnessForOutput(input.witness);
   if (input.fix) {

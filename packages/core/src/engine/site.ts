@@ -37,6 +37,16 @@ export interface PolicySite {
   range?: SourceRange;
   /** Suppressions written in the source next to this site (Terraform comments, CloudFormation Metadata). */
   suppressions?: Suppression[];
+  /** Other places the finding concerns, e.g. the `.tf` source of a resource found in a plan. */
+  related?: RelatedLocation[];
   /** For `Fn::If` branches and similar: which variant of the input this site is. */
   variant?: string;
+}
+
+/** Another place a finding concerns (SARIF related location). */
+export interface RelatedLocation {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
 }

@@ -89,8 +89,21 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
     }
     const index = ruleIndex.get(f.ruleId);
     if (index !== undefined) result.ruleIndex = index;
+    const related: Array<Record<string, unknown>> = [];
+    for (const [i, r] of (f.related ?? []).entries()) {
+      related.push({
+        id: i + 2,
+        message: { text: r.message },
+        physicalLocation: {
+          artifactLocation: { uri: uri(r.file) },
+          region: { startLine: r.line, startColumn: r.column },
+        },
+      });
+    }
+    if (related.length > 0) result.relatedLocations = related;
     if (f.element) {
       result.relatedLocations = [
+        ...related,
         {
           id: 1,
           message: { text: "the offending element" },

@@ -95,6 +95,7 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
       out.push(`  ${where}  ${severityLabel(f, p)}  ${p.bold(f.ruleId)} ${p.gray(f.rule)}${res}${stmt}`);
       out.push(`    ${f.message}`);
       if (f.variant) out.push(p.gray(`    when: ${f.variant}`));
+      for (const r of f.related ?? []) out.push(p.gray(`    ${r.message}: ${r.file}:${r.line}:${r.column}`));
       const unknown = f.principals.filter((x) => x !== "*" && isServicePrincipalName(x) && !findService(x));
       if (unknown.length > 0) {
         out.push(
