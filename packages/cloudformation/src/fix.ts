@@ -14,7 +14,7 @@
  * Every edit is checked by parsing the result again; an edit that would break the template is dropped.
  */
 import { resolve } from "node:path";
-import type { Finding } from "@deputyguard/core";
+import { type Finding, LineIndex } from "@deputyguard/core";
 import { stringify } from "yaml";
 import { readYamlTemplate } from "./read/yaml-template.js";
 import {
@@ -105,17 +105,16 @@ type NewValue = { kind: "items"; items: Item[]; list: boolean } | { kind: "raw";
 
 interface Ctx {
   text: string;
-  starts: number[];
-  bom: number;
+  lines: LineIndex;
   style: Style;
 }
 
 function offsetOf(ctx: Ctx, line: number, column: number): number {
-  return (line === 1 ? ctx.bom : (ctx.starts[line - 1] ?? 0)) + column - 1;
+  return ctx.lines.offset(line, column);
 }
 
 function lineIndentAt(ctx: Ctx, line: number): string {
-  const start = ctx.starts[line - 1] ?? 0;
+  const start = ctx.lines.lineStart(line);
   return /^[ \t]*/.exec(ctx.text.slice(start, start + 200))?.[0] ?? "";
 }
 
@@ -398,21 +397,7 @@ export function applyCloudFormationFixes(
     root = parse(text, file, false);
   }
   if (root?.kind !== "object") return undefined;
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    }
-  }
-  const ctx: Ctx = {
-    text,
-    starts,
-    bom: text.charCodeAt(0) === 0xfeff ? 1 : 0,
-    style: detectStyle(text, json, root),
-  };
+  const ctx: Ctx = { text, lines: new LineIndex(text), style: detectStyle(text, json, root) };
   const statements = new Map<string, ObjectNode>();
   statementIndex(root, statements);
   const resources = getOf(root, "Resources");

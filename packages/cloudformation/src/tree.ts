@@ -78,17 +78,5 @@ export function partsOf(node: SourceNode): ValuePart[] | undefined {
   return undefined;
 }
 
-export function diagnostic(
-  code: string,
-  severity: "error" | "warning",
-  message: string,
-  file: string,
-  range: SourceRange | undefined,
-): Diagnostic {
-  const d: Diagnostic = { code, severity, message, file };
-  if (range) {
-    d.line = range.start.line;
-    d.column = range.start.column;
-  }
-  return d;
-}
+/** A diagnostic at the start of a range: the core's `diagnosticAt`. */
+export { diagnosticAt as diagnostic } from "@deputyguard/core";

@@ -54,6 +54,7 @@ export {
 } from "./knowledge/render.js";
 export { SERVICES } from "./knowledge/services.js";
 export type { AlternativeGuardKey, KeyPresence, ServiceKnowledge } from "./knowledge/types.js";
+export { LineIndex } from "./model/line-index.js";
 export { parseConditionOperator, suggestOperator } from "./model/operators.js";
 export { looksLikePolicy, type ParsedPolicy, parsePolicy } from "./model/parse-policy.js";
 export type {
@@ -69,6 +70,7 @@ export type {
 } from "./model/policy.js";
 export { BASE_OPERATORS, isNegatedOperator } from "./model/policy.js";
 export type { Diagnostic, SourcePosition, SourceRange } from "./model/source.js";
+export { diagnosticAt } from "./model/source.js";
 export type { ArrayNode, ObjectNode, ScalarNode, SourceEntry, SourceNode, ValueNode } from "./model/tree.js";
 export { nodeFromPlain } from "./model/tree.js";
 export type { PolicyValue, Provenance, SymbolKind, ValuePart, ValueSymbol } from "./model/values.js";

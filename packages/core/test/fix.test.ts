@@ -64,3 +64,18 @@ describe("fix rendering", () => {
     expect(diff).toContain(`+            "Condition": {`);
   });
 });
+
+describe("fix positions", () => {
+  // Found while sharing the line index: offsets on line 1 ignored a leading byte order mark, which the
+  // JSON parser skips, so a one-line policy with a BOM was edited one character too far left.
+  it("edit a one-line policy with a byte order mark in the right place", () => {
+    const text = `\uFEFF{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"*"}]}`;
+    const findings = checkPolicyText(text, "q.json", options).findings;
+    expect(findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+    const after = applyPolicyJsonFixes(text, "q.json", findings) as string;
+    expect(JSON.parse(after.slice(1)).Statement[0].Condition.StringEquals).toEqual({
+      "aws:SourceAccount": OURS,
+    });
+    expect(checkPolicyText(after, "q.json", options).findings).toEqual([]);
+  });
+});

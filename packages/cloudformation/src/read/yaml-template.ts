@@ -1,4 +1,5 @@
 import type { Diagnostic, ObjectNode, SourceEntry, SourceNode, SourceRange } from "@deputyguard/core";
+import { LineIndex } from "@deputyguard/core";
 import {
   type Document,
   isAlias,
@@ -10,7 +11,6 @@ import {
   parseDocument,
   Scalar,
 } from "yaml";
-import { LineIndex } from "./line-index.js";
 
 /** The short-form tags CloudFormation documents; any other `!Tag` is kept as `Fn::Tag` with a warning. */
 const KNOWN_TAGS = new Set([

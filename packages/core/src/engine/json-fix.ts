@@ -1,27 +1,14 @@
 import { createTwoFilesPatch } from "diff";
 import { parseJsonSource } from "../input/json-source.js";
+import { LineIndex } from "../model/line-index.js";
 import { parsePolicy } from "../model/parse-policy.js";
 import type { SourcePosition } from "../model/source.js";
 import type { ObjectNode, SourceNode } from "../model/tree.js";
 import type { Finding } from "./check.js";
 import type { ConditionBlock } from "./fix.js";
 
-/** Offsets of line starts, to turn 1-based line/column positions into string offsets. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    }
-  }
-  return starts;
-}
-
-function offsetOf(starts: number[], p: SourcePosition): number {
-  return (starts[p.line - 1] ?? 0) + p.column - 1;
+function offsetOf(lines: LineIndex, p: SourcePosition): number {
+  return lines.offset(p.line, p.column);
 }
 
 function renderBlock(block: ConditionBlock, indent: string, unit: string, multiline: boolean): string {
@@ -60,7 +47,7 @@ export function applyPolicyJsonFixes(
   const policy = parsePolicy(parsed.node, file).policy;
   if (!policy) return undefined;
   const nodes = statementNodes(parsed.node);
-  const starts = lineStarts(text);
+  const starts = new LineIndex(text);
   const edits: Edit[] = [];
   const done = new Set<number>();
   for (const f of findings) {
@@ -77,12 +64,12 @@ export function applyPolicyJsonFixes(
   return out;
 }
 
-function editFor(text: string, starts: number[], node: ObjectNode, block: ConditionBlock): Edit {
+function editFor(text: string, starts: LineIndex, node: ObjectNode, block: ConditionBlock): Edit {
   const range = node.range as NonNullable<ObjectNode["range"]>;
   const open = offsetOf(starts, range.start);
   const multiline = range.start.line !== range.end.line;
   const first = node.entries[0]?.keyRange;
-  const lineText = text.slice(starts[(first ?? range).start.line - 1] ?? 0);
+  const lineText = text.slice(starts.lineStart((first ?? range).start.line));
   const indent = multiline ? (lineText.match(/^[ \t]*/)?.[0] ?? "") : "";
   const unit = multiline ? indentUnit(indent, range.start.column) : "";
   const condition = node.entries.find((e) => e.key === "Condition");

@@ -22,6 +22,7 @@ export interface Diagnostic {
   column?: number;
 }
 
+/** A diagnostic at the start of a range (or without a position when there is none). */
 export function diagnosticAt(
   code: string,
   severity: "error" | "warning",

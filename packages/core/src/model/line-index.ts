@@ -1,6 +1,10 @@
-import type { SourcePosition, SourceRange } from "@deputyguard/core";
+import type { SourcePosition, SourceRange } from "./source.js";
 
-/** Offsets of line starts, for turning character offsets into 1-based lines and columns. */
+/**
+ * Line starts of a text, to turn offsets into 1-based lines and columns (UTF-16 code units) and back.
+ * Lines end at `\n`, `\r\n` or `\r`. A leading byte order mark takes no column, as the parsers and
+ * editors count it.
+ */
 export class LineIndex {
   private readonly starts: number[];
   private readonly bom: number;
@@ -17,6 +21,16 @@ export class LineIndex {
     }
     this.starts = starts;
     this.bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  }
+
+  /** Offset of the first character of a 1-based line (the end of the text past the last line). */
+  lineStart(line: number): number {
+    return this.starts[line - 1] ?? this.starts[this.starts.length - 1] ?? 0;
+  }
+
+  /** Offset of a 1-based line and column. */
+  offset(line: number, column: number): number {
+    return (line === 1 ? this.bom : this.lineStart(line)) + column - 1;
   }
 
   position(offset: number): SourcePosition {
