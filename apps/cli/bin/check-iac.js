@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { main } from "../dist/bundle.mjs";
+import { launch } from "./launch.js";
 
-main(process.argv.slice(2), { defaultCommand: "scan" }).then((code) => {
+launch("scan").then((code) => {
   process.exitCode = code;
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { main } from "../dist/bundle.mjs";
+import { launch } from "./launch.js";
 
-main(process.argv.slice(2), { defaultCommand: null }).then((code) => {
+launch(null).then((code) => {
   process.exitCode = code;
 });

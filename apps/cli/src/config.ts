@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { access, readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseJsonSource, type Severity, type SourceNode, type Suppression } from "@deputyguard/core";
 import picomatch from "picomatch";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { access, readFile } from "./fs-async.js";
 
 /** The configuration file, validated, with globs resolved against its folder. */
 export interface Config {

@@ -1,6 +1,6 @@
-import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
+import { readdir, readFile, stat } from "./fs-async.js";
 
 /** Directories a walk never enters. */
 const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform", ".turbo", "dist"]);

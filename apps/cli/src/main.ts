@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import {
   findRule,
@@ -14,6 +13,7 @@ import {
 import { type Config, ConfigError, findConfig, loadConfig } from "./config.js";
 import { parseSize } from "./files.js";
 import { loadFormats } from "./formats.js";
+import { readFile } from "./fs-async.js";
 import { type ScanSettings, scan } from "./scan.js";
 
 export const EXIT_OK = 0;

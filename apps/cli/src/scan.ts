@@ -1,6 +1,4 @@
-import { execFile } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
-import { readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import {
@@ -31,6 +29,7 @@ import pc from "picocolors";
 import type { Config } from "./config.js";
 import { decode, readText, walk } from "./files.js";
 import { prepareFormats } from "./formats.js";
+import { readFile, stat, writeFile } from "./fs-async.js";
 
 export interface ScanSettings {
   format: "text" | "json" | "sarif" | "junit";
@@ -70,10 +69,11 @@ interface Target {
   stdin?: boolean;
 }
 
-const execFileAsync = promisify(execFile);
-
 /** Files changed since a git revision (committed, staged, unstaged and untracked), as absolute paths. */
 async function changedFiles(ref: string): Promise<Set<string>> {
+  // Loaded here: child_process costs a few milliseconds of every cold start, and only this needs it.
+  const { execFile } = await import("node:child_process");
+  const execFileAsync = promisify(execFile);
   const top = (await execFileAsync("git", ["rev-parse", "--show-toplevel"])).stdout.trim();
   const diff = (
     await execFileAsync("git", ["diff", "--name-only", ref, "--"], { cwd: top, maxBuffer: 64 << 20 })

