@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { checkSite, parseJsonSource } from "@deputyguard/core";
 import { parseDocument } from "yaml";
-import { extractCloudFormation, parseTemplate } from "../dist/index.js";
+import { extractCloudFormation, parseTemplate, YAML_PARSE_OPTIONS } from "../dist/index.js";
 import { generateTemplate, toYaml } from "./generate.js";
 
 const CORPUS = join(import.meta.dirname, "../../../../shared/corpus/cloudformation");
@@ -41,7 +41,7 @@ async function measure(label, file, text, jsonText) {
   const isJson = text.trimStart().startsWith("{");
   const positions = isJson
     ? best(() => parseJsonSource(text, file))
-    : best(() => parseDocument(text, { schema: "core", uniqueKeys: false, logLevel: "silent" }));
+    : best(() => parseDocument(text, YAML_PARSE_OPTIONS));
   const template = best(() => parseTemplate(text, file));
   const extract = await bestAsync(() => extractCloudFormation(file, text, {}));
   let info;
@@ -89,6 +89,6 @@ for (const { name } of corpus) {
   rows.push(await measure(name.slice(-60), file, text, text.trimStart().startsWith("{") ? text : undefined));
 }
 console.log(
-  "parse = parseJsonSource (JSON) or yaml parseDocument (YAML); read = the adapter's parseTemplate (parse + tree with positions); extract = read, resolve and find the sites (the adapter's whole job); check = extract, resolve, extract and checkSite every site. Best of 5.",
+  "parse = parseJsonSource (JSON) or yaml parseDocument with the options the adapter uses (YAML); read = the adapter's parseTemplate (parse + tree with positions); extract = read, resolve and find the sites (the adapter's whole job); check = extract, resolve, extract and checkSite every site. Best of 5.",
 );
 console.table(rows);

@@ -16,5 +16,5 @@ export { applyCloudFormationFixes } from "./fix.js";
 export { cloudFormationFormat } from "./format.js";
 export { parseParameterArgument, parseParametersFile } from "./parameters.js";
 export { looksLikeTemplate, parseTemplate } from "./read/template.js";
-export { readYamlTemplate } from "./read/yaml-template.js";
+export { readYamlTemplate, YAML_PARSE_OPTIONS } from "./read/yaml-template.js";
 export type { CloudFormationSite } from "./sites/find.js";

@@ -10,6 +10,7 @@ import {
   type Node,
   parseDocument,
   Scalar,
+  type Tags,
 } from "yaml";
 
 /** The short-form tags CloudFormation documents; any other `!Tag` is kept as `Fn::Tag` with a warning. */
@@ -36,6 +37,27 @@ const KNOWN_TAGS = new Set([
   "Length",
   "ForEach",
 ]);
+
+/**
+ * The short-form tags as custom tags of the YAML schema, for scalars, sequences and mappings alike,
+ * values kept as written (the reader turns them into the long form). Without them the yaml package
+ * records an "Unresolved tag" warning (an Error object with a stack and a pretty-printed excerpt) for
+ * every `!Ref` and `!Sub`: a fifth of the time of reading a large template went there.
+ */
+export const CFN_YAML_TAGS: Tags = [...KNOWN_TAGS].flatMap((name) => [
+  { tag: `!${name}`, resolve: (value: string) => value },
+  { tag: `!${name}`, collection: "seq" as const },
+  { tag: `!${name}`, collection: "map" as const },
+]);
+
+/** The options the reader parses YAML with (the benchmark measures the same parse). */
+export const YAML_PARSE_OPTIONS = {
+  schema: "core",
+  customTags: CFN_YAML_TAGS,
+  uniqueKeys: false,
+  logLevel: "silent",
+  prettyErrors: true,
+} as const;
 
 /** Deepest nesting accepted; real templates stay far below it, hostile ones are stopped here. */
 export const MAX_TEMPLATE_DEPTH = 200;
@@ -67,12 +89,7 @@ export function readYamlTemplate(text: string, file: string): ReadResult {
   const diagnostics: Diagnostic[] = [];
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, {
-      schema: "core",
-      uniqueKeys: false,
-      logLevel: "silent",
-      prettyErrors: true,
-    });
+    doc = parseDocument(text, YAML_PARSE_OPTIONS);
   } catch (e) {
     return { diagnostics: [{ code: "ParseError", severity: "error", file, message: (e as Error).message }] };
   }
