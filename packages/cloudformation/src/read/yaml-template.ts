@@ -119,6 +119,39 @@ export function readYamlTemplate(text: string, file: string): ReadResult {
   }
 }
 
+/**
+ * Plain scalars that CloudFormation reads differently from YAML 1.2's core schema: CloudFormation
+ * implements YAML 1.1 (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html),
+ * where `yes`/`no`/`on`/`off` are booleans, `0` followed by octal digits is an octal number (an
+ * unquoted account id `012345670123` becomes 1402433619: aws-cloudformation/cloudformation-coverage-roadmap#745,
+ * DataDog/cloudformation-template#109), `1_000` is 1000, `1:30` is sexagesimal (90) and `0o17` is
+ * a string. Undefined when the core schema's reading already agrees.
+ */
+export function yaml11Plain(text: string): { value: string | number | boolean; octal?: number } | undefined {
+  const c = text.charCodeAt(0);
+  // Only words starting with a sign, a digit, o/O, n/N or y/Y can differ.
+  if (!(c === 43 || c === 45 || (c >= 48 && c <= 57) || /^[noyNOY]/.test(text))) return undefined;
+  if (/^(?:yes|Yes|YES|on|On|ON)$/.test(text)) return { value: true };
+  if (/^(?:no|No|NO|off|Off|OFF)$/.test(text)) return { value: false };
+  let m = /^([-+]?)0([0-7_]+)$/.exec(text);
+  if (m) {
+    const digits = (m[2] as string).replace(/_/g, "");
+    if (digits === "") return undefined;
+    const n = Number.parseInt(digits, 8) * (m[1] === "-" ? -1 : 1);
+    return { value: n, octal: n };
+  }
+  if (/^[-+]?(?:0|[1-9][0-9_]*)$/.test(text) && text.includes("_"))
+    return { value: Number(text.replace(/_/g, "")) };
+  m = /^([-+]?)([1-9][0-9_]*)((?::[0-5]?[0-9])+)$/.exec(text);
+  if (m) {
+    let n = Number((m[2] as string).replace(/_/g, ""));
+    for (const part of (m[3] as string).slice(1).split(":")) n = n * 60 + Number(part);
+    return { value: m[1] === "-" ? -n : n };
+  }
+  if (/^[-+]?0o[0-7]+$/.test(text)) return { value: text };
+  return undefined;
+}
+
 class YamlReader {
   private readonly lines: LineIndex;
   private aliasNodes = 0;
@@ -234,11 +267,22 @@ class YamlReader {
 
   private scalar(node: Scalar, range: SourceRange | undefined): SourceNode {
     let value = node.value as unknown;
-    if (typeof value === "number" && node.type === Scalar.PLAIN && node.range) {
-      // Keep what was written when the number would not read back the same (`012345678901`, `1.0`):
-      // an account id must not lose its leading zero.
+    if (node.type === Scalar.PLAIN && node.range && node.tag === undefined) {
       const written = this.text.slice(node.range[0], node.range[1]);
-      if (written !== String(value)) value = written;
+      const v11 = yaml11Plain(written);
+      if (v11 !== undefined) {
+        if (v11.octal !== undefined)
+          this.warn(
+            `unquoted ${written} is the octal number ${v11.octal} in CloudFormation's YAML 1.1, so CloudFormation uses ${v11.octal}; quote it ("${written}") if it is an account id`,
+            node,
+            "YamlNumber",
+          );
+        value = v11.value;
+      } else if (typeof value === "number" && written !== String(value)) {
+        // Keep what was written when the number would not read back the same (`012345678901`, `1.0`):
+        // in YAML 1.1 a leading zero followed by 8 or 9 is no number at all, so it stays a string.
+        value = written;
+      }
     }
     if (typeof value === "bigint") value = String(value);
     if (
@@ -284,10 +328,10 @@ class YamlReader {
     return out;
   }
 
-  private warn(message: string, node: Node): void {
+  private warn(message: string, node: Node, code = "UnsupportedConstruct"): void {
     const range = this.rangeOf(node);
     this.diagnostics.push({
-      code: "UnsupportedConstruct",
+      code,
       severity: "warning",
       file: this.file,
       message,
