@@ -122,7 +122,8 @@ export function readYamlTemplate(text: string, file: string): ReadResult {
 /**
  * Plain scalars that CloudFormation reads differently from YAML 1.2's core schema: CloudFormation
  * implements YAML 1.1 (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html),
- * where `yes`/`no`/`on`/`off` are booleans, `0` followed by octal digits is an octal number (an
+ * where `yes`/`no`/`on`/`off` are booleans (aws/aws-cli#5257, ASFHyP3/hyp3#2061: a tag value `YES`
+ * arrives as "true"; `y`/`n` are left as text, aws/aws-cli#7931), `0` followed by octal digits is an octal number (an
  * unquoted account id `012345670123` becomes 1402433619: aws-cloudformation/cloudformation-coverage-roadmap#745,
  * DataDog/cloudformation-template#109), `1_000` is 1000, `1:30` is sexagesimal (90) and `0o17` is
  * a string. Undefined when the core schema's reading already agrees.
