@@ -11,10 +11,11 @@ import type { ModuleInstance, ResourceInstance, Scope } from "../eval/evaluator.
 import { describeUnknown, diag } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
 import { type TfValue, toPolicyValue } from "../eval/value.js";
+import type { LineMap } from "../hcl/line-map.js";
 import type { Attribute, Body, Expr } from "../hcl/syntax.js";
 import { LAMBDA_PERMISSION_TYPES, POLICY_ATTRIBUTES } from "../knowledge/policy-attributes.js";
 import { expandBlocks } from "./document.js";
-import { commentSuppressions } from "./suppressions.js";
+import { SuppressionIndex } from "./suppressions.js";
 
 /** A site with what it was built from: the root-module file that declared it (for one-file scans). */
 export interface FoundSite {
@@ -91,10 +92,18 @@ function mayHoldPolicy(name: string, e: Expr): boolean {
   return false;
 }
 
+/** Each file's suppression comments, found once (a module's blocks ask in turn, file by file). */
+const suppressionIndexes = new WeakMap<LineMap, SuppressionIndex>();
+
 /** Suppression comments written at the resource's block (see suppressions.ts). */
 function blockSuppressions(inst: ResourceInstance): Suppression[] {
   const map = inst.config.file.map;
-  return commentSuppressions(map.text, map.range(inst.config.block.span), inst.address);
+  let index = suppressionIndexes.get(map);
+  if (!index) {
+    index = new SuppressionIndex(map.text);
+    suppressionIndexes.set(map, index);
+  }
+  return index.forBlock(map.range(inst.config.block.span), inst.address);
 }
 
 function addSite(
