@@ -26,14 +26,22 @@ export class HclSyntaxError extends Error {
 /** Nesting deeper than this is refused: input is untrusted and the parser recurses. */
 const MAX_DEPTH = 200;
 
-const BINARY_LEVELS: BinaryOperator[][] = [
-  ["||"],
-  ["&&"],
-  ["==", "!="],
-  ["<", ">", "<=", ">="],
-  ["+", "-"],
-  ["*", "/", "%"],
-];
+/** Binding strength of each binary operator, loosest first (hclsyntax's operator precedence table). */
+const BINARY_LEVEL: Readonly<Record<BinaryOperator, number>> = {
+  "||": 0,
+  "&&": 1,
+  "==": 2,
+  "!=": 2,
+  "<": 3,
+  ">": 3,
+  "<=": 3,
+  ">=": 3,
+  "+": 4,
+  "-": 4,
+  "*": 5,
+  "/": 5,
+  "%": 5,
+};
 
 function isIdStart(c: string): boolean {
   return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_" || c > "\u007f";
@@ -227,25 +235,43 @@ export class HclParser {
     return result;
   }
 
-  private binaryOperatorAt(level: number): BinaryOperator | undefined {
-    const ops = BINARY_LEVELS[level] ?? [];
-    // Longest first: `<=` before `<`.
-    for (const op of [...ops].sort((a, b) => b.length - a.length)) {
-      if (!this.startsWith(op)) continue;
-      if (op === "<" && this.peek(1) === "<") return undefined;
-      if ((op === "<" || op === ">") && this.peek(1) === "=") continue;
-      return op;
+  /** The binary operator at the position, if any (`<<` starts a heredoc, not an operator). */
+  private binaryOperator(): BinaryOperator | undefined {
+    const c = this.text[this.pos];
+    const n = this.text[this.pos + 1];
+    switch (c) {
+      case "|":
+        return n === "|" ? "||" : undefined;
+      case "&":
+        return n === "&" ? "&&" : undefined;
+      case "=":
+        return n === "=" ? "==" : undefined;
+      case "!":
+        return n === "=" ? "!=" : undefined;
+      case "<":
+        return n === "<" ? undefined : n === "=" ? "<=" : "<";
+      case ">":
+        return n === "=" ? ">=" : ">";
+      case "+":
+      case "-":
+      case "*":
+      case "/":
+      case "%":
+        return c;
+      default:
+        return undefined;
     }
-    return undefined;
   }
 
-  private binary(level: number): Expr {
-    if (level >= BINARY_LEVELS.length) return this.unary();
-    let left = this.binary(level + 1);
+  /** Operators binding at least as tightly as `minLevel`, left-associative (precedence climbing). */
+  private binary(minLevel: number): Expr {
+    let left = this.unary();
     for (;;) {
       this.ws();
-      const op = this.binaryOperatorAt(level);
-      if (!op) return left;
+      const op = this.binaryOperator();
+      if (op === undefined) return left;
+      const level = BINARY_LEVEL[op];
+      if (level < minLevel) return left;
       this.pos += op.length;
       this.ws();
       const right = this.binary(level + 1);
