@@ -211,6 +211,7 @@ export function parseJsonString(
   const file = fallback?.file ?? pieces.find((p) => p.source)?.source?.map.file ?? "";
   const parsed = parseJsonSource(built, file);
   const builtMap = new LineMap(file, built);
+  /** Where the character at `offset` of the built text was written. */
   const mapOffset = (offset: number): { map: LineMap; offset: number } | undefined => {
     // The piece holding the offset (the last piece starting at or before it).
     let lo = 0;
@@ -225,13 +226,20 @@ export function parseJsonString(
       if (!p.source) continue;
       const srcLen = p.source.end - p.source.start;
       const within = Math.max(0, offset - p.at);
-      if (p.source.anchors) {
-        // Text whose indentation was removed: count from the start of its line.
-        let best: [number, number] = p.source.anchors[0] ?? [0, p.source.start];
-        for (const a of p.source.anchors) if (a[0] <= within) best = a;
-        return { map: p.source.map, offset: Math.min(p.source.end, best[1] + within - best[0]) };
+      const anchors = p.source.anchors;
+      if (anchors && anchors.length > 0) {
+        // Text shorter than its source (escapes, removed indentation): count from the last anchor.
+        let a = 0;
+        let b = anchors.length - 1;
+        while (a < b) {
+          const mid = (a + b + 1) >> 1;
+          if ((anchors[mid] as [number, number])[0] <= within) a = mid;
+          else b = mid - 1;
+        }
+        const best = anchors[a] as [number, number];
+        return { map: p.source.map, offset: Math.min(p.source.end, best[1] + Math.max(0, within - best[0])) };
       }
-      // Escapes make the text shorter than its source; then the piece's start is the best we know.
+      // Text from elsewhere (a function's result) may differ from its source: then its start is the best we know.
       const off = srcLen === p.length ? p.source.start + Math.min(within, srcLen) : p.source.start;
       return { map: p.source.map, offset: off };
     }
@@ -239,10 +247,18 @@ export function parseJsonString(
   };
   const remap = (r: SourceRange | undefined): SourceRange | undefined => {
     if (!r) return fallback;
-    const a = mapOffset(builtMap.offset(r.start.line, r.start.column));
-    const b = mapOffset(builtMap.offset(r.end.line, r.end.column));
+    const startOffset = builtMap.offset(r.start.line, r.start.column);
+    const endOffset = builtMap.offset(r.end.line, r.end.column);
+    const a = mapOffset(startOffset);
     if (!a) return fallback;
-    const end = b && b.map === a.map ? b.map.position(b.offset) : a.map.position(a.offset);
+    // The end is exclusive: the node's last character is mapped, so that a node ending where another
+    // piece starts (an interpolation, a directive, the next iteration of a loop) ends where it was
+    // written, not where that piece was.
+    const b = endOffset > startOffset ? mapOffset(endOffset - 1) : undefined;
+    const end =
+      b && b.map === a.map
+        ? b.map.position(Math.min(b.offset + 1, b.map.text.length))
+        : a.map.position(a.offset);
     return { file: a.map.file, start: a.map.position(a.offset), end };
   };
   const diagnostics = parsed.diagnostics.map((d) => {

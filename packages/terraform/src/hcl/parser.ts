@@ -51,6 +51,11 @@ function isIdPart(c: string): boolean {
   return isIdStart(c) || (c >= "0" && c <= "9") || c === "-";
 }
 
+/** White space a `~` strip marker removes (HCL trims Unicode white space; these are the ones in practice). */
+function isTemplateSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
+}
+
 function isDigit(c: string): boolean {
   return c >= "0" && c <= "9";
 }
@@ -615,35 +620,62 @@ export class HclParser {
 
   /**
    * Template content up to `close` (a quote) or `endAt` (the end of heredoc content). Stops before
-   * `%{ else }`, `%{ endif }` and `%{ endfor }`, which the caller consumes.
+   * `%{ else }`, `%{ endif }` and `%{ endfor }`, which the caller consumes. A `~` strip marker removes
+   * the white space (newlines included) on its side of the interpolation or directive
+   * (https://developer.hashicorp.com/terraform/language/expressions/strings#whitespace-stripping).
    */
   private templateParts(close: string | undefined, endAt: number | undefined): TemplatePart[] {
     const parts: TemplatePart[] = [];
     const t = this.text;
     const limit = endAt ?? t.length;
+    /** The text so far, escapes decoded, up to `run`; the source from `run` on is copied as is. */
     let text = "";
     let textStart = this.pos;
-    const flush = () => {
-      if (text !== "" || this.pos > textStart)
-        parts.push({ kind: "text", text, span: { start: textStart, end: this.pos } });
+    let run = this.pos;
+    let trimEnd = false;
+    /** Set once an escape makes the text shorter than its source: [text offset, source offset]. */
+    let anchors: Array<[number, number]> | undefined;
+    const escaped = (): void => {
+      anchors ??= [[0, textStart]];
+      anchors.push([text.length, this.pos]);
+      run = this.pos;
+    };
+    /** Ends the current text part at `end` (a text part's span never covers the `${` or `%{` after it). */
+    const flush = (end: number, trim: boolean): void => {
+      text += t.slice(run, end);
+      let e = end;
+      if (trim) {
+        text = text.trimEnd();
+        while (e > textStart && isTemplateSpace(t.charCodeAt(e - 1))) e--;
+      }
+      if (text !== "" || e > textStart)
+        parts.push(
+          anchors
+            ? { kind: "text", text, span: { start: textStart, end: e }, anchors }
+            : { kind: "text", text, span: { start: textStart, end: e } },
+        );
       text = "";
+      anchors = undefined;
     };
     while (this.pos < limit) {
       const c = t[this.pos] as string;
       if (close !== undefined && c === close) break;
       if (close !== undefined && c === "\n") this.fail("a quoted string cannot span lines; use a heredoc");
       if (c === "\\" && close !== undefined) {
+        text += t.slice(run, this.pos);
         text += this.escape();
+        escaped();
         continue;
       }
       if ((c === "$" || c === "%") && t[this.pos + 1] === c && t[this.pos + 2] === "{") {
-        text += `${c}{`;
+        text += `${t.slice(run, this.pos)}${c}{`;
         this.pos += 3;
+        escaped();
         continue;
       }
       if (c === "$" && t[this.pos + 1] === "{") {
-        flush();
         const s = this.pos;
+        flush(s, t[s + 2] === "~");
         this.pos += 2;
         if (this.peek() === "~") this.pos++;
         this.newlineIgnored.push(true);
@@ -652,30 +684,40 @@ export class HclParser {
         const expr = this.expression();
         this.depth--;
         this.ws();
-        if (this.peek() === "~") this.pos++;
+        const trimAfter = this.peek() === "~";
+        if (trimAfter) this.pos++;
         this.expect("}", '"}" to close the interpolation');
         this.newlineIgnored.pop();
         parts.push({ kind: "interpolation", expr, span: { start: s, end: this.pos } });
+        if (trimAfter) this.skipTemplateSpace(limit);
         textStart = this.pos;
+        run = this.pos;
         continue;
       }
       if (c === "%" && t[this.pos + 1] === "{") {
         const directiveStart = this.pos;
+        const trimBefore = t[directiveStart + 2] === "~";
         const word = this.directiveWord();
         if (word === "else" || word === "endif" || word === "endfor") {
           this.pos = directiveStart;
+          trimEnd = trimBefore;
           break;
         }
-        flush();
+        flush(directiveStart, trimBefore);
         parts.push(this.directive(directiveStart, word, close, limit));
         textStart = this.pos;
+        run = this.pos;
         continue;
       }
-      text += c;
       this.pos++;
     }
-    flush();
+    flush(this.pos, trimEnd);
     return parts;
+  }
+
+  /** After a `~}` strip marker: the white space that follows is not part of the template. */
+  private skipTemplateSpace(limit: number): void {
+    while (this.pos < limit && isTemplateSpace(this.text.charCodeAt(this.pos))) this.pos++;
   }
 
   /** Reads `%{ word` and returns the word, leaving the position after it. */
@@ -688,10 +730,12 @@ export class HclParser {
     return this.text.slice(s, this.pos);
   }
 
-  private closeDirective(): void {
+  private closeDirective(limit: number): void {
     this.skipTrivia(true);
-    if (this.peek() === "~") this.pos++;
+    const trimAfter = this.peek() === "~";
+    if (trimAfter) this.pos++;
     this.expect("}", '"}" to close the template directive');
+    if (trimAfter) this.skipTemplateSpace(limit);
   }
 
   private directive(start: number, word: string, close: string | undefined, limit: number): TemplatePart {
@@ -701,17 +745,17 @@ export class HclParser {
     let part: TemplatePart;
     if (word === "if") {
       const condition = this.expression();
-      this.closeDirective();
+      this.closeDirective(limit);
       const then = this.templateParts(close, limit);
       let elseParts: TemplatePart[] = [];
       let w = this.directiveWord();
       if (w === "else") {
-        this.closeDirective();
+        this.closeDirective(limit);
         elseParts = this.templateParts(close, limit);
         w = this.directiveWord();
       }
       if (w !== "endif") this.fail('expected "%{ endif }"');
-      this.closeDirective();
+      this.closeDirective(limit);
       part = { kind: "if", condition, whenTrue: then, whenFalse: elseParts, span: { start, end: this.pos } };
     } else if (word === "for") {
       let keyVar: string | undefined;
@@ -728,10 +772,10 @@ export class HclParser {
       this.pos += 2;
       this.ws();
       const collection = this.expression();
-      this.closeDirective();
+      this.closeDirective(limit);
       const body = this.templateParts(close, limit);
       if (this.directiveWord() !== "endfor") this.fail('expected "%{ endfor }"');
-      this.closeDirective();
+      this.closeDirective(limit);
       part = { kind: "for", valueVar, collection, body, span: { start, end: this.pos } };
       if (keyVar !== undefined) part.keyVar = keyVar;
     } else this.fail(`unknown template directive "${word}"`, start);
@@ -813,39 +857,61 @@ export class HclParser {
   }
 }
 
+/** The indentation of a heredoc line, or undefined for a blank line (only white space). */
+function indentation(text: string, lineStart: number, end: number): number | undefined {
+  let n = 0;
+  while (text[lineStart + n] === " " || text[lineStart + n] === "\t") n++;
+  const c = text[lineStart + n];
+  if (lineStart + n >= end || c === "\n" || (c === "\r" && text[lineStart + n + 1] === "\n"))
+    return undefined;
+  return n;
+}
+
+/** Spans of the interpolations of a template, in source order (directive bodies included). */
+function interpolationSpans(parts: TemplatePart[], out: Span[] = []): Span[] {
+  for (const p of parts) {
+    if (p.kind === "interpolation") out.push(p.span);
+    else if (p.kind === "if") {
+      interpolationSpans(p.whenTrue, out);
+      interpolationSpans(p.whenFalse, out);
+    } else if (p.kind === "for") interpolationSpans(p.body, out);
+  }
+  return out;
+}
+
 /**
  * `<<-` removes the smallest indentation of the content lines from every line
- * (https://developer.hashicorp.com/terraform/language/expressions/strings#indented-heredocs).
+ * (https://developer.hashicorp.com/terraform/language/expressions/strings#indented-heredocs). As in
+ * HCL (hclsyntax flushHeredocTemplateParts), blank lines neither count nor lose their white space,
+ * and lines that start inside a multi-line interpolation are not lines of the template.
  */
 function stripIndent(parts: TemplatePart[], text: string, start: number, end: number): TemplatePart[] {
+  const expressions = interpolationSpans(parts);
   let min = Number.POSITIVE_INFINITY;
-  let i = start;
-  while (i < end) {
-    let n = 0;
-    while (text[i + n] === " " || text[i + n] === "\t") n++;
-    if (text[i + n] !== "\n" && i + n < end) min = Math.min(min, n);
+  const lineStarts = new Set<number>();
+  let j = 0;
+  for (let i = start; i < end; ) {
+    while (j < expressions.length && (expressions[j] as Span).end <= i) j++;
+    const inExpression = j < expressions.length && (expressions[j] as Span).start < i;
+    if (!inExpression) {
+      lineStarts.add(i);
+      const n = indentation(text, i, end);
+      if (n !== undefined) min = Math.min(min, n);
+    }
     const nl = text.indexOf("\n", i);
     if (nl < 0 || nl >= end) break;
     i = nl + 1;
   }
   if (!Number.isFinite(min) || min === 0) return parts;
-  const lineStarts = new Set<number>();
-  i = start;
-  while (i < end) {
-    lineStarts.add(i);
-    const nl = text.indexOf("\n", i);
-    if (nl < 0) break;
-    i = nl + 1;
-  }
   const strip = (p: TemplatePart): TemplatePart => {
     if (p.kind === "text") {
-      // Text parts hold no escapes in heredocs except `$${`/`%%{`, so offsets map one to one
-      // until such an escape; stripping works on the source slice.
+      // Heredoc text holds no escapes but `$${` and `%%{`: stripping works on the source slice, with
+      // an anchor after each removed indentation and each escape.
       let out = "";
       let k = p.span.start;
       const anchors: Array<[number, number]> = [[0, k]];
       while (k < p.span.end) {
-        if (lineStarts.has(k)) {
+        if (lineStarts.has(k) && indentation(text, k, end) !== undefined) {
           let n = 0;
           while (n < min && k + n < p.span.end && (text[k + n] === " " || text[k + n] === "\t")) n++;
           k += n;
@@ -856,6 +922,7 @@ function stripIndent(parts: TemplatePart[], text: string, start: number, end: nu
         if ((c === "$" || c === "%") && text[k + 1] === c && text[k + 2] === "{") {
           out += `${c}{`;
           k += 3;
+          anchors.push([out.length, k]);
           continue;
         }
         out += c;

@@ -37,7 +37,10 @@ export type TemplatePart =
       kind: "text";
       text: string;
       span: Span;
-      /** For text whose indentation `<<-` removed: [offset in text, offset in file] at each line start. */
+      /**
+       * For text shorter than its source (escapes, indentation `<<-` removed): [offset in text,
+       * offset in file] pairs; between two anchors text and source advance together.
+       */
       anchors?: Array<[number, number]>;
     }
   | { kind: "interpolation"; expr: Expr; span: Span }
