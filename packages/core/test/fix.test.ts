@@ -79,3 +79,24 @@ describe("fix positions", () => {
     expect(checkPolicyText(after, "q.json", options).findings).toEqual([]);
   });
 });
+
+describe("fix description for a statement shared with a PassRole-bound principal", () => {
+  it("says to split the statement before guarding it", () => {
+    const text = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: ["lambda.amazonaws.com", "scheduler.amazonaws.com"] },
+          Action: "sts:AssumeRole",
+        },
+      ],
+    });
+    const f = checkPolicyText(text, "trust.json", { kind: "trust-policy" }).findings.find(
+      (x) => x.ruleId === "CD101",
+    );
+    expect(f?.message).toContain(
+      "lambda.amazonaws.com is passed with iam:PassRole and may not send source keys, so the guard could lock it out: first move scheduler.amazonaws.com into a statement of its own",
+    );
+  });
+});

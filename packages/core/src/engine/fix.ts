@@ -52,11 +52,16 @@ export function sourceArnPattern(k: ServiceKnowledge, account: string): string |
   });
 }
 
-/** A PassRole-bound principal in the same statement sends no source keys: the guard would lock it out. */
+/**
+ * A PassRole-bound principal in the same statement may assume the role without source keys (AWS
+ * documents them for ecs-tasks, not for lambda or ec2): a guard added to the shared statement could
+ * lock it out, so the fix says to split the statement first.
+ */
 function passRoleNote(facts: StatementFacts, fixed: CoveredPrincipal[]): string {
   const bound = facts.principals.filter((p) => p.passRoleBound && !fixed.includes(p)).map((p) => p.name);
   if (bound.length === 0) return "";
-  return ` ${bound.join(", ")} ${bound.length > 1 ? "send" : "sends"} no source keys: first move ${fixed.map((p) => p.name).join(", ")} into a statement of ${fixed.length > 1 ? "their" : "its"} own, and guard that one.`;
+  const many = bound.length > 1;
+  return ` ${bound.join(", ")} ${many ? "are" : "is"} passed with iam:PassRole and may not send source keys, so the guard could lock ${many ? "them" : "it"} out: first move ${fixed.map((p) => p.name).join(", ")} into a statement of ${fixed.length > 1 ? "their" : "its"} own, and guard that one.`;
 }
 
 export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string[]): FixBuilder {
