@@ -16,4 +16,4 @@ export {
   type TerraformFixResult,
 } from "./fix.js";
 export { terraformFormat } from "./hcl-format.js";
-export { planSites, terraformPlanFormat } from "./plan-format.js";
+export { type PlanScanOptions, planSites, terraformPlanFormat } from "./plan-format.js";

@@ -1,20 +1,39 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, resolve } from "node:path";
 import type {
   Diagnostic,
+  ExtractResult,
   InputFormat,
   LambdaPermission,
-  ObjectNode,
   PolicySite,
   PolicyValue,
+  ScanInput,
+  ScanOptions,
   SourceNode,
   SourceRange,
 } from "@deputyguard/core";
-import { normalizeParts } from "@deputyguard/core";
+import { normalizeParts, parseJsonSource } from "@deputyguard/core";
 import { PARTITION, REGION, SELF_ACCOUNT, URL_SUFFIX } from "./eval/symbols.js";
-import { LAMBDA_PERMISSION_TYPES, POLICY_ATTRIBUTES } from "./knowledge/policy-attributes.js";
+import {
+  LAMBDA_PERMISSION_TYPES,
+  POLICY_ATTRIBUTES,
+  type PolicyAttribute,
+} from "./knowledge/policy-attributes.js";
 import { RESOURCE_ATTRIBUTES } from "./knowledge/resource-arns.js";
-import { getEntryNode, parseJsonSource } from "./plan/json-nodes.js";
+import { configAddress, parseAddress } from "./plan/addresses.js";
+import { JsonLocator, type JsonPath } from "./plan/json-locator.js";
+import { ModuleSources, type PlanModuleCalls } from "./plan/module-sources.js";
+import { type SourceFallback, sourceFallback } from "./plan/source-fallback.js";
+
+/** Options of a plan scan: the module directories given alongside the plan (`check-iac plan.json infra/`). */
+export interface PlanScanOptions extends ScanOptions {
+  /**
+   * Directories given with the plan. The plan's own directory and these are searched, in that order,
+   * for the root module the plan was made from (the one that declares the plan's root resources):
+   * findings then also point at the `.tf` source, and policies the plan knows only after apply are
+   * analysed from it.
+   */
+  moduleDirs?: readonly string[];
+}
 
 /** Quick content test: `terraform show -json` output names its format and holds planned values or changes. */
 function looksLikePlan(text: string): boolean {
@@ -25,115 +44,198 @@ function looksLikePlan(text: string): boolean {
   );
 }
 
+/** A JSON value as `JSON.parse` returns it; objects from input are read through {@link own} only. */
+type Json = null | boolean | number | string | Json[] | JsonObject;
+interface JsonObject {
+  [key: string]: Json;
+}
+
+function objectOf(v: Json | undefined): JsonObject | undefined {
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? v : undefined;
+}
+
+/** An own property: keys from input must never reach `Object.prototype` (`constructor`, `__proto__`). */
+function own(o: JsonObject | undefined, key: string): Json | undefined {
+  return o !== undefined && Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+function stringAt(o: JsonObject | undefined, key: string): string | undefined {
+  const v = own(o, key);
+  return typeof v === "string" ? v : undefined;
+}
+
+function arrayAt(o: JsonObject | undefined, key: string): Json[] {
+  const v = own(o, key);
+  return Array.isArray(v) ? v : [];
+}
+
+function objectAt(o: JsonObject | undefined, ...path: string[]): JsonObject | undefined {
+  let cur = o;
+  for (const k of path) cur = objectOf(own(cur, k));
+  return cur;
+}
+
+/** Table lookups by a type name from input. */
+function policyAttributes(type: string): readonly PolicyAttribute[] {
+  return Object.hasOwn(POLICY_ATTRIBUTES, type) ? (POLICY_ATTRIBUTES[type] ?? []) : [];
+}
+
+const attributePaths = new Map<string, string[]>();
+function splitPath(path: string): string[] {
+  let p = attributePaths.get(path);
+  if (!p) {
+    p = path.split(".");
+    attributePaths.set(path, p);
+  }
+  return p;
+}
+
 interface PlanResource {
   address: string;
   type: string;
-  mode: string;
-  /** The resource object in the plan file (for positions). */
-  node: ObjectNode;
-  values?: ObjectNode;
-  unknown?: ObjectNode;
+  /** Where the resource object is in the plan. */
+  path: JsonPath;
+  /** Where its values are: `change.after` of a resource change, `values` in `planned_values`. */
+  valuesPath: JsonPath;
+  values?: JsonObject;
+  unknown?: JsonObject;
+  /** `module.a["x"].` or "" (for references to resources of the same module instance). */
+  modulePrefix: string;
 }
 
-function str(n: SourceNode | undefined): string | undefined {
-  return n?.kind === "scalar" && typeof n.value === "string" ? n.value : undefined;
+/** A policy the plan knows only after apply, which the configuration did not resolve either. */
+export interface UnresolvedPolicy {
+  address: string;
+  type: string;
+  attribute: PolicyAttribute;
+  /** Which block of a nested path (`inline_policy[1].policy`); "all" when the whole block list is unknown. */
+  block?: number | "all";
+  /** How many blocks the plan has (for a nested path). */
+  blocks?: number;
+  at: SourceRange;
+  references: string[];
 }
 
-function objectAt(n: SourceNode | undefined, ...path: string[]): ObjectNode | undefined {
-  let cur = n;
-  for (const p of path) cur = cur?.kind === "object" ? getEntryNode(cur, p) : undefined;
-  return cur?.kind === "object" ? cur : undefined;
-}
-
-function arrayAt(n: SourceNode | undefined, ...path: string[]): SourceNode[] {
-  let cur = n;
-  for (const p of path) cur = cur?.kind === "object" ? getEntryNode(cur, p) : undefined;
-  return cur?.kind === "array" ? cur.items : [];
-}
-
-/** Module address without instance keys: `module.a["x"].module.b` → `module.a.module.b` (configuration paths). */
-function configPath(address: string): string {
-  let out = "";
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < address.length; i++) {
-    const c = address[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"' && depth > 0) inString = true;
-    else if (c === "[") depth++;
-    else if (c === "]") depth--;
-    else if (depth === 0) out += c;
-  }
-  return out;
-}
-
-/** Resources of a module tree (`planned_values`, `prior_state.values`): root and child modules. */
-function moduleResources(mod: ObjectNode | undefined, out: Map<string, ObjectNode>, depth = 0): void {
-  if (!mod || depth > 64) return;
-  for (const r of arrayAt(mod, "resources")) {
-    const a = r.kind === "object" ? str(getEntryNode(r, "address")) : undefined;
-    if (a && r.kind === "object") out.set(a, r);
-  }
-  for (const c of arrayAt(mod, "child_modules")) if (c.kind === "object") moduleResources(c, out, depth + 1);
-}
-
-/** `configuration` resources by address without instance keys (`module.a.aws_x.y`). */
-function configResources(
-  mod: ObjectNode | undefined,
-  prefix: string,
-  out: Map<string, ObjectNode>,
-  depth = 0,
-): void {
-  if (!mod || depth > 64) return;
-  for (const r of arrayAt(mod, "resources")) {
-    const a = r.kind === "object" ? str(getEntryNode(r, "address")) : undefined;
-    if (a && r.kind === "object") out.set(`${prefix}${a}`, r);
-  }
-  const calls = objectAt(mod, "module_calls");
-  for (const e of calls?.entries ?? [])
-    configResources(objectAt(e.value, "module"), `${prefix}module.${e.key}.`, out, depth + 1);
+/** A Lambda permission argument known only after apply, which the plan did not resolve. */
+export interface UnresolvedArgument {
+  address: string;
+  site: PolicySite;
+  field: keyof LambdaPermission;
+  attribute: string;
+  at: SourceRange;
 }
 
 interface PlanContext {
   file: string;
-  planned: Map<string, ObjectNode>;
-  prior: Map<string, ObjectNode>;
-  config: Map<string, ObjectNode>;
+  locator: JsonLocator;
+  /** `planned_values` resources by address, with where each is. */
+  planned: Map<string, { node: JsonObject; path: JsonPath }>;
+  prior: Map<string, JsonObject>;
+  config: Map<string, JsonObject>;
   diagnostics: Diagnostic[];
+  /** Diagnostics whose line and column wait for the locator. */
+  placed: Array<{ diagnostic: Diagnostic; at: SourceRange }>;
+  unresolved: UnresolvedPolicy[];
+  /** Block lists unknown in the plan that its configuration does not show (`dynamic` blocks are left out of it). */
+  unshown: UnresolvedPolicy[];
+  unresolvedArguments: UnresolvedArgument[];
+}
+
+const MAX_MODULE_DEPTH = 64;
+
+/** Resources of a module tree (`planned_values`, `prior_state.values`): root and child modules. */
+function moduleResources(
+  mod: JsonObject | undefined,
+  path: JsonPath,
+  out: Map<string, { node: JsonObject; path: JsonPath }>,
+  depth = 0,
+): void {
+  if (!mod || depth > MAX_MODULE_DEPTH) return;
+  const resources = arrayAt(mod, "resources");
+  for (let i = 0; i < resources.length; i++) {
+    const r = objectOf(resources[i]);
+    const a = stringAt(r, "address");
+    if (a && r) out.set(a, { node: r, path: [...path, "resources", i] });
+  }
+  const children = arrayAt(mod, "child_modules");
+  for (let i = 0; i < children.length; i++)
+    moduleResources(objectOf(children[i]), [...path, "child_modules", i], out, depth + 1);
+}
+
+/** `configuration` resources by address without instance keys (`module.a.aws_x.y`). */
+function configResources(
+  mod: JsonObject | undefined,
+  prefix: string,
+  out: Map<string, JsonObject>,
+  depth = 0,
+): void {
+  if (!mod || depth > MAX_MODULE_DEPTH) return;
+  for (const item of arrayAt(mod, "resources")) {
+    const r = objectOf(item);
+    const a = stringAt(r, "address");
+    if (a && r) out.set(`${prefix}${a}`, r);
+  }
+  const calls = objectAt(mod, "module_calls");
+  for (const name of Object.keys(calls ?? {}))
+    configResources(objectAt(calls, name, "module"), `${prefix}module.${name}.`, out, depth + 1);
+}
+
+/** The `source` of module calls, from the plan's configuration. */
+function planModuleCalls(root: JsonObject | undefined): PlanModuleCalls {
+  return {
+    source(path) {
+      let mod = objectAt(root, "configuration", "root_module");
+      let call: JsonObject | undefined;
+      for (const name of path) {
+        call = objectAt(mod, "module_calls", name);
+        mod = objectAt(call, "module");
+      }
+      return stringAt(call, "source");
+    },
+  };
+}
+
+const MAX_POLICY_DEPTH = 128;
+
+/** A character code that starts an array index key (`"0"`), which `JSON.parse` would move to the front. */
+function isIndexKey(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (c < 48 || c > 57) return false;
+  return /^(0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4294967295;
 }
 
 /**
- * Re-reads a policy JSON string of the plan, with every position set to where the string is
- * written in the plan file: a finding in a plan points at the resource's policy attribute.
+ * A policy read from a JSON string of the plan, every node at `at` (where the string is written):
+ * a finding in a plan points at the resource's policy attribute. Undefined when the value cannot be
+ * rebuilt faithfully from `JSON.parse` (index-like keys, which it reorders; deep nesting).
  */
-function policyFromString(
-  text: string,
-  at: SourceRange,
-  file: string,
-  what: string,
-  ctx: PlanContext,
-): SourceNode | undefined {
-  const parsed = parseJsonSource(text, file);
-  if (!parsed.node) {
-    ctx.diagnostics.push({
-      code: "PolicyShape",
-      severity: "warning",
-      file,
-      line: at.start.line,
-      column: at.start.column,
-      message: `${what} is not valid JSON`,
-    });
-    return undefined;
+function nodeAt(v: Json, at: SourceRange, depth: number): SourceNode | undefined {
+  if (depth > MAX_POLICY_DEPTH) return undefined;
+  if (Array.isArray(v)) {
+    const items: SourceNode[] = [];
+    for (const item of v) {
+      const n = nodeAt(item, at, depth + 1);
+      if (!n) return undefined;
+      items.push(n);
+    }
+    return { kind: "array", range: at, items };
   }
-  return relocate(parsed.node, at, 0);
+  if (v !== null && typeof v === "object") {
+    const entries: Array<{ key: string; keyRange: SourceRange; value: SourceNode }> = [];
+    for (const key of Object.keys(v)) {
+      if (isIndexKey(key)) return undefined;
+      const n = nodeAt(v[key] as Json, at, depth + 1);
+      if (!n) return undefined;
+      entries.push({ key, keyRange: at, value: n });
+    }
+    return { kind: "object", range: at, entries };
+  }
+  return { kind: "scalar", value: v, range: at };
 }
 
+/** The position-keeping parse, for what {@link nodeAt} cannot rebuild; every node moved to `at`. */
 function relocate(n: SourceNode, range: SourceRange, depth: number): SourceNode {
-  if (depth > 128) return { kind: "scalar", value: null, range };
+  if (depth > MAX_POLICY_DEPTH) return { kind: "scalar", value: null, range };
   switch (n.kind) {
     case "object":
       return {
@@ -154,9 +256,39 @@ function relocate(n: SourceNode, range: SourceRange, depth: number): SourceNode 
   }
 }
 
-function isUnknown(unknownValues: ObjectNode | undefined, attr: string): boolean {
-  const u = unknownValues ? getEntryNode(unknownValues, attr) : undefined;
-  return u?.kind === "scalar" && u.value === true;
+function policyFromString(
+  text: string,
+  at: SourceRange,
+  what: string,
+  ctx: PlanContext,
+): SourceNode | undefined {
+  let plain: Json | undefined;
+  try {
+    plain = JSON.parse(text) as Json;
+  } catch {
+    plain = undefined;
+  }
+  const fast = plain === undefined ? undefined : nodeAt(plain, at, 0);
+  if (fast) return fast;
+  const parsed = parseJsonSource(text, ctx.file);
+  if (!parsed.node) {
+    placeDiagnostic(
+      ctx,
+      { code: "PolicyShape", severity: "warning", file: ctx.file, message: `${what} is not valid JSON` },
+      at,
+    );
+    return undefined;
+  }
+  return relocate(parsed.node, at, 0);
+}
+
+function placeDiagnostic(ctx: PlanContext, diagnostic: Diagnostic, at: SourceRange): void {
+  ctx.diagnostics.push(diagnostic);
+  ctx.placed.push({ diagnostic, at });
+}
+
+function isUnknown(unknownValues: JsonObject | undefined, attr: string): boolean {
+  return own(unknownValues, attr) === true;
 }
 
 function unknownValue(source: string, reason: string, range: SourceRange): PolicyValue {
@@ -165,11 +297,8 @@ function unknownValue(source: string, reason: string, range: SourceRange): Polic
 
 /** References of a configuration expression, e.g. `["aws_s3_bucket.b.arn", "aws_s3_bucket.b"]`. */
 function references(ctx: PlanContext, address: string, attr: string): string[] {
-  const cfg = ctx.config.get(configPath(address).replace(/\[[^\]]*\]$/, ""));
-  const expr = objectAt(cfg, "expressions", attr);
-  return arrayAt(expr, "references")
-    .map(str)
-    .filter((s): s is string => s !== undefined);
+  const expr = objectAt(ctx.config.get(configAddress(address)), "expressions", attr);
+  return arrayAt(expr, "references").filter((s): s is string => typeof s === "string");
 }
 
 /**
@@ -178,13 +307,10 @@ function references(ctx: PlanContext, address: string, attr: string): string[] {
  */
 function fromReference(
   ctx: PlanContext,
-  address: string,
+  r: PlanResource,
   ref: string,
   range: SourceRange,
 ): PolicyValue | undefined {
-  const modulePrefix = address.includes("module.")
-    ? address.slice(0, address.lastIndexOf("module.")).replace(/[^.]*$/, "")
-    : "";
   const parts = ref.split(".");
   if (
     parts.length < 3 ||
@@ -195,10 +321,11 @@ function fromReference(
   )
     return undefined;
   const [type, name, attr] = parts as [string, string, string];
-  const template = RESOURCE_ATTRIBUTES[type]?.attributes[attr];
-  const target = ctx.planned.get(`${modulePrefix}${type}.${name}`);
-  const values = objectAt(target, "values");
-  if (!template || !values) return undefined;
+  const templates = Object.hasOwn(RESOURCE_ATTRIBUTES, type) ? RESOURCE_ATTRIBUTES[type] : undefined;
+  const template =
+    templates && Object.hasOwn(templates.attributes, attr) ? templates.attributes[attr] : undefined;
+  const values = objectAt(ctx.planned.get(`${r.modulePrefix}${type}.${name}`)?.node, "values");
+  if (template === undefined || !values) return undefined;
   const out: PolicyValue["parts"] = [];
   let i = 0;
   while (i < template.length) {
@@ -216,7 +343,7 @@ function fromReference(
     else if (key === "account") out.push(SELF_ACCOUNT);
     else if (key === "urlsuffix") out.push(URL_SUFFIX);
     else {
-      const v = str(getEntryNode(values, key.replace(/^\?/, "")));
+      const v = stringAt(values, key.replace(/^\?/, ""));
       if (v === undefined) return undefined;
       out.push(v);
     }
@@ -225,26 +352,26 @@ function fromReference(
 }
 
 function permissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefined {
-  const range = r.node.range as SourceRange;
-  const field = (attr: string): PolicyValue | undefined => {
-    const n = r.values ? getEntryNode(r.values, attr) : undefined;
-    const at = n?.range ?? range;
+  const range = ctx.locator.at(r.path);
+  const pending: Array<Omit<UnresolvedArgument, "site">> = [];
+  const field = (attr: string, key: keyof LambdaPermission): PolicyValue | undefined => {
+    const v = own(r.values, attr);
     if (isUnknown(r.unknown, attr)) {
       const refs = references(ctx, r.address, attr);
       for (const ref of refs) {
-        const v = fromReference(ctx, r.address, ref, at);
-        if (v) return v;
+        const resolved = fromReference(ctx, r, ref, range);
+        if (resolved) return resolved;
       }
-      return unknownValue(refs[0] ?? `${r.address}.${attr}`, "known only after apply", at);
+      pending.push({ address: r.address, field: key, attribute: attr, at: range });
+      return unknownValue(refs[0] ?? `${r.address}.${attr}`, "known only after apply", range);
     }
-    const s = str(n);
-    return s === undefined ? undefined : { parts: [s], range: at };
+    return typeof v === "string" ? { parts: [v], range: ctx.locator.at([...r.valuesPath, attr]) } : undefined;
   };
-  const principal = field("principal");
+  const principal = field("principal", "principal");
   if (!principal) return undefined;
   const permission: LambdaPermission = { principal };
   const set = (k: keyof LambdaPermission, attr: string) => {
-    const v = field(attr);
+    const v = field(attr, k);
     if (v) permission[k] = v;
   };
   set("action", "action");
@@ -255,7 +382,7 @@ function permissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefin
     set("principalOrgId", "principal_org_id");
     set("eventSourceToken", "event_source_token");
   } else set("principalOrgId", "organization_id");
-  return {
+  const site: PolicySite = {
     file: ctx.file,
     resource: r.address,
     resourceType: r.type,
@@ -263,119 +390,263 @@ function permissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefin
     permission,
     range,
   };
+  for (const p of pending) ctx.unresolvedArguments.push({ ...p, site });
+  return site;
 }
 
 /** The document a configuration expression refers to, from a data source read at plan time. */
 function documentFromConfig(ctx: PlanContext, r: PlanResource, attr: string): string | undefined {
-  const modulePrefix = r.address.includes("module.")
-    ? r.address.slice(0, r.address.lastIndexOf(".", r.address.indexOf(r.type) - 1) + 1)
-    : "";
   for (const ref of references(ctx, r.address, attr)) {
     if (!ref.startsWith("data.aws_iam_policy_document.")) continue;
-    const doc = ctx.prior.get(`${modulePrefix}${ref.replace(/\.(json|minified_json)$/, "")}`);
-    const json = str(getEntryNode(objectAt(doc, "values") ?? { kind: "object", entries: [] }, "json"));
+    const doc = ctx.prior.get(`${r.modulePrefix}${ref.replace(/\.(json|minified_json)$/, "")}`);
+    const json = stringAt(objectAt(doc, "values"), "json");
     if (json !== undefined) return json;
   }
-  const cfg = ctx.config.get(configPath(r.address).replace(/\[[^\]]*\]$/, ""));
-  return str(
-    objectAt(cfg, "expressions", attr)
-      ? getEntryNode(objectAt(cfg, "expressions", attr) as ObjectNode, "constant_value")
-      : undefined,
-  );
+  return stringAt(objectAt(ctx.config.get(configAddress(r.address)), "expressions", attr), "constant_value");
 }
 
-function policySites(r: PlanResource, ctx: PlanContext): PolicySite[] {
-  const attrs = POLICY_ATTRIBUTES[r.type] ?? [];
-  const out: PolicySite[] = [];
-  for (const a of attrs) {
-    const path = a.path.split(".");
-    const holders: Array<{ values?: ObjectNode; unknown?: ObjectNode }> = [];
-    if (path.length === 1)
-      holders.push({
-        ...(r.values ? { values: r.values } : {}),
-        ...(r.unknown ? { unknown: r.unknown } : {}),
-      });
-    else {
-      const blocks = arrayAt(r.values, path[0] as string);
-      const unknowns = arrayAt(r.unknown, path[0] as string);
-      blocks.forEach((b, i) => {
-        const u = unknowns[i];
-        if (b.kind === "object") holders.push({ values: b, ...(u?.kind === "object" ? { unknown: u } : {}) });
-      });
-    }
+function policySites(r: PlanResource, ctx: PlanContext, out: PolicySite[]): void {
+  for (const a of policyAttributes(r.type)) {
+    const path = splitPath(a.path);
     const attr = path[path.length - 1] as string;
-    for (const h of holders) {
-      const n = h.values ? getEntryNode(h.values, attr) : undefined;
-      const at = n?.range ?? (r.node.range as SourceRange);
-      let text = str(n);
-      if (text === undefined && isUnknown(h.unknown, attr)) {
-        text = path.length === 1 ? documentFromConfig(ctx, r, attr) : undefined;
-        if (text === undefined) {
-          const refs = path.length === 1 ? references(ctx, r.address, attr) : [];
-          ctx.diagnostics.push({
-            code: "PolicyUnknown",
-            severity: "warning",
-            file: ctx.file,
-            line: at.start.line,
-            column: at.start.column,
-            message: `the ${a.path} of ${r.address} is known only after apply${refs.length > 0 ? ` (it uses ${refs.filter((x) => x.split(".").length > 2 || x.startsWith("var.") || x.startsWith("local.")).join(", ") || refs.join(", ")})` : ""}; scan the module directory to analyse it from the source`,
-          });
-          continue;
-        }
-      }
-      if (text === undefined || text === "") continue;
-      const node = policyFromString(text, at, ctx.file, `the ${a.path} of ${r.address}`, ctx);
-      if (!node) continue;
-      out.push({
-        file: ctx.file,
-        resource: r.address,
-        resourceType: r.type,
-        propertyPath: a.path,
-        kind: a.kind,
-        document: node,
-        range: at,
-      });
+    if (path.length === 1) {
+      policyAt(r, a, attr, r.values, r.unknown, r.valuesPath, undefined, ctx, out);
+      continue;
+    }
+    const head = path[0] as string;
+    if (isUnknown(r.unknown, head)) {
+      // The whole block list is known only after apply: written with unknown values, or not written at
+      // all and filled in by AWS (an aws_iam_role's inline_policy then lists the aws_iam_role_policy
+      // resources, which are scanned themselves).
+      const shown = configured(ctx, r, head);
+      if (shown !== false) unresolved(ctx, r, a, "all", 0, ctx.locator.at(r.path));
+      else ctx.unshown.push(unresolvedPolicy(ctx, r, a, "all", 0, ctx.locator.at(r.path)));
+      continue;
+    }
+    const blocks = arrayAt(r.values, head);
+    const unknowns = arrayAt(r.unknown, head);
+    for (let i = 0; i < blocks.length; i++) {
+      const b = objectOf(blocks[i]);
+      if (b)
+        policyAt(
+          r,
+          a,
+          attr,
+          b,
+          objectOf(unknowns[i]),
+          [...r.valuesPath, head, i],
+          { index: i, of: blocks.length },
+          ctx,
+          out,
+        );
     }
   }
-  return out;
 }
 
-/** Policy sites of a parsed plan. */
-export function planSites(
-  root: SourceNode,
-  file: string,
-): { sites: PolicySite[]; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const ctx: PlanContext = { file, planned: new Map(), prior: new Map(), config: new Map(), diagnostics };
-  const version = str(root.kind === "object" ? getEntryNode(root, "format_version") : undefined) ?? "";
-  const major = version.split(".")[0];
-  if (major !== "0" && major !== "1") {
+function policyAt(
+  r: PlanResource,
+  a: PolicyAttribute,
+  attr: string,
+  values: JsonObject | undefined,
+  unknownValues: JsonObject | undefined,
+  valuesPath: JsonPath,
+  block: { index: number; of: number } | undefined,
+  ctx: PlanContext,
+  out: PolicySite[],
+): void {
+  let text = stringAt(values, attr);
+  let at: SourceRange | undefined;
+  if (text === undefined) {
+    if (!isUnknown(unknownValues, attr)) return;
+    // Not written in the configuration: AWS fills it in (a KMS key's default policy, a bucket's
+    // policy from an aws_s3_bucket_policy resource); there is no policy of this resource to analyse.
+    if (!block && configured(ctx, r, attr) === false) return;
+    at = ctx.locator.at(r.path);
+    text = block ? undefined : documentFromConfig(ctx, r, attr);
+    if (text === undefined) {
+      unresolved(ctx, r, a, block?.index, block?.of, at);
+      return;
+    }
+  }
+  if (text === "") return;
+  at ??= ctx.locator.at([...valuesPath, attr]);
+  const node = policyFromString(text, at, `the ${a.path} of ${r.address}`, ctx);
+  if (!node) return;
+  out.push({
+    file: ctx.file,
+    resource: r.address,
+    resourceType: r.type,
+    propertyPath: a.path,
+    kind: a.kind,
+    document: node,
+    range: at,
+  });
+}
+
+/**
+ * Whether the configuration writes an argument or block of the resource; undefined when the plan has
+ * no configuration for it. Terraform shows every argument written, with its references, even those
+ * whose value is unknown.
+ */
+function configured(ctx: PlanContext, r: PlanResource, name: string): boolean | undefined {
+  const cfg = ctx.config.get(configAddress(r.address));
+  if (!cfg) return undefined;
+  return own(objectAt(cfg, "expressions"), name) !== undefined;
+}
+
+function unresolved(
+  ctx: PlanContext,
+  r: PlanResource,
+  a: PolicyAttribute,
+  block: number | "all" | undefined,
+  blocks: number | undefined,
+  at: SourceRange,
+): void {
+  ctx.unresolved.push(unresolvedPolicy(ctx, r, a, block, blocks, at));
+}
+
+function unresolvedPolicy(
+  ctx: PlanContext,
+  r: PlanResource,
+  a: PolicyAttribute,
+  block: number | "all" | undefined,
+  blocks: number | undefined,
+  at: SourceRange,
+): UnresolvedPolicy {
+  const u: UnresolvedPolicy = {
+    address: r.address,
+    type: r.type,
+    attribute: a,
+    at,
+    references: splitPath(a.path).length === 1 ? references(ctx, r.address, a.path) : [],
+  };
+  if (block !== undefined) u.block = block;
+  if (blocks !== undefined) u.blocks = blocks;
+  return u;
+}
+
+/** What a plan holds, before module sources are consulted. */
+export interface PlanReading {
+  sites: PolicySite[];
+  diagnostics: Diagnostic[];
+  /** Policies known only after apply that the plan itself does not resolve. */
+  unresolved: UnresolvedPolicy[];
+  /** Block lists unknown in the plan and absent from its configuration: `dynamic` blocks, or none. */
+  unshown: UnresolvedPolicy[];
+  unresolvedArguments: UnresolvedArgument[];
+  /** Root-module resource addresses and module call names of the plan (to find its module directory). */
+  rootResources: Set<string>;
+  rootCalls: Set<string>;
+  /** The plan's record of module call sources. */
+  calls: PlanModuleCalls;
+  /** Variable values the plan was made with. */
+  variables: Record<string, unknown>;
+  /** Positions in the plan file of paths asked for later. */
+  locator: JsonLocator;
+}
+
+function parseFailure(text: string, file: string): PlanReading {
+  const parsed = parseJsonSource(text, file);
+  const diagnostics = parsed.diagnostics.filter((d) => d.severity === "error");
+  if (diagnostics.length === 0)
     diagnostics.push({
-      code: "UnsupportedConstruct",
+      code: "ParseError",
       severity: "error",
       file,
       line: 1,
       column: 1,
-      message: `plan format_version ${JSON.stringify(version)} is not supported (expected 0.x or 1.x, as written by terraform show -json)`,
+      message: "the plan is not JSON",
     });
-    return { sites: [], diagnostics };
+  return emptyReading(diagnostics, new JsonLocator(text, file));
+}
+
+function emptyReading(diagnostics: Diagnostic[], locator: JsonLocator): PlanReading {
+  return {
+    sites: [],
+    diagnostics,
+    unresolved: [],
+    unshown: [],
+    unresolvedArguments: [],
+    rootResources: new Set(),
+    rootCalls: new Set(),
+    calls: { source: () => undefined },
+    variables: {},
+    locator,
+  };
+}
+
+/**
+ * Reads a plan with `JSON.parse` (a position-keeping parse of a plan of several megabytes costs ten
+ * times as much) and locates only the values that sites and diagnostics point at.
+ */
+export function readPlan(text: string, file: string): PlanReading {
+  let root: JsonObject | undefined;
+  try {
+    root = objectOf(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Json);
+  } catch {
+    return parseFailure(text, file);
   }
-  moduleResources(objectAt(root, "planned_values", "root_module"), ctx.planned);
-  moduleResources(objectAt(root, "prior_state", "values", "root_module"), ctx.prior);
+  const locator = new JsonLocator(text, file);
+  const ctx: PlanContext = {
+    file,
+    locator,
+    planned: new Map(),
+    prior: new Map(),
+    config: new Map(),
+    diagnostics: [],
+    placed: [],
+    unresolved: [],
+    unshown: [],
+    unresolvedArguments: [],
+  };
+  const version = stringAt(root, "format_version") ?? "";
+  const major = version.split(".")[0];
+  if (major !== "0" && major !== "1") {
+    return emptyReading(
+      [
+        {
+          code: "UnsupportedConstruct",
+          severity: "error",
+          file,
+          line: 1,
+          column: 1,
+          message: `plan format_version ${JSON.stringify(version)} is not supported (expected 0.x or 1.x, as written by terraform show -json)`,
+        },
+      ],
+      locator,
+    );
+  }
+  moduleResources(
+    objectAt(root, "planned_values", "root_module"),
+    ["planned_values", "root_module"],
+    ctx.planned,
+  );
+  const prior = new Map<string, { node: JsonObject; path: JsonPath }>();
+  moduleResources(objectAt(root, "prior_state", "values", "root_module"), [], prior);
+  for (const [a, p] of prior) ctx.prior.set(a, p.node);
   configResources(objectAt(root, "configuration", "root_module"), "", ctx.config);
+
   const resources: PlanResource[] = [];
   const seen = new Set<string>();
-  for (const rc of arrayAt(root, "resource_changes")) {
-    if (rc.kind !== "object") continue;
-    const address = str(getEntryNode(rc, "address"));
-    const type = str(getEntryNode(rc, "type"));
-    const mode = str(getEntryNode(rc, "mode")) ?? "managed";
+  const changes = arrayAt(root, "resource_changes");
+  for (let i = 0; i < changes.length; i++) {
+    const rc = objectOf(changes[i]);
+    const address = stringAt(rc, "address");
+    const type = stringAt(rc, "type");
+    const mode = stringAt(rc, "mode") ?? "managed";
+    if (!rc || !address || !type || mode !== "managed" || own(rc, "deposed") !== undefined) continue;
     const change = objectAt(rc, "change");
-    const actions = arrayAt(change, "actions").map(str);
-    if (!address || !type || mode !== "managed" || getEntryNode(rc, "deposed")) continue;
-    if (actions.length === 1 && actions[0] === "delete") continue;
+    const actions = arrayAt(change, "actions");
+    // Deleted (or forgotten) resources are not there after apply.
+    if (actions.length > 0 && actions.every((x) => x === "delete" || x === "forget")) continue;
     seen.add(address);
-    const r: PlanResource = { address, type, mode, node: rc };
+    const r: PlanResource = {
+      address,
+      type,
+      path: ["resource_changes", i],
+      valuesPath: ["resource_changes", i, "change", "after"],
+      modulePrefix: modulePrefixOf(address, stringAt(rc, "module_address")),
+    };
     const after = objectAt(change, "after");
     const unknown = objectAt(change, "after_unknown");
     if (after) r.values = after;
@@ -383,66 +654,126 @@ export function planSites(
     resources.push(r);
   }
   // Plans without resource_changes (or resources only in planned_values) are read from planned_values.
-  for (const [address, node] of ctx.planned) {
-    if (seen.has(address) || str(getEntryNode(node, "mode")) === "data") continue;
-    const type = str(getEntryNode(node, "type"));
+  for (const [address, { node, path }] of ctx.planned) {
+    if (seen.has(address) || stringAt(node, "mode") === "data") continue;
+    const type = stringAt(node, "type");
     if (!type) continue;
-    const r: PlanResource = { address, type, mode: "managed", node };
+    const r: PlanResource = {
+      address,
+      type,
+      path,
+      valuesPath: [...path, "values"],
+      modulePrefix: modulePrefixOf(address, undefined),
+    };
     const values = objectAt(node, "values");
     if (values) r.values = values;
     resources.push(r);
   }
+
   const sites: PolicySite[] = [];
+  const rootResources = new Set<string>();
+  const rootCalls = new Set<string>();
   for (const r of resources) {
+    const a = parseAddress(r.address);
+    if (a?.moduleCalls.length === 0) rootResources.add(a.resource);
+    else if (a?.moduleCalls[0] !== undefined) rootCalls.add(a.moduleCalls[0]);
     if (LAMBDA_PERMISSION_TYPES.has(r.type)) {
       const s = permissionSite(r, ctx);
       if (s) sites.push(s);
-    } else sites.push(...policySites(r, ctx));
+    } else policySites(r, ctx, sites);
   }
-  return { sites, diagnostics };
+  locator.locate();
+  for (const { diagnostic, at } of ctx.placed) {
+    diagnostic.line = at.start.line;
+    diagnostic.column = at.start.column;
+  }
+  const variables: Record<string, unknown> = {};
+  const declared = objectAt(root, "variables");
+  for (const name of Object.keys(declared ?? {})) {
+    const v = objectAt(declared, name);
+    if (v && Object.hasOwn(v, "value")) variables[name] = v.value;
+  }
+  return {
+    sites,
+    diagnostics: ctx.diagnostics,
+    unresolved: ctx.unresolved,
+    unshown: ctx.unshown,
+    unresolvedArguments: ctx.unresolvedArguments,
+    rootResources,
+    rootCalls,
+    calls: planModuleCalls(root),
+    variables,
+    locator,
+  };
 }
 
-/** A resource address without its instance key (`aws_x.y["k"]` → `aws_x.y`); module addresses stay as they are. */
-function rootAddress(address: string): string {
-  return address.replace(/\[[^\]]*\]$/, "");
+function modulePrefixOf(address: string, moduleAddress: string | undefined): string {
+  if (moduleAddress) return `${moduleAddress}.`;
+  return parseAddress(address)?.modulePrefix ?? "";
 }
 
-/** Header lines like `resource "aws_sqs_queue_policy" "orders" {` at the start of a line. */
-const HEADER = /^[ \t]*(resource|data)[ \t]+"([^"\n]+)"[ \t]+"([^"\n]+)"/;
+/** Policy sites of a plan: only what the plan itself holds (see {@link terraformPlanFormat} for module sources). */
+export function planSites(text: string, file: string): { sites: PolicySite[]; diagnostics: Diagnostic[] } {
+  const r = readPlan(text, file);
+  return { sites: r.sites, diagnostics: [...r.diagnostics, ...unknownDiagnostics(r.unresolved, undefined)] };
+}
 
-/**
- * Where the root module's resources are written, when the plan sits beside its `.tf` files (the usual
- * `terraform plan -out` in the module directory): findings in the plan then also point at the source.
- */
-function resourceHeaders(dir: string): Map<string, { file: string; line: number; column: number }> {
-  const out = new Map<string, { file: string; line: number; column: number }>();
-  let names: string[];
-  try {
-    names = readdirSync(dir)
-      .filter((n) => /\.(tf|tofu)$/.test(n))
-      .sort();
-  } catch {
-    return out;
-  }
-  for (const name of names) {
-    const file = join(dir, name);
-    let text: string;
-    try {
-      if (statSync(file).size > 16 * 1024 * 1024) continue;
-      text = readFileSync(file, "utf8");
-    } catch {
-      continue;
+/** Policies still unknown, as warnings at the resource in the plan. */
+function unknownDiagnostics(
+  list: readonly UnresolvedPolicy[],
+  fallback: SourceFallback | undefined,
+): Diagnostic[] {
+  return list.map((u) => {
+    const refs = u.references.filter(
+      (x) => x.split(".").length > 2 || x.startsWith("var.") || x.startsWith("local."),
+    );
+    const uses = u.references.length > 0 ? ` (it uses ${refs.join(", ") || u.references.join(", ")})` : "";
+    const where = u.block === "all" ? `the ${u.attribute.path} blocks` : `the ${u.attribute.path}`;
+    const source = fallback?.explain(u);
+    return {
+      code: "PolicyUnknown",
+      severity: "warning",
+      file: u.at.file,
+      line: u.at.start.line,
+      column: u.at.start.column,
+      message: `${where} of ${u.address} ${u.block === "all" ? "are" : "is"} known only after apply${uses}; ${source ?? "scan the module directory to analyse it from the source"}`,
+    };
+  });
+}
+
+/** The root module the plan was made from: its own directory or one given with it, that declares its resources. */
+function moduleSourcesFor(
+  file: string,
+  options: PlanScanOptions,
+  reading: PlanReading,
+): ModuleSources | undefined {
+  const candidates: string[] = [];
+  if (file !== "<stdin>") candidates.push(dirname(file));
+  for (const d of options.moduleDirs ?? [])
+    if (!candidates.some((c) => resolve(c) === resolve(d))) candidates.push(d);
+  let best: ModuleSources | undefined;
+  let bestScore = 0;
+  for (const dir of candidates) {
+    if (!ModuleSources.isModuleDir(dir)) continue;
+    const sources = new ModuleSources(dir, reading.calls);
+    const score = sources.matches(reading.rootResources, reading.rootCalls);
+    if (score > bestScore) {
+      best = sources;
+      bestScore = score;
     }
-    const lines = text.split(/\r\n|\r|\n/);
-    for (let i = 0; i < lines.length; i++) {
-      const m = HEADER.exec(lines[i] ?? "");
-      if (!m) continue;
-      const address = m[1] === "data" ? `data.${m[2]}.${m[3]}` : `${m[2]}.${m[3]}`;
-      if (!out.has(address))
-        out.set(address, { file, line: i + 1, column: (lines[i]?.indexOf(m[1] as string) ?? 0) + 1 });
-    }
   }
-  return out;
+  return best;
+}
+
+function withSourceLocations(sites: PolicySite[], sources: ModuleSources | undefined): void {
+  if (!sources) return;
+  for (const site of sites) {
+    const at = site.resource ? sources.declaration(site.resource) : undefined;
+    if (at)
+      site.related = [
+        { file: at.file, line: at.line, column: at.column, message: `source of ${site.resource}` },
+      ];
+  }
 }
 
 /** `terraform show -json` plans (format_version 0.x and 1.x). */
@@ -452,18 +783,35 @@ export const terraformPlanFormat: InputFormat = {
   recognises(input) {
     return looksLikePlan(input.text);
   },
-  extract(input) {
-    const parsed = parseJsonSource(input.text, input.file);
-    if (!parsed.node) return { sites: [], diagnostics: parsed.diagnostics };
-    const r = planSites(parsed.node, input.file);
-    const sources = input.file === "<stdin>" ? new Map() : resourceHeaders(dirname(input.file));
-    for (const site of r.sites) {
-      const at = site.resource ? sources.get(rootAddress(site.resource)) : undefined;
-      if (at) site.related = [{ ...at, message: `source of ${site.resource}` }];
+  extract(input: ScanInput, options: PlanScanOptions = {}): ExtractResult | Promise<ExtractResult> {
+    const reading = readPlan(input.text, input.file);
+    const sources =
+      reading.sites.length > 0 ||
+      reading.unresolved.length > 0 ||
+      reading.unshown.length > 0 ||
+      reading.unresolvedArguments.length > 0
+        ? moduleSourcesFor(input.file, options, reading)
+        : undefined;
+    withSourceLocations(reading.sites, sources);
+    // A block list the configuration does not show is analysed only when the source writes it (`dynamic`).
+    for (const u of reading.unshown) {
+      const head = splitPath(u.attribute.path)[0] as string;
+      if (sources?.declaration(u.address)?.nested.has(head)) reading.unresolved.push(u);
     }
-    return {
-      sites: r.sites,
-      diagnostics: [...parsed.diagnostics.filter((d) => d.severity === "error"), ...r.diagnostics],
-    };
+    const needsSource = reading.unresolved.length > 0 || reading.unresolvedArguments.length > 0;
+    if (!sources || !needsSource)
+      return {
+        sites: reading.sites,
+        diagnostics: [...reading.diagnostics, ...unknownDiagnostics(reading.unresolved, undefined)],
+      };
+    // Only a plan with values known only after apply pays for evaluating its module.
+    return sourceFallback(sources, options, reading).then((fallback) => ({
+      sites: [...reading.sites, ...fallback.sites],
+      diagnostics: [
+        ...reading.diagnostics,
+        ...fallback.diagnostics,
+        ...unknownDiagnostics(fallback.unresolved, fallback),
+      ],
+    }));
   },
 };

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { checkSite } from "@deputyguard/core";
 import { describe, expect, it } from "vitest";
 import { terraformPlanFormat } from "../src/index.js";
+import { writeTree } from "./helpers.js";
 
 const CASE = join(
   import.meta.dirname,
@@ -39,5 +40,94 @@ describe("plan findings and their .tf source", () => {
     const findings = await findingsOf(join(dir, "plan.json"));
     expect(findings.length).toBeGreaterThan(0);
     expect(findings.every((f) => f.related === undefined)).toBe(true);
+  });
+
+  it("point at the source of a resource in a child module, through the module call's source", async () => {
+    const dir = join(
+      import.meta.dirname,
+      "../../../test-fixtures/terraform/plan-source/unknown-policy-module",
+    );
+    const findings = await findingsOf(join(dir, "plan.json"));
+    const f = findings.find((x) => x.resource === "module.trail_bucket.aws_sns_topic_policy.alerts");
+    expect(f?.file).toBe(join(dir, "plan.json"));
+    expect(f?.related).toEqual([
+      {
+        file: join(dir, "modules/trail-bucket/main.tf"),
+        line: 30,
+        column: 1,
+        message: "source of module.trail_bucket.aws_sns_topic_policy.alerts",
+      },
+    ]);
+    const tf = readFileSync(join(dir, "modules/trail-bucket/main.tf"), "utf8").split("\n");
+    expect(tf[29]).toBe('resource "aws_sns_topic_policy" "alerts" {');
+  });
+
+  it("point at the source through nested calls, instance keys and modules terraform init installed", async () => {
+    const queuePolicy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "sns.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: "*",
+        },
+      ],
+    });
+    const dir = writeTree({
+      "main.tf": 'module "app" {\n  for_each = toset(["eu"])\n  source   = "./app"\n}\n',
+      "app/main.tf": 'module "queue" {\n  source  = "acme/queue/aws"\n  version = "2.0.0"\n}\n',
+      ".terraform/modules/modules.json": JSON.stringify({
+        Modules: [
+          { Key: "", Source: "", Dir: "." },
+          { Key: "app", Source: "./app", Dir: "app" },
+          {
+            Key: "app.queue",
+            Source: "registry.terraform.io/acme/queue/aws",
+            Version: "2.0.0",
+            Dir: ".terraform/modules/app.queue",
+          },
+        ],
+      }),
+      ".terraform/modules/app.queue/main.tf":
+        '# queue\nresource "aws_sqs_queue" "this" {\n  name = "q"\n}\n\n  resource "aws_sqs_queue_policy" "this" {\n  queue_url = aws_sqs_queue.this.id\n  policy    = var.policy\n}\n',
+      "plan.json": JSON.stringify({
+        format_version: "1.2",
+        terraform_version: "1.9.8",
+        planned_values: { root_module: {} },
+        resource_changes: [
+          {
+            address: 'module.app["eu"].module.queue.aws_sqs_queue_policy.this',
+            module_address: 'module.app["eu"].module.queue',
+            mode: "managed",
+            type: "aws_sqs_queue_policy",
+            name: "this",
+            provider_name: "registry.terraform.io/hashicorp/aws",
+            change: {
+              actions: ["create"],
+              before: null,
+              after: { policy: queuePolicy },
+              after_unknown: { id: true, queue_url: true },
+              before_sensitive: false,
+              after_sensitive: {},
+            },
+          },
+        ],
+      }),
+    });
+    const findings = await findingsOf(join(dir, "plan.json"));
+    expect(findings.map((f) => [f.ruleId, f.related])).toEqual([
+      [
+        "CD101",
+        [
+          {
+            file: join(dir, ".terraform/modules/app.queue/main.tf"),
+            line: 6,
+            column: 3,
+            message: 'source of module.app["eu"].module.queue.aws_sqs_queue_policy.this',
+          },
+        ],
+      ],
+    ]);
   });
 });

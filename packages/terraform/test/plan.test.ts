@@ -212,8 +212,134 @@ describe("plan JSON", () => {
     );
     const r = run(plan({ changes }));
     expect(r.sites).toEqual([]);
-    expect(r.diagnostics).toHaveLength(50);
+    // The trust policy and the inline policy blocks of each role (no configuration says they are not written).
+    expect(r.diagnostics).toHaveLength(100);
     expect(r.diagnostics.every((d) => d.code === "PolicyUnknown" && d.severity === "warning")).toBe(true);
+    expect(r.diagnostics[1]?.message).toBe(
+      "the inline_policy.policy blocks of aws_iam_role.r0 are known only after apply; scan the module directory to analyse it from the source",
+    );
+  });
+
+  it("reads resource types and keys that are names of Object.prototype as plain names", () => {
+    const text = plan({
+      changes: [
+        change("constructor.x", { policy: unguardedTopicPolicy }),
+        change("toString.y", { __proto__: 1, constructor: 2 } as Record<string, unknown>, { toString: true }),
+        change("aws_sns_topic_policy.t", { arn: "x", policy: unguardedTopicPolicy, constructor: "c" }),
+      ],
+    });
+    const r = run(text);
+    expect(r.findings.map((f) => [f.ruleId, f.resource])).toEqual([["CD101", "aws_sns_topic_policy.t"]]);
+  });
+
+  it("resolves a reference inside a module to the resource of that module, not the root's", () => {
+    const bucket = (address: string, name: string, module?: string) => ({
+      ...change(address, { bucket: name }, { arn: true }),
+      ...(module ? { module_address: module } : {}),
+      type: "aws_s3_bucket",
+      name: "b",
+    });
+    const planned = (address: string, name: string) => ({
+      address,
+      mode: "managed",
+      type: "aws_s3_bucket",
+      name: "b",
+      values: { bucket: name },
+    });
+    const permission = {
+      ...change(
+        "module.a.aws_lambda_permission.p",
+        { function_name: "f", principal: "s3.amazonaws.com", action: "lambda:InvokeFunction" },
+        { source_arn: true },
+      ),
+      module_address: "module.a",
+      type: "aws_lambda_permission",
+      name: "p",
+    };
+    const text = JSON.parse(
+      plan({
+        changes: [
+          bucket("aws_s3_bucket.b", "outer"),
+          bucket("module.a.aws_s3_bucket.b", "inner", "module.a"),
+          permission,
+        ],
+      }),
+    );
+    text.planned_values.root_module = {
+      resources: [planned("aws_s3_bucket.b", "outer")],
+      child_modules: [{ address: "module.a", resources: [planned("module.a.aws_s3_bucket.b", "inner")] }],
+    };
+    text.configuration.root_module.module_calls = {
+      a: {
+        source: "./a",
+        module: {
+          resources: [
+            {
+              address: "aws_lambda_permission.p",
+              mode: "managed",
+              type: "aws_lambda_permission",
+              name: "p",
+              expressions: { source_arn: { references: ["aws_s3_bucket.b.arn", "aws_s3_bucket.b"] } },
+            },
+          ],
+        },
+      },
+    };
+    const r = run(JSON.stringify(text, null, 2));
+    const p = r.sites.find((s) => s.resource === "module.a.aws_lambda_permission.p");
+    expect(p?.permission?.sourceArn?.parts).toEqual([
+      "arn:",
+      expect.objectContaining({ kind: "partition" }),
+      ":s3:::inner",
+    ]);
+  });
+
+  it("keeps the written order of keys that look like array indexes, which JSON.parse would move", () => {
+    const policy =
+      '{"Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"b":"1","10":"2"}}}]}';
+    const r = run(plan({ changes: [change("aws_sqs_queue_policy.q", { policy })] }));
+    const keys: string[] = [];
+    JSON.stringify(r.sites[0]?.document, (k, v) => {
+      if (k === "entries" && Array.isArray(v)) keys.push(...v.map((e: { key: string }) => e.key));
+      return v;
+    });
+    expect(keys.slice(-2)).toEqual(["b", "10"]);
+  });
+
+  it("reports bad JSON at its position: the plan, and a policy string in it", () => {
+    const broken = run('{\n  "format_version": "1.2",\n  "resource_changes": [,]\n}');
+    expect(broken.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([["ParseError", 3, 24]]);
+    const text = plan({ changes: [change("aws_sns_topic_policy.t", { arn: "x", policy: "{not json" })] });
+    const r = run(text);
+    const line = text.split("\n").findIndex((l) => l.includes('"policy": "{not json"')) + 1;
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+      ["PolicyShape", line, "the policy of aws_sns_topic_policy.t is not valid JSON"],
+    ]);
+  });
+
+  it("reads a plan that starts with a byte order mark, at the same positions", () => {
+    const text = plan({
+      changes: [change("aws_sns_topic_policy.t", { arn: "x", policy: unguardedTopicPolicy })],
+    });
+    const plain = run(text).findings.map((f) => [f.line, f.column]);
+    expect(run(`\uFEFF${text}`).findings.map((f) => [f.line, f.column])).toEqual(plain);
+  });
+
+  it("leaves out resources that are deleted or forgotten, not those replaced", () => {
+    const gone = (address: string, actions: string[]) => {
+      const c = change(address, { arn: "x", policy: unguardedTopicPolicy });
+      return { ...c, change: { ...c.change, actions } };
+    };
+    const r = run(
+      plan({
+        changes: [
+          gone("aws_sns_topic_policy.deleted", ["delete"]),
+          gone("aws_sns_topic_policy.forgotten", ["forget"]),
+          gone("aws_sns_topic_policy.replaced", ["delete", "create"]),
+        ],
+      }),
+    );
+    expect(r.findings.map((f) => f.resource)).toEqual(["aws_sns_topic_policy.replaced"]);
   });
 
   it("rejects an unsupported format_version with one clear error", () => {
