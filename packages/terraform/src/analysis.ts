@@ -16,7 +16,7 @@ import { bodyFromJson } from "./hcl/json-body.js";
 import { LineMap } from "./hcl/line-map.js";
 import { HclParser, HclSyntaxError } from "./hcl/parser.js";
 import type { Body } from "./hcl/syntax.js";
-import { validateHcl } from "./load/hcl2json.js";
+import { type HclSyntaxProblem, validateHcl } from "./load/hcl2json.js";
 import { buildPolicyDocument } from "./policy/document.js";
 import { documentSites, type FoundSite, resourceSites, type SiteCollector } from "./policy/sites.js";
 
@@ -90,11 +90,43 @@ async function readText(path: string, max: number): Promise<string | { error: st
   }
 }
 
-/** Parses one configuration file; syntax errors become diagnostics with Terraform's own message. */
+/**
+ * Terraform's verdict on each HCL file (hcl2json), started when the file is read: in a worker
+ * thread for large files, so that it runs while our own parser and evaluator work on the module.
+ */
+export type Verdicts = Map<string, Promise<HclSyntaxProblem | undefined>>;
+
+function syntaxError(
+  path: string,
+  problem: HclSyntaxProblem,
+  at?: { line: number; column: number },
+): Diagnostic {
+  const d: Diagnostic = {
+    code: "ParseError",
+    severity: "error",
+    file: path,
+    message: `HCL syntax error: ${problem.message}`,
+  };
+  const line = problem.line ?? at?.line;
+  if (line !== undefined) {
+    d.line = line;
+    d.column = problem.column ?? at?.column ?? 1;
+  }
+  return d;
+}
+
+/**
+ * Parses one configuration file; syntax errors become diagnostics with Terraform's own message.
+ * Terraform's verdict on a file our parser reads is not awaited here: it is in `verdicts`, for the
+ * caller to wait for once it has done its own work. A file it is known to reject (`rejected`) is
+ * not analysed, even if our parser reads it: Terraform's parser is the authority.
+ */
 export async function parseConfigFile(
   path: string,
   text: string,
   diagnostics: Diagnostic[],
+  verdicts: Verdicts,
+  rejected: ReadonlyMap<string, HclSyntaxProblem> = new Map(),
 ): Promise<SourceFile | undefined> {
   const map = new LineMap(path, text);
   if (path.endsWith(".json")) {
@@ -105,23 +137,27 @@ export async function parseConfigFile(
     }
     return { path, text, map, body: bodyFromJson(parsed.node, map, diagnostics) };
   }
+  const known = rejected.get(path);
+  if (known) {
+    diagnostics.push(syntaxError(path, known));
+    return undefined;
+  }
+  let verdict = verdicts.get(path);
+  if (!verdict) {
+    verdict = validateHcl(path, text);
+    // Awaited by the caller; a failure to load hcl2json must not also be an unhandled rejection.
+    verdict.catch(() => undefined);
+    verdicts.set(path, verdict);
+  }
   let body: Body;
   try {
     body = HclParser.parseBody(text);
   } catch (e) {
     if (!(e instanceof HclSyntaxError)) throw e;
-    const problem = await validateHcl(path, text);
+    const problem = await verdict;
     const p = map.position(e.offset);
-    if (problem) {
-      diagnostics.push({
-        code: "ParseError",
-        severity: "error",
-        file: path,
-        line: problem.line ?? p.line,
-        column: problem.column ?? p.column,
-        message: `HCL syntax error: ${problem.message}`,
-      });
-    } else {
+    if (problem) diagnostics.push(syntaxError(path, problem, p));
+    else
       diagnostics.push({
         code: "UnsupportedConstruct",
         severity: "error",
@@ -130,19 +166,6 @@ export async function parseConfigFile(
         column: p.column,
         message: `Terraform accepts this file but deputyguard cannot read it: ${e.message}`,
       });
-    }
-    return undefined;
-  }
-  // Terraform's parser is the authority: a file it rejects is not analysed, even if ours read it.
-  const problem = await validateHcl(path, text);
-  if (problem) {
-    diagnostics.push({
-      code: "ParseError",
-      severity: "error",
-      file: path,
-      ...(problem.line !== undefined ? { line: problem.line, column: problem.column ?? 1 } : {}),
-      message: `HCL syntax error: ${problem.message}`,
-    });
     return undefined;
   }
   return { path, text, map, body };
@@ -180,6 +203,26 @@ export async function analyseModule(
   rootDir: string,
   options: TerraformOptions = {},
 ): Promise<ModuleAnalysis> {
+  const verdicts: Verdicts = new Map();
+  const read = new Set<string>();
+  const analysis = await analyseOnce(rootDir, options, verdicts, new Map(), read);
+  const rejected = new Map<string, HclSyntaxProblem>();
+  for (const [path, verdict] of verdicts) {
+    const problem = await verdict;
+    if (problem) rejected.set(path, problem);
+  }
+  // A file our parser read but Terraform rejects (rare): the module is analysed again without it.
+  if (![...rejected.keys()].some((p) => read.has(p))) return analysis;
+  return analyseOnce(rootDir, options, verdicts, rejected, new Set());
+}
+
+async function analyseOnce(
+  rootDir: string,
+  options: TerraformOptions,
+  verdicts: Verdicts,
+  rejected: ReadonlyMap<string, HclSyntaxProblem>,
+  read: Set<string>,
+): Promise<ModuleAnalysis> {
   const diagnostics: Diagnostic[] = [];
   const max = options.maxFileSize ?? DEFAULT_MAX_FILE;
   const configs = new Map<string, ModuleConfig | undefined>();
@@ -202,8 +245,11 @@ export async function analyseModule(
         diagnostics.push({ code: "ReadError", severity: "error", file: p, message: text.error });
         continue;
       }
-      const f = await parseConfigFile(p, text, diagnostics);
-      if (f) parsed.push(f);
+      const f = await parseConfigFile(p, text, diagnostics, verdicts, rejected);
+      if (f) {
+        parsed.push(f);
+        read.add(p);
+      }
     }
     const config = buildModuleConfig(dir, parsed, diagnostics);
     configs.set(key, config);

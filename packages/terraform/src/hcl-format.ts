@@ -7,6 +7,8 @@ import { HclParser } from "./hcl/parser.js";
 /** Directories a tree scan never enters (`.terraform` holds installed modules, read only through calls). */
 const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform", ".terragrunt-cache", ".turbo", "dist"]);
 const MAX_TREE_DEPTH = 32;
+/** A line that may open a module block (a fixed pattern, linear: one optional run of blanks). */
+const MODULE_BLOCK = /^[\uFEFF \t]*module[ \t"]/m;
 
 function terraformOptions(options: ScanOptions): TerraformOptions {
   const o: TerraformOptions = {};
@@ -43,7 +45,10 @@ async function localCalls(dir: string): Promise<string[]> {
     if (f.endsWith(".json")) continue;
     let body: ReturnType<typeof HclParser.parseBody>;
     try {
-      body = HclParser.parseBody(await readFile(f, "utf8"));
+      const text = await readFile(f, "utf8");
+      // Most files call no module: they are not parsed twice (the analysis parses every file).
+      if (!MODULE_BLOCK.test(text)) continue;
+      body = HclParser.parseBody(text);
     } catch {
       continue;
     }
