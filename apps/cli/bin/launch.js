@@ -7,7 +7,15 @@
 // or writing it is ignored (the run is the same, only slower). The bundle holds no import(): its
 // external packages are loaded with require (tsdown.config.ts), which vm scripts support.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -24,6 +32,26 @@ function cacheDirectory() {
   return join(base, "deputyguard");
 }
 
+const STALE_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * Caches of other versions: removed when untouched for 30 days. A cache in use is never rewritten,
+ * so one of a version still in use may go too, and is written again by its next run.
+ */
+function removeStale(dir, keep) {
+  const now = Date.now();
+  for (const name of readdirSync(dir)) {
+    if (!/^cli-[0-9a-f]{32}\.v8cache$/.test(name)) continue;
+    const file = join(dir, name);
+    if (file === keep) continue;
+    try {
+      if (now - statSync(file).mtimeMs > STALE_MS) unlinkSync(file);
+    } catch {
+      // Removed by another run meanwhile.
+    }
+  }
+}
+
 /** Runs the CLI's main with the given default command; resolves to the exit code. */
 export async function launch(defaultCommand) {
   // V8 rejects cached data made under other flags. The Terraform reader sets --liftoff-only before
@@ -35,7 +63,12 @@ export async function launch(defaultCommand) {
   let cacheFile;
   let cachedData;
   if (dir) {
-    const key = createHash("sha256").update(process.version).update("\0").update(source).digest("hex");
+    // V8 rejects cached data made by another V8 or under other flags: key by both, so that two
+    // installs or two flag sets each keep their own file instead of rewriting one on every run.
+    const key = createHash("sha256")
+      .update(`${process.version}\0${process.execArgv.join(" ")}\0`)
+      .update(source)
+      .digest("hex");
     cacheFile = join(dir, `cli-${key.slice(0, 32)}.v8cache`);
     try {
       cachedData = readFileSync(cacheFile);
@@ -57,6 +90,7 @@ export async function launch(defaultCommand) {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
       renameSync(tmp, cacheFile);
+      removeStale(dirname(cacheFile), cacheFile);
     } catch {
       // A read-only or missing home directory: run without a cache.
     }

@@ -71,3 +71,35 @@ describe("compile cache", () => {
     expect(JSON.parse(run.stdout).findings.length).toBeGreaterThan(0);
   });
 });
+
+describe("compile cache housekeeping", () => {
+  it("removes caches of other versions untouched for 30 days, keeps recent ones", async () => {
+    const { utimesSync } = await import("node:fs");
+    const cache = join(dir, "housekeeping");
+    mkdirSync(cache, { recursive: true });
+    const old = join(cache, `cli-${"a".repeat(32)}.v8cache`);
+    const recent = join(cache, `cli-${"b".repeat(32)}.v8cache`);
+    const other = join(cache, "notes.txt");
+    for (const f of [old, recent, other]) writeFileSync(f, "x");
+    const longAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+    utimesSync(old, longAgo, longAgo);
+    utimesSync(other, longAgo, longAgo);
+    const run = await scan({ DEPUTYGUARD_CACHE_DIR: cache });
+    expect(run.code).toBe(1);
+    const left = readdirSync(cache).sort();
+    expect(left).toContain(`cli-${"b".repeat(32)}.v8cache`);
+    expect(left).toContain("notes.txt");
+    expect(left).not.toContain(`cli-${"a".repeat(32)}.v8cache`);
+    expect(left.filter((n) => n.endsWith(".v8cache"))).toHaveLength(2);
+  });
+
+  it("node flags are part of the key: another flag set gets its own file", async () => {
+    const cache = join(dir, "flags");
+    await scan({ DEPUTYGUARD_CACHE_DIR: cache });
+    await runNode(CHECK_IAC, ["--format", "json", EXAMPLES], {
+      env: { DEPUTYGUARD_NO_COMPILE_CACHE: undefined, DEPUTYGUARD_CACHE_DIR: cache },
+      nodeArgs: ["--max-old-space-size=2048"],
+    });
+    expect(readdirSync(cache).filter((n) => n.endsWith(".v8cache"))).toHaveLength(2);
+  });
+});
