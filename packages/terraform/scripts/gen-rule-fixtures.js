@@ -1,6 +1,7 @@
 // Writes test-fixtures/terraform/rules/<rule>/<case>/<form>/ from the policy JSON rule fixtures:
-// the same policy as jsonencode, heredoc, aws_iam_policy_document, a module argument and a plan
-// (terraform show -json, format_version 1.2). Expected positions are computed here from where each
+// the same policy as jsonencode, heredoc, aws_iam_policy_document, a module argument, `.tf.json`
+// (a JSON string, and a policy document in JSON syntax) and a plan (terraform show -json,
+// format_version 1.2). Expected positions are computed here from where each
 // statement is written, independently of the adapter. Run: node packages/terraform/scripts/gen-rule-fixtures.js
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -232,6 +233,92 @@ function plan(policy, res) {
   return { text, position: { line, column } };
 }
 
+/** The template text of a literal string: `${` and `%{` escaped (IAM policy variables are literal). */
+const templateText = (s) => s.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+
+/** 1-based line and column of an offset of `text`. */
+function positionAt(text, offset) {
+  const before = text.slice(0, offset);
+  return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
+}
+
+/**
+ * `.tf.json`: the policy as a JSON string (a string template in JSON syntax). Positions: each
+ * statement's `{` inside the string, found through the string's escapes.
+ */
+function tfJson(source, policy, res) {
+  const policyText = JSON.stringify(policy);
+  const body = { [res.attr]: templateText(policyText) };
+  if (res.type !== "aws_iam_role") body.bucket = "fixture-bucket";
+  const doc = { "//": source, resource: { [res.type]: { [res.name]: body } } };
+  const text = `${JSON.stringify(doc, null, 2)}\n`;
+  const literal = JSON.stringify(templateText(policyText));
+  const at = text.indexOf(literal);
+  const positions = statementPositions(policyText).map((p) => {
+    // The statement's offset in the policy text, then in the file through template and JSON escapes.
+    const inFile = JSON.stringify(templateText(policyText.slice(0, p.column - 1))).length - 1;
+    return positionAt(text, at + inFile);
+  });
+  return { text, positions };
+}
+
+/** `.tf.json`: an aws_iam_policy_document in JSON syntax; positions from the file's own JSON tree. */
+function tfJsonDocument(source, policy, res) {
+  const stmts = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+  const list = (v) => [v].flat().map((x) => templateText(String(x)));
+  const statement = stmts.map((s) => {
+    const out = {};
+    if (s.Sid !== undefined) out.sid = templateText(s.Sid);
+    if (s.Effect !== undefined) out.effect = s.Effect;
+    for (const [el, arg] of [
+      ["Action", "actions"],
+      ["NotAction", "not_actions"],
+      ["Resource", "resources"],
+      ["NotResource", "not_resources"],
+    ])
+      if (s[el] !== undefined) out[arg] = list(s[el]);
+    for (const [el, block] of [
+      ["Principal", "principals"],
+      ["NotPrincipal", "not_principals"],
+    ]) {
+      const p = s[el];
+      if (p === undefined) continue;
+      const entries = p === "*" ? [["*", "*"]] : Object.entries(p);
+      out[block] = entries.map(([type, ids]) => ({ type, identifiers: list(ids) }));
+    }
+    const condition = [];
+    for (const [op, keys] of Object.entries(s.Condition ?? {}))
+      for (const [k, v] of Object.entries(keys)) condition.push({ test: op, variable: k, values: list(v) });
+    if (condition.length > 0) out.condition = condition;
+    return out;
+  });
+  const document = { statement };
+  if (policy.Version) document.version = policy.Version;
+  if (policy.Id) document.policy_id = templateText(policy.Id);
+  const body = { [res.attr]: "${data.aws_iam_policy_document.this.json}" };
+  if (res.type !== "aws_iam_role") body.bucket = "fixture-bucket";
+  const doc = {
+    "//": source,
+    data: { aws_iam_policy_document: { this: document } },
+    resource: { [res.type]: { [res.name]: body } },
+  };
+  const text = `${JSON.stringify(doc, null, 2)}\n`;
+  const node = parseJsonSource(text, "x").node;
+  const find = (n, ...path) => {
+    let cur = n;
+    for (const k of path)
+      cur =
+        typeof k === "number"
+          ? cur?.items?.[k]
+          : cur?.kind === "object"
+            ? cur.entries.find((e) => e.key === k)?.value
+            : undefined;
+    return cur;
+  };
+  const items = find(node, "data", "aws_iam_policy_document", "this", "statement")?.items ?? [];
+  return { text, positions: items.map((i) => i.range.start) };
+}
+
 function expected(source, exp, mapPos) {
   return `${JSON.stringify(
     {
@@ -343,6 +430,23 @@ for (const rule of readdirSync(SRC).sort()) {
       ];
       mkdirSync(join(dir, "module", "policy"), { recursive: true });
       writeFileSync(join(dir, "module", "policy", "main.tf"), mod.join("\n"));
+    }
+    // .tf.json: the policy as a JSON string, and as a policy document in JSON syntax.
+    {
+      const j = tfJson(`${exp.source} (tf-json)`, policy, res);
+      write(
+        "tf-json",
+        "main.tf.json",
+        j.text,
+        (fd) => j.positions[stmtIndex(fd)] ?? { line: -1, column: -1 },
+      );
+      const d = tfJsonDocument(`${exp.source} (tf-json document)`, policy, res);
+      write(
+        "tf-json-document",
+        "main.tf.json",
+        d.text,
+        (fd) => d.positions[stmtIndex(fd)] ?? { line: -1, column: -1 },
+      );
     }
     // plan
     {

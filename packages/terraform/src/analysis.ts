@@ -128,14 +128,18 @@ export async function parseConfigFile(
   verdicts: Verdicts,
   rejected: ReadonlyMap<string, HclSyntaxProblem> = new Map(),
 ): Promise<SourceFile | undefined> {
-  const map = new LineMap(path, text);
+  const map = new LineMap(path, text, { json: path.endsWith(".json") });
   if (path.endsWith(".json")) {
     const parsed = parseJsonSource(text, path);
     if (!parsed.node) {
       diagnostics.push(...parsed.diagnostics);
       return undefined;
     }
-    return { path, text, map, body: bodyFromJson(parsed.node, map, diagnostics) };
+    // A template Terraform cannot parse makes it reject the file: it is not analysed, as in HCL.
+    const errors = diagnostics.length;
+    const body = bodyFromJson(parsed.node, map, diagnostics);
+    if (diagnostics.slice(errors).some((d) => d.severity === "error")) return undefined;
+    return { path, text, map, body };
   }
   const known = rejected.get(path);
   if (known) {
@@ -582,9 +586,14 @@ async function rootVariables(
   const typed = (k: string, v: unknown): TfValue => {
     const decl = config.variables.get(k);
     const typeAttr = decl?.block.body.attributes.get("type");
-    const typeText = typeAttr
-      ? decl?.file.text.slice(typeAttr.expr.span.start, typeAttr.expr.span.end)
-      : undefined;
+    // In JSON syntax the type is a string holding the type expression.
+    const only = typeAttr?.expr.type === "template" ? typeAttr.expr.parts : undefined;
+    const typeText =
+      only?.length === 1 && only[0]?.kind === "text"
+        ? only[0].text
+        : typeAttr
+          ? decl?.file.text.slice(typeAttr.expr.span.start, typeAttr.expr.span.end)
+          : undefined;
     return varOptionValue(v, typeText);
   };
   for (const f of files) {

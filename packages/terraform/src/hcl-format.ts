@@ -1,8 +1,12 @@
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Diagnostic, DirectoryResult, ExtractResult, InputFormat, ScanOptions } from "@deputyguard/core";
+import { parseJsonSource } from "@deputyguard/core";
 import { analyseModule, configFiles, sitesOf, type TerraformOptions } from "./analysis.js";
+import { bodyFromJson } from "./hcl/json-body.js";
+import { LineMap } from "./hcl/line-map.js";
 import { HclParser } from "./hcl/parser.js";
+import type { Body } from "./hcl/syntax.js";
 
 /** Directories a tree scan never enters (`.terraform` holds installed modules, read only through calls). */
 const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform", ".terragrunt-cache", ".turbo", "dist"]);
@@ -42,13 +46,19 @@ async function moduleDirs(root: string): Promise<string[]> {
 async function localCalls(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const f of await configFiles(dir)) {
-    if (f.endsWith(".json")) continue;
-    let body: ReturnType<typeof HclParser.parseBody>;
+    let body: Body;
     try {
       const text = await readFile(f, "utf8");
       // Most files call no module: they are not parsed twice (the analysis parses every file).
-      if (!MODULE_BLOCK.test(text)) continue;
-      body = HclParser.parseBody(text);
+      if (f.endsWith(".json")) {
+        if (!text.includes('"module"')) continue;
+        const node = parseJsonSource(text, f).node;
+        if (!node) continue;
+        body = bodyFromJson(node, new LineMap(f, text, { json: true }), []);
+      } else {
+        if (!MODULE_BLOCK.test(text)) continue;
+        body = HclParser.parseBody(text);
+      }
     } catch {
       continue;
     }

@@ -22,7 +22,7 @@ function expectedFiles(dir: string): string[] {
 }
 
 async function sitesFor(input: string): Promise<{ sites: PolicySite[]; errors: string[] }> {
-  if (input.endsWith(".json")) {
+  if (input.endsWith(".json") && !input.endsWith(".tf.json")) {
     const r = await terraformPlanFormat.extract({ file: input, text: readFileSync(input, "utf8") }, {});
     return {
       sites: r.sites,
@@ -40,7 +40,9 @@ describe("Terraform fixtures (HCL forms and plan JSON)", () => {
   for (const exp of expectedFiles(ROOT)) {
     const input = exp.replace(
       /\.expected\.json$/,
-      exp.includes("/plan/") || exp.endsWith("plan.expected.json") ? ".json" : ".tf",
+      exp.includes("/plan/") || exp.endsWith("plan.expected.json") || exp.endsWith(".tf.expected.json")
+        ? ".json"
+        : ".tf",
     );
     it(relative(ROOT, input), async () => {
       const expected = JSON.parse(readFileSync(exp, "utf8")) as Expected;

@@ -210,7 +210,7 @@ export function parseJsonString(
   }
   const file = fallback?.file ?? pieces.find((p) => p.source)?.source?.map.file ?? "";
   const parsed = parseJsonSource(built, file);
-  const builtMap = new LineMap(file, built);
+  const builtMap = new LineMap(file, built, { json: true });
   /** Where the character at `offset` of the built text was written. */
   const mapOffset = (offset: number): { map: LineMap; offset: number } | undefined => {
     // The piece holding the offset (the last piece starting at or before it).

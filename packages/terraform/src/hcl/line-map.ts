@@ -7,12 +7,22 @@ export class LineMap {
   /** A leading byte order mark takes no column, as editors show it. */
   private readonly bom: number;
 
+  /**
+   * Lines end at `\n` (with an optional `\r` before it), as in HCL; with `json`, a lone `\r` ends a
+   * line too, as the JSON parser counts them (for `.tf.json` files and JSON built from strings).
+   */
   constructor(
     readonly file: string,
     readonly text: string,
+    options?: { json?: boolean },
   ) {
     this.bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
+    if (options?.json && text.includes("\r")) {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+      }
+    } else for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
   }
 
   position(offset: number): SourcePosition {

@@ -28,7 +28,11 @@ export function expandBlocks(body: Body, type: string, scope: Scope): ExpandedBl
     const content = b.body.blocks.find((c) => c.type === "content");
     if (!content) continue;
     const it = b.body.attributes.get("iterator");
-    const iterator = it?.expr.type === "variable" ? it.expr.name : type;
+    // `iterator = name` in native syntax; a string holding the name in JSON syntax.
+    const iteratorText =
+      it?.expr.type === "template" && it.expr.parts.length === 1 ? it.expr.parts[0] : undefined;
+    const iterator =
+      it?.expr.type === "variable" ? it.expr.name : iteratorText?.kind === "text" ? iteratorText.text : type;
     const forEach = b.body.attributes.get("for_each");
     const coll = forEach ? scope.module.evaluate(forEach.expr, scope) : list([]);
     const bind = (k: TfValue, v: TfValue): Scope => {
