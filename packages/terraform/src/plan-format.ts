@@ -129,7 +129,7 @@ interface PlanContext {
   file: string;
   locator: JsonLocator;
   /** `planned_values` resources by address, with where each is. */
-  planned: Map<string, { node: JsonObject; path: JsonPath }>;
+  planned: Map<string, PlannedResource>;
   prior: Map<string, JsonObject>;
   config: Map<string, JsonObject>;
   diagnostics: Diagnostic[];
@@ -143,19 +143,27 @@ interface PlanContext {
 
 const MAX_MODULE_DEPTH = 64;
 
+/** A resource of `planned_values`: item `index` of the `resources` list at path `list`. */
+interface PlannedResource {
+  node: JsonObject;
+  list: JsonPath;
+  index: number;
+}
+
 /** Resources of a module tree (`planned_values`, `prior_state.values`): root and child modules. */
 function moduleResources(
   mod: JsonObject | undefined,
   path: JsonPath,
-  out: Map<string, { node: JsonObject; path: JsonPath }>,
+  out: Map<string, PlannedResource>,
   depth = 0,
 ): void {
   if (!mod || depth > MAX_MODULE_DEPTH) return;
   const resources = arrayAt(mod, "resources");
+  const list = [...path, "resources"];
   for (let i = 0; i < resources.length; i++) {
     const r = objectOf(resources[i]);
     const a = stringAt(r, "address");
-    if (a && r) out.set(a, { node: r, path: [...path, "resources", i] });
+    if (a && r) out.set(a, { node: r, list, index: i });
   }
   const children = arrayAt(mod, "child_modules");
   for (let i = 0; i < children.length; i++)
@@ -621,7 +629,7 @@ export function readPlan(text: string, file: string): PlanReading {
     ["planned_values", "root_module"],
     ctx.planned,
   );
-  const prior = new Map<string, { node: JsonObject; path: JsonPath }>();
+  const prior = new Map<string, PlannedResource>();
   moduleResources(objectAt(root, "prior_state", "values", "root_module"), [], prior);
   for (const [a, p] of prior) ctx.prior.set(a, p.node);
   configResources(objectAt(root, "configuration", "root_module"), "", ctx.config);
@@ -654,10 +662,11 @@ export function readPlan(text: string, file: string): PlanReading {
     resources.push(r);
   }
   // Plans without resource_changes (or resources only in planned_values) are read from planned_values.
-  for (const [address, { node, path }] of ctx.planned) {
+  for (const [address, { node, list, index }] of ctx.planned) {
     if (seen.has(address) || stringAt(node, "mode") === "data") continue;
     const type = stringAt(node, "type");
     if (!type) continue;
+    const path = [...list, index];
     const r: PlanResource = {
       address,
       type,
@@ -674,15 +683,17 @@ export function readPlan(text: string, file: string): PlanReading {
   const rootResources = new Set<string>();
   const rootCalls = new Set<string>();
   for (const r of resources) {
-    const a = parseAddress(r.address);
-    if (a?.moduleCalls.length === 0) rootResources.add(a.resource);
-    else if (a?.moduleCalls[0] !== undefined) rootCalls.add(a.moduleCalls[0]);
+    if (r.modulePrefix === "") rootResources.add(configAddress(r.address));
+    else {
+      const call = parseAddress(r.address)?.moduleCalls[0];
+      if (call !== undefined) rootCalls.add(call);
+    }
     if (LAMBDA_PERMISSION_TYPES.has(r.type)) {
       const s = permissionSite(r, ctx);
       if (s) sites.push(s);
     } else policySites(r, ctx, sites);
   }
-  locator.locate();
+  // Reading a position locates them all: only plans with warnings (or, later, findings) pay for it.
   for (const { diagnostic, at } of ctx.placed) {
     diagnostic.line = at.start.line;
     diagnostic.column = at.start.column;
@@ -709,7 +720,7 @@ export function readPlan(text: string, file: string): PlanReading {
 
 function modulePrefixOf(address: string, moduleAddress: string | undefined): string {
   if (moduleAddress) return `${moduleAddress}.`;
-  return parseAddress(address)?.modulePrefix ?? "";
+  return address.startsWith("module.") ? (parseAddress(address)?.modulePrefix ?? "") : "";
 }
 
 /** Policy sites of a plan: only what the plan itself holds (see {@link terraformPlanFormat} for module sources). */

@@ -1,5 +1,5 @@
 import { parseJsonSource, type SourceNode, type SourceRange } from "@deputyguard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { JsonLocator } from "../src/plan/json-locator.js";
 
 /** Every value of a position-keeping parse, with its path. */
@@ -20,8 +20,11 @@ function expectSameRanges(text: string): void {
   expect(parsed.node, text).toBeDefined();
   const all = paths(parsed.node as SourceNode);
   const locator = new JsonLocator(text, "f.json");
-  const asked = all.map(([p]) => locator.at(p));
-  locator.locate();
+  // Asked for in reverse order, read in order: the pass itself goes front to back.
+  const asked = [...all]
+    .reverse()
+    .map(([p]) => locator.at(p))
+    .reverse();
   expect(asked).toEqual(all.map(([, r]) => r));
 }
 
@@ -115,6 +118,21 @@ describe("plan JSON locator", () => {
     const b = l.at(["a", "b"]);
     l.locate();
     expect(b.start.column).toBe(text.lastIndexOf("22") + 1);
+  });
+
+  it("makes no pass until a position is read, then one pass for all", () => {
+    const pass = vi.spyOn(
+      JsonLocator.prototype as unknown as { descendFromStart(): void },
+      "descendFromStart",
+    );
+    const l = new JsonLocator('{"a": [10, 20], "b": "x"}', "f");
+    const a = l.at(["a", 0]);
+    const b = l.at(["b"]);
+    expect(pass).not.toHaveBeenCalled();
+    expect(b.end.column).toBe(25);
+    expect(a.start).toEqual({ line: 1, column: 8 });
+    expect(pass).toHaveBeenCalledTimes(1);
+    pass.mockRestore();
   });
 
   it("fills ranges asked for after the pass", () => {

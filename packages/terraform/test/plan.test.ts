@@ -1,6 +1,7 @@
 import { checkSite } from "@deputyguard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { terraformPlanFormat } from "../src/index.js";
+import { JsonLocator } from "../src/plan/json-locator.js";
 import { elementText } from "./helpers.js";
 
 const SECRET = "hunter2-do-not-print";
@@ -345,6 +346,31 @@ describe("plan JSON", () => {
   it("rejects an unsupported format_version with one clear error", () => {
     const r = run(plan({ changes: [] }).replace('"format_version": "1.2"', '"format_version": "2.0"'));
     expect(r.diagnostics.map((d) => d.code)).toEqual(["UnsupportedConstruct"]);
+  });
+
+  it("locates positions in the plan text only when a finding or warning needs one, in one pass", () => {
+    const pass = vi.spyOn(
+      JsonLocator.prototype as unknown as { descendFromStart(): void },
+      "descendFromStart",
+    );
+    const guarded = JSON.stringify({
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sns:Publish",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:SourceAccount": "210987654321" } },
+        },
+      ],
+    });
+    const changes = (policy: string) =>
+      Array.from({ length: 20 }, (_, i) => change(`aws_sns_topic_policy.t${i}`, { arn: "x", policy }));
+    expect(run(plan({ changes: changes(guarded) })).findings).toEqual([]);
+    expect(pass).not.toHaveBeenCalled();
+    expect(run(plan({ changes: changes(unguardedTopicPolicy) })).findings).toHaveLength(20);
+    expect(pass).toHaveBeenCalledTimes(1);
+    pass.mockRestore();
   });
 
   it("keeps Lambda permission fields from the plan", () => {

@@ -67,6 +67,7 @@ export function parseAddress(address: string): ResourceAddress | undefined {
 
 /** The address with every instance key removed: `module.a["x"].aws_s3_bucket.b[0]` → `module.a.aws_s3_bucket.b`. */
 export function configAddress(address: string): string {
+  if (!address.includes("[")) return address;
   return segments(address)
     .map((s) => s.name)
     .join(".");

@@ -3,10 +3,26 @@ import type { SourceRange } from "@deputyguard/core";
 /** A path into a JSON value: object keys and array indexes. */
 export type JsonPath = ReadonlyArray<string | number>;
 
+/** Offsets of a located value, as 1-based lines and columns (0 until located, or when absent). */
+interface Located {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** Where line counting has got to; `nextBreak` is the first line feed at or after `offset`. */
+interface Cursor {
+  offset: number;
+  line: number;
+  lineStart: number;
+  nextBreak: number | undefined;
+}
+
 interface Wanted {
   children: Map<string | number, Wanted> | undefined;
-  /** Filled in place by {@link JsonLocator.locate}; shared by everything that asked for this path. */
-  range: SourceRange | undefined;
+  /** Filled when the pass reaches this path (one per request for it). */
+  located: Located[] | undefined;
 }
 
 const TAB = 9;
@@ -29,59 +45,82 @@ const STRUCTURE = /["[\]{}]/g;
 /**
  * Source ranges of a few values of a large JSON text that `JSON.parse` has already accepted, without
  * building a tree: a plan of several megabytes holds a few thousand policies, and a position-keeping
- * parse of all of it costs ten times `JSON.parse`. Ranges are asked for by path first ({@link at}
- * returns a range object at once), then one pass over the text ({@link locate}) fills them all in.
+ * parse of all of it costs ten times `JSON.parse`. Ranges are asked for by path ({@link at} returns
+ * a range at once); the first line or column read from any of them runs one pass over the text that
+ * locates them all. Most policies of a plan have no finding, and then no position is ever read: a
+ * plan without findings or warnings costs no pass at all.
  *
  * Positions are those `parseJsonSource` gives: 1-based lines ending at `\n`, `\r\n` or `\r`, columns
  * in UTF-16 code units, a leading byte order mark taking no column. Of duplicate keys the last one is
  * located, as `JSON.parse` keeps the last value.
  */
 export class JsonLocator {
-  private readonly root: Wanted = { children: undefined, range: undefined };
-  private lineStarts: number[] | undefined;
+  /** Requests not located yet: the pass builds its tree of wanted paths from them. */
+  private pending: Array<{ path: JsonPath; located: Located }> = [];
   private located = false;
+  /** Line counting moves forward only: values are located in the order they are written. */
+  private cursor: Cursor = { offset: 0, line: 1, lineStart: 0, nextBreak: undefined };
+  private lineStarts: number[] | undefined;
 
   constructor(
     private readonly text: string,
     private readonly file: string,
-  ) {}
-
-  /** The range of the value at `path`, filled in by {@link locate} (line 0 until then, or when absent). */
-  at(path: JsonPath): SourceRange {
-    let w = this.root;
-    for (const k of path) {
-      w.children ??= new Map();
-      let next = w.children.get(k);
-      if (!next) {
-        next = { children: undefined, range: undefined };
-        w.children.set(k, next);
-      }
-      w = next;
-    }
-    if (w.range) return w.range;
-    w.range = { file: this.file, start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
-    if (this.located) this.fill(path, w);
-    return w.range;
+  ) {
+    this.cursor = this.start();
   }
 
-  /** Fills every range asked for so far; later requests are filled as they are made. */
+  /** The range of the value at `path` (which must exist); its positions are located when first read. */
+  at(path: JsonPath): SourceRange {
+    const located: Located = { startLine: 0, startColumn: 0, endLine: 0, endColumn: 0 };
+    if (this.located) {
+      // A request after the pass (rare: only fallbacks) takes a pass of its own.
+      this.cursor = this.start();
+      this.descendFromStart(wantedTree([{ path, located }]));
+      return {
+        file: this.file,
+        start: { line: located.startLine, column: located.startColumn },
+        end: { line: located.endLine, column: located.endColumn },
+      };
+    }
+    this.pending.push({ path, located });
+    const locate = () => this.locate();
+    return {
+      file: this.file,
+      start: {
+        get line() {
+          locate();
+          return located.startLine;
+        },
+        get column() {
+          locate();
+          return located.startColumn;
+        },
+      },
+      end: {
+        get line() {
+          locate();
+          return located.endLine;
+        },
+        get column() {
+          locate();
+          return located.endColumn;
+        },
+      },
+    };
+  }
+
+  /** Locates every range asked for so far (the first position read does it). */
   locate(): void {
     if (this.located) return;
     this.located = true;
-    this.descendFromStart(this.root);
+    const wanted = wantedTree(this.pending);
+    this.pending = [];
+    this.descendFromStart(wanted);
   }
 
-  /** A range asked for after {@link locate} (rare: only fallbacks) takes a pass of its own. */
-  private fill(path: JsonPath, w: Wanted): void {
-    const root: Wanted = { children: undefined, range: undefined };
-    let cur = root;
-    for (const k of path) {
-      const next: Wanted = { children: undefined, range: undefined };
-      cur.children = new Map([[k, next]]);
-      cur = next;
-    }
-    cur.range = w.range;
-    this.descendFromStart(root);
+  private start(): Cursor {
+    const bom = this.text.charCodeAt(0) === BOM ? 1 : 0;
+    return { offset: bom, line: 1, lineStart: bom, nextBreak: undefined };
   }
 
   private descendFromStart(root: Wanted): void {
@@ -92,8 +131,16 @@ export class JsonLocator {
   /** Reads the value at `i`, recording ranges for the wanted paths under `w`; returns where it ends. */
   private descend(i: number, w: Wanted): number {
     const text = this.text;
-    const start = i;
     const c = text.charCodeAt(i);
+    // Start here and end after the children: the offsets asked for only ever grow.
+    const located = w.located;
+    if (located) {
+      this.advance(i);
+      for (const l of located) {
+        l.startLine = this.cursor.line;
+        l.startColumn = i - this.cursor.lineStart + 1;
+      }
+    }
     const children = w.children;
     let end: number;
     if (children === undefined) end = this.skipValue(i);
@@ -132,7 +179,13 @@ export class JsonLocator {
         }
       }
     } else end = this.skipValue(i);
-    if (w.range) this.setRange(w.range, start, end);
+    if (located) {
+      this.advance(end);
+      for (const l of located) {
+        l.endLine = this.cursor.line;
+        l.endColumn = end - this.cursor.lineStart + 1;
+      }
+    }
     return end;
   }
 
@@ -207,27 +260,56 @@ export class JsonLocator {
     }
   }
 
-  private setRange(range: SourceRange, start: number, end: number): void {
-    const s = this.position(start);
-    const e = this.position(end);
-    range.start.line = s.line;
-    range.start.column = s.column;
-    range.end.line = e.line;
-    range.end.column = e.column;
-  }
-
-  private position(offset: number): { line: number; column: number } {
-    this.lineStarts ??= lineStarts(this.text);
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
+  /** Moves the line cursor forward to `offset`. */
+  private advance(offset: number): void {
+    const c = this.cursor;
+    if (offset < c.offset) throw new Error("JsonLocator: offsets must grow");
+    const text = this.text;
+    if (c.nextBreak === undefined) {
+      // Text with a carriage return (rare: Terraform writes \n) uses a table of line starts.
+      if (text.includes("\r")) this.lineStarts = lineStarts(text);
+      c.nextBreak = text.indexOf("\n", c.offset);
     }
-    return { line: lo + 1, column: offset - (starts[lo] as number) + 1 };
+    const starts = this.lineStarts;
+    if (starts) {
+      let lo = c.line - 1;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((starts[mid] as number) <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      c.line = lo + 1;
+      c.lineStart = starts[lo] as number;
+    } else {
+      while (c.nextBreak >= 0 && c.nextBreak < offset) {
+        c.line++;
+        c.lineStart = c.nextBreak + 1;
+        c.nextBreak = text.indexOf("\n", c.lineStart);
+      }
+    }
+    c.offset = offset;
   }
+}
+
+/** The tree of wanted paths. */
+function wantedTree(requests: ReadonlyArray<{ path: JsonPath; located: Located }>): Wanted {
+  const root: Wanted = { children: undefined, located: undefined };
+  for (const { path, located } of requests) {
+    let w = root;
+    for (const k of path) {
+      w.children ??= new Map();
+      let next = w.children.get(k);
+      if (!next) {
+        next = { children: undefined, located: undefined };
+        w.children.set(k, next);
+      }
+      w = next;
+    }
+    if (w.located) w.located.push(located);
+    else w.located = [located];
+  }
+  return root;
 }
 
 /** Offsets where lines start (the first one after a byte order mark). */
