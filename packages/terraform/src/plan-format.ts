@@ -11,7 +11,7 @@ import type {
   SourceNode,
   SourceRange,
 } from "@deputyguard/core";
-import { normalizeParts, parseJsonSource } from "@deputyguard/core";
+import { looksLikePolicy, normalizeParts, parseJsonSource } from "@deputyguard/core";
 import { PARTITION, REGION, SELF_ACCOUNT, URL_SUFFIX } from "./eval/symbols.js";
 import {
   LAMBDA_PERMISSION_TYPES,
@@ -413,7 +413,42 @@ function documentFromConfig(ctx: PlanContext, r: PlanResource, attr: string): st
   return stringAt(objectAt(ctx.config.get(configAddress(r.address)), "expressions", attr), "constant_value");
 }
 
+/**
+ * Policies of resource types not in the table, found by their shape as in a module scan: a string
+ * argument named like a policy that holds a policy document. Values known only after apply are not
+ * reported for these (most such arguments hold no policy).
+ */
+function discoveredSites(r: PlanResource, ctx: PlanContext, out: PolicySite[]): void {
+  for (const key of Object.keys(r.values ?? {})) {
+    if (!key.includes("polic")) continue;
+    const text = stringAt(r.values, key);
+    if (text === undefined || !text.trimStart().startsWith("{")) continue;
+    let plain: Json;
+    try {
+      plain = JSON.parse(text) as Json;
+    } catch {
+      continue;
+    }
+    const at = ctx.locator.at([...r.valuesPath, key]);
+    const node = nodeAt(plain, at, 0);
+    if (!node || !looksLikePolicy(node)) continue;
+    out.push({
+      file: ctx.file,
+      resource: r.address,
+      resourceType: r.type,
+      propertyPath: key,
+      kind: "resource-policy",
+      document: node,
+      range: at,
+    });
+  }
+}
+
 function policySites(r: PlanResource, ctx: PlanContext, out: PolicySite[]): void {
+  if (!Object.hasOwn(POLICY_ATTRIBUTES, r.type)) {
+    if (r.type.startsWith("aws_")) discoveredSites(r, ctx, out);
+    return;
+  }
   for (const a of policyAttributes(r.type)) {
     const path = splitPath(a.path);
     const attr = path[path.length - 1] as string;

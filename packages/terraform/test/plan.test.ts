@@ -373,6 +373,29 @@ describe("plan JSON", () => {
     pass.mockRestore();
   });
 
+  it("finds policies of resource types not in the table by their shape, as a module scan does", () => {
+    const r = run(
+      plan({
+        changes: [
+          change(
+            "aws_cloudwatch_log_delivery_destination_policy.d",
+            {
+              delivery_destination_name: "d",
+              delivery_destination_policy: unguardedTopicPolicy,
+              retention_policy: '{"days": 3}',
+            },
+            { other_policy: true },
+          ),
+        ],
+      }),
+    );
+    expect(r.sites.map((s) => [s.resource, s.propertyPath, s.kind])).toEqual([
+      ["aws_cloudwatch_log_delivery_destination_policy.d", "delivery_destination_policy", "resource-policy"],
+    ]);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
   it("keeps Lambda permission fields from the plan", () => {
     const r = run(
       plan({
