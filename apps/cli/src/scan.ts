@@ -25,6 +25,7 @@ import {
   type Suppression,
   unifiedDiff,
 } from "@deputyguard/core";
+import type { PlanScanOptions } from "@deputyguard/terraform";
 import pc from "picocolors";
 import type { Config } from "./config.js";
 import { decode, readText, walk } from "./files.js";
@@ -169,18 +170,25 @@ export async function scan(
     sites: Awaited<ReturnType<InputFormat["extract"]>>["sites"],
     format: string,
     inModule = false,
+    origin?: string,
   ) => {
     for (const site of sites) {
-      if (!(inModule ? isChangedModule(site.file) : isChanged(site.file))) continue;
+      // A plan's finding may be reported at the .tf source it was analysed from: it belongs to the plan.
+      const fromOrigin =
+        format === "terraform-plan" && origin !== undefined && site.file !== origin && isChanged(origin);
+      if (!fromOrigin && !(inModule ? isChangedModule(site.file) : isChanged(site.file))) continue;
       const r = checkSite(site, optionsFor(site.file, settings));
       report.summary.policies += r.policies;
       report.summary.statements += r.statements;
       for (const d of r.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
       report.findings.push(...r.findings);
       if (site.suppressions) inSource.push(...site.suppressions);
-      formatOf.set(site.file, format);
+      // --fix edits a plan's finding in the .tf source it points at, as a module scan's.
+      formatOf.set(site.file, format === "terraform-plan" && site.file !== origin ? "terraform" : format);
     }
   };
+  /** Directories named on the command line: a plan's module may be one of them (`check-iac plan.json infra/`). */
+  const moduleDirs: string[] = [];
 
   for (const p of settings.paths) {
     if (p === "-") {
@@ -200,6 +208,7 @@ export async function scan(
       continue;
     }
     if (info.isDirectory()) {
+      moduleDirs.push(p);
       const consumed = new Set<string>();
       for (const format of formats) {
         if (!format.scanDirectory) continue;
@@ -234,7 +243,7 @@ export async function scan(
         continue;
       }
     }
-    await scanFile(t, formats, settings, report, sources, addSites, io);
+    await scanFile(t, formats, settings, report, sources, addSites, io, moduleDirs);
   }
   progress.stop();
 
@@ -386,14 +395,26 @@ function keepFilter(config: Config): (file: string) => boolean {
   return (f) => (!include || include(f)) && !(exclude?.(f) ?? false);
 }
 
-/** The branches of one resource repeat their shared statements: report each finding once. */
+/**
+ * The branches of one resource repeat their shared statements: report each finding once. A finding
+ * found twice (a module scanned with its plan: `check-iac plan.json infra/`) keeps the related
+ * locations of both, such as the plan's resource whose policy was analysed from the source.
+ */
 function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
+  const seen = new Map<string, Finding>();
   const out: Finding[] = [];
   for (const f of findings) {
     const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.resource}\u0000${f.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const first = seen.get(key);
+    if (first) {
+      for (const r of f.related ?? []) {
+        first.related ??= [];
+        if (!first.related.some((x) => x.file === r.file && x.line === r.line && x.column === r.column))
+          first.related.push(r);
+      }
+      continue;
+    }
+    seen.set(key, f);
     out.push(f);
   }
   return out;
@@ -405,8 +426,14 @@ async function scanFile(
   settings: ScanSettings,
   report: ScanReport,
   sources: Map<string, string>,
-  addSites: (sites: Awaited<ReturnType<InputFormat["extract"]>>["sites"], format: string) => void,
+  addSites: (
+    sites: Awaited<ReturnType<InputFormat["extract"]>>["sites"],
+    format: string,
+    inModule?: boolean,
+    origin?: string,
+  ) => void,
   io: ScanIo,
+  moduleDirs: readonly string[],
 ): Promise<void> {
   let text: string;
   if (t.stdin) {
@@ -465,7 +492,9 @@ async function scanFile(
   }
   let extracted: Awaited<ReturnType<InputFormat["extract"]>>;
   try {
-    extracted = await format.extract(input, optionsFor(t.file, settings));
+    const options = optionsFor(t.file, settings);
+    const planOptions: PlanScanOptions = { ...options, moduleDirs };
+    extracted = await format.extract(input, format.name === "terraform-plan" ? planOptions : options);
   } catch (e) {
     const err = e as Error & { line?: number; column?: number };
     report.errors.push({
@@ -490,7 +519,7 @@ async function scanFile(
   report.summary.files++;
   for (const d of extracted.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
   const before = report.findings.length;
-  addSites(extracted.sites, format.name);
+  addSites(extracted.sites, format.name, false, t.file);
   if ((report.findings.length > before || settings.fix) && text.length < 16 * 1024 * 1024)
     sources.set(t.file, text);
 }
