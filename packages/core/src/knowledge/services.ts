@@ -5,8 +5,10 @@ import type { KeyPresence, ServiceKnowledge } from "./types.js";
  * present, and what AWS documents about guarding them. Every row cites the AWS pages it was taken from;
  * notes say where a fact could not be confirmed on an AWS page.
  *
- * keysSent is "unknown" unless an AWS page states the behaviour. No row uses "always": no page read for this
- * table says that a key is present on every call path of a service.
+ * keysSent is "unknown" unless an AWS page states the behaviour. A key is "sometimes" when an AWS page shows a
+ * policy for the service principal that conditions on it with a non-IfExists operator, or says which value the
+ * service sends; a note names the path. No row uses "always" (no page read for this table says that a key is
+ * present on every call path of a service) or "never" (no page read says that a service does not send a key).
  */
 
 const UNKNOWN_KEYS: { sourceArn: KeyPresence; sourceAccount: KeyPresence; sourceOrgId: KeyPresence } = {
@@ -35,13 +37,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["chime.amazonaws.com"],
     sourceArnFormats: [],
     accountInArn: false,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "unknown", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "AWS recommends only aws:SourceAccount for Chime; the page documents no aws:SourceArn value, so the table lists no ARN shape and the account check rests on aws:SourceAccount.",
       "AWS's own call-detail-record bucket example leaves the s3:GetBucketAcl statement without any condition and guards only s3:PutObject, with the example account 112233446677. A strict check flags AWS's sample; the tool reports it like any other unguarded statement.",
       "The Amazon Chime service reaches end of support on 2026-02-20 (notice on the Chime page); the Chime SDK page carries the same example.",
+      "aws:SourceAccount: sent when Chime delivers call detail records to S3 (s3:PutObject), per the Chime SDK page's bucket policy (StringEquals); no page read shows aws:SourceArn for chime.amazonaws.com.",
     ],
     sources: [
       "https://docs.aws.amazon.com/chime-sdk/latest/ag/confused-deputy.html",
@@ -102,11 +105,12 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["personalize.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:personalize:${Region}:${Account}:*"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "For role trust policies AWS prescribes the wildcard value arn:aws:personalize:region:accountNumber:* (all Personalize resources of the account) under StringLike, together with aws:SourceAccount. The table records that documented pattern rather than individual resource types.",
+      "aws:SourceArn and aws:SourceAccount: sent when Personalize assumes its role (sts:AssumeRole), per the page's trust policy (StringEquals aws:SourceAccount, StringLike aws:SourceArn).",
     ],
     sources: [
       "https://docs.aws.amazon.com/personalize/latest/dg/cross-service-confused-deputy-prevention.html",
@@ -199,7 +203,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:logs:${Region}:${Account}:destination:${DestinationName}",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [
       {
         key: "kms:EncryptionContext:aws:logs:arn",
@@ -215,6 +219,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "AWS example defect: the Lambda subscription example passes --source-arn with account 123456789123 but --source-account 123456789012, so the two keys disagree.",
       "Older versions of the KMS page show the logs principal in a key policy with no condition at all.",
       "The current confused-deputy page for subscriptions also recommends aws:SourceOrgID and aws:SourceOrgPaths.",
+      "aws:SourceArn: sent when CloudWatch Logs writes subscription data to Kinesis Data Streams or Firehose; the confused-deputy page says the policies documented for that path use aws:SourceArn to prevent the confused deputy problem (those policies were not in the part of the pages read, so aws:SourceAccount stays unknown).",
     ],
     sources: [
       "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
@@ -229,13 +234,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["delivery.logs.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:logs:${Region}:${Account}:*"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "AWS's auto-created log-group, S3 bucket and KMS key policies for vended logs (VPC flow logs, NLB access logs, Network Firewall, MSK, Route 53 resolver logs, ...) guard delivery.logs.amazonaws.com with aws:SourceAccount and ArnLike aws:SourceArn of the form arn:aws:logs:source-region:source-account-id:*.",
       "The AWS examples use the ten-digit placeholder account 0123456789.",
       "For Firehose destinations AWS uses the service-linked role AWSServiceRoleForLogDelivery, whose trust policy names delivery.logs.amazonaws.com; service-linked role trust policies cannot be edited.",
+      "aws:SourceAccount and aws:SourceArn: sent when vended logs are delivered to S3 (s3:PutObject, s3:GetBucketAcl, s3:ListBucket), per the bucket policy AWS attaches (https://docs.amazonaws.cn/en_us/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-V2-S3.html; full policy with StringEquals and ArnLike on https://docs.amazonaws.cn/en_us/vpc/latest/userguide/flow-logs-s3-permissions.html).",
     ],
     sources: [VENDED_LOGS],
   },
@@ -260,7 +266,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["s3.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:s3:::${BucketName}"],
     accountInArn: false,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
@@ -268,6 +274,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "The S3 destination-permission examples write the SourceArn as arn:aws:s3:*:*:bucket-name (wildcards in the empty Region and account fields) under ArnLike, and say StringLike may be used instead.",
       "The SNS page's S3 example uses aws:SourceAccount alone.",
       "AWS's KMS key policy example for encrypted SNS/SQS destinations grants s3.amazonaws.com kms:GenerateDataKey and kms:Decrypt without any condition.",
+      "aws:SourceArn: sent when S3 publishes event notifications to SNS (SNS:Publish), per the page's destination-topic policy (ArnLike on the bucket ARN, read in the docs.amazonaws.cn Chinese copy); aws:SourceAccount stays unknown because the rest of that example was not in the part read.",
     ],
     sources: [
       "https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html",
@@ -329,13 +336,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:scheduler:${Region}:${Account}:schedule/${GroupName}/${ScheduleName}",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "The confused-deputy page says the aws:SourceArn value must be the schedule group ARN (arn:aws:scheduler:*:123456789012:schedule-group/your-schedule-group, or schedule-group/* as the wildcard) and warns not to scope it to a specific schedule or a schedule name prefix, because the ARN must be a schedule group.",
       "Contradiction: an older version of the same page said the value must be the schedule ARN (wildcard arn:aws:scheduler:*:123456789012:schedule/your-schedule-group/*). The quotas page says that on 2023-09-07 Scheduler began supporting the schedule group ARN instead of the schedule ARN in execution role trust policies, that accounts allowlisted to keep schedule ARNs in their trust policies get lower request quotas, and shows a trust policy for scheduler.amazonaws.com with ForAnyValue:StringEquals on both the schedule and the schedule-group ARN. The tool follows the current page (schedule group first, used for fixes) and keeps the schedule shape so that such transitional policies are not reported as the wrong service.",
       "A trust scoped only to a schedule ARN is not a confused-deputy hole (it still names your account) but stops working for accounts that are not allowlisted.",
+      "aws:SourceArn: sent when Scheduler assumes a schedule's execution role; the page says its value must be the schedule group ARN.",
     ],
     sources: [
       "https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html",
@@ -489,7 +497,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["backup.amazonaws.com", "backup-storage.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:backup:${Region}:${Account}:backup-vault:${BackupVaultName}"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
@@ -498,6 +506,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "AWS defect: that example writes the vault ARN as arn:aws::backup:us-east-1:123456789012:backup-vault:* (an extra colon shifts 'backup' into the Region field), so a copied ArnNotLike never matches a real vault ARN and the Deny applies to every request that also fails the account test.",
       "Contradiction: the notifications page's SNS access policy grants backup.amazonaws.com SNS:Publish with no condition at all. The tool follows the confused-deputy page and reports that statement (CD101).",
       "AWS Backup does not support cross-account SNS notifications (the topic must be in your own account).",
+      "aws:SourceArn: sent when AWS Backup publishes to SNS topics on your behalf, where the page says its value must be a backup vault (the KMS example is a Deny with negated operators and proves nothing about presence).",
     ],
     sources: [
       "https://docs.amazonaws.cn/en_us/aws-backup/latest/devguide/cross-service-confused-deputy-prevention.html",
@@ -542,11 +551,12 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["appstream.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:appstream:${Region}:${Account}:fleet/${FleetName}"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "The elastic-fleet session-script bucket examples show either aws:SourceAccount alone or ArnLike aws:SourceArn on a fleet ARN alone.",
+      "aws:SourceAccount and aws:SourceArn: sent when Elastic fleets fetch session scripts from S3 (s3:GetObject), per the page's two bucket policy examples (StringEquals aws:SourceAccount; ArnLike on the fleet ARN).",
     ],
     sources: ["https://docs.aws.amazon.com/appstream2/latest/developerguide/example-elastic-fleets.html"],
   },
@@ -586,13 +596,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:rds:${Region}:${Account}:*",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "Both guides show the same role trust policy: ArnLike aws:SourceArn arn:aws:rds:us-east-1:123456789012:db:mydbinstance plus aws:SourceAccount, and say the value must be an ARN of an RDS resource type; arn:aws:rds:*:123456789012:* is the page's wildcard example.",
       "The pages point to further examples (SNS event notifications, S3 import/export, SQL Server backup/audit, Oracle S3 integration) that were not read.",
       "Read in the awsdocs/amazon-rds-user-guide and awsdocs/amazon-aurora-user-guide mirrors of these pages.",
+      "aws:SourceArn: sent; the page says its value must be an ARN of an Amazon RDS resource type (the role trust example was not in the part of the page read).",
     ],
     sources: [
       "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/cross-service-confused-deputy-prevention.html",
@@ -608,7 +619,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:comprehend:${Region}:${Account}:document-classifier/${ClassifierName}/version/${VersionName}",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "unknown", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
@@ -616,6 +627,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "AWS defect: the custom-model example breaks the aws:SourceArn string across two lines, so a copied policy holds an ARN with a newline and spaces that never matches.",
       "The page's generic wildcard example arn:aws:servicename::123456789012:* leaves the Region empty and names no service.",
       "Read in the awsdocs/amazon-comprehend-developer-guide mirror.",
+      "aws:SourceAccount: sent when Comprehend assumes its data access role (sts:AssumeRole), per the page's 'Using source account' example (StringEquals); the aws:SourceArn examples were not in the part of the page read.",
     ],
     sources: [
       "https://docs.aws.amazon.com/comprehend/latest/dg/cross-service-confused-deputy-prevention.html",
@@ -629,12 +641,13 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:autoscaling:${Region}:${Account}:autoScalingGroup:${GroupId}:autoScalingGroupName/${GroupFriendlyName}",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "The example is the trust policy of the service role that lets lifecycle hooks notify an SNS topic or SQS queue: ArnLike aws:SourceArn on the Auto Scaling group ARN plus aws:SourceAccount.",
       "Read in the awsdocs/amazon-ec2-auto-scaling-user-guide mirror.",
+      "aws:SourceArn and aws:SourceAccount: sent when Auto Scaling assumes a service role; the page says 'The values for the SourceArn and SourceAccount fields are set when Amazon EC2 Auto Scaling uses AWS Security Token Service (AWS STS) to assume a role on your behalf.' Kept at 'sometimes', not 'always'.",
     ],
     sources: [
       "https://docs.aws.amazon.com/autoscaling/ec2/userguide/cross-service-confused-deputy-prevention.html",
@@ -666,12 +679,13 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:kafkaconnect:${Region}:${Account}:connector/${ConnectorName}/${ConnectorId}",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "AWS says the aws:SourceArn value must be an MSK connector and gives arn:aws:kafkaconnect:us-east-1:123456789012:connector/* as the wildcard form; the example trust policy uses the placeholders Account-ID and MSK-Connector-ARN. The segments after connector/ follow the connector resource type.",
       "Read in the awsdocs/amazon-msk-developer-guide mirror.",
+      "aws:SourceAccount and aws:SourceArn: sent when MSK Connect assumes the service execution role, per the trust policy that role 'must have' (StringEquals / ArnLike) on https://docs.aws.amazon.com/msk/latest/developerguide/msk-connect-service-execution-role.html.",
     ],
     sources: [
       "https://docs.aws.amazon.com/msk/latest/developerguide/cross-service-confused-deputy-prevention.html",
@@ -683,12 +697,13 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["airflow.amazonaws.com", "airflow-env.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:airflow:${Region}:${Account}:environment/${EnvironmentName}"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "The execution role trust policy names both airflow.amazonaws.com and airflow-env.amazonaws.com, with ArnLike aws:SourceArn on the environment ARN and aws:SourceAccount.",
       "Read in the awsdocs/amazon-mwaa-user-guide mirror.",
+      "aws:SourceArn: sent when MWAA assumes the execution role; the page says its value must be the environment ARN (the trust policy example was not in the part of the page read, so aws:SourceAccount stays unknown).",
     ],
     sources: [
       "https://docs.aws.amazon.com/mwaa/latest/userguide/cross-service-confused-deputy-prevention.html",
@@ -700,12 +715,13 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["es.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:es:${Region}:${Account}:domain/${DomainName}"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "AWS says the aws:SourceArn value must be the ARN of the OpenSearch Service domain; the example trust policy uses ArnLike on arn:aws:es:region:123456789012:domain/my-domain plus aws:SourceAccount.",
       "Read in the awsdocs/amazon-opensearch-service-developer-guide mirror.",
+      "aws:SourceArn: sent; the page says its value must be the ARN of the OpenSearch Service domain (the example policy was not in the part of the page read).",
     ],
     sources: [
       "https://docs.aws.amazon.com/opensearch-service/latest/developerguide/cross-service-confused-deputy-prevention.html",
@@ -720,13 +736,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:rekognition:${Region}:${Account}:*",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "Video role trust examples: aws:SourceAccount with StringLike aws:SourceArn on streamprocessor/* (stored and streaming video), or aws:SourceAccount alone (stored video only).",
       "AWS's examples put an 'AWS': 'arn:User ARN' entry next to the service in the Principal, and use StringLike rather than an ARN operator for aws:SourceArn.",
       "Read in the awsdocs/amazon-rekognition-developer-guide mirror.",
+      "aws:SourceArn: sent; the page says its value must be the ARN of the resource used by Rekognition (arn:aws:rekognition:region:account:resource).",
     ],
     sources: [
       "https://docs.aws.amazon.com/rekognition/latest/dg/cross-service-confused-deputy-prevention.html",
@@ -738,13 +755,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["textract.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:textract:${Region}:${Account}:*"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "The asynchronous-operations service role trust policy uses ArnLike aws:SourceArn arn:aws:textract:*:123456789012:* with aws:SourceAccount; the page shows lists of several trusted accounts in both keys.",
       "Contradiction: the Textract page says the SourceArn format is 'arn:aws:rekognition:region:account:resource' (copied from the Rekognition page) while its examples use textract ARNs. The tool follows the examples (service component textract).",
       "Read in the awsdocs/amazon-textract-developer-guide mirror (confused-deputy page and the asynchronous-operations role page).",
+      "aws:SourceArn: sent; the page says its value must be the ARN of the resource used by Textract.",
     ],
     sources: [
       "https://docs.aws.amazon.com/textract/latest/dg/cross-service-confused-deputy-prevention.html",
@@ -757,13 +775,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["amplify.amazonaws.com", "amplify.<region>.amazonaws.com", "amplifybackend.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:amplify:${Region}:${Account}:apps/${AppId}/branches/${BranchName}"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "AWS says the aws:SourceArn value must be the branch ARN of the Amplify app. The example role trust policies list amplify.amazonaws.com, amplifybackend.amazonaws.com and the regional amplify.me-south-1, amplify.eu-south-1 and amplify.ap-east-1 principals, with ArnLike on apps/* or apps/<id>/branches/* and aws:SourceAccount.",
       "The page writes the regional principal only for opt-in Regions; the table accepts amplify.<region>.amazonaws.com for any Region.",
       "Read in the awsdocs/aws-amplify-console-user-guide mirror.",
+      "aws:SourceArn and aws:SourceAccount: sent when Amplify assumes its service role; 'the default trust policy for the Amplify-Backend Deployment service role enforces the aws:SourceArn and aws:SourceAccount global context condition keys' (https://docs.aws.amazon.com/amplify/latest/userguide/how-to-service-role-amplify-console.html).",
     ],
     sources: [
       "https://docs.aws.amazon.com/amplify/latest/userguide/cross-service-confused-deputy-prevention.html",
@@ -778,12 +797,13 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:batch:${Region}:${Account}:job/${JobId}",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "The service role trust examples allow one or all compute environments and, always, job/* ('the job name must be specified as * because the job queue can be associated with multiple compute environments'), with aws:SourceAccount.",
       "Read in the awsdocs/aws-batch-user-guide mirror.",
+      "aws:SourceArn: sent; the page says its value must be the resource that AWS Batch stores.",
     ],
     sources: [
       "https://docs.aws.amazon.com/batch/latest/userguide/cross-service-confused-deputy-prevention.html",
@@ -798,12 +818,13 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:datasync:${Region}:${Account}:*",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "AWS says the aws:SourceArn value must include the DataSync location ARN; while an S3 location is being created its ARN is unknown, so the example uses StringLike arn:aws:datasync:us-east-2:123456789012:* with aws:SourceAccount.",
       "Read in the awsdocs/aws-datasync-user-guide mirror.",
+      "aws:SourceArn: sent when DataSync assumes a location's IAM role; the page says its value must include the DataSync location ARN.",
     ],
     sources: [
       "https://docs.aws.amazon.com/datasync/latest/userguide/cross-service-confused-deputy-prevention.html",
@@ -815,13 +836,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["ds.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:ds:${Region}:${Account}:directory/${DirectoryId}"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "Three examples: a CloudWatch Logs resource policy (logs:CreateLogStream, logs:PutLogEvents), an SNS topic policy for directory monitoring, and a trust policy for console delegation; all guard ds.amazonaws.com with ArnLike aws:SourceArn and aws:SourceAccount.",
       "Contradiction: the prose says the aws:SourceArn value 'must be a CloudWatch log group' and 'must be a SNS topic in your account', and the SNS example's value is arn:aws:sns:YOUR_REGION:YOUR_ACCOUNT_NUMBER:directory/YOUR_EXTERNAL_DIRECTORY_ID, while the log-group and trust examples use the directory ARN arn:aws:ds:...:directory/... The tool follows the directory ARN, so a guard copied from the SNS example gets CD205 (ARN of the wrong service).",
       "Read in the awsdocs/aws-directory-service-admin-guide mirror.",
+      "aws:SourceArn: sent; the page says its value must be a CloudWatch log group for its log-forwarding example (read in the docs.amazonaws.cn copy).",
     ],
     sources: [
       "https://docs.aws.amazon.com/directoryservice/latest/admin-guide/cross-service-confused-deputy-prevention.html",
@@ -833,12 +855,13 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["mediaconvert.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:mediaconvert:${Region}:${Account}:queues/${QueueName}"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "AWS says the aws:SourceArn value must be the ARN of the MediaConvert queue; the example uses ArnLike arn:aws:mediaconvert:*:123456789012:queues/Default plus aws:SourceAccount.",
       "Read in the awsdocs/aws-elemental-mediaconvert-user-guide mirror.",
+      "aws:SourceArn: sent; the page says its value must be the ARN of the MediaConvert queue.",
     ],
     sources: [
       "https://docs.aws.amazon.com/mediaconvert/latest/ug/cross-service-confused-deputy-prevention.html",
@@ -870,7 +893,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["greengrass.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:greengrass:${Region}:${Account}:*"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
@@ -878,6 +901,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "Contradiction: the V1 confused-deputy page writes the wildcard as arn:aws:greengrass:region:account-id:*, the V2 page as arn:aws:greengrass::account-id:* (empty Region). The tool follows the Region-bearing form of the service-role example; both bind the account.",
       "The V1 service-role page read (mirror version) still shows the trust policy without any condition.",
       "Read in the awsdocs/aws-greengrass-developer-guide and awsdocs/aws-iot-greengrass-v2-developer-guide mirrors.",
+      "aws:SourceArn: sent when Greengrass assumes its service role; the V1 page says its value must be the Greengrass customer resource associated with the sts:AssumeRole request (read in the docs.amazonaws.cn copy).",
     ],
     sources: [
       "https://docs.aws.amazon.com/greengrass/v2/developerguide/greengrass-service-role.html",
@@ -915,13 +939,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["iotsitewise.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:iotsitewise:${Region}:${Account}:*"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "AWS says the aws:SourceArn value must be the SiteWise resource associated with the sts:AssumeRole request; the example uses ArnLike arn:aws:iotsitewise:*:123456789012:* with aws:SourceAccount.",
       "AWS defect: the example is a trust policy (sts:AssumeRole) that also carries a Resource element (arn:aws:iotsitewise:::ResourceName/*); IAM rejects Resource in a role trust policy.",
       "Read in the awsdocs/aws-iot-sitewise-user-guide mirror.",
+      "aws:SourceArn: sent when SiteWise assumes a role; the page says its value must be the customer resource associated with the sts:AssumeRole request (read in the docs.amazonaws.cn copy).",
     ],
     sources: [
       "https://docs.aws.amazon.com/iot-sitewise/latest/userguide/cross-service-confused-deputy-prevention.html",
@@ -933,12 +958,13 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["opsworks-cm.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:opsworks-cm:${Region}:${Account}:server/${ServerName}/${UniqueId}"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "AWS says the aws:SourceArn value must be the ARN of an OpsWorks CM Chef or Puppet server; the examples for aws-opsworks-cm-service-role use ArnEquals on one server, on server/* in a Region, or on a list of two servers, each with aws:SourceAccount.",
       "Read in the awsdocs/aws-opsworks-user-guide mirror.",
+      "aws:SourceArn: sent; the page says its value must be the ARN of an OpsWorks CM Chef or Puppet server.",
     ],
     sources: [
       "https://docs.aws.amazon.com/opsworks/latest/userguide/cross-service-confused-deputy-prevention.html",
@@ -971,7 +997,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:ssm:${Region}:${Account}:role/aws-service-role/${ServicePrincipal}/${RoleName}",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
@@ -979,6 +1005,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "Resource data sync KMS key policy: ArnLike aws:SourceArn arn:aws:ssm:*:123456789012:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM (an ssm-prefixed ARN naming a service-linked role) with aws:SourceAccount under StringLike; Security Hub data needs a second ARN with opsdatasync.ssm.amazonaws.com/AWSServiceRoleForSystemsManagerOpsDataSync.",
       "AWS defect: the hybrid-activation prose gives the wildcard arn:aws:ssm:*:AWS Region:123456789012:*, which has seven fields.",
       "Read in the awsdocs/aws-systems-manager-user-guide mirror.",
+      "aws:SourceArn: sent when Systems Manager assumes a hybrid-activation service role; the page says its value must be the ARN of the account in the activation's Region.",
     ],
     sources: [
       "https://docs.aws.amazon.com/systems-manager/latest/userguide/cross-service-confused-deputy-prevention.html",
@@ -992,13 +1019,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:ssm-incidents:${Region}:${Account}:incident-record/${ResponsePlanName}/${IncidentRecordId}",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "AWS says the aws:SourceArn value must be the ARN of the affected incident record; the trust example uses ArnLike arn:aws:ssm-incidents:*:111122223333:incident-record/myresponseplan/* only (no aws:SourceAccount).",
       "The page's prose wildcard arn:aws:ssm-incidents::111122223333:* leaves the Region empty while its trust example uses * in the Region field; the Region of an incident-record ARN was not confirmed, so the table writes ${Region}.",
       "Read in the awsdocs/incident-manager-user-guide mirror.",
+      "aws:SourceArn: sent when Incident Manager assumes a service role; the page says its value must be the ARN of the affected incident record.",
     ],
     sources: [
       "https://docs.aws.amazon.com/incident-manager/latest/userguide/cross-service-confused-deputy-prevention.html",
@@ -1016,13 +1044,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:transfer:${Region}:${Account}:connector/${ConnectorId}",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "Transfer assumes the user role in the context of a user ARN, the logging and invocation roles in the context of a server ARN (a connector ARN for outbound AS2 logging), the workflow role for a workflow ARN, and the access role for an AS2 agreement (inbound) or connector (outbound) ARN. The agreement and connector shapes follow the resource types; the page gives no example for them.",
       "AWS defects: the wildcard example arn:aws:transfer::region::account-id:server/* has the Region and account in the wrong fields, and the specific-server example arn:aws:transfer:region:account-id:/server/server-id has a stray slash, so neither matches a real ARN.",
       "Read in the awsdocs/aws-transfer-user-guide mirror.",
+      "aws:SourceArn: sent; the page says Transfer Family assumes each role in the context of a user, server, workflow, agreement or connector ARN (the example policies were not in the part of the page read).",
     ],
     sources: ["https://docs.aws.amazon.com/transfer/latest/userguide/confused-deputy.html"],
   },
@@ -1052,12 +1081,13 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["bedrock.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:bedrock:${Region}:${Account}:model-invocation-job/${JobId}"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "The batch inference service role trust policy guards bedrock.amazonaws.com with aws:SourceAccount and ArnEquals aws:SourceArn arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/*; AWS recommends replacing * with job IDs once known.",
       "Other Bedrock service roles (model customization, evaluation, knowledge bases) were not read; their resource types would fail the CD205 service check only if they were not bedrock ARNs.",
+      "aws:SourceAccount and aws:SourceArn: sent when Bedrock assumes the batch inference service role, per the page's trust policy (StringEquals / ArnEquals).",
     ],
     sources: ["https://docs.aws.amazon.com/bedrock/latest/userguide/batch-iam-sr.html"],
   },
@@ -1067,11 +1097,12 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["datazone.amazonaws.com"],
     sourceArnFormats: [],
     accountInArn: false,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "unknown", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "The default trust policy of AmazonDataZoneBedrockModelManagementRole allows datazone.amazonaws.com sts:AssumeRole and sts:SetContext with StringEquals aws:SourceAccount only; no aws:SourceArn value is documented on the page read, so no ARN shape is listed.",
+      "aws:SourceAccount: sent when DataZone assumes this role (sts:AssumeRole, sts:SetContext), per the default trust policy on the page (StringEquals).",
     ],
     sources: [
       "https://docs.aws.amazon.com/sagemaker-unified-studio/latest/adminguide/AmazonDataZoneBedrockModelManagementRole.html",
@@ -1123,7 +1154,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:mobiletargeting:${Region}:${Account}:recommenders/${RecommenderId}",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "unknown", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
@@ -1132,6 +1163,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "AWS defect: one older custom-channel example writes --source-arn arn:aws:mobiletargeting:us-east-1:account-id:/apps/... with a stray slash, which never matches.",
       "Amazon Pinpoint reaches end of support on 2026-10-30 (notice on the pages); SMS, voice, push and OTP APIs move to AWS End User Messaging.",
       "Read in the awsdocs Pinpoint developer guide mirror and in localized copies of the current custom-channel and recommender pages; the English URLs have the same paths.",
+      "aws:SourceAccount: sent when Pinpoint assumes a segment-import role, per the trust policy (StringEquals) on https://docs.aws.amazon.com/pinpoint/latest/developerguide/permissions-import-segment.html; that example's ArnLike block has no key name (AWS defect), so it shows nothing about aws:SourceArn.",
     ],
     sources: [
       "https://docs.aws.amazon.com/pinpoint/latest/developerguide/permissions-streams.html",
@@ -1182,7 +1214,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "arn:${Partition}:iot:${Region}:${Account}:mitigationaction/${MitigationActionName}",
     ],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
@@ -1190,8 +1222,9 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "Detailed IoT Core examples: fleet provisioning (provisioningtemplate/example_template) and just-in-time provisioning (provisioningtemplate/... or cacert/<certificate id>, cacert/* while the CA is being registered).",
       "IoT Device Defender (same principal, same row): audits send arn:arnPartition:iot:region:accountId: (an ARN with an empty resource part; the :* pattern covers it), mitigation actions send mitigationaction/<name>, and security-profile alerts have their own ARN (not fully visible in the excerpt read).",
       "Contradiction: Device Defender's Detect permissions page still shows the SNS alert role trust policy for iot.amazonaws.com without any condition. The tool follows the confused-deputy pages.",
-      "IoT Core notes that access-denied errors can come from an STS integration that does not support the aws:SourceArn and aws:SourceAccount keys; keysSent stays 'unknown'.",
+      "IoT Core notes that access-denied errors can come from an STS integration that does not support the aws:SourceArn and aws:SourceAccount keys; keysSent is therefore 'sometimes', never 'always'.",
       "Read in a markdown mirror of the IoT Core page and in the Device Defender page's China-Regions copy.",
+      "aws:SourceArn and aws:SourceAccount: sent when IoT assumes a role, per the page's role trust policy (StringEquals aws:SourceAccount, ArnLike arn:aws:iot:us-east-1:123456789012:*; read in the docs.amazonaws.cn Chinese copy).",
     ],
     sources: [
       "https://docs.aws.amazon.com/iot/latest/developerguide/cross-service-confused-deputy-prevention.html",
@@ -1241,13 +1274,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["budgets.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:budgets::${Account}:budget/${BudgetName}"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "unknown", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "AWS Cost Management's confused-deputy page says that for AWS Budgets the aws:SourceArn value must be arn:aws:budgets::123456789012:budget/* and shows the budget-action role trust for budgets.amazonaws.com with ArnLike on that value and StringEquals aws:SourceAccount; the billing policy examples page repeats it for the role that applies IAM policies and SCPs and targets EC2 and RDS instances.",
       "The budget ARN is global: empty Region, account present.",
       "The page requires the account in aws:SourceArn to equal aws:SourceAccount when both are used.",
+      "aws:SourceArn: sent; the page says that for AWS Budgets its value must be arn:aws:budgets::123456789012:budget/*.",
     ],
     sources: [
       "https://docs.amazonaws.cn/en_us/cost-management/latest/userguide/cross-service-confused-deputy-prevention.html",
@@ -1259,7 +1293,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["billingreports.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:cur:${Region}:${Account}:definition/${ReportName}"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
@@ -1267,6 +1301,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "The report definition ARN always names us-east-1 in AWS's examples (the CUR API's Region), whatever the bucket's Region.",
       "Contradiction: the CUR bucket page (the policy the console applies) puts both keys under StringEquals although the aws:SourceArn value ends in definition/*, where * is a literal character; the Data Exports page puts the same values under StringLike. The tool follows IAM's operator semantics and the Data Exports page, so the CUR-page statement gets CD201. No AWS page read says whether CUR sends that literal value; if CUR delivery works with the console policy, CD201 is a false alarm there.",
       "The Data Exports page grants billingreports.amazonaws.com and bcm-data-exports.amazonaws.com in one statement, with a list of both services' ARNs in aws:SourceArn; see the bcm-data-exports row.",
+      "aws:SourceAccount and aws:SourceArn: sent when reports are delivered (s3:PutObject, s3:GetBucketPolicy), per the bucket policy the Data Exports page says is applied to every bucket when a Cost and Usage Report is created (StringLike).",
     ],
     sources: [
       "https://docs.aws.amazon.com/cur/latest/userguide/dataexports-s3-bucket.html",
@@ -1279,12 +1314,13 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     principals: ["bcm-data-exports.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:bcm-data-exports:${Region}:${Account}:export/${ExportId}"],
     accountInArn: true,
-    keysSent: { ...UNKNOWN_KEYS },
+    keysSent: { sourceArn: "sometimes", sourceAccount: "sometimes", sourceOrgId: "unknown" },
     alternativeGuardKeys: [],
     passRoleBound: false,
     notes: [
       "The export bucket policy grants bcm-data-exports.amazonaws.com s3:PutObject (and, in the version shared with CUR, s3:GetBucketPolicy) with StringLike aws:SourceAccount and aws:SourceArn arn:aws:bcm-data-exports:us-east-1:{source-account-id}:export/*; AWS says this lets Data Exports deliver only on behalf of the account that created the export.",
       "The newer version of the page lets the bucket belong to another account; the source account in both keys is then the exporting account, not the bucket owner.",
+      "aws:SourceAccount and aws:SourceArn: sent when exports are delivered (s3:PutObject), per the page's bucket policy (StringLike).",
     ],
     sources: ["https://docs.aws.amazon.com/cur/latest/userguide/dataexports-s3-bucket.html"],
   },
