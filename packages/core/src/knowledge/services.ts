@@ -196,7 +196,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
   {
     service: "logs",
     name: "Amazon CloudWatch Logs",
-    principals: ["logs.<region>.amazonaws.com"],
+    principals: ["logs.<region>.amazonaws.com", "logs.amazonaws.com"],
     sourceArnFormats: [
       "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:*",
       "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}",
@@ -214,7 +214,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     ],
     passRoleBound: false,
     notes: [
-      "AWS's examples write the principal in regional form (logs.region.amazonaws.com) for subscription-filter role trust, Lambda permissions and KMS key policies. The KMS page says the principal must be in the Region of the key. No AWS page read for this table showed a global logs.amazonaws.com principal, so none is listed.",
+      "AWS's examples write the principal in regional form (logs.region.amazonaws.com) for subscription-filter role trust, Lambda permissions and KMS key policies; the KMS page says the principal must be in the Region of the key. The global form logs.amazonaws.com appears in the trust policy of the role for organization-wide subscription filters (CreateSubscriptionFilter-IAMrole.html, without a condition there), and CDK writes it for Lambda subscription permissions, so both forms are listed.",
       "A Lambda permission for a subscription filter uses a SourceArn of the form arn:aws:logs:region:account:log-group:Name:* (trailing ':*').",
       "AWS example defect: the Lambda subscription example passes --source-arn with account 123456789123 but --source-account 123456789012, so the two keys disagree.",
       "Older versions of the KMS page show the logs principal in a key policy with no condition at all.",
@@ -226,6 +226,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Subscriptions-confused-deputy.html",
       "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html",
       "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CreateDestination.html",
+      "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CreateSubscriptionFilter-IAMrole.html",
     ],
   },
   {
