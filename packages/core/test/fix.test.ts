@@ -92,9 +92,7 @@ describe("fix description for a statement shared with a PassRole-bound principal
         },
       ],
     });
-    const f = checkPolicyText(text, "trust.json", { kind: "trust-policy" }).findings.find(
-      (x) => x.ruleId === "CD101",
-    );
+    const f = checkPolicyText(text, "trust.json").findings.find((x) => x.ruleId === "CD101");
     expect(f?.message).toContain(
       "lambda.amazonaws.com is passed with iam:PassRole and may not send source keys, so the guard could lock it out: first move scheduler.amazonaws.com into a statement of its own",
     );
