@@ -173,7 +173,8 @@ async function loadFormat(type: string): Promise<string | undefined> {
   // same name in the service's namespace (AWS::Glue::Database → glue database).
   const [, service, resource] = type.split("::");
   if (!service || !resource) return undefined;
-  const key = SERVICE_KEYS[service.toLowerCase()] ?? service.toLowerCase();
+  const lower = service.toLowerCase();
+  const key = (Object.hasOwn(SERVICE_KEYS, lower) ? SERVICE_KEYS[lower] : undefined) ?? lower;
   const types = await resourceTypesOf(key);
   if (!types) return undefined;
   const wanted = normalise(resource);

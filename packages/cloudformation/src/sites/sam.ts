@@ -76,7 +76,7 @@ export function samEventPermissions(env: ResolveEnv, fn: ResourceModel): SamPerm
     if (event.value.kind !== "object") continue;
     const type = scalarText(getOf(event.value, "Type"));
     if (!type) continue;
-    const principalText = PRINCIPALS[type];
+    const principalText = Object.hasOwn(PRINCIPALS, type) ? PRINCIPALS[type] : undefined;
     if (!principalText) continue;
     const range = event.keyRange ?? event.value.range;
     const generatedId = `${fn.id}${event.key}`;

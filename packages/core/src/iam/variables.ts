@@ -22,7 +22,7 @@ export function parseVariables(text: string): TemplatePart[] | undefined {
     if (end < 0) break;
     literal += text.slice(i, start);
     const inner = text.slice(start + 2, end).trim();
-    const esc = ESCAPES[inner];
+    const esc = Object.hasOwn(ESCAPES, inner) ? ESCAPES[inner] : undefined;
     if (esc !== undefined) {
       parts.push({ literal: literal }, { variable: "", fallback: esc });
       literal = "";

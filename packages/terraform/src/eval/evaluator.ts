@@ -262,7 +262,7 @@ export class ModuleInstance {
       return at(v, range && isScalar(v) ? range : v.range);
     }
     if (inst.mode === "managed") {
-      const t = RESOURCE_ATTRIBUTES[inst.type];
+      const t = Object.hasOwn(RESOURCE_ATTRIBUTES, inst.type) ? RESOURCE_ATTRIBUTES[inst.type] : undefined;
       const template = t?.attributes[attr];
       if (template) return this.fromTemplate(inst, template, t?.defaults ?? {}, range);
       if (attr === "name" || attr === "bucket" || attr === "function_name")

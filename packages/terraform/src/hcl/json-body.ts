@@ -234,7 +234,7 @@ function body(n: SourceNode, blockType: string, ctx: Context, depth: number): Bo
   const blocks: Block[] = [];
   const span = spanOf(n, ctx.map);
   if (depth > MAX_DEPTH) return { attributes, blocks, span };
-  const literal = LITERAL_ARGUMENTS[blockType];
+  const literal = Object.hasOwn(LITERAL_ARGUMENTS, blockType) ? LITERAL_ARGUMENTS[blockType] : undefined;
   // A body may be an array of objects whose properties are merged (HCL's JSON syntax).
   for (const part of objectsOf(n)) {
     if (part.kind !== "object") continue;
@@ -306,7 +306,7 @@ export function bodyFromJson(root: SourceNode, map: LineMap, diagnostics: Diagno
     return { attributes: new Map(), blocks, span };
   }
   for (const top of root.entries) {
-    const labels = LABELS[top.key];
+    const labels = Object.hasOwn(LABELS, top.key) ? LABELS[top.key] : undefined;
     if (labels === undefined) continue;
     const typeSpan = keySpan(top, span, map);
     /** Label levels are objects whose property names are the labels, or arrays of such objects. */

@@ -202,7 +202,7 @@ export function resourceSites(
   for (const [key, cb] of m.config.resources) {
     const type = key.slice(0, key.indexOf("."));
     const name = key.slice(key.indexOf(".") + 1);
-    const table = POLICY_ATTRIBUTES[type];
+    const table = Object.hasOwn(POLICY_ATTRIBUTES, type) ? POLICY_ATTRIBUTES[type] : undefined;
     const isPermission = LAMBDA_PERMISSION_TYPES.has(type);
     if (!table && !isPermission && !type.startsWith("aws_")) continue;
     const candidates = table
