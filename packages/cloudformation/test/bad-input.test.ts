@@ -185,3 +185,41 @@ Resources:
     }
   });
 });
+
+describe("YAML nested beyond what the yaml package parses safely", () => {
+  // Its recursive parser overflows the stack at about 800 levels; an overflow inside V8's regular
+  // expression compiler aborted the whole test process ("RegExpCompiler Allocation failed - process
+  // out of memory", seen with the 100,000-deep case above under load). Such text is refused first.
+  const head = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n";
+  const block = (depth: number) => {
+    const lines = [head.trimEnd()];
+    for (let i = 0; i < depth; i++) lines.push(`${" ".repeat(6 + i)}k:`);
+    lines.push(`${" ".repeat(6 + depth)}v`);
+    return lines.join("\n");
+  };
+  it.each([
+    ["flow sequences", `${head}      X: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`, 5],
+    ["flow mappings", `${head}      X: ${"{a: ".repeat(100_000)}1${"}".repeat(100_000)}\n`, 5],
+    ["compact sequences", `${head}      X:\n        ${"- ".repeat(100_000)}x\n`, 6],
+    ["block mappings", block(3_000), 402],
+  ])("%s: an error at the line where it gets too deep, at once", async (_name, text, line) => {
+    const start = performance.now();
+    const r = await extractCloudFormation("deep.yaml", text);
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ code: "ParseError", severity: "error", line, column: expect.any(Number) }),
+    ]);
+    expect(r.diagnostics[0]?.message).toContain("nesting deeper than 400 levels");
+  });
+
+  it("brackets in quoted scalars and comments do not count; templates within the limit are read", async () => {
+    const text = `${head}      X: "${"[".repeat(1000)}"\n      Y: '${"{".repeat(1000)}'\n      # ${"[".repeat(1000)}\n`;
+    const r = await extractCloudFormation("ok.yaml", text);
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const nested = await extractCloudFormation(
+      "ok.yaml",
+      `${head}      X: ${"[".repeat(150)}${"]".repeat(150)}\n`,
+    );
+    expect(nested.diagnostics.filter((d) => d.message.includes("nesting deeper"))).toEqual([]);
+  });
+});

@@ -61,6 +61,95 @@ export const YAML_PARSE_OPTIONS = {
 
 /** Deepest nesting accepted; real templates stay far below it, hostile ones are stopped here. */
 export const MAX_TEMPLATE_DEPTH = 200;
+/**
+ * Nesting the yaml package is given at most. Its parser and composer recurse once per level and
+ * overflow the stack at about 800 levels (block mappings) or 800 flow brackets; when the overflow
+ * happens inside V8's regular-expression compiler, V8 aborts the whole process ("RegExpCompiler
+ * Allocation failed") instead of throwing. So deeper text is refused before it is parsed.
+ */
+export const MAX_YAML_NESTING = 400;
+
+/**
+ * Where the nesting of YAML text first goes beyond `limit`, by a linear scan that over-estimates
+ * and never under-estimates it: indentation levels of block collections, `- ` entries that open a
+ * sequence on the same line, and flow brackets (`[`, `{`) outside quoted scalars and comments.
+ * Brackets inside plain text or block scalars are counted too, which can only raise the estimate,
+ * and real templates stay far below the limit. Undefined when the text stays within it.
+ */
+export function yamlNestingBeyond(text: string, limit: number): { line: number; column: number } | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let line = 1;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const lineStart = i;
+    while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    const c = text.charCodeAt(i);
+    if (i >= n) break;
+    if (c === 10 || c === 13 || c === 35 /* # */) {
+      while (i < n && text.charCodeAt(i) !== 10) i++;
+      i++;
+      line++;
+      continue;
+    }
+    const indent = i - lineStart;
+    if (flow === 0) {
+      while (indents.length > 0 && (indents[indents.length - 1] as number) >= indent) indents.pop();
+      indents.push(indent);
+    }
+    let depth = indents.length;
+    // "- - - x": each entry marker opens one more sequence on this line.
+    while (
+      (text.charCodeAt(i) === 45 /* - */ || text.charCodeAt(i) === 63) /* ? */ &&
+      (text.charCodeAt(i + 1) === 32 || text.charCodeAt(i + 1) === 9)
+    ) {
+      depth++;
+      i += 2;
+      while (i < n && text.charCodeAt(i) === 32) i++;
+    }
+    if (depth + flow > limit) return { line, column: i - lineStart + 1 };
+    let prev = 32;
+    for (; i < n; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 10) break;
+      if (ch === 35 && (prev === 32 || prev === 9)) {
+        while (i < n && text.charCodeAt(i) !== 10) i++;
+        break;
+      }
+      if (
+        (ch === 34 || ch === 39) &&
+        (prev === 32 || prev === 9 || prev === 91 || prev === 123 || prev === 44 || prev === 58)
+      ) {
+        // A quoted scalar starts here; its brackets are text. Stop at the line end at the latest, so
+        // that a stray quote cannot hide the brackets of the following lines.
+        for (i++; i < n; i++) {
+          const q = text.charCodeAt(i);
+          if (q === 10) {
+            i--;
+            break;
+          }
+          if (ch === 34 && q === 92 /* \ */) i++;
+          else if (q === ch) {
+            if (ch === 39 && text.charCodeAt(i + 1) === 39) i++;
+            else break;
+          }
+        }
+        prev = ch;
+        continue;
+      }
+      if (ch === 91 || ch === 123) {
+        flow++;
+        if (depth + flow > limit) return { line, column: i - lineStart + 1 };
+      } else if ((ch === 93 || ch === 125) && flow > 0) flow--;
+      prev = ch;
+    }
+    i++;
+    line++;
+  }
+  return undefined;
+}
+
 /** Nodes that aliases may add in total; beyond it the file is treated as an alias bomb. */
 export const MAX_ALIAS_NODES = 100_000;
 
@@ -87,6 +176,21 @@ class TemplateReadError extends Error {
  */
 export function readYamlTemplate(text: string, file: string): ReadResult {
   const diagnostics: Diagnostic[] = [];
+  const deep = yamlNestingBeyond(text, MAX_YAML_NESTING);
+  if (deep) {
+    return {
+      diagnostics: [
+        {
+          code: "ParseError",
+          severity: "error",
+          file,
+          message: `YAML: nesting deeper than ${MAX_YAML_NESTING} levels (templates are limited to ${MAX_TEMPLATE_DEPTH})`,
+          line: deep.line,
+          column: deep.column,
+        },
+      ],
+    };
+  }
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, YAML_PARSE_OPTIONS);
