@@ -1,9 +1,16 @@
-import { parseVariables } from "../iam/variables.js";
+import { parseVariables, type TemplatePart } from "../iam/variables.js";
 import type { BaseOperator, ConditionEntry, PrincipalSpec, Statement, ValueList } from "../model/policy.js";
 import { isNegatedOperator } from "../model/policy.js";
-import type { PolicyValue, ValueSymbol } from "../model/values.js";
+import { type PolicyValue, SELF_ACCOUNT, type ValueSymbol } from "../model/values.js";
 import { arnPattern, exactPattern, type GlobPattern, globPattern, type Union } from "./automaton.js";
-import { ACTION_KEY, PRINCIPAL_SERVICE_NAME, RESOURCE_KEY, SOURCE_ARN } from "./keys.js";
+import {
+  ACTION_KEY,
+  isAbsentForServices,
+  PRINCIPAL_SERVICE_NAME,
+  RESOURCE_ACCOUNT,
+  RESOURCE_KEY,
+  SOURCE_ARN,
+} from "./keys.js";
 
 /**
  * A statement, broken into constraints on request variables (condition keys, the principal's
@@ -100,9 +107,40 @@ function isTyped(base: BaseOperator): boolean {
 }
 
 /**
+ * The variables whose value the analysis knows in every request it decides. `${aws:ResourceAccount}`
+ * is the deploying account (the resource is ours), so it becomes that account's text. A variable of
+ * a key a service principal's request never carries (`${aws:PrincipalAccount}`) has no value and no
+ * default: AWS says any match against such a value fails, so the value matches nothing (`null`).
+ * Otherwise the text with those variables replaced, or the parts unchanged when others remain.
+ */
+function knownVariables(
+  parts: TemplatePart[],
+  o: AtomOptions,
+): { text: string } | { parts: TemplatePart[] } | null {
+  let text = "";
+  let open = false;
+  for (const p of parts) {
+    if ("literal" in p) {
+      text += p.literal;
+      continue;
+    }
+    const key = p.variable.toLowerCase();
+    if (key === RESOURCE_ACCOUNT) {
+      text += o.symbolText(SELF_ACCOUNT);
+      continue;
+    }
+    if (p.fallback === undefined && p.variable !== "" && isAbsentForServices(key)) return null;
+    open = true;
+  }
+  return open ? { parts } : { text };
+}
+
+/**
  * Builds the languages of one condition's values. A value with a policy variable is not a fixed
  * language: where it must match it is widened to `*` for the variable, where it must not match it is
  * left out. Both choices over-approximate what a request can do; `evaluate` confirms every witness.
+ * Variables whose value is known in every request the analysis decides are replaced first (see
+ * {@link knownVariables}).
  */
 function languages(
   base: BaseOperator,
@@ -113,14 +151,19 @@ function languages(
   const exact: Union = [];
   const positive: Union = [];
   for (const v of values) {
-    const text = textOf(v, o);
+    let text = textOf(v, o);
     const vars = o.variablesEnabled ? parseVariables(text) : undefined;
     if (vars) {
-      const widened = vars.map((p) => ("literal" in p ? p.literal.replace(/[*?]/g, "?") : "*")).join("");
-      positive.push(
-        base.startsWith("Arn") ? arnPattern(widened) : globPattern(widened, base.includes("IgnoreCase")),
-      );
-      continue;
+      const known = knownVariables(vars, o);
+      if (known === null) continue;
+      if ("parts" in known) {
+        const widened = vars.map((p) => ("literal" in p ? p.literal.replace(/[*?]/g, "?") : "*")).join("");
+        positive.push(
+          base.startsWith("Arn") ? arnPattern(widened) : globPattern(widened, base.includes("IgnoreCase")),
+        );
+        continue;
+      }
+      text = known.text;
     }
     exact.push(patternFor(base, text, key, false, false));
     positive.push(patternFor(base, text, key, true, o.narrowStringLikeArn === true));

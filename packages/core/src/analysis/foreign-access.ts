@@ -3,7 +3,7 @@ import { matchOne } from "../iam/conditions.js";
 import { evaluate } from "../iam/evaluate.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { Policy, Statement } from "../model/policy.js";
-import type { ValueSymbol } from "../model/values.js";
+import { SELF_ACCOUNT, type ValueSymbol } from "../model/values.js";
 import { type Atom, type MemberAtom, negateAtom, statementAtoms } from "./atoms.js";
 import {
   DEFAULT_LIMITS,
@@ -22,6 +22,7 @@ import {
   isAbsentForServices,
   PRINCIPAL_IS_AWS_SERVICE,
   PRINCIPAL_SERVICE_NAME,
+  RESOURCE_ACCOUNT,
   RESOURCE_KEY,
   SOURCE_ACCOUNT,
   SOURCE_ARN,
@@ -289,6 +290,22 @@ export function findForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
       negate: false,
       absentResult: false,
       origin: "principal",
+    });
+  }
+  const mentionsResourceAccount =
+    allowAtoms.some((a) => a.kind !== "const" && a.key === RESOURCE_ACCOUNT) ||
+    denyChoices.some((c) => c.some((a) => a.kind !== "const" && a.key === RESOURCE_ACCOUNT));
+  if (mentionsResourceAccount) {
+    // The resource is ours: aws:ResourceAccount is present and holds the deploying account.
+    const self = [exactPattern(q.symbolText(SELF_ACCOUNT))];
+    base.push({
+      kind: "member",
+      key: RESOURCE_ACCOUNT,
+      exact: self,
+      positive: self,
+      negate: false,
+      absentResult: false,
+      origin: "resource owner",
     });
   }
   if (!q.statement.action && !q.statement.notAction) {
@@ -562,13 +579,17 @@ function confirmExact(
       }).denies,
     ],
   };
+  // The request AWS builds also carries the resource's account, ours (policy variables may read it).
+  const requestContext: Record<string, string> = { ...context };
+  if (!Object.keys(requestContext).some((k) => k.toLowerCase() === RESOURCE_ACCOUNT))
+    requestContext["aws:ResourceAccount"] = q.symbolText(SELF_ACCOUNT);
   const result = evaluate(
     deciding,
     {
       principal: { type: "Service", id: witness.principal },
       action: witness.action,
       ...(resource !== undefined ? { resource } : {}),
-      context,
+      context: requestContext,
     },
     { symbolText: q.symbolText },
   );

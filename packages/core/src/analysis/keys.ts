@@ -6,6 +6,12 @@ export const SOURCE_ORG_PATHS = "aws:sourceorgpaths";
 export const SOURCE_OWNER = "aws:sourceowner";
 export const PRINCIPAL_SERVICE_NAME = "aws:principalservicename";
 export const PRINCIPAL_IS_AWS_SERVICE = "aws:principalisawsservice";
+/**
+ * The account that owns the resource the request is for. Every policy the analysis looks at
+ * protects a resource of the deploying account (a bucket, a topic, a role, a function), so in any
+ * request it decides, this key is present and holds that account (SELF).
+ */
+export const RESOURCE_ACCOUNT = "aws:resourceaccount";
 
 /** The keys that bind a request to the account or organization it comes from. */
 export const SOURCE_KEYS: readonly string[] = [

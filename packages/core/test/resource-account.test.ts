@@ -1,0 +1,97 @@
+// aws:ResourceAccount in the requests the analysis decides: the resource is the deploying account's,
+// so the key is present and holds that account, and `${aws:ResourceAccount}` reads as it. The
+// scalable guard AWS's data-perimeter examples use, aws:SourceAccount = ${aws:ResourceAccount}, was
+// reported as CD102 (the variable was widened to any value). A variable of a key a service
+// principal never carries (`${aws:PrincipalAccount}`) matches nothing, as `evaluate` has it.
+import { describe, expect, it } from "vitest";
+import { checkPolicyText } from "../src/index.js";
+
+const ACCOUNT = "111122223333";
+const statement = (extra: Record<string, unknown>) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "sns.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:q`,
+        ...extra,
+      },
+    ],
+  });
+const rules = (text: string, account = true) =>
+  checkPolicyText(text, "p.json", account ? { accounts: [ACCOUNT] } : {})
+    .findings.map((f) => f.ruleId)
+    .filter((r) => r.startsWith("CD1"));
+
+describe("aws:ResourceAccount is the deploying account", () => {
+  it.each([true, false])(
+    "aws:SourceAccount = ${aws:ResourceAccount} closes the statement (--account: %s)",
+    (account) => {
+      expect(
+        rules(
+          statement({ Condition: { StringEquals: { "aws:SourceAccount": "${aws:ResourceAccount}" } } }),
+          account,
+        ),
+      ).toEqual([]);
+    },
+  );
+
+  it("so does an ARN pattern with the resource account in its account field", () => {
+    const c = { Condition: { ArnLike: { "aws:SourceArn": "arn:aws:sns:*:${aws:ResourceAccount}:*" } } };
+    expect(rules(statement(c))).toEqual([]);
+  });
+
+  it("a guard that names the resource account of another account never applies: nothing gets in", () => {
+    const c = { Condition: { StringEquals: { "aws:ResourceAccount": "999999999999" } } };
+    expect(rules(statement(c))).toEqual([]);
+  });
+
+  it("a condition that the resource account is ours does not guard anything", () => {
+    const c = { Condition: { StringEquals: { "aws:ResourceAccount": ACCOUNT } } };
+    const found = checkPolicyText(statement(c), "p.json", { accounts: [ACCOUNT] }).findings;
+    expect(found.map((f) => f.ruleId)).toEqual(["CD101"]);
+    expect(found[0]?.witness?.context["aws:ResourceAccount"]).toBe(ACCOUNT);
+  });
+
+  it("the data-perimeter Deny stops a foreign source account; a request without one still gets in", () => {
+    const text = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        JSON.parse(statement({})).Statement[0],
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "*",
+          Resource: "*",
+          Condition: {
+            StringNotEqualsIfExists: { "aws:SourceAccount": "${aws:ResourceAccount}" },
+            Null: { "aws:SourceAccount": "false" },
+          },
+        },
+      ],
+    });
+    const f = checkPolicyText(text, "p.json", { accounts: [ACCOUNT] }).findings.filter((x) =>
+      x.ruleId.startsWith("CD1"),
+    );
+    expect(f).toHaveLength(1);
+    expect(f[0]?.witness?.context["aws:SourceAccount"]).toBeUndefined();
+  });
+});
+
+describe("variables of keys a service principal's request never carries", () => {
+  it("${aws:PrincipalAccount} matches nothing: the guard admits no one", () => {
+    expect(
+      rules(statement({ Condition: { StringEquals: { "aws:SourceAccount": "${aws:PrincipalAccount}" } } })),
+    ).toEqual([]);
+  });
+
+  it("under a negated operator it excludes nothing: the guard admits everyone", () => {
+    expect(
+      rules(
+        statement({ Condition: { StringNotEquals: { "aws:SourceAccount": "${aws:PrincipalAccount}" } } }),
+      ),
+    ).not.toEqual([]);
+  });
+});
