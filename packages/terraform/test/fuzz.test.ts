@@ -1,0 +1,124 @@
+// Bad input never crashes: every module file and plan of test-fixtures/terraform and the corpus,
+// with random edits (characters deleted, inserted, copied, HCL and plan fragments put anywhere),
+// must give sites and diagnostics, never an exception. Seeds are fixed, so a failure names an input
+// that can be replayed.
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { checkSite } from "@deputyguard/core";
+import { describe, expect, it } from "vitest";
+import { terraformFormat, terraformPlanFormat } from "../src/index.js";
+import { writeTree } from "./helpers.js";
+
+function walk(dir: string, out: string[] = []): string[] {
+  if (!existsSync(dir)) return out;
+  for (const n of readdirSync(dir)) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (/\.(tf|json)$/.test(n) && statSync(p).size < 150_000) out.push(p);
+  }
+  return out;
+}
+
+const ALL = [
+  ...walk(join(import.meta.dirname, "../../../test-fixtures/terraform")),
+  ...walk(join(import.meta.dirname, "../../../../shared/corpus/terraform")),
+].filter((f) => !f.endsWith(".expected.json"));
+const MODULES = ALL.filter((f) => f.endsWith(".tf"));
+const PLANS = ALL.filter((f) => f.endsWith(".json") && readFileSync(f, "utf8").includes('"format_version"'));
+
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s / 0x7fffffff;
+  };
+}
+
+const TOKENS = [
+  "{",
+  "}",
+  "[",
+  "]",
+  "(",
+  ")",
+  '"',
+  "=",
+  ",",
+  "\n",
+  "${",
+  "%{",
+  "~}",
+  "<<EOF\n",
+  "<<-EOF\n",
+  "EOF\n",
+  "\\",
+  "jsonencode(",
+  "for x in ",
+  " : ",
+  "...",
+  "?",
+  "count.index",
+  "each.key",
+  "var.",
+  "local.",
+  "module.",
+  "data.",
+  "null",
+  "-1",
+  "1e999",
+  "\u0000",
+  "\ud800",
+  '"after_unknown": true',
+  '"values": null',
+  '"resources": {}',
+  "constructor",
+  "__proto__",
+];
+
+function mutate(text: string, r: () => number): string {
+  let s = text;
+  for (let i = 0, n = 1 + Math.floor(r() * 4); i < n; i++) {
+    const at = Math.floor(r() * (s.length + 1));
+    const x = r();
+    if (x < 0.3) s = s.slice(0, at) + s.slice(at + 1 + Math.floor(r() * 20));
+    else if (x < 0.75) s = s.slice(0, at) + TOKENS[Math.floor(r() * TOKENS.length)] + s.slice(at);
+    else {
+      const b = Math.floor(r() * s.length);
+      s = s.slice(0, at) + s.slice(b, b + Math.floor(r() * 200)) + s.slice(at);
+    }
+  }
+  return s;
+}
+
+describe("mutated Terraform gives diagnostics, never an exception", () => {
+  it("has inputs", () => {
+    expect(MODULES.length).toBeGreaterThan(20);
+    expect(PLANS.length).toBeGreaterThan(5);
+  });
+  for (const seed of [1, 2]) {
+    it(`module files, seed ${seed}`, { timeout: 120_000 }, async () => {
+      const r = random(seed);
+      for (let i = 0; i < 60; i++) {
+        const file = MODULES[Math.floor(r() * MODULES.length)] as string;
+        const dir = writeTree({ "main.tf": mutate(readFileSync(file, "utf8"), r) });
+        try {
+          const result = await terraformFormat.scanDirectory?.(dir, {});
+          for (const s of result?.sites ?? []) checkSite(s);
+          expect(Array.isArray(result?.diagnostics), `${file} #${i}`).toBe(true);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    });
+    it(`plans, seed ${seed}`, async () => {
+      const r = random(seed + 100);
+      for (let i = 0; i < 100; i++) {
+        const file = PLANS[Math.floor(r() * PLANS.length)] as string;
+        const text = mutate(readFileSync(file, "utf8"), r);
+        const result = await terraformPlanFormat.extract({ file: "plan.json", text }, {});
+        for (const s of result.sites) checkSite(s);
+        expect(Array.isArray(result.diagnostics), `${file} #${i}`).toBe(true);
+      }
+    });
+  }
+});
