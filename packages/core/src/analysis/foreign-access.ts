@@ -74,6 +74,17 @@ export type ForeignAccessResult =
  */
 function namesSpanComponents(k: ServiceKnowledge | undefined): boolean {
   if (!k || k.sourceArnFormats.length === 0) return true;
+  let span = spanning.get(k);
+  if (span === undefined) {
+    span = computeNamesSpanComponents(k);
+    spanning.set(k, span);
+  }
+  return span;
+}
+
+const spanning = new WeakMap<ServiceKnowledge, boolean>();
+
+function computeNamesSpanComponents(k: ServiceKnowledge): boolean {
   return k.sourceArnFormats.some((format) => {
     const parts = splitArn(format.split(", ")[0] ?? format);
     return parts === null || /:\$\{[^}]+\}:/.test(`:${parts[5] ?? ""}`);
@@ -89,6 +100,9 @@ interface PolicyContext {
   denies: Statement[];
 }
 
+/** The deploying organization, only to render it for the cache key below. */
+const SELF_ORG_KEY: ValueSymbol = { kind: "self-org", name: "ORG", provenance: { source: "", reason: "" } };
+
 /** What every statement of a policy shares, computed once per policy (not once per statement). */
 const policyContexts = new WeakMap<Policy, Map<string, PolicyContext>>();
 
@@ -102,7 +116,7 @@ function policyContext(
     policyContexts.set(policy, perPolicy);
   }
   // The symbol rendering is part of the key: the same policy may be checked with other --account values.
-  const key = `${o.variablesEnabled}|${o.symbolText({ kind: "self-account", name: "SELF", provenance: { source: "", reason: "" } })}|${o.symbolText({ kind: "self-org", name: "ORG", provenance: { source: "", reason: "" } })}`;
+  const key = `${o.variablesEnabled}|${o.symbolText(SELF_ACCOUNT)}|${o.symbolText(SELF_ORG_KEY)}`;
   let ctx = perPolicy.get(key);
   if (ctx) return ctx;
   const denyChoices: Atom[][] = [];

@@ -42,6 +42,21 @@ const ACCOUNT_PLACEHOLDER = "ACCOUNT_ID";
 
 /** An ARN pattern for the resources a service acts for, from the knowledge table. */
 export function sourceArnPattern(k: ServiceKnowledge, account: string): string | undefined {
+  let perAccount = arnPatterns.get(k);
+  if (!perAccount) {
+    perAccount = new Map();
+    arnPatterns.set(k, perAccount);
+  }
+  if (perAccount.has(account)) return perAccount.get(account);
+  const pattern = buildSourceArnPattern(k, account);
+  perAccount.set(account, pattern);
+  return pattern;
+}
+
+/** {@link sourceArnPattern} per row and account (the same few are asked for at every site). */
+const arnPatterns = new WeakMap<ServiceKnowledge, Map<string, string | undefined>>();
+
+function buildSourceArnPattern(k: ServiceKnowledge, account: string): string | undefined {
   const format = k.sourceArnFormats.find((f) => /\$\{Account\}/.test(f));
   if (!format) return undefined;
   const first = format.split(", ")[0] ?? format;

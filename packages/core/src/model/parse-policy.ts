@@ -46,6 +46,9 @@ export function looksLikePolicy(node: SourceNode): boolean {
   return false;
 }
 
+/** The element names of each known list, lower-cased once. */
+const lowerCaseSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 class Parser {
   readonly diagnostics: Diagnostic[] = [];
   constructor(readonly file: string) {}
@@ -76,9 +79,13 @@ class Parser {
   }
 
   unknownElements(node: ObjectNode, known: readonly string[], where: string): void {
-    const lower = new Set(known.map((k) => k.toLowerCase()));
+    let lower = lowerCaseSets.get(known);
+    if (!lower) {
+      lower = new Set(known.map((k) => k.toLowerCase()));
+      lowerCaseSets.set(known, lower);
+    }
     for (const entry of node.entries) {
-      if (!lower.has(entry.key.toLowerCase())) {
+      if (!known.includes(entry.key) && !lower.has(entry.key.toLowerCase())) {
         this.warn(`"${entry.key}" is not a ${where} element`, entry.keyRange);
       }
     }
