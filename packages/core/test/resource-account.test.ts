@@ -48,6 +48,16 @@ describe("aws:ResourceAccount is the deploying account", () => {
     expect(rules(statement(c))).toEqual([]);
   });
 
+  it.each([true, false])(
+    "a condition naming the resource's account does not guard anything (--account: %s)",
+    (account) => {
+      // Without --account the account the statement names as the resource's owner counts as ours;
+      // pinning the key to the deploying account's placeholder alone had hidden this CD101.
+      const c = { Condition: { StringEquals: { "aws:ResourceAccount": ACCOUNT } } };
+      expect(rules(statement(c), account)).toEqual(["CD101"]);
+    },
+  );
+
   it("a condition that the resource account is ours does not guard anything", () => {
     const c = { Condition: { StringEquals: { "aws:ResourceAccount": ACCOUNT } } };
     const found = checkPolicyText(statement(c), "p.json", { accounts: [ACCOUNT] }).findings;

@@ -310,8 +310,9 @@ export function findForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
     allowAtoms.some((a) => a.kind !== "const" && a.key === RESOURCE_ACCOUNT) ||
     denyChoices.some((c) => c.some((a) => a.kind !== "const" && a.key === RESOURCE_ACCOUNT));
   if (mentionsResourceAccount) {
-    // The resource is ours: aws:ResourceAccount is present and holds the deploying account.
-    const self = [exactPattern(q.symbolText(SELF_ACCOUNT))];
+    // The resource is ours: aws:ResourceAccount is present and holds one of our accounts (the
+    // deploying account, --account, or an account the policy itself names as ours).
+    const self = [...new Set([q.symbolText(SELF_ACCOUNT), ...q.ourAccounts])].map((a) => exactPattern(a));
     base.push({
       kind: "member",
       key: RESOURCE_ACCOUNT,

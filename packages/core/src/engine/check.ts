@@ -1,6 +1,6 @@
 import type { Witness } from "../analysis/foreign-access.js";
 import { guardsOf, isPositive, valueText } from "../analysis/guards.js";
-import { SOURCE_ORG_ID, SOURCE_ORG_PATHS } from "../analysis/keys.js";
+import { RESOURCE_ACCOUNT, SOURCE_ORG_ID, SOURCE_ORG_PATHS } from "../analysis/keys.js";
 import { DEFAULT_KNOWLEDGE, statementFacts } from "../analysis/statement-facts.js";
 import { splitArn } from "../iam/arn.js";
 import { hasWildcard } from "../iam/wildcard.js";
@@ -119,6 +119,17 @@ function collectTrusted(
           const org = text.split("/")[0] ?? "";
           if (!hasWildcard(org)) orgs.add(org);
         }
+      }
+    }
+    // The account a statement names as the resource's owner is the deploying account: the policy
+    // protects that account's resource (`"aws:ResourceAccount": "111122223333"`).
+    for (const c of stmt.conditions) {
+      if (c.keyLower !== RESOURCE_ACCOUNT || c.operator.base === null || c.operator.base === "Null") continue;
+      if (c.operator.base.startsWith("Numeric") || c.operator.set === "ForAnyValue") continue;
+      if (stmt.effect === "Allow" ? !isPositive(c) : isPositive(c)) continue;
+      for (const v of c.values) {
+        const text = valueText(v, render);
+        if (/^\d{12}$/.test(text)) accounts.add(text);
       }
     }
   }
