@@ -92,6 +92,16 @@ function displayTokens(text: string): string {
   return out + text.slice(i);
 }
 
+/**
+ * Whether a condition names values the policy trusts: what an Allow requires positively, or what a
+ * Deny excludes with a negated operator (Deny unless aws:SourceAccount is X trusts X).
+ */
+function trusts(stmt: Statement, entry: ConditionEntry): boolean {
+  const base = entry.operator.base;
+  if (base === null || base === "Null" || base.startsWith("Numeric")) return false;
+  return stmt.effect === "Allow" ? isPositive(entry) : !isPositive(entry);
+}
+
 function collectTrusted(
   policy: Policy,
   knowledge: readonly ServiceKnowledge[],
@@ -101,11 +111,7 @@ function collectTrusted(
   const orgs = new Set<string>();
   for (const stmt of policy.statements) {
     for (const g of guardsOf(stmt, knowledge)) {
-      // Trusted: what an Allow requires positively, or what a Deny excludes with a negated operator
-      // (Deny unless aws:SourceAccount is X trusts X).
-      const base = g.entry.operator.base;
-      if (base === null || base === "Null" || base.startsWith("Numeric")) continue;
-      if (stmt.effect === "Allow" ? !isPositive(g.entry) : isPositive(g.entry)) continue;
+      if (!trusts(stmt, g.entry)) continue;
       for (const v of g.entry.values) {
         const text = valueText(v, render);
         const key = g.entry.keyLower;
@@ -124,9 +130,7 @@ function collectTrusted(
     // The account a statement names as the resource's owner is the deploying account: the policy
     // protects that account's resource (`"aws:ResourceAccount": "111122223333"`).
     for (const c of stmt.conditions) {
-      if (c.keyLower !== RESOURCE_ACCOUNT || c.operator.base === null || c.operator.base === "Null") continue;
-      if (c.operator.base.startsWith("Numeric") || c.operator.set === "ForAnyValue") continue;
-      if (stmt.effect === "Allow" ? !isPositive(c) : isPositive(c)) continue;
+      if (c.keyLower !== RESOURCE_ACCOUNT || c.operator.set === "ForAnyValue" || !trusts(stmt, c)) continue;
       for (const v of c.values) {
         const text = valueText(v, render);
         if (/^\d{12}$/.test(text)) accounts.add(text);

@@ -19,7 +19,8 @@ export interface ParsedPolicy {
   diagnostics: Diagnostic[];
 }
 
-const STATEMENT_ELEMENTS = [
+/** Element names, lower-cased: a name in another case is still the element (with a warning). */
+const STATEMENT_ELEMENTS: ReadonlySet<string> = lowerCased([
   "Sid",
   "Effect",
   "Principal",
@@ -29,8 +30,12 @@ const STATEMENT_ELEMENTS = [
   "Resource",
   "NotResource",
   "Condition",
-] as const;
-const DOCUMENT_ELEMENTS = ["Version", "Id", "Statement"] as const;
+]);
+const DOCUMENT_ELEMENTS: ReadonlySet<string> = lowerCased(["Version", "Id", "Statement"]);
+
+function lowerCased(names: readonly string[]): ReadonlySet<string> {
+  return new Set(names.map((n) => n.toLowerCase()));
+}
 
 /** True when a node looks like a policy document, a statement or a list of statements. */
 export function looksLikePolicy(node: SourceNode): boolean {
@@ -45,9 +50,6 @@ export function looksLikePolicy(node: SourceNode): boolean {
   }
   return false;
 }
-
-/** The element names of each known list, lower-cased once. */
-const lowerCaseSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 class Parser {
   readonly diagnostics: Diagnostic[] = [];
@@ -78,14 +80,9 @@ class Parser {
     return found;
   }
 
-  unknownElements(node: ObjectNode, known: readonly string[], where: string): void {
-    let lower = lowerCaseSets.get(known);
-    if (!lower) {
-      lower = new Set(known.map((k) => k.toLowerCase()));
-      lowerCaseSets.set(known, lower);
-    }
+  unknownElements(node: ObjectNode, known: ReadonlySet<string>, where: string): void {
     for (const entry of node.entries) {
-      if (!known.includes(entry.key) && !lower.has(entry.key.toLowerCase())) {
+      if (!known.has(entry.key.toLowerCase())) {
         this.warn(`"${entry.key}" is not a ${where} element`, entry.keyRange);
       }
     }
