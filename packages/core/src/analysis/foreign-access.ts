@@ -1,6 +1,7 @@
 import { splitArn } from "../iam/arn.js";
 import { matchOne } from "../iam/conditions.js";
 import { evaluate } from "../iam/evaluate.js";
+import { hasWildcard } from "../iam/wildcard.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { Policy, Statement } from "../model/policy.js";
 import { SELF_ACCOUNT, type ValueSymbol } from "../model/values.js";
@@ -17,6 +18,7 @@ import {
   solveString,
   type Union,
 } from "./automaton.js";
+import { valueText } from "./guards.js";
 import {
   ACTION_KEY,
   isAbsentForServices,
@@ -136,6 +138,55 @@ function policyContext(
   return ctx;
 }
 
+/** Operators under which a value without wildcards or variables matches only itself. */
+const LITERAL_OPERATORS = new Set(["StringEquals", "StringLike", "ArnEquals", "ArnLike"]);
+
+/**
+ * A proof that no foreign request gets through, found without the search: the statement requires
+ * (no IfExists, no set operator, not negated) that aws:SourceAccount or aws:SourceOwner is one of our
+ * accounts, aws:SourceArn an ARN whose account is ours, or aws:SourceOrgID one of our organizations,
+ * with literal values. A foreign request carries a foreign account (and an ARN of it, or none), or
+ * lacks the key, and fails such a condition either way; Deny statements can only narrow that. The
+ * search reaches the same answer after trying every Deny and presence combination; this is the
+ * common guarded statement, decided in one pass.
+ */
+export function pinnedToOurs(q: ForeignAccessQuery): boolean {
+  for (const c of q.statement.conditions) {
+    const op = c.operator;
+    if (op.base === null || op.ifExists || op.set !== null || !LITERAL_OPERATORS.has(op.base)) continue;
+    const key = c.keyLower;
+    const isArnKey = key === SOURCE_ARN;
+    if (!isArnKey && key !== SOURCE_ACCOUNT && key !== SOURCE_OWNER && key !== SOURCE_ORG_ID) continue;
+    if (c.values.length === 0) continue;
+    const ours = key === SOURCE_ORG_ID ? q.ourOrgs : q.ourAccounts;
+    let pinned = true;
+    for (const v of c.values) {
+      const text = valueText(v, q.symbolText);
+      if (text.includes("$")) {
+        pinned = false;
+        break;
+      }
+      if (!isArnKey) {
+        if (!ours.has(text) || (op.base === "StringLike" && hasWildcard(text))) pinned = false;
+      } else {
+        const parts = splitArn(text);
+        const arnOperator = op.base === "ArnEquals" || op.base === "ArnLike";
+        // Under ArnLike the first five components match on their own; under StringLike a wildcard
+        // anywhere could span them, and under StringEquals it is literal.
+        const literalHead =
+          parts !== null &&
+          (arnOperator
+            ? !parts.slice(0, 5).some(hasWildcard)
+            : op.base !== "StringLike" || !hasWildcard(text));
+        if (!literalHead || !ours.has(parts?.[4] ?? "")) pinned = false;
+      }
+      if (!pinned) break;
+    }
+    if (pinned) return true;
+  }
+  return false;
+}
+
 type Reachable = Extract<ForeignAccessResult, { reachable: true }>;
 
 /** Runs the string searches of one query and remembers whether any stopped at its bound. */
@@ -253,6 +304,12 @@ function solveTyped(c: KeyConstraints): string | undefined {
  * statement of the policy applying, and returns such a request. See docs/design/analysis.md.
  */
 export function findForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
+  if (pinnedToOurs(q)) return { reachable: false, incomplete: false };
+  return searchForeignAccess(q);
+}
+
+/** `findForeignAccess` without its shortcut for pinned statements: the search alone (for tests). */
+export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
   const search = new Search(q.limits ?? DEFAULT_LIMITS);
   const variablesEnabled = q.policy.version === "2012-10-17";
   const o = { variablesEnabled, symbolText: q.symbolText };
