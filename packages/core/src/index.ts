@@ -5,6 +5,7 @@
  */
 
 export {
+  clearAnalysisCaches,
   type ForeignAccessQuery,
   type ForeignAccessResult,
   findForeignAccess,

@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { arnPattern, exactPattern, globPattern, solveString } from "../src/analysis/automaton.js";
+import {
+  arnPattern,
+  clearAutomatonCaches,
+  exactPattern,
+  globPattern,
+  type StringDomain,
+  searchString,
+  solveString,
+} from "../src/analysis/automaton.js";
 import {
   type CheckOptions,
   checkPolicyText,
@@ -257,6 +265,52 @@ describe("unknown values (CD301)", () => {
 });
 
 describe("automaton search", () => {
+  it("decides a literal positive as the breadth-first search does (10,000 generated cases)", () => {
+    // Literals and globs over a small alphabet, so that they often meet; accounts and ARNs included.
+    const piece = fc.constantFrom("1", "2", "arn", ":", "aws", "s3", "x", "o-", "0123456789", "*", "?", "");
+    const text = fc.array(piece, { maxLength: 8 }).map((a) => a.join(""));
+    const account = fc.constantFrom("111122223333", "999988887777", "12345", "");
+    const arn = fc
+      .tuple(fc.constantFrom("arn", "ARN", "x"), text, account, text)
+      .map(([a, s, acct, r]) => `${a}:aws:${s}:us-east-1:${acct}:${r}`);
+    const literal = fc.oneof(text, arn, account, fc.constant("o-abcdefghij1"));
+    const pattern = fc.oneof(
+      literal.map((t) => exactPattern(t)),
+      literal.map((t) => arnPattern(t)),
+      text.map((t) => globPattern(t)),
+      literal.map((t) => exactPattern(t, true)),
+    );
+    const union = fc.array(pattern, { minLength: 1, maxLength: 2 });
+    const constraints = fc.record({
+      positives: fc.array(union, { maxLength: 3 }),
+      negatives: fc.array(union, { maxLength: 2 }),
+    });
+    const domain: fc.Arbitrary<StringDomain> = fc.oneof(
+      fc.constant({ kind: "free" } as const),
+      fc.constant({ kind: "account" } as const),
+      fc.constant({ kind: "org" } as const),
+      fc.constant({ kind: "arn", account: "empty" } as const),
+      account.map((a) => ({ kind: "arn", account: { fixed: a } }) as const),
+      constraints.map((j) => ({ kind: "arn", account: { joint: j } }) as const),
+    );
+    let literals = 0;
+    fc.assert(
+      fc.property(constraints, domain, (c, d) => {
+        // One union and nothing else in a free domain takes any member without a search (not this shortcut).
+        if (d.kind === "free" && c.negatives.length === 0 && c.positives.length <= 1) return;
+        clearAutomatonCaches();
+        const limits = { maxStates: 20_000, maxLength: 60 };
+        const fast = solveString(c, d, limits);
+        const slow = searchString(c, d, limits);
+        if (c.positives.some((u) => u.length === 1 && !(u[0]?.tokens ?? []).some((t) => t.kind !== "char")))
+          literals++;
+        expect(fast).toEqual(slow);
+      }),
+      { numRuns: 10_000, seed: 77 },
+    );
+    expect(literals).toBeGreaterThan(1_000);
+  });
+
   it("intersects and complements glob languages", () => {
     const r = solveString(
       { positives: [[globPattern("a*")], [globPattern("*b")]], negatives: [[exactPattern("ab")]] },

@@ -1,3 +1,4 @@
+import { splitArn } from "../iam/arn.js";
 /**
  * Glob languages as small NFAs, and a breadth-first search for the shortest string that every
  * positive language accepts and no negative language accepts. IAM condition patterns are globs
@@ -122,7 +123,37 @@ function step(p: GlobPattern, state: PatternState, ch: string): PatternState {
     if (t.kind === "star") next.push(i);
     else next.push(i + 1);
   }
-  return next.length === 0 ? next : closure(p, next);
+  if (next.length === 0) return next;
+  // One position that is not a star is its own closure (the common case: a literal being read).
+  if (next.length === 1 && p.tokens[next[0] as number]?.kind !== "star") return next;
+  return closure(p, next);
+}
+
+/** Whether some position of `state` reads `ch`: the pattern is still alive after `ch`. */
+function reads(p: GlobPattern, state: PatternState, ch: string): boolean {
+  for (const i of state) {
+    const t = p.tokens[i];
+    if (t && tokenAccepts(t, ch)) return true;
+  }
+  return false;
+}
+
+/** Whether every positive union keeps a live pattern after `ch` (what `alive` says of the stepped states). */
+function viable(t: Tracks, s: { pos: PatternState[][] }, ch: string): boolean {
+  for (let i = 0; i < t.pos.length; i++) {
+    const u = t.pos[i] as GlobPattern[];
+    const states = s.pos[i];
+    let ok = false;
+    for (let j = 0; j < u.length; j++) {
+      const p = u[j] as GlobPattern;
+      if (p.universal || (!p.empty && reads(p, states?.[j] ?? [], ch))) {
+        ok = true;
+        break;
+      }
+    }
+    if (!ok) return false;
+  }
+  return true;
 }
 
 function accepts(p: GlobPattern, state: PatternState): boolean {
@@ -215,13 +246,6 @@ function stepAll(t: Tracks, s: { pos: PatternState[][]; neg: PatternState[][] },
   };
 }
 
-/** Positives that can no longer accept make the branch dead. */
-function alive(t: Tracks, s: { pos: PatternState[][] }): boolean {
-  return t.pos.every((u, i) =>
-    u.some((p, j) => p.universal || (!p.empty && (s.pos[i]?.[j]?.length ?? 0) > 0)),
-  );
-}
-
 function acceptedAll(t: Tracks, s: { pos: PatternState[][]; neg: PatternState[][] }): boolean {
   if (!t.pos.every((u, i) => u.some((p, j) => accepts(p, s.pos[i]?.[j] ?? [])))) return false;
   return !t.neg.some((u, i) => u.some((p, j) => accepts(p, s.neg[i]?.[j] ?? [])));
@@ -286,6 +310,12 @@ function searchKey(c: StringConstraints, d: StringDomain, limits: SearchLimits):
 const searchCache = new Map<string, SearchResult>();
 const SEARCH_CACHE_LIMIT = 20_000;
 
+/** Empties the pattern and search caches (benchmarks measure a first run with it). */
+export function clearAutomatonCaches(): void {
+  searchCache.clear();
+  exactCache.clear();
+}
+
 export function solveString(
   constraints: StringConstraints,
   domain: StringDomain,
@@ -310,6 +340,76 @@ export function solveString(
   return result;
 }
 
+/** The text of a pattern without wildcards that compares case-sensitively, else undefined. */
+function literalText(p: GlobPattern): string | undefined {
+  if (p.universal || p.empty) return undefined;
+  let out = "";
+  for (const t of p.tokens) {
+    if (t.kind !== "char" || t.ignoreCase) return undefined;
+    out += t.char;
+  }
+  return out;
+}
+
+function acceptsText(p: GlobPattern, text: string): boolean {
+  let state = start(p);
+  for (let i = 0; i < text.length; i++) {
+    if (state.length === 0 && !p.universal) return false;
+    state = step(p, state, text[i] as string);
+  }
+  return accepts(p, state);
+}
+
+function meets(c: StringConstraints, text: string): boolean {
+  return (
+    c.positives.every((u) => u.some((p) => acceptsText(p, text))) &&
+    !c.negatives.some((u) => u.some((p) => acceptsText(p, text)))
+  );
+}
+
+const TWELVE_DIGITS = /^\d{12}$/;
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+
+/**
+ * When a positive union is one literal (`ArnLike` of an ARN without wildcards), the language holds
+ * that one string: the answer is it, if it meets the other constraints and the domain, or none. The
+ * search would find the same after walking it character by character; this decides it directly.
+ * Undefined when no union is such a literal.
+ */
+function literalAnswer(
+  c: StringConstraints,
+  domain: StringDomain,
+  limits: SearchLimits,
+): SearchResult | undefined {
+  let text: string | undefined;
+  for (const u of c.positives) {
+    if (u.length !== 1) continue;
+    text = literalText(u[0] as GlobPattern);
+    if (text !== undefined) break;
+  }
+  if (text === undefined || text.length >= limits.maxStates) return undefined;
+  const none: SearchResult = { found: false, exhausted: false };
+  if (text.length > limits.maxLength || !meets(c, text)) return none;
+  switch (domain.kind) {
+    case "free":
+      return { found: true, value: text };
+    case "account":
+      return TWELVE_DIGITS.test(text) ? { found: true, value: text } : none;
+    case "org":
+      return ORG_ID.test(text) ? { found: true, value: text } : none;
+    case "arn": {
+      const parts = splitArn(text);
+      if (!parts || parts[0] !== "arn") return none;
+      const account = parts[4] as string;
+      const acct = domain.account;
+      if (acct === "empty") return account === "" ? { found: true, value: text } : none;
+      if ("fixed" in acct) return account === acct.fixed ? { found: true, value: text } : none;
+      if (!TWELVE_DIGITS.test(account) || !meets(acct.joint, account)) return none;
+      return { found: true, value: text, account };
+    }
+  }
+}
+
 function solveStringUncached(
   constraints: StringConstraints,
   domain: StringDomain,
@@ -326,6 +426,17 @@ function solveStringUncached(
     }
     return { found: false, exhausted: false };
   }
+  const literal = literalAnswer(constraints, domain, limits);
+  if (literal) return literal;
+  return searchString(constraints, domain, limits);
+}
+
+/** The breadth-first search alone, without the shortcuts above (exported for tests). */
+export function searchString(
+  constraints: StringConstraints,
+  domain: StringDomain,
+  limits: SearchLimits = DEFAULT_LIMITS,
+): SearchResult {
   const main = flatten(constraints);
   const joint =
     domain.kind === "arn" && typeof domain.account === "object" && "joint" in domain.account
@@ -451,10 +562,11 @@ function solveStringUncached(
       }
       if (n.text.length >= limits.maxLength) continue;
       for (const m of moves(n)) {
+        // Cheap test first: most characters kill a positive pattern, and stepping them is the cost.
+        if (!viable(main, n.s, m.ch)) continue;
+        if (m.next.joint && !viable(joint, n.j, m.ch)) continue;
         const s = stepAll(main, n.s, m.ch);
-        if (!alive(main, s)) continue;
         const j = m.next.joint ? stepAll(joint, n.j, m.ch) : n.j;
-        if (m.next.joint && !alive(joint, j)) continue;
         const child: Node = {
           comp: m.next.comp,
           len: m.next.len,

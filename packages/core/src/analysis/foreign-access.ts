@@ -1,12 +1,13 @@
-import { splitArn } from "../iam/arn.js";
+import { clearArnCache, splitArn } from "../iam/arn.js";
 import { matchOne } from "../iam/conditions.js";
 import { evaluate } from "../iam/evaluate.js";
 import { hasWildcard } from "../iam/wildcard.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
-import type { Policy, Statement } from "../model/policy.js";
-import { SELF_ACCOUNT, type ValueSymbol } from "../model/values.js";
+import type { Policy, PrincipalSpec, Statement } from "../model/policy.js";
+import { type PolicyValue, SELF_ACCOUNT, type ValueSymbol } from "../model/values.js";
 import { type Atom, type MemberAtom, negateAtom, statementAtoms } from "./atoms.js";
 import {
+  clearAutomatonCaches,
   DEFAULT_LIMITS,
   exactPattern,
   type GlobPattern,
@@ -305,7 +306,84 @@ function solveTyped(c: KeyConstraints): string | undefined {
  */
 export function findForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
   if (pinnedToOurs(q)) return { reachable: false, incomplete: false };
-  return searchForeignAccess(q);
+  const key = q.limits ? undefined : queryKey(q);
+  if (key === undefined) return searchForeignAccess(q);
+  let result = answers.get(key);
+  if (!result) {
+    result = searchForeignAccess(q);
+    if (answers.size >= MAX_ANSWERS) answers.clear();
+    answers.set(key, result);
+  }
+  return result;
+}
+
+/**
+ * Answers by query text: templates repeat statements (every role a construct library makes trusts
+ * the same service the same way), and the answer depends only on what `queryKey` writes down.
+ */
+const answers = new Map<string, ForeignAccessResult>();
+
+/**
+ * Forgets every answer and search kept between calls, so that the next check starts as a fresh
+ * process would. Results never depend on these caches; benchmarks call this before each run so a
+ * repeated run is not measured as a cache hit.
+ */
+export function clearAnalysisCaches(): void {
+  answers.clear();
+  clearAutomatonCaches();
+  clearArnCache();
+}
+const MAX_ANSWERS = 4096;
+const knowledgeIds = new WeakMap<ServiceKnowledge, number>();
+let nextKnowledgeId = 1;
+
+function valuesKey(values: readonly PolicyValue[], render: (s: ValueSymbol) => string): string {
+  let k = "";
+  for (const v of values) k += `${valueText(v, render)}\u0002`;
+  return k;
+}
+
+function principalKey(p: PrincipalSpec | undefined, render: (s: ValueSymbol) => string): string {
+  if (!p) return "-";
+  if (p.star) return "*";
+  let k = "";
+  for (const e of p.entries) k += `${e.type}\u0003${valuesKey(e.values, render)}`;
+  return k;
+}
+
+/** Everything about a statement that the search reads, as text (symbols rendered as the search renders them). */
+function statementKey(
+  s: Statement,
+  render: (s: ValueSymbol) => string,
+  spellings: Map<string, string>,
+): string {
+  let k = `${s.effect}\u0001${principalKey(s.principal, render)}\u0001${principalKey(s.notPrincipal, render)}`;
+  for (const list of [s.action, s.notAction, s.resource, s.notResource])
+    k += `\u0001${list ? valuesKey(list.values, render) : "-"}`;
+  for (const c of s.conditions)
+    k += `\u0001${c.operator.text}\u0003${c.key}\u0003${spellings.get(c.keyLower) ?? ""}\u0003${valuesKey(c.values, render)}`;
+  return k;
+}
+
+function queryKey(q: ForeignAccessQuery): string {
+  const render = q.symbolText;
+  const variablesEnabled = q.policy.version === "2012-10-17";
+  const shared = policyContext(q.policy, { variablesEnabled, symbolText: render });
+  let id = 0;
+  if (q.knowledge) {
+    id = knowledgeIds.get(q.knowledge) ?? 0;
+    if (id === 0) {
+      id = nextKnowledgeId++;
+      knowledgeIds.set(q.knowledge, id);
+    }
+  }
+  let k = `${variablesEnabled}\u0004${q.principal ?? "\u0000"}\u0004${id}\u0004${render(SELF_ACCOUNT)}\u0004${render(SELF_ORG_KEY)}\u0004`;
+  for (const a of q.ourAccounts) k += `${a},`;
+  k += "\u0004";
+  for (const o of q.ourOrgs) k += `${o},`;
+  k += `\u0004${statementKey(q.statement, render, shared.spellings)}`;
+  for (const d of shared.denies) k += `\u0004${statementKey(d, render, shared.spellings)}`;
+  return k;
 }
 
 /** `findForeignAccess` without its shortcut for pinned statements: the search alone (for tests). */

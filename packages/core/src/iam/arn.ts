@@ -24,6 +24,11 @@ export function splitArn(value: string): string[] | null {
 
 const patternCache = new Map<string, string[] | null>();
 
+/** Empties the split-pattern cache. */
+export function clearArnCache(): void {
+  patternCache.clear();
+}
+
 /**
  * `ArnLike` / `ArnEquals` (AWS documents them as identical): "Each of the six colon-delimited
  * components of the ARN is checked separately and each can include multi-character match wildcards
