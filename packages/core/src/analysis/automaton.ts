@@ -399,7 +399,7 @@ function literalAnswer(
       return ORG_ID.test(text) ? { found: true, value: text } : none;
     case "arn": {
       const parts = splitArn(text);
-      if (!parts || parts[0] !== "arn") return none;
+      if (parts?.[0] !== "arn") return none;
       const account = parts[4] as string;
       const acct = domain.account;
       if (acct === "empty") return account === "" ? { found: true, value: text } : none;
