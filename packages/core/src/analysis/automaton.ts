@@ -351,7 +351,8 @@ function literalText(p: GlobPattern): string | undefined {
   return out;
 }
 
-function acceptsText(p: GlobPattern, text: string): boolean {
+/** Whether the pattern's language holds `text`. */
+export function acceptsText(p: GlobPattern, text: string): boolean {
   let state = start(p);
   for (let i = 0; i < text.length; i++) {
     if (state.length === 0 && !p.universal) return false;

@@ -7,6 +7,7 @@ import type { Policy, PrincipalSpec, Statement } from "../model/policy.js";
 import { type PolicyValue, SELF_ACCOUNT, type ValueSymbol } from "../model/values.js";
 import { type Atom, type MemberAtom, negateAtom, statementAtoms } from "./atoms.js";
 import {
+  acceptsText,
   clearAutomatonCaches,
   DEFAULT_LIMITS,
   exactPattern,
@@ -649,7 +650,21 @@ function solvePresence(
   if (presence.get(SOURCE_ACCOUNT) === undefined && q.knowledge?.keysSent.sourceAccount !== "never")
     values.set(SOURCE_ACCOUNT, account);
 
-  return confirm(values, q, spellings);
+  return confirm(values, q, spellings, sourceArnLanguages(atoms));
+}
+
+/**
+ * For each Allow atom on aws:SourceArn, a language that holds every value it accepts (its search
+ * language and its exact one together: one may be narrowed, the other may leave out values with
+ * variables). A value outside one of them cannot make the statement apply.
+ */
+function sourceArnLanguages(atoms: Atom[]): Union[] {
+  const out: Union[] = [];
+  for (const a of atoms) {
+    if (a.kind !== "member" || a.key !== SOURCE_ARN || a.negate || a.typed) continue;
+    out.push([...a.positive, ...a.exact]);
+  }
+  return out;
 }
 
 /**
@@ -692,9 +707,12 @@ function confirm(
   values: Map<string, string>,
   q: ForeignAccessQuery,
   spellings: Map<string, string>,
+  arnLanguages: Union[],
 ): Reachable {
   const nicer = readable(values, q);
-  if (nicer) {
+  const arn = nicer?.get(SOURCE_ARN);
+  // A nicer ARN the statement's own aws:SourceArn condition rejects would not be confirmed: skip the replay.
+  if (nicer && (arn === undefined || arnLanguages.every((u) => u.some((p) => acceptsText(p, arn))))) {
     const r = confirmExact(nicer, q, spellings);
     if (r.confirmed) return r;
   }

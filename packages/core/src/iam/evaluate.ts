@@ -138,9 +138,12 @@ export function traceStatement(
   const conditions: ConditionTrace[] = [];
   let all = principal && action && resource;
   for (const c of stmt.conditions) {
-    const entry = options?.symbolText
-      ? { ...c, values: c.values.map((v) => ({ parts: [valueToText(v, options)] })) }
-      : c;
+    // Values with symbols are rendered by the caller's symbolText; plain ones keep the entry (and
+    // its prepared form, cached per entry).
+    const entry =
+      options?.symbolText && c.values.some((v) => v.parts.some((x) => typeof x !== "string"))
+        ? { ...c, values: c.values.map((v) => ({ parts: [valueToText(v, options)] })) }
+        : c;
     const result = evaluateCondition(entry, context, variables);
     conditions.push({ operator: c.operator.text, key: c.key, result });
     if (!result) all = false;
