@@ -278,8 +278,7 @@ function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: State
   if (input.witness) f.witness = witnessForOutput(input.witness);
   if (input.fix) {
     f.fix = { description: displayTokens(input.fix.description), text: displayTokens(input.fix.text) };
-    if (input.fix.condition)
-      f.fix.condition = JSON.parse(displayTokens(JSON.stringify(input.fix.condition))) as ConditionBlock;
+    if (input.fix.condition) f.fix.condition = displayBlock(input.fix.condition);
     if (input.fix.permission) {
       const p = input.fix.permission;
       f.fix.permission = { sourceAccount: displayTokens(p.sourceAccount) };
@@ -287,6 +286,28 @@ function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: State
     }
   }
   return f;
+}
+
+/** Sets a property as JSON.parse would, `__proto__` included (as an own property). */
+function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
+  if (key === "__proto__")
+    Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
+/** A copy of a Condition block with symbol tokens shown as `<NAME>`, in keys and values alike. */
+function displayBlock(block: ConditionBlock): ConditionBlock {
+  const out: ConditionBlock = {};
+  for (const op of Object.keys(block)) {
+    const keys = block[op] as Record<string, string | string[]>;
+    const copy: Record<string, string | string[]> = {};
+    for (const k of Object.keys(keys)) {
+      const v = keys[k] as string | string[];
+      setOwn(copy, displayTokens(k), typeof v === "string" ? displayTokens(v) : v.map(displayTokens));
+    }
+    setOwn(out, displayTokens(op), copy);
+  }
+  return out;
 }
 
 function witnessForOutput(w: Witness): NonNullable<Finding["witness"]> {

@@ -88,6 +88,32 @@ class Parser {
     }
   }
 
+  /**
+   * `element` for many names of one object: its keys are lower-cased once. Same answers and
+   * warnings as `element`.
+   */
+  elementsOf(node: ObjectNode): (name: string) => SourceEntry | undefined {
+    const byLower = new Map<string, SourceEntry[]>();
+    for (const entry of node.entries) {
+      const lower = entry.key.toLowerCase();
+      const list = byLower.get(lower);
+      if (list) list.push(entry);
+      else byLower.set(lower, [entry]);
+    }
+    return (name) => {
+      const list = byLower.get(name.toLowerCase());
+      if (!list) return undefined;
+      let found: SourceEntry | undefined;
+      for (const entry of list) if (entry.key === name) found = entry;
+      if (found) return found;
+      for (const entry of list) {
+        this.warn(`element "${entry.key}" should be written "${name}"`, entry.keyRange);
+        found = entry;
+      }
+      return found;
+    };
+  }
+
   scalarText(node: SourceNode, what: string): PolicyValue | undefined {
     if (node.kind === "value") return node.value;
     if (node.kind === "scalar") {
@@ -191,8 +217,9 @@ class Parser {
       return undefined;
     }
     this.unknownElements(node, STATEMENT_ELEMENTS, "statement");
+    const element = this.elementsOf(node);
     let ok = true;
-    const effectEntry = this.element(node, "Effect");
+    const effectEntry = element("Effect");
     let effect: "Allow" | "Deny" | undefined;
     if (!effectEntry) {
       this.error(`statement ${index} has no Effect`, node.range);
@@ -212,13 +239,13 @@ class Parser {
     }
     const stmt: Statement = { index, effect: effect ?? "Allow", conditions: [] };
     if (node.range) stmt.range = node.range;
-    const sid = this.element(node, "Sid");
+    const sid = element("Sid");
     if (sid) {
       const v = this.scalarText(sid.value, "Sid");
       if (v) stmt.sid = v.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("");
     }
-    const principal = this.element(node, "Principal");
-    const notPrincipal = this.element(node, "NotPrincipal");
+    const principal = element("Principal");
+    const notPrincipal = element("NotPrincipal");
     if (principal && notPrincipal)
       this.error("a statement cannot have both Principal and NotPrincipal", notPrincipal.keyRange);
     if (principal) {
@@ -237,7 +264,7 @@ class Parser {
       ["Resource", "resource"],
       ["NotResource", "notResource"],
     ] as const) {
-      const e = this.element(node, name);
+      const e = element(name);
       if (!e) continue;
       const list = this.stringOrList(e.value, name);
       if (list) stmt[field] = list;
@@ -247,7 +274,7 @@ class Parser {
       this.error("a statement cannot have both Action and NotAction", node.range);
     if (stmt.resource && stmt.notResource)
       this.error("a statement cannot have both Resource and NotResource", node.range);
-    const condition = this.element(node, "Condition");
+    const condition = element("Condition");
     if (condition) {
       const c = this.conditions(condition.value);
       if (c) {
