@@ -308,7 +308,8 @@ function solveTyped(c: KeyConstraints): string | undefined {
 export function findForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
   if (pinnedToOurs(q)) return { reachable: false, incomplete: false };
   const key = q.limits ? undefined : queryKey(q);
-  if (key === undefined) return searchForeignAccess(q);
+  // Long statements (a Resource list of hundreds of ARNs) are rarely repeated: not worth the memory.
+  if (key === undefined || key.length > MAX_KEY_LENGTH) return searchForeignAccess(q);
   let result = answers.get(key);
   if (!result) {
     result = searchForeignAccess(q);
@@ -335,6 +336,7 @@ export function clearAnalysisCaches(): void {
   clearArnCache();
 }
 const MAX_ANSWERS = 4096;
+const MAX_KEY_LENGTH = 8192;
 const knowledgeIds = new WeakMap<ServiceKnowledge, number>();
 let nextKnowledgeId = 1;
 
