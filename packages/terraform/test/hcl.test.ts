@@ -183,6 +183,48 @@ describe("variables", () => {
   });
 });
 
+describe("unknown locals", () => {
+  it("name an unknown computed inside a local after the local, keeping references' own names", async () => {
+    // From terraform-aws-lambda iam.tf: the trust policy's principal list was reported as
+    // <var.lambda_at_edge ? 2 : 1>, the condition deep inside the local that made it unknown.
+    const r = await scan({
+      "main.tf": `
+variable "edge" {}
+variable "extra" {}
+locals {
+  services = distinct(concat(slice(["events.amazonaws.com", "sns.amazonaws.com"], 0, var.edge ? 2 : 1), var.extra))
+  direct   = var.extra
+}
+data "aws_iam_policy_document" "t" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = local.services
+    }
+  }
+}
+data "aws_iam_policy_document" "u" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = local.direct
+    }
+  }
+}
+resource "aws_iam_role" "t" { assume_role_policy = data.aws_iam_policy_document.t.json }
+resource "aws_iam_role" "u" { assume_role_policy = data.aws_iam_policy_document.u.json }
+`,
+    });
+    const t = r.findings.find((f) => f.resource === "aws_iam_role.t");
+    const u = r.findings.find((f) => f.resource === "aws_iam_role.u");
+    expect(t?.message).toContain("<local.services>");
+    expect(t?.message).not.toContain("?");
+    expect(u?.message).toContain("<var.extra>");
+  });
+});
+
 describe("count and for_each", () => {
   const role = (meta: string, extra = "") => `${extra}
 resource "aws_iam_role" "r" {

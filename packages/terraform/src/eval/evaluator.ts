@@ -80,6 +80,28 @@ function key(v: TfValue): string {
 }
 
 /** One instance of a module: the root, or a module call (with its count / for_each key). */
+/**
+ * A local whose whole value is unknown because of an expression inside it (a condition, a function
+ * argument) is named after the local: `<local.trusted_entities_services>` says more at the use
+ * site than `<var.lambda_at_edge ? 2 : 1>`. The reason keeps the inner name. Unknowns named after a
+ * plain reference (`var.x`, `data.t.n.attr`) keep that name: it already says what to set.
+ */
+function namedAfterLocal(v: TfValue, name: string): TfValue {
+  if (v.kind !== "unknown" || v.symbol.kind !== "unknown") return v;
+  const inner = v.symbol;
+  if (/^[A-Za-z_][\w-]*(\.[\w-]+|\[[^\]\s]*\])*$/.test(inner.name)) return v;
+  const symbol: ValueSymbol = {
+    ...inner,
+    name: `local.${name}`,
+    provenance: {
+      ...inner.provenance,
+      source: `local.${name}`,
+      reason: `it depends on ${inner.name}: ${inner.provenance.reason}`,
+    },
+  };
+  return v.range ? { kind: "unknown", symbol, range: v.range } : { kind: "unknown", symbol };
+}
+
 export class ModuleInstance {
   private readonly localCache = new Map<string, TfValue>();
   private readonly inProgress = new Set<string>();
@@ -137,7 +159,8 @@ export class ModuleInstance {
     if (cached) return at(cached, range && isScalar(cached) ? range : cached.range);
     const def = this.config.locals.get(name);
     if (!def) return failure(`local.${name}`, "the local value is not defined", range);
-    const v = this.guard(`local.${name}`, () => this.evaluate(def.attr.expr, this.scope(def.file)));
+    let v = this.guard(`local.${name}`, () => this.evaluate(def.attr.expr, this.scope(def.file)));
+    v = namedAfterLocal(v, name);
     this.localCache.set(name, v);
     return at(v, range && isScalar(v) ? range : v.range);
   }
