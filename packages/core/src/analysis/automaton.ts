@@ -327,6 +327,11 @@ export function solveString(
   for (const u of constraints.negatives) patterns += u.length;
   const trivial =
     domain.kind === "free" && constraints.negatives.length === 0 && constraints.positives.length <= 1;
+  if (!trivial) {
+    // Cheaper than the cache key.
+    const literal = literalAnswer(constraints, domain, limits);
+    if (literal) return literal;
+  }
   const key = trivial || patterns > 64 ? undefined : searchKey(constraints, domain, limits);
   if (key !== undefined) {
     const hit = searchCache.get(key);
@@ -351,8 +356,22 @@ function literalText(p: GlobPattern): string | undefined {
   return out;
 }
 
+/** `literalText` of each pattern, computed once (patterns are immutable and shared). */
+const literals = new WeakMap<GlobPattern, string | null>();
+
+function literalOf(p: GlobPattern): string | undefined {
+  let lit = literals.get(p);
+  if (lit === undefined) {
+    lit = literalText(p) ?? null;
+    literals.set(p, lit);
+  }
+  return lit ?? undefined;
+}
+
 /** Whether the pattern's language holds `text`. */
 export function acceptsText(p: GlobPattern, text: string): boolean {
+  const lit = literalOf(p);
+  if (lit !== undefined) return lit === text;
   let state = start(p);
   for (let i = 0; i < text.length; i++) {
     if (state.length === 0 && !p.universal) return false;
@@ -385,7 +404,7 @@ function literalAnswer(
   let text: string | undefined;
   for (const u of c.positives) {
     if (u.length !== 1) continue;
-    text = literalText(u[0] as GlobPattern);
+    text = literalOf(u[0] as GlobPattern);
     if (text !== undefined) break;
   }
   if (text === undefined || text.length >= limits.maxStates) return undefined;

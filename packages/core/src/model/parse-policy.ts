@@ -1,6 +1,7 @@
 import { parseConditionOperator } from "./operators.js";
 import type {
   ConditionEntry,
+  ConditionOperator,
   Policy,
   PrincipalEntry,
   PrincipalSpec,
@@ -51,6 +52,21 @@ export function looksLikePolicy(node: SourceNode): boolean {
   return false;
 }
 
+/** Parsed operators by text: a template repeats the same few in every statement (never mutated). */
+const operators = new Map<string, ConditionOperator>();
+
+function operatorFor(text: string): ConditionOperator {
+  let op = operators.get(text);
+  if (!op) {
+    if (operators.size >= 1024) operators.clear();
+    op = parseConditionOperator(text);
+    operators.set(text, op);
+  }
+  return op;
+}
+
+const PRINCIPAL_TYPES: ReadonlySet<string> = new Set(["AWS", "Service", "Federated", "CanonicalUser"]);
+
 class Parser {
   readonly diagnostics: Diagnostic[] = [];
   constructor(readonly file: string) {}
@@ -89,13 +105,18 @@ class Parser {
   }
 
   /**
-   * `element` for many names of one object: its keys are lower-cased once. Same answers and
-   * warnings as `element`.
+   * `unknownElements`, then `element` for many names of one object: its keys are lower-cased once.
+   * Same answers and warnings as those two.
    */
-  elementsOf(node: ObjectNode): (name: string) => SourceEntry | undefined {
+  elementsOf(
+    node: ObjectNode,
+    known: ReadonlySet<string>,
+    where: string,
+  ): (name: string) => SourceEntry | undefined {
     const byLower = new Map<string, SourceEntry[]>();
     for (const entry of node.entries) {
       const lower = entry.key.toLowerCase();
+      if (!known.has(lower)) this.warn(`"${entry.key}" is not a ${where} element`, entry.keyRange);
       const list = byLower.get(lower);
       if (list) list.push(entry);
       else byLower.set(lower, [entry]);
@@ -142,8 +163,10 @@ class Parser {
   }
 
   principal(node: SourceNode, what: string): PrincipalSpec | undefined {
-    const withRange = (spec: PrincipalSpec): PrincipalSpec =>
-      node.range ? { ...spec, range: node.range } : spec;
+    const withRange = (spec: PrincipalSpec): PrincipalSpec => {
+      if (node.range) spec.range = node.range;
+      return spec;
+    };
     if (node.kind === "scalar" || node.kind === "value") {
       const v = this.scalarText(node, what);
       if (!v) return undefined;
@@ -162,7 +185,7 @@ class Parser {
       const pe: PrincipalEntry = { type: entry.key, values: list.values };
       if (entry.value.range) pe.range = entry.value.range;
       entries.push(pe);
-      if (!["AWS", "Service", "Federated", "CanonicalUser"].includes(entry.key)) {
+      if (!PRINCIPAL_TYPES.has(entry.key)) {
         this.warn(
           `"${entry.key}" is not a principal type (AWS, Service, Federated, CanonicalUser)`,
           entry.keyRange,
@@ -179,7 +202,7 @@ class Parser {
     }
     const out: ConditionEntry[] = [];
     for (const opEntry of node.entries) {
-      const operator = parseConditionOperator(opEntry.key);
+      const operator = operatorFor(opEntry.key);
       if (opEntry.value.kind !== "object") {
         this.error(
           `the value of condition operator "${opEntry.key}" is ${describe(opEntry.value)}; expected an object of condition keys`,
@@ -216,8 +239,8 @@ class Parser {
       this.error(`statement ${index} is ${describe(node)}; expected an object`, node.range);
       return undefined;
     }
-    this.unknownElements(node, STATEMENT_ELEMENTS, "statement");
-    const element = this.elementsOf(node);
+    // Warns of unknown elements first, as `unknownElements` does.
+    const element = this.elementsOf(node, STATEMENT_ELEMENTS, "statement");
     let ok = true;
     const effectEntry = element("Effect");
     let effect: "Allow" | "Deny" | undefined;
