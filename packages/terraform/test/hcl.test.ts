@@ -223,6 +223,27 @@ resource "aws_iam_role" "u" { assume_role_policy = data.aws_iam_policy_document.
     expect(t?.message).not.toContain("?");
     expect(u?.message).toContain("<var.extra>");
   });
+
+  it("say which expression inside the local made it unknown, on one line", async () => {
+    // terraform-aws-s3-bucket main.tf: a multi-line conditional inside local.policy.
+    const r = await scan({
+      "main.tf": `
+variable "on" {}
+locals {
+  policy = var.on ? jsonencode({
+    Statement = [{ Effect = "Allow", Principal = { Service = "sns.amazonaws.com" }, Action = "sqs:SendMessage", Resource = "*" }]
+  }) : null
+}
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = "https://example.com/q"
+  policy    = local.policy
+}
+`,
+    });
+    const d = r.diagnostics.find((x) => x.message.includes("local.policy"));
+    expect(d?.message).toContain("local.policy: it depends on var.on ? jsonencode({ Statement");
+    expect(d?.message).not.toContain("\n");
+  });
 });
 
 describe("count and for_each", () => {

@@ -86,6 +86,12 @@ function key(v: TfValue): string {
  * site than `<var.lambda_at_edge ? 2 : 1>`. The reason keeps the inner name. Unknowns named after a
  * plain reference (`var.x`, `data.t.n.attr`) keep that name: it already says what to set.
  */
+/** An expression's text on one line, cut at 80 characters: enough to recognise it in a message. */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+}
+
 function namedAfterLocal(v: TfValue, name: string): TfValue {
   if (v.kind !== "unknown" || v.symbol.kind !== "unknown") return v;
   const inner = v.symbol;
@@ -96,7 +102,7 @@ function namedAfterLocal(v: TfValue, name: string): TfValue {
     provenance: {
       ...inner.provenance,
       source: `local.${name}`,
-      reason: `it depends on ${inner.name}: ${inner.provenance.reason}`,
+      reason: `it depends on ${oneLine(inner.name)}: ${inner.provenance.reason}`,
     },
   };
   return v.range ? { kind: "unknown", symbol, range: v.range } : { kind: "unknown", symbol };
