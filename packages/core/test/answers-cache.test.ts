@@ -69,6 +69,27 @@ describe("answers kept between checks", () => {
     expect(ids(open, ["246813579135"])).toContain("CD101");
   });
 
+  it("are not shared between two values and one value that holds the separator of the two", () => {
+    // Keys once joined values with \u0002: ["a\u0002b"] and ["a", "b"] wrote the same key, and the
+    // second statement got the first one's witness (an action it does not allow).
+    const withActions = (actions: string[]) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: actions, Resource: "*" },
+        ],
+      });
+    const witness = (text: string) =>
+      checkPolicyText(text, "p.json", { accounts: ["246813579135"] }).findings[0]?.witness?.action;
+    clearAnalysisCaches();
+    expect(witness(withActions(["sqs:SendMessage\u0002sqs:GetQueueUrl"]))).toBe(
+      "sqs:SendMessage\u0002sqs:GetQueueUrl",
+    );
+    expect(["sqs:SendMessage", "sqs:GetQueueUrl"]).toContain(
+      witness(withActions(["sqs:SendMessage", "sqs:GetQueueUrl"])),
+    );
+  });
+
   it("give the same findings as a run with empty caches", () => {
     const texts = [
       guarded("StringLike", "1111*"),

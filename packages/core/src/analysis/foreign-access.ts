@@ -340,17 +340,22 @@ const MAX_KEY_LENGTH = 8192;
 const knowledgeIds = new WeakMap<ServiceKnowledge, number>();
 let nextKnowledgeId = 1;
 
+/** `text` with its length first: keys built from such pieces cannot run two pieces together. */
+function piece(text: string): string {
+  return `${text.length}:${text}`;
+}
+
 function valuesKey(values: readonly PolicyValue[], render: (s: ValueSymbol) => string): string {
-  let k = "";
-  for (const v of values) k += `${valueText(v, render)}\u0002`;
+  let k = `${values.length}[`;
+  for (const v of values) k += piece(valueText(v, render));
   return k;
 }
 
 function principalKey(p: PrincipalSpec | undefined, render: (s: ValueSymbol) => string): string {
   if (!p) return "-";
   if (p.star) return "*";
-  let k = "";
-  for (const e of p.entries) k += `${e.type}\u0003${valuesKey(e.values, render)}`;
+  let k = `${p.entries.length}{`;
+  for (const e of p.entries) k += piece(e.type) + valuesKey(e.values, render);
   return k;
 }
 
@@ -360,11 +365,16 @@ function statementKey(
   render: (s: ValueSymbol) => string,
   spellings: Map<string, string>,
 ): string {
-  let k = `${s.effect}\u0001${principalKey(s.principal, render)}\u0001${principalKey(s.notPrincipal, render)}`;
+  let k = `${s.effect}|${principalKey(s.principal, render)}|${principalKey(s.notPrincipal, render)}`;
   for (const list of [s.action, s.notAction, s.resource, s.notResource])
-    k += `\u0001${list ? valuesKey(list.values, render) : "-"}`;
+    k += `|${list ? valuesKey(list.values, render) : "-"}`;
+  k += `|${s.conditions.length}(`;
   for (const c of s.conditions)
-    k += `\u0001${c.operator.text}\u0003${c.key}\u0003${spellings.get(c.keyLower) ?? ""}\u0003${valuesKey(c.values, render)}`;
+    k +=
+      piece(c.operator.text) +
+      piece(c.key) +
+      piece(spellings.get(c.keyLower) ?? "") +
+      valuesKey(c.values, render);
   return k;
 }
 
@@ -380,12 +390,15 @@ function queryKey(q: ForeignAccessQuery): string {
       knowledgeIds.set(q.knowledge, id);
     }
   }
-  let k = `${variablesEnabled}\u0004${q.principal ?? "\u0000"}\u0004${id}\u0004${render(SELF_ACCOUNT)}\u0004${render(SELF_ORG_KEY)}\u0004`;
-  for (const a of q.ourAccounts) k += `${a},`;
-  k += "\u0004";
-  for (const o of q.ourOrgs) k += `${o},`;
-  k += `\u0004${statementKey(q.statement, render, shared.spellings)}`;
-  for (const d of shared.denies) k += `\u0004${statementKey(d, render, shared.spellings)}`;
+  let k = `${variablesEnabled}|${q.principal === null ? "*" : piece(q.principal)}|${id}|`;
+  k += piece(render(SELF_ACCOUNT)) + piece(render(SELF_ORG_KEY));
+  k += `${q.ourAccounts.size}[`;
+  for (const a of q.ourAccounts) k += piece(a);
+  k += `${q.ourOrgs.size}[`;
+  for (const o of q.ourOrgs) k += piece(o);
+  k += statementKey(q.statement, render, shared.spellings);
+  k += `${shared.denies.length}(`;
+  for (const d of shared.denies) k += statementKey(d, render, shared.spellings);
   return k;
 }
 
