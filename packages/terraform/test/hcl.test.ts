@@ -419,6 +419,50 @@ resource "aws_iam_policy" "p" {
   });
 });
 
+describe("dynamic condition blocks", () => {
+  const role = (forEach: string, extra = "") => `
+variable "guard" {}
+${extra}
+data "aws_iam_policy_document" "t" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    dynamic "condition" {
+      for_each = ${forEach}
+      content {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = ["246813579135"]
+      }
+    }
+  }
+}
+resource "aws_iam_role" "t" { assume_role_policy = data.aws_iam_policy_document.t.json }
+`;
+
+  it("are not counted on when their for_each is not known: the statement is judged without them", async () => {
+    // Before, the one block analysed for an unknown for_each counted as present: no finding and no
+    // warning, although `guard = false` leaves the role open to every account's EventBridge.
+    const r = await scan({ "main.tf": role("var.guard ? [1] : []") });
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+    const d = r.diagnostics.find((x) => x.code === "UnresolvedCondition");
+    expect(d?.message).toContain('the dynamic "condition" for_each is not known before apply');
+    expect(d?.message).toContain("var.guard");
+    expect(d?.line).toBe(11);
+  });
+
+  it("count when their for_each is known", async () => {
+    const on = await scan({ "main.tf": role("var.guard ? [1] : []") }, { variables: { guard: "true" } });
+    expect(on.findings).toEqual([]);
+    expect(on.diagnostics.filter((x) => x.code === "UnresolvedCondition")).toEqual([]);
+    const off = await scan({ "main.tf": role("var.guard ? [1] : []") }, { variables: { guard: "false" } });
+    expect(off.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+  });
+});
+
 describe("modules", () => {
   const child = `variable "account" {}
 output "arn" {

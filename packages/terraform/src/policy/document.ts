@@ -11,6 +11,11 @@ interface ExpandedBlock {
   scope: Scope;
   /** The `statement {` or `dynamic "statement" {` block, for positions. */
   span: Block["span"];
+  /**
+   * Set when the block comes from a `dynamic` block whose `for_each` is not known before apply:
+   * why it may generate no block at all.
+   */
+  mayBeAbsent?: string;
 }
 
 /**
@@ -65,6 +70,7 @@ export function expandBlocks(body: Body, type: string, scope: Scope): ExpandedBl
         body: content.body,
         scope: bind(unknown(`${iterator}.key`, why), unknown(`${iterator}.value`, why)),
         span: b.span,
+        mayBeAbsent: why,
       });
     }
   }
@@ -127,6 +133,19 @@ function conditionNode(blocks: ExpandedBlock[]): SourceNode | undefined {
   const ops = new Map<string, { entries: SourceEntry[]; range?: SourceRange; keyRange?: SourceRange }>();
   const first = blocks[0] as ExpandedBlock;
   for (const b of blocks) {
+    if (b.mayBeAbsent) {
+      // A condition that may not exist cannot be counted on: the statement is judged without it,
+      // its weakest form (a principals or statement block that may not exist only narrows, and stays).
+      b.scope.module.host.diagnostics.push(
+        diag(
+          b.scope.map,
+          b.span.start,
+          "UnresolvedCondition",
+          `${b.mayBeAbsent}, so it may generate no condition; the statement is analysed without it`,
+        ),
+      );
+      continue;
+    }
     const test = attr(b, "test");
     const variable = attr(b, "variable");
     const values = attr(b, "values");
