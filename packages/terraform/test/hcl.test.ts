@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkSite } from "@deputyguard/core";
 import { describe, expect, it } from "vitest";
 import { terraformFormat } from "../src/index.js";
 import { elementText, plainDocument, SOURCE_ACCOUNT_PATH, scan, topicPolicy, writeTree } from "./helpers.js";
@@ -452,6 +453,30 @@ resource "aws_iam_role" "t" { assume_role_policy = data.aws_iam_policy_document.
     expect(d?.message).toContain('the dynamic "condition" for_each is not known before apply');
     expect(d?.message).toContain("var.guard");
     expect(d?.line).toBe(11);
+  });
+
+  it("a Condition chosen by an unknown conditional in jsonencode is not counted on either", async () => {
+    // Before: "Condition is a value; expected an object of operators" (an error) and no finding.
+    const r = await scan({
+      "main.tf": `
+variable "guard" {}
+resource "aws_iam_role" "t" {
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = var.guard ? { StringEquals = { "aws:SourceAccount" = "246813579135" } } : {}
+    }]
+  })
+}
+`,
+    });
+    expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["CD101", "medium"]]);
+    const checked = r.sites.flatMap((s) => checkSite(s).diagnostics);
+    expect(checked.find((d) => d.code === "UnresolvedCondition")?.line).toBe(10);
+    expect(checked.filter((d) => d.severity === "error")).toEqual([]);
   });
 
   it("count when their for_each is known", async () => {

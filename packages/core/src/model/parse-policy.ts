@@ -11,7 +11,7 @@ import type {
 import type { Diagnostic, SourceRange } from "./source.js";
 import { diagnosticAt } from "./source.js";
 import type { ObjectNode, SourceEntry, SourceNode } from "./tree.js";
-import { knownValue, type PolicyValue } from "./values.js";
+import { knownValue, type PolicyValue, type ValueSymbol } from "./values.js";
 
 /** The result of `parsePolicy`: the policy (when the input is shaped like one) and shape diagnostics. */
 export interface ParsedPolicy {
@@ -234,7 +234,28 @@ class Parser {
     return out;
   }
 
+  /** The symbols of a value node that is not known, with a text saying where they come from. */
+  unknownOf(node: SourceNode): { symbols: ValueSymbol[]; why: string } | undefined {
+    if (node.kind !== "value" || node.value.parts.every((p) => typeof p === "string")) return undefined;
+    const symbols = node.value.parts.filter((p): p is ValueSymbol => typeof p !== "string");
+    const why = symbols.map((s) => `${s.provenance.source}: ${s.provenance.reason}`).join("; ");
+    return { symbols, why };
+  }
+
   statement(node: SourceNode, index: number): Statement | undefined {
+    const unknown = this.unknownOf(node);
+    if (unknown) {
+      this.diagnostics.push(
+        diagnosticAt(
+          "UnresolvedStatement",
+          "warning",
+          `statement ${index} is not known before deployment (${unknown.why}); it is not analysed`,
+          this.file,
+          node.range,
+        ),
+      );
+      return undefined;
+    }
     if (node.kind !== "object") {
       this.error(`statement ${index} is ${describe(node)}; expected an object`, node.range);
       return undefined;
@@ -298,7 +319,19 @@ class Parser {
     if (stmt.resource && stmt.notResource)
       this.error("a statement cannot have both Resource and NotResource", node.range);
     const condition = element("Condition");
-    if (condition) {
+    const conditionUnknown = condition ? this.unknownOf(condition.value) : undefined;
+    if (condition && conditionUnknown) {
+      stmt.conditionUnknown = conditionUnknown.symbols;
+      this.diagnostics.push(
+        diagnosticAt(
+          "UnresolvedCondition",
+          "warning",
+          `the Condition of statement ${index} is not known before deployment (${conditionUnknown.why}); it may hold no guard, so the statement is judged without it`,
+          this.file,
+          condition.value.range ?? condition.keyRange,
+        ),
+      );
+    } else if (condition) {
       const c = this.conditions(condition.value);
       if (c) {
         stmt.conditions = c;

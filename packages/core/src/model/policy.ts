@@ -1,5 +1,5 @@
 import type { SourceRange } from "./source.js";
-import type { PolicyValue } from "./values.js";
+import type { PolicyValue, ValueSymbol } from "./values.js";
 
 /** The IAM condition operators without `IfExists` and set prefixes. */
 export const BASE_OPERATORS = [
@@ -103,6 +103,12 @@ export interface Statement {
   /** Where the condition block is written (its value, and its `"Condition"` key). */
   conditionRange?: SourceRange;
   conditionKeyRange?: SourceRange;
+  /**
+   * Set when the whole Condition element is a value not known before deployment (a Terraform
+   * conditional, an import): what it depends on. It may hold no guard, so the statement is judged
+   * without it, its weakest form.
+   */
+  conditionUnknown?: ValueSymbol[];
   range?: SourceRange;
 }
 

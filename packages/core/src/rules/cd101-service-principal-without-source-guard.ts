@@ -1,12 +1,18 @@
 import { defineRule } from "./types.js";
 
+/** A symbol's name on one line, cut at 60 characters (names of unknown expressions can be long). */
+function shortName(name: string): string {
+  const flat = name.replace(/\s+/g, " ").trim();
+  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
+}
+
 export default defineRule({
   meta: {
     id: "CD101",
     slug: "service-principal-without-source-guard",
     severity: "high",
     severityNote:
-      "high for resource policies and Lambda permissions, medium for role trust policies, low for PassRole-bound trust with --strict",
+      "high for resource policies and Lambda permissions, medium for role trust policies and for statements whose whole Condition is not known before deployment, low for PassRole-bound trust with --strict",
     title: "Service principal without a source guard",
     description:
       'An Allow statement lets an AWS service principal act, and nothing binds the request to the account or resource it comes from. Any other AWS customer can point that service at this resource (a cross-service confused deputy). A statement with `"Principal": "*"` and no such guard is public, and is reported here too.',
@@ -27,9 +33,11 @@ export default defineRule({
     if (!first?.result.reachable) return;
     const names = hits.map((h) => h.principal.name);
     const passRoleOnly = hits.every((h) => h.principal.passRoleBound) && ctx.facts.isTrust;
+    const unknownCondition = ctx.facts.statement.conditionUnknown;
+    // A Condition not known before deployment may still hold a guard: reported, one level lower.
     const severity = passRoleOnly
       ? "low"
-      : ctx.facts.isTrust
+      : ctx.facts.isTrust || unknownCondition
         ? "medium"
         : ctx.site.kind === "trust-policy"
           ? "medium"
@@ -43,12 +51,15 @@ export default defineRule({
       ctx.facts,
       hits.map((h) => h.principal),
     );
+    const conditionNote = unknownCondition
+      ? ` Its Condition is ${unknownCondition.map((s) => `<${shortName(s.name)}>`).join(", ")}, not known before deployment; it may hold no guard, so the statement was judged without it.`
+      : "";
     const passRoleNote = passRoleOnly
       ? " The role must be passed with iam:PassRole by someone in your account, so this is reported only with --strict."
       : "";
     const input: Parameters<typeof ctx.report>[0] = {
       severity,
-      message: `${what} allows ${who} without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID, so another AWS account can make the service act on this resource for its own purposes (confused deputy).${passRoleNote} ${fix.description}`,
+      message: `${what} allows ${who} without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID, so another AWS account can make the service act on this resource for its own purposes (confused deputy).${conditionNote}${passRoleNote} ${fix.description}`,
       principals: names,
       witness: first.result.witness,
       fix,

@@ -1,0 +1,87 @@
+/**
+ * Whole policy elements that are not known before deployment (a Terraform conditional, an import):
+ * a Condition that may hold no guard is not counted on, and an unknown statement is a warning,
+ * not a shape error.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  checkSite,
+  nodeFromPlain,
+  type ObjectNode,
+  type PolicySite,
+  parsePolicy,
+  type SourceNode,
+  symbolValue,
+  type ValueSymbol,
+} from "../src/index.js";
+
+const guardVar: ValueSymbol = {
+  kind: "unknown",
+  name: "var.guard ? {...} : {}",
+  provenance: { source: "var.guard ? {...} : {}", reason: "the condition is not known before apply" },
+};
+const unknownNode: SourceNode = { kind: "value", value: symbolValue(guardVar) };
+
+function document(condition: SourceNode | undefined, extra: SourceNode[] = []): ObjectNode {
+  const statement = nodeFromPlain({
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: "sns:Publish",
+    Resource: "*",
+  }) as ObjectNode;
+  if (condition) statement.entries.push({ key: "Condition", value: condition });
+  return {
+    kind: "object",
+    entries: [
+      { key: "Version", value: { kind: "scalar", value: "2012-10-17" } },
+      { key: "Statement", value: { kind: "array", items: [statement, ...extra] } },
+    ],
+  };
+}
+
+const site = (doc: ObjectNode): PolicySite => ({
+  file: "t.json",
+  resource: "Topic",
+  kind: "resource-policy",
+  document: doc,
+});
+
+describe("a Condition not known before deployment", () => {
+  it("is not counted on: CD101 at medium, saying so, with a warning naming what it depends on", () => {
+    const r = checkSite(site(document(unknownNode)));
+    expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["CD101", "medium"]]);
+    expect(r.findings[0]?.message).toContain("Its Condition is <var.guard ? {...} : {}>, not known");
+    const d = r.diagnostics.find((x) => x.code === "UnresolvedCondition");
+    expect(d?.severity).toBe("warning");
+    expect(d?.message).toContain("the condition is not known before apply");
+    // Before: "Condition is a value; expected an object of operators", an error, and no finding.
+    expect(r.diagnostics.filter((x) => x.severity === "error")).toEqual([]);
+  });
+
+  it("keeps the statement's other elements, and a known guard still closes the same statement", () => {
+    const parsed = parsePolicy(document(unknownNode), "t.json");
+    expect(parsed.policy?.statements[0]?.conditionUnknown?.[0]?.name).toBe("var.guard ? {...} : {}");
+    expect(parsed.policy?.statements[0]?.action?.values.length).toBe(1);
+    const guarded = nodeFromPlain({ StringEquals: { "aws:SourceAccount": "246813579135" } });
+    expect(checkSite(site(document(guarded)), { accounts: ["246813579135"] }).findings).toEqual([]);
+  });
+
+  it("a known text is still a shape error", () => {
+    const r = checkSite(site(document({ kind: "scalar", value: "none" })));
+    expect(r.diagnostics.some((x) => x.severity === "error" && x.message.includes("Condition is"))).toBe(
+      true,
+    );
+  });
+});
+
+describe("a statement not known before deployment", () => {
+  it("is a warning naming what it depends on, and the others are analysed", () => {
+    const guarded = nodeFromPlain({ StringEquals: { "aws:SourceAccount": "246813579135" } });
+    const r = checkSite(site(document(guarded, [unknownNode])), { accounts: ["246813579135"] });
+    const d = r.diagnostics.find((x) => x.code === "UnresolvedStatement");
+    expect(d?.severity).toBe("warning");
+    expect(d?.message).toContain("statement 1 is not known before deployment (var.guard");
+    expect(r.statements).toBe(1);
+    expect(r.diagnostics.filter((x) => x.severity === "error")).toEqual([]);
+  });
+});
