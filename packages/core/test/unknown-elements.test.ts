@@ -50,7 +50,7 @@ describe("a Condition not known before deployment", () => {
   it("is not counted on: CD101 at medium, saying so, with a warning naming what it depends on", () => {
     const r = checkSite(site(document(unknownNode)));
     expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["CD101", "medium"]]);
-    expect(r.findings[0]?.message).toContain("Its Condition is <var.guard ? {...} : {}>, not known");
+    expect(r.findings[0]?.message).toContain("Its Condition depends on <var.guard ? {...} : {}>, not known");
     const d = r.diagnostics.find((x) => x.code === "UnresolvedCondition");
     expect(d?.severity).toBe("warning");
     expect(d?.message).toContain("the condition is not known before apply");
@@ -64,6 +64,23 @@ describe("a Condition not known before deployment", () => {
     expect(parsed.policy?.statements[0]?.action?.values.length).toBe(1);
     const guarded = nodeFromPlain({ StringEquals: { "aws:SourceAccount": "246813579135" } });
     expect(checkSite(site(document(guarded)), { accounts: ["246813579135"] }).findings).toEqual([]);
+  });
+
+  it("nor is an operator's block of keys that is not known, while the known operators count", () => {
+    const condition: SourceNode = {
+      kind: "object",
+      entries: [
+        { key: "StringEquals", value: unknownNode },
+        { key: "Bool", value: nodeFromPlain({ "aws:SecureTransport": "true" }) },
+      ],
+    };
+    const r = checkSite(site(document(condition)));
+    expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["CD101", "medium"]]);
+    expect(r.diagnostics.find((x) => x.code === "UnresolvedCondition")?.message).toContain(
+      'the "StringEquals" block of statement 0\'s Condition is not known',
+    );
+    const parsed = parsePolicy(document(condition), "t.json");
+    expect(parsed.policy?.statements[0]?.conditions.map((c) => c.key)).toEqual(["aws:SecureTransport"]);
   });
 
   it("a known text is still a shape error", () => {

@@ -195,7 +195,7 @@ class Parser {
     return withRange({ star: false, entries });
   }
 
-  conditions(node: SourceNode): ConditionEntry[] | undefined {
+  conditions(node: SourceNode, index: number, unknowns: ValueSymbol[]): ConditionEntry[] | undefined {
     if (node.kind !== "object") {
       this.error(`Condition is ${describe(node)}; expected an object of operators`, node.range);
       return undefined;
@@ -203,6 +203,21 @@ class Parser {
     const out: ConditionEntry[] = [];
     for (const opEntry of node.entries) {
       const operator = operatorFor(opEntry.key);
+      const unknown = this.unknownOf(opEntry.value);
+      if (unknown) {
+        // The keys under this operator are not known: they may be none, so they are not counted on.
+        unknowns.push(...unknown.symbols);
+        this.diagnostics.push(
+          diagnosticAt(
+            "UnresolvedCondition",
+            "warning",
+            `the "${opEntry.key}" block of statement ${index}'s Condition is not known before deployment (${unknown.why}); it may hold no guard, so the statement is judged without it`,
+            this.file,
+            opEntry.value.range ?? opEntry.keyRange,
+          ),
+        );
+        continue;
+      }
       if (opEntry.value.kind !== "object") {
         this.error(
           `the value of condition operator "${opEntry.key}" is ${describe(opEntry.value)}; expected an object of condition keys`,
@@ -332,7 +347,9 @@ class Parser {
         ),
       );
     } else if (condition) {
-      const c = this.conditions(condition.value);
+      const unknowns: ValueSymbol[] = [];
+      const c = this.conditions(condition.value, index, unknowns);
+      if (unknowns.length > 0) stmt.conditionUnknown = unknowns;
       if (c) {
         stmt.conditions = c;
         if (condition.value.range) stmt.conditionRange = condition.value.range;

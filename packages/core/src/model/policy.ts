@@ -104,9 +104,9 @@ export interface Statement {
   conditionRange?: SourceRange;
   conditionKeyRange?: SourceRange;
   /**
-   * Set when the whole Condition element is a value not known before deployment (a Terraform
-   * conditional, an import): what it depends on. It may hold no guard, so the statement is judged
-   * without it, its weakest form.
+   * Set when the whole Condition element, or the block of keys under one of its operators, is a
+   * value not known before deployment (a Terraform conditional, an import): what it depends on. It
+   * may hold no guard, so the statement is judged without it, its weakest form.
    */
   conditionUnknown?: ValueSymbol[];
   range?: SourceRange;
