@@ -102,3 +102,44 @@ describe("a statement not known before deployment", () => {
     expect(r.diagnostics.filter((x) => x.severity === "error")).toEqual([]);
   });
 });
+
+describe("a Principal not known before deployment", () => {
+  it("is analysed as a service principal that may be any, with a warning", () => {
+    const statement: ObjectNode = {
+      kind: "object",
+      entries: [
+        { key: "Effect", value: { kind: "scalar", value: "Allow" } },
+        { key: "Principal", value: unknownNode },
+        { key: "Action", value: { kind: "scalar", value: "sts:AssumeRole" } },
+      ],
+    };
+    const doc: ObjectNode = {
+      kind: "object",
+      entries: [
+        { key: "Version", value: { kind: "scalar", value: "2012-10-17" } },
+        { key: "Statement", value: { kind: "array", items: [statement] } },
+      ],
+    };
+    const r = checkSite({ file: "t.json", resource: "Role", kind: "trust-policy", document: doc });
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+    expect(r.diagnostics.find((x) => x.code === "UnresolvedPrincipal")?.message).toContain(
+      "Principal is not known before deployment (var.guard",
+    );
+    // Before: 'Principal must be "*" or an object', an error, and no finding.
+    expect(r.diagnostics.filter((x) => x.severity === "error")).toEqual([]);
+  });
+});
+
+describe("a Statement list not known before deployment", () => {
+  it("is a warning, not a shape error", () => {
+    const doc: ObjectNode = {
+      kind: "object",
+      entries: [
+        { key: "Version", value: { kind: "scalar", value: "2012-10-17" } },
+        { key: "Statement", value: unknownNode },
+      ],
+    };
+    const parsed = parsePolicy(doc, "t.json");
+    expect(parsed.diagnostics.map((d) => [d.code, d.severity])).toEqual([["UnresolvedStatement", "warning"]]);
+  });
+});

@@ -420,7 +420,7 @@ resource "aws_iam_policy" "p" {
   });
 });
 
-describe("dynamic condition blocks", () => {
+describe("policy parts not known before apply", () => {
   const role = (forEach: string, extra = "") => `
 variable "guard" {}
 ${extra}
@@ -477,6 +477,28 @@ resource "aws_iam_role" "t" {
     const checked = r.sites.flatMap((s) => checkSite(s).diagnostics);
     expect(checked.find((d) => d.code === "UnresolvedCondition")?.line).toBe(10);
     expect(checked.filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("principals of a type not known before apply count as services when they look like one", async () => {
+    // Before: an unknown type was read as "AWS", so events.amazonaws.com was no service principal:
+    // no finding, no warning.
+    const r = await scan({
+      "main.tf": `
+variable "ptype" {}
+data "aws_iam_policy_document" "a" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = var.ptype
+      identifiers = ["events.amazonaws.com", "arn:aws:iam::246813579135:root"]
+    }
+  }
+}
+resource "aws_iam_role" "a" { assume_role_policy = data.aws_iam_policy_document.a.json }
+`,
+    });
+    expect(r.findings.map((f) => [f.ruleId, f.principals])).toEqual([["CD101", ["events.amazonaws.com"]]]);
+    expect(r.diagnostics.find((d) => d.code === "UnresolvedPrincipal")?.line).toBe(6);
   });
 
   it("count when their for_each is known", async () => {

@@ -10,7 +10,7 @@ import type {
 } from "./policy.js";
 import type { Diagnostic, SourceRange } from "./source.js";
 import { diagnosticAt } from "./source.js";
-import type { ObjectNode, SourceEntry, SourceNode } from "./tree.js";
+import type { ObjectNode, SourceEntry, SourceNode, ValueNode } from "./tree.js";
 import { knownValue, type PolicyValue, type ValueSymbol } from "./values.js";
 
 /** The result of `parsePolicy`: the policy (when the input is shaped like one) and shape diagnostics. */
@@ -167,6 +167,23 @@ class Parser {
       if (node.range) spec.range = node.range;
       return spec;
     };
+    const unknown = this.unknownOf(node);
+    if (unknown) {
+      // Not known before deployment: it may name any principal, a service included. As Principal it
+      // is analysed as a possible service principal; as NotPrincipal it excludes nothing for sure.
+      this.diagnostics.push(
+        diagnosticAt(
+          "UnresolvedPrincipal",
+          "warning",
+          `${what} is not known before deployment (${unknown.why}); ${what === "Principal" ? "it is analysed as a service principal that may be any" : "it is analysed as excluding no principal"}`,
+          this.file,
+          node.range,
+        ),
+      );
+      if (what !== "Principal") return withRange({ star: false, entries: [] });
+      const value = (node as ValueNode).value;
+      return withRange({ star: false, entries: [{ type: "Service", values: [value] }] });
+    }
     if (node.kind === "scalar" || node.kind === "value") {
       const v = this.scalarText(node, what);
       if (!v) return undefined;
@@ -249,9 +266,13 @@ class Parser {
     return out;
   }
 
-  /** The symbols of a value node that is not known, with a text saying where they come from. */
+  /**
+   * The symbols of a value node that is wholly unknown (no literal text: it may be any JSON value,
+   * not only a string), with a text saying where they come from.
+   */
   unknownOf(node: SourceNode): { symbols: ValueSymbol[]; why: string } | undefined {
-    if (node.kind !== "value" || node.value.parts.every((p) => typeof p === "string")) return undefined;
+    if (node.kind !== "value" || node.value.parts.length === 0) return undefined;
+    if (node.value.parts.some((p) => typeof p === "string")) return undefined;
     const symbols = node.value.parts.filter((p): p is ValueSymbol => typeof p !== "string");
     const why = symbols.map((s) => `${s.provenance.source}: ${s.provenance.reason}`).join("; ");
     return { symbols, why };
@@ -403,10 +424,22 @@ export function parsePolicy(node: SourceNode, file: string): ParsedPolicy {
     if (st.value.kind === "array") statementList = st.value.items;
     else if (st.value.kind === "object") statementList = [st.value];
     else {
-      p.error(
-        `Statement is ${describe(st.value)}; expected an object or an array of objects`,
-        st.value.range,
-      );
+      const unknown = p.unknownOf(st.value);
+      if (unknown)
+        p.diagnostics.push(
+          diagnosticAt(
+            "UnresolvedStatement",
+            "warning",
+            `the statements are not known before deployment (${unknown.why}); they are not analysed`,
+            file,
+            st.value.range,
+          ),
+        );
+      else
+        p.error(
+          `Statement is ${describe(st.value)}; expected an object or an array of objects`,
+          st.value.range,
+        );
       return { diagnostics: p.diagnostics };
     }
     const v = p.element(node, "Version");

@@ -94,6 +94,9 @@ function listNode(v: TfValue): SourceNode {
   return valueToNode(list([v], v.range));
 }
 
+/** A service principal's name: `events.amazonaws.com`, `logs.us-east-1.amazonaws.com`, `x.amazon.com`, China. */
+const SERVICE_NAME = /^[a-z0-9.-]+\.amazon(aws)?\.com(\.cn)?$/i;
+
 function principalsNode(blocks: ExpandedBlock[]): SourceNode | undefined {
   if (blocks.length === 0) return undefined;
   const byType = new Map<string, { items: SourceNode[]; range?: SourceRange }>();
@@ -110,6 +113,27 @@ function principalsNode(blocks: ExpandedBlock[]): SourceNode | undefined {
     // `type = "*"` with `identifiers = ["*"]` is `"Principal": "*"` (provider behaviour).
     if (t === "*") {
       star = true;
+      continue;
+    }
+    if (type && t === undefined) {
+      // A type not known before apply could be "Service": identifiers that look like service
+      // principals, and unknown ones, are analysed as services (the case a foreign account can use).
+      b.scope.module.host.diagnostics.push(
+        diag(
+          b.scope.map,
+          b.span.start,
+          "UnresolvedPrincipal",
+          `the principals type is not known before apply (${describeUnknown(type)}); identifiers that look like service principals, and unknown ones, are analysed as services`,
+        ),
+      );
+      for (const item of items) {
+        const text = item.kind === "scalar" && typeof item.value === "string" ? item.value : undefined;
+        const service = text === undefined ? item.kind === "value" : SERVICE_NAME.test(text);
+        const k = service ? "Service" : "AWS";
+        const slot = byType.get(k) ?? { items: [], ...(ids.range ? { range: ids.range } : {}) };
+        slot.items.push(item);
+        byType.set(k, slot);
+      }
       continue;
     }
     const key = t ?? "AWS";
