@@ -27,7 +27,13 @@ export { editBetween, type TextEdit } from "./engine/edit.js";
 export type { ConditionBlock, Fix } from "./engine/fix.js";
 export type { DirectoryResult, ExtractResult, InputFormat, ScanInput, ScanOptions } from "./engine/format.js";
 export { applyPolicyJsonFixes, unifiedDiff } from "./engine/json-fix.js";
-export type { LambdaPermission, PolicySite, PolicySiteKind, RelatedLocation } from "./engine/site.js";
+export type {
+  LambdaPermission,
+  LambdaPermissionField,
+  PolicySite,
+  PolicySiteKind,
+  RelatedLocation,
+} from "./engine/site.js";
 export { matchArnPattern, splitArn } from "./iam/arn.js";
 export {
   type ConditionTrace,

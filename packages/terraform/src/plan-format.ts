@@ -4,6 +4,7 @@ import type {
   ExtractResult,
   InputFormat,
   LambdaPermission,
+  LambdaPermissionField,
   PolicySite,
   PolicyValue,
   ScanInput,
@@ -120,7 +121,7 @@ export interface UnresolvedPolicy {
 export interface UnresolvedArgument {
   address: string;
   site: PolicySite;
-  field: keyof LambdaPermission;
+  field: LambdaPermissionField;
   attribute: string;
   at: SourceRange;
 }
@@ -362,7 +363,7 @@ function fromReference(
 function permissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefined {
   const range = ctx.locator.at(r.path);
   const pending: Array<Omit<UnresolvedArgument, "site">> = [];
-  const field = (attr: string, key: keyof LambdaPermission): PolicyValue | undefined => {
+  const field = (attr: string, key: LambdaPermissionField): PolicyValue | undefined => {
     const v = own(r.values, attr);
     if (isUnknown(r.unknown, attr)) {
       const refs = references(ctx, r.address, attr);
@@ -378,7 +379,7 @@ function permissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefin
   const principal = field("principal", "principal");
   if (!principal) return undefined;
   const permission: LambdaPermission = { principal };
-  const set = (k: keyof LambdaPermission, attr: string) => {
+  const set = (k: LambdaPermissionField, attr: string) => {
     const v = field(attr, k);
     if (v) permission[k] = v;
   };

@@ -501,6 +501,44 @@ resource "aws_iam_role" "a" { assume_role_policy = data.aws_iam_policy_document.
     expect(r.diagnostics.find((d) => d.code === "UnresolvedPrincipal")?.line).toBe(6);
   });
 
+  it("Lambda permission guard arguments that may be null are not counted on", async () => {
+    // terraform-aws-lambda modules/alias: source_arn = try(each.value.source_arn, null) over
+    // var.allowed_triggers, whose entries may leave it out. Before: CD301 info ("assumed yours").
+    const r = await scan({
+      "main.tf": `
+variable "on" {}
+variable "triggers" {}
+resource "aws_lambda_permission" "c" {
+  function_name = "fn"
+  principal     = "sns.amazonaws.com"
+  source_arn    = var.on ? "arn:aws:sns:us-east-1:246813579135:t" : null
+}
+resource "aws_lambda_permission" "e" {
+  for_each      = var.triggers
+  function_name = "fn"
+  principal     = "events.amazonaws.com"
+  source_arn    = try(each.value.source_arn, null)
+}
+resource "aws_lambda_permission" "k" {
+  function_name = "fn"
+  principal     = "sns.amazonaws.com"
+  source_arn    = var.on ? "arn:aws:sns:us-east-1:246813579135:t" : "arn:aws:sns:us-east-1:246813579135:u"
+}
+`,
+    });
+    const by = (address: string) =>
+      r.findings.filter((f) => f.resource === address).map((f) => [f.ruleId, f.severity]);
+    expect(by("aws_lambda_permission.c")).toEqual([["CD101", "medium"]]);
+    expect(by("aws_lambda_permission.e")).toEqual([["CD101", "medium"]]);
+    // Both branches are ARNs: the argument is there, only its value is unknown (trusted, CD301).
+    expect(by("aws_lambda_permission.k")).toEqual([["CD301", "info"]]);
+    expect(r.findings.find((f) => f.resource === "aws_lambda_permission.c")?.message).toContain(
+      "Its source arguments depend on",
+    );
+    const warnings = r.diagnostics.filter((d) => d.code === "UnresolvedArgument");
+    expect(warnings.map((d) => d.line)).toEqual([7, 13]);
+  });
+
   it("count when their for_each is known", async () => {
     const on = await scan({ "main.tf": role("var.guard ? [1] : []") }, { variables: { guard: "true" } });
     expect(on.findings).toEqual([]);

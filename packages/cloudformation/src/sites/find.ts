@@ -1,5 +1,6 @@
 import type {
   LambdaPermission,
+  LambdaPermissionField,
   PolicySite,
   PolicySiteKind,
   PolicyValue,
@@ -290,7 +291,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
         const principal = get("Principal");
         if (!principal) continue;
         const permission: LambdaPermission = { principal };
-        const fields: Array<[keyof LambdaPermission, string]> =
+        const fields: Array<[LambdaPermissionField, string]> =
           resource.type === "AWS::Lambda::Permission"
             ? [
                 ["action", "Action"],

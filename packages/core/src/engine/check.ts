@@ -156,6 +156,7 @@ export function lambdaPermissionPolicy(p: LambdaPermission, range: SourceRange |
     conditions: [],
   };
   if (range) stmt.range = range;
+  if (p.mayBeAbsent?.length) stmt.conditionUnknown = p.mayBeAbsent;
   // Lambda turns SourceArn into ArnLike and SourceAccount into StringEquals
   // (https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
   const add = (operator: string, key: string, value: LambdaPermission["sourceArn"]) => {

@@ -1,6 +1,6 @@
 import type { SourceRange } from "../model/source.js";
 import type { SourceNode } from "../model/tree.js";
-import type { PolicyValue } from "../model/values.js";
+import type { PolicyValue, ValueSymbol } from "../model/values.js";
 import type { Suppression } from "../report/suppress.js";
 
 /** What a policy protects: a role (trust policy), a resource (resource policy), a Lambda function (permission). */
@@ -15,7 +15,16 @@ export interface LambdaPermission {
   sourceAccount?: PolicyValue;
   principalOrgId?: PolicyValue;
   eventSourceToken?: PolicyValue;
+  /**
+   * Guard arguments left out because they may turn out absent when deployed (a Terraform
+   * conditional or `try` with a null alternative): what they depend on. The permission is judged
+   * without them, and CD101 says so.
+   */
+  mayBeAbsent?: ValueSymbol[];
 }
+
+/** The fields of a Lambda permission that hold a value (all but `mayBeAbsent`). */
+export type LambdaPermissionField = Exclude<keyof LambdaPermission, "mayBeAbsent">;
 
 /**
  * Where a policy lives, as an adapter found it. Rules never see the input format: only sites,

@@ -52,7 +52,7 @@ export default defineRule({
       hits.map((h) => h.principal),
     );
     const conditionNote = unknownCondition
-      ? ` Its Condition depends on ${unknownCondition.map((s) => `<${shortName(s.name)}>`).join(", ")}, not known before deployment; that may hold no guard, so the statement was judged without it.`
+      ? ` Its ${ctx.site.kind === "lambda-permission" ? "source arguments depend" : "Condition depends"} on ${unknownCondition.map((s) => `<${shortName(s.name)}>`).join(", ")}, not known before deployment; that may hold no guard, so the ${ctx.site.kind === "lambda-permission" ? "permission" : "statement"} was judged without it.`
       : "";
     const passRoleNote = passRoleOnly
       ? " The role must be passed with iam:PassRole by someone in your account, so this is reported only with --strict."

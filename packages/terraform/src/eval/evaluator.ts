@@ -92,6 +92,11 @@ function oneLine(text: string): string {
   return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
 }
 
+/** Null, or an unknown that may turn out null. */
+function mayBeNull(v: TfValue): boolean {
+  return v.kind === "null" || (v.kind === "unknown" && v.mayBeNull === true);
+}
+
 function namedAfterLocal(v: TfValue, name: string): TfValue {
   if (v.kind !== "unknown" || v.symbol.kind !== "unknown") return v;
   const inner = v.symbol;
@@ -105,7 +110,9 @@ function namedAfterLocal(v: TfValue, name: string): TfValue {
       reason: `it depends on ${oneLine(inner.name)}: ${inner.provenance.reason}`,
     },
   };
-  return v.range ? { kind: "unknown", symbol, range: v.range } : { kind: "unknown", symbol };
+  const out: TfValue = v.range ? { kind: "unknown", symbol, range: v.range } : { kind: "unknown", symbol };
+  if (v.mayBeNull) out.mayBeNull = true;
+  return out;
 }
 
 export class ModuleInstance {
@@ -483,7 +490,9 @@ export class ModuleInstance {
         const pa = plain(a);
         if (pa !== undefined && JSON.stringify(pa) === JSON.stringify(plain(b))) return a;
         const text = scope.map.text.slice(expr.span.start, Math.min(expr.span.end, expr.span.start + 80));
-        return unknown(text, `the condition is not known before apply (${describeUnknown(c)})`, range);
+        const u = unknown(text, `the condition is not known before apply (${describeUnknown(c)})`, range);
+        if (u.kind === "unknown" && (mayBeNull(a) || mayBeNull(b))) u.mayBeNull = true;
+        return u;
       }
       case "binary":
         return this.binary(
@@ -676,11 +685,16 @@ export class ModuleInstance {
 
   private call(expr: Expr & { type: "call" }, scope: Scope, range: SourceRange): TfValue {
     if (expr.name === "try" || expr.name === "can") {
-      for (const a of expr.args) {
-        const v = this.evaluate(a, scope);
+      for (let i = 0; i < expr.args.length; i++) {
+        const v = this.evaluate(expr.args[i] as Expr, scope);
         if (v.kind === "unknown" && v.error) continue;
         if (expr.name === "can")
           return v.kind === "unknown" ? at(v, range) : { kind: "bool", value: true, range };
+        // An unknown may still fail when known (an attribute the object lacks): a later null
+        // alternative may then be the value.
+        if (v.kind === "unknown" && !v.mayBeNull)
+          for (const later of expr.args.slice(i + 1))
+            if (mayBeNull(this.evaluate(later, scope))) return { ...v, mayBeNull: true };
         return v;
       }
       return expr.name === "can"

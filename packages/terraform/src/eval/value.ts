@@ -28,7 +28,14 @@ export type TfValue =
       keyRanges?: Map<string, SourceRange>;
       range?: SourceRange;
     }
-  | { kind: "unknown"; symbol: ValueSymbol; range?: SourceRange; error?: boolean }
+  | {
+      kind: "unknown";
+      symbol: ValueSymbol;
+      range?: SourceRange;
+      error?: boolean;
+      /** It may turn out null (a conditional or `try` with a null alternative): an optional argument may be absent. */
+      mayBeNull?: boolean;
+    }
   | { kind: "json"; value: TfValue; range?: SourceRange }
   | { kind: "document"; node: SourceNode; origin: string; sources?: string[]; range?: SourceRange }
   | {

@@ -1,10 +1,12 @@
 import type {
   LambdaPermission,
+  LambdaPermissionField,
   PolicySite,
   PolicySiteKind,
   SourceNode,
   SourceRange,
   Suppression,
+  ValueSymbol,
 } from "@deputyguard/core";
 import { looksLikePolicy } from "@deputyguard/core";
 import type { ModuleInstance, ResourceInstance, Scope } from "../eval/evaluator.js";
@@ -164,21 +166,45 @@ function permissionSite(inst: ResourceInstance, rootFile: string, collector: Sit
   const principal = value("principal");
   if (!principal) return;
   const permission: LambdaPermission = { principal };
-  const set = (field: keyof LambdaPermission, arg: string): void => {
+  const set = (field: LambdaPermissionField, arg: string): void => {
     const v = value(arg);
     if (v) permission[field] = v;
+  };
+  const mayBeAbsent: ValueSymbol[] = [];
+  /** A guard argument that may turn out null is not counted on: the permission is judged without it. */
+  const setGuard = (field: LambdaPermissionField, arg: string): void => {
+    const a = inst.config.block.body.attributes.get(arg);
+    if (a) {
+      const v = m.attribute(inst, arg, m.fileOf(a)?.map.range(a.expr.span));
+      if (v.kind === "unknown" && v.mayBeNull) {
+        const map = m.fileOf(a)?.map;
+        if (map)
+          m.host.diagnostics.push(
+            diag(
+              map,
+              a.expr.span.start,
+              "UnresolvedArgument",
+              `${arg} may be null when applied (${describeUnknown(v)}); the permission is judged without it`,
+            ),
+          );
+        mayBeAbsent.push(v.symbol);
+        return;
+      }
+    }
+    set(field, arg);
   };
   set("action", "action");
   if (inst.type === "aws_lambda_permission") {
     set("functionName", "function_name");
-    set("sourceArn", "source_arn");
-    set("sourceAccount", "source_account");
-    set("principalOrgId", "principal_org_id");
-    set("eventSourceToken", "event_source_token");
+    setGuard("sourceArn", "source_arn");
+    setGuard("sourceAccount", "source_account");
+    setGuard("principalOrgId", "principal_org_id");
+    setGuard("eventSourceToken", "event_source_token");
   } else {
     set("functionName", "layer_name");
-    set("principalOrgId", "organization_id");
+    setGuard("principalOrgId", "organization_id");
   }
+  if (mayBeAbsent.length > 0) permission.mayBeAbsent = mayBeAbsent;
   const range = inst.config.file.map.range(inst.config.block.span);
   const site: PolicySite = {
     file: range.file,
