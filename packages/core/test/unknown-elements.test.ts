@@ -143,3 +143,23 @@ describe("a Statement list not known before deployment", () => {
     expect(parsed.diagnostics.map((d) => [d.code, d.severity])).toEqual([["UnresolvedStatement", "warning"]]);
   });
 });
+
+describe("an Effect not known before deployment", () => {
+  it("is analysed as an Allow: CD101 at medium, saying so, with a warning", () => {
+    const statement = nodeFromPlain({
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sns:Publish",
+      Resource: "*",
+    }) as ObjectNode;
+    statement.entries.unshift({ key: "Effect", value: unknownNode });
+    const doc: ObjectNode = {
+      kind: "object",
+      entries: [{ key: "Statement", value: { kind: "array", items: [statement] } }],
+    };
+    const r = checkSite(site(doc));
+    // Before: 'Effect is "an unresolved value"', an error, and the statement was dropped.
+    expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["CD101", "medium"]]);
+    expect(r.findings[0]?.message).toContain("Its Effect is <var.guard ? {...} : {}>");
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([["UnresolvedEffect", "warning"]]);
+  });
+});

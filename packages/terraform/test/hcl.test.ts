@@ -539,6 +539,28 @@ resource "aws_lambda_permission" "k" {
     expect(warnings.map((d) => d.line)).toEqual([7, 13]);
   });
 
+  it("a written statement with an unknown effect is analysed as an Allow", async () => {
+    // Before: UnresolvedStatement ("the statement is not analysed") and no finding.
+    const r = await scan({
+      "main.tf": `
+variable "eff" {}
+data "aws_iam_policy_document" "eff" {
+  statement {
+    effect  = var.eff
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+  }
+}
+resource "aws_iam_role" "eff" { assume_role_policy = data.aws_iam_policy_document.eff.json }
+`,
+    });
+    expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["CD101", "medium"]]);
+    expect(r.sites.flatMap((s) => checkSite(s).diagnostics).map((d) => d.code)).toEqual(["UnresolvedEffect"]);
+  });
+
   it("count when their for_each is known", async () => {
     const on = await scan({ "main.tf": role("var.guard ? [1] : []") }, { variables: { guard: "true" } });
     expect(on.findings).toEqual([]);

@@ -301,14 +301,30 @@ class Parser {
     let ok = true;
     const effectEntry = element("Effect");
     let effect: "Allow" | "Deny" | undefined;
+    let effectUnknown: ValueSymbol[] | undefined;
     if (!effectEntry) {
       this.error(`statement ${index} has no Effect`, node.range);
       ok = false;
     } else {
-      const v = this.scalarText(effectEntry.value, "Effect");
+      const unknown = this.unknownOf(effectEntry.value);
+      const v = unknown ? undefined : this.scalarText(effectEntry.value, "Effect");
       const text = v?.parts.length === 1 && typeof v.parts[0] === "string" ? v.parts[0] : undefined;
       if (text === "Allow" || text === "Deny") effect = text;
-      else {
+      else if (unknown) {
+        // Not known before deployment: as an Allow it is the case that can let a foreign account in
+        // (and as a Deny it would only narrow other statements, which is not counted on either).
+        effect = "Allow";
+        effectUnknown = unknown.symbols;
+        this.diagnostics.push(
+          diagnosticAt(
+            "UnresolvedEffect",
+            "warning",
+            `the Effect of statement ${index} is not known before deployment (${unknown.why}); it is analysed as an Allow`,
+            this.file,
+            effectEntry.value.range,
+          ),
+        );
+      } else {
         if (v)
           this.error(
             `Effect is ${JSON.stringify(text ?? "an unresolved value")}; it must be exactly "Allow" or "Deny"`,
@@ -318,6 +334,7 @@ class Parser {
       }
     }
     const stmt: Statement = { index, effect: effect ?? "Allow", conditions: [] };
+    if (effectUnknown) stmt.effectUnknown = effectUnknown;
     if (node.range) stmt.range = node.range;
     const sid = element("Sid");
     if (sid) {

@@ -109,6 +109,8 @@ export interface Statement {
    * may hold no guard, so the statement is judged without it, its weakest form.
    */
   conditionUnknown?: ValueSymbol[];
+  /** Set when the Effect is not known before deployment (then `effect` is "Allow"): what it depends on. */
+  effectUnknown?: ValueSymbol[];
   range?: SourceRange;
 }
 

@@ -220,7 +220,10 @@ function statementNode(s: ExpandedBlock): ObjectNode | undefined {
   const sid = attr(s, "sid");
   if (sid && knownString(sid) !== "") entries.push(entry("Sid", valueToNode(sid)));
   const effect = attr(s, "effect");
-  if (effect && knownString(effect) === undefined) {
+  // A statement of a dynamic block whose for_each is not known is wholly user-supplied: with its
+  // effect unknown too there is nothing to judge. A written statement with an unknown effect goes
+  // to the policy parser, which analyses it as an Allow.
+  if (effect && knownString(effect) === undefined && (s.mayBeAbsent || effect.kind !== "unknown")) {
     s.scope.module.host.diagnostics.push(
       diag(
         s.scope.map,
