@@ -163,3 +163,38 @@ describe("an Effect not known before deployment", () => {
     expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([["UnresolvedEffect", "warning"]]);
   });
 });
+
+describe("an aws:SourceArn value not known before deployment", () => {
+  const bucketArn: ValueSymbol = {
+    kind: "unknown",
+    name: "var.bucket_arn",
+    provenance: { source: "var.bucket_arn", reason: "the variable is not declared" },
+  };
+  const permission = (principal: string, withAccount: boolean): PolicySite => ({
+    file: "main.tf",
+    resource: "aws_lambda_permission.allow",
+    kind: "lambda-permission",
+    permission: {
+      principal: { parts: [principal] },
+      sourceArn: symbolValue(bucketArn),
+      ...(withAccount ? { sourceAccount: { parts: ["246813579135"] } } : {}),
+    },
+  });
+
+  it("of a service whose ARNs carry no account (S3) pins no account: CD103 without SourceAccount", () => {
+    // terraform-aws-s3-bucket modules/notification: source_arn = var.bucket_arn for s3.amazonaws.com.
+    // Before: only CD301 (the unknown was taken for a guard that pins the account).
+    const r = checkSite(permission("s3.amazonaws.com", false), { accounts: ["246813579135"] });
+    expect(r.findings.map((f) => f.ruleId).sort()).toEqual(["CD103", "CD301"]);
+    expect(r.findings.find((f) => f.ruleId === "CD103")?.witness?.context["aws:SourceArn"]).toBe(
+      "arn:aws:s3:::<var.bucket_arn>",
+    );
+    const pinned = checkSite(permission("s3.amazonaws.com", true), { accounts: ["246813579135"] });
+    expect(pinned.findings.map((f) => f.ruleId).filter((id) => id !== "CD301")).toEqual([]);
+  });
+
+  it("of a service whose ARNs carry the account stays a trusted unknown (CD301 only)", () => {
+    const r = checkSite(permission("sns.amazonaws.com", false), { accounts: ["246813579135"] });
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD301"]);
+  });
+});

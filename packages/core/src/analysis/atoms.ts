@@ -42,6 +42,18 @@ export interface AtomOptions {
   symbolText: (symbol: ValueSymbol) => string;
   /** Keep StringLike wildcards on aws:SourceArn inside their component where the value must match (see below). */
   narrowStringLikeArn?: boolean;
+  /**
+   * For a service whose aws:SourceArn never carries an account (an S3 bucket,
+   * `arn:${Partition}:s3:::${BucketName}`): the ARN format. A wholly unknown aws:SourceArn value of
+   * such a service is still trusted to be ours, and known to be an ARN of that shape: its account
+   * field is empty, so it pins no account (CD103 when nothing else does).
+   */
+  accountlessArnFormat?: string;
+}
+
+/** The ARN a wholly unknown aws:SourceArn stands for, under `accountlessArnFormat`. */
+function accountlessArn(format: string, token: string): string {
+  return format.replace(/\$\{Partition\}/g, "aws").replace(/\$\{[A-Za-z]+\}/g, token);
 }
 
 function textOf(v: PolicyValue, o: AtomOptions): string {
@@ -152,6 +164,9 @@ function languages(
   const positive: Union = [];
   for (const v of values) {
     let text = textOf(v, o);
+    const only = v.parts.length === 1 ? v.parts[0] : undefined;
+    if (key === SOURCE_ARN && o.accountlessArnFormat && typeof only === "object" && only.kind === "unknown")
+      text = accountlessArn(o.accountlessArnFormat, text);
     const vars = o.variablesEnabled ? parseVariables(text) : undefined;
     if (vars) {
       const known = knownVariables(vars, o);

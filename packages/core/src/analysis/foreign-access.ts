@@ -409,7 +409,13 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
   const o = { variablesEnabled, symbolText: q.symbolText };
   const allowAtoms = statementAtoms(
     q.statement,
-    { ...o, narrowStringLikeArn: !namesSpanComponents(q.knowledge) },
+    {
+      ...o,
+      narrowStringLikeArn: !namesSpanComponents(q.knowledge),
+      ...(q.knowledge?.accountInArn === false && q.knowledge.sourceArnFormats[0]
+        ? { accountlessArnFormat: q.knowledge.sourceArnFormats[0] }
+        : {}),
+    },
     false,
   );
   const hasResource = !!(q.statement.resource || q.statement.notResource);
