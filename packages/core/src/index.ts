@@ -11,6 +11,7 @@ export {
   findForeignAccess,
   type Witness,
 } from "./analysis/foreign-access.js";
+export { type GuardKind, guardKind } from "./analysis/guards.js";
 export { type CoveredPrincipal, type StatementFacts, statementFacts } from "./analysis/statement-facts.js";
 export {
   type CheckOptions,

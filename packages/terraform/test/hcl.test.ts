@@ -448,11 +448,48 @@ resource "aws_iam_role" "t" { assume_role_policy = data.aws_iam_policy_document.
     // Before, the one block analysed for an unknown for_each counted as present: no finding and no
     // warning, although `guard = false` leaves the role open to every account's EventBridge.
     const r = await scan({ "main.tf": role("var.guard ? [1] : []") });
-    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
-    const d = r.diagnostics.find((x) => x.code === "UnresolvedCondition");
+    expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["CD101", "medium"]]);
+    expect(r.findings[0]?.message).toContain('Its Condition depends on <dynamic "condition">');
+    const d = r.sites.flatMap((s) => checkSite(s).diagnostics).find((x) => x.code === "UnresolvedCondition");
     expect(d?.message).toContain('the dynamic "condition" for_each is not known before apply');
     expect(d?.message).toContain("var.guard");
     expect(d?.line).toBe(11);
+  });
+
+  it("with a key that binds no source, are left out without changing the verdict's severity", async () => {
+    // terraform-aws-s3-bucket lb_log_delivery: an optional aws:ResourceOrgID names the bucket's own
+    // organization, not the caller's: the statement is unguarded either way (CD101 high).
+    const r = await scan({
+      "main.tf": `
+variable "orgs" {}
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ["s3:PutObject"]
+    resources = ["arn:aws:s3:::logs/*"]
+    principals {
+      type        = "Service"
+      identifiers = ["delivery.logs.amazonaws.com"]
+    }
+    dynamic "condition" {
+      for_each = length(var.orgs) > 0 ? [true] : []
+      content {
+        test     = "StringEquals"
+        variable = "aws:ResourceOrgID"
+        values   = var.orgs
+      }
+    }
+  }
+}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "logs"
+  policy = data.aws_iam_policy_document.p.json
+}
+`,
+    });
+    expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["CD101", "high"]]);
+    expect(r.diagnostics.find((d) => d.code === "UnresolvedCondition")?.message).toContain(
+      "may generate no condition on aws:ResourceOrgID",
+    );
   });
 
   it("a Condition chosen by an unknown conditional in jsonencode is not counted on either", async () => {

@@ -1,4 +1,5 @@
-import type { ObjectNode, SourceEntry, SourceNode, SourceRange } from "@deputyguard/core";
+import type { ObjectNode, SourceEntry, SourceNode, SourceRange, ValueSymbol } from "@deputyguard/core";
+import { guardKind, SERVICES } from "@deputyguard/core";
 import type { ResourceInstance, Scope } from "../eval/evaluator.js";
 import { describeUnknown, diag } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
@@ -156,18 +157,37 @@ function conditionNode(blocks: ExpandedBlock[]): SourceNode | undefined {
   if (blocks.length === 0) return undefined;
   const ops = new Map<string, { entries: SourceEntry[]; range?: SourceRange; keyRange?: SourceRange }>();
   const first = blocks[0] as ExpandedBlock;
+  const maybe: SourceEntry[] = [];
   for (const b of blocks) {
     if (b.mayBeAbsent) {
-      // A condition that may not exist cannot be counted on: the statement is judged without it,
-      // its weakest form (a principals or statement block that may not exist only narrows, and stays).
-      b.scope.module.host.diagnostics.push(
-        diag(
-          b.scope.map,
-          b.span.start,
-          "UnresolvedCondition",
-          `${b.mayBeAbsent}, so it may generate no condition; the statement is analysed without it`,
-        ),
-      );
+      // A condition that may not exist cannot be counted on. It goes to the policy parser as an
+      // operator block that is not known, which judges the statement without it (its weakest form),
+      // warns, and lets CD101 say so. A principals or statement block that may not exist only
+      // narrows, and stays.
+      const test = attr(b, "test");
+      const variable = attr(b, "variable");
+      const key = variable ? knownString(variable) : undefined;
+      if (key !== undefined && guardKind(key.toLowerCase(), SERVICES) === undefined) {
+        // A key that binds no source (aws:ResourceOrgID, s3:x-amz-acl): with it or without it the
+        // statement is as guarded, so it is simply left out.
+        b.scope.module.host.diagnostics.push(
+          diag(
+            b.scope.map,
+            b.span.start,
+            "UnresolvedCondition",
+            `${b.mayBeAbsent}, so it may generate no condition on ${key}; the statement is analysed without it`,
+          ),
+        );
+        continue;
+      }
+      const op = (test && knownString(test)) || "dynamic";
+      const blockRange = b.scope.map.range(b.span);
+      const symbol: ValueSymbol = {
+        kind: "unknown",
+        name: 'dynamic "condition"',
+        provenance: { source: 'dynamic "condition"', reason: `${b.mayBeAbsent}, so it may generate none` },
+      };
+      maybe.push(entry(op, { kind: "value", value: { parts: [symbol], range: blockRange }, range: blockRange }));
       continue;
     }
     const test = attr(b, "test");
@@ -201,7 +221,7 @@ function conditionNode(blocks: ExpandedBlock[]): SourceNode | undefined {
     else slot.entries.push(entry(key, vnode, variable?.range));
     ops.set(op, slot);
   }
-  const entries = [...ops].map(([op, slot]) =>
+  const known = [...ops].map(([op, slot]) =>
     entry(
       op,
       slot.range
@@ -211,7 +231,7 @@ function conditionNode(blocks: ExpandedBlock[]): SourceNode | undefined {
     ),
   );
   const range = first.scope.map.range(first.span);
-  return { kind: "object", entries, range };
+  return { kind: "object", entries: [...known, ...maybe], range };
 }
 
 function statementNode(s: ExpandedBlock): ObjectNode | undefined {
