@@ -187,7 +187,9 @@ function conditionNode(blocks: ExpandedBlock[]): SourceNode | undefined {
         name: 'dynamic "condition"',
         provenance: { source: 'dynamic "condition"', reason: `${b.mayBeAbsent}, so it may generate none` },
       };
-      maybe.push(entry(op, { kind: "value", value: { parts: [symbol], range: blockRange }, range: blockRange }));
+      maybe.push(
+        entry(op, { kind: "value", value: { parts: [symbol], range: blockRange }, range: blockRange }),
+      );
       continue;
     }
     const test = attr(b, "test");
