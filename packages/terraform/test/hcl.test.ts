@@ -598,6 +598,37 @@ resource "aws_iam_role" "eff" { assume_role_policy = data.aws_iam_policy_documen
     expect(r.sites.flatMap((s) => checkSite(s).diagnostics).map((d) => d.code)).toEqual(["UnresolvedEffect"]);
   });
 
+  it("a source document not known before apply leaves the document's own statements analysed", async () => {
+    // cloudposse terraform-aws-cloudtrail-s3-bucket: source_policy_documents = var.policy == "" ?
+    // null : [var.policy] made the whole document unknown, and its unguarded CloudTrail statements
+    // went unanalysed (a PolicyUnknown warning only).
+    const r = await scan({
+      "main.tf": `
+variable "policy" {}
+data "aws_iam_policy_document" "p" {
+  source_policy_documents = var.policy == "" ? null : [var.policy]
+  statement {
+    sid       = "AWSCloudTrailAclCheck"
+    actions   = ["s3:GetBucketAcl"]
+    resources = ["arn:aws:s3:::trail"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+  }
+}
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "trail"
+  policy = data.aws_iam_policy_document.p.json
+}
+`,
+    });
+    expect(r.findings.map((f) => [f.ruleId, f.resource])).toEqual([["CD101", "aws_s3_bucket_policy.p"]]);
+    const w = r.diagnostics.find((d) => d.code === "PolicyUnknown");
+    expect(w?.message).toContain("a document in source_policy_documents of data.aws_iam_policy_document.p");
+    expect(w?.message).toContain("its statements are not analysed");
+  });
+
   it("count when their for_each is known", async () => {
     const on = await scan({ "main.tf": role("var.guard ? [1] : []") }, { variables: { guard: "true" } });
     expect(on.findings).toEqual([]);

@@ -335,12 +335,24 @@ export function buildPolicyDocument(inst: ResourceInstance): TfValue {
     for (const d of values) {
       if (d.kind === "document") sources.push(d.origin, ...(d.sources ?? []));
       const st = statementsOf(d, d.range ?? range);
-      if (!st)
-        return unknown(
-          `${inst.address}.json`,
-          `a document in ${what} is not known before apply (${describeUnknown(d)})`,
-          range,
+      if (!st) {
+        // Its statements cannot be analysed, but this document's own statements still can: a source
+        // document comes before them (they replace its statements), and an override document can
+        // only replace one of them by Sid, which this warning says.
+        const offset =
+          d.range && d.range.file === scope.map.file
+            ? scope.map.offset(d.range.start.line, d.range.start.column)
+            : inst.config.block.span.start;
+        module.host.diagnostics.push(
+          diag(
+            scope.map,
+            offset,
+            "PolicyUnknown",
+            `a document in ${what} of ${inst.address} is not known before apply (${describeUnknown(d)}); its statements are not analysed${what.startsWith("override") ? ", and it may replace a statement below that has the same Sid" : ""}`,
+          ),
         );
+        continue;
+      }
       mergeBySid(statements, st);
     }
     return undefined;
