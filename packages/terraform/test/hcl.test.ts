@@ -629,6 +629,34 @@ resource "aws_s3_bucket_policy" "p" {
     expect(w?.message).toContain("its statements are not analysed");
   });
 
+  it("known statements concatenated with unknown ones are analysed", async () => {
+    // Before: concat([...], var.extra) made the whole Statement list unknown: nothing analysed.
+    const r = await scan({
+      "main.tf": `
+variable "extra" {}
+variable "more" {}
+resource "aws_sns_topic_policy" "p" {
+  arn = "arn:aws:sns:us-east-1:246813579135:t"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat([{
+      Effect    = "Allow"
+      Principal = { Service = concat(["events.amazonaws.com"], var.more) }
+      Action    = "sns:Publish"
+      Resource  = "*"
+    }], var.extra)
+  })
+}
+`,
+    });
+    expect(r.findings.map((f) => [f.ruleId, f.principals])).toEqual([
+      ["CD101", ["events.amazonaws.com", "<var.more>"]],
+    ]);
+    const d = r.sites.flatMap((s) => checkSite(s).diagnostics);
+    expect(d.map((x) => x.code)).toEqual(["UnresolvedStatement"]);
+    expect(d[0]?.message).toContain("statement 1 is not known before deployment (var.extra");
+  });
+
   it("count when their for_each is known", async () => {
     const on = await scan({ "main.tf": role("var.guard ? [1] : []") }, { variables: { guard: "true" } });
     expect(on.findings).toEqual([]);

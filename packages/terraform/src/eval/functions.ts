@@ -216,11 +216,17 @@ function merge(args: TfValue[], range: SourceRange | undefined): TfValue {
 
 function concat(args: TfValue[], range: SourceRange | undefined): TfValue {
   const items: TfValue[] = [];
+  let open: TfValue | undefined;
   for (const a of args) {
-    if (a.kind !== "list") return propagate("concat", [a], range);
-    items.push(...a.items);
+    if (a.kind === "list") items.push(...a.items);
+    else if (a.kind === "unknown" && !a.error) open ??= a;
+    else return propagate("concat", [a], range);
   }
-  return list(items, range);
+  if (!open) return list(items, range);
+  // Unknown lists make the result unknown, but the items of the known ones are in it for sure.
+  const u = propagate("concat", [open], range);
+  if (u.kind === "unknown" && items.length > 0) u.knownItems = items;
+  return u;
 }
 
 function coalesce(args: TfValue[], range: SourceRange | undefined): TfValue {

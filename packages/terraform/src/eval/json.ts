@@ -12,6 +12,17 @@ export function valueToNode(v: TfValue, depth = 0): SourceNode {
   switch (v.kind) {
     case "string":
     case "unknown": {
+      if (v.kind === "unknown" && v.knownItems) {
+        // The known items, and the rest as one unknown item (the policy parser warns of it).
+        const { knownItems, ...rest } = v;
+        return withRange({
+          kind: "array",
+          items: [
+            ...knownItems.map((i) => valueToNode(i, depth + 1)),
+            valueToNode(rest as TfValue, depth + 1),
+          ],
+        });
+      }
       const pv = toPolicyValue(v);
       if (pv && pv.parts.length === 1 && typeof pv.parts[0] === "string")
         return withRange({ kind: "scalar", value: pv.parts[0] });

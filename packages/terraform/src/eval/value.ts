@@ -35,6 +35,11 @@ export type TfValue =
       error?: boolean;
       /** It may turn out null (a conditional or `try` with a null alternative): an optional argument may be absent. */
       mayBeNull?: boolean;
+      /**
+       * Items the list is known to hold (`concat` of known lists and unknown ones). Only turning the
+       * value into a policy JSON node uses them: everything else sees an unknown list.
+       */
+      knownItems?: TfValue[];
     }
   | { kind: "json"; value: TfValue; range?: SourceRange }
   | { kind: "document"; node: SourceNode; origin: string; sources?: string[]; range?: SourceRange }
