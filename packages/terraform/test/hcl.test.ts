@@ -657,6 +657,36 @@ resource "aws_sns_topic_policy" "p" {
     expect(d[0]?.message).toContain("statement 1 is not known before deployment (var.extra");
   });
 
+  it("a statement merged with an unknown object keeps its known elements; its Condition counts only if set last", async () => {
+    // Before: merge({...}, var.guard ? {Condition = ...} : {}) made the statement unknown (an error,
+    // then a warning) and nothing was analysed.
+    const statement = (args: string) => `jsonencode({
+    Version = "2012-10-17"
+    Statement = [merge(${args})]
+  })`;
+    const base = `{ Effect = "Allow", Principal = { Service = "events.amazonaws.com" }, Action = "sts:AssumeRole" }`;
+    const guard = `{ Condition = { StringEquals = { "aws:SourceAccount" = "246813579135" } } }`;
+    const r = await scan(
+      {
+        "main.tf": `
+variable "guard" {}
+variable "extra" {}
+resource "aws_iam_role" "maybe" { assume_role_policy = ${statement(`${base}, var.guard ? ${guard} : {}`)} }
+resource "aws_iam_role" "last" { assume_role_policy = ${statement(`${base}, var.extra, ${guard}`)} }
+resource "aws_iam_role" "first" { assume_role_policy = ${statement(`${base}, ${guard}, var.extra`)} }
+`,
+      },
+      { accounts: ["246813579135"] },
+    );
+    const by = (address: string) =>
+      r.findings.filter((f) => f.resource === address).map((f) => [f.ruleId, f.severity]);
+    expect(by("aws_iam_role.maybe")).toEqual([["CD101", "medium"]]);
+    // Set after every unknown argument: nothing can replace it.
+    expect(by("aws_iam_role.last")).toEqual([]);
+    // Set before an unknown argument, which may replace it: not counted on.
+    expect(by("aws_iam_role.first")).toEqual([["CD101", "medium"]]);
+  });
+
   it("count when their for_each is known", async () => {
     const on = await scan({ "main.tf": role("var.guard ? [1] : []") }, { variables: { guard: "true" } });
     expect(on.findings).toEqual([]);

@@ -206,12 +206,27 @@ function lookup(args: TfValue[], range: SourceRange | undefined): TfValue {
 
 function merge(args: TfValue[], range: SourceRange | undefined): TfValue {
   const entries = new Map<string, TfValue>();
+  let open: TfValue | undefined;
+  // Keys set before an unknown argument: that argument may replace them.
+  const replaceable = new Set<string>();
   for (const a of args) {
     if (a.kind === "null") continue;
+    if (a.kind === "unknown" && !a.error) {
+      open ??= a;
+      for (const k of entries.keys()) replaceable.add(k);
+      continue;
+    }
     if (a.kind !== "object") return propagate("merge", [a], range);
-    for (const [k, v] of a.entries) entries.set(k, v);
+    for (const [k, v] of a.entries) {
+      entries.set(k, v);
+      replaceable.delete(k);
+    }
   }
-  return object(entries, range);
+  if (!open) return object(entries, range);
+  // Unknown objects make the result unknown, but a policy statement built from it keeps what is known.
+  const u = propagate("merge", [open], range);
+  if (u.kind === "unknown" && entries.size > 0) u.knownEntries = { entries, replaceable };
+  return u;
 }
 
 function concat(args: TfValue[], range: SourceRange | undefined): TfValue {

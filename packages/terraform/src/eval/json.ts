@@ -1,4 +1,4 @@
-import type { Diagnostic, SourceNode, SourceRange, ValuePart } from "@deputyguard/core";
+import type { Diagnostic, SourceEntry, SourceNode, SourceRange, ValuePart } from "@deputyguard/core";
 import { normalizeParts, parseJsonSource } from "@deputyguard/core";
 import { LineMap } from "../hcl/line-map.js";
 import { list, NULL, object, type StringSegment, type TfValue, toPolicyValue } from "./value.js";
@@ -12,6 +12,19 @@ export function valueToNode(v: TfValue, depth = 0): SourceNode {
   switch (v.kind) {
     case "string":
     case "unknown": {
+      if (v.kind === "unknown" && v.knownEntries?.entries.has("Effect")) {
+        // A statement merged with an unknown object: its known elements, and a Condition that may
+        // be absent or replaced (the policy parser judges the statement without it, and says so).
+        const { knownEntries, ...rest } = v;
+        const out: SourceEntry[] = [];
+        for (const [key, value] of knownEntries.entries) {
+          if (key === "Condition" && knownEntries.replaceable.has(key)) continue;
+          out.push({ key, value: valueToNode(value, depth + 1) });
+        }
+        if (!knownEntries.entries.has("Condition") || knownEntries.replaceable.has("Condition"))
+          out.push({ key: "Condition", value: valueToNode(rest as TfValue, depth + 1) });
+        return withRange({ kind: "object", entries: out });
+      }
       if (v.kind === "unknown" && v.knownItems) {
         // The known items, and the rest as one unknown item (the policy parser warns of it).
         const { knownItems, ...rest } = v;

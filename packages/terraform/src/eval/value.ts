@@ -40,6 +40,12 @@ export type TfValue =
        * value into a policy JSON node uses them: everything else sees an unknown list.
        */
       knownItems?: TfValue[];
+      /**
+       * Entries the object is known to hold (`merge` of known objects and unknown ones), and those an
+       * unknown argument after them may replace. Only turning a policy statement into a JSON node
+       * uses them: everything else sees an unknown object.
+       */
+      knownEntries?: { entries: Map<string, TfValue>; replaceable: Set<string> };
     }
   | { kind: "json"; value: TfValue; range?: SourceRange }
   | { kind: "document"; node: SourceNode; origin: string; sources?: string[]; range?: SourceRange }
