@@ -79,17 +79,13 @@ function key(v: TfValue): string {
   return s === undefined ? "?" : v.kind === "number" ? s : JSON.stringify(s);
 }
 
-/** One instance of a module: the root, or a module call (with its count / for_each key). */
 /**
- * A local whose whole value is unknown because of an expression inside it (a condition, a function
- * argument) is named after the local: `<local.trusted_entities_services>` says more at the use
- * site than `<var.lambda_at_edge ? 2 : 1>`. The reason keeps the inner name. Unknowns named after a
- * plain reference (`var.x`, `data.t.n.attr`) keep that name: it already says what to set.
+ * An expression's text on one line, cut at 80 characters: enough to recognise it in a message (the
+ * names of unknowns made from expressions, and the reasons that quote them).
  */
-/** An expression's text on one line, cut at 80 characters: enough to recognise it in a message. */
 function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+  const t = text.replace(/\s+/g, " ");
+  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
 }
 
 /** Null, or an unknown that may turn out null. */
@@ -97,6 +93,12 @@ function mayBeNull(v: TfValue): boolean {
   return v.kind === "null" || (v.kind === "unknown" && v.mayBeNull === true);
 }
 
+/**
+ * A local whose whole value is unknown because of an expression inside it (a condition, a function
+ * argument) is named after the local: `<local.trusted_entities_services>` says more at the use
+ * site than `<var.lambda_at_edge ? 2 : 1>`. The reason keeps the inner name. Unknowns named after a
+ * plain reference (`var.x`, `data.t.n.attr`) keep that name: it already says what to set.
+ */
 function namedAfterLocal(v: TfValue, name: string): TfValue {
   if (v.kind !== "unknown" || v.symbol.kind !== "unknown") return v;
   const inner = v.symbol;
@@ -115,6 +117,7 @@ function namedAfterLocal(v: TfValue, name: string): TfValue {
   return out;
 }
 
+/** One instance of a module: the root, or a module call (with its count / for_each key). */
 export class ModuleInstance {
   private readonly localCache = new Map<string, TfValue>();
   private readonly inProgress = new Set<string>();
@@ -864,8 +867,7 @@ function isScalar(v: TfValue): boolean {
 }
 
 function sliceText(map: LineMap, span: { start: number; end: number }): string {
-  const t = map.text.slice(span.start, span.end).replace(/\s+/g, " ");
-  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
+  return oneLine(map.text.slice(span.start, span.end));
 }
 
 export function describeUnknown(v: TfValue): string {

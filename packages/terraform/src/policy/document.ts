@@ -1,5 +1,5 @@
 import type { ObjectNode, SourceEntry, SourceNode, SourceRange, ValueSymbol } from "@deputyguard/core";
-import { guardKind, SERVICES } from "@deputyguard/core";
+import { guardKind, isServicePrincipalName, SERVICES } from "@deputyguard/core";
 import type { ResourceInstance, Scope } from "../eval/evaluator.js";
 import { describeUnknown, diag } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
@@ -95,9 +95,6 @@ function listNode(v: TfValue): SourceNode {
   return valueToNode(list([v], v.range));
 }
 
-/** A service principal's name: `events.amazonaws.com`, `logs.us-east-1.amazonaws.com`, `x.amazon.com`, China. */
-const SERVICE_NAME = /^[a-z0-9.-]+\.amazon(aws)?\.com(\.cn)?$/i;
-
 function principalsNode(blocks: ExpandedBlock[]): SourceNode | undefined {
   if (blocks.length === 0) return undefined;
   const byType = new Map<string, { items: SourceNode[]; range?: SourceRange }>();
@@ -129,7 +126,7 @@ function principalsNode(blocks: ExpandedBlock[]): SourceNode | undefined {
       );
       for (const item of items) {
         const text = item.kind === "scalar" && typeof item.value === "string" ? item.value : undefined;
-        const service = text === undefined ? item.kind === "value" : SERVICE_NAME.test(text);
+        const service = text === undefined ? item.kind === "value" : isServicePrincipalName(text);
         const k = service ? "Service" : "AWS";
         const slot = byType.get(k) ?? { items: [], ...(ids.range ? { range: ids.range } : {}) };
         slot.items.push(item);

@@ -145,12 +145,31 @@ function valuesAt(body: Body, path: string[], scope: Scope): Array<{ attr: Attri
 
 function permissionSite(inst: ResourceInstance, rootFile: string, collector: SiteCollector): void {
   const m = inst.module;
-  const value = (name: string): ReturnType<typeof toPolicyValue> => {
+  const mayBeAbsent: ValueSymbol[] = [];
+  /**
+   * An argument as a policy value. A guard argument that may turn out null is not counted on: the
+   * permission is judged without it, with a warning.
+   */
+  const value = (name: string, guard = false): ReturnType<typeof toPolicyValue> => {
     const a = inst.config.block.body.attributes.get(name);
     if (!a) return undefined;
-    const v = m.attribute(inst, name, m.fileOf(a)?.map.range(a.expr.span));
+    const map = m.fileOf(a)?.map;
+    const v = m.attribute(inst, name, map?.range(a.expr.span));
     // A null argument is omitted, as Terraform does; an unknown one is kept as unknown, never as absent.
     if (v.kind === "null") return undefined;
+    if (guard && v.kind === "unknown" && v.mayBeNull) {
+      if (map)
+        m.host.diagnostics.push(
+          diag(
+            map,
+            a.expr.span.start,
+            "UnresolvedArgument",
+            `${name} may be null when applied (${describeUnknown(v)}); the permission is judged without it`,
+          ),
+        );
+      mayBeAbsent.push(v.symbol);
+      return undefined;
+    }
     return (
       toPolicyValue(v) ??
       toPolicyValue({
@@ -166,33 +185,11 @@ function permissionSite(inst: ResourceInstance, rootFile: string, collector: Sit
   const principal = value("principal");
   if (!principal) return;
   const permission: LambdaPermission = { principal };
-  const set = (field: LambdaPermissionField, arg: string): void => {
-    const v = value(arg);
+  const set = (field: LambdaPermissionField, arg: string, guard = false): void => {
+    const v = value(arg, guard);
     if (v) permission[field] = v;
   };
-  const mayBeAbsent: ValueSymbol[] = [];
-  /** A guard argument that may turn out null is not counted on: the permission is judged without it. */
-  const setGuard = (field: LambdaPermissionField, arg: string): void => {
-    const a = inst.config.block.body.attributes.get(arg);
-    if (a) {
-      const v = m.attribute(inst, arg, m.fileOf(a)?.map.range(a.expr.span));
-      if (v.kind === "unknown" && v.mayBeNull) {
-        const map = m.fileOf(a)?.map;
-        if (map)
-          m.host.diagnostics.push(
-            diag(
-              map,
-              a.expr.span.start,
-              "UnresolvedArgument",
-              `${arg} may be null when applied (${describeUnknown(v)}); the permission is judged without it`,
-            ),
-          );
-        mayBeAbsent.push(v.symbol);
-        return;
-      }
-    }
-    set(field, arg);
-  };
+  const setGuard = (field: LambdaPermissionField, arg: string): void => set(field, arg, true);
   set("action", "action");
   if (inst.type === "aws_lambda_permission") {
     set("functionName", "function_name");
