@@ -75,8 +75,8 @@ class Parser {
     this.diagnostics.push(diagnosticAt("PolicyShape", "error", message, this.file, range));
   }
 
-  warn(message: string, range: SourceRange | undefined): void {
-    this.diagnostics.push(diagnosticAt("PolicyShape", "warning", message, this.file, range));
+  warn(message: string, range: SourceRange | undefined, code = "PolicyShape"): void {
+    this.diagnostics.push(diagnosticAt(code, "warning", message, this.file, range));
   }
 
   /** Finds a policy element by name; a different case is accepted with a warning. */
@@ -171,14 +171,10 @@ class Parser {
     if (unknown) {
       // Not known before deployment: it may name any principal, a service included. As Principal it
       // is analysed as a possible service principal; as NotPrincipal it excludes nothing for sure.
-      this.diagnostics.push(
-        diagnosticAt(
-          "UnresolvedPrincipal",
-          "warning",
-          `${what} is not known before deployment (${unknown.why}); ${what === "Principal" ? "it is analysed as a service principal that may be any" : "it is analysed as excluding no principal"}`,
-          this.file,
-          node.range,
-        ),
+      this.warn(
+        `${what} is not known before deployment (${unknown.why}); ${what === "Principal" ? "it is analysed as a service principal that may be any" : "it is analysed as excluding no principal"}`,
+        node.range,
+        "UnresolvedPrincipal",
       );
       if (what !== "Principal") return withRange({ star: false, entries: [] });
       const value = (node as ValueNode).value;
@@ -224,14 +220,10 @@ class Parser {
       if (unknown) {
         // The keys under this operator are not known: they may be none, so they are not counted on.
         unknowns.push(...unknown.symbols);
-        this.diagnostics.push(
-          diagnosticAt(
-            "UnresolvedCondition",
-            "warning",
-            `the "${opEntry.key}" block of statement ${index}'s Condition is not known before deployment (${unknown.why}); it may hold no guard, so the statement is judged without it`,
-            this.file,
-            opEntry.value.range ?? opEntry.keyRange,
-          ),
+        this.warn(
+          `the "${opEntry.key}" block of statement ${index}'s Condition is not known before deployment (${unknown.why}); it may hold no guard, so the statement is judged without it`,
+          opEntry.value.range ?? opEntry.keyRange,
+          "UnresolvedCondition",
         );
         continue;
       }
@@ -281,14 +273,10 @@ class Parser {
   statement(node: SourceNode, index: number): Statement | undefined {
     const unknown = this.unknownOf(node);
     if (unknown) {
-      this.diagnostics.push(
-        diagnosticAt(
-          "UnresolvedStatement",
-          "warning",
-          `statement ${index} is not known before deployment (${unknown.why}); it is not analysed`,
-          this.file,
-          node.range,
-        ),
+      this.warn(
+        `statement ${index} is not known before deployment (${unknown.why}); it is not analysed`,
+        node.range,
+        "UnresolvedStatement",
       );
       return undefined;
     }
@@ -315,14 +303,10 @@ class Parser {
         // (and as a Deny it would only narrow other statements, which is not counted on either).
         effect = "Allow";
         effectUnknown = unknown.symbols;
-        this.diagnostics.push(
-          diagnosticAt(
-            "UnresolvedEffect",
-            "warning",
-            `the Effect of statement ${index} is not known before deployment (${unknown.why}); it is analysed as an Allow`,
-            this.file,
-            effectEntry.value.range,
-          ),
+        this.warn(
+          `the Effect of statement ${index} is not known before deployment (${unknown.why}); it is analysed as an Allow`,
+          effectEntry.value.range,
+          "UnresolvedEffect",
         );
       } else {
         if (v)
@@ -375,14 +359,10 @@ class Parser {
     const conditionUnknown = condition ? this.unknownOf(condition.value) : undefined;
     if (condition && conditionUnknown) {
       stmt.conditionUnknown = conditionUnknown.symbols;
-      this.diagnostics.push(
-        diagnosticAt(
-          "UnresolvedCondition",
-          "warning",
-          `the Condition of statement ${index} is not known before deployment (${conditionUnknown.why}); it may hold no guard, so the statement is judged without it`,
-          this.file,
-          condition.value.range ?? condition.keyRange,
-        ),
+      this.warn(
+        `the Condition of statement ${index} is not known before deployment (${conditionUnknown.why}); it may hold no guard, so the statement is judged without it`,
+        condition.value.range ?? condition.keyRange,
+        "UnresolvedCondition",
       );
     } else if (condition) {
       const unknowns: ValueSymbol[] = [];
@@ -443,14 +423,10 @@ export function parsePolicy(node: SourceNode, file: string): ParsedPolicy {
     else {
       const unknown = p.unknownOf(st.value);
       if (unknown)
-        p.diagnostics.push(
-          diagnosticAt(
-            "UnresolvedStatement",
-            "warning",
-            `the statements are not known before deployment (${unknown.why}); they are not analysed`,
-            file,
-            st.value.range,
-          ),
+        p.warn(
+          `the statements are not known before deployment (${unknown.why}); they are not analysed`,
+          st.value.range,
+          "UnresolvedStatement",
         );
       else
         p.error(
