@@ -11,7 +11,6 @@ import {
   clearAutomatonCaches,
   DEFAULT_LIMITS,
   exactPattern,
-  type GlobPattern,
   globPattern,
   type SearchLimits,
   type SearchResult,
@@ -274,15 +273,6 @@ function typedCandidates(atoms: Array<{ atom: MemberAtom; want: boolean }>): str
   return [...out];
 }
 
-function patternAccepts(p: GlobPattern, s: string): boolean {
-  const r = solveString(
-    { positives: [[p], [exactPattern(s)]], negatives: [] },
-    { kind: "free" },
-    { maxStates: 10_000, maxLength: s.length + 1 },
-  );
-  return r.found;
-}
-
 function solveTyped(c: KeyConstraints): string | undefined {
   for (const candidate of typedCandidates(c.typed)) {
     const typedOk = c.typed.every(({ atom, want }) => {
@@ -294,8 +284,8 @@ function solveTyped(c: KeyConstraints): string | undefined {
       return inLang === want;
     });
     if (!typedOk) continue;
-    const posOk = c.positives.every((u) => u.some((p) => patternAccepts(p, candidate)));
-    const negOk = !c.negatives.some((u) => u.some((p) => patternAccepts(p, candidate)));
+    const posOk = c.positives.every((u) => u.some((p) => acceptsText(p, candidate)));
+    const negOk = !c.negatives.some((u) => u.some((p) => acceptsText(p, candidate)));
     if (posOk && negOk) return candidate;
   }
   return undefined;
