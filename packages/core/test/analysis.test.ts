@@ -452,3 +452,37 @@ describe("StringLike on aws:SourceArn and the service's ARN formats", () => {
     expect(r.findings[0]?.witness?.context["aws:SourceAccount"]).not.toBe("246813579135");
   });
 });
+
+describe("readable witnesses", () => {
+  it("fills empty ARN components when only a Deny's condition, which the request escapes otherwise, rejects the filled ARN", () => {
+    // The check that skips replaying a filled ARN once counted the condition a search branch chose
+    // to escape the Deny with (ArnNotLike here); the request escapes the Deny through its other
+    // condition (aws:SourceAccount), so the filled ARN is allowed and is the witness.
+    const doc = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "sns.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: "*",
+          Condition: { ArnLike: { "aws:SourceArn": "arn:*:*:*:*:*" } },
+        },
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "sqs:SendMessage",
+          Resource: "*",
+          Condition: {
+            ArnNotLike: { "aws:SourceArn": "arn::::*:" },
+            StringEquals: { "aws:SourceAccount": "135792468024" },
+          },
+        },
+      ],
+    };
+    const r = checkPolicyText(JSON.stringify(doc), "p.json", { accounts: ["246813579135"] });
+    expect(r.findings.map((f) => f.witness?.context["aws:SourceArn"])).toEqual([
+      "arn:aws:sns:us-east-1:000000000000:attacker-resource",
+    ]);
+  });
+});

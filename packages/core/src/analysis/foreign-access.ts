@@ -409,6 +409,7 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
     false,
   );
   const hasResource = !!(q.statement.resource || q.statement.notResource);
+  const arnLanguages = sourceArnLanguages(allowAtoms);
   const shared = policyContext(q.policy, o);
   const spellings = shared.spellings;
   if (shared.denyAll) return { reachable: false, incomplete: false };
@@ -485,7 +486,7 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
   for (;;) {
     if (tried++ >= MAX_COMBINATIONS) break;
     const atoms = [...base, ...denyChoices.map((c, i) => c[choice[i] ?? 0] as Atom)];
-    const result = solveBranch(atoms, q, hasResource, search, spellings);
+    const result = solveBranch(atoms, q, hasResource, search, spellings, arnLanguages);
     if (result) {
       if (result.confirmed) return result;
       unconfirmed ??= result;
@@ -509,6 +510,7 @@ function solveBranch(
   hasResource: boolean,
   search: Search,
   spellings: Map<string, string>,
+  arnLanguages: Union[],
 ): Reachable | undefined {
   if (atoms.some((a) => a.kind === "const" && !a.value)) return undefined;
   let unconfirmed: Reachable | undefined;
@@ -523,7 +525,7 @@ function solveBranch(
   for (;;) {
     for (let i = 0; i < keyList.length; i++)
       presence.set(keyList[i] as string, options[i]?.[idx[i] ?? 0] ?? false);
-    const r = solvePresence(atoms, presence, q, search, spellings);
+    const r = solvePresence(atoms, presence, q, search, spellings, arnLanguages);
     if (r?.confirmed) return r;
     if (r) unconfirmed ??= r;
     let i = 0;
@@ -543,6 +545,7 @@ function solvePresence(
   q: ForeignAccessQuery,
   search: Search,
   spellings: Map<string, string>,
+  arnLanguages: Union[],
 ): Reachable | undefined {
   const perKey = new Map<string, KeyConstraints>();
   const get = (k: string): KeyConstraints => {
@@ -661,13 +664,15 @@ function solvePresence(
   if (presence.get(SOURCE_ACCOUNT) === undefined && q.knowledge?.keysSent.sourceAccount !== "never")
     values.set(SOURCE_ACCOUNT, account);
 
-  return confirm(values, q, spellings, sourceArnLanguages(atoms));
+  return confirm(values, q, spellings, arnLanguages);
 }
 
 /**
- * For each Allow atom on aws:SourceArn, a language that holds every value it accepts (its search
- * language and its exact one together: one may be narrowed, the other may leave out values with
- * variables). A value outside one of them cannot make the statement apply.
+ * For each atom of the Allow statement on aws:SourceArn, a language that holds every value it
+ * accepts (its search language and its exact one together: one may be narrowed, the other may leave
+ * out values with variables). A value outside one of them cannot make the statement apply. Only the
+ * statement's own atoms count: a Deny can be escaped by another of its conditions than the one a
+ * branch chose.
  */
 function sourceArnLanguages(atoms: Atom[]): Union[] {
   const out: Union[] = [];
