@@ -247,8 +247,9 @@ function listAtom(
       positive.push(globPattern(vars.map((p) => ("literal" in p ? p.literal : "*")).join(""), ignoreCase));
       continue;
     }
-    union.push(globPattern(text, ignoreCase));
-    positive.push(globPattern(text, ignoreCase));
+    const pattern = globPattern(text, ignoreCase);
+    union.push(pattern);
+    positive.push(pattern);
   }
   // A missing resource (trust policies) does not match Resource and does match NotResource.
   return { kind: "member", key, exact: union, positive, negate, absentResult: negate, origin };

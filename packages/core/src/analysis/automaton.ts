@@ -55,8 +55,31 @@ function splitUnits(s: string): string[] {
   return out;
 }
 
+/**
+ * Compiled glob and ARN patterns by flags and text: statements repeat the same values (every
+ * statement of a template names the same actions and services), and patterns are immutable.
+ */
+const patternCache = new Map<string, GlobPattern>();
+const MAX_CACHED_PATTERNS = 20_000;
+
+function cachedPattern(key: string, make: () => GlobPattern): GlobPattern {
+  let p = patternCache.get(key);
+  if (!p) {
+    if (patternCache.size >= MAX_CACHED_PATTERNS) patternCache.clear();
+    p = make();
+    patternCache.set(key, p);
+  }
+  return p;
+}
+
 /** StringLike: `*` and `?` over the whole string (they cross `:` and `/`). */
 export function globPattern(text: string, ignoreCase = false, noColon = false): GlobPattern {
+  return cachedPattern(`g${ignoreCase ? "i" : ""}${noColon ? "c" : ""}:${text}`, () =>
+    makeGlobPattern(text, ignoreCase, noColon),
+  );
+}
+
+function makeGlobPattern(text: string, ignoreCase: boolean, noColon: boolean): GlobPattern {
   const tokens: GlobToken[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
@@ -74,6 +97,10 @@ export function globPattern(text: string, ignoreCase = false, noColon = false): 
  * (the rest) may. A pattern with fewer than six components never matches, except `*`.
  */
 export function arnPattern(text: string): GlobPattern {
+  return cachedPattern(`a:${text}`, () => makeArnPattern(text));
+}
+
+function makeArnPattern(text: string): GlobPattern {
   if (text === "*") return { tokens: [], universal: true, source: text, key: "u" };
   let colons = 0;
   const tokens: GlobToken[] = [];
@@ -314,6 +341,7 @@ const SEARCH_CACHE_LIMIT = 20_000;
 export function clearAutomatonCaches(): void {
   searchCache.clear();
   exactCache.clear();
+  patternCache.clear();
 }
 
 export function solveString(

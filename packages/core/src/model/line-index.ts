@@ -8,6 +8,7 @@ import type { SourcePosition, SourceRange } from "./source.js";
 export class LineIndex {
   private readonly starts: number[];
   private readonly bom: number;
+  private lastLine = 0;
 
   constructor(text: string) {
     const starts = [0];
@@ -35,15 +36,29 @@ export class LineIndex {
 
   position(offset: number): SourcePosition {
     const starts = this.starts;
-    let lo = 0;
+    // Readers ask in document order: the line of the previous answer, or one of the next few, is
+    // usually the line; a binary search finds it otherwise.
+    let lo = this.lastLine;
+    if ((starts[lo] as number) <= offset) {
+      const stop = Math.min(lo + 4, starts.length - 1);
+      while (lo < stop && (starts[lo + 1] as number) <= offset) lo++;
+      if (lo === starts.length - 1 || (starts[lo + 1] as number) > offset) return this.at(lo, offset);
+    }
+    lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if ((starts[mid] as number) <= offset) lo = mid;
       else hi = mid - 1;
     }
-    const lineStart = lo === 0 ? this.bom : (starts[lo] as number);
-    return { line: lo + 1, column: Math.max(1, offset - lineStart + 1) };
+    return this.at(lo, offset);
+  }
+
+  /** The position of `offset` on the 0-based line `line`, remembered as the next search's first guess. */
+  private at(line: number, offset: number): SourcePosition {
+    this.lastLine = line;
+    const lineStart = line === 0 ? this.bom : (this.starts[line] as number);
+    return { line: line + 1, column: Math.max(1, offset - lineStart + 1) };
   }
 
   range(file: string, start: number, end: number): SourceRange {
