@@ -15,6 +15,22 @@ export function parseEmbeddedPolicy(
   range: SourceRange | undefined,
   templateText: string,
 ): SourceNode | undefined {
+  const r = readEmbeddedPolicy(parts, range, templateText);
+  return "node" in r ? r.node : undefined;
+}
+
+/**
+ * {@link parseEmbeddedPolicy}, telling apart a text that is no policy (no `Statement` in it) from one
+ * that is not valid JSON: then the parser's message and its position inside the text.
+ */
+export function readEmbeddedPolicy(
+  parts: readonly ValuePart[],
+  range: SourceRange | undefined,
+  templateText: string,
+):
+  | { node: SourceNode }
+  | { notPolicy: true }
+  | { error: string; line: number; column: number; unknown?: ValueSymbol } {
   const symbols: ValueSymbol[] = [];
   let text = "";
   for (const p of parts) {
@@ -24,9 +40,23 @@ export function parseEmbeddedPolicy(
       symbols.push(p);
     }
   }
-  if (!text.includes("Statement")) return undefined;
-  const parsed = parseJsonSource(text.trim() === text ? text : text, range?.file ?? "");
-  if (!parsed.node) return undefined;
+  if (!text.includes("Statement")) return { notPolicy: true };
+  const parsed = parseJsonSource(text, range?.file ?? "");
+  if (!parsed.node) {
+    const d = parsed.diagnostics.find((x) => x.severity === "error");
+    const line = d?.line ?? 1;
+    const column = d?.column ?? 1;
+    // A symbol's token stands where its value will be. Written outside quotes (a number, an object
+    // from a parameter), it breaks the JSON only here: the deployed text may be valid.
+    const at = offsetIn(text, line, column);
+    const open = text.lastIndexOf(TOKEN_OPEN, at);
+    const close = open < 0 ? -1 : text.indexOf(TOKEN_CLOSE, open);
+    if (open >= 0 && close >= at - 1 && at - open <= 12) {
+      const unknown = symbols[Number(text.slice(open + 1, close))];
+      if (unknown) return { error: d?.message ?? "not valid JSON", line, column, unknown };
+    }
+    return { error: (d?.message ?? "not valid JSON").replace(/[\uE100\uE101]/g, ""), line, column };
+  }
   const mapRange = rangeMapper(range, templateText);
   const rebuild = (n: SourceNode, depth: number): SourceNode => {
     const r = mapRange(n.range);
@@ -67,7 +97,7 @@ export function parseEmbeddedPolicy(
         return n;
     }
   };
-  return rebuild(parsed.node, 0);
+  return { node: rebuild(parsed.node, 0) };
 }
 
 function rangeMapper(
@@ -108,4 +138,15 @@ function lineOffsets(text: string, first: number, last: number): Map<number, num
     line++;
   }
   return out;
+}
+
+/** Offset of a 1-based line and column of `text` (lines end at "\n"). */
+function offsetIn(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf("\n", offset);
+    if (nl < 0) break;
+    offset = nl + 1;
+  }
+  return offset + column - 1;
 }

@@ -5,6 +5,7 @@ import type {
   PolicySiteKind,
   PolicyValue,
   Suppression,
+  ValueSymbol,
 } from "@deputyguard/core";
 import { enumerateVariants } from "../resolve/choices.js";
 import type { ResourceModel } from "../resolve/model.js";
@@ -19,7 +20,7 @@ import {
   type SourceRange,
   scalarText,
 } from "../tree.js";
-import { parseEmbeddedPolicy } from "./embedded-json.js";
+import { readEmbeddedPolicy } from "./embedded-json.js";
 import { samEventPermissions } from "./sam.js";
 
 /** A policy site of a template, with the CDK construct path when the template came from CDK. */
@@ -53,12 +54,67 @@ const IDENTITY_POLICY_PROPERTIES: ReadonlyMap<string, ReadonlySet<string> | "all
 ]);
 
 /**
- * A policy document: its Statement is a statement or a list of them, and a statement has Effect.
- * (A WAF rule also has a `Statement`, without Effect.)
+ * Names of the properties that hold a resource or trust policy in the resource types that have one
+ * (AWS::IAM::Role AssumeRolePolicyDocument; PolicyDocument of the S3, SNS, SQS, Logs, X-Ray and
+ * inline policies; KMS KeyPolicy; Policy of S3 access points, API Gateway, MediaStore, MSK, Lex,
+ * EventBridge; ECR RepositoryPolicyText and PolicyText; OpenSearch AccessPolicies; Backup
+ * AccessPolicy; ResourcePolicy of Secrets Manager, CloudTrail, Kinesis, S3 Tables and DynamoDB;
+ * EFS FileSystemPolicy; CodeArtifact PermissionsPolicyDocument; Logs DestinationPolicy). Under these
+ * names a value the tool cannot read is reported instead of being passed over: a policy that is
+ * not known before deployment, or policy text that is not valid JSON.
  */
-function isPolicyDocument(node: SourceNode): boolean {
+const POLICY_PROPERTIES: ReadonlySet<string> = new Set([
+  "AssumeRolePolicyDocument",
+  "PolicyDocument",
+  "KeyPolicy",
+  "Policy",
+  "PolicyText",
+  "RepositoryPolicyText",
+  "AccessPolicies",
+  "AccessPolicy",
+  "ResourcePolicy",
+  "FileSystemPolicy",
+  "PermissionsPolicyDocument",
+  "DestinationPolicy",
+]);
+
+/**
+ * Properties of other types that share a name in {@link POLICY_PROPERTIES} but hold no IAM policy:
+ * EKS access policy associations, OpenSearch Serverless's own policy languages, and IoT policies
+ * (granted to certificates; no Principal).
+ */
+const NOT_IAM_POLICY_PROPERTIES: ReadonlyMap<string, string> = new Map([
+  ["AWS::EKS::AccessEntry", "AccessPolicies"],
+  ["AWS::OpenSearchServerless::AccessPolicy", "Policy"],
+  ["AWS::OpenSearchServerless::SecurityPolicy", "Policy"],
+  ["AWS::OpenSearchServerless::LifecyclePolicy", "Policy"],
+  ["AWS::IoT::Policy", "PolicyDocument"],
+]);
+
+/** The symbols of a value with no literal text at all (it may be any JSON value), or undefined. */
+function whollyUnknown(node: SourceNode): ValueSymbol[] | undefined {
+  if (node.kind !== "value" || node.value.parts.length === 0) return undefined;
+  if (node.value.parts.some((p) => typeof p === "string")) return undefined;
+  return node.value.parts.filter((p): p is ValueSymbol => typeof p !== "string");
+}
+
+function provenanceText(symbols: readonly ValueSymbol[]): string {
+  return symbols.map((s) => `${s.provenance.source}: ${s.provenance.reason}`).join("; ");
+}
+
+/**
+ * A policy document: its Statement is a statement or a list of them, and a statement has Effect.
+ * (A WAF rule also has a `Statement`, without Effect.) Under a policy property, or beside a Version,
+ * a Statement of any shape counts: the policy parser then reports what is wrong with it, or that it
+ * is not known before deployment, instead of the policy being passed over.
+ */
+function isPolicyDocument(node: SourceNode, policyProperty: boolean): boolean {
   const statement = getOf(node, "Statement");
   if (!statement) return false;
+  if (policyProperty || getEntryOf(node as ObjectNode, "Version")) {
+    if (policyProperty || whollyUnknown(statement)) return true;
+    if (statement.kind === "array" && statement.items.some((i) => whollyUnknown(i))) return true;
+  }
   const hasEffect = (s: SourceNode) => s.kind === "object" && !!getEntryOf(s, "Effect");
   if (statement.kind === "array") return statement.items.length > 0 && statement.items.some(hasEffect);
   return hasEffect(statement);
@@ -81,32 +137,84 @@ function mentionsStatement(node: SourceNode, depth: number): boolean {
   }
 }
 
+/**
+ * Whether a raw property value can resolve to something other than plain text without `Statement`:
+ * an intrinsic function (a parameter, an import, a condition) anywhere in it.
+ */
+function mayHidePolicy(node: SourceNode): boolean {
+  switch (node.kind) {
+    case "scalar":
+      return false;
+    case "value":
+      return true;
+    case "array":
+      return node.items.some(mayHidePolicy);
+    case "object":
+      return node.entries.some((e) => e.key === "Ref" || e.key.startsWith("Fn::") || mayHidePolicy(e.value));
+  }
+}
+
 interface Found {
   node: SourceNode;
   path: string;
 }
 
-/** Finds policy documents in a resolved tree: objects with Statement, or JSON strings of one. */
-function collectPolicies(node: SourceNode, path: string, text: string, out: Found[], depth: number): void {
+/** Where policies are collected, and how what cannot be read there is reported. */
+interface Collector {
+  text: string;
+  out: Found[];
+  /** A property named like a policy holds a value that is not known before deployment. */
+  unknown(path: string, node: SourceNode, symbols: ValueSymbol[]): void;
+  /** Policy text that cannot be read: not valid JSON, or JSON that a value outside quotes breaks. */
+  unreadable(path: string, node: SourceNode, problem: string, unknown?: ValueSymbol): void;
+}
+
+/**
+ * Finds policy documents in a resolved tree: objects with Statement, or JSON strings of one.
+ * `policyProperty`: the node is the value of a property named in {@link POLICY_PROPERTIES}.
+ */
+function collectPolicies(
+  node: SourceNode,
+  path: string,
+  c: Collector,
+  depth: number,
+  policyProperty: boolean,
+): void {
   if (depth > MAX_SCAN_DEPTH) return;
   switch (node.kind) {
     case "object":
-      if (isPolicyDocument(node)) {
-        out.push({ node, path });
+      if (isPolicyDocument(node, policyProperty)) {
+        c.out.push({ node, path });
         return;
       }
-      for (const e of node.entries) collectPolicies(e.value, `${path}.${e.key}`, text, out, depth + 1);
+      for (const e of node.entries)
+        collectPolicies(e.value, `${path}.${e.key}`, c, depth + 1, POLICY_PROPERTIES.has(e.key));
       return;
     case "array":
       for (let i = 0; i < node.items.length; i++)
-        collectPolicies(node.items[i] as SourceNode, `${path}[${i}]`, text, out, depth + 1);
+        collectPolicies(node.items[i] as SourceNode, `${path}[${i}]`, c, depth + 1, false);
       return;
     case "scalar":
     case "value": {
+      const symbols = policyProperty ? whollyUnknown(node) : undefined;
+      if (symbols) {
+        c.unknown(path, node, symbols);
+        return;
+      }
       const parts = partsOf(node);
       if (!parts?.some((p) => typeof p === "string" && p.includes("Statement"))) return;
-      const parsed = parseEmbeddedPolicy(parts, node.range, text);
-      if (parsed && isPolicyDocument(parsed)) out.push({ node: parsed, path });
+      const read = readEmbeddedPolicy(parts, node.range, c.text);
+      if ("node" in read) {
+        if (isPolicyDocument(read.node, policyProperty)) c.out.push({ node: read.node, path });
+      } else if ("error" in read && policyProperty) {
+        // Elsewhere (a function's inline code mentions "Statement") text that is not JSON is no policy.
+        c.unreadable(
+          path,
+          node,
+          `${read.error} at line ${read.line}, column ${read.column} of the text`,
+          read.unknown,
+        );
+      }
     }
   }
 }
@@ -359,13 +467,55 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
     if (skip === "all") continue;
     for (const entry of props.entries) {
       if (skip?.has(entry.key)) continue;
-      if (!mentionsStatement(entry.value, 0)) continue;
+      const policyProperty =
+        POLICY_PROPERTIES.has(entry.key) && NOT_IAM_POLICY_PROPERTIES.get(resource.type) !== entry.key;
+      // A policy property is resolved whatever it holds: a parameter or an import may be the policy.
+      if (!mentionsStatement(entry.value, 0) && !(policyProperty && mayHidePolicy(entry.value))) continue;
       const kind: PolicySiteKind =
         entry.key === "AssumeRolePolicyDocument" ? "trust-policy" : "resource-policy";
       for (const v of resolveVariants(env, entry.value)) {
         if (v.node === NO_VALUE) continue;
         const found: Found[] = [];
-        collectPolicies(v.node, `Properties.${entry.key}`, model.text, found, 0);
+        const where = (path: string) =>
+          `${path.replace(/^Properties\./, "")} of ${resource.id}${v.variant ? ` (${v.variant})` : ""}`;
+        collectPolicies(
+          v.node,
+          `Properties.${entry.key}`,
+          {
+            text: model.text,
+            out: found,
+            unknown: (path, node, symbols) =>
+              env.diagnostics.push(
+                diagnostic(
+                  "PolicyUnknown",
+                  "warning",
+                  `the ${where(path)} is not known before deployment (${provenanceText(symbols)}); it is not analysed`,
+                  model.file,
+                  node.range ?? entry.keyRange,
+                ),
+              ),
+            unreadable: (path, node, problem, unknown) =>
+              env.diagnostics.push(
+                unknown
+                  ? diagnostic(
+                      "PolicyUnknown",
+                      "warning",
+                      `the policy text of the ${where(path)} holds a value not known before deployment outside a JSON string (${provenanceText([unknown])}), so its JSON is not known; it is not analysed`,
+                      model.file,
+                      node.range ?? entry.keyRange,
+                    )
+                  : diagnostic(
+                      "PolicyShape",
+                      "warning",
+                      `the policy text of the ${where(path)} is not valid JSON (${problem}); it is not analysed`,
+                      model.file,
+                      node.range ?? entry.keyRange,
+                    ),
+              ),
+          },
+          0,
+          policyProperty,
+        );
         for (const f of found) {
           const site = base(kind, f.path, v.variant, f.node.range);
           site.document = f.node;

@@ -1,0 +1,199 @@
+import { describe, expect, it } from "vitest";
+import { checkCloudFormation } from "../src/index.js";
+
+/**
+ * A policy the tool cannot read is reported, never passed over in silence: before this, a policy
+ * property holding a parameter, an import, a statement list from a parameter, or policy text that
+ * is not valid JSON gave "0 findings" and no warning at all.
+ */
+const UNGUARDED = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { Service: "route53.amazonaws.com" },
+      Action: "logs:PutLogEvents",
+      Resource: "*",
+    },
+  ],
+});
+
+function template(resources: string, parameters = ""): string {
+  return `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Doc:
+    Type: String
+  Num:
+    Type: Number
+${parameters}
+Resources:
+${resources}`;
+}
+
+async function check(text: string, parameters?: Record<string, string>) {
+  const r = await checkCloudFormation("t.yaml", text, parameters ? { parameters } : {});
+  return {
+    findings: r.findings.map((f) => `${f.ruleId} ${f.resource} ${f.line}`),
+    diagnostics: r.diagnostics.map((d) => `${d.code} ${d.line}:${d.column} ${d.message}`),
+  };
+}
+
+describe("policies that cannot be read", () => {
+  it("a policy property that is a parameter is reported with its provenance, and checked once the parameter is given", async () => {
+    const text = template(`  P:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: p
+      PolicyDocument: !Ref Doc
+`);
+    const unknown = await check(text);
+    expect(unknown.findings).toEqual([]);
+    expect(unknown.diagnostics).toEqual([
+      "PolicyUnknown 13:23 the PolicyDocument of P is not known before deployment (parameter Doc: parameter has no Default and no value was given (--parameter)); it is not analysed",
+    ]);
+    const given = await check(text, { Doc: UNGUARDED });
+    expect(given.findings).toEqual(["CD101 P 13"]);
+    expect(given.diagnostics).toEqual([]);
+  });
+
+  it("an import, a trust policy, and a nested PolicyDocument (DynamoDB ResourcePolicy) are reported too", async () => {
+    const text = template(`  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: !ImportValue shared-trust
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      KeySchema: [{ AttributeName: id, KeyType: HASH }]
+      AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+      ResourcePolicy:
+        PolicyDocument: !Ref Doc
+`);
+    const r = await check(text);
+    expect(r.diagnostics).toHaveLength(2);
+    expect(r.diagnostics[0]).toMatch(
+      /^PolicyUnknown 12:33 the AssumeRolePolicyDocument of Role is not known before deployment \(.*shared-trust.*\); it is not analysed$/,
+    );
+    expect(r.diagnostics[1]).toMatch(
+      /^PolicyUnknown 19:25 the ResourcePolicy\.PolicyDocument of Table is not known before deployment \(parameter Doc: /,
+    );
+  });
+
+  it("a Statement from a parameter, alone or in a list, is reported by the policy parser", async () => {
+    const r = await check(
+      template(`  A:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [arn:aws:sns:us-east-1:111122223333:t]
+      PolicyDocument:
+        Statement: !Ref Doc
+  B:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [q]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - !Ref Doc
+`),
+    );
+    expect(r.diagnostics.map((d) => d.split(" ").slice(0, 2).join(" "))).toEqual([
+      "UnresolvedStatement 14:20",
+      "UnresolvedStatement 22:13",
+    ]);
+  });
+
+  it("policy text that is not valid JSON is reported at the string, with the JSON error", async () => {
+    const broken = UNGUARDED.replace('"Resource":"*"', '"Resource":"*",');
+    const r = await check(
+      template(`  P:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: p
+      PolicyDocument: '${broken}'
+`),
+    );
+    expect(r.findings).toEqual([]);
+    expect(r.diagnostics).toEqual([
+      `PolicyShape 13:23 the policy text of the PolicyDocument of P is not valid JSON (trailing comma is not allowed in JSON at line 1, column ${broken.indexOf('*",') + 3} of the text); it is not analysed`,
+    ]);
+  });
+
+  it("a parameter written outside quotes in policy text is an unknown, not a JSON error", async () => {
+    const r = await check(
+      template(`  P:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: p
+      PolicyDocument: !Sub '{"Statement": [{"Effect": "Allow", "Principal": {"Service": "route53.amazonaws.com"}, "Action": "logs:PutLogEvents", "Resource": "*", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": \${Num}}}}]}'
+`),
+    );
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatch(
+      /^PolicyUnknown 13:23 the policy text of the PolicyDocument of P holds a value not known before deployment outside a JSON string \(parameter Num: .*\), so its JSON is not known; it is not analysed$/,
+    );
+  });
+
+  it("names that other types use for something else stay quiet, and so does text that is no policy", async () => {
+    const r = await check(
+      template(`  Access:
+    Type: AWS::EKS::AccessEntry
+    Properties:
+      ClusterName: c
+      PrincipalArn: arn:aws:iam::111122223333:role/r
+      AccessPolicies: !Ref Doc
+  Collection:
+    Type: AWS::OpenSearchServerless::SecurityPolicy
+    Properties:
+      Name: p
+      Type: encryption
+      Policy: !Ref Doc
+  Bucket:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: b
+      PolicyDocument: "not a policy"
+`),
+    );
+    expect(r).toEqual({ findings: [], diagnostics: [] });
+  });
+
+  it("an unknown inside a policy that is read is still the policy parser's business, not a whole-policy warning", async () => {
+    const r = await check(
+      template(`  P:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [arn:aws:sns:us-east-1:111122223333:t]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: s3.amazonaws.com }
+            Action: sns:Publish
+            Resource: !Ref Doc
+`),
+    );
+    expect(r.findings).toEqual(["CD101 P 15"]);
+    expect(r.diagnostics).toEqual([]);
+  });
+});
+
+describe("text that only mentions Statement", () => {
+  it("stays quiet outside policy properties (a Lambda function's inline code, from the corpus)", async () => {
+    // aws-cloudformation-templates IoT/amzn2-greengrass-cfn.json: Code.ZipFile is Python that says "Statement".
+    const r = await checkCloudFormation(
+      "t.yaml",
+      template(`  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::111122223333:role/r
+      Code:
+        ZipFile: |
+          import json
+          policy = {"Statement": [{"Effect": "Allow"}]}
+`),
+    );
+    expect(r.diagnostics).toEqual([]);
+  });
+});
