@@ -128,6 +128,60 @@ describe("a Principal not known before deployment", () => {
     // Before: 'Principal must be "*" or an object', an error, and no finding.
     expect(r.diagnostics.filter((x) => x.severity === "error")).toEqual([]);
   });
+
+  // A CloudFormation `Principal: !Ref Svc` and `{Service: !Ref Svc}` gave CD101 at high and said
+  // nothing of the unknown, though README promised medium for a Principal taken the wide way.
+  it("gives CD101 at medium, saying the principal is not known, in a resource policy and a Lambda permission", () => {
+    const statement = (principal: SourceNode): ObjectNode => ({
+      kind: "object",
+      entries: [
+        { key: "Effect", value: { kind: "scalar", value: "Allow" } },
+        { key: "Principal", value: principal },
+        { key: "Action", value: { kind: "scalar", value: "sns:Publish" } },
+        { key: "Resource", value: { kind: "scalar", value: "*" } },
+      ],
+    });
+    const doc: ObjectNode = {
+      kind: "object",
+      entries: [
+        {
+          key: "Statement",
+          value: {
+            kind: "array",
+            items: [
+              statement(unknownNode),
+              statement({ kind: "object", entries: [{ key: "Service", value: unknownNode }] }),
+            ],
+          },
+        },
+      ],
+    };
+    const r = checkSite(site(doc));
+    expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([
+      ["CD101", "medium"],
+      ["CD101", "medium"],
+    ]);
+    for (const f of r.findings)
+      expect(f.message).toContain(
+        "Its Principal is <var.guard ? {...} : {}>, not known before deployment; it was analysed as a service principal.",
+      );
+    const permission = checkSite({
+      file: "t.yaml",
+      resource: "Perm",
+      kind: "lambda-permission",
+      permission: { principal: symbolValue(guardVar) },
+    });
+    expect(permission.findings.map((f) => [f.ruleId, f.severity])).toEqual([["CD101", "medium"]]);
+    expect(permission.findings[0]?.message).toContain("Its Principal argument is <var.guard");
+    // A known service in a template value stays high.
+    const known = checkSite({
+      file: "t.yaml",
+      resource: "Perm",
+      kind: "lambda-permission",
+      permission: { principal: { parts: ["s3.amazonaws.com"] } },
+    });
+    expect(known.findings.map((f) => f.severity)).toEqual(["high"]);
+  });
 });
 
 describe("a Statement list not known before deployment", () => {

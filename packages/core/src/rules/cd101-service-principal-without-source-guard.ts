@@ -12,7 +12,7 @@ export default defineRule({
     slug: "service-principal-without-source-guard",
     severity: "high",
     severityNote:
-      "high for resource policies and Lambda permissions, medium for role trust policies and for statements whose Effect, whole Condition or guard arguments are not known before deployment, low for PassRole-bound trust with --strict",
+      "high for resource policies and Lambda permissions, medium for role trust policies and for statements whose Effect, Principal, whole Condition or guard arguments are not known before deployment, low for PassRole-bound trust with --strict",
     title: "Service principal without a source guard",
     description:
       'An Allow statement lets an AWS service principal act, and nothing binds the request to the account or resource it comes from. Any other AWS customer can point that service at this resource (a cross-service confused deputy). A statement with `"Principal": "*"` and no such guard is public, and is reported here too.',
@@ -35,10 +35,17 @@ export default defineRule({
     const passRoleOnly = hits.every((h) => h.principal.passRoleBound) && ctx.facts.isTrust;
     const unknownCondition = ctx.facts.statement.conditionUnknown;
     const unknownEffect = ctx.facts.statement.effectUnknown;
+    // A principal not known before deployment (a parameter) was analysed as a service; it may be an
+    // account instead: reported, one level lower, as for an unknown Effect.
+    const unknownPrincipal = hits.flatMap((h) => {
+      const parts = h.principal.element?.parts;
+      if (!parts || parts.length === 0 || parts.some((p) => typeof p === "string")) return [];
+      return parts.filter((p) => typeof p !== "string");
+    });
     // A Condition not known before deployment may still hold a guard: reported, one level lower.
     const severity = passRoleOnly
       ? "low"
-      : ctx.facts.isTrust || unknownCondition || unknownEffect
+      : ctx.facts.isTrust || unknownCondition || unknownEffect || unknownPrincipal.length > 0
         ? "medium"
         : ctx.site.kind === "trust-policy"
           ? "medium"
@@ -58,12 +65,16 @@ export default defineRule({
     const effectNote = unknownEffect
       ? ` Its Effect is ${unknownEffect.map((s) => `<${shortName(s.name)}>`).join(", ")}, not known before deployment; it was analysed as an Allow.`
       : "";
+    const principalNote =
+      unknownPrincipal.length > 0
+        ? ` Its Principal${ctx.site.kind === "lambda-permission" ? " argument" : ""} is ${unknownPrincipal.map((s) => `<${shortName(s.name)}>`).join(", ")}, not known before deployment; it was analysed as a service principal.`
+        : "";
     const passRoleNote = passRoleOnly
       ? " The role must be passed with iam:PassRole by someone in your account, so this is reported only with --strict."
       : "";
     const input: Parameters<typeof ctx.report>[0] = {
       severity,
-      message: `${what} allows ${who} without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID, so another AWS account can make the service act on this resource for its own purposes (confused deputy).${effectNote}${conditionNote}${passRoleNote} ${fix.description}`,
+      message: `${what} allows ${who} without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID, so another AWS account can make the service act on this resource for its own purposes (confused deputy).${effectNote}${principalNote}${conditionNote}${passRoleNote} ${fix.description}`,
       principals: names,
       witness: first.result.witness,
       fix,
