@@ -93,7 +93,7 @@ export async function scanCloudAssembly(
       result.sites.push(...extracted.sites);
       result.diagnostics.push(...extracted.diagnostics);
       result.files.push(file, ...extracted.nestedFiles);
-      result.recognisedFiles++;
+      result.recognisedFiles += 1 + extracted.nestedFiles.length;
     } else if (
       artifact?.type === "cdk:cloud-assembly" &&
       typeof artifact.properties?.directoryName === "string"

@@ -82,11 +82,12 @@ export async function extractCloudFormation(
   const chain = [...(options.nestedChain ?? []), resolvePath(file)];
   for (const r of model.resources.values()) {
     if (r.type !== "AWS::CloudFormation::Stack" && r.type !== "AWS::Serverless::Application") continue;
-    const nested = await followNestedStack(env, r.id, chain, options);
-    if (!nested) continue;
+    const followed = await followNestedStack(env, r.id, chain, options);
+    if (!followed) continue;
+    const { path, result: nested } = followed;
     sites.push(...nested.sites);
     diagnostics.push(...nested.diagnostics);
-    nestedFiles.push(...nested.nestedFiles);
+    nestedFiles.push(path, ...nested.nestedFiles);
   }
   return { sites, diagnostics: dedupe(diagnostics), recognised: true, nestedFiles };
 }
@@ -96,18 +97,48 @@ async function followNestedStack(
   id: string,
   chain: readonly string[],
   options: CloudFormationExtractOptions,
-): Promise<CloudFormationExtractResult | undefined> {
+): Promise<{ path: string; result: CloudFormationExtractResult } | undefined> {
   const model = env.model;
   const resource = model.resources.get(id);
   if (!resource?.properties) return undefined;
   const isSam = resource.type === "AWS::Serverless::Application";
   const urlNode = getOf(resource.properties, isSam ? "Location" : "TemplateURL");
-  const location = scalarText(urlNode);
+  const where = urlNode?.range ?? resource.keyRange;
+  let location = scalarText(urlNode);
+  // CDK uploads a nested stack's template as an asset: TemplateURL is an S3 URL built at deploy
+  // time, and the metadata names the template's file beside the parent's in cdk.out.
+  const metadata = getOf(resource.node, "Metadata");
+  const assetPath = scalarText(getOf(metadata, "aws:asset:path"));
+  const assetProperty = scalarText(getOf(metadata, "aws:asset:property"));
+  if (
+    !isSam &&
+    assetPath &&
+    (assetProperty === undefined || assetProperty === "TemplateURL") &&
+    !REMOTE.test(assetPath) &&
+    (!location || REMOTE.test(location))
+  )
+    location = assetPath;
   // Remote templates (https://, s3://) and SAR applications are not fetched: the tool is offline.
-  if (!location || /^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return undefined;
+  if (!location || REMOTE.test(location)) {
+    const what = isSam ? "application" : "stack";
+    const why = location
+      ? `its template is at ${location.slice(0, 200)}, which is not downloaded`
+      : isSam && urlNode?.kind === "object"
+        ? "it comes from the Serverless Application Repository, which is not downloaded"
+        : `its ${isSam ? "Location" : "TemplateURL"} is not known before deployment`;
+    env.diagnostics.push(
+      diagnostic(
+        "NestedStackNotChecked",
+        "warning",
+        `nested ${what} ${id}: ${why}; its policies are not checked (scan its template on its own)`,
+        model.file,
+        where,
+      ),
+    );
+    return undefined;
+  }
   const base = model.file.startsWith("<") ? process.cwd() : dirname(model.file);
   const path = isAbsolute(location) ? location : resolvePath(base, location);
-  const where = urlNode?.range ?? resource.keyRange;
   if (chain.includes(path) || chain.length > MAX_NESTING) {
     env.diagnostics.push(
       diagnostic(
@@ -148,8 +179,14 @@ async function followNestedStack(
     }
   }
   const { parameters: _ignored, ...rest } = options;
-  return extractCloudFormation(path, text, { ...rest, parameterNodes, nestedChain: chain });
+  return {
+    path,
+    result: await extractCloudFormation(path, text, { ...rest, parameterNodes, nestedChain: chain }),
+  };
 }
+
+/** A URL with a scheme (https://, s3://): a template the tool does not download. */
+const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();

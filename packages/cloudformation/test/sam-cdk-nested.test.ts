@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -131,6 +131,143 @@ describe("CDK cloud assembly", () => {
     expect(r?.sites[0]?.resource).toBe("TopicPolicyA1B2C3");
     expect(r?.sites[0]?.variant).toBe("App/Alerts/Policy/Resource");
     expect(r?.sites[0]?.range?.start).toEqual({ line: 9, column: 27 });
+  });
+});
+
+describe("CDK nested stacks", () => {
+  // CDK writes a NestedStack's template as an asset beside the parent's in cdk.out; the parent's
+  // AWS::CloudFormation::Stack has an S3 TemplateURL built at deploy time and names the file in
+  // `aws:asset:path` metadata (aws-cdk's own nested-stack tests assert this metadata). Before, a
+  // parent template checked on its own passed over the nested stack in silence.
+  function assembly(): { out: string; parent: string } {
+    const out = join(mkdtempSync(join(tmpdir(), "cdk-nested-")), "cdk.out");
+    mkdirSync(out);
+    writeFileSync(
+      join(out, "manifest.json"),
+      JSON.stringify({
+        version: "36.0.0",
+        artifacts: {
+          Parent: { type: "aws:cloudformation:stack", properties: { templateFile: "Parent.template.json" } },
+        },
+      }),
+    );
+    const parent = join(out, "Parent.template.json");
+    writeFileSync(
+      parent,
+      JSON.stringify({
+        Resources: {
+          ChildNestedStackResource: {
+            Type: "AWS::CloudFormation::Stack",
+            Properties: {
+              TemplateURL: {
+                "Fn::Join": [
+                  "",
+                  ["https://s3.", { Ref: "AWS::Region" }, ".amazonaws.com/assets/0123abcd.json"],
+                ],
+              },
+              Parameters: { referencetoAccount: { Ref: "AWS::AccountId" } },
+            },
+            Metadata: {
+              "aws:cdk:path": "Parent/Child.NestedStack/Child.NestedStackResource",
+              "aws:asset:path": "ParentChild1234ABCD.nested.template.json",
+              "aws:asset:property": "TemplateURL",
+            },
+          },
+        },
+      }),
+    );
+    const statement = (sid: string, condition?: unknown) => ({
+      Sid: sid,
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sns:Publish",
+      Resource: "*",
+      ...(condition ? { Condition: condition } : {}),
+    });
+    writeFileSync(
+      join(out, "ParentChild1234ABCD.nested.template.json"),
+      JSON.stringify({
+        Parameters: { referencetoAccount: { Type: "String" } },
+        Resources: {
+          TopicPolicy: {
+            Type: "AWS::SNS::TopicPolicy",
+            Properties: {
+              Topics: ["arn:aws:sns:us-east-1:210987654321:t"],
+              PolicyDocument: {
+                Statement: [
+                  statement("Open"),
+                  statement("Pinned", {
+                    StringEquals: { "aws:SourceAccount": { Ref: "referencetoAccount" } },
+                  }),
+                ],
+              },
+            },
+            Metadata: { "aws:cdk:path": "Parent/Child/TopicPolicy/Resource" },
+          },
+        },
+      }),
+    );
+    return { out, parent };
+  }
+
+  it("are followed from the parent through aws:asset:path, with the parent's parameters", async () => {
+    const { parent } = assembly();
+    const { readFileSync } = await import("node:fs");
+    const r = await checkCloudFormation(parent, readFileSync(parent, "utf8"));
+    expect(
+      r.findings.map((f) => [
+        f.file.endsWith("ParentChild1234ABCD.nested.template.json"),
+        f.ruleId,
+        f.statement,
+      ]),
+    ).toEqual([[true, "CD101", { index: 0, sid: "Open" }]]);
+    // The parent passes its own account: the pinned statement is closed without a CD301 assumption.
+    expect(r.findings.filter((f) => f.ruleId === "CD301")).toEqual([]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it("are read once in a cloud assembly, counted as files", async () => {
+    const { out } = assembly();
+    const r = await cloudFormationFormat.scanDirectory?.(join(out, ".."), {});
+    expect(r?.files.map((f) => f.slice(out.length + 1))).toEqual([
+      "manifest.json",
+      "Parent.template.json",
+      "ParentChild1234ABCD.nested.template.json",
+    ]);
+    expect(r?.recognisedFiles).toBe(2);
+    expect(r?.sites.map((s) => s.resource)).toEqual(["TopicPolicy"]);
+  });
+});
+
+describe("nested stacks that are not followed", () => {
+  it("say so: a remote template, an unknown TemplateURL and a Serverless Application Repository app", async () => {
+    const r = await extractCloudFormation(
+      "t.yaml",
+      `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Url: { Type: String }
+Resources:
+  Remote:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://s3.amazonaws.com/bucket/child.yaml
+  FromParameter:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: !Ref Url
+  App:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location:
+        ApplicationId: arn:aws:serverlessrepo:us-east-1:123456789012:applications/x
+        SemanticVersion: 1.0.0
+`,
+    );
+    expect(r.diagnostics.map((d) => `${d.code} ${d.line} ${d.message}`)).toEqual([
+      "NestedStackNotChecked 8 nested stack Remote: its template is at https://s3.amazonaws.com/bucket/child.yaml, which is not downloaded; its policies are not checked (scan its template on its own)",
+      "NestedStackNotChecked 12 nested stack FromParameter: its TemplateURL is not known before deployment; its policies are not checked (scan its template on its own)",
+      "NestedStackNotChecked 17 nested application App: it comes from the Serverless Application Repository, which is not downloaded; its policies are not checked (scan its template on its own)",
+    ]);
   });
 });
 
