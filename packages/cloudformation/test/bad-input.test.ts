@@ -223,3 +223,24 @@ describe("YAML nested beyond what the yaml package parses safely", () => {
     expect(nested.diagnostics.filter((d) => d.message.includes("nesting deeper"))).toEqual([]);
   });
 });
+
+describe("YAML syntax errors", () => {
+  it("give the yaml package's message once, without repeating the line and column the diagnostic carries", async () => {
+    // From a hand-broken template: "Flow sequence in block collection must be sufficiently indented
+    // and end with a ] at line 6, column 1:" was printed after "6:1".
+    const r = await extractCloudFormation(
+      "broken.yaml",
+      'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::SNS::Topic\n    Properties: [a, b\n',
+    );
+    expect(r.diagnostics).toEqual([
+      {
+        code: "ParseError",
+        severity: "error",
+        file: "broken.yaml",
+        message: "YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
+        line: 6,
+        column: 1,
+      },
+    ]);
+  });
+});

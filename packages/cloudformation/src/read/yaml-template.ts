@@ -200,7 +200,11 @@ export function readYamlTemplate(text: string, file: string): ReadResult {
   const first = doc.errors[0];
   if (first) {
     const at = first.linePos?.[0];
-    const message = first.message.split("\n")[0] ?? first.message;
+    // The yaml package ends its first line with "at line L, column C:", which the diagnostic carries.
+    const message = (first.message.split("\n")[0] ?? first.message).replace(
+      / at line \d+, column \d+:?$/,
+      "",
+    );
     const d: Diagnostic = { code: "ParseError", severity: "error", file, message: `YAML: ${message}` };
     if (at) {
       d.line = at.line;
