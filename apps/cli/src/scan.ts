@@ -14,6 +14,7 @@ import {
   type Finding,
   type InputFormat,
   parseBaseline,
+  parseJsonSource,
   RULES,
   renderJson,
   renderJunit,
@@ -478,6 +479,12 @@ async function scanFile(
   const format = formats.find((f) => f.recognises(input));
   if (!format) {
     if (t.explicit && !settings.onlyRecognised) {
+      // Text that starts like JSON but does not parse: the JSON error says more than "not recognised".
+      const trimmed = text.trimStart();
+      const broken =
+        trimmed.startsWith("{") || trimmed.startsWith("[")
+          ? parseJsonSource(text, t.file).diagnostics.find((d) => d.severity === "error")
+          : undefined;
       report.errors.push({
         code: "NotRecognised",
         severity: "error",
@@ -485,7 +492,10 @@ async function scanFile(
         message:
           text.trim() === ""
             ? "the file is empty: expected an IAM policy (JSON), a CloudFormation template or a Terraform plan"
-            : "not a recognised input: expected an IAM policy JSON document (Statement), a statement (Effect), a list of statements, a CloudFormation template or a Terraform plan",
+            : broken
+              ? `not valid JSON (${broken.message}), so not recognised as an IAM policy, a CloudFormation template or a Terraform plan`
+              : "not a recognised input: expected an IAM policy JSON document (Statement), a statement (Effect), a list of statements, a CloudFormation template or a Terraform plan",
+        ...(broken?.line !== undefined ? { line: broken.line, column: broken.column ?? 1 } : {}),
       });
     }
     return;

@@ -762,6 +762,14 @@ describe("bad input", () => {
     },
     "empty.json": { text: "", code: "NotRecognised", message: /empty/ },
     "whitespace.json": { text: "\n\n   \n", code: "NotRecognised", message: /empty/ },
+    // Truncated JSON with no policy or template word in it: the JSON error, not only "not recognised".
+    "truncated.json": {
+      text: "[1,\n 2",
+      line: 2,
+      column: 3,
+      code: "NotRecognised",
+      message: /^not valid JSON \(unexpected end of input .*\), so not recognised/,
+    },
   };
 
   beforeAll(() => {
