@@ -81,22 +81,21 @@ Resources:
   });
 });
 
+/** A new `cdk.out` directory (in a temporary folder) whose manifest.json lists `artifacts`. */
+function cloudAssembly(artifacts: Record<string, unknown>): string {
+  const out = join(mkdtempSync(join(tmpdir(), "cdk-")), "cdk.out");
+  mkdirSync(out);
+  writeFileSync(join(out, "manifest.json"), JSON.stringify({ version: "36.0.0", artifacts }));
+  return out;
+}
+
 describe("CDK cloud assembly", () => {
   it("reads manifest.json, names stacks' templates and the construct path", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cdk-"));
-    const out = join(dir, "cdk.out");
-    const { mkdirSync } = await import("node:fs");
-    mkdirSync(out);
-    writeFileSync(
-      join(out, "manifest.json"),
-      JSON.stringify({
-        version: "36.0.0",
-        artifacts: {
-          App: { type: "aws:cloudformation:stack", properties: { templateFile: "App.template.json" } },
-          Tree: { type: "cdk:tree", properties: { file: "tree.json" } },
-        },
-      }),
-    );
+    const out = cloudAssembly({
+      App: { type: "aws:cloudformation:stack", properties: { templateFile: "App.template.json" } },
+      Tree: { type: "cdk:tree", properties: { file: "tree.json" } },
+    });
+    const dir = join(out, "..");
     writeFileSync(
       join(out, "App.template.json"),
       JSON.stringify(
@@ -140,17 +139,9 @@ describe("CDK nested stacks", () => {
   // `aws:asset:path` metadata (aws-cdk's own nested-stack tests assert this metadata). Before, a
   // parent template checked on its own passed over the nested stack in silence.
   function assembly(): { out: string; parent: string } {
-    const out = join(mkdtempSync(join(tmpdir(), "cdk-nested-")), "cdk.out");
-    mkdirSync(out);
-    writeFileSync(
-      join(out, "manifest.json"),
-      JSON.stringify({
-        version: "36.0.0",
-        artifacts: {
-          Parent: { type: "aws:cloudformation:stack", properties: { templateFile: "Parent.template.json" } },
-        },
-      }),
-    );
+    const out = cloudAssembly({
+      Parent: { type: "aws:cloudformation:stack", properties: { templateFile: "Parent.template.json" } },
+    });
     const parent = join(out, "Parent.template.json");
     writeFileSync(
       parent,
