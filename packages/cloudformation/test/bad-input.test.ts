@@ -151,7 +151,7 @@ describe("bad input gives a diagnostic with line and column, never a crash", () 
     ]);
   });
 
-  it("Fn::ForEach over a collection unknown before deploy is a warning", async () => {
+  it("Fn::ForEach over a collection unknown before deploy is a warning (and one copy is checked)", async () => {
     const r = await extractCloudFormation(
       "each.yaml",
       `Transform: AWS::LanguageExtensions

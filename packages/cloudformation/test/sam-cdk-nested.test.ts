@@ -336,6 +336,69 @@ Resources:
     ]);
   });
 
+  // Before, a loop over a collection unknown before deploy (a parameter without a default) was not
+  // expanded, and an unguarded statement in it gave "0 findings" with only a warning.
+  it("checks Fn::ForEach over a collection unknown before deploy once, the item unknown", async () => {
+    const r = await checkCloudFormation(
+      "each.yaml",
+      `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::LanguageExtensions
+Parameters:
+  Names: { Type: CommaDelimitedList }
+Resources:
+  Fn::ForEach::Topics:
+    - Name
+    - !Ref Names
+    - Open\${Name}:
+        Type: AWS::SNS::TopicPolicy
+        Properties:
+          Topics: [!Sub "arn:aws:sns:us-east-1:210987654321:\${Name}"]
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Principal: { Service: events.amazonaws.com }
+                Action: sns:Publish
+                Resource: !Sub "arn:aws:sns:us-east-1:210987654321:&{Name}"
+      Pinned\${Name}:
+        Type: AWS::SNS::TopicPolicy
+        Properties:
+          Topics: [x]
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Principal: { Service: events.amazonaws.com }
+                Action: sns:Publish
+                Resource: "*"
+                Condition:
+                  ArnLike:
+                    aws:SourceArn: !Sub ["arn:aws:events:us-east-1:\${AWS::AccountId}:rule/\${Name}-\${Suffix}", { Suffix: x }]
+      ByItem\${Name}:
+        Type: AWS::SNS::TopicPolicy
+        Properties:
+          Topics: [x]
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Principal: { Service: events.amazonaws.com }
+                Action: sns:Publish
+                Resource: "*"
+                Condition: { StringEquals: { aws:SourceAccount: !Ref Name } }
+`,
+    );
+    expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`)).toEqual(["UnsupportedConstruct 6:3"]);
+    expect(r.diagnostics[0]?.message).toContain("the loop is checked once, with Name standing for any item");
+    const resources = r.sites.map((s) => s.resource);
+    expect(resources).toEqual(["Open${Name}", "Pinned${Name}", "ByItem${Name}"]);
+    const open = r.sites[0]?.document;
+    expect(JSON.stringify(show(open))).toContain('"Resource":"arn:aws:sns:us-east-1:210987654321:<Name>"');
+    // The open copy is reported whatever the item is; the pinned one is closed by our account in its
+    // ARN; the one whose guard is the item is an assumption (CD301), as for any unknown guard value.
+    expect(r.findings.map((f) => [f.ruleId, f.resource])).toEqual([
+      ["CD101", "Open${Name}"],
+      ["CD301", "ByItem${Name}"],
+    ]);
+  });
+
   it("reads a policy written as a JSON string in a !Sub block, lines mapped to the template", async () => {
     const r = await checkCloudFormation(
       "logs.yaml",

@@ -7,6 +7,7 @@ import {
   scalarText,
 } from "../tree.js";
 import { NO_VALUE, type ResolveEnv, Resolver } from "./resolver.js";
+import { unknownSymbol } from "./symbols.js";
 
 const MAX_EXPANSION = 10_000;
 
@@ -15,8 +16,8 @@ const MAX_EXPANSION = 10_000;
  * (AWS::LanguageExtensions,
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html):
  * one copy per item, with `${Identifier}` and `&{Identifier}` replaced in keys and `Fn::Sub`
- * strings and `Ref: Identifier` replaced by the item. A collection unknown before deploy is not
- * expanded (a warning says so).
+ * strings and `Ref: Identifier` replaced by the item. A collection unknown before deploy gives one
+ * copy whose item is unknown (a warning says so).
  */
 export function expandForEach(section: ObjectNode, env: ResolveEnv, depth = 0): ObjectNode {
   if (!section.entries.some((e) => e.key.startsWith("Fn::ForEach::"))) return section;
@@ -65,19 +66,30 @@ function expandLoop(
     collection !== NO_VALUE && collection.kind === "array"
       ? collection.items.map((i) => scalarText(i))
       : undefined;
+  const template = arg.items[2] as ObjectNode;
   if (!values || values.some((v) => v === undefined)) {
+    // What the loop creates is still checked: one copy, its identifier an unknown item. A copy's
+    // policy that lets a service in whatever the item is gets reported; one that depends on the
+    // item says so (CD301), as for any unknown.
     diagnostics.push(
       diagnostic(
         "UnsupportedConstruct",
         "warning",
-        `${loop.key}: the collection is not known before deploy, so the loop is not expanded and what it creates is not checked; give the parameter a value (--parameter)`,
+        `${loop.key}: the collection is not known before deploy, so the loop is checked once, with ${identifier} standing for any item; give the parameter a value (--parameter) to check each copy`,
         file,
         loop.keyRange,
       ),
     );
-    return [];
+    if (--budget.left < 0) return [];
+    const item = unknownSymbol(
+      identifier,
+      `${loop.key} item`,
+      "an item of a collection not known before deploy",
+    );
+    const node: SourceNode = { kind: "value", value: { parts: [item] } };
+    const copy = substitute(template, identifier, node, 0) as ObjectNode;
+    return expandForEach(copy, env, depth + 1).entries;
   }
-  const template = arg.items[2] as ObjectNode;
   const out: SourceEntry[] = [];
   for (const v of values as string[]) {
     if (--budget.left < 0) {
@@ -104,17 +116,23 @@ function replaceIn(text: string, identifier: string, value: string): string {
   return text.split(`\${${identifier}}`).join(value).split(`&{${identifier}}`).join(alnum);
 }
 
+/**
+ * A copy of `node` for one item: a known item (a string) replaces the identifier in keys, `Fn::Sub`
+ * strings and `Ref`; an unknown item (a value node) replaces `Ref` and becomes an `Fn::Sub`
+ * variable (its `&{}` form is the same unknown), while keys keep the identifier as written.
+ */
 function substitute(
   node: SourceNode,
   identifier: string,
-  value: string,
+  value: string | SourceNode,
   depth: number,
   inSub = false,
 ): SourceNode {
   if (depth > 128) return node;
+  const known = typeof value === "string";
   switch (node.kind) {
     case "scalar":
-      return inSub && typeof node.value === "string"
+      return known && inSub && typeof node.value === "string"
         ? { ...node, value: replaceIn(node.value, identifier, value) }
         : node;
     case "value":
@@ -128,17 +146,51 @@ function substitute(
       if (node.entries.length === 1) {
         const e = node.entries[0] as SourceEntry;
         if (e.key === "Ref" && scalarText(e.value) === identifier) {
+          if (!known) return node.range ? { ...value, range: node.range } : value;
           return node.range ? { kind: "scalar", value, range: node.range } : { kind: "scalar", value };
         }
+        if (e.key === "Fn::Sub" && !known) return subWithUnknown(node, e, identifier, value, depth);
       }
       return {
         ...node,
         entries: node.entries.map((e) => ({
           ...e,
-          key: replaceIn(e.key, identifier, value),
+          key: known ? replaceIn(e.key, identifier, value) : e.key,
           value: substitute(e.value, identifier, value, depth + 1, e.key === "Fn::Sub"),
         })),
       };
     }
   }
+}
+
+/** `Fn::Sub` over text naming the identifier, for an unknown item: the item becomes a Sub variable. */
+function subWithUnknown(
+  node: ObjectNode,
+  entry: SourceEntry,
+  identifier: string,
+  item: SourceNode,
+  depth: number,
+): SourceNode {
+  const arg = entry.value;
+  const text = arg.kind === "array" ? arg.items[0] : arg;
+  const vars = arg.kind === "array" ? arg.items[1] : undefined;
+  if (text?.kind !== "scalar" || typeof text.value !== "string") return node;
+  const written = text.value.split(`&{${identifier}}`).join(`\${${identifier}}`);
+  if (!written.includes(`\${${identifier}}`)) {
+    return { ...node, entries: [{ ...entry, value: substitute(arg, identifier, item, depth + 1) }] };
+  }
+  const variables: SourceEntry[] =
+    vars?.kind === "object"
+      ? vars.entries.map((v) => ({ ...v, value: substitute(v.value, identifier, item, depth + 1) }))
+      : [];
+  if (!variables.some((v) => v.key === identifier)) variables.push({ key: identifier, value: item });
+  const list: SourceNode = {
+    kind: "array",
+    items: [
+      { ...text, value: written },
+      { kind: "object", entries: variables },
+    ],
+    ...(arg.range ? { range: arg.range } : {}),
+  };
+  return { ...node, entries: [{ ...entry, value: list }] };
 }

@@ -66,6 +66,8 @@ export function buildModel(
   if (res?.kind === "object") {
     for (const e of res.entries) {
       if (e.value.kind !== "object") {
+        // A loop (AWS::LanguageExtensions) is expanded before the model is built again.
+        if (e.key.startsWith("Fn::ForEach::")) continue;
         diagnostics.push(
           diagnostic(
             "TemplateShape",
