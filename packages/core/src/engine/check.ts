@@ -145,13 +145,21 @@ export function lambdaPermissionPolicy(p: LambdaPermission, range: SourceRange |
   const principalText = valueText(p.principal, (s) => `<${s.name}>`);
   const isService =
     principalText === "*" ? false : !/^\d{12}$/.test(principalText) && !principalText.startsWith("arn:");
+  // A Principal argument not known before deployment may be an account or a service: analysed as a service.
+  const unknown = p.principal.parts.every((x) => typeof x !== "string")
+    ? p.principal.parts.filter((x): x is ValueSymbol => typeof x !== "string")
+    : [];
   const stmt: Statement = {
     index: 0,
     effect: "Allow",
     principal:
       principalText === "*"
         ? { star: true, entries: [] }
-        : { star: false, entries: [{ type: isService ? "Service" : "AWS", values: [p.principal] }] },
+        : {
+            star: false,
+            entries: [{ type: isService ? "Service" : "AWS", values: [p.principal] }],
+            ...(unknown.length > 0 ? { unknown } : {}),
+          },
     action: { values: [p.action ?? { parts: ["lambda:InvokeFunction"] }] },
     conditions: [],
   };

@@ -178,7 +178,11 @@ class Parser {
       );
       if (what !== "Principal") return withRange({ star: false, entries: [] });
       const value = (node as ValueNode).value;
-      return withRange({ star: false, entries: [{ type: "Service", values: [value] }] });
+      return withRange({
+        star: false,
+        entries: [{ type: "Service", values: [value] }],
+        unknown: unknown.symbols,
+      });
     }
     if (node.kind === "scalar" || node.kind === "value") {
       const v = this.scalarText(node, what);

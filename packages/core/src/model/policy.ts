@@ -79,6 +79,11 @@ export interface PrincipalSpec {
   star: boolean;
   entries: PrincipalEntry[];
   range?: SourceRange;
+  /**
+   * Set when the whole principal is a value not known before deployment (its type too): what it
+   * depends on. It is analysed as a service principal that may be any, though it may be an account.
+   */
+  unknown?: ValueSymbol[];
 }
 
 /** The values of Action, Resource and similar elements. */

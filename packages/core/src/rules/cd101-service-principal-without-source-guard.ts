@@ -35,13 +35,10 @@ export default defineRule({
     const passRoleOnly = hits.every((h) => h.principal.passRoleBound) && ctx.facts.isTrust;
     const unknownCondition = ctx.facts.statement.conditionUnknown;
     const unknownEffect = ctx.facts.statement.effectUnknown;
-    // A principal not known before deployment (a parameter) was analysed as a service; it may be an
-    // account instead: reported, one level lower, as for an unknown Effect.
-    const unknownPrincipal = hits.flatMap((h) => {
-      const parts = h.principal.element?.parts;
-      if (!parts || parts.length === 0 || parts.some((p) => typeof p === "string")) return [];
-      return parts.filter((p) => typeof p !== "string");
-    });
+    // A whole Principal not known before deployment (a parameter) was analysed as a service; it may
+    // be an account instead: reported, one level lower, as for an unknown Effect. A service
+    // principal whose name alone is unknown ({"Service": <X>}) is a service: no lower.
+    const unknownPrincipal = ctx.facts.statement.principal?.unknown ?? [];
     // A Condition not known before deployment may still hold a guard: reported, one level lower.
     const severity = passRoleOnly
       ? "low"
