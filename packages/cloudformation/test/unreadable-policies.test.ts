@@ -134,6 +134,68 @@ describe("policies that cannot be read", () => {
     );
   });
 
+  // Review of the first version: these were still passed over in silence.
+  it("DynamoDB stream and replica policies, and policy text whose statements are all unknown, are reported", async () => {
+    const r = await check(
+      template(`  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      KeySchema: [{ AttributeName: id, KeyType: HASH }]
+      AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+      StreamSpecification:
+        StreamViewType: NEW_IMAGE
+        ResourcePolicy:
+          PolicyDocument: !Ref Doc
+  Global:
+    Type: AWS::DynamoDB::GlobalTable
+    Properties:
+      KeySchema: [{ AttributeName: id, KeyType: HASH }]
+      AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+      Replicas:
+        - Region: us-east-1
+          ResourcePolicy:
+            PolicyDocument: !Ref Doc
+  Logs:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: p
+      PolicyDocument: !Sub '{"Version":"2012-10-17",\${Doc}}'
+  Bucket:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: b
+      PolicyDocument: "not a policy"
+`),
+    );
+    expect(r.diagnostics.map((d) => d.replace(/ \(parameter Doc: [^)]*\)\)/, ""))).toEqual([
+      "PolicyUnknown 17:27 the StreamSpecification.ResourcePolicy.PolicyDocument of Table is not known before deployment; it is not analysed",
+      "PolicyUnknown 26:29 the Replicas[0].ResourcePolicy.PolicyDocument of Global is not known before deployment; it is not analysed",
+      "PolicyUnknown 31:23 the policy text of the PolicyDocument of Logs has no Statement except what values not known before deployment hold; it is not analysed",
+      "PolicyShape 36:23 the policy text of the PolicyDocument of Bucket is not a policy document (no Statement); it is not analysed",
+    ]);
+  });
+
+  it("policy text with lone CR line ends and a number parameter outside quotes is an unknown, shown as ${Name}", async () => {
+    const text = JSON.stringify({
+      Parameters: { Num: { Type: "Number" } },
+      Resources: {
+        P: {
+          Type: "AWS::Logs::ResourcePolicy",
+          Properties: {
+            PolicyName: "p",
+            PolicyDocument: {
+              "Fn::Sub":
+                '{\r"Statement": [{"Effect": "Allow", "Principal": {"Service": "route53.amazonaws.com"},\r"Action": "logs:PutLogEvents", "Resource": "*", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": ${Num}}}}]}',
+            },
+          },
+        },
+      },
+    });
+    const r = await checkCloudFormation("t.json", text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["PolicyUnknown"]);
+    expect(r.diagnostics[0]?.message).toContain("outside a JSON string (parameter Num:");
+  });
+
   it("names that other types use for something else stay quiet, and so does text that is no policy", async () => {
     const r = await check(
       template(`  Access:
@@ -148,11 +210,40 @@ describe("policies that cannot be read", () => {
       Name: p
       Type: encryption
       Policy: !Ref Doc
-  Bucket:
-    Type: AWS::S3::BucketPolicy
+  Logs:
+    Type: AWS::Logs::AccountPolicy
     Properties:
-      Bucket: b
-      PolicyDocument: "not a policy"
+      PolicyName: dp
+      PolicyType: DATA_PROTECTION_POLICY
+      PolicyDocument: '{"Name":"dp","Version":"2021-06-01","Statement":[{"Sid":"audit","DataIdentifier":["arn:aws:dataprotection::aws:data-identifier/EmailAddress"],"Operation":{"Audit":{"FindingsDestination":{}}}}]}'
+  Verified:
+    Type: AWS::EC2::VerifiedAccessGroup
+    Properties:
+      VerifiedAccessInstanceId: vai-123
+      PolicyDocument: !Ref Doc
+  Core:
+    Type: AWS::NetworkManager::CoreNetwork
+    Properties:
+      GlobalNetworkId: gn-1
+      PolicyDocument: !Ref Doc
+  User:
+    Type: AWS::Transfer::User
+    Properties:
+      ServerId: s-1
+      UserName: u
+      Role: arn:aws:iam::111122223333:role/r
+      Policy: !Ref Doc
+  Rule:
+    Type: AWS::Config::ConfigRule
+    Properties:
+      Source:
+        Owner: CUSTOM_POLICY
+        CustomPolicyDetails:
+          PolicyRuntime: guard-2.x.1
+          PolicyText: |
+            rule no_wildcard when resourceType == "AWS::IAM::Policy" {
+              configuration.policyVersionList[*].document.Statement[*] { Effect != "Allow" }
+            }
 `),
     );
     expect(r).toEqual({ findings: [], diagnostics: [] });

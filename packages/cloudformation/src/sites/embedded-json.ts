@@ -1,4 +1,4 @@
-import type { SourcePosition, ValueSymbol } from "@deputyguard/core";
+import { LineIndex, type SourcePosition, type ValueSymbol } from "@deputyguard/core";
 import { fromParts, parseJsonSource, type SourceNode, type SourceRange, type ValuePart } from "../tree.js";
 
 const TOKEN_OPEN = "\uE100";
@@ -48,14 +48,19 @@ export function readEmbeddedPolicy(
     const column = d?.column ?? 1;
     // A symbol's token stands where its value will be. Written outside quotes (a number, an object
     // from a parameter), it breaks the JSON only here: the deployed text may be valid.
-    const at = offsetIn(text, line, column);
+    const at = new LineIndex(text).offset(line, column);
     const open = text.lastIndexOf(TOKEN_OPEN, at);
     const close = open < 0 ? -1 : text.indexOf(TOKEN_CLOSE, open);
     if (open >= 0 && close >= at - 1 && at - open <= 12) {
       const unknown = symbols[Number(text.slice(open + 1, close))];
       if (unknown) return { error: d?.message ?? "not valid JSON", line, column, unknown };
     }
-    return { error: (d?.message ?? "not valid JSON").replace(/[\uE100\uE101]/g, ""), line, column };
+    // Symbols inside the message (an excerpt of the text) are shown as the `${Name}` they stand for.
+    const message = (d?.message ?? "not valid JSON").replace(
+      /\uE100(\d+)\uE101?/g,
+      (_m, i: string) => `\${${symbols[Number(i)]?.name ?? "?"}}`,
+    );
+    return { error: message, line, column };
   }
   const mapRange = rangeMapper(range, templateText);
   const rebuild = (n: SourceNode, depth: number): SourceNode => {
@@ -138,15 +143,4 @@ function lineOffsets(text: string, first: number, last: number): Map<number, num
     line++;
   }
   return out;
-}
-
-/** Offset of a 1-based line and column of `text` (lines end at "\n"). */
-function offsetIn(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) {
-    const nl = text.indexOf("\n", offset);
-    if (nl < 0) break;
-    offset = nl + 1;
-  }
-  return offset + column - 1;
 }

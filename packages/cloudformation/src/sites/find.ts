@@ -79,17 +79,36 @@ const POLICY_PROPERTIES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Properties of other types that share a name in {@link POLICY_PROPERTIES} but hold no IAM policy:
- * EKS access policy associations, OpenSearch Serverless's own policy languages, and IoT policies
- * (granted to certificates; no Principal).
+ * Properties of other types that share a name in {@link POLICY_PROPERTIES} but hold no resource
+ * policy: EKS access policy associations, OpenSearch Serverless's and CloudWatch Logs account
+ * policies' own languages, Verified Access (Cedar) and Cloud WAN core-network policies, Transfer
+ * Family session policies and IoT policies (no Principal).
  */
-const NOT_IAM_POLICY_PROPERTIES: ReadonlyMap<string, string> = new Map([
-  ["AWS::EKS::AccessEntry", "AccessPolicies"],
-  ["AWS::OpenSearchServerless::AccessPolicy", "Policy"],
-  ["AWS::OpenSearchServerless::SecurityPolicy", "Policy"],
-  ["AWS::OpenSearchServerless::LifecyclePolicy", "Policy"],
-  ["AWS::IoT::Policy", "PolicyDocument"],
+const NOT_RESOURCE_POLICY_PROPERTIES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ["AWS::EKS::AccessEntry", new Set(["AccessPolicies"])],
+  ["AWS::OpenSearchServerless::AccessPolicy", new Set(["Policy"])],
+  ["AWS::OpenSearchServerless::SecurityPolicy", new Set(["Policy"])],
+  ["AWS::OpenSearchServerless::LifecyclePolicy", new Set(["Policy"])],
+  ["AWS::Logs::AccountPolicy", new Set(["PolicyDocument"])],
+  ["AWS::EC2::VerifiedAccessGroup", new Set(["PolicyDocument"])],
+  ["AWS::EC2::VerifiedAccessEndpoint", new Set(["PolicyDocument"])],
+  ["AWS::NetworkManager::CoreNetwork", new Set(["PolicyDocument"])],
+  ["AWS::Transfer::User", new Set(["Policy"])],
+  ["AWS::IoT::Policy", new Set(["PolicyDocument"])],
 ]);
+
+function isPolicyProperty(type: string, key: string): boolean {
+  return POLICY_PROPERTIES.has(key) && !NOT_RESOURCE_POLICY_PROPERTIES.get(type)?.has(key);
+}
+
+/**
+ * Below the top level, a policy sits under `ResourcePolicy.PolicyDocument` (DynamoDB tables and
+ * their streams, global table replicas): only that pair counts, not any key with a policy name
+ * (an AWS Config rule's `Source.CustomPolicyDetails.PolicyText` is a Guard rule).
+ */
+function isNestedPolicyProperty(parentKey: string, key: string): boolean {
+  return key === "PolicyDocument" && parentKey === "ResourcePolicy";
+}
 
 /** The symbols of a value with no literal text at all (it may be any JSON value), or undefined. */
 function whollyUnknown(node: SourceNode): ValueSymbol[] | undefined {
@@ -105,14 +124,14 @@ function provenanceText(symbols: readonly ValueSymbol[]): string {
 /**
  * A policy document: its Statement is a statement or a list of them, and a statement has Effect.
  * (A WAF rule also has a `Statement`, without Effect.) Under a policy property, or beside a Version,
- * a Statement of any shape counts: the policy parser then reports what is wrong with it, or that it
- * is not known before deployment, instead of the policy being passed over.
+ * a Statement that is not known before deployment (alone, or as an item) counts too: the policy
+ * parser then says so, instead of the policy being passed over.
  */
 function isPolicyDocument(node: SourceNode, policyProperty: boolean): boolean {
   const statement = getOf(node, "Statement");
   if (!statement) return false;
   if (policyProperty || getEntryOf(node as ObjectNode, "Version")) {
-    if (policyProperty || whollyUnknown(statement)) return true;
+    if (whollyUnknown(statement)) return true;
     if (statement.kind === "array" && statement.items.some((i) => whollyUnknown(i))) return true;
   }
   const hasEffect = (s: SourceNode) => s.kind === "object" && !!getEntryOf(s, "Effect");
@@ -154,6 +173,16 @@ function mayHidePolicy(node: SourceNode): boolean {
   }
 }
 
+/** Whether a raw value holds `ResourcePolicy.PolicyDocument` somewhere (a DynamoDB stream's, a replica's). */
+function holdsNestedPolicy(node: SourceNode, parentKey: string, depth: number): boolean {
+  if (depth > 8) return false;
+  if (node.kind === "array") return node.items.some((i) => holdsNestedPolicy(i, parentKey, depth + 1));
+  if (node.kind !== "object") return false;
+  return node.entries.some(
+    (e) => isNestedPolicyProperty(parentKey, e.key) || holdsNestedPolicy(e.value, e.key, depth + 1),
+  );
+}
+
 interface Found {
   node: SourceNode;
   path: string;
@@ -165,9 +194,18 @@ interface Collector {
   out: Found[];
   /** A property named like a policy holds a value that is not known before deployment. */
   unknown(path: string, node: SourceNode, symbols: ValueSymbol[]): void;
-  /** Policy text that cannot be read: not valid JSON, or JSON that a value outside quotes breaks. */
-  unreadable(path: string, node: SourceNode, problem: string, unknown?: ValueSymbol): void;
+  /**
+   * Policy text that cannot be read: not valid JSON, JSON that a value outside quotes breaks, text
+   * that is no policy document, or text whose unknown parts hold the policy.
+   */
+  unreadable(path: string, node: SourceNode, problem: Unreadable): void;
 }
+
+type Unreadable =
+  | { kind: "json"; message: string; line: number; column: number }
+  | { kind: "unquoted"; unknown: ValueSymbol }
+  | { kind: "no-statement" }
+  | { kind: "unknown-text"; symbols: ValueSymbol[] };
 
 /**
  * Finds policy documents in a resolved tree: objects with Statement, or JSON strings of one.
@@ -179,6 +217,7 @@ function collectPolicies(
   c: Collector,
   depth: number,
   policyProperty: boolean,
+  parentKey = "",
 ): void {
   if (depth > MAX_SCAN_DEPTH) return;
   switch (node.kind) {
@@ -188,11 +227,18 @@ function collectPolicies(
         return;
       }
       for (const e of node.entries)
-        collectPolicies(e.value, `${path}.${e.key}`, c, depth + 1, POLICY_PROPERTIES.has(e.key));
+        collectPolicies(
+          e.value,
+          `${path}.${e.key}`,
+          c,
+          depth + 1,
+          isNestedPolicyProperty(parentKey, e.key),
+          e.key,
+        );
       return;
     case "array":
       for (let i = 0; i < node.items.length; i++)
-        collectPolicies(node.items[i] as SourceNode, `${path}[${i}]`, c, depth + 1, false);
+        collectPolicies(node.items[i] as SourceNode, `${path}[${i}]`, c, depth + 1, false, parentKey);
       return;
     case "scalar":
     case "value": {
@@ -202,7 +248,19 @@ function collectPolicies(
         return;
       }
       const parts = partsOf(node);
-      if (!parts?.some((p) => typeof p === "string" && p.includes("Statement"))) return;
+      if (!parts) return;
+      if (!parts.some((p) => typeof p === "string" && p.includes("Statement"))) {
+        // Under a policy property, text with no Statement is no policy document, or one whose
+        // statements come from its unknown parts: either way it cannot be checked.
+        if (!policyProperty) return;
+        const unknown = parts.filter((p): p is ValueSymbol => typeof p !== "string");
+        c.unreadable(
+          path,
+          node,
+          unknown.length > 0 ? { kind: "unknown-text", symbols: unknown } : { kind: "no-statement" },
+        );
+        return;
+      }
       const read = readEmbeddedPolicy(parts, node.range, c.text);
       if ("node" in read) {
         if (isPolicyDocument(read.node, policyProperty)) c.out.push({ node: read.node, path });
@@ -211,8 +269,9 @@ function collectPolicies(
         c.unreadable(
           path,
           node,
-          `${read.error} at line ${read.line}, column ${read.column} of the text`,
-          read.unknown,
+          read.unknown
+            ? { kind: "unquoted", unknown: read.unknown }
+            : { kind: "json", message: read.error, line: read.line, column: read.column },
         );
       }
     }
@@ -467,10 +526,14 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
     if (skip === "all") continue;
     for (const entry of props.entries) {
       if (skip?.has(entry.key)) continue;
-      const policyProperty =
-        POLICY_PROPERTIES.has(entry.key) && NOT_IAM_POLICY_PROPERTIES.get(resource.type) !== entry.key;
+      const policyProperty = isPolicyProperty(resource.type, entry.key);
       // A policy property is resolved whatever it holds: a parameter or an import may be the policy.
-      if (!mentionsStatement(entry.value, 0) && !(policyProperty && mayHidePolicy(entry.value))) continue;
+      if (
+        !mentionsStatement(entry.value, 0) &&
+        !(policyProperty && (mayHidePolicy(entry.value) || entry.value.kind === "scalar")) &&
+        !holdsNestedPolicy(entry.value, entry.key, 0)
+      )
+        continue;
       const kind: PolicySiteKind =
         entry.key === "AssumeRolePolicyDocument" ? "trust-policy" : "resource-policy";
       for (const v of resolveVariants(env, entry.value)) {
@@ -494,27 +557,41 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
                   node.range ?? entry.keyRange,
                 ),
               ),
-            unreadable: (path, node, problem, unknown) =>
+            unreadable: (path, node, problem) => {
+              const at = node.range ?? entry.keyRange;
+              const text = `the policy text of the ${where(path)}`;
               env.diagnostics.push(
-                unknown
+                problem.kind === "unquoted"
                   ? diagnostic(
                       "PolicyUnknown",
                       "warning",
-                      `the policy text of the ${where(path)} holds a value not known before deployment outside a JSON string (${provenanceText([unknown])}), so its JSON is not known; it is not analysed`,
+                      `${text} holds a value not known before deployment outside a JSON string (${provenanceText([problem.unknown])}), so its JSON is not known; it is not analysed`,
                       model.file,
-                      node.range ?? entry.keyRange,
+                      at,
                     )
-                  : diagnostic(
-                      "PolicyShape",
-                      "warning",
-                      `the policy text of the ${where(path)} is not valid JSON (${problem}); it is not analysed`,
-                      model.file,
-                      node.range ?? entry.keyRange,
-                    ),
-              ),
+                  : problem.kind === "unknown-text"
+                    ? diagnostic(
+                        "PolicyUnknown",
+                        "warning",
+                        `${text} has no Statement except what values not known before deployment hold (${provenanceText(problem.symbols)}); it is not analysed`,
+                        model.file,
+                        at,
+                      )
+                    : diagnostic(
+                        "PolicyShape",
+                        "warning",
+                        problem.kind === "json"
+                          ? `${text} is not valid JSON (${problem.message} at line ${problem.line}, column ${problem.column} of the text); it is not analysed`
+                          : `${text} is not a policy document (no Statement); it is not analysed`,
+                        model.file,
+                        at,
+                      ),
+              );
+            },
           },
           0,
           policyProperty,
+          entry.key,
         );
         for (const f of found) {
           const site = base(kind, f.path, v.variant, f.node.range);
