@@ -480,9 +480,10 @@ async function scanFile(
   if (!format) {
     if (t.explicit && !settings.onlyRecognised) {
       // Text that starts like JSON but does not parse: the JSON error says more than "not recognised".
+      // (A .yaml file in flow style starts with "{" too: only .json files are held to JSON.)
       const trimmed = text.trimStart();
       const broken =
-        trimmed.startsWith("{") || trimmed.startsWith("[")
+        extname(t.file).toLowerCase() === ".json" && (trimmed.startsWith("{") || trimmed.startsWith("["))
           ? parseJsonSource(text, t.file).diagnostics.find((d) => d.severity === "error")
           : undefined;
       report.errors.push({

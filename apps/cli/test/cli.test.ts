@@ -614,6 +614,45 @@ describe("directory walk", () => {
     }
   });
 
+  it("a nested template named with its parent is reported once, under the name given", async () => {
+    // Review: cdk.out/Parent.template.json and its nested template named together (a glob, a
+    // pre-commit file list) gave the same CD101 twice, once under an absolute path.
+    const out = join(tmp, "nested-twice", "cdk.out");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(
+      join(out, "Parent.template.json"),
+      JSON.stringify({
+        Resources: {
+          Child: {
+            Type: "AWS::CloudFormation::Stack",
+            Properties: { TemplateURL: "https://s3.amazonaws.com/assets/abc.json" },
+            Metadata: {
+              "aws:asset:path": "ParentChild.nested.template.json",
+              "aws:asset:property": "TemplateURL",
+            },
+          },
+        },
+      }),
+    );
+    writeFileSync(
+      join(out, "ParentChild.nested.template.json"),
+      JSON.stringify({
+        Resources: {
+          TP: {
+            Type: "AWS::SNS::TopicPolicy",
+            Properties: { Topics: ["x"], PolicyDocument: JSON.parse(UNGUARDED_TEXT) },
+          },
+        },
+      }),
+    );
+    const r = await jsonRun(["cdk.out/Parent.template.json", "cdk.out/ParentChild.nested.template.json"], {
+      cwd: join(tmp, "nested-twice"),
+    });
+    expect(r.report.findings.map((f) => `${f.file} ${f.ruleId}`)).toEqual([
+      "cdk.out/ParentChild.nested.template.json CD101",
+    ]);
+  });
+
   it("an explicitly named file inside a skipped directory is scanned", async () => {
     const r = await jsonRun([join(dir, "node_modules", "pkg", "policy.json")]);
     expect(r.report.findings.map((f) => f.ruleId)).toEqual(["CD101"]);

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve as resolvePath } from "node:path";
 import type { Diagnostic, ExtractResult, ScanOptions } from "@deputyguard/core";
 import { parseTemplate } from "./read/template.js";
 import { expandForEach } from "./resolve/foreach.js";
@@ -87,7 +87,7 @@ export async function extractCloudFormation(
     const { path, result: nested } = followed;
     sites.push(...nested.sites);
     diagnostics.push(...nested.diagnostics);
-    nestedFiles.push(path, ...nested.nestedFiles);
+    for (const f of [path, ...nested.nestedFiles]) if (!nestedFiles.includes(f)) nestedFiles.push(f);
   }
   return { sites, diagnostics: dedupe(diagnostics), recognised: true, nestedFiles };
 }
@@ -104,26 +104,31 @@ async function followNestedStack(
   const isSam = resource.type === "AWS::Serverless::Application";
   const urlNode = getOf(resource.properties, isSam ? "Location" : "TemplateURL");
   const where = urlNode?.range ?? resource.keyRange;
-  let location = scalarText(urlNode);
+  // A parameter or a Sub gives the path too (`TemplateURL: !Ref ChildTemplate`, with --parameter).
+  const resolvedUrl = urlNode ? new Resolver(env, { choose: () => 0 }).resolve(urlNode) : undefined;
+  let location = resolvedUrl && resolvedUrl !== NO_VALUE ? scalarText(resolvedUrl) : undefined;
   // CDK uploads a nested stack's template as an asset: TemplateURL is an S3 URL built at deploy
   // time, and the metadata names the template's file beside the parent's in cdk.out.
   const metadata = getOf(resource.node, "Metadata");
   const assetPath = scalarText(getOf(metadata, "aws:asset:path"));
   const assetProperty = scalarText(getOf(metadata, "aws:asset:property"));
+  let fromAsset = false;
   if (
     !isSam &&
     assetPath &&
     (assetProperty === undefined || assetProperty === "TemplateURL") &&
     !REMOTE.test(assetPath) &&
     (!location || REMOTE.test(location))
-  )
+  ) {
     location = assetPath;
+    fromAsset = true;
+  }
   // Remote templates (https://, s3://) and SAR applications are not fetched: the tool is offline.
   if (!location || REMOTE.test(location)) {
     const what = isSam ? "application" : "stack";
     const why = location
       ? `its template is at ${location.slice(0, 200)}, which is not downloaded`
-      : isSam && urlNode?.kind === "object"
+      : isSam && urlNode?.kind === "object" && getOf(urlNode, "ApplicationId")
         ? "it comes from the Serverless Application Repository, which is not downloaded"
         : `its ${isSam ? "Location" : "TemplateURL"} is not known before deployment`;
     env.diagnostics.push(
@@ -137,9 +142,27 @@ async function followNestedStack(
     );
     return undefined;
   }
+  // Findings name the nested file the way the parent was named (relative stays relative), so that
+  // the same file named on the command line too is recognised as the same.
   const base = model.file.startsWith("<") ? process.cwd() : dirname(model.file);
-  const path = isAbsolute(location) ? location : resolvePath(base, location);
-  if (chain.includes(path) || chain.length > MAX_NESTING) {
+  const path = isAbsolute(location) ? location : join(base, location);
+  // CDK's asset files sit in cdk.out beside the parent: a path leaving that folder is not followed.
+  if (
+    fromAsset &&
+    (isAbsolute(location) || relative(resolvePath(base), resolvePath(path)).startsWith(".."))
+  ) {
+    env.diagnostics.push(
+      diagnostic(
+        "NestedStackNotChecked",
+        "warning",
+        `nested stack ${id}: its aws:asset:path ${location.slice(0, 200)} is outside the cloud assembly; it is not followed, and its policies are not checked`,
+        model.file,
+        where,
+      ),
+    );
+    return undefined;
+  }
+  if (chain.includes(resolvePath(path)) || chain.length > MAX_NESTING) {
     env.diagnostics.push(
       diagnostic(
         "CircularReference",
@@ -153,8 +176,10 @@ async function followNestedStack(
   }
   let text: string;
   try {
-    if (statSync(path).size > (options.maxFileSize ?? 64 * 1024 * 1024))
-      throw new Error("file is over the size limit");
+    const info = statSync(path);
+    // A device or a FIFO (TemplateURL: /dev/zero) would be read forever.
+    if (!info.isFile()) throw new Error("not a regular file");
+    if (info.size > (options.maxFileSize ?? 64 * 1024 * 1024)) throw new Error("file is over the size limit");
     text = readFileSync(path, "utf8");
   } catch (e) {
     env.diagnostics.push(

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   checkCloudFormation,
@@ -227,6 +227,82 @@ describe("CDK nested stacks", () => {
     ]);
     expect(r?.recognisedFiles).toBe(2);
     expect(r?.sites.map((s) => s.resource)).toEqual(["TopicPolicy"]);
+  });
+});
+
+describe("nested stack paths (review of the first version)", () => {
+  it("resolves a TemplateURL or Location from a parameter, and names the nested file relative to the parent", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nested-param-"));
+    writeFileSync(
+      join(dir, "child.yaml"),
+      `Resources:
+  TP:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [x]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sns:Publish
+            Resource: "*"
+`,
+    );
+    const text = `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  ChildPath: { Type: String }
+Resources:
+  Stack:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: !Ref ChildPath
+  App:
+    Type: AWS::Serverless::Application
+    Properties:
+      Location: !Ref ChildPath
+`;
+    const parent = join(dir, "parent.yaml");
+    writeFileSync(parent, text);
+    const unknown = await extractCloudFormation(parent, text);
+    expect(unknown.diagnostics.map((d) => d.message)).toEqual([
+      "nested stack Stack: its TemplateURL is not known before deployment; its policies are not checked (scan its template on its own)",
+      "nested application App: its Location is not known before deployment; its policies are not checked (scan its template on its own)",
+    ]);
+    const given = await extractCloudFormation(parent, text, { parameters: { ChildPath: "child.yaml" } });
+    expect(given.diagnostics).toEqual([]);
+    expect(given.sites.map((s) => s.file)).toEqual([join(dir, "child.yaml"), join(dir, "child.yaml")]);
+    expect(given.nestedFiles).toEqual([join(dir, "child.yaml")]);
+    const relativeParent = join(relative(process.cwd(), dir), "parent.yaml");
+    const rel = await extractCloudFormation(relativeParent, text, {
+      parameters: { ChildPath: "child.yaml" },
+    });
+    expect(rel.sites[0]?.file).toBe(join(relative(process.cwd(), dir), "child.yaml"));
+  });
+
+  it("does not follow an asset path out of the cloud assembly, nor read a file that is not a regular file", async () => {
+    const out = cloudAssembly({});
+    const stack = (name: string, metadata: Record<string, string>, url: unknown = "https://x/y.json") => ({
+      [name]: { Type: "AWS::CloudFormation::Stack", Properties: { TemplateURL: url }, Metadata: metadata },
+    });
+    const text = JSON.stringify(
+      {
+        Resources: {
+          ...stack("Absolute", { "aws:asset:path": "/etc/hostname" }),
+          ...stack("Up", { "aws:asset:path": "../elsewhere.nested.template.json" }),
+          ...stack("Device", {}, "/dev/zero"),
+        },
+      },
+      null,
+      1,
+    );
+    const parent = join(out, "Parent.template.json");
+    writeFileSync(parent, text);
+    const r = await extractCloudFormation(parent, text);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      "NestedStackNotChecked nested stack Absolute: its aws:asset:path /etc/hostname is outside the cloud assembly; it is not followed, and its policies are not checked",
+      "NestedStackNotChecked nested stack Up: its aws:asset:path ../elsewhere.nested.template.json is outside the cloud assembly; it is not followed, and its policies are not checked",
+      "ReadError nested stack Device: cannot read /dev/zero (not a regular file); its policies are not checked",
+    ]);
   });
 });
 
