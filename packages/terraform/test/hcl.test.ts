@@ -106,6 +106,50 @@ resource "aws_sns_topic_policy" "t" {
     ]);
   });
 
+  // From a hunt: `check-iac infra/` (a relative directory, as CI runs it) read
+  // "${path.module}/policy.json" as infra/infra/policy.json and warned that it did not exist, so an
+  // unguarded policy in a template file was missed. path.module is relative to the root module's
+  // directory, as Terraform gives it.
+  it("reads file() through path.module when the module directory is given as a relative path", async () => {
+    const dir = writeTree({
+      "infra/main.tf": `resource "aws_sns_topic_policy" "a" {
+  arn    = "x"
+  policy = templatefile("\${path.module}/policy.json.tftpl", { service = "s3.amazonaws.com" })
+}
+module "child" {
+  source = "./modules/child"
+}
+`,
+      "infra/policy.json.tftpl":
+        '{"Statement": [{"Effect": "Allow", "Principal": {"Service": "${service}"}, "Action": "sns:Publish"}]}\n',
+      "infra/modules/child/main.tf": `resource "aws_sns_topic_policy" "b" {
+  arn    = "x"
+  policy = file("\${path.module}/policy.json")
+}
+output "where" {
+  value = [path.module, path.root]
+}
+`,
+      "infra/modules/child/policy.json":
+        '{"Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish"}]}\n',
+    });
+    // Scanned from the directory above, as "infra" (a relative path that does not climb to the root).
+    const before = process.cwd();
+    process.chdir(dir);
+    let r: Awaited<ReturnType<NonNullable<typeof terraformFormat.scanDirectory>>>;
+    try {
+      r = await terraformFormat.scanDirectory?.("infra", {});
+    } finally {
+      process.chdir(before);
+    }
+    expect(r?.diagnostics).toEqual([]);
+    const findings = (r?.sites ?? []).flatMap((s) => checkSite(s).findings);
+    expect(findings.map((f) => [f.ruleId, f.file.split("/").slice(-2).join("/")])).toEqual([
+      ["CD101", "infra/policy.json.tftpl"],
+      ["CD101", "child/policy.json"],
+    ]);
+  });
+
   it("reads file() and templatefile() inside the module and refuses files outside it", async () => {
     const r = await scan({
       "main.tf": `resource "aws_sns_topic_policy" "a" {

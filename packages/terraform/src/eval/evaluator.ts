@@ -1,3 +1,4 @@
+import { relative, resolve } from "node:path";
 import type { Diagnostic, SourceRange, ValueSymbol } from "@deputyguard/core";
 import type { ConfigBlock, ModuleConfig, SourceFile } from "../config/module-config.js";
 import type { LineMap } from "../hcl/line-map.js";
@@ -763,8 +764,14 @@ export class ModuleInstance {
       case "self":
         return unknown(sliceText(scope.map, expr.span), `${root} is not available here`, range);
       case "path": {
-        if (name0 === "module") return finish(str(this.config.dir, range), 1);
-        if (name0 === "root" || name0 === "cwd") return finish(str(this.rootDir, range), 1);
+        // As Terraform, run in the root module's directory, gives them: path.module relative to it
+        // ("." for the root module), path.root ".", path.cwd absolute. Relative paths in file() and
+        // templatefile() are read from there, so the directory the tool was given, relative or
+        // not, does not change what they name.
+        if (name0 === "module")
+          return finish(str(relative(resolve(this.rootDir), resolve(this.config.dir)) || ".", range), 1);
+        if (name0 === "root") return finish(str(".", range), 1);
+        if (name0 === "cwd") return finish(str(resolve(this.rootDir), range), 1);
         break;
       }
       case "terraform":
