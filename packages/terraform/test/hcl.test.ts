@@ -50,6 +50,21 @@ describe("expression evaluation", () => {
       '<var.flag ? "210987654321" : "246813579135">',
     ],
     ['provider::aws::arn_parse("x").account_id', "", "<provider::aws::arn_parse(...).account_id>"],
+    // From a hunt: a computation over the deploying account is not the account (it counted as ours,
+    // so a StringLike "<first four digits>*" guard passed as pinned).
+    [
+      "substr(data.aws_caller_identity.current.account_id, 0, 4)",
+      'data "aws_caller_identity" "current" {}',
+      "<substr(SELF)>",
+    ],
+    // From a hunt: coalescelist takes the first non-empty list in argument order; an unknown first
+    // argument may be it (it was skipped for the known list after it).
+    [
+      'coalescelist(var.accounts, ["210987654321"])',
+      'variable "accounts" {\n  type = list(string)\n}',
+      "<var.accounts>",
+    ],
+    ['coalescelist([], null, ["210987654321"])', "", '["210987654321"]'],
   ])("aws:SourceAccount = %s", async (expr, extra, want) => {
     expect(await sa(expr, extra)).toBe(want);
   });

@@ -9,6 +9,7 @@ import { PARTITION, REGION, SELF_ACCOUNT, URL_SUFFIX } from "./symbols.js";
 import {
   at,
   concatSegments,
+  derivedUnknown,
   failure,
   firstUnknown,
   knownString,
@@ -886,7 +887,7 @@ export function describeUnknown(v: TfValue): string {
 function unknownFrom(values: TfValue[], range: SourceRange): TfValue {
   for (const v of values) {
     const u = firstUnknown(v);
-    if (u) return { kind: "unknown", symbol: u, range };
+    if (u) return derivedUnknown(u, "expression", range);
   }
   return unknown("expression", "the operands are not known before apply", range);
 }

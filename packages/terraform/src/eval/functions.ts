@@ -2,6 +2,7 @@ import type { SourceRange } from "@deputyguard/core";
 import { jsonSegments, nodeToValue, parseJsonString, valueToNode } from "./json.js";
 import {
   concatSegments,
+  derivedUnknown,
   failure,
   firstUnknown,
   knownString,
@@ -49,7 +50,7 @@ export function segmentsOf(v: TfValue): StringSegment[] | undefined {
 
 function propagate(name: string, args: TfValue[], range: SourceRange | undefined): TfValue {
   const u = args.map((a) => firstUnknown(a)).find((x) => x !== undefined);
-  if (u) return range ? { kind: "unknown", symbol: u, range } : { kind: "unknown", symbol: u };
+  if (u) return derivedUnknown(u, name, range);
   return unknown(`${name}(...)`, `${name} could not be evaluated before apply`, range);
 }
 
@@ -281,10 +282,15 @@ const FUNCTIONS: Record<string, Fn> = {
   merge: (a, r) => merge(a, r),
   lookup: (a, r) => lookup(a, r),
   coalesce: (a, r) => coalesce(a, r),
-  coalescelist: (a, r) =>
-    a.find((l) => l.kind === "list" && l.items.length > 0) ??
-    a.find((l) => l.kind === "unknown") ??
-    list([], r),
+  // The first non-empty list, in argument order: an unknown before it may be that list.
+  coalescelist: (a, r) => {
+    for (const l of a) {
+      if (l.kind === "list" && l.items.length === 0) continue;
+      if (l.kind === "null") continue;
+      return l.kind === "list" ? l : propagate("coalescelist", [l], r);
+    }
+    return list([], r);
+  },
   replace: (a, r) => replace(a, r),
   lower: (a, r) => mapText(a[0] ?? NULL, (s) => s.toLowerCase(), r),
   upper: (a, r) => mapText(a[0] ?? NULL, (s) => s.toUpperCase(), r),

@@ -104,6 +104,21 @@ export function knownString(v: TfValue): string | undefined {
   return undefined;
 }
 
+/**
+ * The unknown a computation over `symbol` gives. A plain unknown carries over (its provenance
+ * names what the result depends on); a symbol with a meaning (the deploying account, the region)
+ * does not: `substr(account_id, 0, 4)` is not the account, and keeping the symbol would make it
+ * count as one of ours.
+ */
+export function derivedUnknown(symbol: ValueSymbol, computation: string, range?: SourceRange): TfValue {
+  if (symbol.kind === "unknown") return symbolic(symbol, range);
+  return unknown(
+    `${computation}(${symbol.name})`,
+    `computed from ${symbol.provenance.source} (${symbol.provenance.reason})`,
+    range,
+  );
+}
+
 /** The first unknown symbol inside a value, if any (for provenance of derived unknowns). */
 export function firstUnknown(v: TfValue, depth = 0): ValueSymbol | undefined {
   if (depth > 64) return undefined;
