@@ -165,6 +165,58 @@ output "where" {
     ]);
   });
 
+  // From a hunt: the common `var.x == null ? [] : [var.x]` guard, with the module input set to the
+  // deploying account, was judged undecidable (CD101 medium "may hold no guard"), and the finding of
+  // the other instance pointed its element at a line of the caller's file inside the module's file.
+  it("decides `x == null` for the deploying account, and keeps elements in the finding's own file", async () => {
+    const r = await scan({
+      "main.tf": `data "aws_caller_identity" "current" {}
+module "guarded" {
+  source         = "./modules/topic"
+  publishers     = ["events.amazonaws.com"]
+  source_account = data.aws_caller_identity.current.account_id
+}
+module "open" {
+  source     = "./modules/topic"
+  publishers = ["cloudwatch.amazonaws.com"]
+}
+`,
+      "modules/topic/main.tf": `variable "publishers" {}
+variable "source_account" {
+  default = null
+}
+data "aws_iam_policy_document" "this" {
+  statement {
+    actions   = ["sns:Publish"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = var.publishers
+    }
+    dynamic "condition" {
+      for_each = var.source_account == null ? [] : [var.source_account]
+      content {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [condition.value]
+      }
+    }
+  }
+}
+resource "aws_sns_topic_policy" "this" {
+  arn    = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = data.aws_iam_policy_document.this.json
+}
+`,
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(
+      r.findings.map((f) => [f.ruleId, f.severity, f.resource, f.file.split("/").slice(-3).join("/")]),
+    ).toEqual([["CD101", "high", "module.open.aws_sns_topic_policy.this", "modules/topic/main.tf"]]);
+    // The principal list is written in the caller's main.tf: no element position in the module's file.
+    expect(r.findings[0]?.element).toBeUndefined();
+  });
+
   it("reads file() and templatefile() inside the module and refuses files outside it", async () => {
     const r = await scan({
       "main.tf": `resource "aws_sns_topic_policy" "a" {

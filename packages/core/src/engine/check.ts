@@ -283,7 +283,10 @@ function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: State
   };
   if (site.variant) f.variant = site.variant;
   if (site.related?.length) f.related = site.related.map((r) => ({ ...r }));
-  if (input.element) f.element = { line: input.element.start.line, column: input.element.start.column };
+  // An element written in another file (a Terraform module input set by the caller) has no place in
+  // this finding's file: its line and column would point at unrelated text there.
+  if (input.element && (input.element.file === site.file || input.element.file === ""))
+    f.element = { line: input.element.start.line, column: input.element.start.column };
   if (input.witness) f.witness = witnessForOutput(input.witness);
   if (input.fix) {
     f.fix = { description: displayTokens(input.fix.description), text: displayTokens(input.fix.text) };

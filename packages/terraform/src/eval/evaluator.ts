@@ -532,6 +532,11 @@ export class ModuleInstance {
     if (op === "==" || op === "!=") {
       const pa = plain(l);
       const pb = plain(r);
+      // `x == null` is decided when x is surely not null, though not known: the deploying account
+      // (`var.account == null ? [] : [var.account]`, a module input set to it), a string with
+      // unknown parts, a list or an object.
+      if ((l.kind === "null" && neverNull(r)) || (r.kind === "null" && neverNull(l)))
+        return { kind: "bool", value: op === "!=", range };
       if (pa === undefined || pb === undefined) return unknownFrom([l, r], range);
       const eq = JSON.stringify(pa) === JSON.stringify(pb);
       return { kind: "bool", value: op === "==" ? eq : !eq, range };
@@ -882,6 +887,23 @@ export function describeUnknown(v: TfValue): string {
   const u = firstUnknown(v);
   if (u) return `${u.provenance.source}: ${u.provenance.reason}`;
   return `it is ${v.kind === "lazy" ? "a resource" : v.kind}`;
+}
+
+/** Symbols whose value always exists: the deploying account, the region, the partition, the DNS suffix. */
+const NEVER_NULL_SYMBOLS = new Set(["self-account", "region", "partition", "url-suffix"]);
+
+function neverNull(v: TfValue): boolean {
+  switch (v.kind) {
+    case "null":
+      return false;
+    case "unknown":
+      return NEVER_NULL_SYMBOLS.has(v.symbol.kind);
+    case "lazy":
+    case "json":
+      return false;
+    default:
+      return true;
+  }
 }
 
 function unknownFrom(values: TfValue[], range: SourceRange): TfValue {
