@@ -174,8 +174,6 @@ describe("list and string functions", () => {
     ["!Select [0, !GetAZs '']", "<Fn::Select>"],
     ["!Length [a, b]", 2],
     ["!ToJsonString { a: [1, !Ref Env] }", '{"a":[1,"prod"]}'],
-    ["!If [IsProd, yes-prod, no-prod]", "yes-prod"],
-    ["!If [NotProd, a, b]", "b"],
   ])("%s → %j", async (expr, want) => {
     expect(await one(expr)).toEqual(want);
   });
@@ -198,8 +196,23 @@ describe("Fn::If with undecidable conditions: both branches, each named", () => 
   });
 
   it("keeps related conditions consistent (one choice per comparison)", async () => {
+    // Both = IsProd and IsAudit: never B with C. (IsProd follows Env's Default first, then the other way.)
     const r = await resolveYaml("!Join ['', [!If [IsAudit, A, B], !If [Both, C, D]]]", RESOURCES);
-    expect(r.values.map((v) => v.value)).toEqual(["AC", "BD"]);
+    expect(r.values.map((v) => v.value)).toEqual(["AC", "BD", "AD"]);
+  });
+
+  // From a hunt: a guard kept only by Env's Default hid the unguarded branch of a deploy that gives
+  // another Env; the statement got no finding and no warning.
+  it("analyses both branches of a condition that only a parameter Default decides, the default's first", async () => {
+    const r = await resolveYaml("!If [IsProd, yes-prod, no-prod]", RESOURCES);
+    expect(r.values).toEqual([
+      { value: "yes-prod", variant: "<Env> = prod (true with the parameter defaults): true" },
+      { value: "no-prod", variant: "<Env> = prod (true with the parameter defaults): false" },
+    ]);
+    const not = await resolveYaml("!If [NotProd, a, b]", RESOURCES);
+    expect(not.values.map((v) => v.value)).toEqual(["b", "a"]);
+    const given = await resolveYaml("!If [IsProd, yes-prod, no-prod]", RESOURCES, { Env: "dev" });
+    expect(given.values).toEqual([{ value: "no-prod", variant: undefined }]);
   });
 
   it("decides the condition once the parameter is given", async () => {

@@ -82,6 +82,8 @@ function describeNode(node: SourceNode): string {
  * Undecidable conditions and map keys are choices of the given {@link ChoiceRun}.
  */
 export class Resolver {
+  /** How many times a parameter's Default stood in for a value not given (see Fn::Equals). */
+  private defaultsUsed = 0;
   private readonly conditionValues = new Map<string, boolean>();
   private readonly conditionStack: string[] = [];
   private readonly refStack: string[] = [];
@@ -446,8 +448,10 @@ export class Resolver {
     }
     const given = this.env.given.get(name);
     let text: SourceNode | undefined = given;
-    if (!text && param.definition && !this.env.ignoreDefaults)
+    if (!text && param.definition && !this.env.ignoreDefaults) {
       text = getEntryOf(param.definition, "Default")?.value;
+      if (text) this.defaultsUsed++;
+    }
     if (!text) {
       const reason = "parameter has no Default and no value was given (--parameter)";
       if (isList) return fromParts([unknownSymbol(name, `parameter ${name}`, reason)], range);
@@ -841,11 +845,26 @@ export class Resolver {
         }
         case "Fn::Equals": {
           if (args.kind !== "array" || args.items.length !== 2) break;
+          const before = this.defaultsUsed;
           const a = this.value(args.items[0] as SourceNode, depth + 1, "a Fn::Equals operand");
           const b = this.value(args.items[1] as SourceNode, depth + 1, "a Fn::Equals operand");
           const ta = comparable(a);
           const tb = comparable(b);
-          if (ta !== undefined && tb !== undefined) return ta === tb;
+          if (ta !== undefined && tb !== undefined) {
+            const eq = ta === tb;
+            if (this.defaultsUsed === before) return eq;
+            // Decided only by a parameter's Default: a deploy that gives another value takes the
+            // other branch, so both are analysed (the default's first). Deciding whether a
+            // resource exists keeps the default's answer (see ProbeRun).
+            const shown = `${operandLabel(args.items[0] as SourceNode, a)} = ${operandLabel(args.items[1] as SourceNode, b)}`;
+            const options = eq ? ["true", "false"] : ["false", "true"];
+            const pick = this.run.choose(
+              `${DEFAULT_CHOICE}eq:${shown}`,
+              `${shown} (${eq} with the parameter defaults)`,
+              options,
+            );
+            return pick === 0 ? eq : !eq;
+          }
           const shown = `${display(a)} = ${display(b)}`;
           return this.run.choose(`eq:${shown}`, shown, ["true", "false"]) === 0;
         }
@@ -885,11 +904,28 @@ export class Resolver {
 
 const UNDECIDED = Symbol("undecided");
 
-/** A run that refuses to choose: used to decide resource conditions without variants. */
+/** Choices that a parameter's Default decides when no value is given: their first option is the default's. */
+const DEFAULT_CHOICE = "default:";
+
+/**
+ * A run that refuses to choose: used to decide resource conditions without variants. What a
+ * parameter Default decides stays decided by it here; the caller checks separately whether given
+ * values alone decide it.
+ */
 class ProbeRun implements Chooser {
-  choose(): number {
+  choose(key: string): number {
+    if (key.startsWith(DEFAULT_CHOICE)) return 0;
     throw UNDECIDED;
   }
+}
+
+/** `<Env>` for a `Ref` to a parameter, the resolved text otherwise: how a choice is named. */
+function operandLabel(raw: SourceNode, resolved: SourceNode): string {
+  if (raw.kind === "object" && raw.entries.length === 1 && raw.entries[0]?.key === "Ref") {
+    const name = scalarText(raw.entries[0].value);
+    if (name !== undefined) return `<${name}>`;
+  }
+  return display(resolved);
 }
 
 function withRangeOf(node: SourceNode, range: SourceRange | undefined): SourceNode {
