@@ -81,6 +81,50 @@ Resources:
   });
 });
 
+describe("SAM API resource policies", () => {
+  // From a hunt: SAM writes Auth.ResourcePolicy.CustomStatements into the API's execute-api policy,
+  // but AWS::Serverless::Api's Auth was skipped as an identity policy and Globals were not read: an
+  // unguarded statement there gave no finding and no warning.
+  it("checks CustomStatements of an AWS::Serverless::Api and of Globals.Api", async () => {
+    const r = await checkCloudFormation(
+      "api.yaml",
+      `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    Auth:
+      ResourcePolicy:
+        CustomStatements:
+          - Effect: Allow
+            Principal: { Service: sns.amazonaws.com }
+            Action: execute-api:Invoke
+            Resource: execute-api:/*
+Resources:
+  MyApi:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        ResourcePolicy:
+          CustomStatements:
+            - Effect: Allow
+              Principal: { Service: events.amazonaws.com }
+              Action: execute-api:Invoke
+              Resource: execute-api:/*
+            - Effect: Allow
+              Principal: { Service: events.amazonaws.com }
+              Action: execute-api:Invoke
+              Resource: execute-api:/*
+              Condition: { StringEquals: { aws:SourceAccount: !Ref AWS::AccountId } }
+`,
+    );
+    expect(r.diagnostics).toEqual([]);
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.resource, f.line, f.statement?.index])).toEqual([
+      ["CD101", "high", "Globals.Api", 7, 0],
+      ["CD101", "high", "MyApi", 19, 0],
+    ]);
+  });
+});
+
 /** A new `cdk.out` directory (in a temporary folder) whose manifest.json lists `artifacts`. */
 function cloudAssembly(artifacts: Record<string, unknown>): string {
   const out = join(mkdtempSync(join(tmpdir(), "cdk-")), "cdk.out");

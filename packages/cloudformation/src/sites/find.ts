@@ -522,6 +522,16 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
       }
     }
 
+    if (resource.type === "AWS::Serverless::Api") {
+      const custom = getOf(getOf(getOf(props, "Auth"), "ResourcePolicy"), "CustomStatements");
+      if (custom)
+        sites.push(
+          ...customStatementSites(env, custom, (variant, range) =>
+            base("resource-policy", "Properties.Auth.ResourcePolicy.CustomStatements", variant, range),
+          ),
+        );
+    }
+
     const skip = IDENTITY_POLICY_PROPERTIES.get(resource.type);
     if (skip === "all") continue;
     for (const entry of props.entries) {
@@ -601,7 +611,57 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
       }
     }
   }
+  // SAM's Globals.Api applies to every AWS::Serverless::Api (and the implicit ones); its custom
+  // statements go into each API's policy, so they are checked once, where they are written.
+  const globalCustom = getOf(
+    getOf(getOf(getOf(getOf(model.root, "Globals"), "Api"), "Auth"), "ResourcePolicy"),
+    "CustomStatements",
+  );
+  if (globalCustom) {
+    sites.push(
+      ...customStatementSites(env, globalCustom, (variant, range) => {
+        const site: CloudFormationSite = {
+          file: model.file,
+          resource: "Globals.Api",
+          resourceType: "AWS::Serverless::Api",
+          propertyPath: "Globals.Api.Auth.ResourcePolicy.CustomStatements",
+          kind: "resource-policy",
+        };
+        if (variant) site.variant = variant;
+        if (range) site.range = range;
+        return site;
+      }),
+    );
+  }
   return sites;
+}
+
+/**
+ * SAM `Auth.ResourcePolicy.CustomStatements` (a statement or a list of them): SAM writes them into
+ * the API's execute-api policy, so they are a resource policy of their own.
+ */
+function customStatementSites(
+  env: ResolveEnv,
+  custom: SourceNode,
+  site: (variant: string | undefined, range: SourceRange | undefined) => CloudFormationSite,
+): CloudFormationSite[] {
+  const out: CloudFormationSite[] = [];
+  for (const v of resolveVariants(env, custom)) {
+    if (v.node === NO_VALUE) continue;
+    const range = v.node.range;
+    const r = range ? { range } : {};
+    const s = site(v.variant, range);
+    s.document = {
+      kind: "object",
+      entries: [
+        { key: "Version", value: { kind: "scalar", value: "2012-10-17", ...r } },
+        { key: "Statement", value: v.node, ...(range ? { keyRange: range } : {}) },
+      ],
+      ...r,
+    };
+    out.push(s);
+  }
+  return out;
 }
 
 function legacyEventBusStatement(props: ObjectNode): SourceNode | undefined {
