@@ -1082,7 +1082,7 @@ describe("deputyguard services", () => {
         expect(s, `${String(s.service)} has ${key}`).toHaveProperty(key);
       expect(typeof s.service).toBe("string");
       expect(Array.isArray(s.principals)).toBe(true);
-      expect((s.principals as string[]).every((p) => p.endsWith(".amazonaws.com"))).toBe(true);
+      expect((s.principals as string[]).every((p) => /\.amazon(aws)?\.com(\.cn)?$/.test(p))).toBe(true);
       expect(Array.isArray(s.sourceArnFormats)).toBe(true);
       expect(typeof s.accountInArn).toBe("boolean");
       expect(typeof s.keysSent).toBe("object");

@@ -33,6 +33,7 @@ Resources:
         Nightly: { Type: Schedule, Properties: { Schedule: rate(1 day), Name: nightly } }
         Get: { Type: Api, Properties: { RestApiId: !Ref Api, Path: "/items/{id}", Method: get } }
         Skill: { Type: AlexaSkill }
+        OwnSkill: { Type: AlexaSkill, Properties: { SkillId: amzn1.ask.skill.3f8a2c1e-7b4d-4e9a-9c61-0d5e2b7f4a18 } }
 `;
   it("generates one permission per push event, none for SQS, with SAM's logical ids", async () => {
     const r = await extractCloudFormation("sam.yaml", template);
@@ -44,11 +45,15 @@ Resources:
       "HandlerNightlyPermission",
       "HandlerGetPermission",
       "HandlerSkillPermission",
+      "HandlerOwnSkillPermission",
     ]);
     const byId = new Map(perms.map((s) => [s.resource, s.permission]));
     const text = (v: { parts: unknown[] } | undefined) =>
       v ? show({ kind: "value", value: v as never }) : undefined;
     expect(text(byId.get("HandlerOnUploadPermission")?.principal)).toBe("s3.amazonaws.com");
+    expect(text(byId.get("HandlerOwnSkillPermission")?.eventSourceToken)).toBe(
+      "amzn1.ask.skill.3f8a2c1e-7b4d-4e9a-9c61-0d5e2b7f4a18",
+    );
     expect(text(byId.get("HandlerOnUploadPermission")?.sourceAccount)).toBe("<SELF>");
     expect(byId.get("HandlerOnUploadPermission")?.sourceArn).toBeUndefined();
     expect(text(byId.get("HandlerOnAlertPermission")?.sourceArn)).toBe(
@@ -67,12 +72,15 @@ Resources:
     expect(perms[0]?.range?.start).toEqual({ line: 16, column: 9 });
   });
 
+  // From a hunt: the permission with SkillId (EventSourceToken) was reported too, and both got the
+  // advice to set SourceAccount, which Alexa does not send.
   it("reports only the Alexa skill event without SkillId (anyone's skill may invoke)", async () => {
     const r = await checkCloudFormation("sam.yaml", template);
     const weaknesses = r.findings.filter((f) => f.ruleId !== "CD301");
     expect(weaknesses.map((f) => [f.ruleId, f.resource, f.line, f.column])).toEqual([
       ["CD101", "HandlerSkillPermission", 22, 9],
     ]);
+    expect(weaknesses[0]?.fix?.text).toBe('EventSourceToken: "SKILL_ID"');
     // Generated names and ids of this stack are unknowns with provenance (info only).
     for (const f of r.findings.filter((x) => x.ruleId === "CD301")) {
       expect(f.severity).toBe("info");

@@ -384,10 +384,10 @@ function literalText(p: GlobPattern): string | undefined {
   return out;
 }
 
-/** `literalText` of each pattern, computed once (patterns are immutable and shared). */
+/** `literalText` of each pattern, computed once (patterns are immutable and shared): the text a pattern without wildcards stands for. */
 const literals = new WeakMap<GlobPattern, string | null>();
 
-function literalOf(p: GlobPattern): string | undefined {
+export function literalOf(p: GlobPattern): string | undefined {
   let lit = literals.get(p);
   if (lit === undefined) {
     lit = literalText(p) ?? null;

@@ -12,6 +12,7 @@ import {
   DEFAULT_LIMITS,
   exactPattern,
   globPattern,
+  literalOf,
   type SearchLimits,
   type SearchResult,
   type StringConstraints,
@@ -633,6 +634,11 @@ function solvePresence(
     } else if (alt?.binds === "account") {
       constraints.negatives.push(...ours(q.ourAccounts));
       domain = { kind: "account" };
+    } else if (alt?.binds === "token") {
+      // A token issued to its owner (an Alexa skill ID): a foreign caller carries its own, never
+      // one this statement names literally. A wildcard names tokens of others too.
+      for (const u of c.positives)
+        if (u.length > 0 && u.every((p) => literalOf(p) !== undefined)) constraints.negatives.push(u);
     }
     if (c.typed.length > 0) {
       const v = solveTyped(c);

@@ -79,6 +79,48 @@ function passRoleNote(facts: StatementFacts, fixed: CoveredPrincipal[]): string 
   return ` ${bound.join(", ")} ${many ? "are" : "is"} passed with iam:PassRole and may not send source keys, so the guard could lock ${many ? "them" : "it"} out: first move ${fixed.map((p) => p.name).join(", ")} into a statement of ${fixed.length > 1 ? "their" : "its"} own, and guard that one.`;
 }
 
+/** What stands for the caller's own token (an Alexa skill ID) in a fix. */
+const TOKEN_PLACEHOLDER = "SKILL_ID";
+
+/**
+ * The key that binds every listed principal by a token of its own (Alexa's skill ID as
+ * `lambda:EventSourceToken`), when they all have the same one: such a caller is pinned by its
+ * token, not by source account keys it does not send.
+ */
+function tokenGuard(principals: readonly CoveredPrincipal[]): string | undefined {
+  let key: string | undefined;
+  for (const p of principals) {
+    const k = p.knowledge?.alternativeGuardKeys.find((g) => g.binds === "token")?.key;
+    if (!k || (key !== undefined && k !== key)) return undefined;
+    key = k;
+  }
+  return key;
+}
+
+function tokenFix(
+  kind: PolicySiteKind,
+  facts: StatementFacts,
+  principals: CoveredPrincipal[],
+  key: string,
+): Fix {
+  const names = principals.map((p) => p.name).join(", ");
+  if (kind === "lambda-permission") {
+    return {
+      description: `Set EventSourceToken on the permission to your skill's ID, so that only your skill can invoke the function through ${names}. Replace ${TOKEN_PLACEHOLDER} with the skill ID.`,
+      text: `EventSourceToken: "${TOKEN_PLACEHOLDER}"`,
+    };
+  }
+  const condition: ConditionBlock = conditionBlockOf(
+    facts.statement.conditions.filter((c) => c.operator.base !== null && c.keyLower !== key.toLowerCase()),
+  );
+  condition.StringEquals = { ...(condition.StringEquals ?? {}), [key]: TOKEN_PLACEHOLDER };
+  return {
+    description: `Give the statement a Condition on ${key} with your skill's ID, so that only your skill can invoke through ${names}. Replace ${TOKEN_PLACEHOLDER} with the skill ID.`,
+    text: `"Condition": ${JSON.stringify(condition, null, 2)}`,
+    condition,
+  };
+}
+
 export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string[]): FixBuilder {
   const account = accounts[0] ?? ACCOUNT_PLACEHOLDER;
   const accountNote =
@@ -87,6 +129,8 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
       : ` Replace ${ACCOUNT_PLACEHOLDER} with the account that owns the calling resources (or pass --account).`;
   return {
     sourceGuard(facts, principals) {
+      const token = tokenGuard(principals);
+      if (token) return tokenFix(kind, facts, principals, token);
       const arns = [
         ...new Set(
           principals

@@ -24,12 +24,15 @@ const IAM_PASSROLE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_
 const LAMBDA_RESOURCE_POLICIES =
   "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html";
 const SNS_USE_CASES = "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html";
+const LAMBDA_ADD_PERMISSION = "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html";
+const SAM_ALEXA_SKILL =
+  "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-alexaskill.html";
 const CONNECT_CONFUSED_DEPUTY =
   "https://docs.aws.amazon.com/connect/latest/adminguide/cross-service-confused-deputy-prevention.html";
 const VENDED_LOGS =
   "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html";
 
-/** The service knowledge table (65 services), each row with the AWS pages it comes from. */
+/** The service knowledge table (66 services), each row with the AWS pages it comes from. */
 export const SERVICES: readonly ServiceKnowledge[] = [
   {
     service: "chime",
@@ -282,6 +285,27 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       LAMBDA_RESOURCE_POLICIES,
       SNS_USE_CASES,
     ],
+  },
+  {
+    service: "alexa",
+    name: "Alexa Skills Kit / Alexa Smart Home",
+    principals: ["alexa-appkit.amazon.com", "alexa-connectedhome.amazon.com"],
+    sourceArnFormats: [],
+    accountInArn: false,
+    keysSent: { ...UNKNOWN_KEYS },
+    alternativeGuardKeys: [
+      {
+        key: "lambda:EventSourceToken",
+        binds: "token",
+        source: LAMBDA_ADD_PERMISSION,
+        note: "The skill ID. Lambda's AddPermission takes it as EventSourceToken ('a token that the invoker must supply') and writes it as StringEquals lambda:EventSourceToken; SAM's AlexaSkill event sets it from SkillId. Another developer's skill supplies its own skill ID, never this one.",
+      },
+    ],
+    passRoleBound: false,
+    notes: [
+      "Alexa calls a Lambda function directly; the permission names the skill with EventSourceToken, not with source account or ARN keys (the AddPermission and SAM AlexaSkill pages document no such keys for Alexa).",
+    ],
+    sources: [LAMBDA_ADD_PERMISSION, SAM_ALEXA_SKILL],
   },
   {
     service: "sns",
