@@ -268,6 +268,33 @@ describe("policies that cannot be read", () => {
   });
 });
 
+describe("EventBridge bus policies", () => {
+  // From a hunt: Statement is of type Json, so a JSON string is a statement too; it gave a shape
+  // warning and no finding. A Statement from a parameter said only "found a value".
+  it("read a Statement written as a JSON string, and report one not known before deployment", async () => {
+    const r = await check(
+      template(`  Bus: { Type: AWS::Events::EventBus, Properties: { Name: b } }
+  AsText:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      EventBusName: !Ref Bus
+      StatementId: s1
+      Statement: '{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"events:PutEvents","Resource":"*"}'
+  FromParameter:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      EventBusName: !Ref Bus
+      StatementId: s2
+      Statement: !Ref Doc
+`),
+    );
+    expect(r.findings).toEqual(["CD101 AsText 15"]);
+    expect(r.diagnostics).toEqual([
+      "PolicyUnknown 21:18 the Statement of FromParameter is not known before deployment (parameter Doc: parameter has no Default and no value was given (--parameter)); it is not analysed",
+    ]);
+  });
+});
+
 describe("text that only mentions Statement", () => {
   it("stays quiet outside policy properties (a Lambda function's inline code, from the corpus)", async () => {
     // aws-cloudformation-templates IoT/amzn2-greengrass-cfn.json: Code.ZipFile is Python that says "Statement".

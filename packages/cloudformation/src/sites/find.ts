@@ -489,8 +489,47 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
       if (statement) {
         for (const v of resolveVariants(env, statement)) {
           if (v.node === NO_VALUE) continue;
+          let document: SourceNode = v.node;
+          if (v.node.kind === "scalar" || v.node.kind === "value") {
+            // Statement is of type Json: an object, or a JSON string of one.
+            const where = `the Statement of ${resource.id}${v.variant ? ` (${v.variant})` : ""}`;
+            const symbols = whollyUnknown(v.node);
+            if (symbols) {
+              env.diagnostics.push(
+                diagnostic(
+                  "PolicyUnknown",
+                  "warning",
+                  `${where} is not known before deployment (${provenanceText(symbols)}); it is not analysed`,
+                  model.file,
+                  v.node.range,
+                ),
+              );
+              continue;
+            }
+            const parts = partsOf(v.node) ?? [];
+            const read = readEmbeddedPolicy(['{"Statement":', ...parts, "}"], v.node.range, model.text);
+            if (!("node" in read)) {
+              const problem =
+                "error" in read
+                  ? read.unknown
+                    ? `a value not known before deployment stands outside a JSON string (${provenanceText([read.unknown])})`
+                    : `not valid JSON: ${read.error}`
+                  : "not a statement";
+              env.diagnostics.push(
+                diagnostic(
+                  "error" in read && read.unknown ? "PolicyUnknown" : "PolicyShape",
+                  "warning",
+                  `${where} is text that cannot be read as a statement (${problem}); it is not analysed`,
+                  model.file,
+                  v.node.range,
+                ),
+              );
+              continue;
+            }
+            document = read.node;
+          }
           const site = base("resource-policy", "Properties.Statement", v.variant, v.node.range);
-          site.document = v.node;
+          site.document = document;
           sites.push(site);
         }
       } else {
