@@ -64,6 +64,48 @@ describe("bad input gives a diagnostic with line and column, never a crash", () 
     ]);
   });
 
+  // From a hunt: `<<: *base` was read as a key "<<" ("not a statement element", "statement 1 has no
+  // Effect"), so the merged statement, whose empty Condition drops the base's guard, was not checked.
+  it("a YAML merge key is expanded (own keys win), with a warning that CloudFormation rejects it", async () => {
+    const r = await checkCloudFormation(
+      "merge.yaml",
+      `Resources:
+  P:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [x]
+      PolicyDocument:
+        Statement:
+          - &base
+            Sid: Base
+            Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sns:Publish
+            Resource: "*"
+            Condition: { StringEquals: { aws:SourceAccount: !Ref AWS::AccountId } }
+          - <<: *base
+            Sid: Merged
+            Condition: {}
+          - <<: [*base, { Sid: Ignored, Action: sqs:SendMessage }]
+            Sid: Kept
+`,
+    );
+    expect(r.findings.map((f) => [f.ruleId, f.statement])).toEqual([["CD101", { index: 1, sid: "Merged" }]]);
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([["YamlMerge", 15, 13]]);
+    const kept = r.sites[0]?.document;
+    const statements =
+      kept?.kind === "object" ? kept.entries.find((e) => e.key === "Statement")?.value : undefined;
+    const third = statements?.kind === "array" ? statements.items[2] : undefined;
+    expect(third?.kind === "object" ? third.entries.map((e) => e.key) : []).toEqual([
+      "Sid",
+      "Effect",
+      "Principal",
+      "Action",
+      "Resource",
+      "Condition",
+    ]);
+  });
+
   it.each([1_000, 100_000])("nesting %i deep is an error, not a stack overflow", async (depth) => {
     const yaml = `Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      X: ${"[".repeat(depth)}${"]".repeat(depth)}\n`;
     const json = `{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"X": ${"[".repeat(depth)}${"]".repeat(depth)}}}}}`;

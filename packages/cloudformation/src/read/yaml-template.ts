@@ -266,6 +266,7 @@ class YamlReader {
   private aliasNodes = 0;
   private aliasDepth = 0;
   private readonly warnedTags = new Set<string>();
+  private warnedMerge = false;
 
   constructor(
     private readonly text: string,
@@ -314,6 +315,7 @@ class YamlReader {
     if (isMap(node)) {
       const entries: SourceEntry[] = [];
       let index: Map<string, number> | undefined;
+      let merges: Array<{ value: Node | null; keyNode: Node }> | undefined;
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as Node | null;
@@ -322,6 +324,12 @@ class YamlReader {
         else {
           key = keyNode ? String(keyNode.toJSON()) : "";
           this.warn("a mapping key that is not a plain value is read as text", keyNode ?? node);
+        }
+        if (key === "<<" && keyNode && isScalar(keyNode) && keyNode.type === Scalar.PLAIN) {
+          // A YAML merge key: applied after the mapping's own keys, which win over merged ones.
+          merges ??= [];
+          merges.push({ value: pair.value as Node | null, keyNode });
+          continue;
         }
         const value = this.convert(pair.value as Node | null, depth + 1);
         const keyRange = keyNode ? this.rangeOf(keyNode) : undefined;
@@ -346,6 +354,7 @@ class YamlReader {
           entries.push(entry);
         }
       }
+      if (merges) this.merge(entries, merges, depth);
       out = range ? { kind: "object", entries, range } : { kind: "object", entries };
     } else if (isSeq(node)) {
       const items = node.items.map((item) => this.convert(item as Node | null, depth + 1));
@@ -360,6 +369,42 @@ class YamlReader {
       return this.intrinsic(tag.slice(1), out, node, this.tagRange(tag, node) ?? range);
     }
     return out;
+  }
+
+  /**
+   * Applies YAML merge keys (`<<: *base`, `<<: [*a, *b]`) as the YAML 1.1 loaders of the AWS CLI's
+   * `package` command and SAM do: keys the mapping has win, then earlier merged mappings over later
+   * ones. CloudFormation itself does not support merge keys (cfn-lint W1100), so it is a warning.
+   */
+  private merge(
+    entries: SourceEntry[],
+    merges: Array<{ value: Node | null; keyNode: Node }>,
+    depth: number,
+  ): void {
+    const have = new Set(entries.map((e) => e.key));
+    for (const { value, keyNode } of merges) {
+      if (!this.warnedMerge) {
+        this.warnedMerge = true;
+        this.warn(
+          "YAML merge key << is expanded as the AWS CLI's package command does; CloudFormation itself does not accept merge keys, anchors or aliases (deploy through package or sam)",
+          keyNode,
+          "YamlMerge",
+        );
+      }
+      const merged = this.convert(value, depth + 1);
+      const sources = merged.kind === "array" ? merged.items : [merged];
+      for (const m of sources) {
+        if (m.kind !== "object") {
+          this.warn("a YAML merge key takes a mapping or a list of mappings; this one is ignored", keyNode);
+          continue;
+        }
+        for (const e of m.entries) {
+          if (have.has(e.key)) continue;
+          have.add(e.key);
+          entries.push(e);
+        }
+      }
+    }
   }
 
   /** The range from the tag (`!Sub`) to the end of its value: the yaml package starts nodes after their tag. */
