@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, resolve as resolvePath } from "node:path";
+import { join } from "node:path";
 import type { Diagnostic, DirectoryResult, ScanOptions } from "@deputyguard/core";
 import { extractCloudFormation } from "./extract.js";
 import type { CloudFormationSite } from "./sites/find.js";
@@ -99,8 +99,10 @@ export async function scanCloudAssembly(
       typeof artifact.properties?.directoryName === "string"
     ) {
       if (depth >= MAX_ASSEMBLY_DEPTH) continue;
+      // Named like the assembly (relative stays relative), so that stage templates' findings carry
+      // paths of the same form as the other stacks'.
       const nested = await scanCloudAssembly(
-        resolvePath(assembly, artifact.properties.directoryName),
+        join(assembly, artifact.properties.directoryName),
         options,
         depth + 1,
       );

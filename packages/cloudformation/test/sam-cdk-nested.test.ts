@@ -282,6 +282,58 @@ describe("CDK nested stacks", () => {
   });
 });
 
+describe("CDK stages", () => {
+  // From a hunt: stacks of a stage (a nested cloud assembly) were named by absolute paths while the
+  // other stacks kept the relative form they were given in, which changes baselines and SARIF.
+  it("reads a stage's assembly and names its templates like the other stacks'", async () => {
+    const out = cloudAssembly({
+      Prod: { type: "cdk:cloud-assembly", properties: { directoryName: "assembly-Prod" } },
+    });
+    const stage = join(out, "assembly-Prod");
+    mkdirSync(stage);
+    writeFileSync(
+      join(stage, "manifest.json"),
+      JSON.stringify({
+        version: "36.0.0",
+        artifacts: {
+          ProdApp: {
+            type: "aws:cloudformation:stack",
+            properties: { templateFile: "ProdApp.template.json" },
+          },
+        },
+      }),
+    );
+    writeFileSync(
+      join(stage, "ProdApp.template.json"),
+      JSON.stringify({
+        Resources: {
+          TP: {
+            Type: "AWS::SNS::TopicPolicy",
+            Properties: {
+              Topics: ["x"],
+              PolicyDocument: {
+                Statement: [
+                  { Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish" },
+                ],
+              },
+            },
+          },
+        },
+      }),
+    );
+    const before = process.cwd();
+    process.chdir(join(out, ".."));
+    try {
+      const r = await cloudFormationFormat.scanDirectory?.("cdk.out", {});
+      expect(r?.sites.map((s) => s.file)).toEqual([
+        join("cdk.out", "assembly-Prod", "ProdApp.template.json"),
+      ]);
+    } finally {
+      process.chdir(before);
+    }
+  });
+});
+
 describe("nested stack paths (review of the first version)", () => {
   it("resolves a TemplateURL or Location from a parameter, and names the nested file relative to the parent", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nested-param-"));
