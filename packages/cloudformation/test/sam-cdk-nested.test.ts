@@ -605,6 +605,36 @@ Resources:
     expect(r.findings.map((f) => [f.ruleId, f.line, f.column])).toEqual([["CD101", 11, 13]]);
   });
 
+  // From a hunt: with a variable map (the list form) the finding pointed at the `Fn::Sub:` line.
+  it("maps lines of a !Sub block in the list form, with variables, to the template", async () => {
+    const r = await checkCloudFormation(
+      "logs.yaml",
+      `Resources:
+  DeliveryPolicy:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: delivery
+      PolicyDocument:
+        Fn::Sub:
+          - |
+            {
+              "Statement": [
+                {
+                  "Effect": "Allow",
+                  "Principal": { "Service": "\${Svc}" },
+                  "Action": "logs:PutLogEvents",
+                  "Resource": "*"
+                }
+              ]
+            }
+          - Svc: events.amazonaws.com
+`,
+    );
+    expect(r.findings.map((f) => [f.ruleId, f.line, f.column, f.element?.line])).toEqual([
+      ["CD101", 11, 17, 13],
+    ]);
+  });
+
   it("names the Fn::If branch a finding comes from", async () => {
     const r = await checkCloudFormation(
       "if.yaml",

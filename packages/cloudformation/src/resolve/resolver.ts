@@ -700,7 +700,10 @@ export class Resolver {
         parts.push(unknownSymbol(name, `\${${name}} in Fn::Sub`, "not a string"));
       }
     }
-    return fromParts(parts, range);
+    // The list form's text is its first item: positions inside it (a policy in a `|` block) are
+    // counted from there, not from the `Fn::Sub:` key.
+    const textRange = arg.kind === "array" ? (arg.items[0]?.range ?? range) : range;
+    return fromParts(parts, textRange);
   }
 
   /** Splits `{{resolve:...}}` dynamic references out of literal text as unknowns. */
