@@ -8,7 +8,8 @@
  * - policies written as a JSON string (e.g. `AWS::Logs::ResourcePolicy.PolicyDocument`): editing
  *   JSON inside a string (maybe built with `Fn::Sub` or `Fn::Join`) is not safe to do textually;
  * - permissions the SAM transform generates for a function's `Events` (SAM has no property for
- *   their SourceAccount);
+ *   their SourceAccount), and trust policies of the roles it generates (the finding says to give
+ *   the resource a Role or the event a RoleArn of your own);
  * - the legacy `AWS::Events::EventBusPolicy` form (Condition `{Type, Key, Value}`);
  * - values that name something the template cannot write back (an unknown `<NAME>` in the fix).
  * Every edit is checked by parsing the result again; an edit that would break the template is dropped.

@@ -89,6 +89,46 @@ Resources:
   });
 });
 
+describe("roles the SAM transform generates", () => {
+  // From a hunt: SAM generates roles trusting states, events and scheduler with no condition (the
+  // same trust written out gets CD101 medium), but they were not modelled: "0 policies".
+  it("checks the trust of a state machine's role and of its event and ScheduleV2 roles", async () => {
+    const r = await checkCloudFormation(
+      "sm.yaml",
+      `Transform: AWS::Serverless-2016-10-31
+Resources:
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: { StartAt: A, States: { A: { Type: Pass, End: true } } }
+      Events:
+        Nightly: { Type: Schedule, Properties: { Schedule: rate(1 day) } }
+        Own: { Type: EventBridgeRule, Properties: { Pattern: { source: [x] }, RoleArn: arn:aws:iam::210987654321:role/r } }
+  Given:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Role: arn:aws:iam::210987654321:role/r
+      Definition: { StartAt: A, States: { A: { Type: Pass, End: true } } }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(e, c): pass"
+      Events:
+        V2: { Type: ScheduleV2, Properties: { ScheduleExpression: rate(1 day) } }
+`,
+    );
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.resource, f.line])).toEqual([
+      ["CD101", "medium", "SMRole", 3],
+      ["CD101", "medium", "SMNightlyRole", 8],
+      ["CD101", "medium", "FnV2Role", 22],
+    ]);
+    expect(r.findings[0]?.message).toContain("the execution role SAM generates for SM, as no Role is given");
+    expect(r.findings[2]?.message).toContain("scheduler.amazonaws.com");
+  });
+});
+
 describe("SAM API resource policies", () => {
   // From a hunt: SAM writes Auth.ResourcePolicy.CustomStatements into the API's execute-api policy,
   // but AWS::Serverless::Api's Auth was skipped as an identity policy and Globals were not read: an

@@ -21,7 +21,7 @@ import {
   scalarText,
 } from "../tree.js";
 import { readEmbeddedPolicy } from "./embedded-json.js";
-import { samEventPermissions } from "./sam.js";
+import { samEventPermissions, samGeneratedRoles } from "./sam.js";
 
 /** A policy site of a template, with the CDK construct path when the template came from CDK. */
 export interface CloudFormationSite extends PolicySite {
@@ -544,6 +544,21 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
         }
       }
       continue;
+    }
+
+    if (resource.type === "AWS::Serverless::Function" || resource.type === "AWS::Serverless::StateMachine") {
+      for (const role of samGeneratedRoles(resource)) {
+        const site = base(
+          "trust-policy",
+          role.propertyPath,
+          role.purpose,
+          role.range,
+          role.logicalId,
+          "AWS::IAM::Role",
+        );
+        site.document = role.trust;
+        sites.push(site);
+      }
     }
 
     if (resource.type === "AWS::Serverless::Function") {

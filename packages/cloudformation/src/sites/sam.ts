@@ -222,3 +222,101 @@ export function samEventPermissions(env: ResolveEnv, fn: ResourceModel): SamPerm
   }
   return out;
 }
+
+/** A role that the SAM transform generates, with the trust policy it writes. */
+export interface SamRole {
+  /** The logical id SAM gives the generated `AWS::IAM::Role`. */
+  logicalId: string;
+  propertyPath: string;
+  /** What the role is for, for the finding's variant. */
+  purpose: string;
+  trust: SourceNode;
+  range: SourceRange | undefined;
+}
+
+/**
+ * Roles the SAM transform generates, whose trust policies name a service and no condition
+ * (aws-sam-translator's IAMRolePolicies, checked once against 1.110.0: stepfunctions_assume_role_policy,
+ * construct_assume_role_policy_for_service_principal, scheduler_assume_role_policy):
+ *   AWS::Serverless::StateMachine without Role      `<Id>Role` trusting states.amazonaws.com
+ *   its Schedule / CloudWatchEvent / EventBridgeRule events without RoleArn
+ *                                                  `<Id><Event>Role` trusting events.amazonaws.com
+ *   a ScheduleV2 event (function or state machine) without RoleArn
+ *                                                  `<Id><Event>Role` trusting scheduler.amazonaws.com
+ * A function's own role trusts lambda.amazonaws.com, which is bound by iam:PassRole and not listed.
+ */
+export function samGeneratedRoles(resource: ResourceModel): SamRole[] {
+  const props = resource.properties;
+  if (!props) return [];
+  const out: SamRole[] = [];
+  const trust = (service: string, range: SourceRange | undefined): SourceNode => {
+    const r = range ? { range } : {};
+    const scalar = (value: string): SourceNode => ({ kind: "scalar", value, ...r });
+    return {
+      kind: "object",
+      entries: [
+        { key: "Version", value: scalar("2012-10-17") },
+        {
+          key: "Statement",
+          value: {
+            kind: "array",
+            items: [
+              {
+                kind: "object",
+                entries: [
+                  { key: "Action", value: { kind: "array", items: [scalar("sts:AssumeRole")], ...r } },
+                  { key: "Effect", value: scalar("Allow") },
+                  {
+                    key: "Principal",
+                    value: {
+                      kind: "object",
+                      entries: [{ key: "Service", value: { kind: "array", items: [scalar(service)], ...r } }],
+                      ...r,
+                    },
+                  },
+                ],
+                ...r,
+              },
+            ],
+            ...r,
+          },
+        },
+      ],
+      ...r,
+    };
+  };
+  const isStateMachine = resource.type === "AWS::Serverless::StateMachine";
+  if (isStateMachine && !getOf(props, "Role") && !getOf(props, "RoleArn")) {
+    out.push({
+      logicalId: `${resource.id}Role`,
+      propertyPath: "Properties",
+      purpose: `the execution role SAM generates for ${resource.id}, as no Role is given: give it a Role whose trust policy has the condition`,
+      trust: trust("states.amazonaws.com", resource.keyRange),
+      range: resource.keyRange,
+    });
+  }
+  const events = getOf(props, "Events");
+  if (events?.kind !== "object") return out;
+  for (const event of events.entries) {
+    if (event.value.kind !== "object") continue;
+    const type = scalarText(getOf(event.value, "Type"));
+    const eventProps = getOf(event.value, "Properties");
+    if (getOf(eventProps, "RoleArn")) continue;
+    const service =
+      type === "ScheduleV2"
+        ? "scheduler.amazonaws.com"
+        : isStateMachine && (type === "Schedule" || type === "CloudWatchEvent" || type === "EventBridgeRule")
+          ? "events.amazonaws.com"
+          : undefined;
+    if (!service) continue;
+    const range = event.keyRange ?? event.value.range;
+    out.push({
+      logicalId: `${resource.id}${event.key}Role`,
+      propertyPath: `Properties.Events.${event.key}`,
+      purpose: `the role SAM generates for event ${event.key}, as no RoleArn is given: give it a RoleArn whose trust policy has the condition`,
+      trust: trust(service, range),
+      range,
+    });
+  }
+  return out;
+}
