@@ -217,6 +217,63 @@ resource "aws_sns_topic_policy" "this" {
     expect(r.findings[0]?.element).toBeUndefined();
   });
 
+  // From a hunt: optional(bool, true) attributes were missing instead of their default, so a guard
+  // switched on by the default was judged "may hold no guard" (CD101 medium, false alarm), and an
+  // optional(string) without default was a failed lookup instead of null.
+  it("fills optional() object attributes of a variable's type with their defaults", async () => {
+    const r = await scan({
+      "main.tf": `data "aws_caller_identity" "current" {}
+variable "topics" {
+  type = map(object({
+    publisher    = string
+    guard_source = optional(bool, true)
+    source_arn   = optional(string)
+  }))
+  default = {
+    guarded = { publisher = "events.amazonaws.com" }
+    open    = { publisher = "cloudwatch.amazonaws.com", guard_source = false }
+  }
+}
+data "aws_iam_policy_document" "t" {
+  for_each = var.topics
+  statement {
+    actions   = ["sns:Publish"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = [each.value.publisher]
+    }
+    dynamic "condition" {
+      for_each = each.value.guard_source ? [1] : []
+      content {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [data.aws_caller_identity.current.account_id]
+      }
+    }
+    dynamic "condition" {
+      for_each = each.value.source_arn == null ? [] : [each.value.source_arn]
+      content {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = [condition.value]
+      }
+    }
+  }
+}
+resource "aws_sns_topic_policy" "t" {
+  for_each = var.topics
+  arn      = "arn:aws:sns:us-east-1:210987654321:\${each.key}"
+  policy   = data.aws_iam_policy_document.t[each.key].json
+}
+`,
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.resource])).toEqual([
+      ["CD101", "high", 'aws_sns_topic_policy.t["open"]'],
+    ]);
+  });
+
   it("reads file() and templatefile() inside the module and refuses files outside it", async () => {
     const r = await scan({
       "main.tf": `resource "aws_sns_topic_policy" "a" {

@@ -155,21 +155,85 @@ export class ModuleInstance {
   variable(name: string, range: SourceRange | undefined): TfValue {
     const input = this.inputs.get(name);
     const decl = this.config.variables.get(name);
+    const type = decl?.block.body.attributes.get("type")?.expr;
     if (input) {
-      const v = this.guard(`var.${name}`, input);
+      let v = this.guard(`var.${name}`, input);
+      if (decl && type) v = this.typed(v, type, this.scope(decl.file), 0);
       if (v.kind !== "null" || !decl)
         return range && (isScalar(v) || v.kind === "unknown") ? at(v, range) : v;
     }
     if (!decl) return failure(`var.${name}`, "the variable is not declared", range);
     const def = decl.block.body.attributes.get("default");
     if (def) {
-      const v = this.evaluate(def.expr, this.scope(decl.file));
+      let v = this.evaluate(def.expr, this.scope(decl.file));
+      if (type) v = this.typed(v, type, this.scope(decl.file), 0);
       return range && isScalar(v) ? at(v, range) : v;
     }
     const reason = this.isRoot
       ? "the variable has no default and no value was given (--var, --var-file, terraform.tfvars)"
       : `${this.label} does not pass it and it has no default`;
     return unknown(`var.${name}`, reason, range);
+  }
+
+  /**
+   * A value converted to a variable's type constraint as Terraform converts it, as far as policies
+   * depend on it: an object attribute declared `optional(T, default)` that is missing or null takes
+   * its default (null without one), through `map(...)`, `list(...)`, `set(...)` and nested objects.
+   */
+  private typed(v: TfValue, type: Expr, scope: Scope, depth: number): TfValue {
+    if (depth > 16 || type.type !== "call") return v;
+    const arg = type.args[0];
+    if (!arg) return v;
+    switch (type.name) {
+      case "object": {
+        if (v.kind !== "object" || arg.type !== "object") return v;
+        let entries: Map<string, TfValue> | undefined;
+        for (const item of arg.items) {
+          const name = typeAttributeName(item.key);
+          if (name === undefined) continue;
+          let attrType = item.value;
+          const current = (entries ?? v.entries).get(name);
+          if (attrType.type === "call" && attrType.name === "optional") {
+            const inner = attrType.args[0];
+            if (current === undefined || current.kind === "null") {
+              const given = attrType.args[1];
+              const value = given ? this.evaluate(given, scope) : NULL;
+              entries ??= new Map(v.entries);
+              entries.set(name, inner ? this.typed(value, inner, scope, depth + 1) : value);
+              continue;
+            }
+            if (!inner) continue;
+            attrType = inner;
+          }
+          if (current === undefined) continue;
+          const converted = this.typed(current, attrType, scope, depth + 1);
+          if (converted !== current) {
+            entries ??= new Map(v.entries);
+            entries.set(name, converted);
+          }
+        }
+        return entries ? { ...v, entries } : v;
+      }
+      case "map": {
+        if (v.kind !== "object") return v;
+        const entries = new Map<string, TfValue>();
+        let changed = false;
+        for (const [k, item] of v.entries) {
+          const converted = this.typed(item, arg, scope, depth + 1);
+          changed ||= converted !== item;
+          entries.set(k, converted);
+        }
+        return changed ? { ...v, entries } : v;
+      }
+      case "list":
+      case "set": {
+        if (v.kind !== "list") return v;
+        const items = v.items.map((item) => this.typed(item, arg, scope, depth + 1));
+        return items.some((item, i) => item !== v.items[i]) ? { ...v, items } : v;
+      }
+      default:
+        return v;
+    }
   }
 
   local(name: string, range: SourceRange | undefined): TfValue {
@@ -887,6 +951,15 @@ export function describeUnknown(v: TfValue): string {
   const u = firstUnknown(v);
   if (u) return `${u.provenance.source}: ${u.provenance.reason}`;
   return `it is ${v.kind === "lazy" ? "a resource" : v.kind}`;
+}
+
+/** The attribute name of an `object({...})` type constraint's item: a bare name or a quoted one. */
+function typeAttributeName(key: Expr): string | undefined {
+  if (key.type === "variable") return key.name;
+  if (key.type === "literal" && typeof key.value === "string") return key.value;
+  if (key.type === "template" && key.parts.length === 1 && key.parts[0]?.kind === "text")
+    return key.parts[0].text;
+  return undefined;
 }
 
 /** Symbols whose value always exists: the deploying account, the region, the partition, the DNS suffix. */
