@@ -168,6 +168,38 @@ resource "aws_sns_topic_policy" "t" {
   );
 });
 
+describe("template directives not known before apply", () => {
+  // From a hunt: `%{ if var.restrict }` around a Condition made the text invalid JSON here, and the
+  // file got "error ParseError: the policy is not valid JSON", as if the template were broken.
+  it("an unknown %{ if } outside the policy's strings is a PolicyUnknown warning, not a parse error", async () => {
+    const r = await scan({
+      "main.tf": `variable "restrict" {
+  type = bool
+}
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = "https://sqs.us-east-1.amazonaws.com/210987654321/q"
+  policy    = <<-POLICY
+  {
+    "Statement": [
+      {
+        "Effect": "Allow",
+        "Principal": { "Service": "events.amazonaws.com" },
+        "Action": "sqs:SendMessage",
+        "Resource": "*"%{ if var.restrict },
+        "Condition": { "StringEquals": { "aws:SourceAccount": "210987654321" } }%{ endif }
+      }
+    ]
+  }
+  POLICY
+}
+`,
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([["PolicyUnknown", "warning", 6]]);
+    expect(r.diagnostics[0]?.message).toContain("the template condition is not known before apply");
+  });
+});
+
 describe("template strip markers and indentation", () => {
   const sa = async (expr: string) => {
     const r = await scan({ "main.tf": topicPolicy(expr) });

@@ -1,4 +1,11 @@
-import type { Diagnostic, SourceEntry, SourceNode, SourceRange, ValuePart } from "@deputyguard/core";
+import type {
+  Diagnostic,
+  SourceEntry,
+  SourceNode,
+  SourceRange,
+  ValuePart,
+  ValueSymbol,
+} from "@deputyguard/core";
 import { normalizeParts, parseJsonSource } from "@deputyguard/core";
 import { LineMap } from "../hcl/line-map.js";
 import { list, NULL, object, type StringSegment, type TfValue, toPolicyValue } from "./value.js";
@@ -212,10 +219,13 @@ export function parseJsonString(
   let built = "";
   let inString = false;
   let escaped = false;
+  /** Unknowns standing where JSON structure goes (outside a string): they may be any text. */
+  const structural: ValueSymbol[] = [];
   for (const s of v.segments) {
     if ("symbol" in s) {
       const token = `${OPEN}${symbols.length}${CLOSE}`;
       symbols.push(s.symbol);
+      if (!inString) structural.push(s.symbol);
       const text = inString ? token : `"${token}"`;
       pieces.push({ at: built.length, length: text.length });
       built += text;
@@ -285,6 +295,23 @@ export function parseJsonString(
         : a.map.position(a.offset);
     return { file: a.map.file, start: a.map.position(a.offset), end };
   };
+  if (!parsed.node && structural.length > 0) {
+    // The text outside its strings depends on values not known before apply (a template `%{ if }`
+    // on a variable, an interpolated fragment): whether it is valid JSON, and what it says, is
+    // known only then. Not an error in the file.
+    const why = structural.map((x) => `${x.provenance.source}: ${x.provenance.reason}`).join("; ");
+    const d: Diagnostic = {
+      code: "PolicyUnknown",
+      severity: "warning",
+      file: fallback?.file ?? file,
+      message: `the policy text depends on values not known before apply outside its strings (${why}); it is not analysed`,
+    };
+    if (fallback) {
+      d.line = fallback.start.line;
+      d.column = fallback.start.column;
+    }
+    return { diagnostics: [d] };
+  }
   const diagnostics = parsed.diagnostics.map((d) => {
     const r =
       d.line !== undefined
