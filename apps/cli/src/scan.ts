@@ -248,6 +248,9 @@ export async function scan(
   }
   progress.stop();
 
+  // The variants of one resource (Fn::If branches) repeat what they share: each diagnostic once.
+  report.warnings = dedupeDiagnostics(report.warnings);
+  report.errors = dedupeDiagnostics(report.errors);
   // Rules turned off or re-rated in the configuration file.
   let findings = dedupe(report.findings);
   if (settings.config && settings.config.rules.size > 0) {
@@ -419,6 +422,18 @@ function dedupe(findings: Finding[]): Finding[] {
     out.push(f);
   }
   return out;
+}
+
+function dedupeDiagnostics<
+  T extends { file: string; line?: number; column?: number; code: string; message: string },
+>(list: T[]): T[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.file}\u0000${d.line}\u0000${d.column}\u0000${d.code}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 async function scanFile(

@@ -653,6 +653,37 @@ describe("directory walk", () => {
     ]);
   });
 
+  it("reports a warning the branches of a policy share once", async () => {
+    const file = join(tmp, "branches.yaml");
+    writeFileSync(
+      file,
+      `Parameters:
+  UseGuard: { Type: String, AllowedValues: ["true", "false"] }
+  CondParam: { Type: String }
+Conditions:
+  Guard: !Equals [!Ref UseGuard, "true"]
+Resources:
+  QP:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [q]
+      PolicyDocument:
+        Statement:
+          - Effect: !If [Guard, Deny, Allow]
+            Principal: { Service: sns.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: "*"
+          - Effect: Allow
+            Principal: { Service: config.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition: !Ref CondParam
+`,
+    );
+    const r = await jsonRun([file]);
+    expect(r.report.warnings.map((w) => [w.code, w.line])).toEqual([["UnresolvedCondition", 21]]);
+  });
+
   it("an explicitly named file inside a skipped directory is scanned", async () => {
     const r = await jsonRun([join(dir, "node_modules", "pkg", "policy.json")]);
     expect(r.report.findings.map((f) => f.ruleId)).toEqual(["CD101"]);

@@ -29,9 +29,16 @@ export async function checkCloudFormation(
   const diagnostics = [...extracted.diagnostics];
   const findings: Finding[] = [];
   const seen = new Map<string, Finding>();
+  const reported = new Set(diagnostics.map(diagnosticKey));
   for (const site of extracted.sites) {
     const result = checkSite(site, options);
-    diagnostics.push(...result.diagnostics);
+    // The variants of one resource (Fn::If branches) repeat the diagnostics of what they share.
+    for (const d of result.diagnostics) {
+      const k = diagnosticKey(d);
+      if (reported.has(k)) continue;
+      reported.add(k);
+      diagnostics.push(d);
+    }
     for (const f of result.findings) {
       const key = `${f.file}|${f.line}|${f.column}|${f.ruleId}|${f.resource}|${f.message}`;
       const earlier = seen.get(key);
@@ -43,4 +50,8 @@ export async function checkCloudFormation(
   }
   findings.sort(compareFindings);
   return { findings, diagnostics, sites: extracted.sites };
+}
+
+function diagnosticKey(d: Diagnostic): string {
+  return `${d.file}|${d.line}|${d.column}|${d.code}|${d.message}`;
 }

@@ -699,6 +699,36 @@ Resources:
     expect(r.findings[0]?.message).toContain("(<Strict> = yes: false)");
   });
 
+  // From a hunt: each branch of a policy repeated its diagnostics (two identical UnresolvedCondition warnings).
+  it("gives a diagnostic the branches share once", async () => {
+    const r = await checkCloudFormation(
+      "ifs.yaml",
+      `Parameters:
+  UseGuard: { Type: String, AllowedValues: ["true", "false"] }
+  CondParam: { Type: String }
+Conditions:
+  Guard: !Equals [!Ref UseGuard, "true"]
+Resources:
+  QP:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [q]
+      PolicyDocument:
+        Statement:
+          - Effect: !If [Guard, Deny, Allow]
+            Principal: { Service: sns.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: "*"
+          - Effect: Allow
+            Principal: { Service: config.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition: !Ref CondParam
+`,
+    );
+    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([["UnresolvedCondition", 21]]);
+  });
+
   it("skips a resource only when the given values make its condition false", async () => {
     const text = `AWSTemplateFormatVersion: "2010-09-09"
 Parameters: { Env: { Type: String, Default: dev } }
