@@ -65,6 +65,17 @@ describe("expression evaluation", () => {
       "<var.accounts>",
     ],
     ['coalescelist([], null, ["210987654321"])', "", '["210987654321"]'],
+    // From a hunt: provider::aws::arn_build with literal arguments was an unknown (CD301 only).
+    [
+      'split(":", provider::aws::arn_build("aws", "events", "us-east-1", "999988887777", "rule/*"))[4]',
+      "",
+      "999988887777",
+    ],
+    [
+      'provider::aws::arn_build("aws", "events", data.aws_region.r.name, data.aws_caller_identity.c.account_id, "rule/x")',
+      'data "aws_region" "r" {}\ndata "aws_caller_identity" "c" {}',
+      "arn:aws:events:<REGION>:<SELF>:rule/x",
+    ],
   ])("aws:SourceAccount = %s", async (expr, extra, want) => {
     expect(await sa(expr, extra)).toBe(want);
   });

@@ -275,7 +275,26 @@ function jsondecode(args: TfValue[], range: SourceRange | undefined): TfValue {
   return nodeToValue(parsed.node);
 }
 
+/**
+ * `provider::aws::arn_build(partition, service, region, account_id, resource)`: the ARN
+ * "arn:partition:service:region:account_id:resource" (AWS provider's function documentation), its
+ * unknown parts kept as unknowns.
+ */
+function arnBuild(args: TfValue[], range: SourceRange | undefined): TfValue {
+  if (args.length !== 5) return unknown("provider::aws::arn_build(...)", "it takes five arguments", range);
+  const pieces: StringSegment[][] = [[{ text: "arn" }]];
+  for (const a of args) {
+    const segs = segmentsOf(a);
+    if (!segs) return propagate("provider::aws::arn_build", [a], range);
+    pieces.push([{ text: ":" }], segs);
+  }
+  const v: TfValue = { kind: "string", segments: concatSegments(pieces) };
+  if (range) v.range = range;
+  return v;
+}
+
 const FUNCTIONS: Record<string, Fn> = {
+  "provider::aws::arn_build": (a, r) => arnBuild(a, r),
   format: (a, r) => format(a, r),
   join: (a, r) => join(a, r),
   concat: (a, r) => concat(a, r),
