@@ -208,7 +208,7 @@ export function conditionAtom(c: ConditionEntry, o: AtomOptions): Atom {
   return atom;
 }
 
-function principalAtom(spec: PrincipalSpec, negate: boolean, o: AtomOptions, origin: string): Atom {
+export function principalAtom(spec: PrincipalSpec, negate: boolean, o: AtomOptions, origin: string): Atom {
   if (spec.star) return { kind: "const", value: !negate, origin };
   const union: Union = [];
   for (const e of spec.entries) {

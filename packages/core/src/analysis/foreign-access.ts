@@ -5,7 +5,7 @@ import { hasWildcard } from "../iam/wildcard.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { Policy, PrincipalSpec, Statement } from "../model/policy.js";
 import { type PolicyValue, SELF_ACCOUNT, type ValueSymbol } from "../model/values.js";
-import { type Atom, type MemberAtom, negateAtom, statementAtoms } from "./atoms.js";
+import { type Atom, type MemberAtom, negateAtom, principalAtom, statementAtoms } from "./atoms.js";
 import {
   acceptsText,
   clearAutomatonCaches,
@@ -69,7 +69,15 @@ export type ForeignAccessResult =
       /** False when only an over-approximation found it (policy variables) and `evaluate` did not confirm it. */
       confirmed: boolean;
     }
-  | { reachable: false; incomplete: boolean };
+  | {
+      reachable: false;
+      incomplete: boolean;
+      /**
+       * A request the over-approximation of policy variables found but `evaluate` rejected: the
+       * statement is not proven safe, and no confirmed witness shows it open (see statementFacts).
+       */
+      unconfirmed?: Witness;
+    };
 
 /**
  * Whether one of the service's ARN formats has a name between two colons in its resource part
@@ -427,8 +435,14 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
     absentResult: false,
     origin: "service principal",
   });
+  if (q.statement.notPrincipal) {
+    // Allow with NotPrincipal: the service must not be one it names.
+    base.push(principalAtom(q.statement.notPrincipal, true, o, "NotPrincipal"));
+  }
+  // The name a service's request carries is its principal name in lower case, exactly (a Deny on
+  // StringEquals aws:PrincipalServiceName "events.amazonaws.com" applies to every such request).
   if (q.principal) {
-    const p = [exactPattern(q.principal, true)];
+    const p = [exactPattern(q.principal.toLowerCase())];
     base.push({
       kind: "member",
       key: PRINCIPAL_SERVICE_NAME,
@@ -440,11 +454,7 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
     });
   } else {
     // Any service principal: the name must at least look like one.
-    const p = [
-      globPattern("*.amazonaws.com", true),
-      globPattern("*.amazon.com", true),
-      globPattern("*.amazonaws.com.cn", true),
-    ];
+    const p = [globPattern("*.amazonaws.com"), globPattern("*.amazon.com"), globPattern("*.amazonaws.com.cn")];
     base.push({
       kind: "member",
       key: PRINCIPAL_SERVICE_NAME,
@@ -594,10 +604,14 @@ function solvePresence(
   if (presence.get(SOURCE_ARN)) {
     const c = perKey.get(SOURCE_ARN) ?? emptyKeyConstraints();
     if (c.typed.length > 0) return undefined;
-    const joint = search.solve(
-      { positives: c.positives, negatives: c.negatives },
-      { kind: "arn", account: { joint: accountConstraints } },
-    );
+    // A service whose ARNs carry no account (S3 buckets) never sends one with an account field.
+    const joint =
+      q.knowledge?.accountInArn === false
+        ? { found: false as const, exhausted: false }
+        : search.solve(
+            { positives: c.positives, negatives: c.negatives },
+            { kind: "arn", account: { joint: accountConstraints } },
+          );
     if (joint.found) {
       values.set(SOURCE_ARN, joint.value);
       account = joint.account;
@@ -663,7 +677,7 @@ function solvePresence(
     const r = search.solve({ positives: [], negatives: [] }, { kind: "free" });
     if (r.found) values.set(k, r.value);
   }
-  if (!values.has(PRINCIPAL_SERVICE_NAME)) values.set(PRINCIPAL_SERVICE_NAME, q.principal ?? GENERIC_SERVICE);
+  if (!values.has(PRINCIPAL_SERVICE_NAME)) values.set(PRINCIPAL_SERVICE_NAME, q.principal?.toLowerCase() ?? GENERIC_SERVICE);
   values.set(PRINCIPAL_IS_AWS_SERVICE, "true");
 
   // A witness names the foreign source even where the policy does not ask for it.
@@ -694,21 +708,32 @@ function sourceArnLanguages(atoms: Atom[]): Union[] {
  * witness that reads like a real request is easier to believe: fill empty components with ordinary
  * values and keep the result only if the policy still allows it.
  */
-function readable(values: Map<string, string>, q: ForeignAccessQuery): Map<string, string> | undefined {
+function readable(values: Map<string, string>, q: ForeignAccessQuery): Array<Map<string, string>> {
   if (q.principal === null && !values.get(PRINCIPAL_SERVICE_NAME)?.match(/^[a-z0-9-]{2,}\./)) {
-    const copy = new Map(values);
-    copy.set(PRINCIPAL_SERVICE_NAME, "sns.amazonaws.com");
-    return readableArn(copy, q) ?? copy;
+    // A service a statement with NotPrincipal may exclude: the next one then reads as well.
+    return READABLE_SERVICES.map((service) => {
+      const copy = new Map(values);
+      copy.set(PRINCIPAL_SERVICE_NAME, service);
+      return readableArn(copy, q, service) ?? copy;
+    });
   }
-  return readableArn(values, q);
+  const nicer = readableArn(values, q);
+  return nicer ? [nicer] : [];
 }
 
-function readableArn(values: Map<string, string>, q: ForeignAccessQuery): Map<string, string> | undefined {
+/** Service names a witness for "any service" tries, in order. */
+const READABLE_SERVICES = ["sns.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"];
+
+function readableArn(
+  values: Map<string, string>,
+  q: ForeignAccessQuery,
+  anyService = "sns.amazonaws.com",
+): Map<string, string> | undefined {
   const arn = values.get(SOURCE_ARN);
   if (arn === undefined) return undefined;
   const parts = splitArn(arn);
   if (!parts) return undefined;
-  const principal = q.principal ?? "sns.amazonaws.com";
+  const principal = q.principal ?? anyService;
   const service = principal.split(".")[0] ?? "service";
   const fill = ["arn", "aws", service, "us-east-1", parts[4] ?? "", "attacker-resource"];
   let changed = false;
@@ -731,12 +756,13 @@ function confirm(
   spellings: Map<string, string>,
   arnLanguages: Union[],
 ): Reachable {
-  const nicer = readable(values, q);
-  const arn = nicer?.get(SOURCE_ARN);
-  // A nicer ARN the statement's own aws:SourceArn condition rejects would not be confirmed: skip the replay.
-  if (nicer && (arn === undefined || arnLanguages.every((u) => u.some((p) => acceptsText(p, arn))))) {
-    const r = confirmExact(nicer, q, spellings);
-    if (r.confirmed) return r;
+  for (const nicer of readable(values, q)) {
+    const arn = nicer.get(SOURCE_ARN);
+    // A nicer ARN the statement's own aws:SourceArn condition rejects would not be confirmed: skip the replay.
+    if (arn === undefined || arnLanguages.every((u) => u.some((p) => acceptsText(p, arn)))) {
+      const r = confirmExact(nicer, q, spellings);
+      if (r.confirmed) return r;
+    }
   }
   return confirmExact(values, q, spellings);
 }

@@ -86,7 +86,7 @@ function checkAccount(text: string): string | undefined {
  * guard value (CD204). Symbols (resolved at deploy time) are not judged; the literal parts around
  * them are.
  */
-export function valueProblem(kind: GuardKind, value: PolicyValue): string | undefined {
+export function valueProblem(kind: GuardKind, value: PolicyValue, operator?: string | null): string | undefined {
   const literal = valueText(value, () => "\u0000");
   const hasSymbol = literal.includes("\u0000") || literal.includes("${");
   const phrase = placeholderIn(literal);
@@ -109,11 +109,19 @@ export function valueProblem(kind: GuardKind, value: PolicyValue): string | unde
       if (literal === "*" || literal.includes("${")) return undefined;
       const parts = splitArn(literal);
       if (parts?.[0] !== "arn") {
-        return hasWildcard(literal) && !hasSymbol && literal.startsWith("arn:")
+        // A pattern that can still match an ARN (`*:111122223333:rule/x`, `arn:*`): its text before the
+        // first wildcard agrees with "arn:".
+        // Under Arn* operators the pattern also needs the six components it is matched by.
+        const wildcard = literal.search(/[*?]/);
+        const head = wildcard < 0 ? literal : literal.slice(0, wildcard);
+        const byComponents = operator?.startsWith("Arn") ?? false;
+        const mayMatchArn =
+          wildcard >= 0 &&
+          ("arn:".startsWith(head) || head.startsWith("arn:")) &&
+          (!byComponents || literal.split(":").length >= 6);
+        return mayMatchArn || hasSymbol
           ? undefined
-          : hasSymbol
-            ? undefined
-            : `"${literal}" is not an ARN (arn:partition:service:region:account:resource)`;
+          : `"${literal}" is not an ARN (arn:partition:service:region:account:resource)`;
       }
       const empty = ["partition", "service"].find((_, i) => (parts[i + 1] ?? "") === "");
       if (empty) return `"${literal}" is not a valid ARN: its ${empty} component is empty`;

@@ -43,6 +43,14 @@ const ABSENT_FOR_SERVICES = new Set([
   "aws:principalorgpaths",
   "aws:userid",
   "aws:username",
+  // Present only when the requester calls through a VPC endpoint
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-network-properties):
+  // a service principal calls from AWS's network, never through your endpoint, which is why AWS's
+  // network-perimeter policies exempt aws:PrincipalIsAWSService.
+  "aws:sourcevpce",
+  "aws:sourcevpc",
+  "aws:sourcevpcarn",
+  "aws:vpcsourceip",
 ]);
 
 export function isAbsentForServices(key: string): boolean {

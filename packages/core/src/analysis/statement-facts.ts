@@ -87,7 +87,15 @@ function coveredPrincipals(stmt: Statement): { principals: CoveredPrincipal[]; i
   const out: CoveredPrincipal[] = [];
   let isPublic = false;
   const spec = stmt.principal;
-  if (!spec) return { principals: out, isPublic };
+  if (!spec) {
+    // An Allow with NotPrincipal applies to every principal it does not name, services included:
+    // public but for those (the search excludes them).
+    if (stmt.notPrincipal && stmt.effect === "Allow" && !stmt.notPrincipal.star) {
+      out.push({ name: "*", passRoleBound: false });
+      isPublic = true;
+    }
+    return { principals: out, isPublic };
+  }
   if (spec.star) {
     isPublic = true;
   }
@@ -228,9 +236,19 @@ function diagnose(
       isRequiredPositive(g.entry),
   );
   if (arnAccount === "" && !ownerPinned) {
-    diagnoses.add("CD103");
     const g = guards.find((x) => x.entry.keyLower === SOURCE_ARN);
-    if (g) culprits.set("CD103", g.entry);
+    // A wildcard in the resource name (`arn:aws:s3:::*`, `arn:aws:s3:::logs-*`) admits resources
+    // another account simply creates: the guard admits a foreign value (CD102). Only names written
+    // out in full are open just to a takeover of the name (CD103).
+    const open = guards.some(
+      (x) =>
+        x.entry.keyLower === SOURCE_ARN &&
+        isPositive(x.entry) &&
+        x.entry.values.some((v) => hasWildcard(arnResourceText(valueText(v, () => "\u0000")))),
+    );
+    const rule = open ? "CD102" : "CD103";
+    diagnoses.add(rule);
+    if (g) culprits.set(rule, g.entry);
   }
   for (const g of guards) {
     const key = g.entry.keyLower;
@@ -253,6 +271,29 @@ function diagnose(
     if (g) culprits.set("CD102", g.entry);
   }
   return { diagnoses, culprits };
+}
+
+/** Whether any value of the statement holds a symbol (a value not known before deployment). */
+function hasSymbols(stmt: Statement): boolean {
+  const values: PolicyValue[] = [];
+  for (const list of [stmt.action, stmt.notAction, stmt.resource, stmt.notResource]) if (list) values.push(...list.values);
+  for (const spec of [stmt.principal, stmt.notPrincipal]) for (const e of spec?.entries ?? []) values.push(...e.values);
+  for (const c of stmt.conditions) values.push(...c.values);
+  return (
+    stmt.conditionUnknown !== undefined ||
+    stmt.effectUnknown !== undefined ||
+    values.some((v) => v.parts.some((part) => typeof part !== "string"))
+  );
+}
+
+/** The resource part of an ARN (after the fifth colon), or the whole text when it has fewer parts. */
+function arnResourceText(text: string): string {
+  let at = -1;
+  for (let i = 0; i < 5; i++) {
+    at = text.indexOf(":", at + 1);
+    if (at < 0) return text;
+  }
+  return text.slice(at + 1);
 }
 
 /** The Deny statements' guards, once per policy. */
@@ -279,7 +320,7 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
     for (const v of g.entry.values) {
       for (const symbol of accountDecidingUnknowns(g.kind, v)) unknowns.push({ value: v, symbol });
       if (g.entry.operator.base === null || g.entry.operator.base === "Null") continue;
-      const problem = valueProblem(g.kind, v);
+      const problem = valueProblem(g.kind, v, g.entry.operator.base);
       if (problem) valueProblems.push({ guard: g, value: v, problem });
       const text = valueText(v, () => "");
       if (isExactStringOperator(g.entry) && isPositive(g.entry) && hasWildcard(text)) {
@@ -351,7 +392,16 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
       symbolText: s.symbolText,
       ...(p.knowledge ? { knowledge: p.knowledge } : {}),
     };
-    const result = findForeignAccess(query);
+    const found = findForeignAccess(query);
+    // Only a request `evaluate` confirms is a witness (docs/design.md): one the widening of policy
+    // variables found but the exact evaluation rejected leaves the statement not proven safe, which
+    // checkPolicy reports as a warning, not as a finding.
+    // Unknowns (symbols) are taken the wide way on purpose and `evaluate` cannot match them: their
+    // unconfirmed requests stay findings.
+    const result: ForeignAccessResult =
+      found.reachable && !found.confirmed && !p.name.includes("<") && !hasSymbols(stmt)
+        ? { reachable: false, incomplete: true, unconfirmed: found.witness }
+        : found;
     const { diagnoses, culprits } = diagnose(result, guards, denyGuards);
     facts.verdicts.push({ principal: p, result, diagnoses, culprits });
   }

@@ -200,7 +200,9 @@ export function checkSite(site: PolicySite, options: CheckOptions = {}): CheckRe
     policy = parsed.policy;
   }
   if (!policy) return { findings: [], diagnostics, policies: 0, statements: 0 };
-  return { ...checkPolicy(policy, site, options), diagnostics: [...diagnostics] };
+  // The policy's own diagnostics first, then the analysis's (AnalysisIncomplete): both reach the caller.
+  const checked = checkPolicy(policy, site, options);
+  return { ...checked, diagnostics: [...diagnostics, ...checked.diagnostics] };
 }
 
 /** Checks a parsed policy as found at `site`: every Allow statement that lets a service principal act. */
@@ -240,7 +242,9 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
           code: "AnalysisIncomplete",
           severity: "warning",
           file: site.file,
-          message: `statement ${stmt.index}: the search for a foreign request for ${v.principal.name} stopped at its limit; the statement was not proven safe`,
+          message: v.result.unconfirmed
+            ? `statement ${stmt.index}: a foreign request for ${v.principal.name} was found only by widening policy variables, and evaluating it exactly rejected it; the statement was not proven safe`
+            : `statement ${stmt.index}: the search for a foreign request for ${v.principal.name} stopped at its limit; the statement was not proven safe`,
           ...(stmt.range ? { line: stmt.range.start.line, column: stmt.range.start.column } : {}),
         });
       }

@@ -49,7 +49,9 @@ export default defineRule({
           : "high";
     const who =
       ctx.facts.isPublic && names.includes("*")
-        ? "any principal (the statement is public), AWS services included"
+        ? ctx.facts.statement.notPrincipal && !ctx.facts.statement.principal
+          ? "every principal that NotPrincipal does not name (the statement is public), AWS services included"
+          : "any principal (the statement is public), AWS services included"
         : names.join(", ");
     const what = ctx.site.kind === "lambda-permission" ? "The permission" : "The statement";
     const fix = ctx.fixes.sourceGuard(
