@@ -11,6 +11,8 @@ export interface WalkOptions {
   skip?: ReadonlySet<string>;
   /** Config globs: a file must match `include` (when given) and not `exclude`. */
   keep?: (file: string) => boolean;
+  /** Told of a directory that cannot be read (permissions): the walk goes on without it. */
+  unreadable?: (dir: string, reason: string) => void;
 }
 
 /**
@@ -24,7 +26,13 @@ export async function walk(dir: string, options: WalkOptions): Promise<string[]>
   ];
   while (stack.length > 0) {
     const current = stack.pop() as { path: string; rules: Array<{ base: string; ig: Ignore }> };
-    const entries = await readdir(current.path, { withFileTypes: true });
+    let entries: Awaited<ReturnType<typeof readdir>>;
+    try {
+      entries = await readdir(current.path, { withFileTypes: true });
+    } catch (e) {
+      options.unreadable?.(current.path, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+      continue;
+    }
     let rules = current.rules;
     if (entries.some((e) => e.isFile() && e.name === ".gitignore")) {
       const text = await readFile(join(current.path, ".gitignore"), "utf8").catch(() => "");

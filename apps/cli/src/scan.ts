@@ -224,7 +224,14 @@ export async function scan(
           if (isChangedModule(d.file)) (d.severity === "error" ? report.errors : report.warnings).push(d);
         addSites(r.sites, format.name, true);
       }
-      for (const f of await walk(p, { extensions, skip: consumed, ...(keep ? { keep } : {}) }))
+      const unreadable = (dir: string, reason: string) =>
+        report.errors.push({
+          code: "ReadError",
+          severity: "error",
+          file: dir,
+          message: `cannot read this directory (${reason}); the files in it are not scanned`,
+        });
+      for (const f of await walk(p, { extensions, skip: consumed, unreadable, ...(keep ? { keep } : {}) }))
         if (isChanged(f)) targets.push({ file: f, explicit: false });
     } else if (isChanged(p)) targets.push({ file: p, explicit: true });
   }
@@ -287,7 +294,14 @@ export async function scan(
       settings.writeBaseline,
       findings.filter((f) => !f.suppressed),
     );
-    await writeFile(settings.writeBaseline, `${JSON.stringify(createBaseline(mapped), null, 2)}\n`);
+    try {
+      await writeFile(settings.writeBaseline, `${JSON.stringify(createBaseline(mapped), null, 2)}\n`);
+    } catch (e) {
+      io.stderr(
+        `deputyguard: cannot write the baseline ${settings.writeBaseline}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+      );
+      return { report, code: 2 };
+    }
   }
   if (settings.baseline) {
     let text: string;
@@ -594,7 +608,7 @@ async function fixedTexts(
     for (const [file, text] of files) {
       const mine = findings.filter((f) => f.file === file);
       const after = cfn
-        ? cfn.applyCloudFormationFixes(text, file, mine)
+        ? cfn.applyCloudFormationFixes(text, file, mine, notes)
         : applyPolicyJsonFixes(text, file, mine);
       if (after !== undefined && after !== text) out.set(file, after);
     }

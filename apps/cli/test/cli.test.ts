@@ -684,6 +684,18 @@ Resources:
     expect(r.report.warnings.map((w) => [w.code, w.line])).toEqual([["UnresolvedCondition", 21]]);
   });
 
+  it("a baseline that cannot be written is exit 2 with a message, not an internal error", async () => {
+    // From a hunt: --write-baseline into a missing directory ended as "internal error", exit 3.
+    const r = await checkIac([
+      join(dir, "bucket-policy.json"),
+      "--write-baseline",
+      join(tmp, "missing", "dir", "b.json"),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^deputyguard: cannot write the baseline .*b\.json: ENOENT/m);
+    expectNoStack(r);
+  });
+
   it("an explicitly named file inside a skipped directory is scanned", async () => {
     const r = await jsonRun([join(dir, "node_modules", "pkg", "policy.json")]);
     expect(r.report.findings.map((f) => f.ruleId)).toEqual(["CD101"]);

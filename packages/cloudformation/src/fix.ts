@@ -389,6 +389,7 @@ export function applyCloudFormationFixes(
   text: string,
   file: string,
   findings: readonly Finding[],
+  notes: string[] = [],
 ): string | undefined {
   let json = firstChar(text) === "{";
   let root = parse(text, file, json);
@@ -418,16 +419,36 @@ export function applyCloudFormationFixes(
         const st = statements.get(key);
         if (!st || done.has(key)) continue;
         done.add(key);
+        // A fix is worked out for one branch of an Fn::If: written over the intrinsic, it would drop
+        // the other branch.
+        const cond = getOf(st, "Condition");
+        if (cond && hasIntrinsicIf(cond, 0)) {
+          notes.push(
+            `${file}:${f.line}:${f.column}: not edited: the statement's Condition holds Fn::If, and the fix is for one branch only; edit each branch by hand`,
+          );
+          continue;
+        }
         edit = conditionEdit(ctx, st, f.fix.condition);
       } else if (f.fix.permission && f.resource) {
         const res = getOf(resources, f.resource);
-        // SAM event permissions have a generated logical id that is not in Resources: skipped.
+        // SAM event permissions and Fn::ForEach copies have a logical id that is not in Resources.
         const type = getOf(res, "Type");
-        if (type?.kind !== "scalar" || type.value !== "AWS::Lambda::Permission") continue;
+        if (type?.kind !== "scalar" || type.value !== "AWS::Lambda::Permission") {
+          notes.push(
+            `${file}:${f.line}:${f.column}: not edited: ${f.resource} is generated (by SAM or Fn::ForEach), not written in Resources; set the fix where it is generated`,
+          );
+          continue;
+        }
         const props = getOf(res, "Properties");
         const key = `permission:${f.resource}`;
         if (props?.kind !== "object" || done.has(key)) continue;
         done.add(key);
+        if (["SourceAccount", "SourceArn"].some((k) => hasIntrinsicIf(getOf(props, k), 0))) {
+          notes.push(
+            `${file}:${f.line}:${f.column}: not edited: the permission's SourceAccount or SourceArn holds Fn::If, and the fix is for one branch only; edit each branch by hand`,
+          );
+          continue;
+        }
         const list: Edit[] = [];
         const a = scalarEdit(ctx, props, "SourceAccount", f.fix.permission.sourceAccount);
         if (a) list.push(a);
@@ -454,6 +475,14 @@ export function applyCloudFormationFixes(
   const out = applyEdits(text, edits);
   if (out === text || parse(out, file, json) === undefined) return undefined;
   return out;
+}
+
+/** Whether a template value holds `Fn::If` (`!If`) anywhere. */
+function hasIntrinsicIf(node: SourceNode | undefined, depth: number): boolean {
+  if (!node || depth > 64) return false;
+  if (node.kind === "array") return node.items.some((i) => hasIntrinsicIf(i, depth + 1));
+  if (node.kind !== "object") return false;
+  return node.entries.some((e) => e.key === "Fn::If" || hasIntrinsicIf(e.value, depth + 1));
 }
 
 function applyEdits(text: string, edits: readonly Edit[]): string {

@@ -311,4 +311,43 @@ describe("skipped on purpose", () => {
     const before = await checkCloudFormation("t.yaml", text, OPTIONS);
     expect(applyCloudFormationFixes(text, "t.yaml", before.findings)).toBeUndefined();
   });
+
+  // From a hunt: the fix of one Fn::If branch was written over the intrinsic, so the other branch's
+  // value (a dev bucket) was silently replaced by the prod one.
+  it("leaves a Condition or permission argument holding Fn::If unchanged, with a note", async () => {
+    const text = `Parameters:
+  Env: { Type: String, AllowedValues: [prod, dev] }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  TP:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [x]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: s3.amazonaws.com }
+            Action: sns:Publish
+            Resource: "*"
+            Condition:
+              ArnLike:
+                aws:SourceArn: !If [IsProd, "arn:aws:s3:::prod-bucket", "arn:aws:s3:::dev-bucket"]
+  Perm:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: fn
+      Action: lambda:InvokeFunction
+      Principal: s3.amazonaws.com
+      SourceArn: !If [IsProd, "arn:aws:s3:::prod-bucket", "arn:aws:s3:::dev-bucket"]
+`;
+    const before = await checkCloudFormation("t.yaml", text, OPTIONS);
+    expect(before.findings.filter(fixable).length).toBeGreaterThan(0);
+    const notes: string[] = [];
+    expect(applyCloudFormationFixes(text, "t.yaml", before.findings, notes)).toBeUndefined();
+    expect(notes.some((n) => n.includes("the statement's Condition holds Fn::If"))).toBe(true);
+    expect(notes.some((n) => n.includes("the permission's SourceAccount or SourceArn holds Fn::If"))).toBe(
+      true,
+    );
+  });
 });
