@@ -255,9 +255,6 @@ export async function scan(
   }
   progress.stop();
 
-  // The variants of one resource (Fn::If branches) repeat what they share: each diagnostic once.
-  report.warnings = dedupeDiagnostics(report.warnings);
-  report.errors = dedupeDiagnostics(report.errors);
   // Rules turned off or re-rated in the configuration file.
   let findings = dedupe(report.findings);
   if (settings.config && settings.config.rules.size > 0) {
@@ -328,6 +325,10 @@ export async function scan(
   findings.sort(compareFindings);
   report.findings = findings;
   report.summary.findings = findings.length;
+  // The variants of one resource (Fn::If branches, SAM's generated resources) repeat what they share,
+  // suppressions included: each diagnostic once.
+  report.warnings = dedupeDiagnostics(report.warnings);
+  report.errors = dedupeDiagnostics(report.errors);
   report.summary.errors = report.errors.length;
 
   if (settings.fix) await fixFiles(findings, formatOf, sources, settings, io, report);

@@ -129,6 +129,42 @@ Resources:
   });
 });
 
+describe("suppressions of SAM resources", () => {
+  // From a hunt: an ignore in a state machine's Metadata did not cover the roles SAM generates for it
+  // (they have logical ids of their own) and was reported unused.
+  it("cover what SAM generates for the resource, and nothing after it", async () => {
+    const r = await checkCloudFormation(
+      "sm.yaml",
+      `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Machine:
+    Type: AWS::Serverless::StateMachine
+    Metadata:
+      deputyguard:
+        ignore:
+          - { id: CD101, reason: accepted for the machine }
+    Properties:
+      Definition: { StartAt: A, States: { A: { Type: Pass, End: true } } }
+      Events:
+        Sched: { Type: Schedule, Properties: { Schedule: rate(1 hour) } }
+  Other:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition: { StartAt: A, States: { A: { Type: Pass, End: true } } }
+`,
+    );
+    const { applySuppressions } = await import("@deputyguard/core");
+    const suppressions = r.sites.flatMap((s) => s.suppressions ?? []);
+    const outcome = applySuppressions(r.findings, [...new Set(suppressions)], "2026-11-27");
+    expect(outcome.findings.map((f) => [f.resource, !!f.suppressed])).toEqual([
+      ["MachineRole", true],
+      ["MachineSchedRole", true],
+      ["OtherRole", false],
+    ]);
+    expect(outcome.unused).toEqual([]);
+  });
+});
+
 describe("SAM API resource policies", () => {
   // From a hunt: SAM writes Auth.ResourcePolicy.CustomStatements into the API's execute-api policy,
   // but AWS::Serverless::Api's Auth was skipped as an identity policy and Globals were not read: an

@@ -363,6 +363,14 @@ function joinVariant(...labels: Array<string | undefined>): string | undefined {
 function suppressionsOf(resource: ResourceModel, file: string): Suppression[] {
   const list = getOf(getOf(getOf(resource.node, "Metadata"), "deputyguard"), "ignore");
   if (!list) return [];
+  const first = resource.keyRange?.start.line;
+  // A block's range may end at the start of the next line (its newline): that line is not its own.
+  const end = resource.node.range?.end;
+  const last = end === undefined ? undefined : end.column === 1 ? end.line - 1 : end.line;
+  const samLines =
+    resource.type.startsWith("AWS::Serverless::") && first !== undefined && last !== undefined
+      ? { first, last }
+      : undefined;
   const items = list.kind === "array" ? list.items : [list];
   const out: Suppression[] = [];
   for (const item of items) {
@@ -392,7 +400,11 @@ function suppressionsOf(resource: ResourceModel, file: string): Suppression[] {
         file,
         ...(item.range ? { line: item.range.start.line, column: item.range.start.column } : {}),
       },
-      scope: { file: (f) => f === file, resource: resource.id },
+      // A SAM resource's ignore also covers what SAM generates for it (its roles and permissions,
+      // which have logical ids of their own and point inside its block): scoped by its lines.
+      scope: samLines
+        ? { file: (f) => f === file, lines: samLines }
+        : { file: (f) => f === file, resource: resource.id },
     };
     if (reason) s.reason = reason;
     if (until) s.until = until;
