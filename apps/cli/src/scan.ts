@@ -347,6 +347,7 @@ export async function scan(
         tool,
         rules: RULES,
         helpBase: "https://github.com/deputyguard/deputyguard/blob/main/docs/rules/",
+        root: process.cwd(),
       });
       break;
     case "junit":

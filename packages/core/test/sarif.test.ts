@@ -75,6 +75,46 @@ describe("SARIF", () => {
     expect(ok).toBe(true);
   });
 
+  // From a hunt: "<stdin>" and paths with spaces or non-ASCII letters made invalid URIs, and the
+  // fingerprint of one finding changed with how its file was named (".", an absolute path).
+  it.skipIf(!hasSchema)(
+    "writes valid URIs for any file name, and fingerprints that do not depend on how it was named",
+    () => {
+      const ajv = new Ajv({ allErrors: true, strict: false });
+      addFormats(ajv);
+      const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, "utf8")));
+      const text = readFileSync(
+        join(FIXTURES, "rules/CD101/invalid-01-cloudtrail-bucket-no-source-condition.json"),
+        "utf8",
+      );
+      const one = (file: string) => {
+        const report = emptyReport();
+        report.findings.push(...checkPolicyText(text, file).findings);
+        report.summary.findings = report.findings.length;
+        return report;
+      };
+      const root = "/work/repo";
+      const uris = ["<stdin>", "sub dir/pölicy.json", "/elsewhere/a b.json", "./policy.json"].map((file) => {
+        const sarif = JSON.parse(renderSarif(one(file), { ...sarifOptions, root }));
+        expect(validate(sarif), file).toBe(true);
+        return sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
+      });
+      expect(uris).toEqual([
+        "stdin",
+        "sub%20dir/p%C3%B6licy.json",
+        "file:///elsewhere/a%20b.json",
+        "policy.json",
+      ]);
+      const print = (file: string) =>
+        JSON.parse(renderSarif(one(file), { ...sarifOptions, root })).runs[0].results[0].partialFingerprints[
+          "deputyguard/v1"
+        ];
+      expect(
+        new Set([print("policy.json"), print("./policy.json"), print("/work/repo/policy.json")]).size,
+      ).toBe(1);
+    },
+  );
+
   it("carries every rule with security-severity, and results with levels, regions and fingerprints", () => {
     const report = scan([
       join(FIXTURES, "rules/CD101/invalid-01-cloudtrail-bucket-no-source-condition.json"),

@@ -1,3 +1,4 @@
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { Finding } from "../engine/check.js";
 import type { Rule, Severity } from "../rules/types.js";
 import { findingFingerprint } from "./fingerprint.js";
@@ -9,6 +10,12 @@ export interface SarifOptions {
   rules: readonly Rule[];
   /** Where rule pages live, e.g. `https://github.com/org/deputyguard/blob/main/docs/rules/`. */
   helpBase: string;
+  /**
+   * The directory paths are relative to (the CLI passes its working directory): a file below it is
+   * written as a relative URI and fingerprinted by that relative path, so the same finding has the
+   * same fingerprint however its file was named (`.`, an absolute path, `../repo`).
+   */
+  root?: string;
 }
 
 /** GitHub code scanning reads `security-severity` (0–10) to rank alerts: high ≥ 7, medium 4–6.9, low < 4. */
@@ -20,8 +27,29 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
   info: "note",
 };
 
-function uri(file: string): string {
-  return file.replaceAll("\\", "/").replace(/^\.\//, "");
+/** The path of a file as the report names it: relative to `root` when it is below it, else absolute. */
+function reportPath(file: string, root: string | undefined): string {
+  if (root === undefined || file === "<stdin>") return file.replaceAll("\\", "/").replace(/^\.\//, "");
+  const rel = relative(root, resolve(root, file));
+  if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) return rel.split(sep).join("/");
+  return resolve(root, file).replaceAll("\\", "/");
+}
+
+/**
+ * A valid URI reference for a file (RFC 3986, as the SARIF schema requires): path segments
+ * percent-encoded, an absolute path as a file: URI, standard input as "stdin".
+ */
+function uri(file: string, root?: string): string {
+  if (file === "<stdin>") return "stdin";
+  const path = reportPath(file, root);
+  const encoded = path
+    .split("/")
+    .map((segment) => encodeURIComponent(segment).replace(/%3A/gi, ":"))
+    .join("/");
+  if (path.startsWith("/")) return `file://${encoded}`;
+  if (/^[A-Za-z]:\//.test(path)) return `file:///${encoded}`;
+  // A relative reference whose first segment holds ":" would read as a scheme.
+  return encoded.split("/")[0]?.includes(":") ? `./${encoded}` : encoded;
 }
 
 function region(f: Finding) {
@@ -50,8 +78,12 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
       ruleId: f.ruleId,
       level: LEVEL[f.severity],
       message: { text: f.message },
-      locations: [{ physicalLocation: { artifactLocation: { uri: uri(f.file) }, region: region(f) } }],
-      partialFingerprints: { "deputyguard/v1": findingFingerprint(f) },
+      locations: [
+        { physicalLocation: { artifactLocation: { uri: uri(f.file, options.root) }, region: region(f) } },
+      ],
+      partialFingerprints: {
+        "deputyguard/v1": findingFingerprint({ ...f, file: reportPath(f.file, options.root) }),
+      },
       properties: {
         severity: f.severity,
         "security-severity": SECURITY_SEVERITY[f.severity],
@@ -68,7 +100,7 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
         {
           description: { text: f.fix.description },
           artifactChanges: [...byFile].map(([file, edits]) => ({
-            artifactLocation: { uri: uri(file) },
+            artifactLocation: { uri: uri(file, options.root) },
             replacements: edits.map((e) => ({
               deletedRegion: {
                 startLine: e.startLine,
@@ -95,7 +127,7 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
         id: i + 2,
         message: { text: r.message },
         physicalLocation: {
-          artifactLocation: { uri: uri(r.file) },
+          artifactLocation: { uri: uri(r.file, options.root) },
           region: { startLine: r.line, startColumn: r.column },
         },
       });
@@ -108,7 +140,7 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
           id: 1,
           message: { text: "the offending element" },
           physicalLocation: {
-            artifactLocation: { uri: uri(f.file) },
+            artifactLocation: { uri: uri(f.file, options.root) },
             region: { startLine: f.element.line, startColumn: f.element.column },
           },
         },
@@ -122,7 +154,7 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: uri(d.file) },
+          artifactLocation: { uri: uri(d.file, options.root) },
           ...(d.line !== undefined
             ? { region: { startLine: d.line, ...(d.column !== undefined ? { startColumn: d.column } : {}) } }
             : {}),
