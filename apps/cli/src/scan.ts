@@ -77,17 +77,19 @@ async function changedFiles(ref: string): Promise<Set<string>> {
   const { execFile } = await import("node:child_process");
   const execFileAsync = promisify(execFile);
   const top = (await execFileAsync("git", ["rev-parse", "--show-toplevel"])).stdout.trim();
+  // -z: names as they are, NUL-separated (git otherwise quotes names with spaces or non-ASCII letters).
   const diff = (
-    await execFileAsync("git", ["diff", "--name-only", ref, "--"], { cwd: top, maxBuffer: 64 << 20 })
+    await execFileAsync("git", ["diff", "--name-only", "-z", ref, "--"], { cwd: top, maxBuffer: 64 << 20 })
   ).stdout;
   const untracked = (
-    await execFileAsync("git", ["ls-files", "--others", "--exclude-standard"], {
+    await execFileAsync("git", ["ls-files", "-z", "--others", "--exclude-standard"], {
       cwd: top,
       maxBuffer: 64 << 20,
     })
   ).stdout;
   const out = new Set<string>();
-  for (const line of `${diff}\n${untracked}`.split("\n")) if (line.trim()) out.add(resolve(top, line.trim()));
+  for (const name of `${diff}\u0000${untracked}`.split("\u0000"))
+    if (name !== "") out.add(resolve(top, name));
   return out;
 }
 

@@ -981,6 +981,13 @@ describe("--changed-since", () => {
     const tf = await json(["--changed-since", "HEAD", "."], { cwd: d });
     expect([...new Set(tf.findings.map((f) => f.file))]).toEqual(["mod/main.tf"]);
 
+    // From a hunt: names with spaces or non-ASCII letters, which git quotes unless -z, were skipped.
+    git(d, "add", ".");
+    git(d, "commit", "-qm", "tf");
+    writeTree(d, { "sub dir/pölicy.json": read(UNGUARDED), "nëw.json": read(UNGUARDED) });
+    const odd = await json(["--changed-since", "HEAD", "."], { cwd: d });
+    expect([...new Set(odd.findings.map((f) => f.file))].sort()).toEqual(["nëw.json", "sub dir/pölicy.json"]);
+
     // Not a revision: a usage error.
     const bad = await checkIac(["--changed-since", "no-such-ref", "."], { cwd: d });
     expect(bad.code).toBe(2);
