@@ -268,6 +268,31 @@ describe("policies that cannot be read", () => {
   });
 });
 
+describe("severity", () => {
+  // From a hunt: policy text that cannot be read was a warning (exit 0) in CloudFormation and an
+  // error (exit 2) in plain JSON and Terraform: a policy never checked passed CI.
+  it("policy text that is not valid JSON is an error, as in the other inputs; an unknown is a warning", async () => {
+    const r = await checkCloudFormation(
+      "t.yaml",
+      template(`  P:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: p
+      PolicyDocument: '{"Statement": [}'
+  Q:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: q
+      PolicyDocument: !Ref Doc
+`),
+    );
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([
+      ["PolicyShape", "error"],
+      ["PolicyUnknown", "warning"],
+    ]);
+  });
+});
+
 describe("EventBridge bus policies", () => {
   // From a hunt: Statement is of type Json, so a JSON string is a statement too; it gave a shape
   // warning and no finding. A Statement from a parameter said only "found a value".

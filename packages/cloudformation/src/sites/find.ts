@@ -530,7 +530,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
               env.diagnostics.push(
                 diagnostic(
                   "error" in read && read.unknown ? "PolicyUnknown" : "PolicyShape",
-                  "warning",
+                  "error" in read && read.unknown ? "warning" : "error",
                   `${where} is text that cannot be read as a statement (${problem}); it is not analysed`,
                   model.file,
                   v.node.range,
@@ -655,7 +655,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
                       )
                     : diagnostic(
                         "PolicyShape",
-                        "warning",
+                        "error",
                         problem.kind === "json"
                           ? `${text} is not valid JSON (${problem.message} at line ${problem.line}, column ${problem.column} of the text); it is not analysed`
                           : `${text} is not a policy document (no Statement); it is not analysed`,
