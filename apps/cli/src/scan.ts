@@ -169,6 +169,10 @@ export async function scan(
   const isChangedModule = (f: string) => isChanged(f) || changedDirs.has(dirname(resolve(f)));
   const progress = new Progress(settings.progress, io.stderr);
 
+  // A nested template is read with its parent's parameters when the parent is scanned: what the same
+  // file gives read on its own (parameters unknown) would contradict it, so the parent's reading wins.
+  const followedNested = new Set<string>();
+  const ownScan = new Set<Finding>();
   const addSites = (
     sites: Awaited<ReturnType<InputFormat["extract"]>>["sites"],
     format: string,
@@ -185,6 +189,10 @@ export async function scan(
       report.summary.statements += r.statements;
       for (const d of r.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
       report.findings.push(...r.findings);
+      if (format === "cloudformation" && origin !== undefined) {
+        if (site.file !== origin) followedNested.add(resolve(site.file));
+        else for (const f of r.findings) ownScan.add(f);
+      }
       if (site.suppressions) inSource.push(...site.suppressions);
       // --fix edits a plan's finding in the .tf source it points at, as a module scan's.
       formatOf.set(site.file, format === "terraform-plan" && site.file !== origin ? "terraform" : format);
@@ -258,7 +266,9 @@ export async function scan(
   progress.stop();
 
   // Rules turned off or re-rated in the configuration file.
-  let findings = dedupe(report.findings);
+  let findings = dedupe(
+    report.findings.filter((f) => !(ownScan.has(f) && followedNested.has(resolve(f.file)))),
+  );
   if (settings.config && settings.config.rules.size > 0) {
     const overrides = new Map<string, Severity | "off">();
     for (const [k, v] of settings.config.rules) {

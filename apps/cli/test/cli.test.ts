@@ -653,6 +653,43 @@ describe("directory walk", () => {
     ]);
   });
 
+  it("reads a nested template with its parent's parameters only, not again on its own", async () => {
+    // From a hunt: a directory with parent.yaml and child.yaml gave the child's statement a CD204 read
+    // through the parent and a contradicting CD301 read on its own (parameter unknown).
+    const nest = join(tmp, "nest-walk");
+    mkdirSync(nest, { recursive: true });
+    writeFileSync(
+      join(nest, "parent.yaml"),
+      `Resources:
+  Child:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./child.yaml
+      Parameters: { Trusted: "123456789012" }
+`,
+    );
+    writeFileSync(
+      join(nest, "child.yaml"),
+      `Parameters:
+  Trusted: { Type: String }
+Resources:
+  TP:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [x]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sns:Publish
+            Resource: "*"
+            Condition: { StringEquals: { aws:SourceAccount: !Ref Trusted } }
+`,
+    );
+    const r = await jsonRun([nest]);
+    expect(r.report.findings.map((f) => [basename(f.file), f.ruleId])).toEqual([["child.yaml", "CD204"]]);
+  });
+
   it("reports a warning the branches of a policy share once", async () => {
     const file = join(tmp, "branches.yaml");
     writeFileSync(
