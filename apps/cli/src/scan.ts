@@ -608,6 +608,19 @@ async function attachEdits(
   }
 }
 
+/**
+ * A fixed text in the form of the file it replaces: the fixers insert "\n" and read the text without
+ * its byte order mark, so a CRLF file gets CRLF throughout and a BOM is kept.
+ */
+function asWritten(original: Buffer | undefined, text: string): string {
+  if (!original) return text;
+  const bom = original.length >= 3 && original[0] === 0xef && original[1] === 0xbb && original[2] === 0xbf;
+  const raw = original.toString("utf8");
+  const crlf = raw.includes("\r\n") && !/(^|[^\r])\n/.test(raw);
+  const body = crlf ? text.replace(/\r?\n/g, "\r\n") : text;
+  return bom && !body.startsWith("\uFEFF") ? `\uFEFF${body}` : body;
+}
+
 /** `--fix`: print unified diffs (and with `--write`, apply them). */
 /** The whole new text of each file the fixes touch, per input format, and notes on what was left alone. */
 async function fixedTexts(
@@ -677,7 +690,7 @@ async function fixFiles(
       (settings.format !== "text" && !settings.output ? io.stderr : io.stdout)(
         unifiedDiff(file, before, after),
       );
-      if (settings.write) await writeFile(file, after);
+      if (settings.write) await writeFile(file, asWritten(await readFile(file).catch(() => undefined), after));
     }
   }
   for (const name of unsupported) {

@@ -690,6 +690,26 @@ Resources:
     expect(r.report.findings.map((f) => [basename(f.file), f.ruleId])).toEqual([["child.yaml", "CD204"]]);
   });
 
+  it("--fix --write keeps a file's CRLF line ends and its byte order mark", async () => {
+    // From a hunt: the fixers insert "\n" and read text without its BOM, so a CRLF file came back
+    // with mixed line ends and a BOM was dropped.
+    const d = join(tmp, "fix-encodings");
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, "crlf.json"), UNGUARDED_TEXT.replace(/\n/g, "\r\n"));
+    writeFileSync(join(d, "bom.json"), `\uFEFF${UNGUARDED_TEXT}`);
+    const r = await checkIac([d, "--fix", "--write", "--account", "210987654321", "-q"]);
+    expect(r.code).toBe(1);
+    const crlf = readFileSync(join(d, "crlf.json"), "utf8");
+    expect(crlf).toContain("aws:SourceAccount");
+    expect(crlf.split("\r\n").length - 1).toBe(crlf.split("\n").length - 1);
+    const bom = readFileSync(join(d, "bom.json"), "utf8");
+    expect(bom.startsWith("\uFEFF")).toBe(true);
+    expect(bom).toContain("aws:SourceAccount");
+    expect(bom).not.toContain("\r");
+    const again = await jsonRun([d, "--account", "210987654321"]);
+    expect(again.report.findings).toEqual([]);
+  });
+
   it("reports a warning the branches of a policy share once", async () => {
     const file = join(tmp, "branches.yaml");
     writeFileSync(
