@@ -221,11 +221,18 @@ export async function scan(
     if (info.isDirectory()) {
       moduleDirs.push(p);
       const consumed = new Set<string>();
+      // What the walk would read (.gitignore, config include/exclude): directory scans read no more.
+      const included = new Set(
+        (
+          await walk(p, { extensions: [".tf", ".tf.json", ".tofu", ".tofu.json"], ...(keep ? { keep } : {}) })
+        ).map((f) => resolve(f)),
+      );
       for (const format of formats) {
         if (!format.scanDirectory) continue;
         const r = await format.scanDirectory(p, {
           ...settings.options,
           variablesFor: (dir) => configVariables(dir, settings),
+          includeFile: (f) => included.has(resolve(f)),
         });
         if (!r) continue;
         for (const f of r.files) consumed.add(resolve(f));
@@ -690,7 +697,8 @@ async function fixFiles(
       (settings.format !== "text" && !settings.output ? io.stderr : io.stdout)(
         unifiedDiff(file, before, after),
       );
-      if (settings.write) await writeFile(file, asWritten(await readFile(file).catch(() => undefined), after));
+      if (settings.write)
+        await writeFile(file, asWritten(await readFile(file).catch(() => undefined), after));
     }
   }
   for (const name of unsupported) {

@@ -1019,6 +1019,22 @@ describe(".gitignore", () => {
     const named = await json(["build/out.json"], { cwd: d });
     expect(named.findings).toHaveLength(2);
   });
+
+  // From a hunt: Terraform modules were found by their own walk, which read neither .gitignore nor
+  // the configuration's exclude.
+  it("and the configuration's exclude leave Terraform modules out too", async () => {
+    const d = folder("gitignore-tf");
+    const tf = read(join(TF_UNGUARDED, "main.tf"));
+    writeTree(d, {
+      ".gitignore": "build/\n",
+      "build/tf/main.tf": tf,
+      "legacy/tf/main.tf": tf,
+      "live/main.tf": tf,
+      "deputyguard.config.json": JSON.stringify({ exclude: ["legacy/**"] }),
+    });
+    const r = await json(["."], { cwd: d });
+    expect([...new Set(r.findings.map((f) => f.file))]).toEqual(["live/main.tf"]);
+  });
 });
 
 // --- progress -------------------------------------------------------------------------------------------------------

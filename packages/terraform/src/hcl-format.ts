@@ -23,7 +23,7 @@ function terraformOptions(options: ScanOptions): TerraformOptions {
   return o;
 }
 
-async function moduleDirs(root: string): Promise<string[]> {
+async function moduleDirs(root: string, includeFile?: (file: string) => boolean): Promise<string[]> {
   const out: string[] = [];
   const stack: Array<[string, number]> = [[root, 0]];
   while (stack.length > 0) {
@@ -34,7 +34,15 @@ async function moduleDirs(root: string): Promise<string[]> {
     } catch {
       continue;
     }
-    if (entries.some((e) => e.isFile() && /\.(tf|tofu)(\.json)?$/.test(e.name))) out.push(dir);
+    if (
+      entries.some(
+        (e) =>
+          e.isFile() &&
+          /\.(tf|tofu)(\.json)?$/.test(e.name) &&
+          (!includeFile || includeFile(join(dir, e.name))),
+      )
+    )
+      out.push(dir);
     if (depth >= MAX_TREE_DEPTH) continue;
     for (const e of entries)
       if (e.isDirectory() && !SKIPPED_DIRS.has(e.name)) stack.push([join(dir, e.name), depth + 1]);
@@ -93,7 +101,7 @@ export const terraformFormat: InputFormat = {
     return r ? { sites: r.sites, diagnostics: r.diagnostics } : { sites: [], diagnostics: [] };
   },
   async scanDirectory(dir, options) {
-    const dirs = await moduleDirs(dir);
+    const dirs = await moduleDirs(dir, options.includeFile);
     if (dirs.length === 0) return undefined;
     const called = new Set<string>();
     const resolved = new Set(dirs.map((d) => resolve(d)));

@@ -29,6 +29,12 @@ export interface ScanOptions extends CheckOptions {
   variablesFor?: (moduleDir: string) => Readonly<Record<string, unknown>> | undefined;
   /** Refuse files larger than this many bytes. */
   maxFileSize?: number;
+  /**
+   * For directory scans: whether a file is to be read at all (the CLI leaves out what `.gitignore`
+   * and the configuration's include/exclude leave out). A Terraform directory none of whose files
+   * is included is not a module of the scan.
+   */
+  includeFile?: (file: string) => boolean;
 }
 
 /** A directory a format reads as a whole (a Terraform module tree, a CDK `cdk.out` assembly). */
