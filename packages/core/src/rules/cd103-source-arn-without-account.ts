@@ -7,7 +7,7 @@ export default defineRule({
     severity: "medium",
     title: "aws:SourceArn without an account",
     description:
-      "`aws:SourceArn` names a resource whose ARN has no account field (an S3 bucket, for example) and nothing pins the owner. If the resource is deleted, another account can create one with the same name and use the service against this resource.",
+      "`aws:SourceArn` names a resource whose ARN has no account field (an S3 bucket, for example) and nothing pins the owner. If the resource is deleted, another account can create one with the same name and use the service against this resource. (A wildcard in the name, `arn:aws:s3:::logs-*`, admits resources another account simply creates: that is CD102.)",
     howToFix:
       "Add `aws:SourceAccount` (StringEquals, your account id) next to `aws:SourceArn`, as AWS recommends when the source ARN carries no account.",
     references: [
