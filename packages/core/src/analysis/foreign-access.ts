@@ -454,7 +454,11 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
     });
   } else {
     // Any service principal: the name must at least look like one.
-    const p = [globPattern("*.amazonaws.com"), globPattern("*.amazon.com"), globPattern("*.amazonaws.com.cn")];
+    const p = [
+      globPattern("*.amazonaws.com"),
+      globPattern("*.amazon.com"),
+      globPattern("*.amazonaws.com.cn"),
+    ];
     base.push({
       kind: "member",
       key: PRINCIPAL_SERVICE_NAME,
@@ -677,7 +681,8 @@ function solvePresence(
     const r = search.solve({ positives: [], negatives: [] }, { kind: "free" });
     if (r.found) values.set(k, r.value);
   }
-  if (!values.has(PRINCIPAL_SERVICE_NAME)) values.set(PRINCIPAL_SERVICE_NAME, q.principal?.toLowerCase() ?? GENERIC_SERVICE);
+  if (!values.has(PRINCIPAL_SERVICE_NAME))
+    values.set(PRINCIPAL_SERVICE_NAME, q.principal?.toLowerCase() ?? GENERIC_SERVICE);
   values.set(PRINCIPAL_IS_AWS_SERVICE, "true");
 
   // A witness names the foreign source even where the policy does not ask for it.

@@ -86,7 +86,11 @@ function checkAccount(text: string): string | undefined {
  * guard value (CD204). Symbols (resolved at deploy time) are not judged; the literal parts around
  * them are.
  */
-export function valueProblem(kind: GuardKind, value: PolicyValue, operator?: string | null): string | undefined {
+export function valueProblem(
+  kind: GuardKind,
+  value: PolicyValue,
+  operator?: string | null,
+): string | undefined {
   const literal = valueText(value, () => "\u0000");
   const hasSymbol = literal.includes("\u0000") || literal.includes("${");
   const phrase = placeholderIn(literal);

@@ -276,8 +276,10 @@ function diagnose(
 /** Whether any value of the statement holds a symbol (a value not known before deployment). */
 function hasSymbols(stmt: Statement): boolean {
   const values: PolicyValue[] = [];
-  for (const list of [stmt.action, stmt.notAction, stmt.resource, stmt.notResource]) if (list) values.push(...list.values);
-  for (const spec of [stmt.principal, stmt.notPrincipal]) for (const e of spec?.entries ?? []) values.push(...e.values);
+  for (const list of [stmt.action, stmt.notAction, stmt.resource, stmt.notResource])
+    if (list) values.push(...list.values);
+  for (const spec of [stmt.principal, stmt.notPrincipal])
+    for (const e of spec?.entries ?? []) values.push(...e.values);
   for (const c of stmt.conditions) values.push(...c.values);
   return (
     stmt.conditionUnknown !== undefined ||
