@@ -172,6 +172,7 @@ export async function scan(
   // A nested template is read with its parent's parameters when the parent is scanned: what the same
   // file gives read on its own (parameters unknown) would contradict it, so the parent's reading wins.
   const followedNested = new Set<string>();
+  const countedPolicies = new Set<string>();
   const ownScan = new Set<Finding>();
   const addSites = (
     sites: Awaited<ReturnType<InputFormat["extract"]>>["sites"],
@@ -185,8 +186,13 @@ export async function scan(
         format === "terraform-plan" && origin !== undefined && site.file !== origin && isChanged(origin);
       if (!fromOrigin && !(inModule ? isChangedModule(site.file) : isChanged(site.file))) continue;
       const r = checkSite(site, optionsFor(site.file, settings));
-      report.summary.policies += r.policies;
-      report.summary.statements += r.statements;
+      // The variants of one policy (Fn::If branches) are one policy of the input.
+      const policyKey = `${site.file}\u0000${site.resource}\u0000${site.propertyPath ?? ""}\u0000${site.range?.start.line}:${site.range?.start.column}`;
+      if (!countedPolicies.has(policyKey)) {
+        countedPolicies.add(policyKey);
+        report.summary.policies += r.policies;
+        report.summary.statements += r.statements;
+      }
       for (const d of r.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
       report.findings.push(...r.findings);
       if (format === "cloudformation" && origin !== undefined) {

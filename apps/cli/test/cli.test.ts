@@ -739,6 +739,8 @@ Resources:
     );
     const r = await jsonRun([file]);
     expect(r.report.warnings.map((w) => [w.code, w.line])).toEqual([["UnresolvedCondition", 21]]);
+    // One policy of two statements, whatever the number of branches (it counted 2 and 4).
+    expect(r.report.summary).toMatchObject({ policies: 1, statements: 2 });
   });
 
   it("a baseline that cannot be written is exit 2 with a message, not an internal error", async () => {

@@ -200,8 +200,8 @@ function xml(s: string): string {
 }
 
 /**
- * JUnit XML for CI systems that show test reports: one test case per rule and file pair checked,
- * failed when it has findings at or above the threshold.
+ * JUnit XML for CI systems that show test reports: one test case per finding, failed when it is at
+ * or above the threshold, and one per input error (counted as an error, not a failure).
  */
 export function renderJunit(report: ScanReport, failOn: (s: Severity) => boolean): string {
   const byFile = new Map<string, Finding[]>();
@@ -219,8 +219,9 @@ export function renderJunit(report: ScanReport, failOn: (s: Severity) => boolean
       cases.push(`    <testcase classname="${xml(file)}" name="${name}">${body}</testcase>`);
     }
   }
+  let errors = 0;
   for (const e of report.errors) {
-    failures++;
+    errors++;
     cases.push(
       `    <testcase classname="${xml(e.file)}" name="${xml(`${e.code} ${e.file}${e.line ? `:${e.line}` : ""}`)}"><error message="${xml(e.message)}"/></testcase>`,
     );
@@ -228,8 +229,8 @@ export function renderJunit(report: ScanReport, failOn: (s: Severity) => boolean
   if (cases.length === 0) cases.push(`    <testcase classname="deputyguard" name="no findings"/>`);
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="deputyguard" tests="${cases.length}" failures="${failures}">`,
-    `  <testsuite name="deputyguard" tests="${cases.length}" failures="${failures}">`,
+    `<testsuites name="deputyguard" tests="${cases.length}" failures="${failures}" errors="${errors}">`,
+    `  <testsuite name="deputyguard" tests="${cases.length}" failures="${failures}" errors="${errors}">`,
     ...cases,
     "  </testsuite>",
     "</testsuites>",
