@@ -260,6 +260,10 @@ async function parseScanArgs(args: string[]): Promise<ScanSettings | "help" | "v
     maxFileSize = n;
   }
   if (v.write && !v.fix) throw new UsageError("--write goes with --fix");
+  if (parsed.positionals.filter((p) => p === "-").length > 1)
+    throw new UsageError('standard input ("-") can be named once');
+  if (v.fix && parsed.positionals.includes("-"))
+    throw new UsageError('--fix edits files: it cannot edit standard input ("-")');
   const options: ScanOptions = { accounts, orgIds, strict: !!(v.strict ?? config?.strict), maxFileSize };
   const parameters = await cfnParameters(v.parameters ?? [], v.parameter ?? []);
   if (parameters) options.parameters = parameters;

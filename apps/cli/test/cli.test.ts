@@ -135,6 +135,10 @@ describe.concurrent("exit codes", () => {
     expectUsageError(await deputyguard(["frobnicate"]), /unknown command "frobnicate"/);
     expectUsageError(await deputyguard(["rules", "extra"]), /rules takes no arguments/);
     expectUsageError(await deputyguard(["explain"]), /explain takes one rule id/);
+    // From a hunt: "- -" read standard input twice (the second read empty: an error), and --fix on
+    // standard input fixed nothing and said nothing.
+    expectUsageError(await checkIac(["-", "-"]), /standard input \("-"\) can be named once/);
+    expectUsageError(await checkIac(["--fix", "-"]), /--fix edits files: it cannot edit standard input/);
   });
 
   it("2 for an unreadable input, while the other files are still scanned and reported", async () => {
