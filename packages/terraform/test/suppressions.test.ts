@@ -38,6 +38,19 @@ describe("suppression comments", () => {
     expect(performance.now() - t).toBeLessThan(300);
   });
 
+  // From a hunt: a trailing ignore on a one-line block also suppressed the next resource, whose block
+  // starts on the following line ("the line above" it).
+  it("takes the line above a block only when it holds nothing but the comment", () => {
+    const text = [
+      'resource "aws_sns_topic" "t" { name = "x" } # deputyguard:ignore CD101 -- the topic', // 1
+      'resource "aws_sns_topic_policy" "p" {', // 2
+      "}", // 3
+    ].join("\n");
+    const index = new SuppressionIndex(text);
+    expect(index.forBlock(range(1, 1), "aws_sns_topic.t").map((s) => s.rule)).toEqual(["CD101"]);
+    expect(index.forBlock(range(2, 3), "aws_sns_topic_policy.p")).toEqual([]);
+  });
+
   it("finds each comment once per file and only in the block's lines and the line above", () => {
     const text = [
       'resource "aws_sqs_queue" "a" {', // 1

@@ -2,7 +2,8 @@ import type { SourceRange, Suppression } from "@deputyguard/core";
 
 /**
  * `# deputyguard:ignore CD101 -- reason` (also `//` and `/* … *\/`, several rules separated by commas,
- * and an optional `until=YYYY-MM-DD` before `--`) on the line of a resource block, the line above it, or
+ * and an optional `until=YYYY-MM-DD` before `--`) on the line of a resource block, the line above it
+ * (a line with nothing but the comment), or
  * any line inside it (the line of an attribute or the line above an attribute) suppresses those rules
  * for that resource. The pattern below is fixed, not built from input, and has no nested quantifiers.
  */
@@ -14,6 +15,8 @@ const MARKER = "deputyguard:ignore";
 interface SuppressionComment {
   line: number;
   column: number;
+  /** Nothing but the comment on its line: only such a comment counts as "the line above" a block. */
+  alone: boolean;
   rules: string[];
   until?: string;
   reason?: string;
@@ -39,9 +42,11 @@ export class SuppressionIndex {
       const source = text.slice(start, end).replace(/\r$/, "");
       const m = COMMENT.exec(source);
       if (m) {
+        const trimmed = source.trimStart();
         const c: SuppressionComment = {
           line,
           column: source.indexOf(MARKER) + 1,
+          alone: trimmed.startsWith("#") || trimmed.startsWith("//") || trimmed.startsWith("/*"),
           rules: (m[1] ?? "").split(",").map((r) => r.trim()),
         };
         if (m[2]) c.until = m[2];
@@ -67,6 +72,9 @@ export class SuppressionIndex {
     for (let k = lo; k < this.comments.length; k++) {
       const c = this.comments[k] as SuppressionComment;
       if (c.line > block.end.line) break;
+      // The line above counts only when it holds nothing but the comment: a comment after the
+      // previous block's code (`resource "a" "b" { } # deputyguard:ignore …`) is that block's.
+      if (c.line < block.start.line && !c.alone) continue;
       for (const rule of c.rules) {
         const s: Suppression = {
           rule,
