@@ -9,6 +9,7 @@ import {
   checkSite,
   compareFindings,
   createBaseline,
+  type Diagnostic,
   editBetween,
   emptyReport,
   type Finding,
@@ -634,6 +635,25 @@ function asWritten(original: Buffer | undefined, text: string): string {
   return bom && !body.startsWith("\uFEFF") ? `\uFEFF${body}` : body;
 }
 
+/** A fixer's note as a warning at the place it names (`file:line:column: text`), else at `fallback`. */
+function fixNote(note: string, fallback: string): Diagnostic {
+  const m = /^(.+?):(\d+):(\d+)((?: \([^)]*\))?: .*)$/s.exec(note);
+  if (!m) {
+    const f = /^([^:\n]+): (.*)$/s.exec(note);
+    return f
+      ? { code: "FixNote", severity: "warning", file: f[1] as string, message: f[2] as string }
+      : { code: "FixNote", severity: "warning", file: fallback, message: note };
+  }
+  return {
+    code: "FixNote",
+    severity: "warning",
+    file: m[1] as string,
+    line: Number(m[2]),
+    column: Number(m[3]),
+    message: (m[4] as string).replace(/^: /, "").trim(),
+  };
+}
+
 /** `--fix`: print unified diffs (and with `--write`, apply them). */
 /** The whole new text of each file the fixes touch, per input format, and notes on what was left alone. */
 async function fixedTexts(
@@ -682,7 +702,8 @@ async function fixFiles(
     const format = formatOf.get(f.file) ?? "unknown";
     byFormat.set(format, [...(byFormat.get(format) ?? []), f]);
   }
-  const unsupported = new Set<string>();
+  /** Format → a file of that format the warning names. */
+  const unsupported = new Map<string, string>();
   for (const [format, list] of byFormat) {
     const files = new Map<string, string>();
     for (const f of list) {
@@ -691,10 +712,9 @@ async function fixFiles(
     }
     const notes: string[] = [];
     const changed = await fixedTexts(format, files, list, notes);
-    for (const n of notes)
-      report.warnings.push({ code: "FixNote", severity: "warning", file: format, message: n });
+    for (const n of notes) report.warnings.push(fixNote(n, list[0]?.file ?? format));
     if (!changed) {
-      unsupported.add(format);
+      unsupported.set(format, list[0]?.file ?? format);
       continue;
     }
     for (const [file, after] of [...changed].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -707,11 +727,11 @@ async function fixFiles(
         await writeFile(file, asWritten(await readFile(file).catch(() => undefined), after));
     }
   }
-  for (const name of unsupported) {
+  for (const [name, file] of unsupported) {
     report.warnings.push({
       code: "FixUnsupported",
       severity: "warning",
-      file: name,
+      file,
       message: `--fix has no automatic edits for ${name} inputs; apply the fix text shown with each finding`,
     });
   }

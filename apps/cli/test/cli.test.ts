@@ -694,6 +694,38 @@ Resources:
     expect(r.report.findings.map((f) => [basename(f.file), f.ruleId])).toEqual([["child.yaml", "CD204"]]);
   });
 
+  it("a fix note names the file, line and column it is about", async () => {
+    // From a hunt: FixNote and FixUnsupported warnings named the input format ("cloudformation") as
+    // their file, which also made a bogus SARIF location.
+    const file = join(tmp, "fixnote.yaml");
+    writeFileSync(
+      file,
+      `Parameters:
+  Env: { Type: String, AllowedValues: [prod, dev] }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  TP:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [x]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: s3.amazonaws.com }
+            Action: sns:Publish
+            Resource: "*"
+            Condition:
+              ArnLike:
+                aws:SourceArn: !If [IsProd, "arn:aws:s3:::prod-bucket", "arn:aws:s3:::dev-bucket"]
+`,
+    );
+    const r = await jsonRun([file, "--fix"]);
+    const notes = r.report.warnings.filter((w) => w.code === "FixNote");
+    expect(notes.map((w) => [w.file, w.line, w.column])).toEqual([[file, 12, 13]]);
+    expect(notes[0]?.message).toMatch(/^not edited: the statement's Condition holds Fn::If/);
+  });
+
   it("--fix --write keeps a file's CRLF line ends and its byte order mark", async () => {
     // From a hunt: the fixers insert "\n" and read text without its BOM, so a CRLF file came back
     // with mixed line ends and a BOM was dropped.
