@@ -88,8 +88,10 @@ export {
   knownText,
   knownValue,
   normalizeParts,
+  provenanceText,
   SELF_ACCOUNT,
   symbolValue,
+  wholeUnknown,
 } from "./model/values.js";
 export { applyBaseline, type Baseline, createBaseline, parseBaseline } from "./report/baseline.js";
 export { findingFingerprint } from "./report/fingerprint.js";

@@ -1,11 +1,13 @@
-import type {
-  LambdaPermission,
-  LambdaPermissionField,
-  PolicySite,
-  PolicySiteKind,
-  PolicyValue,
-  Suppression,
-  ValueSymbol,
+import {
+  type LambdaPermission,
+  type LambdaPermissionField,
+  type PolicySite,
+  type PolicySiteKind,
+  type PolicyValue,
+  provenanceText,
+  type Suppression,
+  type ValueSymbol,
+  wholeUnknown,
 } from "@deputyguard/core";
 import { enumerateVariants } from "../resolve/choices.js";
 import type { ResourceModel } from "../resolve/model.js";
@@ -110,15 +112,9 @@ function isNestedPolicyProperty(parentKey: string, key: string): boolean {
   return key === "PolicyDocument" && parentKey === "ResourcePolicy";
 }
 
-/** The symbols of a value with no literal text at all (it may be any JSON value), or undefined. */
+/** The symbols of a node that is a value with no literal text at all (the core's `wholeUnknown`). */
 function whollyUnknown(node: SourceNode): ValueSymbol[] | undefined {
-  if (node.kind !== "value" || node.value.parts.length === 0) return undefined;
-  if (node.value.parts.some((p) => typeof p === "string")) return undefined;
-  return node.value.parts.filter((p): p is ValueSymbol => typeof p !== "string");
-}
-
-function provenanceText(symbols: readonly ValueSymbol[]): string {
-  return symbols.map((s) => `${s.provenance.source}: ${s.provenance.reason}`).join("; ");
+  return node.kind === "value" ? wholeUnknown(node.value) : undefined;
 }
 
 /**

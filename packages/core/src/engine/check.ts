@@ -10,7 +10,7 @@ import { parseConditionOperator } from "../model/operators.js";
 import { looksLikePolicy, parsePolicy } from "../model/parse-policy.js";
 import type { ConditionEntry, Policy, Statement } from "../model/policy.js";
 import type { Diagnostic, SourceRange } from "../model/source.js";
-import type { ValueSymbol } from "../model/values.js";
+import { type ValueSymbol, wholeUnknown } from "../model/values.js";
 import { RULES } from "../rules/index.js";
 import type { ReportInput, Rule, Severity } from "../rules/types.js";
 import type { TextEdit } from "./edit.js";
@@ -146,9 +146,7 @@ export function lambdaPermissionPolicy(p: LambdaPermission, range: SourceRange |
   const isService =
     principalText === "*" ? false : !/^\d{12}$/.test(principalText) && !principalText.startsWith("arn:");
   // A Principal argument not known before deployment may be an account or a service: analysed as a service.
-  const unknown = p.principal.parts.every((x) => typeof x !== "string")
-    ? p.principal.parts.filter((x): x is ValueSymbol => typeof x !== "string")
-    : [];
+  const unknown = wholeUnknown(p.principal) ?? [];
   const stmt: Statement = {
     index: 0,
     effect: "Allow",

@@ -11,7 +11,7 @@ import type {
 import type { Diagnostic, SourceRange } from "./source.js";
 import { diagnosticAt } from "./source.js";
 import type { ObjectNode, SourceEntry, SourceNode, ValueNode } from "./tree.js";
-import { knownValue, type PolicyValue, type ValueSymbol } from "./values.js";
+import { knownValue, type PolicyValue, provenanceText, type ValueSymbol, wholeUnknown } from "./values.js";
 
 /** The result of `parsePolicy`: the policy (when the input is shaped like one) and shape diagnostics. */
 export interface ParsedPolicy {
@@ -267,11 +267,8 @@ class Parser {
    * not only a string), with a text saying where they come from.
    */
   unknownOf(node: SourceNode): { symbols: ValueSymbol[]; why: string } | undefined {
-    if (node.kind !== "value" || node.value.parts.length === 0) return undefined;
-    if (node.value.parts.some((p) => typeof p === "string")) return undefined;
-    const symbols = node.value.parts.filter((p): p is ValueSymbol => typeof p !== "string");
-    const why = symbols.map((s) => `${s.provenance.source}: ${s.provenance.reason}`).join("; ");
-    return { symbols, why };
+    const symbols = node.kind === "value" ? wholeUnknown(node.value) : undefined;
+    return symbols ? { symbols, why: provenanceText(symbols) } : undefined;
   }
 
   statement(node: SourceNode, index: number): Statement | undefined {

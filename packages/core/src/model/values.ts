@@ -82,6 +82,20 @@ export function symbolsOf(value: PolicyValue): ValueSymbol[] {
   return value.parts.filter((p): p is ValueSymbol => typeof p !== "string");
 }
 
+/**
+ * The symbols of a value with no literal text at all (it may stand for any JSON value, not only a
+ * string), or undefined when it has literal text or no parts.
+ */
+export function wholeUnknown(value: PolicyValue): ValueSymbol[] | undefined {
+  if (value.parts.length === 0 || value.parts.some((p) => typeof p === "string")) return undefined;
+  return symbolsOf(value);
+}
+
+/** Where symbols come from, for messages: `source: reason`, separated by "; ". */
+export function provenanceText(symbols: readonly ValueSymbol[]): string {
+  return symbols.map((s) => `${s.provenance.source}: ${s.provenance.reason}`).join("; ");
+}
+
 /** Renders a value for messages: symbols as `<NAME>`. */
 export function displayValue(value: PolicyValue): string {
   return value.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("");

@@ -6,7 +6,7 @@ import type {
   ValuePart,
   ValueSymbol,
 } from "@deputyguard/core";
-import { normalizeParts, parseJsonSource } from "@deputyguard/core";
+import { normalizeParts, parseJsonSource, provenanceText } from "@deputyguard/core";
 import { LineMap } from "../hcl/line-map.js";
 import { list, NULL, object, type StringSegment, type TfValue, toPolicyValue } from "./value.js";
 
@@ -299,7 +299,7 @@ export function parseJsonString(
     // The text outside its strings depends on values not known before apply (a template `%{ if }`
     // on a variable, an interpolated fragment): whether it is valid JSON, and what it says, is
     // known only then. Not an error in the file.
-    const why = structural.map((x) => `${x.provenance.source}: ${x.provenance.reason}`).join("; ");
+    const why = provenanceText(structural);
     const d: Diagnostic = {
       code: "PolicyUnknown",
       severity: "warning",
