@@ -10,6 +10,7 @@ import {
   compareFindings,
   createBaseline,
   type Diagnostic,
+  dedupeDiagnostics,
   editBetween,
   emptyReport,
   type Finding,
@@ -464,18 +465,6 @@ function dedupe(findings: Finding[]): Finding[] {
     out.push(f);
   }
   return out;
-}
-
-function dedupeDiagnostics<
-  T extends { file: string; line?: number; column?: number; code: string; message: string },
->(list: T[]): T[] {
-  const seen = new Set<string>();
-  return list.filter((d) => {
-    const key = `${d.file}\u0000${d.line}\u0000${d.column}\u0000${d.code}\u0000${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 async function scanFile(

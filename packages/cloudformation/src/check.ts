@@ -3,6 +3,7 @@ import {
   checkSite,
   compareFindings,
   type Diagnostic,
+  dedupeDiagnostics,
   type Finding,
   type ScanOptions,
 } from "@deputyguard/core";
@@ -29,16 +30,9 @@ export async function checkCloudFormation(
   const diagnostics = [...extracted.diagnostics];
   const findings: Finding[] = [];
   const seen = new Map<string, Finding>();
-  const reported = new Set(diagnostics.map(diagnosticKey));
   for (const site of extracted.sites) {
     const result = checkSite(site, options);
-    // The variants of one resource (Fn::If branches) repeat the diagnostics of what they share.
-    for (const d of result.diagnostics) {
-      const k = diagnosticKey(d);
-      if (reported.has(k)) continue;
-      reported.add(k);
-      diagnostics.push(d);
-    }
+    diagnostics.push(...result.diagnostics);
     for (const f of result.findings) {
       const key = `${f.file}|${f.line}|${f.column}|${f.ruleId}|${f.resource}|${f.message}`;
       const earlier = seen.get(key);
@@ -49,9 +43,6 @@ export async function checkCloudFormation(
     }
   }
   findings.sort(compareFindings);
-  return { findings, diagnostics, sites: extracted.sites };
-}
-
-function diagnosticKey(d: Diagnostic): string {
-  return `${d.file}|${d.line}|${d.column}|${d.code}|${d.message}`;
+  // The variants of one resource (Fn::If branches) repeat the diagnostics of what they share.
+  return { findings, diagnostics: dedupeDiagnostics(diagnostics), sites: extracted.sites };
 }

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve as resolvePath } from "node:path";
-import type { Diagnostic, ExtractResult, ScanOptions } from "@deputyguard/core";
+import { type Diagnostic, dedupeDiagnostics, type ExtractResult, type ScanOptions } from "@deputyguard/core";
 import { parseTemplate } from "./read/template.js";
 import { expandForEach } from "./resolve/foreach.js";
 import { buildModel, type TemplateModel } from "./resolve/model.js";
@@ -89,7 +89,7 @@ export async function extractCloudFormation(
     diagnostics.push(...nested.diagnostics);
     for (const f of [path, ...nested.nestedFiles]) if (!nestedFiles.includes(f)) nestedFiles.push(f);
   }
-  return { sites, diagnostics: dedupe(diagnostics), recognised: true, nestedFiles };
+  return { sites, diagnostics: dedupeDiagnostics(diagnostics), recognised: true, nestedFiles };
 }
 
 async function followNestedStack(
@@ -212,15 +212,5 @@ async function followNestedStack(
 
 /** A URL with a scheme (https://, s3://): a template the tool does not download. */
 const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
-
-function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.file}|${d.line}|${d.column}|${d.code}|${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 export type { TemplateModel };

@@ -78,7 +78,7 @@ export type {
 } from "./model/policy.js";
 export { BASE_OPERATORS, isNegatedOperator } from "./model/policy.js";
 export type { Diagnostic, SourcePosition, SourceRange } from "./model/source.js";
-export { diagnosticAt } from "./model/source.js";
+export { dedupeDiagnostics, diagnosticAt } from "./model/source.js";
 export type { ArrayNode, ObjectNode, ScalarNode, SourceEntry, SourceNode, ValueNode } from "./model/tree.js";
 export { nodeFromPlain } from "./model/tree.js";
 export type { PolicyValue, Provenance, SymbolKind, ValuePart, ValueSymbol } from "./model/values.js";

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Diagnostic, PolicySite, SourceRange } from "@deputyguard/core";
-import { parseJsonSource } from "@deputyguard/core";
+import { dedupeDiagnostics, parseJsonSource } from "@deputyguard/core";
 import {
   buildModuleConfig,
   type ConfigBlock,
@@ -445,7 +445,13 @@ async function analyseOnce(
   const collector: SiteCollector = { sites: [], consumedDocuments: new Set() };
   for (const { m, rootFile } of instances) resourceSites(m, (f) => rootFile ?? f, collector);
   for (const { m, rootFile } of instances) documentSites(m, (f) => rootFile ?? f, collector);
-  return { sites: collector.sites, diagnostics: dedupe(diagnostics), files, calledDirs, unanalysedModules };
+  return {
+    sites: collector.sites,
+    diagnostics: dedupeDiagnostics(diagnostics),
+    files,
+    calledDirs,
+    unanalysedModules,
+  };
 }
 
 function eachValue(parent: ModuleInstance, call: ConfigBlock, key: TfValue): TfValue {
@@ -455,16 +461,6 @@ function eachValue(parent: ModuleInstance, call: ConfigBlock, key: TfValue): TfV
   const k = knownString(key);
   if (c.kind === "object" && k !== undefined) return c.entries.get(k) ?? key;
   return key;
-}
-
-function dedupe(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const k = `${d.code}|${d.file}|${d.line}|${d.column}|${d.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /** `file()` and `templatefile()`: files inside the module (or root module) directory only. */

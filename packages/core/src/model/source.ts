@@ -37,3 +37,14 @@ export function diagnosticAt(
   }
   return d;
 }
+
+/** The diagnostics without repeats (same file, position, code and message), in their first order. */
+export function dedupeDiagnostics<T extends Diagnostic>(list: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.file}\u0000${d.line}\u0000${d.column}\u0000${d.code}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
