@@ -1,4 +1,4 @@
-import { join, relative, resolve, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { readdir, readFile, stat } from "./fs-async.js";
 
@@ -7,8 +7,6 @@ const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform", ".turbo", "d
 
 export interface WalkOptions {
   extensions: readonly string[];
-  /** Files already read by a format that reads whole directories (Terraform modules, cdk.out). */
-  skip?: ReadonlySet<string>;
   /** Config globs: a file must match `include` (when given) and not `exclude`. */
   keep?: (file: string) => boolean;
   /** Told of a directory that cannot be read (permissions): the walk goes on without it. */
@@ -56,8 +54,7 @@ export async function walk(dir: string, options: WalkOptions): Promise<string[]>
       if (e.isDirectory()) {
         if (!SKIPPED_DIRS.has(e.name) && !ignored(path, true)) stack.push({ path, rules });
       } else if (e.isFile() && options.extensions.some((x) => e.name.toLowerCase().endsWith(x))) {
-        if (ignored(path, false) || options.skip?.has(resolve(path)) || (options.keep && !options.keep(path)))
-          continue;
+        if (ignored(path, false) || (options.keep && !options.keep(path))) continue;
         out.push(path);
       }
     }

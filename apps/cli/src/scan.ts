@@ -229,12 +229,17 @@ export async function scan(
     if (info.isDirectory()) {
       moduleDirs.push(p);
       const consumed = new Set<string>();
-      // What the walk would read (.gitignore, config include/exclude): directory scans read no more.
-      const included = new Set(
-        (
-          await walk(p, { extensions: [".tf", ".tf.json", ".tofu", ".tofu.json"], ...(keep ? { keep } : {}) })
-        ).map((f) => resolve(f)),
-      );
+      const unreadable = (dir: string, reason: string) =>
+        report.errors.push({
+          code: "ReadError",
+          severity: "error",
+          file: dir,
+          message: `cannot read this directory (${reason}); the files in it are not scanned`,
+        });
+      // One walk (.gitignore, config include/exclude): directory scans read no file it leaves out, and
+      // the files they consumed are not read again one by one.
+      const walked = await walk(p, { extensions, unreadable, ...(keep ? { keep } : {}) });
+      const included = new Set(walked.map((f) => resolve(f)));
       for (const format of formats) {
         if (!format.scanDirectory) continue;
         const r = await format.scanDirectory(p, {
@@ -249,15 +254,8 @@ export async function scan(
           if (isChangedModule(d.file)) (d.severity === "error" ? report.errors : report.warnings).push(d);
         addSites(r.sites, format.name, true);
       }
-      const unreadable = (dir: string, reason: string) =>
-        report.errors.push({
-          code: "ReadError",
-          severity: "error",
-          file: dir,
-          message: `cannot read this directory (${reason}); the files in it are not scanned`,
-        });
-      for (const f of await walk(p, { extensions, skip: consumed, unreadable, ...(keep ? { keep } : {}) }))
-        if (isChanged(f)) targets.push({ file: f, explicit: false });
+      for (const f of walked)
+        if (!consumed.has(resolve(f)) && isChanged(f)) targets.push({ file: f, explicit: false });
     } else if (isChanged(p)) targets.push({ file: p, explicit: true });
   }
 
