@@ -13,6 +13,7 @@ import { enumerateVariants } from "../resolve/choices.js";
 import type { ResourceModel } from "../resolve/model.js";
 import { NO_VALUE, type Resolved, type ResolveEnv, Resolver } from "../resolve/resolver.js";
 import {
+  type Diagnostic,
   diagnostic,
   getEntryOf,
   getOf,
@@ -115,6 +116,22 @@ function isNestedPolicyProperty(parentKey: string, key: string): boolean {
 /** The symbols of a node that is a value with no literal text at all (the core's `wholeUnknown`). */
 function whollyUnknown(node: SourceNode): ValueSymbol[] | undefined {
   return node.kind === "value" ? wholeUnknown(node.value) : undefined;
+}
+
+/** `PolicyUnknown`: a whole policy (or statement) `what` names is not known before deployment. */
+function policyUnknown(
+  what: string,
+  symbols: readonly ValueSymbol[],
+  file: string,
+  range: SourceRange | undefined,
+): Diagnostic {
+  return diagnostic(
+    "PolicyUnknown",
+    "warning",
+    `${what} is not known before deployment (${provenanceText(symbols)}); it is not analysed`,
+    file,
+    range,
+  );
 }
 
 /**
@@ -503,15 +520,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
             const where = `the Statement of ${resource.id}${v.variant ? ` (${v.variant})` : ""}`;
             const symbols = whollyUnknown(v.node);
             if (symbols) {
-              env.diagnostics.push(
-                diagnostic(
-                  "PolicyUnknown",
-                  "warning",
-                  `${where} is not known before deployment (${provenanceText(symbols)}); it is not analysed`,
-                  model.file,
-                  v.node.range,
-                ),
-              );
+              env.diagnostics.push(policyUnknown(where, symbols, model.file, v.node.range));
               continue;
             }
             const parts = partsOf(v.node) ?? [];
@@ -621,13 +630,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
             out: found,
             unknown: (path, node, symbols) =>
               env.diagnostics.push(
-                diagnostic(
-                  "PolicyUnknown",
-                  "warning",
-                  `the ${where(path)} is not known before deployment (${provenanceText(symbols)}); it is not analysed`,
-                  model.file,
-                  node.range ?? entry.keyRange,
-                ),
+                policyUnknown(`the ${where(path)}`, symbols, model.file, node.range ?? entry.keyRange),
               ),
             unreadable: (path, node, problem) => {
               const at = node.range ?? entry.keyRange;
