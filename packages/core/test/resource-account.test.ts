@@ -105,3 +105,50 @@ describe("variables of keys a service principal's request never carries", () => 
     ).not.toEqual([]);
   });
 });
+
+// aws:ResourceOrgID is our organization when the account is in one and absent when it is in none
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid).
+// AWS's data-perimeter guard aws:SourceOrgID = ${aws:ResourceOrgID} was left unproven (an
+// AnalysisIncomplete warning): the variable was widened to any value and then had none.
+describe("${aws:ResourceOrgID} is our organization", () => {
+  const orgGuard = (operator: string) =>
+    statement({ Condition: { [operator]: { "aws:SourceOrgID": "${aws:ResourceOrgID}" } } });
+
+  it.each([[[]], [["o-abcdefghij"]]])(
+    "aws:SourceOrgID = ${aws:ResourceOrgID} closes the statement (--org-id %j)",
+    (orgIds) => {
+      const result = checkPolicyText(orgGuard("StringEquals"), "p.json", { orgIds });
+      expect(result.findings).toEqual([]);
+      expect(result.diagnostics).toEqual([]);
+    },
+  );
+
+  it("a negated operator admits every foreign organization", () => {
+    const found = checkPolicyText(orgGuard("StringNotEquals"), "p.json").findings;
+    expect(found.map((f) => f.ruleId)).toEqual(["CD102"]);
+  });
+
+  it("the data-perimeter Deny stops a foreign organization; a request without one still gets in", () => {
+    const text = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        JSON.parse(statement({})).Statement[0],
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "*",
+          Resource: "*",
+          Condition: {
+            StringNotEqualsIfExists: { "aws:SourceOrgID": "${aws:ResourceOrgID}" },
+            Null: { "aws:SourceOrgID": "false" },
+          },
+        },
+      ],
+    });
+    const result = checkPolicyText(text, "p.json");
+    const f = result.findings.filter((x) => x.ruleId.startsWith("CD1"));
+    expect(f).toHaveLength(1);
+    expect(f[0]?.witness?.context["aws:SourceOrgID"]).toBeUndefined();
+    expect(result.diagnostics).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { parseVariables, type TemplatePart } from "../iam/variables.js";
 import type { BaseOperator, ConditionEntry, PrincipalSpec, Statement, ValueList } from "../model/policy.js";
 import { isNegatedOperator } from "../model/policy.js";
-import { type PolicyValue, SELF_ACCOUNT, type ValueSymbol } from "../model/values.js";
+import { type PolicyValue, SELF_ACCOUNT, SELF_ORG, type ValueSymbol } from "../model/values.js";
 import { arnPattern, exactPattern, type GlobPattern, globPattern, type Union } from "./automaton.js";
 import {
   ACTION_KEY,
@@ -9,6 +9,7 @@ import {
   PRINCIPAL_SERVICE_NAME,
   RESOURCE_ACCOUNT,
   RESOURCE_KEY,
+  RESOURCE_ORG_ID,
   SOURCE_ARN,
 } from "./keys.js";
 
@@ -120,7 +121,8 @@ function isTyped(base: BaseOperator): boolean {
 
 /**
  * The variables whose value the analysis knows in every request it decides. `${aws:ResourceAccount}`
- * is the deploying account (the resource is ours), so it becomes that account's text. A variable of
+ * is the deploying account (the resource is ours), so it becomes that account's text;
+ * `${aws:ResourceOrgID}` becomes our organization's. A variable of
  * a key a service principal's request never carries (`${aws:PrincipalAccount}`) has no value and no
  * default: AWS says any match against such a value fails, so the value matches nothing (`null`).
  * Otherwise the text with those variables replaced, or the parts unchanged when others remain.
@@ -139,6 +141,12 @@ function knownVariables(
     const key = p.variable.toLowerCase();
     if (key === RESOURCE_ACCOUNT) {
       text += o.symbolText(SELF_ACCOUNT);
+      continue;
+    }
+    // Our organization, or no value when the account is in none. A foreign request's value equals
+    // neither our organization nor a value that does not exist, so both readings decide it alike.
+    if (key === RESOURCE_ORG_ID) {
+      text += o.symbolText(SELF_ORG);
       continue;
     }
     if (p.fallback === undefined && p.variable !== "" && isAbsentForServices(key)) return null;

@@ -4,7 +4,7 @@ import { evaluate } from "../iam/evaluate.js";
 import { hasWildcard } from "../iam/wildcard.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { Policy, PrincipalSpec, Statement } from "../model/policy.js";
-import { type PolicyValue, SELF_ACCOUNT, type ValueSymbol } from "../model/values.js";
+import { type PolicyValue, SELF_ACCOUNT, SELF_ORG, type ValueSymbol } from "../model/values.js";
 import { type Atom, type MemberAtom, negateAtom, principalAtom, statementAtoms } from "./atoms.js";
 import {
   acceptsText,
@@ -28,6 +28,7 @@ import {
   PRINCIPAL_SERVICE_NAME,
   RESOURCE_ACCOUNT,
   RESOURCE_KEY,
+  RESOURCE_ORG_ID,
   SOURCE_ACCOUNT,
   SOURCE_ARN,
   SOURCE_KEYS,
@@ -113,7 +114,6 @@ interface PolicyContext {
 }
 
 /** The deploying organization, only to render it for the cache key below. */
-const SELF_ORG_KEY: ValueSymbol = { kind: "self-org", name: "ORG", provenance: { source: "", reason: "" } };
 
 /** What every statement of a policy shares, computed once per policy (not once per statement). */
 const policyContexts = new WeakMap<Policy, Map<string, PolicyContext>>();
@@ -128,7 +128,7 @@ function policyContext(
     policyContexts.set(policy, perPolicy);
   }
   // The symbol rendering is part of the key: the same policy may be checked with other --account values.
-  const key = `${o.variablesEnabled}|${o.symbolText(SELF_ACCOUNT)}|${o.symbolText(SELF_ORG_KEY)}`;
+  const key = `${o.variablesEnabled}|${o.symbolText(SELF_ACCOUNT)}|${o.symbolText(SELF_ORG)}`;
   let ctx = perPolicy.get(key);
   if (ctx) return ctx;
   const denyChoices: Atom[][] = [];
@@ -390,7 +390,7 @@ function queryKey(q: ForeignAccessQuery): string {
     }
   }
   let k = `${variablesEnabled}|${q.principal === null ? "*" : piece(q.principal)}|${id}|`;
-  k += piece(render(SELF_ACCOUNT)) + piece(render(SELF_ORG_KEY));
+  k += piece(render(SELF_ACCOUNT)) + piece(render(SELF_ORG));
   k += `${q.ourAccounts.size}[`;
   for (const a of q.ourAccounts) k += piece(a);
   k += `${q.ourOrgs.size}[`;
@@ -804,6 +804,10 @@ function confirmExact(
   const requestContext: Record<string, string> = { ...context };
   if (!Object.keys(requestContext).some((k) => k.toLowerCase() === RESOURCE_ACCOUNT))
     requestContext["aws:ResourceAccount"] = q.symbolText(SELF_ACCOUNT);
+  // And its organization's ID: a foreign request is decided alike whether the account is in an
+  // organization (ours) or in none (the key is absent), see knownVariables in atoms.ts.
+  if (!Object.keys(requestContext).some((k) => k.toLowerCase() === RESOURCE_ORG_ID))
+    requestContext["aws:ResourceOrgID"] = q.symbolText(SELF_ORG);
   const result = evaluate(
     deciding,
     {

@@ -12,6 +12,11 @@ export const PRINCIPAL_IS_AWS_SERVICE = "aws:principalisawsservice";
  * request it decides, this key is present and holds that account (SELF).
  */
 export const RESOURCE_ACCOUNT = "aws:resourceaccount";
+/**
+ * The organization of the account that owns the resource: ours when that account is in one, absent
+ * otherwise (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid).
+ */
+export const RESOURCE_ORG_ID = "aws:resourceorgid";
 
 /** The keys that bind a request to the account or organization it comes from. */
 export const SOURCE_KEYS: readonly string[] = [

@@ -10,7 +10,7 @@ import { parseConditionOperator } from "../model/operators.js";
 import { looksLikePolicy, parsePolicy } from "../model/parse-policy.js";
 import type { ConditionEntry, Policy, Statement } from "../model/policy.js";
 import type { Diagnostic, SourceRange } from "../model/source.js";
-import { type ValueSymbol, wholeUnknown } from "../model/values.js";
+import { SELF_ORG, type ValueSymbol, wholeUnknown } from "../model/values.js";
 import { RULES } from "../rules/index.js";
 import type { ReportInput, Rule, Severity } from "../rules/types.js";
 import type { TextEdit } from "./edit.js";
@@ -216,6 +216,7 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
   const ourAccounts = new Set<string>(accounts);
   const ourOrgs = new Set<string>(orgIds);
   ourAccounts.add(tokenFor({ kind: "self-account", name: "SELF", provenance: { source: "", reason: "" } }));
+  ourOrgs.add(symbolText(SELF_ORG));
   const trusted = collectTrusted(policy, knowledge, symbolText);
   if (accounts.length === 0) for (const a of trusted.accounts) ourAccounts.add(a);
   if (orgIds.length === 0) for (const o of trusted.orgs) ourOrgs.add(o);

@@ -51,6 +51,16 @@ export const SELF_ACCOUNT: ValueSymbol = {
   provenance: { source: "deploying account", reason: "the account is chosen at deploy time" },
 };
 
+/** The deploying account's organization, as a symbol (`--org-id` gives its value). */
+export const SELF_ORG: ValueSymbol = {
+  kind: "self-org",
+  name: "ORG",
+  provenance: {
+    source: "deploying account's organization",
+    reason: "the organization is known at deploy time",
+  },
+};
+
 /** Merges adjacent string parts and drops empty ones. */
 export function normalizeParts(parts: readonly ValuePart[]): ValuePart[] {
   const out: ValuePart[] = [];
