@@ -1,5 +1,7 @@
+import { applySuppressions } from "@deputyguard/core";
 import { describe, expect, it } from "vitest";
 import { commentSuppressions, SuppressionIndex } from "../src/policy/suppressions.js";
+import { scan } from "./helpers.js";
 
 const range = (first: number, last: number) => ({
   file: "main.tf",
@@ -74,5 +76,107 @@ describe("suppression comments", () => {
     ]);
     expect(rules(8, 9)).toEqual([]);
     expect(rules(11, 12)).toEqual([["CD103", 10, 4]]);
+  });
+});
+
+// From a hunt: a finding on a statement of a data "aws_iam_policy_document" points into the data
+// block, and an ignore comment written there (next to the statement) suppressed nothing; a comment
+// outside every resource, data and locals block was silently dropped.
+describe("suppression comments at the document and misplaced ones", () => {
+  const topic = (comment: string, guarded = false) => ({
+    "main.tf": `resource "aws_sns_topic" "t" {
+  name = "t"
+}
+
+data "aws_iam_policy_document" "topic" {
+  statement {
+    ${comment}
+    effect    = "Allow"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.t.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }${
+      guarded
+        ? `
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = ["210987654321"]
+    }`
+        : ""
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "a" {
+  arn    = aws_sns_topic.t.arn
+  policy = data.aws_iam_policy_document.topic.json
+}
+
+resource "aws_sns_topic_policy" "b" {
+  arn    = aws_sns_topic.t.arn
+  policy = data.aws_iam_policy_document.topic.json
+}
+`,
+  });
+
+  it("a comment in the data source covers the findings on its statements, for every resource using it", async () => {
+    const s = await scan(topic("# deputyguard:ignore CD101 -- demo topic"));
+    expect(s.findings.map((f) => [f.ruleId, f.resource, f.line])).toEqual([
+      ["CD101", "aws_sns_topic_policy.a", 6],
+      ["CD101", "aws_sns_topic_policy.b", 6],
+    ]);
+    const suppressions = s.sites.flatMap((x) => x.suppressions ?? []);
+    const out = applySuppressions(s.findings, suppressions, "2026-01-01");
+    expect(out.findings.map((f) => f.suppressed?.justification)).toEqual(["demo topic", "demo topic"]);
+    // Both sites carry the same suppression: the comment is used once, not reported unused.
+    expect(out.unused).toEqual([]);
+  });
+
+  it("one that covers nothing is reported unused", async () => {
+    const s = await scan(topic("# deputyguard:ignore CD101 -- demo topic", true));
+    expect(s.findings).toEqual([]);
+    const out = applySuppressions(
+      s.findings,
+      s.sites.flatMap((x) => x.suppressions ?? []),
+      "2026-01-01",
+    );
+    expect(out.unused.map((u) => [u.rule, u.origin.line])).toEqual([["CD101", 7]]);
+  });
+
+  it("a comment outside every resource, data and locals block is a SuppressionMisplaced warning", async () => {
+    const s = await scan({
+      "main.tf": `variable "v" {
+  # deputyguard:ignore CD103 -- in a variable
+  default = 1
+}
+
+# deputyguard:ignore CD101 -- between blocks
+
+module "m" { # deputyguard:ignore CD101 -- on a module call
+  source = "./m"
+}
+
+# deputyguard:ignore CD101 -- above a resource
+resource "aws_sns_topic" "x" { # deputyguard:ignore CD101 -- on it
+  name = "x" # deputyguard:ignore CD101 -- in it
+}
+
+locals {
+  # deputyguard:ignore CD101 -- in locals
+  p = 1
+}
+`,
+      "m/main.tf": 'resource "aws_sns_topic" "y" { name = "y" }\n',
+    });
+    expect(
+      s.diagnostics.filter((d) => d.code === "SuppressionMisplaced").map((d) => [d.line, d.column]),
+    ).toEqual([
+      [2, 5],
+      [6, 3],
+      [8, 16],
+    ]);
   });
 });

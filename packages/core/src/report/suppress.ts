@@ -48,7 +48,9 @@ export function applySuppressions(
   const warnings: Diagnostic[] = [];
   const used = new Set<Suppression>();
   const active: Suppression[] = [];
-  for (const s of suppressions) {
+  // Sites that share a suppression (the resources using one policy document) each carry it.
+  const distinct = [...new Set(suppressions)];
+  for (const s of distinct) {
     const at = {
       file: s.origin.file,
       ...(s.origin.line !== undefined ? { line: s.origin.line } : {}),
@@ -103,6 +105,6 @@ export function applySuppressions(
   return {
     findings: out,
     warnings,
-    unused: suppressions.filter((s) => !used.has(s) && findRule(s.rule) !== undefined),
+    unused: distinct.filter((s) => !used.has(s) && findRule(s.rule) !== undefined),
   };
 }

@@ -1,6 +1,7 @@
 import type { Diagnostic } from "@deputyguard/core";
 import type { LineMap } from "../hcl/line-map.js";
 import type { Attribute, Block, Body } from "../hcl/syntax.js";
+import { suppressionIndex } from "../policy/suppressions.js";
 
 /** One configuration file of a module, parsed. */
 export interface SourceFile {
@@ -115,6 +116,7 @@ export function buildModuleConfig(dir: string, files: SourceFile[], diagnostics:
       else index.set(k, { block: b, file: f });
     }
   }
+  for (const f of files) misplacedSuppressions(f, diagnostics);
   for (const f of overrides) {
     for (const b of f.body.blocks) {
       if (b.type === "locals") {
@@ -141,6 +143,32 @@ function mergeBlock(original: Block, override: Block): Block {
   const overridden = new Set(override.body.blocks.map((b) => b.type));
   const blocks = [...original.body.blocks.filter((b) => !overridden.has(b.type)), ...override.body.blocks];
   return { ...original, body: { attributes, blocks, span: original.body.span } };
+}
+
+/**
+ * A `deputyguard:ignore` comment that no finding can ever be matched with: outside every `resource`,
+ * `data` and `locals` block (a comment on a `module` call, a variable or an output, or between
+ * blocks with a blank line before the next one). It would silently do nothing, so it is a warning.
+ */
+function misplacedSuppressions(f: SourceFile, diagnostics: Diagnostic[]): void {
+  if (!f.text.includes("deputyguard:ignore")) return;
+  const blocks = f.body.blocks
+    .filter((b) => b.type === "resource" || b.type === "data" || b.type === "locals")
+    .map((b) => {
+      const r = f.map.range(b.span);
+      return { first: r.start.line, last: r.end.line };
+    });
+  for (const c of suppressionIndex(f.map).outside(blocks)) {
+    diagnostics.push({
+      code: "SuppressionMisplaced",
+      severity: "warning",
+      file: f.path,
+      line: c.line,
+      column: c.column,
+      message:
+        "this deputyguard:ignore comment covers nothing: write it on a resource block, alone on the line above it or inside it, or inside the data source or locals block that holds the policy statement",
+    });
+  }
 }
 
 function dup(f: SourceFile, offset: number, message: string): Diagnostic {

@@ -13,11 +13,10 @@ import type { ModuleInstance, ResourceInstance, Scope } from "../eval/evaluator.
 import { describeUnknown, diag } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
 import { type TfValue, toPolicyValue } from "../eval/value.js";
-import type { LineMap } from "../hcl/line-map.js";
 import type { Attribute, Body, Expr } from "../hcl/syntax.js";
 import { LAMBDA_PERMISSION_TYPES, POLICY_ATTRIBUTES } from "../knowledge/policy-attributes.js";
 import { expandBlocks } from "./document.js";
-import { SuppressionIndex } from "./suppressions.js";
+import { suppressionIndex } from "./suppressions.js";
 
 /** A site with what it was built from: the root-module file that declared it (for one-file scans). */
 export interface FoundSite {
@@ -94,18 +93,10 @@ function mayHoldPolicy(name: string, e: Expr): boolean {
   return false;
 }
 
-/** Each file's suppression comments, found once (a module's blocks ask in turn, file by file). */
-const suppressionIndexes = new WeakMap<LineMap, SuppressionIndex>();
-
 /** Suppression comments written at the resource's block (see suppressions.ts). */
 function blockSuppressions(inst: ResourceInstance): Suppression[] {
   const map = inst.config.file.map;
-  let index = suppressionIndexes.get(map);
-  if (!index) {
-    index = new SuppressionIndex(map.text);
-    suppressionIndexes.set(map, index);
-  }
-  return index.forBlock(map.range(inst.config.block.span), inst.address);
+  return suppressionIndex(map).forBlock(map.range(inst.config.block.span), inst.address);
 }
 
 function addSite(
@@ -127,9 +118,34 @@ function addSite(
     document: node,
     range,
   };
-  const suppressions = blockSuppressions(inst);
+  const suppressions = [...blockSuppressions(inst), ...documentSuppressions(inst, range)];
   if (suppressions.length > 0) site.suppressions = suppressions;
   collector.sites.push({ site, rootFile });
+}
+
+/**
+ * Suppression comments written at the block the document comes from, when that is not the
+ * resource's own (a `data "aws_iam_policy_document"` or `locals` block of the module): a finding
+ * points at the statement there, and that is where one writes the comment.
+ */
+function documentSuppressions(inst: ResourceInstance, range: SourceRange): Suppression[] {
+  if (
+    range.file === inst.config.file.path &&
+    contains(inst.config.file.map.range(inst.config.block.span), range)
+  )
+    return [];
+  const file = inst.module.config.files.find((f) => f.path === range.file);
+  if (!file) return [];
+  for (const b of file.body.blocks) {
+    const r = file.map.range(b.span);
+    if (!contains(r, range)) continue;
+    return suppressionIndex(file.map).forLines(r);
+  }
+  return [];
+}
+
+function contains(outer: SourceRange, inner: SourceRange): boolean {
+  return outer.start.line <= inner.start.line && inner.start.line <= outer.end.line;
 }
 
 /** Evaluates `a.b` through nested (and dynamic) blocks. */

@@ -59,8 +59,53 @@ export class SuppressionIndex {
 
   /** Suppressions for a resource whose block spans `block` (and from the line above it). */
   forBlock(block: SourceRange, resource: string): Suppression[] {
+    return this.collect(block, { file: (f) => f === block.file, resource });
+  }
+
+  /**
+   * Suppressions written at a block that holds a policy document another resource uses (a
+   * `data "aws_iam_policy_document"`, a `locals` block): they cover the findings whose statements
+   * are in that block, for every resource that uses the document.
+   */
+  forLines(block: SourceRange): Suppression[] {
+    return this.collect(block, {
+      file: (f) => f === block.file,
+      lines: { first: block.start.line, last: block.end.line },
+    });
+  }
+
+  /**
+   * The comments that can cover nothing: on no line of a `resource`, `data` or `locals` block
+   * (`blocks`: their line ranges) and not alone on the line above one.
+   */
+  outside(blocks: ReadonlyArray<{ first: number; last: number }>): Array<{ line: number; column: number }> {
+    return this.comments
+      .filter(
+        (c) =>
+          !blocks.some((b) => c.line <= b.last && (c.line >= b.first || (c.alone && c.line === b.first - 1))),
+      )
+      .map((c) => ({ line: c.line, column: c.column }));
+  }
+
+  /**
+   * Each block's suppressions, made once: the sites of one resource, or of every resource using one
+   * document, share the same objects, so that using one of them uses the comment.
+   */
+  private readonly made = new Map<string, Suppression[]>();
+
+  private collect(block: SourceRange, scope: Suppression["scope"]): Suppression[] {
+    if (this.comments.length === 0) return [];
+    const key = `${block.file}\u0000${block.start.line}\u0000${block.end.line}\u0000${scope.resource ?? "\u0000lines"}`;
+    let out = this.made.get(key);
+    if (!out) {
+      out = this.make(block, scope);
+      this.made.set(key, out);
+    }
+    return out;
+  }
+
+  private make(block: SourceRange, scope: Suppression["scope"]): Suppression[] {
     const out: Suppression[] = [];
-    if (this.comments.length === 0) return out;
     const first = Math.max(1, block.start.line - 1);
     let lo = 0;
     let hi = this.comments.length;
@@ -80,7 +125,7 @@ export class SuppressionIndex {
           rule,
           kind: "inSource",
           origin: { file: block.file, line: c.line, column: c.column },
-          scope: { file: (f) => f === block.file, resource },
+          scope,
         };
         if (c.reason) s.reason = c.reason;
         if (c.until) s.until = c.until;
@@ -89,6 +134,19 @@ export class SuppressionIndex {
     }
     return out;
   }
+}
+
+/** Each file's suppression comments, found once (a module's blocks ask in turn, file by file). */
+const indexes = new WeakMap<object, SuppressionIndex>();
+
+/** The suppression comments of the file `map` is the line map of. */
+export function suppressionIndex(map: { readonly text: string }): SuppressionIndex {
+  let index = indexes.get(map);
+  if (!index) {
+    index = new SuppressionIndex(map.text);
+    indexes.set(map, index);
+  }
+  return index;
 }
 
 /** The index of the file last asked about (callers that keep their own index skip this). */
