@@ -135,7 +135,9 @@ function policyContext(
   const denies: Statement[] = [];
   let denyAll = false;
   for (const d of policy.statements) {
-    if (d.effect !== "Deny") continue;
+    // A Deny whose reach depends on values not known before deployment may apply to no request: it
+    // is not counted on (statementFacts says when a witness depends on it).
+    if (d.effect !== "Deny" || d.uncertain) continue;
     denies.push(d);
     const atoms = statementAtoms(d, o, true);
     if (atoms.some((a) => a.kind === "const" && !a.value)) continue;

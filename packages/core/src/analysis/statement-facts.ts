@@ -1,11 +1,13 @@
 import { splitArn } from "../iam/arn.js";
+import { evaluate } from "../iam/evaluate.js";
 import { hasWildcard } from "../iam/wildcard.js";
 import { findService, isServicePrincipalName } from "../knowledge/lookup.js";
 import { SERVICES } from "../knowledge/services.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { ConditionEntry, Policy, Statement } from "../model/policy.js";
 import type { PolicyValue, ValueSymbol } from "../model/values.js";
-import { type ForeignAccessResult, findForeignAccess } from "./foreign-access.js";
+import { SELF_ACCOUNT } from "../model/values.js";
+import { type ForeignAccessResult, findForeignAccess, type Witness } from "./foreign-access.js";
 import {
   type Guard,
   guardsOf,
@@ -16,7 +18,14 @@ import {
   valueProblem,
   valueText,
 } from "./guards.js";
-import { SOURCE_ACCOUNT, SOURCE_ARN, SOURCE_ORG_ID, SOURCE_ORG_PATHS, SOURCE_OWNER } from "./keys.js";
+import {
+  RESOURCE_ACCOUNT,
+  SOURCE_ACCOUNT,
+  SOURCE_ARN,
+  SOURCE_ORG_ID,
+  SOURCE_ORG_PATHS,
+  SOURCE_OWNER,
+} from "./keys.js";
 
 /** One service principal a statement covers. `name` is `*` for `"Principal": "*"` / `{"AWS": "*"}`. */
 export interface CoveredPrincipal {
@@ -70,6 +79,11 @@ export interface StatementFacts {
     expected: string[];
   }>;
   unknowns: Array<{ value: PolicyValue; symbol: ValueSymbol }>;
+  /**
+   * Set when a witness gets through only because Deny statements whose reach is not known before
+   * deployment were not counted on (their known form stops it): what those Denies depend on.
+   */
+  uncertainDenies?: ValueSymbol[];
   /** CD201–CD204 make the guard one that never matches or is not valid IAM: no access verdict then. */
   blocked: boolean;
   verdicts: PrincipalVerdict[];
@@ -308,7 +322,7 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
   let denyGuards = denyGuardCache.get(policy);
   if (!denyGuards) {
     denyGuards = policy.statements
-      .filter((d) => d.effect === "Deny")
+      .filter((d) => d.effect === "Deny" && !d.uncertain)
       .flatMap((d) => guardsOf(d, s.knowledge));
     denyGuardCache.set(policy, denyGuards);
   }
@@ -318,6 +332,11 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
   const exactWildcards: ValueFinding[] = [];
   const stringLikeArns: ValueFinding[] = [];
   const unknowns: StatementFacts["unknowns"] = [];
+  // A Deny's guard on a value not known before deployment is trusted to name ours, as an Allow's is:
+  // the verdict depends on it as well.
+  for (const g of denyGuards)
+    for (const v of g.entry.values)
+      for (const symbol of accountDecidingUnknowns(g.kind, v)) unknowns.push({ value: v, symbol });
   for (const g of guards) {
     for (const v of g.entry.values) {
       for (const symbol of accountDecidingUnknowns(g.kind, v)) unknowns.push({ value: v, symbol });
@@ -406,8 +425,43 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
         : found;
     const { diagnoses, culprits } = diagnose(result, guards, denyGuards);
     facts.verdicts.push({ principal: p, result, diagnoses, culprits });
+    if (result.reachable) {
+      for (const symbol of uncertainDeniesOf(policy, result.witness, s.symbolText))
+        if (!facts.uncertainDenies?.includes(symbol)) (facts.uncertainDenies ??= []).push(symbol);
+    }
   }
   return facts;
+}
+
+/**
+ * What the Denies left out of the analysis (their reach is not known before deployment) depend on,
+ * for those whose known form would stop the witness: the request gets through only if they do not
+ * apply, which the finding says.
+ */
+function uncertainDeniesOf(
+  policy: Policy,
+  witness: Witness,
+  symbolText: (s: ValueSymbol) => string,
+): ValueSymbol[] {
+  const out: ValueSymbol[] = [];
+  for (const d of policy.statements) {
+    if (d.effect !== "Deny" || !d.uncertain) continue;
+    const context: Record<string, string> = { ...witness.context };
+    if (!Object.keys(context).some((k) => k.toLowerCase() === RESOURCE_ACCOUNT))
+      context["aws:ResourceAccount"] = symbolText(SELF_ACCOUNT);
+    const decision = evaluate(
+      { ...policy, statements: [d] },
+      {
+        principal: { type: "Service", id: witness.principal },
+        action: witness.action,
+        ...(witness.resource !== undefined ? { resource: witness.resource } : {}),
+        context,
+      },
+      { symbolText },
+    ).decision;
+    if (decision === "ExplicitDeny") out.push(...d.uncertain);
+  }
+  return out;
 }
 
 export const DEFAULT_KNOWLEDGE: readonly ServiceKnowledge[] = SERVICES;

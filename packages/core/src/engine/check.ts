@@ -256,12 +256,38 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
         strict: options.strict ?? false,
         display: displayTokens,
         fixes,
-        report: (input: ReportInput) => findings.push(toFinding(rule, input, site, stmt)),
+        report: (input: ReportInput) =>
+          findings.push(toFinding(rule, withUncertainDenies(input, facts.uncertainDenies, rule), site, stmt)),
       });
     }
   }
   findings.sort(compareFindings);
   return { findings, diagnostics, policies: 1, statements: policy.statements.length };
+}
+
+/**
+ * A witness that gets through only because a Deny whose reach is not known before deployment was
+ * not counted on: reported, one level lower, with what that Deny depends on.
+ */
+function withUncertainDenies(
+  input: ReportInput,
+  symbols: readonly ValueSymbol[] | undefined,
+  rule: Rule,
+): ReportInput {
+  if (!symbols?.length || !input.witness) return input;
+  const severity = input.severity ?? rule.meta.severity;
+  const names = [...new Set(symbols.map((s) => `<${shortName(s.name)}>`))].join(", ");
+  return {
+    ...input,
+    severity: severity === "high" ? "medium" : severity,
+    message: `${input.message} A Deny of the policy that would stop this request depends on ${names}, not known before deployment; it may apply to no request, so it was not counted on.`,
+  };
+}
+
+/** A symbol's name on one line, cut at 60 characters. */
+function shortName(name: string): string {
+  const flat = name.replace(/\s+/g, " ").trim();
+  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
 }
 
 function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: Statement): Finding {

@@ -176,7 +176,7 @@ class Parser {
         node.range,
         "UnresolvedPrincipal",
       );
-      if (what !== "Principal") return withRange({ star: false, entries: [] });
+      if (what !== "Principal") return withRange({ star: false, entries: [], unknown: unknown.symbols });
       const value = (node as ValueNode).value;
       return withRange({
         star: false,
@@ -212,12 +212,27 @@ class Parser {
     return withRange({ star: false, entries });
   }
 
-  conditions(node: SourceNode, index: number, unknowns: ValueSymbol[]): ConditionEntry[] | undefined {
+  conditions(
+    node: SourceNode,
+    index: number,
+    unknowns: ValueSymbol[],
+    deny: boolean,
+  ): ConditionEntry[] | undefined {
     if (node.kind !== "object") {
       this.error(`Condition is ${describe(node)}; expected an object of operators`, node.range);
       return undefined;
     }
     const out: ConditionEntry[] = [];
+    const unknownKeys = (object: ObjectNode, subject: string, range: SourceRange | undefined) => {
+      if (!object.unknownKeys?.length) return;
+      unknowns.push(...object.unknownKeys);
+      this.warn(
+        `${subject} not known before deployment (${provenanceText(object.unknownKeys)}); ${conditionConsequence(deny)}`,
+        range,
+        "UnresolvedCondition",
+      );
+    };
+    unknownKeys(node, `the Condition of statement ${index} has an operator`, node.range);
     for (const opEntry of node.entries) {
       const operator = operatorFor(opEntry.key);
       const unknown = this.unknownOf(opEntry.value);
@@ -225,12 +240,18 @@ class Parser {
         // The keys under this operator are not known: they may be none, so they are not counted on.
         unknowns.push(...unknown.symbols);
         this.warn(
-          `the "${opEntry.key}" block of statement ${index}'s Condition is not known before deployment (${unknown.why}); it may hold no guard, so the statement is judged without it`,
+          `the "${opEntry.key}" block of statement ${index}'s Condition is not known before deployment (${unknown.why}); ${conditionConsequence(deny)}`,
           opEntry.value.range ?? opEntry.keyRange,
           "UnresolvedCondition",
         );
         continue;
       }
+      if (opEntry.value.kind === "object")
+        unknownKeys(
+          opEntry.value,
+          `the "${opEntry.key}" block of statement ${index}'s Condition has a key`,
+          opEntry.value.range ?? opEntry.keyRange,
+        );
       if (opEntry.value.kind !== "object") {
         this.error(
           `the value of condition operator "${opEntry.key}" is ${describe(opEntry.value)}; expected an object of condition keys`,
@@ -361,13 +382,13 @@ class Parser {
     if (condition && conditionUnknown) {
       stmt.conditionUnknown = conditionUnknown.symbols;
       this.warn(
-        `the Condition of statement ${index} is not known before deployment (${conditionUnknown.why}); it may hold no guard, so the statement is judged without it`,
+        `the Condition of statement ${index} is not known before deployment (${conditionUnknown.why}); ${conditionConsequence(stmt.effect === "Deny" && !effectUnknown)}`,
         condition.value.range ?? condition.keyRange,
         "UnresolvedCondition",
       );
     } else if (condition) {
       const unknowns: ValueSymbol[] = [];
-      const c = this.conditions(condition.value, index, unknowns);
+      const c = this.conditions(condition.value, index, unknowns, stmt.effect === "Deny" && !effectUnknown);
       if (unknowns.length > 0) stmt.conditionUnknown = unknowns;
       if (c) {
         stmt.conditions = c;
@@ -375,8 +396,33 @@ class Parser {
         if (condition.keyRange) stmt.conditionKeyRange = condition.keyRange;
       } else ok = false;
     }
+    if (ok && stmt.effect === "Deny" && !effectUnknown) {
+      const uncertain = uncertainDeny(stmt);
+      if (uncertain.length > 0) stmt.uncertain = uncertain;
+    }
     return ok ? stmt : undefined;
   }
+}
+
+/** What an unknown part of a Condition means for the statement (a guard of an Allow, or what a Deny applies to). */
+function conditionConsequence(deny: boolean): string {
+  return deny
+    ? "the Deny may then apply to no request, so it is not counted on"
+    : "it may hold no guard, so the statement is judged without it";
+}
+
+/**
+ * What a Deny's reach depends on, when a part not known before deployment may make it apply to
+ * fewer requests than its known form: its Condition (or keys of it), a whole Principal or
+ * NotPrincipal, or a wholly unknown value of Action, NotAction, Resource or NotResource.
+ */
+function uncertainDeny(stmt: Statement): ValueSymbol[] {
+  const out = new Set<ValueSymbol>(stmt.conditionUnknown ?? []);
+  for (const s of stmt.principal?.unknown ?? []) out.add(s);
+  for (const s of stmt.notPrincipal?.unknown ?? []) out.add(s);
+  for (const list of [stmt.action, stmt.notAction, stmt.resource, stmt.notResource])
+    for (const v of list?.values ?? []) for (const s of wholeUnknown(v) ?? []) out.add(s);
+  return [...out];
 }
 
 function describe(node: SourceNode): string {

@@ -116,6 +116,12 @@ export interface Statement {
   conditionUnknown?: ValueSymbol[];
   /** Set when the Effect is not known before deployment (then `effect` is "Allow"): what it depends on. */
   effectUnknown?: ValueSymbol[];
+  /**
+   * Set on a Deny whose reach depends on values not known before deployment (its Condition, a whole
+   * Principal or NotPrincipal, a wholly unknown Action, NotAction, Resource or NotResource value): it
+   * may apply to fewer requests than its known form, so the analysis does not count on it.
+   */
+  uncertain?: ValueSymbol[];
   range?: SourceRange;
 }
 

@@ -1,5 +1,5 @@
 import type { SourceRange } from "./source.js";
-import type { PolicyValue } from "./values.js";
+import type { PolicyValue, ValueSymbol } from "./values.js";
 
 /**
  * A JSON-like value with a source range on every node: what an adapter hands to the policy parser.
@@ -12,6 +12,11 @@ export interface ObjectNode {
   kind: "object";
   entries: SourceEntry[];
   range?: SourceRange;
+  /**
+   * Entries whose keys are not known before deployment, left out of `entries` (a Terraform object
+   * key built from a variable): what they stand for. The policy parser does not count on them.
+   */
+  unknownKeys?: ValueSymbol[];
 }
 
 /** One key and value of an object node. */

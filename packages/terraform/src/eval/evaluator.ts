@@ -20,6 +20,7 @@ import {
   type StringSegment,
   str,
   type TfValue,
+  toPolicyValue,
   truth,
   unknown,
 } from "./value.js";
@@ -509,6 +510,7 @@ export class ModuleInstance {
       case "object": {
         const entries = new Map<string, TfValue>();
         const keyRanges = new Map<string, SourceRange>();
+        const unknownKeys: ValueSymbol[] = [];
         for (const item of expr.items) {
           const kv =
             item.key.type === "variable"
@@ -526,12 +528,26 @@ export class ModuleInstance {
                 "an object key is not known before apply; the entry is left out",
               ),
             );
+            // What the key depends on goes with the object: a policy parser must not count on the
+            // entry (a Deny's condition on it may not apply).
+            for (const part of toPolicyValue(kv)?.parts ?? [])
+              if (typeof part !== "string" && !unknownKeys.includes(part)) unknownKeys.push(part);
+            if (unknownKeys.length === 0) {
+              const text = sliceText(scope.map, item.key.span);
+              unknownKeys.push({
+                kind: "unknown",
+                name: text,
+                provenance: { source: text, reason: "an object key not known before apply" },
+              });
+            }
             continue;
           }
           entries.set(k, this.evaluate(item.value, scope));
           keyRanges.set(k, scope.map.range(item.key.span));
         }
-        return { kind: "object", entries, keyRanges, range };
+        return unknownKeys.length > 0
+          ? { kind: "object", entries, keyRanges, range, unknownKeys }
+          : { kind: "object", entries, keyRanges, range };
       }
       case "variable":
       case "getattr":

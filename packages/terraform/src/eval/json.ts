@@ -1,5 +1,6 @@
 import type {
   Diagnostic,
+  ObjectNode,
   SourceEntry,
   SourceNode,
   SourceRange,
@@ -55,15 +56,18 @@ export function valueToNode(v: TfValue, depth = 0): SourceNode {
       return withRange({ kind: "scalar", value: null });
     case "list":
       return withRange({ kind: "array", items: v.items.map((i) => valueToNode(i, depth + 1)) });
-    case "object":
-      return withRange({
+    case "object": {
+      const node: ObjectNode = {
         kind: "object",
         entries: [...v.entries].map(([key, value]) => {
           const keyRange = v.keyRanges?.get(key);
           const e = { key, value: valueToNode(value, depth + 1) };
           return keyRange ? { ...e, keyRange } : e;
         }),
-      });
+      };
+      if (v.unknownKeys) node.unknownKeys = v.unknownKeys;
+      return withRange(node);
+    }
     case "document":
       return v.node;
     case "json": {

@@ -27,6 +27,8 @@ export type TfValue =
       entries: Map<string, TfValue>;
       keyRanges?: Map<string, SourceRange>;
       range?: SourceRange;
+      /** Entries left out because their keys are not known before apply: what the keys depend on. */
+      unknownKeys?: ValueSymbol[];
     }
   | {
       kind: "unknown";

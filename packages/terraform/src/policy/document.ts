@@ -195,14 +195,24 @@ function conditionNode(blocks: ExpandedBlock[]): SourceNode | undefined {
     const op = test ? knownString(test) : undefined;
     const key = variable ? knownString(variable) : undefined;
     if (op === undefined || key === undefined || !values) {
+      // A condition whose test or variable is not known: the policy parser gets an operator block
+      // that is not known, and does not count on it (an Allow is judged without it, a Deny may then
+      // apply to no request) and says so. Leaving it out would have made a Deny apply to all.
       const what = op === undefined ? "test" : key === undefined ? "variable" : "values";
-      b.scope.module.host.diagnostics.push(
-        diag(
-          b.scope.map,
-          b.span.start,
-          "UnresolvedCondition",
-          `a condition's ${what} is not known before apply; the condition is left out`,
-        ),
+      const blockRange = b.scope.map.range(b.span);
+      const culprit = what === "test" ? test : what === "variable" ? variable : undefined;
+      const reason = culprit ? describeUnknown(culprit) : "not given";
+      const symbol: ValueSymbol = {
+        kind: "unknown",
+        name: `condition ${what}`,
+        provenance: { source: `a condition's ${what}`, reason },
+      };
+      maybe.push(
+        entry(op ?? "unknown", {
+          kind: "value",
+          value: { parts: [symbol], range: blockRange },
+          range: blockRange,
+        }),
       );
       continue;
     }

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { scan } from "./helpers.js";
+
+// From a hunt (never miss): a Deny's parts not known before apply (its Condition, a key of it, a
+// dynamic condition block, NotPrincipal, NotAction) were left out or taken so that the Deny applied
+// to every request, which hid an open Allow; a "safe" verdict resting on a Deny's unknown guard
+// value gave no CD301.
+const policy = (deny: string) => ({
+  "main.tf": `variable "cond" {}
+resource "aws_sns_topic_policy" "p" {
+  arn = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Effect = "Allow", Principal = { Service = "s3.amazonaws.com" }, Action = "sns:Publish", Resource = "*" },
+    { Effect = "Deny", Principal = "*", Action = "sns:Publish", Resource = "*", ${deny} } ] })
+}
+`,
+});
+
+const rules = async (files: Record<string, string>) =>
+  (await scan(files, { accounts: ["210987654321"] })).findings.map((f) => `${f.ruleId} ${f.severity}`);
+
+describe("a Deny with parts not known before apply", () => {
+  it.each([
+    "Condition = var.cond",
+    "Condition = { StringNotEquals = var.cond }",
+    'Condition = { StringEquals = { "aws:ResourceTag/${var.cond}" = "x" } }',
+    "NotAction = var.cond",
+  ])("%s may make it apply to no request: CD101, one level lower", async (deny) => {
+    expect(await rules(policy(deny))).toEqual(["CD101 medium"]);
+  });
+
+  it("a guard value from a variable is trusted, and CD301 says so", async () => {
+    expect(
+      await rules(policy('Condition = { StringNotEquals = { "aws:SourceAccount" = var.cond } }')),
+    ).toEqual(["CD301 info"]);
+  });
+
+  it("a known Deny still stops the request", async () => {
+    expect(
+      await rules(policy('Condition = { StringNotEquals = { "aws:SourceAccount" = "210987654321" } }')),
+    ).toEqual([]);
+  });
+
+  const document = (condition: string) => ({
+    "main.tf": `variable "tags" {}
+variable "tagkey" {}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = ["sns:Publish"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["s3.amazonaws.com"]
+    }
+  }
+  statement {
+    effect    = "Deny"
+    actions   = ["sns:Publish"]
+    resources = ["*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+${condition}
+  }
+}
+resource "aws_sns_topic_policy" "p" {
+  arn    = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = data.aws_iam_policy_document.d.json
+}
+`,
+  });
+
+  it("aws_iam_policy_document: a dynamic condition with an unknown for_each", async () => {
+    const condition = `    dynamic "condition" {
+      for_each = var.tags
+      content {
+        test     = "StringEquals"
+        variable = "aws:ResourceTag/\${condition.key}"
+        values   = [condition.value]
+      }
+    }`;
+    expect(await rules(document(condition))).toEqual(["CD101 medium"]);
+  });
+
+  it("aws_iam_policy_document: a condition whose variable is not known", async () => {
+    const condition = `    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/\${var.tagkey}"
+      values   = ["x"]
+    }`;
+    expect(await rules(document(condition))).toEqual(["CD101 medium"]);
+  });
+});
