@@ -445,13 +445,35 @@ function keepFilter(config: Config): (file: string) => boolean {
  * found twice (a module scanned with its plan: `check-iac plan.json infra/`) keeps the related
  * locations of both, such as the plan's resource whose policy was analysed from the source.
  */
+/**
+ * The variants a finding holds in, when it was found in two: none when either holds always or they
+ * are the two values of one choice (`X: true` and `X: false`), else both.
+ */
+function mergeVariants(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  const parts = new Set([...a.split("; or "), ...b.split("; or ")]);
+  for (const p of parts) {
+    const m = /^(.*): (true|false)$/.exec(p);
+    if (m && parts.has(`${m[1]}: ${m[2] === "true" ? "false" : "true"}`) && parts.size === 2) return undefined;
+  }
+  return [...parts].join("; or ");
+}
+
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Map<string, Finding>();
   const out: Finding[] = [];
   for (const f of findings) {
-    const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.resource}\u0000${f.message}`;
+    // The statement is part of the key: two statements of a policy written on one line (a JSON
+    // string, a plan's attribute) are reported at one position, and each is a finding of its own.
+    const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.resource}\u0000${f.statement?.index ?? ""}\u0000${f.statement?.sid ?? ""}\u0000${f.message}`;
     const first = seen.get(key);
     if (first) {
+      // The same finding in several variants (both branches of an Fn::If) holds in all of them.
+      if (first.variant !== f.variant) {
+        const variant = mergeVariants(first.variant, f.variant);
+        if (variant === undefined) delete first.variant;
+        else first.variant = variant;
+      }
       for (const r of f.related ?? []) {
         first.related ??= [];
         if (!first.related.some((x) => x.file === r.file && x.line === r.line && x.column === r.column))

@@ -1,0 +1,61 @@
+import { copyFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkIac, cleanup, FIXTURES, parseReport, tempDir } from "./helpers/cli.js";
+
+// From a review: the CLI's dedupe of findings ignored the statement, so of two statements reported
+// at one position (a plan's policy attribute, a policy written as a one-line JSON string) only the
+// first was reported; and the same finding in both branches of an Fn::If kept one branch's label.
+const tmp = tempDir();
+afterAll(() => cleanup(tmp));
+
+describe("findings the CLI keeps apart", () => {
+  it("two statements of a plan's policy attribute are two findings", async () => {
+    const plan = join(tmp, "plan.json");
+    copyFileSync(
+      join(FIXTURES, "../terraform/rules/CD101/invalid-01-cloudtrail-bucket-no-source-condition/plan/plan.json"),
+      plan,
+    );
+    const r = parseReport((await checkIac(["--format", "json", plan])).stdout);
+    expect(r.findings.map((f) => [f.ruleId, f.line, f.column, f.statement?.index])).toEqual([
+      ["CD101", 37, 21, 0],
+      ["CD101", 37, 21, 1],
+    ]);
+  });
+
+  it("a finding in both branches of one Fn::If names no branch", async () => {
+    const file = join(tmp, "both.yaml");
+    const template = (resource: string) => `Parameters:
+  C: { Type: String }
+Conditions:
+  R: !Equals [!Ref AWS::Region, us-east-1]
+Resources:
+  Q: { Type: AWS::SQS::Queue }
+  P:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Q]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: ${resource}
+            Condition: !If [R, {StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}}, !Ref C]
+`;
+    writeFileSync(file, template('!If [R, !GetAtt Q.Arn, "arn:aws:sqs:eu-west-1:210987654321:x"]'));
+    const r = parseReport((await checkIac(["--format", "json", file])).stdout);
+    // The guarded branch has no finding; the other holds in one variant and says which.
+    expect(r.findings.map((f) => [f.ruleId, f.variant])).toEqual([["CD101", "<REGION> = us-east-1: false"]]);
+    writeFileSync(
+      file,
+      template("!If [R, !GetAtt Q.Arn, !GetAtt Q.Arn]").replace(
+        "!If [R, {StringEquals: {aws:SourceAccount: !Ref AWS::AccountId}}, !Ref C]",
+        "!Ref C",
+      ),
+    );
+    const both = parseReport((await checkIac(["--format", "json", file])).stdout);
+    expect(both.findings.map((f) => [f.ruleId, f.variant ?? null])).toEqual([["CD101", null]]);
+  });
+});
