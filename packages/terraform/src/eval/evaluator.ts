@@ -160,7 +160,9 @@ export class ModuleInstance {
     if (input) {
       let v = this.guard(`var.${name}`, input);
       if (decl && type) v = this.typed(v, type, this.scope(decl.file), 0);
-      if (v.kind !== "null" || !decl)
+      // A null input overrides the default unless the variable says `nullable = false`
+      // (https://developer.hashicorp.com/terraform/language/values/variables#disallowing-null-input-values).
+      if (v.kind !== "null" || !decl || !this.nonNullable(decl))
         return range && (isScalar(v) || v.kind === "unknown") ? at(v, range) : v;
     }
     if (!decl) return failure(`var.${name}`, "the variable is not declared", range);
@@ -174,6 +176,12 @@ export class ModuleInstance {
       ? "the variable has no default and no value was given (--var, --var-file, terraform.tfvars)"
       : `${this.label} does not pass it and it has no default`;
     return unknown(`var.${name}`, reason, range);
+  }
+
+  /** Whether a variable declares `nullable = false` (its default replaces a null input). */
+  private nonNullable(decl: ConfigBlock): boolean {
+    const n = decl.block.body.attributes.get("nullable");
+    return n !== undefined && truth(this.evaluate(n.expr, this.scope(decl.file))) === false;
   }
 
   /**
