@@ -462,10 +462,9 @@ export class Resolver {
     const s = scalarText(text);
     if (s === undefined) return this.unknown(name, `parameter ${name}`, "its value is not a string", range);
     if (isList) {
-      const items =
-        s === ""
-          ? []
-          : s.split(",").map((v) => scalar(param.type === "CommaDelimitedList" ? v : v.trim(), range));
+      // "Each member string is space trimmed", CommaDelimitedList and List<...> alike
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
+      const items = s === "" ? [] : s.split(",").map((v) => scalar(v.trim(), range));
       return range ? { kind: "array", items, range } : { kind: "array", items };
     }
     if (s.includes("{{resolve:")) return fromParts(this.dynamicReferences(s), range);
