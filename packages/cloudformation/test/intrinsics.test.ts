@@ -168,7 +168,6 @@ describe("list and string functions", () => {
       "<SELF>",
     ],
     ['!Select [0, !Split [",", !Ref Audit]]', "<Fn::Select>"],
-    ["!FindInMap [Accounts, !Ref Env, Id]", "210987654321"],
     ["!FindInMap [Accounts, test, Id, { DefaultValue: none }]", "none"],
     ["!Base64 abc", "YWJj"],
     ["!Select [0, !GetAZs '']", "<Fn::Select>"],

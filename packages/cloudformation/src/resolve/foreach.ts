@@ -6,6 +6,7 @@ import {
   type SourceNode,
   scalarText,
 } from "../tree.js";
+import { enumerateVariants } from "./choices.js";
 import { NO_VALUE, type ResolveEnv, Resolver } from "./resolver.js";
 import { unknownSymbol } from "./symbols.js";
 
@@ -61,11 +62,33 @@ function expandLoop(
     );
     return [];
   }
-  const collection = new Resolver(env, { choose: () => 0 }).resolve(arg.items[1] as SourceNode);
-  const values =
-    collection !== NO_VALUE && collection.kind === "array"
-      ? collection.items.map((i) => scalarText(i))
-      : undefined;
+  // A collection that depends on an undecided choice (an Fn::If, a map key from a parameter) is
+  // resolved for every choice, and the loop makes the copies of all their items: taking the first
+  // choice alone left the others' copies unchecked.
+  const { results } = enumerateVariants((run) => new Resolver(env, run).resolve(arg.items[1] as SourceNode));
+  let values: Array<string | undefined> | undefined = [];
+  for (const { value: collection } of results) {
+    if (collection === NO_VALUE || collection.kind !== "array") {
+      values = undefined;
+      break;
+    }
+    for (const i of collection.items) {
+      const v = scalarText(i);
+      if (v === undefined || !values.includes(v)) values.push(v);
+    }
+  }
+  const variants = results.map((r) => r.variant).filter((v): v is string => v !== undefined);
+  if (values && variants.length > 1) {
+    diagnostics.push(
+      diagnostic(
+        "UnsupportedConstruct",
+        "warning",
+        `${loop.key}: the collection depends on ${variants.join(" / ")}; the copies of every choice's items are checked`,
+        file,
+        loop.keyRange,
+      ),
+    );
+  }
   const template = arg.items[2] as ObjectNode;
   if (!values || values.some((v) => v === undefined)) {
     // What the loop creates is still checked: one copy, its identifier an unknown item. A copy's

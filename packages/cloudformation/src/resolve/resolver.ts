@@ -752,13 +752,16 @@ export class Resolver {
     let level: SourceNode | undefined = this.env.model.mappings;
     const path: string[] = [];
     for (let k = 0; k < 3; k++) {
+      const before = this.defaultsUsed;
       const r = this.value(arg.items[k] as SourceNode, depth + 1, "a Fn::FindInMap key");
       let key = scalarText(r);
       if (level?.kind !== "object") break;
+      const inMap = level.entries.map((e) => e.key);
       if (key === undefined) {
+        // Any key of the map, or (with a DefaultValue) one it does not have.
         const parts = partsOf(r);
         const shown = parts ? parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("") : "?";
-        const options = level.entries.map((e) => e.key);
+        const options = fallback ? [...inMap, NOT_IN_MAP] : inMap;
         if (options.length === 0) break;
         const chosen = this.run.choose(
           `map:${path.join("/")}:${shown}`,
@@ -766,7 +769,26 @@ export class Resolver {
           options,
         );
         key = options[chosen] as string;
+      } else if (this.defaultsUsed !== before) {
+        // Decided only by a parameter's Default: a deploy that gives another (allowed) value reads
+        // another entry, or the DefaultValue, so those are analysed too (the default's first).
+        const allowed = this.allowedValues(arg.items[k] as SourceNode);
+        const others = inMap.filter((o) => o !== key && (!allowed || allowed.includes(o)));
+        if (fallback && (!allowed || allowed.some((v) => v !== key && !inMap.includes(v))))
+          others.push(NOT_IN_MAP);
+        if (others.length > 0) {
+          const label = operandLabel(arg.items[k] as SourceNode, r);
+          const options = [key, ...others];
+          const chosen = this.run.choose(
+            `${DEFAULT_CHOICE}map:${path.join("/")}:${label}`,
+            `${label} (Fn::FindInMap ${[...path, "?"].join(".")}, ${key} with the parameter defaults)`,
+            options,
+          );
+          key = options[chosen] as string;
+        }
       }
+      if (key === NOT_IN_MAP)
+        return this.value(fallback as SourceNode, depth + 1, "the Fn::FindInMap DefaultValue");
       keys.push(key);
       path.push(key);
       level = getEntryOf(level, key)?.value;
@@ -791,6 +813,34 @@ export class Resolver {
     }
     const value = this.namedCondition(name, range, depth);
     return this.resolve(arg.items[value ? 1 : 2] as SourceNode, depth + 1);
+  }
+
+  /** The AllowedValues of the parameter a `{Ref: Name}` names, when it declares them. */
+  private allowedValues(node: SourceNode): string[] | undefined {
+    if (node.kind !== "object" || node.entries.length !== 1 || node.entries[0]?.key !== "Ref")
+      return undefined;
+    const name = scalarText(node.entries[0].value);
+    const def = name === undefined ? undefined : this.env.model.parameters.get(name)?.definition;
+    const list = def ? getEntryOf(def, "AllowedValues")?.value : undefined;
+    if (list?.kind !== "array") return undefined;
+    const out: string[] = [];
+    for (const item of list.items) {
+      const t = scalarText(item);
+      if (t === undefined) return undefined;
+      out.push(t);
+    }
+    return out;
+  }
+
+  /**
+   * True when `operand` is a Ref to a parameter with AllowedValues, `other` is decided without
+   * defaults, and every allowed value compares with it as the default does (`eq`): CloudFormation
+   * rejects any other value, so the other branch cannot be taken. Undefined when that is not known.
+   */
+  private sameForAllowed(operand: SourceNode, other: string, eq: boolean): boolean | undefined {
+    const allowed = this.allowedValues(operand);
+    if (!allowed || allowed.length === 0) return undefined;
+    return allowed.every((v) => (v === other) === eq) ? true : undefined;
   }
 
   /** Evaluates a named condition; undecidable comparisons become choices. */
@@ -849,12 +899,21 @@ export class Resolver {
           if (args.kind !== "array" || args.items.length !== 2) break;
           const before = this.defaultsUsed;
           const a = this.value(args.items[0] as SourceNode, depth + 1, "a Fn::Equals operand");
+          const afterA = this.defaultsUsed;
           const b = this.value(args.items[1] as SourceNode, depth + 1, "a Fn::Equals operand");
+          const aByDefault = afterA !== before;
+          const bByDefault = this.defaultsUsed !== afterA;
           const ta = comparable(a);
           const tb = comparable(b);
           if (ta !== undefined && tb !== undefined) {
             const eq = ta === tb;
             if (this.defaultsUsed === before) return eq;
+            // A parameter whose AllowedValues all compare alike cannot take the other branch.
+            if (
+              (!bByDefault && this.sameForAllowed(args.items[0] as SourceNode, tb, eq)) ||
+              (!aByDefault && this.sameForAllowed(args.items[1] as SourceNode, ta, eq))
+            )
+              return eq;
             // Decided only by a parameter's Default: a deploy that gives another value takes the
             // other branch, so both are analysed (the default's first). Deciding whether a
             // resource exists keeps the default's answer (see ProbeRun).
@@ -908,6 +967,9 @@ const UNDECIDED = Symbol("undecided");
 
 /** Choices that a parameter's Default decides when no value is given: their first option is the default's. */
 const DEFAULT_CHOICE = "default:";
+
+/** The option of a Fn::FindInMap key that the map does not have: its DefaultValue. */
+const NOT_IN_MAP = "(a key not in the map: DefaultValue)";
 
 /**
  * A run that refuses to choose: used to decide resource conditions without variants. What a
