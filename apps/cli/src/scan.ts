@@ -454,7 +454,8 @@ function mergeVariants(a: string | undefined, b: string | undefined): string | u
   const parts = new Set([...a.split("; or "), ...b.split("; or ")]);
   for (const p of parts) {
     const m = /^(.*): (true|false)$/.exec(p);
-    if (m && parts.has(`${m[1]}: ${m[2] === "true" ? "false" : "true"}`) && parts.size === 2) return undefined;
+    if (m && parts.has(`${m[1]}: ${m[2] === "true" ? "false" : "true"}`) && parts.size === 2)
+      return undefined;
   }
   return [...parts].join("; or ");
 }

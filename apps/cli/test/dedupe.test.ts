@@ -13,7 +13,10 @@ describe("findings the CLI keeps apart", () => {
   it("two statements of a plan's policy attribute are two findings", async () => {
     const plan = join(tmp, "plan.json");
     copyFileSync(
-      join(FIXTURES, "../terraform/rules/CD101/invalid-01-cloudtrail-bucket-no-source-condition/plan/plan.json"),
+      join(
+        FIXTURES,
+        "../terraform/rules/CD101/invalid-01-cloudtrail-bucket-no-source-condition/plan/plan.json",
+      ),
       plan,
     );
     const r = parseReport((await checkIac(["--format", "json", plan])).stdout);
