@@ -175,6 +175,9 @@ export async function scan(
   // file gives read on its own (parameters unknown) would contradict it, so the parent's reading wins.
   const followedNested = new Set<string>();
   const countedPolicies = new Set<string>();
+  /** The variants each policy was analysed in (its Fn::If branches, its Terraform choices). */
+  const policyVariants = new Map<string, Set<string | undefined>>();
+  const policyOf = new WeakMap<Finding, string>();
   const ownScan = new Set<Finding>();
   const addSites = (
     sites: Awaited<ReturnType<InputFormat["extract"]>>["sites"],
@@ -190,6 +193,10 @@ export async function scan(
       const r = checkSite(site, optionsFor(site.file, settings));
       // The variants of one policy (Fn::If branches) are one policy of the input.
       const policyKey = `${site.file}\u0000${site.resource}\u0000${site.propertyPath ?? ""}\u0000${site.range?.start.line}:${site.range?.start.column}`;
+      const variants = policyVariants.get(policyKey) ?? new Set<string | undefined>();
+      variants.add(site.variant);
+      policyVariants.set(policyKey, variants);
+      for (const f of r.findings) policyOf.set(f, policyKey);
       if (!countedPolicies.has(policyKey)) {
         countedPolicies.add(policyKey);
         report.summary.policies += r.policies;
@@ -280,6 +287,10 @@ export async function scan(
 
   // Rules turned off or re-rated in the configuration file.
   let findings = dedupe(
+    (f) => {
+      const key = policyOf.get(f);
+      return key === undefined ? undefined : policyVariants.get(key);
+    },
     report.findings.filter((f) => !(ownScan.has(f) && followedNested.has(resolve(f.file)))),
   );
   if (settings.config && settings.config.rules.size > 0) {
@@ -445,35 +456,44 @@ function keepFilter(config: Config): (file: string) => boolean {
  * found twice (a module scanned with its plan: `check-iac plan.json infra/`) keeps the related
  * locations of both, such as the plan's resource whose policy was analysed from the source.
  */
-/**
- * The variants a finding holds in, when it was found in two: none when either holds always or they
- * are the two values of one choice (`X: true` and `X: false`), else both.
- */
-function mergeVariants(a: string | undefined, b: string | undefined): string | undefined {
-  if (a === undefined || b === undefined) return undefined;
-  const parts = new Set([...a.split("; or "), ...b.split("; or ")]);
-  for (const p of parts) {
-    const m = /^(.*): (true|false)$/.exec(p);
-    if (m && parts.has(`${m[1]}: ${m[2] === "true" ? "false" : "true"}`) && parts.size === 2)
-      return undefined;
-  }
-  return [...parts].join("; or ");
-}
+const SEVERITY_RANK: Record<string, number> = { info: 0, low: 1, medium: 2, high: 3 };
 
-function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Map<string, Finding>();
+/**
+ * One finding per place, rule, resource, statement and element. The same finding again (a plan's
+ * resource also found in its module) is one; so is the same rule on the same statement in several
+ * variants of one policy (both branches of an Fn::If, each value a Terraform conditional may take):
+ * it names the variants it holds in, none when it holds in all that policy was analysed in, and its
+ * witness and message are the most severe variant's. `variantsOf` gives a finding's policy's variants.
+ */
+function dedupe(
+  variantsOf: (f: Finding) => ReadonlySet<string | undefined> | undefined,
+  findings: Finding[],
+): Finding[] {
+  const seen = new Map<string, Finding[]>();
+  const holds = new Map<Finding, Set<string | undefined>>();
   const out: Finding[] = [];
   for (const f of findings) {
     // The statement is part of the key: two statements of a policy written on one line (a JSON
     // string, a plan's attribute) are reported at one position, and each is a finding of its own.
-    const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.resource}\u0000${f.statement?.index ?? ""}\u0000${f.statement?.sid ?? ""}\u0000${f.message}`;
-    const first = seen.get(key);
+    const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.resource}\u0000${f.statement?.index ?? ""}\u0000${f.statement?.sid ?? ""}\u0000${f.element?.line ?? ""}:${f.element?.column ?? ""}`;
+    const kept = seen.get(key) ?? [];
+    const first =
+      kept.find((g) => g.message === f.message && g.variant === f.variant) ??
+      kept.find((g) => !holds.get(g)?.has(f.variant) && g.variant !== undefined && f.variant !== undefined) ??
+      kept.find((g) => g.message === f.message);
     if (first) {
-      // The same finding in several variants (both branches of an Fn::If) holds in all of them.
-      if (first.variant !== f.variant) {
-        const variant = mergeVariants(first.variant, f.variant);
-        if (variant === undefined) delete first.variant;
-        else first.variant = variant;
+      const variants = holds.get(first) as Set<string | undefined>;
+      if (!variants.has(f.variant)) {
+        variants.add(f.variant);
+        if (
+          first.message !== f.message &&
+          (SEVERITY_RANK[f.severity] ?? 0) > (SEVERITY_RANK[first.severity] ?? 0)
+        ) {
+          const { variant: _v, related: _r, ...worse } = f;
+          Object.assign(first, worse);
+          if (!f.witness) delete first.witness;
+          if (!f.fix) delete first.fix;
+        }
       }
       for (const r of f.related ?? []) {
         first.related ??= [];
@@ -482,8 +502,17 @@ function dedupe(findings: Finding[]): Finding[] {
       }
       continue;
     }
-    seen.set(key, f);
+    kept.push(f);
+    seen.set(key, kept);
+    holds.set(f, new Set([f.variant]));
     out.push(f);
+  }
+  for (const f of out) {
+    const variants = holds.get(f) as Set<string | undefined>;
+    if (variants.size < 2) continue;
+    const all = variantsOf(f);
+    if (variants.has(undefined) || (all && [...all].every((v) => variants.has(v)))) delete f.variant;
+    else f.variant = [...variants].join("; or ");
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkIac, cleanup, FIXTURES, parseReport, tempDir } from "./helpers/cli.js";
@@ -60,5 +60,40 @@ Resources:
     );
     const both = parseReport((await checkIac(["--format", "json", file])).stdout);
     expect(both.findings.map((f) => [f.ruleId, f.variant ?? null])).toEqual([["CD101", null]]);
+  });
+});
+
+describe("Terraform choices a deploy makes", () => {
+  const topic = (value: string) => `variable "acct" {}
+variable "bucket" {}
+resource "aws_sns_topic_policy" "p" {
+  arn = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{
+    Effect = "Allow", Principal = { Service = "s3.amazonaws.com" }, Action = "sns:Publish",
+    Resource = "arn:aws:sns:us-east-1:210987654321:t",
+    Condition = { ${value} } }] })
+}
+`;
+
+  it("a finding in one value of coalesce names it; one in every value names none", async () => {
+    const dir = join(tmp, "tf-choices");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "main.tf"),
+      topic('StringLike = { "aws:SourceAccount" = coalesce(var.acct, "*") }'),
+    );
+    const one = parseReport((await checkIac(["--format", "json", "--account", "210987654321", dir])).stdout);
+    expect(one.findings.map((f) => [f.ruleId, f.variant ?? null])).toEqual([
+      ["CD102", 'coalesce(var.acct, ...): "*"'],
+      ["CD301", "coalesce(var.acct, ...): var.acct"],
+    ]);
+    writeFileSync(
+      join(dir, "main.tf"),
+      topic('ArnLike = { "aws:SourceArn" = coalesce(var.acct, "arn:aws:s3:::${var.bucket}") }'),
+    );
+    const every = parseReport(
+      (await checkIac(["--format", "json", "--account", "210987654321", dir])).stdout,
+    );
+    expect(every.findings.filter((f) => f.ruleId === "CD103").map((f) => f.variant ?? null)).toEqual([null]);
   });
 });

@@ -24,6 +24,15 @@ export {
   lambdaPermissionPolicy,
   type PolicyFileResult,
 } from "./engine/check.js";
+export {
+  type Choice,
+  ChoiceRun,
+  type Chooser,
+  enumerateVariants,
+  expandAlternatives,
+  hasAlternatives,
+  MAX_VARIANTS,
+} from "./engine/choices.js";
 export { editBetween, type TextEdit } from "./engine/edit.js";
 export type { ConditionBlock, Fix } from "./engine/fix.js";
 export type { DirectoryResult, ExtractResult, InputFormat, ScanInput, ScanOptions } from "./engine/format.js";

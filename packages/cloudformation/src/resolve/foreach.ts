@@ -1,3 +1,4 @@
+import { enumerateVariants } from "@deputyguard/core";
 import {
   type Diagnostic,
   diagnostic,
@@ -6,7 +7,6 @@ import {
   type SourceNode,
   scalarText,
 } from "../tree.js";
-import { enumerateVariants } from "./choices.js";
 import { NO_VALUE, type ResolveEnv, Resolver } from "./resolver.js";
 import { unknownSymbol } from "./symbols.js";
 

@@ -1,4 +1,4 @@
-import type { ValueSymbol } from "@deputyguard/core";
+import type { Chooser, ValueSymbol } from "@deputyguard/core";
 import {
   type ArrayNode,
   type Diagnostic,
@@ -14,7 +14,6 @@ import {
   scalarText,
   type ValuePart,
 } from "../tree.js";
-import type { Chooser } from "./choices.js";
 import type { ResourceModel, TemplateModel } from "./model.js";
 import { type ArnFormats, RESOURCE_TYPES } from "./resource-types.js";
 import {

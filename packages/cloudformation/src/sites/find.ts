@@ -1,4 +1,5 @@
 import {
+  enumerateVariants,
   type LambdaPermission,
   type LambdaPermissionField,
   type PolicySite,
@@ -9,7 +10,6 @@ import {
   type ValueSymbol,
   wholeUnknown,
 } from "@deputyguard/core";
-import { enumerateVariants } from "../resolve/choices.js";
 import type { ResourceModel } from "../resolve/model.js";
 import { NO_VALUE, type Resolved, type ResolveEnv, Resolver } from "../resolve/resolver.js";
 import {

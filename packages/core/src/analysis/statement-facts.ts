@@ -314,6 +314,10 @@ function arnResourceText(text: string): string {
 
 /** The Deny statements' guards, once per policy. */
 const denyGuardCache = new WeakMap<Policy, Guard[]>();
+/** The unknowns of the Deny statements' guards, once per policy. */
+const denyUnknownCache = new WeakMap<Policy, StatementFacts["unknowns"]>();
+/** The Deny statements whose reach is not known before deployment, once per policy. */
+const uncertainDenyCache = new WeakMap<Policy, Statement[]>();
 
 /** Everything the rules need to know about one Allow statement. */
 export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSettings): StatementFacts {
@@ -331,12 +335,17 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
   const valueProblems: ValueFinding[] = [];
   const exactWildcards: ValueFinding[] = [];
   const stringLikeArns: ValueFinding[] = [];
-  const unknowns: StatementFacts["unknowns"] = [];
   // A Deny's guard on a value not known before deployment is trusted to name ours, as an Allow's is:
-  // the verdict depends on it as well.
-  for (const g of denyGuards)
-    for (const v of g.entry.values)
-      for (const symbol of accountDecidingUnknowns(g.kind, v)) unknowns.push({ value: v, symbol });
+  // the verdict depends on it as well (found once per policy: a policy may have many statements).
+  let denyUnknowns = denyUnknownCache.get(policy);
+  if (!denyUnknowns) {
+    denyUnknowns = [];
+    for (const g of denyGuards)
+      for (const v of g.entry.values)
+        for (const symbol of accountDecidingUnknowns(g.kind, v)) denyUnknowns.push({ value: v, symbol });
+    denyUnknownCache.set(policy, denyUnknowns);
+  }
+  const unknowns: StatementFacts["unknowns"] = [...denyUnknowns];
   for (const g of guards) {
     for (const v of g.entry.values) {
       for (const symbol of accountDecidingUnknowns(g.kind, v)) unknowns.push({ value: v, symbol });
@@ -426,8 +435,9 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
     const { diagnoses, culprits } = diagnose(result, guards, denyGuards);
     facts.verdicts.push({ principal: p, result, diagnoses, culprits });
     if (result.reachable) {
-      for (const symbol of uncertainDeniesOf(policy, result.witness, s.symbolText))
-        if (!facts.uncertainDenies?.includes(symbol)) (facts.uncertainDenies ??= []).push(symbol);
+      const symbols = uncertainDeniesOf(policy, result.witness, s.symbolText);
+      if (symbols.length > 0)
+        facts.uncertainDenies = [...new Set([...(facts.uncertainDenies ?? []), ...symbols])];
     }
   }
   return facts;
@@ -443,9 +453,14 @@ function uncertainDeniesOf(
   witness: Witness,
   symbolText: (s: ValueSymbol) => string,
 ): ValueSymbol[] {
+  let uncertain = uncertainDenyCache.get(policy);
+  if (!uncertain) {
+    uncertain = policy.statements.filter((d) => d.effect === "Deny" && d.uncertain);
+    uncertainDenyCache.set(policy, uncertain);
+  }
   const out: ValueSymbol[] = [];
-  for (const d of policy.statements) {
-    if (d.effect !== "Deny" || !d.uncertain) continue;
+  for (const d of uncertain) {
+    if (!d.uncertain) continue;
     const context: Record<string, string> = { ...witness.context };
     if (!Object.keys(context).some((k) => k.toLowerCase() === RESOURCE_ACCOUNT))
       context["aws:ResourceAccount"] = symbolText(SELF_ACCOUNT);

@@ -45,6 +45,13 @@ export interface ValueNode {
   kind: "value";
   value: PolicyValue;
   range?: SourceRange;
+  /**
+   * The values it is one of, when an undecided choice picks among known ones (a Terraform
+   * conditional whose condition is not known before apply): `key` names the choice (the same key
+   * is the same choice), `label` says what is chosen. A caller may analyse each option
+   * (`expandAlternatives`); `value` is what it stands for otherwise.
+   */
+  alternatives?: { key: string; label: string; options: Array<{ label: string; node: SourceNode }> };
 }
 
 const MAX_PLAIN_DEPTH = 256;

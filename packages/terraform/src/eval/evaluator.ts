@@ -16,6 +16,7 @@ import {
   list,
   NULL,
   object,
+  oneOf,
   plain,
   type StringSegment,
   str,
@@ -585,7 +586,12 @@ export class ModuleInstance {
         const text = scope.map.text.slice(expr.span.start, Math.min(expr.span.end, expr.span.start + 80));
         const u = unknown(text, `the condition is not known before apply (${describeUnknown(c)})`, range);
         if (u.kind === "unknown" && (mayBeNull(a) || mayBeNull(b))) u.mayBeNull = true;
-        return u;
+        // Either branch may be taken: a policy built from it is analysed with each.
+        const cond = sliceText(scope.map, expr.condition.span);
+        return oneOf(u, `cond:${cond}`, cond, [
+          { label: "true", value: a },
+          { label: "false", value: b },
+        ]);
       }
       case "binary":
         return this.binary(
@@ -1043,7 +1049,22 @@ export function index(v: TfValue, k: TfValue, range: SourceRange | undefined): T
   if (v.kind === "lazy" && (v as { anyInstance?: boolean }).anyInstance) return v.get("", range);
   if (k.kind === "unknown" && v.kind !== "unknown") {
     if (v.kind === "list" && v.items.length === 1) return v.items[0] as TfValue;
-    return at(k, range);
+    // Any item of a known collection may be picked: a policy built from it is analysed with each.
+    const options =
+      v.kind === "object"
+        ? [...v.entries]
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([label, value]) => ({ label, value }))
+        : v.kind === "list"
+          ? v.items.map((value, i) => ({ label: String(i), value }))
+          : [];
+    const selector = k.symbol.name;
+    return oneOf(
+      at(k, range),
+      `index:${selector}:${options.map((o) => o.label).join(",")}`,
+      selector,
+      options,
+    );
   }
   if (v.kind === "list") {
     const n = k.kind === "number" ? k.value : Number(knownString(k));

@@ -9,10 +9,12 @@ import {
   list,
   NULL,
   object,
+  oneOf,
   plain,
   type StringSegment,
   str,
   type TfValue,
+  toPolicyValue,
   unknown,
 } from "./value.js";
 
@@ -245,10 +247,26 @@ function concat(args: TfValue[], range: SourceRange | undefined): TfValue {
   return u;
 }
 
+/** A value as a choice's option is named: its text with unknowns as `<name>`, quoted. */
+function shown(v: TfValue): string {
+  const pv = toPolicyValue(v);
+  if (!pv) return v.kind;
+  return JSON.stringify(pv.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join(""));
+}
+
 function coalesce(args: TfValue[], range: SourceRange | undefined): TfValue {
-  for (const a of args) {
+  for (const [i, a] of args.entries()) {
     if (a.kind === "null") continue;
-    if (a.kind === "unknown") return a;
+    if (a.kind === "unknown") {
+      // It may be null or empty, and then a later argument is taken: each is analysed.
+      const later = args.slice(i + 1).filter((x) => x.kind !== "null" && knownString(x) !== "");
+      if (later.length === 0) return a;
+      const name = a.symbol.name;
+      return oneOf(a, `coalesce:${name}`, `coalesce(${name}, ...)`, [
+        { label: name, value: a },
+        ...later.map((value) => ({ label: shown(value), value })),
+      ]);
+    }
     const s = knownString(a);
     if (s === "") continue;
     return a;

@@ -20,6 +20,20 @@ export function valueToNode(v: TfValue, depth = 0): SourceNode {
   switch (v.kind) {
     case "string":
     case "unknown": {
+      if (v.kind === "unknown" && v.alternatives) {
+        // What it stands for, and each value a deploy may pick (the site is analysed with each).
+        const { alternatives, ...rest } = v;
+        const base = valueToNode(rest as TfValue, depth + 1);
+        if (base.kind !== "value") return base;
+        const options = alternatives.options.map((o) => ({
+          label: o.label,
+          node: valueToNode(o.value, depth + 1),
+        }));
+        return withRange({
+          ...base,
+          alternatives: { key: alternatives.key, label: alternatives.label, options },
+        });
+      }
       if (v.kind === "unknown" && v.knownEntries?.entries.has("Effect")) {
         // A statement merged with an unknown object: its known elements, and a Condition that may
         // be absent or replaced (the policy parser judges the statement without it, and says so).

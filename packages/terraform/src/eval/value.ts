@@ -48,6 +48,12 @@ export type TfValue =
        * uses them: everything else sees an unknown object.
        */
       knownEntries?: { entries: Map<string, TfValue>; replaceable: Set<string> };
+      /**
+       * The known values it is one of, when a selector not known before apply picks among them (a
+       * conditional, an index into a known map, `coalesce`): a policy built from it is analysed
+       * for each (`key` names the choice, `label` what chooses).
+       */
+      alternatives?: { key: string; label: string; options: Array<{ label: string; value: TfValue }> };
     }
   | { kind: "json"; value: TfValue; range?: SourceRange }
   | { kind: "document"; node: SourceNode; origin: string; sources?: string[]; range?: SourceRange }
@@ -69,6 +75,20 @@ export function unknown(source: string, reason: string, range?: SourceRange): Tf
   };
   if (range) v.range = range;
   return v;
+}
+
+/**
+ * An unknown that is one of `options` (see `alternatives`), for a selector not known before apply.
+ * Options that are all the same plain value give that value.
+ */
+export function oneOf(
+  u: TfValue,
+  key: string,
+  label: string,
+  options: Array<{ label: string; value: TfValue }>,
+): TfValue {
+  if (u.kind !== "unknown" || options.length < 2) return u;
+  return { ...u, alternatives: { key, label, options } };
 }
 
 export function symbolic(symbol: ValueSymbol, range?: SourceRange): TfValue {

@@ -8,7 +8,7 @@ import type {
   Suppression,
   ValueSymbol,
 } from "@deputyguard/core";
-import { looksLikePolicy } from "@deputyguard/core";
+import { expandAlternatives, hasAlternatives, looksLikePolicy } from "@deputyguard/core";
 import type { ModuleInstance, ResourceInstance, Scope } from "../eval/evaluator.js";
 import { describeUnknown, diag } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
@@ -120,7 +120,28 @@ function addSite(
   };
   const suppressions = [...blockSuppressions(inst), ...documentSuppressions(inst, range)];
   if (suppressions.length > 0) site.suppressions = suppressions;
-  collector.sites.push({ site, rootFile });
+  if (!hasAlternatives(node)) {
+    collector.sites.push({ site, rootFile });
+    return;
+  }
+  // A value picked by a selector not known before apply (a conditional, a map index, coalesce): the
+  // policy is analysed with each value a deploy may pick, and a finding says which.
+  const { results, truncated } = expandAlternatives(node);
+  for (const r of results) {
+    const variant: PolicySite = { ...site, document: r.value };
+    if (r.variant) variant.variant = r.variant;
+    collector.sites.push({ site: variant, rootFile });
+  }
+  if (truncated) {
+    inst.module.host.diagnostics.push({
+      code: "UnsupportedConstruct",
+      severity: "warning",
+      file: range.file,
+      line: range.start.line,
+      column: range.start.column,
+      message: `the policy of ${inst.address} depends on more undecided choices than are analysed (${results.length} combinations); the others are not checked`,
+    });
+  }
 }
 
 /**

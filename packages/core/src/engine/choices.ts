@@ -1,3 +1,5 @@
+import type { SourceNode } from "../model/tree.js";
+
 /** One undecidable choice met while resolving (a condition, a map key chosen by an unknown). */
 export interface Choice {
   key: string;
@@ -39,6 +41,7 @@ export class ChoiceRun implements Chooser {
   }
 }
 
+/** The most variants (combinations of undecided choices) one policy is analysed in. */
 export const MAX_VARIANTS = 16;
 
 /**
@@ -64,4 +67,67 @@ export function enumerateVariants<T>(
     }
   }
   return { results, truncated: false };
+}
+
+/** Whether a tree holds a value with alternatives (see {@link expandAlternatives}). */
+export function hasAlternatives(node: SourceNode, depth = 0): boolean {
+  if (depth > 256) return false;
+  switch (node.kind) {
+    case "value":
+      return node.alternatives !== undefined;
+    case "array":
+      return node.items.some((i) => hasAlternatives(i, depth + 1));
+    case "object":
+      return node.entries.some((e) => hasAlternatives(e.value, depth + 1));
+    default:
+      return false;
+  }
+}
+
+function choose(node: SourceNode, run: ChoiceRun, depth: number): SourceNode {
+  if (depth > 256) return node;
+  switch (node.kind) {
+    case "value": {
+      const alt = node.alternatives;
+      if (!alt || alt.options.length === 0) return node;
+      const i = run.choose(
+        alt.key,
+        alt.label,
+        alt.options.map((o) => o.label),
+      );
+      return choose((alt.options[i] ?? alt.options[0])?.node as SourceNode, run, depth + 1);
+    }
+    case "array": {
+      let changed = false;
+      const items = node.items.map((item) => {
+        const c = choose(item, run, depth + 1);
+        if (c !== item) changed = true;
+        return c;
+      });
+      return changed ? { ...node, items } : node;
+    }
+    case "object": {
+      let changed = false;
+      const entries = node.entries.map((e) => {
+        const value = choose(e.value, run, depth + 1);
+        if (value === e.value) return e;
+        changed = true;
+        return { ...e, value };
+      });
+      return changed ? { ...node, entries } : node;
+    }
+    default:
+      return node;
+  }
+}
+
+/**
+ * One tree per combination of the choices its values with alternatives make (the same key is the
+ * same choice), at most `limit`, each with what was chosen (`variant`).
+ */
+export function expandAlternatives(
+  node: SourceNode,
+  limit = MAX_VARIANTS,
+): { results: Array<{ value: SourceNode; variant: string | undefined }>; truncated: boolean } {
+  return enumerateVariants((run) => choose(node, run, 0), limit);
 }
