@@ -47,7 +47,7 @@ Options:
   --fail-on SEVERITY       exit 1 when a finding is at least this severe: info, low, medium, high (default: medium)
   --account ID             an account that is yours (repeatable); the deploying account resolves to the first
   --org-id ID              an organization that is yours (repeatable)
-  --strict                 also report PassRole-bound trust policies (lambda, ec2, ecs-tasks, edgelambda) at low
+  --strict                 also report PassRole-bound trust policies (lambda, edgelambda, ec2, ecs-tasks, iotevents) at low
   --parameters FILE        CloudFormation parameter values (create-stack list, {"Parameters": {...}} or a flat object)
   --parameter KEY=VALUE    one CloudFormation parameter value (repeatable; wins over --parameters)
   --var NAME=VALUE         one Terraform variable value (repeatable)
@@ -61,7 +61,8 @@ Options:
   --changed-since REF      only files changed in git since REF
   --only-recognised        skip named files that are no known input instead of failing (pre-commit)
   --max-file-size SIZE     refuse larger files (default: 64MB)
-  --quiet                  print findings and errors only
+  --quiet                  print findings and errors only (with --fix: the diff alone on
+                           standard output, findings and errors on standard error)
   --version                print the version
   -h, --help               print this help
 

@@ -409,7 +409,11 @@ export async function scan(
       );
       return { report, code: 2 };
     }
-  } else if (!(settings.fix && settings.format === "text" && settings.quiet)) io.stdout(rendered);
+  } else if (settings.fix && settings.format === "text" && settings.quiet) {
+    // `--fix --quiet`: standard output is the diff alone (for `patch`); the findings and errors
+    // still reach the user, on standard error.
+    io.stderr(rendered);
+  } else io.stdout(rendered);
 
   if (report.errors.length > 0) return { report, code: 2 };
   const open = report.findings.filter((f) => !f.suppressed && failing(f.severity));

@@ -97,3 +97,23 @@ resource "aws_sns_topic_policy" "p" {
     expect(every.findings.filter((f) => f.ruleId === "CD103").map((f) => f.variant ?? null)).toEqual([null]);
   });
 });
+
+// From a review: `--fix --quiet` printed the diff and nothing else, so an unreadable file's error
+// (exit 2) and the findings were never shown. The diff stays alone on standard output.
+describe("--fix --quiet", () => {
+  it("keeps the diff alone on standard output and reports findings and errors on standard error", async () => {
+    const dir = join(tmp, "fix-quiet");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(
+      join(FIXTURES, "rules/CD101/invalid-01-cloudtrail-bucket-no-source-condition.json"),
+      join(dir, "q1.json"),
+    );
+    writeFileSync(join(dir, "broken.json"), '{"Statement": [');
+    const r = await checkIac(["--fix", "--quiet", join(dir, "q1.json"), join(dir, "broken.json")]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("+++ b/");
+    expect(r.stdout).not.toContain("CD101");
+    expect(r.stderr).toContain("CD101");
+    expect(r.stderr).toContain("broken.json");
+  });
+});

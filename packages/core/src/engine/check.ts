@@ -23,7 +23,7 @@ export interface CheckOptions {
   accounts?: readonly string[];
   /** Organizations that count as ours (`--org-id`). */
   orgIds?: readonly string[];
-  /** Report PassRole-bound trust (lambda, ec2, ecs-tasks, edgelambda) without a guard, at low. */
+  /** Report PassRole-bound trust (lambda, edgelambda, ec2, ecs-tasks, iotevents) without a guard, at low. */
   strict?: boolean;
   /** Rules to run (default: all). */
   rules?: readonly Rule[];
