@@ -190,7 +190,8 @@ async function readModulesJson(root: string): Promise<ModulesJson> {
     };
     for (const m of data.Modules ?? []) {
       if (typeof m.Key !== "string" || typeof m.Dir !== "string" || m.Key === "") continue;
-      dirs.set(m.Key, { dir: resolve(root, m.Dir), source: m.Source ?? "" });
+      // Relative to the root as given, so that findings in them are reported as the root's are.
+      dirs.set(m.Key, { dir: isAbsolute(m.Dir) ? m.Dir : join(root, m.Dir), source: m.Source ?? "" });
     }
   } catch {
     // A damaged modules.json only means installed modules are not followed.
@@ -272,7 +273,7 @@ async function analyseOnce(
         ? src.expr.parts.map((p) => (p.kind === "text" ? p.text : "")).join("")
         : "";
     if (source.startsWith("./") || source.startsWith("../") || source === "." || source === "..")
-      return { dir: resolve(parentDir, source), source };
+      return { dir: join(parentDir, source), source };
     const installed = modulesJson.dirs.get(keyPath);
     return installed ? { dir: installed.dir, source } : { source };
   };
@@ -470,7 +471,7 @@ function readModuleFile(
   range: SourceRange | undefined,
   max: number,
 ): TfValue {
-  const full = isAbsolute(path) ? path : resolve(m.rootDir, path);
+  const full = isAbsolute(path) ? path : join(m.rootDir, path);
   const inside = (dir: string): boolean => {
     try {
       const real = realpathSync(full);
