@@ -741,6 +741,18 @@ async function fixFiles(
 ): Promise<void> {
   const byFormat = new Map<string, Finding[]>();
   for (const f of findings) {
+    if (f.fix && !f.suppressed && !fixable(f) && f.file !== "<stdin>") {
+      // A fix with no edit the tool can make (an Alexa skill ID only the user knows): said, not skipped.
+      report.warnings.push({
+        code: "FixNote",
+        severity: "warning",
+        file: f.file,
+        line: f.line,
+        column: f.column,
+        message: `${f.ruleId}${f.resource ? ` (${f.resource})` : ""}: this fix needs a value only you know and is not applied; apply the fix text shown with the finding`,
+      });
+      continue;
+    }
     if (!fixable(f) || f.file === "<stdin>") continue;
     const format = formatOf.get(f.file) ?? "unknown";
     byFormat.set(format, [...(byFormat.get(format) ?? []), f]);

@@ -117,3 +117,25 @@ describe("--fix --quiet", () => {
     expect(r.stderr).toContain("broken.json");
   });
 });
+
+// From a review: --fix skipped an Alexa permission's fix (set EventSourceToken to your skill's ID)
+// in silence: it has no edit the tool can make, and nothing said so.
+describe("--fix and a fix with no automatic edit", () => {
+  it("says so with a FixNote at the finding", async () => {
+    const file = join(tmp, "alexa.yaml");
+    writeFileSync(
+      file,
+      `Resources:
+  P:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: fn
+      Action: lambda:InvokeFunction
+      Principal: alexa-appkit.amazon.com
+`,
+    );
+    const r = parseReport((await checkIac(["--fix", "--format", "json", file])).stdout);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+    expect(r.warnings.map((w) => [w.code, w.line])).toEqual([["FixNote", 2]]);
+  });
+});
