@@ -8,7 +8,7 @@ export default defineRule({
     severity: "low",
     title: "StringLike on aws:SourceArn",
     description:
-      "`StringLike` matches the ARN as one string, so a `*` in or before the account component can span ARN components: `arn:aws:dms:*:210987654322:*` also matches a foreign resource whose name embeds `:210987654322:`. `ArnLike` matches each component separately. The CloudTrail documentation shows StringLike for wildcard source ARNs; IAM's operator reference and IAM Access Analyzer prefer ArnLike. If the account component itself admits another account, that is CD102 instead.",
+      "`StringLike` matches the ARN as one string, so a `*` in or before the account component can span ARN components: `arn:aws:dms:*:210987654322:*` also matches a foreign resource whose name embeds `:210987654322:`. `ArnLike` matches each component separately. The CloudTrail documentation shows StringLike for wildcard source ARNs; IAM's operator reference and IAM Access Analyzer prefer ArnLike. It concerns a value written as a full ARN (its account is the fifth component); whatever the form, the analysis decides whether a foreign ARN matches, and if one does (the account component admits another account, or a `*` lets a foreign ARN end the way the value does), that is CD102 instead.",
     howToFix: "Use `ArnLike` (or `ArnEquals`, the same operator) for `aws:SourceArn`.",
     references: [
       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN",
