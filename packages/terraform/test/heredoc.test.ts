@@ -171,7 +171,9 @@ resource "aws_sns_topic_policy" "t" {
 describe("template directives not known before apply", () => {
   // From a hunt: `%{ if var.restrict }` around a Condition made the text invalid JSON here, and the
   // file got "error ParseError: the policy is not valid JSON", as if the template were broken.
-  it("an unknown %{ if } outside the policy's strings is a PolicyUnknown warning, not a parse error", async () => {
+  // Since: the text is built both ways and each policy analysed; the open one is reported, its
+  // variant named (it was a PolicyUnknown warning, nothing analysed).
+  it("an unknown %{ if } outside the policy's strings: each text it may build is analysed", async () => {
     const r = await scan({
       "main.tf": `variable "restrict" {
   type = bool
@@ -194,9 +196,45 @@ resource "aws_sqs_queue_policy" "q" {
 }
 `,
     });
-    expect(r.findings).toEqual([]);
-    expect(r.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([["PolicyUnknown", "warning", 6]]);
-    expect(r.diagnostics[0]?.message).toContain("the template condition is not known before apply");
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.variant, f.line])).toEqual([
+      ["CD101", "high", "%{if var.restrict}: false", 9],
+    ]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.sites.map((s) => s.variant)).toEqual(["%{if var.restrict}: true", "%{if var.restrict}: false"]);
+  });
+
+  it("two unknown %{ if }s give the four texts, each analysed", async () => {
+    const r = await scan({
+      "main.tf": `variable "a" {
+  type = bool
+}
+variable "b" {
+  type = bool
+}
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = "https://sqs.us-east-1.amazonaws.com/210987654321/q"
+  policy    = <<-POLICY
+  {
+    "Statement": [
+      {
+        "Effect": "Allow",
+        "Principal": { "Service": "events.amazonaws.com" },
+        "Action": "sqs:SendMessage",
+        "Resource": "*",
+        "Condition": { "StringLike": { "aws:SourceAccount": "%{ if var.a }210987654321%{ else }*%{ endif }" }%{ if var.b },
+                       "ArnLike": { "aws:SourceArn": "arn:aws:events:*:210987654321:rule/*" }%{ endif } }
+      }
+    ]
+  }
+  POLICY
+}
+`,
+    });
+    expect(r.sites.map((s) => s.variant)).toHaveLength(4);
+    // Open only when var.a is false and var.b is false: the "*" account and no ARN guard.
+    expect(r.findings.map((f) => [f.ruleId, f.variant])).toEqual([
+      ["CD102", "%{if var.a}: false, %{if var.b}: false"],
+    ]);
   });
 });
 

@@ -87,6 +87,9 @@ function key(v: TfValue): string {
  * An expression's text on one line, cut at 80 characters: enough to recognise it in a message (the
  * names of unknowns made from expressions, and the reasons that quote them).
  */
+/** The most `%{if}` directives with unknown conditions one template is built both ways for (2^4 strings). */
+const MAX_TEMPLATE_CHOICES = 4;
+
 function oneLine(text: string): string {
   const t = text.replace(/\s+/g, " ");
   return t.length > 80 ? `${t.slice(0, 77)}...` : t;
@@ -712,12 +715,47 @@ export class ModuleInstance {
     // "${x}" alone is x itself, not its string form (HCL).
     const only = parts.length === 1 ? parts[0] : undefined;
     if (only?.kind === "interpolation") return this.evaluate(only.expr, scope);
-    const segs = this.templateSegments(parts, scope, 0);
-    if (!Array.isArray(segs)) return at(segs, range);
-    return { kind: "string", segments: concatSegments([segs]), range };
+    return this.templateChoosing(parts, scope, range, new Map());
   }
 
-  private templateSegments(parts: TemplatePart[], scope: Scope, depth: number): StringSegment[] | TfValue {
+  /**
+   * A template with the `%{if}` directives in `forced` taken as given. The first other one whose
+   * condition is not known makes the string one of two: each is built (and analysed, when it is a
+   * policy) with that directive taken each way, up to MAX_TEMPLATE_CHOICES directives.
+   */
+  private templateChoosing(
+    parts: TemplatePart[],
+    scope: Scope,
+    range: SourceRange,
+    forced: Map<TemplatePart, boolean>,
+  ): TfValue {
+    const undecided: { part?: TemplatePart & { kind: "if" } } = {};
+    const segs = this.templateSegments(parts, scope, 0, forced, undecided);
+    if (!Array.isArray(segs)) return at(segs, range);
+    const value: TfValue = { kind: "string", segments: concatSegments([segs]), range };
+    const p = undecided.part;
+    if (!p || forced.size >= MAX_TEMPLATE_CHOICES) return value;
+    const label = `%{if ${sliceText(scope.map, p.condition.span)}}`;
+    return {
+      ...value,
+      alternatives: {
+        key: `tif:${range.file}:${p.span.start}`,
+        label,
+        options: [true, false].map((b) => ({
+          label: String(b),
+          value: this.templateChoosing(parts, scope, range, new Map([...forced, [p, b]])),
+        })),
+      },
+    };
+  }
+
+  private templateSegments(
+    parts: TemplatePart[],
+    scope: Scope,
+    depth: number,
+    forced?: Map<TemplatePart, boolean>,
+    undecided?: { part?: TemplatePart & { kind: "if" } },
+  ): StringSegment[] | TfValue {
     const out: StringSegment[] = [];
     for (const p of parts) {
       if (p.kind === "text") {
@@ -747,8 +785,9 @@ export class ModuleInstance {
             scope.map.range(p.span),
           );
       } else if (p.kind === "if") {
-        const c = truth(this.evaluate(p.condition, scope));
+        const c = forced?.get(p) ?? truth(this.evaluate(p.condition, scope));
         if (c === undefined) {
+          if (undecided && !undecided.part) undecided.part = p;
           out.push({
             symbol: (
               unknown(sliceText(scope.map, p.span), "the template condition is not known before apply") as {
@@ -758,7 +797,13 @@ export class ModuleInstance {
           });
           continue;
         }
-        const inner = this.templateSegments(c ? p.whenTrue : p.whenFalse, scope, depth + 1);
+        const inner = this.templateSegments(
+          c ? p.whenTrue : p.whenFalse,
+          scope,
+          depth + 1,
+          forced,
+          undecided,
+        );
         if (!Array.isArray(inner)) return inner;
         out.push(...inner);
       } else {
@@ -778,7 +823,7 @@ export class ModuleInstance {
           const bindings = new Map(scope.bindings ?? []);
           if (p.keyVar !== undefined) bindings.set(p.keyVar, k);
           bindings.set(p.valueVar, v);
-          const inner = this.templateSegments(p.body, { ...scope, bindings }, depth + 1);
+          const inner = this.templateSegments(p.body, { ...scope, bindings }, depth + 1, forced, undecided);
           if (!Array.isArray(inner)) return inner;
           out.push(...inner);
         }

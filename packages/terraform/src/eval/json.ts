@@ -20,7 +20,7 @@ export function valueToNode(v: TfValue, depth = 0): SourceNode {
   switch (v.kind) {
     case "string":
     case "unknown": {
-      if (v.kind === "unknown" && v.alternatives) {
+      if (v.alternatives) {
         // What it stands for, and each value a deploy may pick (the site is analysed with each).
         const { alternatives, ...rest } = v;
         const base = valueToNode(rest as TfValue, depth + 1);

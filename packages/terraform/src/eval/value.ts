@@ -17,7 +17,13 @@ export type StringSegment =
  * `document` is the JSON of an `aws_iam_policy_document`.
  */
 export type TfValue =
-  | { kind: "string"; segments: StringSegment[]; range?: SourceRange }
+  | {
+      kind: "string";
+      segments: StringSegment[];
+      range?: SourceRange;
+      /** The strings it is one of, when a `%{if}` whose condition is not known picks (see the unknown's). */
+      alternatives?: Alternatives;
+    }
   | { kind: "number"; value: number; range?: SourceRange }
   | { kind: "bool"; value: boolean; range?: SourceRange }
   | { kind: "null"; range?: SourceRange }
@@ -53,7 +59,7 @@ export type TfValue =
        * conditional, an index into a known map, `coalesce`): a policy built from it is analysed
        * for each (`key` names the choice, `label` what chooses).
        */
-      alternatives?: { key: string; label: string; options: Array<{ label: string; value: TfValue }> };
+      alternatives?: Alternatives;
     }
   | { kind: "json"; value: TfValue; range?: SourceRange }
   | { kind: "document"; node: SourceNode; origin: string; sources?: string[]; range?: SourceRange }
@@ -75,6 +81,13 @@ export function unknown(source: string, reason: string, range?: SourceRange): Tf
   };
   if (range) v.range = range;
   return v;
+}
+
+/** The values a value is one of, for a selector not known before apply: `key` names the choice. */
+export interface Alternatives {
+  key: string;
+  label: string;
+  options: Array<{ label: string; value: TfValue }>;
 }
 
 /**

@@ -48,6 +48,7 @@ export function policyNode(
       for (const s of v.sources ?? []) collector.consumedDocuments.add(s);
       return v.node;
     case "string": {
+      if (v.alternatives) return alternativeDocuments(v, fallback, module, quiet);
       const parsed = parseJsonString(v, fallback);
       if (!quiet) module.host.diagnostics.push(...parsed.diagnostics);
       return parsed.node;
@@ -79,6 +80,48 @@ export function policyNode(
       }
       return undefined;
   }
+}
+
+/**
+ * A policy text built by a template whose `%{if}` condition is not known: each text it may be,
+ * parsed, as the options of one node (the site is analysed with each).
+ */
+function alternativeDocuments(
+  v: TfValue & { kind: "string" },
+  fallback: SourceRange | undefined,
+  module: ModuleInstance,
+  quiet: boolean,
+): SourceNode | undefined {
+  const alt = v.alternatives;
+  if (!alt) return undefined;
+  const options: Array<{ label: string; node: SourceNode }> = [];
+  for (const o of alt.options) {
+    const node =
+      o.value.kind === "string" && o.value.alternatives
+        ? alternativeDocuments(o.value, fallback, module, quiet)
+        : o.value.kind === "string"
+          ? (() => {
+              const parsed = parseJsonString(o.value, fallback);
+              if (!quiet) module.host.diagnostics.push(...parsed.diagnostics);
+              return parsed.node;
+            })()
+          : undefined;
+    if (node) options.push({ label: o.label, node });
+  }
+  if (options.length === 0) return undefined;
+  if (options.length === 1) return options[0]?.node;
+  const symbol: ValueSymbol = {
+    kind: "unknown",
+    name: alt.label,
+    provenance: { source: alt.label, reason: "the template condition is not known before apply" },
+  };
+  const range = v.range ?? fallback;
+  return {
+    kind: "value",
+    value: range ? { parts: [symbol], range } : { parts: [symbol] },
+    ...(range ? { range } : {}),
+    alternatives: { key: alt.key, label: alt.label, options },
+  };
 }
 
 /** An attribute whose expression may hold a policy (for types not in the table). */
