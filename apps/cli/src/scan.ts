@@ -479,12 +479,15 @@ function dedupe(
   for (const f of findings) {
     // The statement is part of the key: two statements of a policy written on one line (a JSON
     // string, a plan's attribute) are reported at one position, and each is a finding of its own.
-    const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.resource}\u0000${f.statement?.index ?? ""}\u0000${f.statement?.sid ?? ""}\u0000${f.element?.line ?? ""}:${f.element?.column ?? ""}`;
+    // The element is not: a variant may take its value from another line (a map's entry).
+    const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.resource}\u0000${f.statement?.index ?? ""}\u0000${f.statement?.sid ?? ""}`;
     const kept = seen.get(key) ?? [];
+    const sameElement = (g: Finding) =>
+      g.element?.line === f.element?.line && g.element?.column === f.element?.column;
     const first =
-      kept.find((g) => g.message === f.message && g.variant === f.variant) ??
+      kept.find((g) => g.message === f.message && g.variant === f.variant && sameElement(g)) ??
       kept.find((g) => !holds.get(g)?.has(f.variant) && g.variant !== undefined && f.variant !== undefined) ??
-      kept.find((g) => g.message === f.message);
+      kept.find((g) => g.message === f.message && sameElement(g));
     if (first) {
       const variants = holds.get(first) as Set<string | undefined>;
       if (!variants.has(f.variant)) {

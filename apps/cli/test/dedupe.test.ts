@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkIac, cleanup, FIXTURES, parseReport, tempDir } from "./helpers/cli.js";
@@ -138,4 +138,55 @@ describe("--fix and a fix with no automatic edit", () => {
     expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
     expect(r.warnings.map((w) => [w.code, w.line])).toEqual([["FixNote", 2]]);
   });
+});
+
+// From a review: --fix on a finding that holds for one value of a conditional replaced the whole
+// conditional by that value (with --write, the other branch was gone and "<var.bucket>" written).
+describe("--fix and a finding that holds in one variant", () => {
+  it("edits nothing and says why", async () => {
+    const dir = join(tmp, "tf-fix-variant");
+    mkdirSync(dir, { recursive: true });
+    const text = `variable "use_topic" { type = bool }
+variable "bucket" {}
+resource "aws_sns_topic_policy" "p" {
+  arn = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{
+    Effect = "Allow", Principal = { Service = "s3.amazonaws.com" }, Action = "sns:Publish",
+    Resource = "arn:aws:sns:us-east-1:210987654321:t",
+    Condition = { ArnLike = { "aws:SourceArn" = var.use_topic ? "arn:aws:sns:us-east-1:210987654321:t" : "arn:aws:s3:::\${var.bucket}" } } }] })
+}
+`;
+    writeFileSync(join(dir, "main.tf"), text);
+    const r = await checkIac(["--fix", "--write", "--format", "json", "--account", "210987654321", dir]);
+    const report = parseReport(r.stdout);
+    expect(readFileSync(join(dir, "main.tf"), "utf8")).toBe(text);
+    expect(report.warnings.filter((w) => w.code === "FixNote").map((w) => w.message)).toEqual([
+      "CD103 holds when var.use_topic: false; that value is picked at apply, so the fix is not applied: apply the fix text shown with the finding to the branch it names",
+    ]);
+  });
+});
+
+// From a review: a finding whose element comes from a map entry (another line in each variant)
+// was reported once per variant instead of once, unlabelled, as it holds in all of them.
+it("a finding in every entry of a map index is one finding", async () => {
+  const dir = join(tmp, "tf-map-principal");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, "main.tf"),
+    `variable "partition" {}
+locals {
+  principal = {
+    aws    = "eks.amazonaws.com"
+    aws-cn = "eks.amazonaws.com.cn"
+  }
+}
+resource "aws_iam_role" "eks" {
+  name = "eks"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",
+    Principal = { Service = local.principal[var.partition] } }] })
+}
+`,
+  );
+  const r = parseReport((await checkIac(["--format", "json", dir])).stdout);
+  expect(r.findings.map((f) => [f.ruleId, f.variant ?? null])).toEqual([["CD101", null]]);
 });

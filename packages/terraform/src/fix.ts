@@ -73,15 +73,23 @@ export async function applyTerraformFixesWithNotes(
   findings: readonly Finding[],
 ): Promise<TerraformFixResult> {
   const byFile = new Map<string, Finding[]>();
+  const notes: string[] = [];
   for (const f of findings) {
     if (f.suppressed || (!f.fix?.condition && !f.fix?.permission)) continue;
     if (!/\.(tf|tofu)$/.test(f.file)) continue;
+    if (f.variant !== undefined) {
+      // It holds for some values a deploy may pick (a conditional, a map entry): an edit would
+      // replace the expression that picks by one of them.
+      notes.push(
+        `${f.file}:${f.line}:${f.column}: ${f.ruleId} holds when ${f.variant}; that value is picked at apply, so the fix is not applied: apply the fix text shown with the finding to the branch it names`,
+      );
+      continue;
+    }
     const list = byFile.get(f.file) ?? [];
     list.push(f);
     byFile.set(f.file, list);
   }
   const out = new Map<string, string>();
-  const notes: string[] = [];
   const refsByDir = new Map<string, SymbolRefs>();
   for (const [file, list] of byFile) {
     const text = files.get(file) ?? files.get(resolve(file));

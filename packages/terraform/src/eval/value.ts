@@ -101,6 +101,10 @@ export function oneOf(
   options: Array<{ label: string; value: TfValue }>,
 ): TfValue {
   if (u.kind !== "unknown" || options.length < 2) return u;
+  const first = options[0] as { value: TfValue };
+  const p = plain(first.value);
+  if (p !== undefined && options.every((o) => JSON.stringify(plain(o.value)) === JSON.stringify(p)))
+    return u.range ? { ...first.value, range: u.range } : first.value;
   return { ...u, alternatives: { key, label, options } };
 }
 
