@@ -196,6 +196,12 @@ export async function scan(
       const variants = policyVariants.get(policyKey) ?? new Set<string | undefined>();
       variants.add(site.variant);
       policyVariants.set(policyKey, variants);
+      // A statement's findings are labelled with its own choices: its variants are counted apart.
+      site.statementVariants?.forEach((v, i) => {
+        const own = policyVariants.get(`${policyKey}\u0000#${i}`) ?? new Set<string | undefined>();
+        own.add(v);
+        policyVariants.set(`${policyKey}\u0000#${i}`, own);
+      });
       for (const f of r.findings) policyOf.set(f, policyKey);
       if (!countedPolicies.has(policyKey)) {
         countedPolicies.add(policyKey);
@@ -289,7 +295,8 @@ export async function scan(
   let findings = dedupe(
     (f) => {
       const key = policyOf.get(f);
-      return key === undefined ? undefined : policyVariants.get(key);
+      if (key === undefined) return undefined;
+      return policyVariants.get(`${key}\u0000#${f.statement?.index ?? ""}`) ?? policyVariants.get(key);
     },
     report.findings.filter((f) => !(ownScan.has(f) && followedNested.has(resolve(f.file)))),
   );

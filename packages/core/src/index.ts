@@ -28,6 +28,7 @@ export {
   type Choice,
   ChoiceRun,
   type Chooser,
+  chooseAlternatives,
   enumerateVariants,
   expandAlternatives,
   hasAlternatives,

@@ -1063,3 +1063,45 @@ describe("one file named alone", () => {
     expect(readFileSync(join(dir, "b.tf"), "utf8")).toContain('"other"');
   });
 });
+
+// From a review: one choice per statement of 40 made 2^40 combinations; only 16 were analysed, so
+// statements 15 and up got no finding, and every finding listed all 40 choices. Each statement's
+// own choices are now enumerated side by side, and its findings name only them.
+it("forty statements, each with its own conditional: each is reported with its own choice", async () => {
+  const vars = Array.from({ length: 40 }, (_, i) => `variable "c${i}" { type = bool }`).join("\n");
+  const statements = Array.from(
+    { length: 40 },
+    (_, i) => `  statement {
+    actions   = ["sns:Publish"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [var.c${i} ? "210987654321" : "987654321098"]
+    }
+  }`,
+  ).join("\n");
+  const r = await scan(
+    {
+      "main.tf": `${vars}
+data "aws_iam_policy_document" "d" {
+${statements}
+}
+resource "aws_sns_topic_policy" "p" {
+  arn    = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = data.aws_iam_policy_document.d.json
+}
+`,
+    },
+    { accounts: ["210987654321"] },
+  );
+  expect(r.sites).toHaveLength(2);
+  const found = r.findings.filter((f) => f.ruleId === "CD102");
+  expect(found.map((f) => f.statement?.index)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  expect(found.map((f) => f.variant)).toEqual(Array.from({ length: 40 }, (_, i) => `var.c${i}: false`));
+  expect(r.diagnostics).toEqual([]);
+});

@@ -310,7 +310,9 @@ function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: State
         : { index: stmt.index },
     principals: input.principals,
   };
-  if (site.variant) f.variant = site.variant;
+  const variant =
+    stmt.index < (site.statementVariants?.length ?? 0) ? site.statementVariants?.[stmt.index] : site.variant;
+  if (variant) f.variant = variant;
   if (site.related?.length) f.related = site.related.map((r) => ({ ...r }));
   // An element written in another file (a Terraform module input set by the caller) has no place in
   // this finding's file: its line and column would point at unrelated text there.

@@ -84,7 +84,12 @@ export function hasAlternatives(node: SourceNode, depth = 0): boolean {
   }
 }
 
-function choose(node: SourceNode, run: ChoiceRun, depth: number): SourceNode {
+/** The tree with each value with alternatives replaced by the option `chooser` picks. */
+export function chooseAlternatives(node: SourceNode, chooser: Chooser): SourceNode {
+  return choose(node, chooser, 0);
+}
+
+function choose(node: SourceNode, run: Chooser, depth: number): SourceNode {
   if (depth > 256) return node;
   switch (node.kind) {
     case "value": {

@@ -50,6 +50,12 @@ export interface PolicySite {
   related?: RelatedLocation[];
   /** For `Fn::If` branches and similar: which variant of the input this site is. */
   variant?: string;
+  /**
+   * Per statement (by index), the variant as it concerns that statement (the choices in it and in
+   * what every statement depends on); a finding on a statement listed here takes this instead of
+   * `variant`.
+   */
+  statementVariants?: ReadonlyArray<string | undefined>;
 }
 
 /** Another place a finding concerns (SARIF related location). */

@@ -8,7 +8,7 @@ import type {
   Suppression,
   ValueSymbol,
 } from "@deputyguard/core";
-import { expandAlternatives, hasAlternatives, looksLikePolicy } from "@deputyguard/core";
+import { chooseAlternatives, hasAlternatives, looksLikePolicy, MAX_VARIANTS } from "@deputyguard/core";
 import type { ModuleInstance, ResourceInstance, Scope } from "../eval/evaluator.js";
 import { describeUnknown, diag } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
@@ -169,22 +169,121 @@ function addSite(
   }
   // A value picked by a selector not known before apply (a conditional, a map index, coalesce): the
   // policy is analysed with each value a deploy may pick, and a finding says which.
-  const { results, truncated } = expandAlternatives(node);
-  for (const r of results) {
-    const variant: PolicySite = { ...site, document: r.value };
-    if (r.variant) variant.variant = r.variant;
+  const { documents, truncated } = variantDocuments(node);
+  for (const d of documents) {
+    const variant: PolicySite = { ...site, document: d.node };
+    if (d.variant) variant.variant = d.variant;
+    if (d.statementVariants) variant.statementVariants = d.statementVariants;
     collector.sites.push({ site: variant, rootFile });
   }
   if (truncated) {
+    // The combinations left out are still judged with their choices unknown (trusted, CD301).
+    collector.sites.push({ site, rootFile });
     inst.module.host.diagnostics.push({
       code: "UnsupportedConstruct",
       severity: "warning",
       file: range.file,
       line: range.start.line,
       column: range.start.column,
-      message: `the policy of ${inst.address} depends on more undecided choices than are analysed (${results.length} combinations); the others are not checked`,
+      message: `the policy of ${inst.address} depends on more undecided choices than are analysed one by one (${documents.length} combinations); the others are judged with those values unknown`,
     });
   }
+}
+
+interface ChoiceKey {
+  label: string;
+  options: string[];
+}
+
+/** The choices (values with alternatives) in a tree, in the order met, options included. */
+function choiceKeys(node: SourceNode, into: Map<string, ChoiceKey>, depth = 0): Map<string, ChoiceKey> {
+  if (depth > 256) return into;
+  switch (node.kind) {
+    case "value":
+      if (node.alternatives) {
+        if (!into.has(node.alternatives.key))
+          into.set(node.alternatives.key, {
+            label: node.alternatives.label,
+            options: node.alternatives.options.map((o) => o.label),
+          });
+        for (const o of node.alternatives.options) choiceKeys(o.node, into, depth + 1);
+      }
+      break;
+    case "array":
+      for (const i of node.items) choiceKeys(i, into, depth + 1);
+      break;
+    case "object":
+      for (const e of node.entries) choiceKeys(e.value, into, depth + 1);
+      break;
+  }
+  return into;
+}
+
+function isDeny(statement: SourceNode): boolean {
+  if (statement.kind !== "object") return false;
+  const effect = statement.entries.find((e) => e.key === "Effect")?.value;
+  return effect?.kind === "scalar" && effect.value === "Deny";
+}
+
+/**
+ * The documents a policy with choices may be, at most MAX_VARIANTS. The choices of one statement
+ * do not change how another Allow statement is judged, so each statement's own choices are
+ * enumerated side by side (site k takes combination k of each statement's), crossed with the choices
+ * every statement depends on (outside the statements, in a Deny, or in several statements). Each
+ * statement's findings name only the choices that concern it.
+ */
+function variantDocuments(node: SourceNode): {
+  documents: Array<{ node: SourceNode; variant?: string; statementVariants?: Array<string | undefined> }>;
+  truncated: boolean;
+} {
+  const all = choiceKeys(node, new Map());
+  const list = node.kind === "object" ? node.entries.find((e) => e.key === "Statement")?.value : undefined;
+  const statements = list?.kind === "array" ? list.items : list?.kind === "object" ? [list] : [];
+  const own = statements.map((st) => (isDeny(st) ? new Map<string, ChoiceKey>() : choiceKeys(st, new Map())));
+  const owners = new Map<string, number>();
+  for (const keys of own) for (const k of keys.keys()) owners.set(k, (owners.get(k) ?? 0) + 1);
+  const shared = [...all.keys()].filter((k) => owners.get(k) !== 1);
+  const mine = own.map((keys) => [...keys.keys()].filter((k) => owners.get(k) === 1));
+  const size = (keys: string[]) => keys.reduce((n, k) => n * (all.get(k)?.options.length ?? 1), 1);
+  const across = size(shared);
+  const side = Math.max(1, ...mine.map(size));
+  const total = across * side;
+  const count = Math.min(total, MAX_VARIANTS);
+  const digits = (keys: string[], index: number, into: Map<string, number>) => {
+    let rest = index;
+    for (const k of [...keys].reverse()) {
+      const n = all.get(k)?.options.length ?? 1;
+      into.set(k, rest % n);
+      rest = Math.floor(rest / n);
+    }
+  };
+  const describe = (keys: string[], picked: Map<string, number>) => {
+    const parts = keys.map((k) => {
+      const c = all.get(k) as ChoiceKey;
+      return `${c.label}: ${c.options[picked.get(k) ?? 0]}`;
+    });
+    return parts.length > 0 ? parts.join(", ") : undefined;
+  };
+  const documents: Array<{
+    node: SourceNode;
+    variant?: string;
+    statementVariants?: Array<string | undefined>;
+  }> = [];
+  for (let k = 0; k < count; k++) {
+    const picked = new Map<string, number>();
+    digits(shared, Math.floor(k / side), picked);
+    for (const keys of mine) digits(keys, (k % side) % size(keys), picked);
+    const chosen = chooseAlternatives(node, { choose: (key) => picked.get(key) ?? 0 });
+    const doc: { node: SourceNode; variant?: string; statementVariants?: Array<string | undefined> } = {
+      node: chosen,
+    };
+    const variant = describe([...all.keys()], picked);
+    if (variant) doc.variant = variant;
+    if (statements.length > 0)
+      doc.statementVariants = mine.map((keys) => describe([...shared, ...keys], picked));
+    documents.push(doc);
+  }
+  return { documents, truncated: total > MAX_VARIANTS };
 }
 
 /**
