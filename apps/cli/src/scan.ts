@@ -174,6 +174,22 @@ export async function scan(
   // A nested template is read with its parent's parameters when the parent is scanned: what the same
   // file gives read on its own (parameters unknown) would contradict it, so the parent's reading wins.
   const followedNested = new Set<string>();
+  /**
+   * A bug met while reading or checking one input: reported as an error at that input (exit 3 at
+   * the end), and the other inputs are still scanned and reported.
+   */
+  let internal = false;
+  const internalError = (file: string, e: unknown) => {
+    internal = true;
+    const err = e as Error;
+    report.errors.push({
+      code: "InternalError",
+      severity: "error",
+      file,
+      message: `internal error while checking this input (${err?.message ?? String(e)}); the other inputs are still reported. Please report it with the input.`,
+    });
+    if (process.env.DEPUTYGUARD_DEBUG) io.stderr(`${err?.stack ?? ""}\n`);
+  };
   const countedPolicies = new Set<string>();
   /** The variants each policy was analysed in (its Fn::If branches, its Terraform choices). */
   const policyVariants = new Map<string, Set<string | undefined>>();
@@ -190,7 +206,13 @@ export async function scan(
       const fromOrigin =
         format === "terraform-plan" && origin !== undefined && site.file !== origin && isChanged(origin);
       if (!fromOrigin && !(inModule ? isChangedModule(site.file) : isChanged(site.file))) continue;
-      const r = checkSite(site, optionsFor(site.file, settings));
+      let r: ReturnType<typeof checkSite>;
+      try {
+        r = checkSite(site, optionsFor(site.file, settings));
+      } catch (e) {
+        internalError(site.file, e);
+        continue;
+      }
       // The variants of one policy (Fn::If branches) are one policy of the input.
       const policyKey = `${site.file}\u0000${site.resource}\u0000${site.propertyPath ?? ""}\u0000${site.range?.start.line}:${site.range?.start.column}`;
       const variants = policyVariants.get(policyKey) ?? new Set<string | undefined>();
@@ -255,11 +277,17 @@ export async function scan(
       const included = new Set(walked.map((f) => resolve(f)));
       for (const format of formats) {
         if (!format.scanDirectory) continue;
-        const r = await format.scanDirectory(p, {
-          ...settings.options,
-          variablesFor: (dir) => configVariables(dir, settings),
-          includeFile: (f) => included.has(resolve(f)),
-        });
+        let r: Awaited<ReturnType<NonNullable<InputFormat["scanDirectory"]>>>;
+        try {
+          r = await format.scanDirectory(p, {
+            ...settings.options,
+            variablesFor: (dir) => configVariables(dir, settings),
+            includeFile: (f) => included.has(resolve(f)),
+          });
+        } catch (e) {
+          internalError(p, e);
+          continue;
+        }
         if (!r) continue;
         for (const f of r.files) consumed.add(resolve(f));
         report.summary.files += changed ? r.files.filter(isChangedModule).length : r.recognisedFiles;
@@ -279,7 +307,13 @@ export async function scan(
       ? formats.find((f) => f.scanFileInContext && f.extensions.includes(extname(t.file).toLowerCase()))
       : undefined;
     if (inContext?.scanFileInContext) {
-      const r = await inContext.scanFileInContext(t.file, optionsFor(t.file, settings));
+      let r: Awaited<ReturnType<NonNullable<InputFormat["scanFileInContext"]>>>;
+      try {
+        r = await inContext.scanFileInContext(t.file, optionsFor(t.file, settings));
+      } catch (e) {
+        internalError(t.file, e);
+        continue;
+      }
       if (r) {
         report.summary.files += r.recognisedFiles;
         for (const d of r.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
@@ -287,7 +321,11 @@ export async function scan(
         continue;
       }
     }
-    await scanFile(t, formats, settings, report, sources, addSites, io, moduleDirs);
+    try {
+      await scanFile(t, formats, settings, report, sources, addSites, io, moduleDirs);
+    } catch (e) {
+      internalError(t.file, e);
+    }
   }
   progress.stop();
 
@@ -422,6 +460,7 @@ export async function scan(
     io.stderr(rendered);
   } else io.stdout(rendered);
 
+  if (internal) return { report, code: 3 };
   if (report.errors.length > 0) return { report, code: 2 };
   const open = report.findings.filter((f) => !f.suppressed && failing(f.severity));
   return { report, code: open.length > 0 ? 1 : 0 };

@@ -265,6 +265,8 @@ export function parseJsonString(
   const builtMap = new LineMap(file, built, { json: true });
   /** Where the character at `offset` of the built text was written. */
   const mapOffset = (offset: number): { map: LineMap; offset: number } | undefined => {
+    // An empty text (`policy = ""`) has no piece: its diagnostics go to the fallback.
+    if (pieces.length === 0) return undefined;
     // The piece holding the offset (the last piece starting at or before it).
     let lo = 0;
     let hi = pieces.length - 1;

@@ -1,0 +1,64 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type InputFormat, policyJsonFormat } from "@deputyguard/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { scan } from "../src/scan.js";
+import { checkIac, cleanup, EXAMPLES, parseReport, tempDir } from "./helpers/cli.js";
+
+// From a fuzz hunt: `policy = ""` in a Terraform module threw inside the adapter, and the whole run
+// ended with "internal error" (exit 3): no other file was reported.
+const tmp = tempDir();
+afterAll(() => cleanup(tmp));
+
+describe("one input's failure does not stop the others", () => {
+  it('policy = "" is an error at its line; the other files are still reported', async () => {
+    const mod = join(tmp, "mod");
+    mkdirSync(mod, { recursive: true });
+    writeFileSync(join(mod, "main.tf"), 'resource "aws_s3_bucket_policy" "b" {\n  policy = ""\n}\n');
+    const r = await checkIac(["--format", "json", mod, join(EXAMPLES, "sns-topic-policy.json")]);
+    expect(r.code).toBe(2);
+    const report = parseReport(r.stdout);
+    expect(report.errors.map((e) => [e.code, e.line, e.column])).toEqual([["ParseError", 2, 12]]);
+    expect(report.findings.map((f) => f.ruleId)).toEqual(["CD103"]);
+  });
+
+  it("a bug while scanning a directory is an InternalError there (exit 3), and the rest is reported", async () => {
+    const good = join(tmp, "good.json");
+    const dir = join(tmp, "module");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      good,
+      '{"Statement":[{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"sns:Publish","Resource":"*"}]}',
+    );
+    const throwing: InputFormat = {
+      ...policyJsonFormat,
+      name: "throwing",
+      extensions: [".tf"],
+      recognises: () => false,
+      scanDirectory: async () => {
+        throw new Error("boom");
+      },
+    };
+    const outcome = await scan(
+      {
+        format: "json",
+        failOn: "medium",
+        options: {},
+        maxFileSize: 1 << 20,
+        quiet: false,
+        paths: [dir, good],
+        reportUnusedSuppressions: false,
+        fix: false,
+        write: false,
+        onlyRecognised: false,
+        progress: false,
+      },
+      [throwing, policyJsonFormat],
+      { stdout: () => {}, stderr: () => {}, readStdin: async () => Buffer.alloc(0), isTTY: false },
+      { name: "deputyguard", version: "0" },
+    );
+    expect(outcome.code).toBe(3);
+    expect(outcome.report.errors.map((e) => [e.code, e.file])).toEqual([["InternalError", dir]]);
+    expect(outcome.report.findings.map((f) => [f.ruleId, f.file])).toEqual([["CD101", good]]);
+  });
+});
