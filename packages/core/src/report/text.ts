@@ -46,6 +46,19 @@ function severityLabel(f: Finding, p: Palette): string {
   }
 }
 
+/**
+ * Control characters (escape, bell, carriage return, ...) and bidirectional overrides from the
+ * input, shown as `\u{1b}`: an input must not recolour, retitle or rewrite the terminal or CI log
+ * the report is printed to.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text from the input made safe to print (see CONTROL). */
+export function printable(s: string): string {
+  return s.replace(CONTROL, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+}
+
 /** A few lines of source around `line`, with a caret under `column`. */
 export function codeFrame(text: string, line: number, column: number, p: Palette = PLAIN): string {
   const lines = text.split(/\r\n|\r|\n/);
@@ -54,7 +67,7 @@ export function codeFrame(text: string, line: number, column: number, p: Palette
   const width = String(last).length;
   const out: string[] = [];
   for (let n = first; n <= last; n++) {
-    const raw = (lines[n - 1] ?? "").replace(/\t/g, "  ");
+    const raw = printable((lines[n - 1] ?? "").replace(/\t/g, "  "));
     const clipped = raw.length > 160 ? `${raw.slice(0, 157)}...` : raw;
     const mark = n === line ? p.red(">") : " ";
     out.push(`  ${mark} ${p.gray(String(n).padStart(width))} | ${clipped}`);
@@ -69,7 +82,7 @@ export function codeFrame(text: string, line: number, column: number, p: Palette
 function diagnosticLine(d: Diagnostic, p: Palette): string {
   const where = d.line !== undefined ? `${d.file}:${d.line}:${d.column ?? 1}` : d.file;
   const label = d.severity === "error" ? p.red("error") : p.yellow("warning");
-  return `${where}: ${label} ${d.code}: ${d.message}`;
+  return `${printable(`${where}: `)}${label} ${d.code}: ${printable(d.message)}`;
 }
 
 /** Human-readable output, grouped by file, with code frames. */
@@ -83,24 +96,27 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
     byFile.set(f.file, list);
   }
   for (const [file, findings] of byFile) {
-    out.push(p.bold(p.cyan(file)));
+    out.push(p.bold(p.cyan(printable(file))));
     const text = options.source?.(file);
     for (const f of findings) {
       const at = f.element ?? { line: f.line, column: f.column };
       const where = `${f.line}:${f.column}`;
-      const res = f.resource ? ` ${p.gray(`[${f.resource}]`)}` : "";
+      const res = f.resource ? ` ${p.gray(`[${printable(f.resource)}]`)}` : "";
       const stmt = f.statement
-        ? p.gray(` statement ${f.statement.index}${f.statement.sid ? ` (${f.statement.sid})` : ""}`)
+        ? p.gray(
+            ` statement ${f.statement.index}${f.statement.sid ? ` (${printable(f.statement.sid)})` : ""}`,
+          )
         : "";
       out.push(`  ${where}  ${severityLabel(f, p)}  ${p.bold(f.ruleId)} ${p.gray(f.rule)}${res}${stmt}`);
-      out.push(`    ${f.message}`);
-      if (f.variant) out.push(p.gray(`    when: ${f.variant}`));
-      for (const r of f.related ?? []) out.push(p.gray(`    ${r.message}: ${r.file}:${r.line}:${r.column}`));
+      out.push(`    ${printable(f.message)}`);
+      if (f.variant) out.push(p.gray(`    when: ${printable(f.variant)}`));
+      for (const r of f.related ?? [])
+        out.push(p.gray(printable(`    ${r.message}: ${r.file}:${r.line}:${r.column}`)));
       const unknown = f.principals.filter((x) => x !== "*" && isServicePrincipalName(x) && !findService(x));
       if (unknown.length > 0) {
         out.push(
           p.gray(
-            `    note: ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} not in the service knowledge table (deputyguard services): generic rules only, no CD205`,
+            `    note: ${printable(unknown.join(", "))} ${unknown.length > 1 ? "are" : "is"} not in the service knowledge table (deputyguard services): generic rules only, no CD205`,
           ),
         );
       }
@@ -112,13 +128,15 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
           .join(", ");
         out.push(
           p.gray(
-            `    witness: ${f.witness.principal} ${f.witness.action ?? ""}${ctx ? ` with ${ctx}` : " with no source keys"}`,
+            printable(
+              `    witness: ${f.witness.principal} ${f.witness.action ?? ""}${ctx ? ` with ${ctx}` : " with no source keys"}`,
+            ),
           ),
         );
       }
       if (f.fix) {
         out.push(p.gray("    fix:"));
-        for (const l of f.fix.text.split("\n")) out.push(`      ${l}`);
+        for (const l of f.fix.text.split("\n")) out.push(`      ${printable(l)}`);
       }
       out.push("");
     }
