@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { checkSite } from "@deputyguard/core";
 import { describe, expect, it } from "vitest";
 import { terraformFormat, terraformPlanFormat } from "../src/index.js";
-import { writeTree } from "./helpers.js";
+import { scan, writeTree } from "./helpers.js";
 
 function walk(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;
@@ -121,4 +121,25 @@ describe("mutated Terraform gives diagnostics, never an exception", () => {
       }
     });
   }
+});
+
+// From a fuzz hunt: a resource block with one label (or three) was skipped in silence, so its
+// policy was never checked and the run passed; Terraform rejects such blocks.
+describe("blocks with the wrong number of labels", () => {
+  it("are a ConfigError at the block, never passed over", async () => {
+    const s = await scan({
+      "main.tf": `resource "aws_sns_topic_policy" {
+  arn    = "x"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { Service = "s3.amazonaws.com" }, Action = "sns:Publish", Resource = "*" }] })
+}
+resource "a" "b" "c" {}
+variable {}
+`,
+    });
+    expect(s.diagnostics.map((d) => [d.code, d.severity, d.line, d.column])).toEqual([
+      ["ConfigError", "error", 1, 1],
+      ["ConfigError", "error", 5, 1],
+      ["ConfigError", "error", 6, 1],
+    ]);
+  });
 });

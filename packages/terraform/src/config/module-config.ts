@@ -111,6 +111,20 @@ export function buildModuleConfig(dir: string, files: SourceFile[], diagnostics:
       }
       const index = indexFor(config, b.type);
       const k = key(b);
+      if (index && k === undefined) {
+        // Terraform rejects it ("Missing name for resource", "Extraneous label"): it is not read.
+        const want = b.type === "resource" || b.type === "data" ? "a type and a name" : "a name";
+        const p = f.map.position(b.span.start);
+        diagnostics.push({
+          code: "ConfigError",
+          severity: "error",
+          file: f.path,
+          line: p.line,
+          column: p.column,
+          message: `a ${b.type} block takes ${want} (${b.type === "resource" || b.type === "data" ? 2 : 1} label${b.type === "resource" || b.type === "data" ? "s" : ""}); this one has ${b.labels.length}, so Terraform rejects it and it is not checked`,
+        });
+        continue;
+      }
       if (!index || k === undefined) continue;
       if (index.has(k)) diagnostics.push(dup(f, b.span.start, `${b.type} "${k}" is defined twice`));
       else index.set(k, { block: b, file: f });
