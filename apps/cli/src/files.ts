@@ -1,6 +1,6 @@
 import { join, relative, sep } from "node:path";
 import ignore, { type Ignore } from "ignore";
-import { readdir, readFile, stat } from "./fs-async.js";
+import { readdir, readFile, readUpTo, stat } from "./fs-async.js";
 
 /** Directories a walk never enters. */
 const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform", ".turbo", "dist"]);
@@ -70,7 +70,19 @@ export type ReadOutcome =
 export async function readText(path: string, maxBytes: number): Promise<ReadOutcome> {
   let size: number;
   try {
-    size = (await stat(path)).size;
+    const st = await stat(path);
+    // A file named on the command line that is a pipe (`check-iac <(terraform show -json plan)`) or
+    // a device is read chunk by chunk, up to the limit: /dev/zero must not fill the memory.
+    if (!st.isFile()) {
+      const buf = await readUpTo(path, maxBytes);
+      if (!buf)
+        return {
+          ok: false,
+          message: `the input is over the limit of ${formatBytes(maxBytes)} (--max-file-size); it is not read`,
+        };
+      return decode(buf);
+    }
+    size = st.size;
   } catch (e) {
     return {
       ok: false,

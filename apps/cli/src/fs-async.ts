@@ -3,7 +3,10 @@
 // `check-iac` run (it loads Node's stream internals), a measurable share of the start-up goal.
 import {
   access as accessCb,
+  close as closeCb,
   type Dirent,
+  open as openCb,
+  read as readCb,
   readdir as readdirCb,
   readFile as readFileCb,
   type Stats,
@@ -22,6 +25,33 @@ export function readFile(path: string, encoding?: "utf8"): Promise<string | Buff
   return new Promise((resolve, reject) => {
     if (encoding) readFileCb(path, encoding, settle<string>(resolve, reject));
     else readFileCb(path, settle<Buffer>(resolve, reject));
+  });
+}
+
+/**
+ * Reads a pipe or a device chunk by chunk, up to `max` bytes: undefined when it holds more (the
+ * rest is not read). A FIFO blocks until a writer opens it, as `cat` would.
+ */
+export function readUpTo(path: string, max: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    openCb(path, "r", (err, fd) => {
+      if (err) return reject(err);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const finish = (e: unknown, value?: Buffer) => closeCb(fd, () => (e ? reject(e) : resolve(value)));
+      const next = () => {
+        const buf = Buffer.allocUnsafe(1 << 16);
+        readCb(fd, buf, 0, buf.length, null, (e, n) => {
+          if (e) return finish(e);
+          if (n === 0) return finish(undefined, Buffer.concat(chunks, size));
+          chunks.push(buf.subarray(0, n));
+          size += n;
+          if (size > max) return finish(undefined, undefined);
+          next();
+        });
+      };
+      next();
+    });
   });
 }
 

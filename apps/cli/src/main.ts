@@ -71,17 +71,27 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage 
 export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  readStdin: () => Promise<Buffer>;
+  /** Standard input, read up to `limit` bytes and one more (a longer input is cut there). */
+  readStdin: (limit?: number) => Promise<Buffer>;
   isTTY: boolean;
 }
 
 const defaultIo: Io = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: async () => {
+  readStdin: async (limit = Number.POSITIVE_INFINITY) => {
     const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks);
+    let size = 0;
+    for await (const c of process.stdin) {
+      chunks.push(c as Buffer);
+      size += (c as Buffer).length;
+      // Past the limit the rest is not read (`cat /dev/zero | check-iac -` would never end).
+      if (size > limit) {
+        process.stdin.destroy();
+        break;
+      }
+    }
+    return Buffer.concat(chunks, Math.min(size, Number.isFinite(limit) ? limit + 1 : size));
   },
   isTTY: !!process.stdout.isTTY,
 };

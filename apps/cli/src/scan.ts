@@ -58,7 +58,8 @@ export interface ScanSettings {
 export interface ScanIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  readStdin: () => Promise<Buffer>;
+  /** Standard input, read up to `limit` bytes and one more (a longer input is cut there). */
+  readStdin: (limit?: number) => Promise<Buffer>;
   isTTY: boolean;
 }
 
@@ -587,7 +588,7 @@ async function scanFile(
 ): Promise<void> {
   let text: string;
   if (t.stdin) {
-    const buf = await io.readStdin();
+    const buf = await io.readStdin(settings.maxFileSize);
     if (buf.length > settings.maxFileSize) {
       report.errors.push({
         code: "ReadError",

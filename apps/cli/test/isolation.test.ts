@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type InputFormat, policyJsonFormat } from "@deputyguard/core";
@@ -60,5 +61,40 @@ describe("one input's failure does not stop the others", () => {
     expect(outcome.code).toBe(3);
     expect(outcome.report.errors.map((e) => [e.code, e.file])).toEqual([["InternalError", dir]]);
     expect(outcome.report.findings.map((f) => [f.ruleId, f.file])).toEqual([["CD101", good]]);
+  });
+});
+
+// From a fuzz hunt: --max-file-size was checked with stat() or after buffering everything, so
+// `cat /dev/zero | check-iac -` and `check-iac /dev/zero` filled the memory, and a FIFO named
+// terraform.tfvars blocked the run for ever.
+describe("inputs that never end", () => {
+  it("standard input is read up to the limit, then refused", async () => {
+    const r = await checkIac(["--format", "json", "--max-file-size", "1MB", "-"], {
+      input: Buffer.alloc(5 * 1024 * 1024, 0x20),
+    });
+    expect(r.code).toBe(2);
+    expect(parseReport(r.stdout).errors.map((e) => e.code)).toEqual(["ReadError"]);
+  });
+
+  it("a device named on the command line is read up to the limit, then refused", async () => {
+    const r = await checkIac(["--format", "json", "--max-file-size", "1MB", "/dev/zero"], {
+      timeoutMs: 20_000,
+    });
+    expect(r.code).toBe(2);
+    expect(parseReport(r.stdout).errors.map((e) => [e.code, e.message])).toEqual([
+      ["ReadError", "the input is over the limit of 1 MB (--max-file-size); it is not read"],
+    ]);
+  });
+
+  it("a FIFO in a Terraform module is not opened", async () => {
+    const dir = join(tmp, "fifo-module");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "main.tf"), 'variable "a" {}\n');
+    execFileSync("mkfifo", [join(dir, "terraform.tfvars")]);
+    const r = await checkIac(["--format", "json", dir], { timeoutMs: 20_000 });
+    expect(r.timedOut).toBeFalsy();
+    expect(parseReport(r.stdout).errors.map((e) => e.message)).toEqual([
+      "variable file: not a regular file (a device, pipe or socket); it is not read",
+    ]);
   });
 });

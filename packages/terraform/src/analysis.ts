@@ -80,7 +80,10 @@ export async function configFiles(dir: string): Promise<string[]> {
 
 async function readText(path: string, max: number): Promise<string | { error: string }> {
   try {
-    const size = statSync(path).size;
+    const st = statSync(path);
+    // A FIFO would block the run and a device never end: only regular files are read.
+    if (!st.isFile()) return { error: "not a regular file (a device, pipe or socket); it is not read" };
+    const size = st.size;
     if (size > max) return { error: `file is ${size} bytes, over the limit of ${max} (--max-file-size)` };
     const buf = await readFile(path);
     if (buf.includes(0)) return { error: "binary content (NUL byte), not a text file" };
@@ -485,8 +488,14 @@ function readModuleFile(
   if (!inside(m.config.dir) && !inside(m.rootDir))
     return unknown(`file("${path}")`, "the file is outside the module directory and is not read", range);
   try {
-    if (statSync(full).size > max)
-      return unknown(`file("${path}")`, "the file is over the size limit", range);
+    const st = statSync(full);
+    if (!st.isFile())
+      return unknown(
+        `file("${path}")`,
+        "not a regular file (a device, pipe or socket); it is not read",
+        range,
+      );
+    if (st.size > max) return unknown(`file("${path}")`, "the file is over the size limit", range);
     const text = readFileSync(full, "utf8");
     const map = new LineMap(full, text);
     const v: TfValue = { kind: "string", segments: [{ text, source: { map, start: 0, end: text.length } }] };
