@@ -151,6 +151,8 @@ export async function parseConfigFile(
   }
   let verdict = verdicts.get(path);
   if (!verdict) {
+    // hcl2json overflows the JavaScript stack on deep nesting that Terraform itself accepts: that is
+    // no verdict (our parser's nesting limit decides), not a syntax error of the file (verdictOf).
     verdict = validateHcl(path, text);
     // Awaited by the caller; a failure to load hcl2json must not also be an unhandled rejection.
     verdict.catch(() => undefined);

@@ -143,3 +143,35 @@ variable {}
     ]);
   });
 });
+
+// From a fuzz hunt: 2,000 nested brackets overflowed hcl2json's stack, and the file got "HCL syntax
+// error: Maximum call stack size exceeded" (Terraform accepts it); from 200 to 1,500 levels it got
+// the nesting limit. Now every depth gets the nesting limit.
+it("2,000 nested brackets: the nesting limit, not a stack overflow", async () => {
+  const depth = 2000;
+  const s = await scan({ "main.tf": `locals {\n  a = ${"[".repeat(depth)}${"]".repeat(depth)}\n}\n` });
+  expect(s.diagnostics.map((d) => [d.code, d.message])).toEqual([
+    [
+      "UnsupportedConstruct",
+      "Terraform accepts this file but deputyguard cannot read it: nesting deeper than 200 levels",
+    ],
+  ]);
+});
+
+// From a fuzz hunt: nested for expressions multiplied without limit (range(1000) in range(1000) in
+// range(10): 46 s and 4.2 GB); range() alone had a limit. All for expressions share a budget now.
+it("nested for expressions stop at the shared item budget", async () => {
+  const t = performance.now();
+  const s = await scan({
+    "main.tf": `locals {
+  n = length(flatten([for a in range(1000) : [for b in range(1000) : [for c in range(10) : c]]]))
+}
+resource "aws_sns_topic_policy" "p" {
+  arn    = "x"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { Service = "s3.amazonaws.com" }, Action = "sns:Publish", Resource = "*", Condition = { StringEquals = { "aws:SourceAccount" = "\${local.n}" } } }] })
+}
+`,
+  });
+  expect(performance.now() - t).toBeLessThan(10_000);
+  expect(s.findings.map((f) => f.ruleId)).toEqual(["CD301"]);
+});

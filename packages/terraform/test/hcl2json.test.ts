@@ -3,6 +3,7 @@ import {
   closeHcl2jsonWorker,
   hcl2jsonWorkerRunning,
   problemOf,
+  verdictOf,
   WORKER_MIN_LENGTH,
 } from "../src/load/hcl2json.js";
 import { scan, topicPolicy } from "./helpers.js";
@@ -64,5 +65,22 @@ describe("Terraform's parser (hcl2json) checks every file", () => {
       ["ParseError", "broken.tf", brokenLine, 10],
     ]);
     expect(hcl2jsonWorkerRunning()).toBe(true);
+  });
+});
+
+// From a test run: after a large error, hcl2json's own write to a non-blocking pipe failed with
+// EAGAIN, and that failure was taken for Terraform's verdict ("HCL syntax error: EAGAIN: ..."), so a
+// valid file was rejected. A failure of the run is no verdict.
+describe("verdictOf", () => {
+  it("takes failures of the run for no verdict, syntax errors for a verdict", () => {
+    expect(verdictOf("EAGAIN: resource temporarily unavailable, write", "main.tf")).toBeUndefined();
+    expect(verdictOf("Maximum call stack size exceeded", "main.tf")).toBeUndefined();
+    expect(
+      verdictOf("main.tf:2,3-4: Invalid expression; Expected the start of an expression", "main.tf"),
+    ).toEqual({
+      message: "Invalid expression; Expected the start of an expression",
+      line: 2,
+      column: 3,
+    });
   });
 });

@@ -87,6 +87,10 @@ function key(v: TfValue): string {
  * An expression's text on one line, cut at 80 characters: enough to recognise it in a message (the
  * names of unknowns made from expressions, and the reasons that quote them).
  */
+/** Items all the `for` expressions of one analysis may make (see `forExpr`). */
+const MAX_FOR_ITEMS = 200_000;
+const forBudgets = new WeakMap<object, { left: number }>();
+
 /** The most `%{if}` directives with unknown conditions one template is built both ways for (2^4 strings). */
 const MAX_TEMPLATE_CHOICES = 4;
 
@@ -681,6 +685,20 @@ export class ModuleInstance {
     const items: TfValue[] = [];
     const entries = new Map<string, TfValue>();
     const keyRanges = new Map<string, SourceRange>();
+    // Nested loops multiply (range(1000) in range(1000) in range(10) took 46 s and 4 GB): all the
+    // for expressions of one analysis share a budget of items, as range() has a limit of its own.
+    let budget = forBudgets.get(this.host);
+    if (budget === undefined) {
+      budget = { left: MAX_FOR_ITEMS };
+      forBudgets.set(this.host, budget);
+    }
+    budget.left -= pairs.length;
+    if (budget.left < 0)
+      return unknown(
+        `for ${expr.valueVar} in ...`,
+        `the for expressions of this configuration make more than ${MAX_FOR_ITEMS} items; the value is not computed`,
+        range,
+      );
     for (const [k, v] of pairs) {
       const bindings = new Map(scope.bindings ?? []);
       if (expr.keyVar !== undefined) bindings.set(expr.keyVar, k);

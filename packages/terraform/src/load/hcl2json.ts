@@ -50,13 +50,22 @@ export function problemOf(raw: string, file: string): HclSyntaxProblem {
   return { message: message.trim(), line: Number(m[1]), column: Number(m[2]) };
 }
 
+/**
+ * hcl2json's failure as Terraform's verdict: undefined when it is no verdict on the file but a
+ * failure of the run (a write that got EAGAIN on a non-blocking pipe, a stack overflow).
+ */
+export function verdictOf(raw: string, file: string): HclSyntaxProblem | undefined {
+  if (/\bE[A-Z]{3,}\b: |Maximum call stack size exceeded/.test(raw)) return undefined;
+  return problemOf(raw, file);
+}
+
 async function validateHere(file: string, text: string): Promise<HclSyntaxProblem | undefined> {
   const h = await loadHcl2json();
   try {
     await h.parse(file, text);
     return undefined;
   } catch (e) {
-    return problemOf(e instanceof Error ? e.message : String(e), file);
+    return verdictOf(e instanceof Error ? e.message : String(e), file);
   }
 }
 
@@ -125,7 +134,7 @@ class Hcl2JsonWorker {
         if (!p) return;
         this.pending.delete(m.id);
         if (this.pending.size === 0) w.unref();
-        p.resolve(m.error === undefined ? undefined : problemOf(m.error, p.file));
+        p.resolve(m.error === undefined ? undefined : verdictOf(m.error, p.file));
       });
       const fail = (): void => this.fail();
       w.on("error", fail);
