@@ -92,3 +92,68 @@ resource "aws_sns_topic_policy" "p" {
     expect(await rules(document(condition))).toEqual(["CD101 medium"]);
   });
 });
+
+// From a review of the above: a Deny whose Resource is the same unknown as the Allow's covers what
+// the Allow grants, so it still counts (it was "uncertain", and CD101 came back at medium); and a
+// Deny's unknown guard value is an assumption only of statements that the Denies close.
+describe("a Deny's unknowns that do not change the verdict", () => {
+  const doc = (allowCondition: string, deny: string) => ({
+    "main.tf": `variable "topic_arn" {}
+variable "account_id" {}
+data "aws_caller_identity" "current" {}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = ["sns:Publish"]
+    resources = [var.topic_arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+${allowCondition}
+  }
+  statement {
+    effect    = "Deny"
+    actions   = ["sns:Publish"]
+${deny}
+  }
+}
+resource "aws_sns_topic_policy" "p" {
+  arn    = var.topic_arn
+  policy = data.aws_iam_policy_document.d.json
+}
+`,
+  });
+
+  it("a Deny on the same unknown Resource as the Allow still closes it", async () => {
+    const deny = `    resources = [var.topic_arn]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "StringNotEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }`;
+    expect(await rules(doc("", deny))).toEqual([]);
+  });
+
+  it("an unknown in a Deny for another service is no assumption of a statement closed by its own guard", async () => {
+    const guard = `    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = ["210987654321"]
+    }`;
+    const deny = `    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+    condition {
+      test     = "StringNotEquals"
+      variable = "aws:SourceAccount"
+      values   = [var.account_id]
+    }`;
+    expect(await rules(doc(guard, deny))).toEqual([]);
+  });
+});

@@ -7,7 +7,7 @@ import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { ConditionEntry, Policy, Statement } from "../model/policy.js";
 import type { PolicyValue, ValueSymbol } from "../model/values.js";
 import { SELF_ACCOUNT } from "../model/values.js";
-import { type ForeignAccessResult, findForeignAccess, type Witness } from "./foreign-access.js";
+import { type ForeignAccessResult, findForeignAccess, pinnedToOurs, type Witness } from "./foreign-access.js";
 import {
   type Guard,
   guardsOf,
@@ -345,7 +345,7 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
         for (const symbol of accountDecidingUnknowns(g.kind, v)) denyUnknowns.push({ value: v, symbol });
     denyUnknownCache.set(policy, denyUnknowns);
   }
-  const unknowns: StatementFacts["unknowns"] = [...denyUnknowns];
+  const unknowns: StatementFacts["unknowns"] = [];
   for (const g of guards) {
     for (const v of g.entry.values) {
       for (const symbol of accountDecidingUnknowns(g.kind, v)) unknowns.push({ value: v, symbol });
@@ -434,6 +434,10 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
         : found;
     const { diagnoses, culprits } = diagnose(result, guards, denyGuards);
     facts.verdicts.push({ principal: p, result, diagnoses, culprits });
+    // Closed, but not by the statement's own guards: the Denies close it, so the verdict rests on
+    // their values too (an unrelated Deny's unknown is no assumption of this statement's).
+    if (!result.reachable && denyUnknowns.length > 0 && !pinnedToOurs(query))
+      for (const u of denyUnknowns) if (!unknowns.some((x) => x.symbol === u.symbol)) unknowns.push(u);
     if (result.reachable) {
       const symbols = uncertainDeniesOf(policy, result.witness, s.symbolText);
       if (symbols.length > 0)

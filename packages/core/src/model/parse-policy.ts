@@ -414,13 +414,15 @@ function conditionConsequence(deny: boolean): string {
 /**
  * What a Deny's reach depends on, when a part not known before deployment may make it apply to
  * fewer requests than its known form: its Condition (or keys of it), a whole Principal or
- * NotPrincipal, or a wholly unknown value of Action, NotAction, Resource or NotResource.
+ * NotPrincipal, or a wholly unknown value of NotAction or NotResource.
  */
 function uncertainDeny(stmt: Statement): ValueSymbol[] {
   const out = new Set<ValueSymbol>(stmt.conditionUnknown ?? []);
   for (const s of stmt.principal?.unknown ?? []) out.add(s);
   for (const s of stmt.notPrincipal?.unknown ?? []) out.add(s);
-  for (const list of [stmt.action, stmt.notAction, stmt.resource, stmt.notResource])
+  // A wholly unknown Action or Resource value only narrows the Deny (the analysis matches it as an
+  // opaque value, the same one an Allow with that value names); NotAction and NotResource widen it.
+  for (const list of [stmt.notAction, stmt.notResource])
     for (const v of list?.values ?? []) for (const s of wholeUnknown(v) ?? []) out.add(s);
   return [...out];
 }

@@ -118,7 +118,7 @@ export interface Statement {
   effectUnknown?: ValueSymbol[];
   /**
    * Set on a Deny whose reach depends on values not known before deployment (its Condition, a whole
-   * Principal or NotPrincipal, a wholly unknown Action, NotAction, Resource or NotResource value): it
+   * Principal or NotPrincipal, a wholly unknown NotAction or NotResource value): it
    * may apply to fewer requests than its known form, so the analysis does not count on it.
    */
   uncertain?: ValueSymbol[];
