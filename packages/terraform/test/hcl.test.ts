@@ -1105,3 +1105,27 @@ resource "aws_sns_topic_policy" "p" {
   expect(found.map((f) => f.variant)).toEqual(Array.from({ length: 40 }, (_, i) => `var.c${i}: false`));
   expect(r.diagnostics).toEqual([]);
 });
+
+// From a review: `var.env == "prod"` and `var.env != "prod"` were two independent choices, so the
+// combination where both are false (impossible) was analysed and reported at high; the same
+// conditional text in two modules was one choice. Negations name one choice, keys carry the module.
+it("related conditionals stay consistent: == and != of one comparison are one choice", async () => {
+  const r = await scan(
+    {
+      "main.tf": `variable "env" {}
+resource "aws_sns_topic_policy" "p" {
+  arn = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{
+    Effect = "Allow", Principal = { Service = "events.amazonaws.com" }, Action = "sns:Publish", Resource = "*",
+    Condition = {
+      StringEquals = { "aws:SourceAccount" = var.env == "prod" ? "210987654321" : "987654321098" }
+      ArnLike = { "aws:SourceArn" = !(var.env != "prod") ? "arn:aws:events:us-east-1:987654321098:rule/*" : "arn:aws:events:us-east-1:210987654321:rule/*" }
+    } }] })
+}
+`,
+    },
+    { accounts: ["210987654321"] },
+  );
+  expect(r.sites.map((s) => s.variant)).toEqual(['var.env == "prod": true', 'var.env == "prod": false']);
+  expect([...new Set(r.findings.map((f) => f.ruleId))]).toEqual(["CD202"]);
+});

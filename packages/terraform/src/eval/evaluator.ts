@@ -593,11 +593,14 @@ export class ModuleInstance {
         const text = scope.map.text.slice(expr.span.start, Math.min(expr.span.end, expr.span.start + 80));
         const u = unknown(text, `the condition is not known before apply (${describeUnknown(c)})`, range);
         if (u.kind === "unknown" && (mayBeNull(a) || mayBeNull(b))) u.mayBeNull = true;
-        // Either branch may be taken: a policy built from it is analysed with each.
-        const cond = sliceText(scope.map, expr.condition.span);
-        return oneOf(u, `cond:${cond}`, cond, [
-          { label: "true", value: a },
-          { label: "false", value: b },
+        // Either branch may be taken: a policy built from it is analysed with each. The choice is the
+        // condition's, in this module: `!c` and `a != b` are the choices of `c` and `a == b` with
+        // the branches swapped, so related conditionals stay consistent.
+        const { text: cond, negated } = choiceCondition(expr.condition, scope.map);
+        const [yes, no] = negated ? [b, a] : [a, b];
+        return oneOf(u, `cond:${this.prefix}:${cond}`, cond, [
+          { label: "true", value: yes },
+          { label: "false", value: no },
         ]);
       }
       case "binary":
@@ -1034,6 +1037,28 @@ function _itemsCount(v: TfValue): number {
 
 function isScalar(v: TfValue): boolean {
   return v.kind === "string" || v.kind === "number" || v.kind === "bool" || v.kind === "null";
+}
+
+/**
+ * The condition a conditional's choice is named after: `!c` is `c` negated, `a != b` is `a == b`
+ * negated (parentheses dropped), so that both name one choice.
+ */
+function choiceCondition(e: Expr, map: LineMap): { text: string; negated: boolean } {
+  let expr = e;
+  let negated = false;
+  for (;;) {
+    if (expr.type === "paren") expr = expr.expr;
+    else if (expr.type === "unary" && expr.operator === "!") {
+      expr = expr.operand;
+      negated = !negated;
+    } else break;
+  }
+  if (expr.type === "binary" && (expr.operator === "!=" || expr.operator === "=="))
+    return {
+      text: `${sliceText(map, expr.left.span)} == ${sliceText(map, expr.right.span)}`,
+      negated: expr.operator === "!=" ? !negated : negated,
+    };
+  return { text: sliceText(map, expr.span), negated };
 }
 
 function sliceText(map: LineMap, span: { start: number; end: number }): string {
