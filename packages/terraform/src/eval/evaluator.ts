@@ -123,9 +123,8 @@ function namedAfterLocal(v: TfValue, name: string): TfValue {
       reason: `it depends on ${oneLine(inner.name)}: ${inner.provenance.reason}`,
     },
   };
-  const out: TfValue = v.range ? { kind: "unknown", symbol, range: v.range } : { kind: "unknown", symbol };
-  if (v.mayBeNull) out.mayBeNull = true;
-  return out;
+  // Everything else it carries (what it may be: alternatives, known items) stays.
+  return { ...v, symbol };
 }
 
 /** One instance of a module: the root, or a module call (with its count / for_each key). */

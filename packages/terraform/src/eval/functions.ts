@@ -233,6 +233,28 @@ function merge(args: TfValue[], range: SourceRange | undefined): TfValue {
 }
 
 function concat(args: TfValue[], range: SourceRange | undefined): TfValue {
+  // A list that is one of several (`var.x ? [stmt] : []`): the concatenation is one of several too.
+  const i = args.findIndex((a) => a.kind === "unknown" && a.alternatives);
+  const chosen = args[i];
+  if (chosen?.kind === "unknown" && chosen.alternatives) {
+    const { alternatives: alt, ...plainChoice } = chosen;
+    const u = concat(
+      args.map((a, j) => (j === i ? plainChoice : a)),
+      range,
+    );
+    return oneOf(
+      u,
+      alt.key,
+      alt.label,
+      alt.options.map((o) => ({
+        label: o.label,
+        value: concat(
+          args.map((a, j) => (j === i ? o.value : a)),
+          range,
+        ),
+      })),
+    );
+  }
   const items: TfValue[] = [];
   let open: TfValue | undefined;
   for (const a of args) {

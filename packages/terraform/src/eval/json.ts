@@ -23,7 +23,17 @@ export function valueToNode(v: TfValue, depth = 0): SourceNode {
       if (v.alternatives) {
         // What it stands for, and each value a deploy may pick (the site is analysed with each).
         const { alternatives, ...rest } = v;
-        const base = valueToNode(rest as TfValue, depth + 1);
+        let base = valueToNode(rest as TfValue, depth + 1);
+        // A list or statement with known parts (`concat`, `merge`) stands as one unknown value here:
+        // its options say what it may be.
+        if (base.kind !== "value")
+          base =
+            v.kind === "unknown"
+              ? {
+                  kind: "value",
+                  value: v.range ? { parts: [v.symbol], range: v.range } : { parts: [v.symbol] },
+                }
+              : base;
         if (base.kind !== "value") return base;
         const options = alternatives.options.map((o) => ({
           label: o.label,

@@ -56,6 +56,24 @@ export function policyNode(
     case "null":
       return undefined;
     case "unknown":
+      if (v.alternatives) {
+        // One of several policies (`var.strict ? jsonencode(a) : jsonencode(b)`): each is analysed.
+        const options: Array<{ label: string; node: SourceNode }> = [];
+        for (const o of v.alternatives.options) {
+          const node = policyNode(o.value, what, fallback, module, collector, quiet);
+          if (node) options.push({ label: o.label, node });
+        }
+        // One option without a policy (`: null`): the policy exists in the other, which the finding names.
+        if (options.length > 0) {
+          const range = v.range ?? fallback;
+          return {
+            kind: "value",
+            value: range ? { parts: [v.symbol], range } : { parts: [v.symbol] },
+            ...(range ? { range } : {}),
+            alternatives: { key: v.alternatives.key, label: v.alternatives.label, options },
+          };
+        }
+      }
       if (!quiet && fallback) {
         module.host.diagnostics.push({
           code: "PolicyUnknown",
