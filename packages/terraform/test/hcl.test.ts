@@ -1167,3 +1167,19 @@ resource "aws_sns_topic_policy" "c" {
   ]);
   expect(r.diagnostics).toEqual([]);
 });
+
+// From the corpus (terraform-aws-s3-bucket main.tf: `policy = cond ? replace(doc.json, ...) : ""`):
+// analysing branch by branch reported the "" branch as a ParseError (exit 2), though that branch only
+// exists where the resource does not. A branch without a readable policy is a branch without one.
+it("a conditional policy whose other branch is empty: no ParseError", async () => {
+  const r = await scan({
+    "main.tf": `variable "on" {}
+variable "doc" {}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = "b"
+  policy = var.on ? replace(var.doc, "_X_", "y") : ""
+}
+`,
+  });
+  expect(r.diagnostics.map((d) => d.code)).toEqual(["PolicyUnknown"]);
+});

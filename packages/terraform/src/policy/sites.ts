@@ -59,8 +59,10 @@ export function policyNode(
       if (v.alternatives) {
         // One of several policies (`var.strict ? jsonencode(a) : jsonencode(b)`): each is analysed.
         const options: Array<{ label: string; node: SourceNode }> = [];
+        // A branch that holds no readable policy (`: ""`, an unknown) is a branch without one; its
+        // problems are reported only when no branch has a policy (below, as for any unknown).
         for (const o of v.alternatives.options) {
-          const node = policyNode(o.value, what, fallback, module, collector, quiet);
+          const node = policyNode(o.value, what, fallback, module, collector, true);
           if (node) options.push({ label: o.label, node });
         }
         // One option without a policy (`: null`): the policy exists in the other, which the finding names.
