@@ -1183,3 +1183,18 @@ resource "aws_s3_bucket_policy" "b" {
   });
   expect(r.diagnostics.map((d) => d.code)).toEqual(["PolicyUnknown"]);
 });
+
+// Found on the way: `policy = replace(var.doc, ...)` (a text that is wholly one unknown) was a
+// PolicyShape error ("found a value", exit 2) instead of the PolicyUnknown warning an unknown gets.
+it("a policy text that is wholly unknown is a PolicyUnknown warning", async () => {
+  const r = await scan({
+    "main.tf": `variable "doc" {}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = "b"
+  policy = replace(var.doc, "_X_", "y")
+}
+`,
+  });
+  expect(r.diagnostics.map((d) => d.code)).toEqual(["PolicyUnknown"]);
+  expect(r.sites.flatMap((s) => checkSite(s).diagnostics)).toEqual([]);
+});

@@ -8,7 +8,14 @@ import type {
   Suppression,
   ValueSymbol,
 } from "@deputyguard/core";
-import { chooseAlternatives, hasAlternatives, looksLikePolicy, MAX_VARIANTS } from "@deputyguard/core";
+import {
+  chooseAlternatives,
+  hasAlternatives,
+  looksLikePolicy,
+  MAX_VARIANTS,
+  provenanceText,
+  wholeUnknown,
+} from "@deputyguard/core";
 import type { ModuleInstance, ResourceInstance, Scope } from "../eval/evaluator.js";
 import { describeUnknown, diag } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
@@ -51,6 +58,21 @@ export function policyNode(
       if (v.alternatives) return alternativeDocuments(v, fallback, module, quiet);
       const parsed = parseJsonString(v, fallback);
       if (!quiet) module.host.diagnostics.push(...parsed.diagnostics);
+      // A text that is wholly one unknown (`replace(var.doc, ...)`) is a policy not known before
+      // apply, as the unknown itself is: a warning, not a shape error.
+      const whole = parsed.node?.kind === "value" ? wholeUnknown(parsed.node.value) : undefined;
+      if (whole) {
+        if (!quiet && fallback)
+          module.host.diagnostics.push({
+            code: "PolicyUnknown",
+            severity: "warning",
+            file: fallback.file,
+            line: fallback.start.line,
+            column: fallback.start.column,
+            message: `${what} is not known before apply (${provenanceText(whole)}); it is not analysed`,
+          });
+        return undefined;
+      }
       return parsed.node;
     }
     case "null":
