@@ -180,3 +180,33 @@ locals {
     ]);
   });
 });
+
+// From a review: a comment in one local of a locals block holding two policies suppressed the
+// other's findings too. It covers the local it is written in.
+it("a comment in one local covers that local's policy only", async () => {
+  const s = await scan({
+    "main.tf": `locals {
+  # deputyguard:ignore CD101 -- demo topic
+  topic_policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { Service = "s3.amazonaws.com" }, Action = "sns:Publish", Resource = "*" }] })
+  queue_policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { Service = "s3.amazonaws.com" }, Action = "sqs:SendMessage", Resource = "*" }] })
+}
+resource "aws_sns_topic_policy" "t" {
+  arn    = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = local.topic_policy
+}
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = "https://sqs.us-east-1.amazonaws.com/210987654321/q"
+  policy    = local.queue_policy
+}
+`,
+  });
+  const out = applySuppressions(
+    s.findings,
+    s.sites.flatMap((x) => x.suppressions ?? []),
+    "2026-01-01",
+  );
+  expect(out.findings.map((f) => [f.resource, f.suppressed?.justification ?? null])).toEqual([
+    ["aws_sns_topic_policy.t", "demo topic"],
+    ["aws_sqs_queue_policy.q", null],
+  ]);
+});

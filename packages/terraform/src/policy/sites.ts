@@ -344,6 +344,15 @@ function documentSuppressions(inst: ResourceInstance, range: SourceRange): Suppr
   for (const b of file.body.blocks) {
     const r = file.map.range(b.span);
     if (!contains(r, range)) continue;
+    if (b.type === "locals") {
+      // One locals block may hold several policies: a comment covers the local it is written in
+      // (or the line above it), not the others.
+      for (const a of b.body.attributes.values()) {
+        const ar = file.map.range(a.span);
+        if (contains(ar, range)) return suppressionIndex(file.map).forLines(ar);
+      }
+      return [];
+    }
     return suppressionIndex(file.map).forLines(r);
   }
   return [];
