@@ -1198,3 +1198,31 @@ resource "aws_s3_bucket_policy" "b" {
   expect(r.diagnostics.map((d) => d.code)).toEqual(["PolicyUnknown"]);
   expect(r.sites.flatMap((s) => checkSite(s).diagnostics)).toEqual([]);
 });
+
+// From a review: a map indexed by a variable whose validation allows only some keys was analysed
+// with every key, so the disallowed "sandbox" entry gave a CD102 that no deploy can have.
+it("a variable's validation limits the entries a map index may take", async () => {
+  const r = await scan(
+    {
+      "main.tf": `variable "env" {
+  validation {
+    condition     = contains(["prod", "staging"], var.env)
+    error_message = "prod or staging"
+  }
+}
+locals {
+  source_accounts = { prod = "210987654321", staging = "210987654321", sandbox = "987654321098" }
+}
+resource "aws_sns_topic_policy" "p" {
+  arn = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{
+    Effect = "Allow", Principal = { Service = "events.amazonaws.com" }, Action = "sns:Publish", Resource = "*",
+    Condition = { StringEquals = { "aws:SourceAccount" = local.source_accounts[var.env] } } }] })
+}
+`,
+    },
+    { accounts: ["210987654321"] },
+  );
+  expect(r.findings).toEqual([]);
+  expect(r.sites).toHaveLength(1);
+});

@@ -182,7 +182,35 @@ export class ModuleInstance {
     const reason = this.isRoot
       ? "the variable has no default and no value was given (--var, --var-file, terraform.tfvars)"
       : `${this.label} does not pass it and it has no default`;
-    return unknown(`var.${name}`, reason, range);
+    const u = unknown(`var.${name}`, reason, range);
+    const allowed = this.allowedValues(decl, name);
+    if (allowed && u.kind === "unknown") u.allowed = allowed;
+    return u;
+  }
+
+  /**
+   * The values a variable's `validation { condition = contains([...], var.x) }` allows, when they
+   * are literal: a deploy can give no other (Terraform rejects it), so a choice indexed by the
+   * variable takes only these.
+   */
+  private allowedValues(decl: ConfigBlock, name: string): string[] | undefined {
+    for (const b of decl.block.body.blocks) {
+      if (b.type !== "validation") continue;
+      const c = b.body.attributes.get("condition")?.expr;
+      if (c?.type !== "call" || c.name !== "contains" || c.args.length !== 2) continue;
+      const [list, subject] = c.args as [Expr, Expr];
+      if (sliceText(decl.file.map, subject.span) !== `var.${name}`) continue;
+      const v = this.evaluate(list, this.scope(decl.file));
+      if (v.kind !== "list") continue;
+      const out: string[] = [];
+      for (const item of v.items) {
+        const t = knownString(item);
+        if (t === undefined) return undefined;
+        out.push(t);
+      }
+      return out;
+    }
+    return undefined;
   }
 
   /** Whether a variable declares `nullable = false` (its default replaces a null input). */
@@ -1137,7 +1165,8 @@ export function index(v: TfValue, k: TfValue, range: SourceRange | undefined): T
   if (k.kind === "unknown" && v.kind !== "unknown") {
     if (v.kind === "list" && v.items.length === 1) return v.items[0] as TfValue;
     // Any item of a known collection may be picked: a policy built from it is analysed with each.
-    const options =
+    const allowed = k.allowed;
+    const options0 =
       v.kind === "object"
         ? [...v.entries]
             .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -1145,6 +1174,8 @@ export function index(v: TfValue, k: TfValue, range: SourceRange | undefined): T
         : v.kind === "list"
           ? v.items.map((value, i) => ({ label: String(i), value }))
           : [];
+    // A variable's validation leaves only its allowed keys.
+    const options = allowed ? options0.filter((o) => allowed.includes(o.label)) : options0;
     const selector = k.symbol.name;
     return oneOf(
       at(k, range),

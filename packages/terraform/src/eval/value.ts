@@ -43,6 +43,8 @@ export type TfValue =
       error?: boolean;
       /** It may turn out null (a conditional or `try` with a null alternative): an optional argument may be absent. */
       mayBeNull?: boolean;
+      /** The only values it may take (a variable's `validation` with `contains([...], var.x)`). */
+      allowed?: string[];
       /**
        * Items the list is known to hold (`concat` of known lists and unknown ones). Only turning the
        * value into a policy JSON node uses them: everything else sees an unknown list.
@@ -100,7 +102,11 @@ export function oneOf(
   label: string,
   options: Array<{ label: string; value: TfValue }>,
 ): TfValue {
-  if (u.kind !== "unknown" || options.length < 2) return u;
+  if (u.kind !== "unknown" || options.length === 0) return u;
+  if (options.length === 1) {
+    const only = (options[0] as { value: TfValue }).value;
+    return u.range ? { ...only, range: u.range } : only;
+  }
   const first = options[0] as { value: TfValue };
   const p = plain(first.value);
   if (p !== undefined && options.every((o) => JSON.stringify(plain(o.value)) === JSON.stringify(p)))
