@@ -304,9 +304,10 @@ describe("many aliases", () => {
     const text =
       "Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n      A: &a x\n      B: *a\n      C: &a y\n      D: *a\n";
     const r = parseTemplate(text, "t.yaml");
-    const props = (r.root?.entries.find((e) => e.key === "Resources")?.value as ObjectNode).entries[0]
-      ?.value as ObjectNode;
-    const p = (props.entries.find((e) => e.key === "Properties")?.value as ObjectNode).entries;
+    const entry = (n: unknown, key: string): ObjectNode =>
+      (n as ObjectNode).entries.find((e) => e.key === key)?.value as ObjectNode;
+    const resources = entry(r.root, "Resources");
+    const p = entry(resources.entries[0]?.value, "Properties").entries;
     expect(p.map((e) => [e.key, e.value.kind === "scalar" ? e.value.value : e.value.kind])).toEqual([
       ["A", "x"],
       ["B", "x"],

@@ -175,3 +175,21 @@ resource "aws_sns_topic_policy" "p" {
   expect(performance.now() - t).toBeLessThan(10_000);
   expect(s.findings.map((f) => f.ruleId)).toEqual(["CD301"]);
 });
+
+// From a fuzz hunt: a value of the wrong type set in terraform.tfvars was reported at its line and
+// column but in main.tf ("main.tf:10:25" of a 7-line file). The diagnostic names the value's file.
+it("a problem with a value from terraform.tfvars is reported in terraform.tfvars", async () => {
+  const s = await scan({
+    "main.tf": `variable "acct" {
+  type = string
+}
+resource "aws_sns_topic_policy" "p" {
+  arn    = "x"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = { Service = "s3.amazonaws.com" }, Action = "sns:Publish", Resource = "*", Condition = { StringEquals = { "aws:SourceAccount" = var.acct } } }] })
+}
+`,
+    "terraform.tfvars": "\n\n\n\n\n\n\n\n\nacct         =          {a = 1}\n",
+  });
+  const d = s.sites.flatMap((x) => checkSite(x).diagnostics).filter((x) => x.code === "PolicyShape");
+  expect(d.map((x) => [x.file.endsWith("terraform.tfvars"), x.line, x.column])).toEqual([[true, 10, 25]]);
+});

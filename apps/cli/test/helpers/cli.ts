@@ -136,6 +136,7 @@ export interface Finding {
   element?: { line: number; column: number };
   resource: string | null;
   statement: { index: number; sid?: string } | null;
+  variant?: string;
   principals: string[];
   witness?: { principal: string; action?: string; resource?: string; context: Record<string, string> };
   fix?: { description: string; text: string };

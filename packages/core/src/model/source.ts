@@ -30,7 +30,9 @@ export function diagnosticAt(
   file: string,
   range: SourceRange | undefined,
 ): Diagnostic {
-  const d: Diagnostic = { code, severity, message, file };
+  // The range's own file when it has one: a value may come from another file than the policy's (a
+  // Terraform variable set in terraform.tfvars), and its line and column are in that file.
+  const d: Diagnostic = { code, severity, message, file: range?.file || file };
   if (range) {
     d.line = range.start.line;
     d.column = range.start.column;
