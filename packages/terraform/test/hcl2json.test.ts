@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   closeHcl2jsonWorker,
   hcl2jsonWorkerRunning,
+  nestingBeyond,
   problemOf,
   verdictOf,
   WORKER_MIN_LENGTH,
@@ -83,4 +84,15 @@ describe("verdictOf", () => {
       column: 3,
     });
   });
+});
+
+// From a CI run: after hcl2json met 2,000 nested brackets its Go runtime exited ("exit code: 4")
+// and every later file waited for ever for its verdict. Such text is not given to hcl2json.
+it("text nested deeper than hcl2json can take gets no verdict, and later files still get theirs", async () => {
+  expect(nestingBeyond(`${"[".repeat(300)}${"]".repeat(300)}`, 256)).toBe(true);
+  expect(nestingBeyond('locals { a = [{ b = ["c"] }] }', 256)).toBe(false);
+  const deep = await scan({ "main.tf": `locals {\n  a = ${"[".repeat(2000)}${"]".repeat(2000)}\n}\n` });
+  expect(deep.diagnostics.map((d) => d.code)).toEqual(["UnsupportedConstruct"]);
+  const next = await scan({ "main.tf": "locals {\n  a = \n}\n" });
+  expect(next.diagnostics.map((d) => d.code)).toEqual(["ParseError"]);
 });

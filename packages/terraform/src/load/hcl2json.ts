@@ -190,9 +190,53 @@ const worker = new Hcl2JsonWorker();
  * own work on the file, and wait for the verdict afterwards.
  */
 export function validateHcl(file: string, text: string): Promise<HclSyntaxProblem | undefined> {
-  if (worker.usable && (worker.started || text.length >= WORKER_MIN_LENGTH))
-    return worker.validate(file, text);
-  return validateHere(file, text);
+  // Deep nesting overflows hcl2json's stack, and its Go runtime may then exit ("exit code: 4"),
+  // after which no later file gets an answer: such a file gets no verdict (our own parser's
+  // nesting limit, 200, reports it).
+  if (nestingBeyond(text, MAX_HCL2JSON_NESTING) || silent) return Promise.resolve(undefined);
+  const verdict =
+    worker.usable && (worker.started || text.length >= WORKER_MIN_LENGTH)
+      ? worker.validate(file, text)
+      : validateHere(file, text);
+  // A verdict that never comes (hcl2json's runtime exited) must not hold the run: after
+  // VERDICT_TIMEOUT_MS it is no verdict, and later files are not given to hcl2json at all.
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      silent = true;
+      resolve(undefined);
+    }, VERDICT_TIMEOUT_MS);
+    // Kept referenced: with a verdict that never comes, it is what keeps the run alive until then.
+    verdict.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** How long a verdict is waited for (a 20 KB file of `$` characters takes hcl2json about 8 s). */
+const VERDICT_TIMEOUT_MS = 30_000;
+/** Set once a verdict never came: hcl2json is not asked again in this process. */
+let silent = false;
+
+/** Nesting given to hcl2json at most (brackets and braces, counted outside nothing: an over-estimate). */
+const MAX_HCL2JSON_NESTING = 256;
+
+/** Whether brackets, braces or parentheses nest deeper than `limit` anywhere in the text. */
+export function nestingBeyond(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123 || c === 40) {
+      if (++depth > limit) return true;
+    } else if ((c === 93 || c === 125 || c === 41) && depth > 0) depth--;
+  }
+  return false;
 }
 
 /** Whether the hcl2json worker thread runs. */
