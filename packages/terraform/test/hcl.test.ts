@@ -1226,3 +1226,25 @@ resource "aws_sns_topic_policy" "p" {
   expect(r.findings).toEqual([]);
   expect(r.sites).toHaveLength(1);
 });
+
+// From a review: lookup(local.accounts, var.env) was one unknown trusted as ours, where map[var.env]
+// is analysed entry by entry; the default is one more value it may take.
+it("lookup with a key not known before apply is analysed entry by entry, default included", async () => {
+  const r = await scan(
+    {
+      "main.tf": `variable "env" {}
+locals {
+  accounts = { prod = "210987654321", dev = "210987654321" }
+}
+resource "aws_sns_topic_policy" "p" {
+  arn = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{
+    Effect = "Allow", Principal = { Service = "events.amazonaws.com" }, Action = "sns:Publish", Resource = "*",
+    Condition = { StringLike = { "aws:SourceAccount" = lookup(local.accounts, var.env, "*") } } }] })
+}
+`,
+    },
+    { accounts: ["210987654321"] },
+  );
+  expect(r.findings.map((f) => [f.ruleId, f.variant])).toEqual([["CD102", "var.env: (default)"]]);
+});

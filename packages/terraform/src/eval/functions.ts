@@ -197,6 +197,21 @@ function replace(args: TfValue[], range: SourceRange | undefined): TfValue {
 function lookup(args: TfValue[], range: SourceRange | undefined): TfValue {
   const [m, k, d] = args;
   const key = knownString(k ?? NULL);
+  if (m?.kind === "object" && k?.kind === "unknown" && !k.error) {
+    // A known map and a key not known before apply: any entry (or the default) may be picked,
+    // as with `map[key]`; a variable's validation leaves only its allowed keys.
+    const names = [...m.entries.keys()].filter((n) => !k.allowed || k.allowed.includes(n)).sort();
+    const options = names.map((n) => ({ label: n, value: m.entries.get(n) as TfValue }));
+    if (d && (!k.allowed || k.allowed.some((a) => !m.entries.has(a))))
+      options.push({ label: "(default)", value: d });
+    const u = propagate("lookup", args, range);
+    return oneOf(
+      u,
+      `index:${k.symbol.provenance.source}:${k.symbol.name}:${options.map((o) => o.label).join(",")}`,
+      k.symbol.name,
+      options,
+    );
+  }
   if (!m || key === undefined) return propagate("lookup", args, range);
   if (m.kind === "object") {
     const v = m.entries.get(key);
