@@ -773,15 +773,17 @@ resource "aws_lambda_permission" "k" {
     });
     const by = (address: string) =>
       r.findings.filter((f) => f.resource === address).map((f) => [f.ruleId, f.severity]);
-    expect(by("aws_lambda_permission.c")).toEqual([["CD101", "medium"]]);
+    // Since conditionals are judged branch by branch: the null branch leaves the permission open
+    // (high, in that variant); both branches naming one account's topics pin it.
+    expect(by("aws_lambda_permission.c")).toEqual([["CD101", "high"]]);
+    expect(r.findings.find((f) => f.resource === "aws_lambda_permission.c")?.variant).toBe("var.on: false");
     expect(by("aws_lambda_permission.e")).toEqual([["CD101", "medium"]]);
-    // Both branches are ARNs: the argument is there, only its value is unknown (trusted, CD301).
-    expect(by("aws_lambda_permission.k")).toEqual([["CD301", "info"]]);
-    expect(r.findings.find((f) => f.resource === "aws_lambda_permission.c")?.message).toContain(
+    expect(by("aws_lambda_permission.k")).toEqual([]);
+    expect(r.findings.find((f) => f.resource === "aws_lambda_permission.e")?.message).toContain(
       "Its source arguments depend on",
     );
     const warnings = r.diagnostics.filter((d) => d.code === "UnresolvedArgument");
-    expect(warnings.map((d) => d.line)).toEqual([7, 13]);
+    expect(warnings.map((d) => d.line)).toEqual([13]);
   });
 
   it("a written statement with an unknown effect is analysed as an Allow", async () => {
@@ -1247,4 +1249,35 @@ resource "aws_sns_topic_policy" "p" {
     { accounts: ["210987654321"] },
   );
   expect(r.findings.map((f) => [f.ruleId, f.variant])).toEqual([["CD102", "var.env: (default)"]]);
+});
+
+// From a review: a Lambda permission whose source_arn is picked by a conditional was judged with one
+// unknown trusted to be ours (CD301 only), though one branch names another account's topic.
+it("a Lambda permission argument picked by a conditional: each value is judged", async () => {
+  const r = await scan(
+    {
+      "main.tf": `variable "prod" { type = bool }
+variable "strict" { type = bool }
+resource "aws_lambda_permission" "sns" {
+  statement_id  = "sns"
+  action        = "lambda:InvokeFunction"
+  function_name = "fn"
+  principal     = "sns.amazonaws.com"
+  source_arn    = var.prod ? "arn:aws:sns:us-east-1:210987654321:t" : "arn:aws:sns:us-east-1:987654321098:t"
+}
+resource "aws_lambda_permission" "s3" {
+  statement_id   = "s3"
+  action         = "lambda:InvokeFunction"
+  function_name  = "fn"
+  principal      = "s3.amazonaws.com"
+  source_account = var.strict ? "210987654321" : null
+}
+`,
+    },
+    { accounts: ["210987654321"] },
+  );
+  expect(r.findings.map((f) => [f.ruleId, f.resource, f.variant])).toEqual([
+    ["CD102", "aws_lambda_permission.sns", "var.prod: false"],
+    ["CD101", "aws_lambda_permission.s3", "var.strict: false"],
+  ]);
 });

@@ -374,8 +374,76 @@ function valuesAt(body: Body, path: string[], scope: Scope): Array<{ attr: Attri
 }
 
 function permissionSite(inst: ResourceInstance, rootFile: string, collector: SiteCollector): void {
+  // Arguments picked by a selector not known before apply (`var.prod ? own_arn : other_arn`): the
+  // permission is judged with each combination, and a finding names it.
+  const choices = new Map<string, { label: string; options: string[] }>();
+  const first = permissionOf(inst, new Map(), choices, false);
+  if (!first) return;
+  const keys = [...choices.keys()];
+  const range = inst.config.file.map.range(inst.config.block.span);
+  const suppressions = blockSuppressions(inst);
+  const push = (permission: LambdaPermission, variant?: string) => {
+    const site: PolicySite = {
+      file: range.file,
+      resource: inst.address,
+      resourceType: inst.type,
+      kind: "lambda-permission",
+      permission,
+      range,
+    };
+    if (variant) site.variant = variant;
+    if (suppressions.length > 0) site.suppressions = suppressions;
+    collector.sites.push({ site, rootFile });
+  };
+  if (keys.length === 0) {
+    push(first);
+    return;
+  }
+  const total = keys.reduce((n, k) => n * (choices.get(k)?.options.length ?? 1), 1);
+  for (let c = 0; c < Math.min(total, MAX_VARIANTS); c++) {
+    const picked = new Map<string, number>();
+    let rest = c;
+    for (const k of [...keys].reverse()) {
+      const n = choices.get(k)?.options.length ?? 1;
+      picked.set(k, rest % n);
+      rest = Math.floor(rest / n);
+    }
+    const permission = permissionOf(inst, picked, new Map(), true);
+    if (!permission) continue;
+    const variant = keys
+      .map((k) => `${choices.get(k)?.label}: ${choices.get(k)?.options[picked.get(k) ?? 0]}`)
+      .join(", ");
+    push(permission, variant);
+  }
+  // Past the limit, the permission is also judged with those arguments unknown (trusted, CD301).
+  if (total > MAX_VARIANTS) push(first);
+}
+
+/**
+ * The permission a Lambda permission resource gives, with the arguments that are one of several
+ * values taken as `picked` says (the first option otherwise); the choices met go to `choices`.
+ */
+function permissionOf(
+  inst: ResourceInstance,
+  picked: ReadonlyMap<string, number>,
+  choices: Map<string, { label: string; options: string[] }>,
+  quiet: boolean,
+): LambdaPermission | undefined {
   const m = inst.module;
   const mayBeAbsent: ValueSymbol[] = [];
+  const choose = (v: TfValue): TfValue => {
+    let cur = v;
+    for (let depth = 0; depth < 16; depth++) {
+      const alt = cur.kind === "unknown" || cur.kind === "string" ? cur.alternatives : undefined;
+      if (!alt) break;
+      if (!choices.has(alt.key))
+        choices.set(alt.key, { label: alt.label, options: alt.options.map((o) => o.label) });
+      const next = alt.options[picked.get(alt.key) ?? 0]?.value;
+      if (!next) break;
+      cur = next;
+    }
+    return cur;
+  };
   /**
    * An argument as a policy value. A guard argument that may turn out null is not counted on: the
    * permission is judged without it, with a warning.
@@ -384,11 +452,11 @@ function permissionSite(inst: ResourceInstance, rootFile: string, collector: Sit
     const a = inst.config.block.body.attributes.get(name);
     if (!a) return undefined;
     const map = m.fileOf(a)?.map;
-    const v = m.attribute(inst, name, map?.range(a.expr.span));
+    const v = choose(m.attribute(inst, name, map?.range(a.expr.span)));
     // A null argument is omitted, as Terraform does; an unknown one is kept as unknown, never as absent.
     if (v.kind === "null") return undefined;
     if (guard && v.kind === "unknown" && v.mayBeNull) {
-      if (map)
+      if (map && !quiet)
         m.host.diagnostics.push(
           diag(
             map,
@@ -413,7 +481,7 @@ function permissionSite(inst: ResourceInstance, rootFile: string, collector: Sit
     );
   };
   const principal = value("principal");
-  if (!principal) return;
+  if (!principal) return undefined;
   const permission: LambdaPermission = { principal };
   const set = (field: LambdaPermissionField, arg: string, guard = false): void => {
     const v = value(arg, guard);
@@ -432,18 +500,7 @@ function permissionSite(inst: ResourceInstance, rootFile: string, collector: Sit
     setGuard("principalOrgId", "organization_id");
   }
   if (mayBeAbsent.length > 0) permission.mayBeAbsent = mayBeAbsent;
-  const range = inst.config.file.map.range(inst.config.block.span);
-  const site: PolicySite = {
-    file: range.file,
-    resource: inst.address,
-    resourceType: inst.type,
-    kind: "lambda-permission",
-    permission,
-    range,
-  };
-  const suppressions = blockSuppressions(inst);
-  if (suppressions.length > 0) site.suppressions = suppressions;
-  collector.sites.push({ site, rootFile });
+  return permission;
 }
 
 /** Every policy of the resources of one module instance. */
