@@ -535,7 +535,13 @@ function dedupe(
     const heldBy = (g: Finding) => holds.get(g) ?? new Set([g.variant]);
     const first =
       kept.find((g) => g.message === f.message && g.variant === f.variant && sameElement(g)) ??
-      kept.find((g) => !heldBy(g).has(f.variant) && g.variant !== undefined && f.variant !== undefined) ??
+      kept.find(
+        (g) =>
+          !heldBy(g).has(f.variant) &&
+          g.variant !== undefined &&
+          f.variant !== undefined &&
+          g.principals.join("\u0000") === f.principals.join("\u0000"),
+      ) ??
       kept.find((g) => g.message === f.message && sameElement(g));
     if (first) {
       // The variants a kept finding holds in, made only when a second one comes (most never do).

@@ -169,24 +169,54 @@ resource "aws_sns_topic_policy" "p" {
 // From a review: a finding whose element comes from a map entry (another line in each variant)
 // was reported once per variant instead of once, unlabelled, as it holds in all of them.
 it("a finding in every entry of a map index is one finding", async () => {
-  const dir = join(tmp, "tf-map-principal");
+  // The EKS template of the corpus: the principal comes from a partition map, each entry on its own
+  // line, all the same service.
+  const file = join(tmp, "eks.yaml");
+  writeFileSync(
+    file,
+    `Mappings:
+  Principal:
+    aws:
+      Eks: eks.amazonaws.com
+    aws-cn:
+      Eks: eks.amazonaws.com
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: !FindInMap [Principal, !Ref AWS::Partition, Eks] }
+            Action: sts:AssumeRole
+`,
+  );
+  const r = parseReport((await checkIac(["--format", "json", file])).stdout);
+  expect(r.findings.map((f) => [f.ruleId, f.variant ?? null])).toEqual([["CD101", null]]);
+});
+
+// From a second review: findings of two variants were merged although they name other principals,
+// so the second principal (events.amazonaws.com) was mentioned nowhere.
+it("findings of two variants that name other principals stay two", async () => {
+  const dir = join(tmp, "tf-principals");
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, "main.tf"),
-    `variable "partition" {}
-locals {
-  principal = {
-    aws    = "eks.amazonaws.com"
-    aws-cn = "eks.amazonaws.com.cn"
-  }
-}
-resource "aws_iam_role" "eks" {
-  name = "eks"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",
-    Principal = { Service = local.principal[var.partition] } }] })
+    `variable "a" { type = bool }
+variable "b" { type = bool }
+resource "aws_lambda_permission" "d" {
+  statement_id   = "sns"
+  action         = "lambda:InvokeFunction"
+  function_name  = "fn"
+  principal      = var.a ? "sns.amazonaws.com" : (var.b ? "s3.amazonaws.com" : "events.amazonaws.com")
+  source_account = var.b ? "210987654321" : null
 }
 `,
   );
-  const r = parseReport((await checkIac(["--format", "json", dir])).stdout);
-  expect(r.findings.map((f) => [f.ruleId, f.variant ?? null])).toEqual([["CD101", null]]);
+  const r = parseReport((await checkIac(["--format", "json", "--account", "210987654321", dir])).stdout);
+  expect(r.findings.map((f) => [f.ruleId, f.principals.join(","), f.variant])).toEqual([
+    ["CD101", "sns.amazonaws.com", "var.a: true, var.b: false"],
+    ["CD101", "events.amazonaws.com", "var.a: false, var.b: false"],
+  ]);
 });

@@ -1281,3 +1281,93 @@ resource "aws_lambda_permission" "s3" {
     ["CD101", "aws_lambda_permission.s3", "var.strict: false"],
   ]);
 });
+
+// From a second review of the variant work: (1) a nested conditional in a Lambda permission
+// argument only had its first option's choices enumerated (a "*" two levels down was never judged);
+// (2) a statement whose Effect is a conditional was paired side by side like an Allow, hiding the
+// other statement's open combination; (3) one test written two ways (through a local, through a
+// module input) was two independent choices, giving impossible combinations at high.
+describe("choices, second review", () => {
+  it("a nested conditional in a permission argument: every level is enumerated", async () => {
+    const r = await scan(
+      {
+        "main.tf": `variable "a" { type = bool }
+variable "b" { type = bool }
+resource "aws_lambda_permission" "q" {
+  statement_id  = "sns"
+  action        = "lambda:InvokeFunction"
+  function_name = "fn"
+  principal     = "sns.amazonaws.com"
+  source_arn    = var.a ? "arn:aws:sns:us-east-1:210987654321:t" : (var.b ? "arn:aws:sns:us-east-1:210987654321:u" : "arn:aws:sns:us-east-1:*:u")
+}
+`,
+      },
+      { accounts: ["210987654321"] },
+    );
+    expect(r.findings.map((f) => [f.ruleId, f.variant])).toEqual([["CD102", "var.a: false, var.b: false"]]);
+  });
+
+  it("a conditional Effect concerns every statement", async () => {
+    const r = await scan(
+      {
+        "main.tf": `variable "lock" { type = bool }
+variable "strict" { type = bool }
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = "https://sqs.us-east-1.amazonaws.com/210987654321/q"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Sid = "Lock", Effect = var.lock ? "Deny" : "Allow", Principal = { Service = "sns.amazonaws.com" },
+      Action = "sqs:SendMessage", Resource = "arn:aws:sqs:us-east-1:210987654321:q",
+      Condition = { StringNotEquals = { "aws:SourceAccount" = "210987654321" } } },
+    { Sid = "Events", Effect = "Allow", Principal = { Service = "sns.amazonaws.com" },
+      Action = "sqs:SendMessage", Resource = "arn:aws:sqs:us-east-1:210987654321:q",
+      Condition = var.strict ? {} : { StringEquals = { "aws:SourceAccount" = "210987654321" } } } ] })
+}
+`,
+      },
+      { accounts: ["210987654321"] },
+    );
+    expect(r.findings.map((f) => [f.ruleId, f.statement?.sid, f.variant])).toContainEqual([
+      "CD101",
+      "Events",
+      "var.lock: false, var.strict: true",
+    ]);
+  });
+
+  it("one test written through a local or a module input is one choice", async () => {
+    const r = await scan({
+      "main.tf": `variable "env" { type = string }
+variable "prod" { type = bool }
+locals {
+  is_prod = var.env == "prod"
+  topic   = local.is_prod ? "arn:aws:sns:us-east-1:210987654321:prod" : "arn:aws:sns:us-east-1:246813579135:dev"
+}
+module "topic" {
+  source = "./topic"
+  strict = var.prod
+}
+resource "aws_lambda_permission" "p" {
+  statement_id   = "sns"
+  action         = "lambda:InvokeFunction"
+  function_name  = "fn"
+  principal      = "sns.amazonaws.com"
+  source_account = var.env != "prod" ? "246813579135" : "210987654321"
+  source_arn     = local.topic
+}
+resource "aws_lambda_permission" "m" {
+  statement_id   = "sns2"
+  action         = "lambda:InvokeFunction"
+  function_name  = "fn"
+  principal      = "sns.amazonaws.com"
+  source_account = var.prod ? "210987654321" : "246813579135"
+  source_arn     = module.topic.arn
+}
+`,
+      "topic/main.tf": `variable "strict" { type = bool }
+output "arn" {
+  value = var.strict ? "arn:aws:sns:us-east-1:210987654321:prod" : "arn:aws:sns:us-east-1:246813579135:dev"
+}
+`,
+    });
+    expect(r.findings).toEqual([]);
+  });
+});

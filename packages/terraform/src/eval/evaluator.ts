@@ -621,27 +621,52 @@ export class ModuleInstance {
         const u = unknown(text, `the condition is not known before apply (${describeUnknown(c)})`, range);
         if (u.kind === "unknown" && (mayBeNull(a) || mayBeNull(b))) u.mayBeNull = true;
         // Either branch may be taken: a policy built from it is analysed with each. The choice is the
-        // condition's, in this module: `!c` and `a != b` are the choices of `c` and `a == b` with
-        // the branches swapped, so related conditionals stay consistent.
-        const { text: cond, negated } = choiceCondition(expr.condition, scope.map);
-        const [yes, no] = negated ? [b, a] : [a, b];
-        return oneOf(u, `cond:${this.prefix}:${cond}`, cond, [
+        // condition's value: what it tests (a variable, `var.env == "prod"`) names the choice, through
+        // locals and module inputs too, and `!c`, `a != b` are that choice with the branches swapped,
+        // so related conditionals stay consistent. The written text names it for the reader.
+        const { text: cond } = choiceCondition(expr.condition, scope.map);
+        const choice =
+          c.kind === "unknown" ? (c.choice ?? { key: symbolKey(c.symbol), negated: false }) : undefined;
+        const [yes, no] = choice?.negated ? [b, a] : [a, b];
+        return oneOf(u, `cond:${choice?.key ?? `${this.prefix}:${cond}`}`, choice?.label ?? cond, [
           { label: "true", value: yes },
           { label: "false", value: no },
         ]);
       }
-      case "binary":
-        return this.binary(
-          expr.operator,
-          this.evaluate(expr.left, scope),
-          this.evaluate(expr.right, scope),
-          range,
-        );
+      case "binary": {
+        const l = this.evaluate(expr.left, scope);
+        const r = this.evaluate(expr.right, scope);
+        const v = this.binary(expr.operator, l, r, range);
+        // `x == "lit"` and `x != "lit"` on an unknown x: one choice (the second negated), whatever
+        // name x goes by (a local, a module input).
+        if (v.kind === "unknown" && (expr.operator === "==" || expr.operator === "!=")) {
+          const [u, lit] =
+            l.kind === "unknown" ? [l, knownString(r)] : r.kind === "unknown" ? [r, knownString(l)] : [];
+          if (u?.kind === "unknown" && lit !== undefined) {
+            const label = `${u.symbol.name} == ${JSON.stringify(lit)}`;
+            return {
+              ...v,
+              choice: {
+                key: `eq:${symbolKey(u.symbol)}\u0000${lit}`,
+                negated: expr.operator === "!=",
+                label,
+              },
+            };
+          }
+        }
+        return v;
+      }
       case "unary": {
         const v = this.evaluate(expr.operand, scope);
         if (expr.operator === "!") {
           const t = truth(v);
-          return t === undefined ? at(v, range) : { kind: "bool", value: !t, range };
+          if (t !== undefined) return { kind: "bool", value: !t, range };
+          // Not known: the same choice as the operand's, negated.
+          if (v.kind === "unknown") {
+            const choice = v.choice ?? { key: symbolKey(v.symbol), negated: false, label: v.symbol.name };
+            return { ...at(v, range), choice: { ...choice, negated: !choice.negated } } as TfValue;
+          }
+          return at(v, range);
         }
         return v.kind === "number" ? { kind: "number", value: -v.value, range } : at(v, range);
       }
@@ -1064,6 +1089,11 @@ function _itemsCount(v: TfValue): number {
 
 function isScalar(v: TfValue): boolean {
   return v.kind === "string" || v.kind === "number" || v.kind === "bool" || v.kind === "null";
+}
+
+/** What names an unknown's choice: where it comes from and why it is not known (distinct per module). */
+function symbolKey(s: ValueSymbol): string {
+  return `sym:${s.provenance.source}\u0000${s.name}\u0000${s.provenance.reason}`;
 }
 
 /**

@@ -46,6 +46,11 @@ export type TfValue =
       /** The only values it may take (a variable's `validation` with `contains([...], var.x)`). */
       allowed?: string[];
       /**
+       * The choice a condition on it makes, when it is a test (`var.env == "prod"`, `!var.on`):
+       * conditionals on the same test, however written, are one choice (`negated`: branches swapped).
+       */
+      choice?: { key: string; negated: boolean; label?: string };
+      /**
        * Items the list is known to hold (`concat` of known lists and unknown ones). Only turning the
        * value into a policy JSON node uses them: everything else sees an unknown list.
        */

@@ -261,10 +261,14 @@ function choiceKeys(node: SourceNode, into: Map<string, ChoiceKey>, depth = 0): 
   return into;
 }
 
+/**
+ * A statement whose choices concern every other statement: a Deny, or one whose Effect is not a
+ * written "Allow" (`var.lock ? "Deny" : "Allow"` may be a Deny).
+ */
 function isDeny(statement: SourceNode): boolean {
   if (statement.kind !== "object") return false;
   const effect = statement.entries.find((e) => e.key === "Effect")?.value;
-  return effect?.kind === "scalar" && effect.value === "Deny";
+  return !(effect === undefined || (effect.kind === "scalar" && effect.value === "Allow"));
 }
 
 /**
@@ -431,13 +435,20 @@ function permissionOf(
 ): LambdaPermission | undefined {
   const m = inst.module;
   const mayBeAbsent: ValueSymbol[] = [];
+  /** Every choice of a value, those nested in any of its options too (not only in the first). */
+  const register = (v: TfValue, depth: number): void => {
+    const alt = v.kind === "unknown" || v.kind === "string" ? v.alternatives : undefined;
+    if (!alt || depth > 16) return;
+    if (!choices.has(alt.key))
+      choices.set(alt.key, { label: alt.label, options: alt.options.map((o) => o.label) });
+    for (const o of alt.options) register(o.value, depth + 1);
+  };
   const choose = (v: TfValue): TfValue => {
     let cur = v;
     for (let depth = 0; depth < 16; depth++) {
       const alt = cur.kind === "unknown" || cur.kind === "string" ? cur.alternatives : undefined;
       if (!alt) break;
-      if (!choices.has(alt.key))
-        choices.set(alt.key, { label: alt.label, options: alt.options.map((o) => o.label) });
+      register(cur, 0);
       const next = alt.options[picked.get(alt.key) ?? 0]?.value;
       if (!next) break;
       cur = next;
