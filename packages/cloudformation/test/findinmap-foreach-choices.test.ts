@@ -140,3 +140,51 @@ Conditions: { IsProd: !Equals [!Ref Env, prod] }`,
     expect(await findings(text)).toEqual(want);
   });
 });
+
+// From a review: a copy of Fn::ForEach that only one choice makes was analysed with the other
+// choice too, and a resource with a Condition had its own Fn::If on that condition analysed in the
+// branch where the resource does not exist: high findings for combinations no deploy has.
+describe("choices a resource exists under", () => {
+  it("a ForEach copy is resolved with the choice that makes it; a resource with its own Condition, with it holding", async () => {
+    const text = `Transform: AWS::LanguageExtensions
+Parameters:
+  Env: { Type: String, AllowedValues: [prod, dev], Default: prod }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Topic: { Type: AWS::SNS::Topic }
+  Fn::ForEach::Pols:
+    - Name
+    - !If [IsProd, [Orders], [Sandbox]]
+    - \${Name}Policy:
+        Type: AWS::SNS::TopicPolicy
+        Properties:
+          Topics: [!Ref Topic]
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Principal: { Service: s3.amazonaws.com }
+                Action: sns:Publish
+                Resource: !Ref Topic
+                Condition: { StringEquals: { aws:SourceAccount: !If [IsProd, !Ref AWS::AccountId, "987654321098"] } }
+  Guarded:
+    Type: AWS::SNS::TopicPolicy
+    Condition: IsProd
+    Properties:
+      Topics: [!Ref Topic]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sns:Publish
+            Resource: !Ref Topic
+            Condition: !If [IsProd, { StringEquals: { aws:SourceAccount: !Ref AWS::AccountId } }, !Ref AWS::NoValue]
+`;
+    const r = await checkCloudFormation("t.yaml", text, { accounts: ["210987654321"] });
+    expect(r.findings.map((f) => [f.ruleId, f.resource, f.variant])).toEqual([
+      ["CD102", "SandboxPolicy", "a copy made when <Env> = prod (true with the parameter defaults): false"],
+    ]);
+  });
+});

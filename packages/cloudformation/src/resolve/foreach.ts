@@ -7,6 +7,7 @@ import {
   type SourceNode,
   scalarText,
 } from "../tree.js";
+import { copyChoices } from "./model.js";
 import { NO_VALUE, type ResolveEnv, Resolver } from "./resolver.js";
 import { unknownSymbol } from "./symbols.js";
 
@@ -67,16 +68,20 @@ function expandLoop(
   // choice alone left the others' copies unchecked.
   const { results } = enumerateVariants((run) => new Resolver(env, run).resolve(arg.items[1] as SourceNode));
   let values: Array<string | undefined> | undefined = [];
-  for (const { value: collection } of results) {
+  /** For each item, the runs whose collection holds it. */
+  const holders = new Map<string, number[]>();
+  results.forEach(({ value: collection }, r) => {
+    if (!values) return;
     if (collection === NO_VALUE || collection.kind !== "array") {
       values = undefined;
-      break;
+      return;
     }
     for (const i of collection.items) {
       const v = scalarText(i);
       if (v === undefined || !values.includes(v)) values.push(v);
+      if (v !== undefined) holders.set(v, [...(holders.get(v) ?? []), r]);
     }
-  }
+  });
   const variants = results.map((r) => r.variant).filter((v): v is string => v !== undefined);
   if (values && variants.length > 1) {
     diagnostics.push(
@@ -129,6 +134,13 @@ function expandLoop(
     }
     const copy = substitute(template, identifier, v, 0) as ObjectNode;
     const expanded = expandForEach(copy, env, depth + 1);
+    // An item only one choice's collection holds: its copies exist only under that choice, so
+    // their bodies are resolved with it (not with the choices under which they do not exist).
+    const runs = holders.get(v) ?? [];
+    const only = runs.length === 1 && results.length > 1 ? results[runs[0] as number] : undefined;
+    if (only)
+      for (const e of expanded.entries)
+        copyChoices.set(e.value, { choices: only.choices, label: only.variant ?? "" });
     out.push(...expanded.entries);
   }
   return out;

@@ -8,6 +8,9 @@ import {
   scalarText,
 } from "../tree.js";
 
+/** The choices under which a resource made by Fn::ForEach exists (when only some choices make it). */
+export const copyChoices = new WeakMap<SourceNode, { choices: ReadonlyMap<string, number>; label: string }>();
+
 export interface ParameterModel {
   name: string;
   type: string;
@@ -21,6 +24,8 @@ export interface ResourceModel {
   node: ObjectNode;
   properties: ObjectNode | undefined;
   condition: string | undefined;
+  /** For a copy of Fn::ForEach that only some choices make: those choices, and what they are. */
+  only?: { choices: ReadonlyMap<string, number>; label: string };
   /** The logical id as written (findings on permission resources point here). */
   keyRange: SourceRange | undefined;
   range: SourceRange | undefined;
@@ -93,12 +98,14 @@ export function buildModel(
         continue;
       }
       const props = getEntryOf(e.value, "Properties")?.value;
+      const only = copyChoices.get(e.value);
       resources.set(e.key, {
         id: e.key,
         type,
         node: e.value,
         properties: props?.kind === "object" ? props : undefined,
         condition: scalarText(getEntryOf(e.value, "Condition")?.value),
+        ...(only ? { only } : {}),
         keyRange: e.keyRange,
         range: e.value.range,
       });

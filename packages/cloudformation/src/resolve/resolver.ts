@@ -41,6 +41,13 @@ export interface ResolveEnv {
   diagnostics: Diagnostic[];
   /** Treat parameters without a given value as unknown even when they have a Default. */
   ignoreDefaults?: boolean;
+  /**
+   * Named conditions taken as holding (a resource's own Condition, within that resource: its body
+   * is only deployed when the condition holds).
+   */
+  assume?: ReadonlyMap<string, boolean>;
+  /** Choices already made (by key), for a resource that only exists under them (Fn::ForEach copies). */
+  forced?: ReadonlyMap<string, number>;
 }
 
 const PSEUDO = new Set([
@@ -90,7 +97,9 @@ export class Resolver {
   constructor(
     private readonly env: ResolveEnv,
     private readonly run: Chooser,
-  ) {}
+  ) {
+    if (env.assume) for (const [name, value] of env.assume) this.conditionValues.set(name, value);
+  }
 
   private get file(): string {
     return this.env.model.file;

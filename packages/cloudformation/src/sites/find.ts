@@ -332,7 +332,11 @@ export interface Variant {
 
 /** Resolves a node once per distinct outcome of its undecidable conditions and map keys. */
 export function resolveVariants(env: ResolveEnv, node: SourceNode): Variant[] {
-  const { results, truncated } = enumerateVariants((run) => new Resolver(env, run).resolve(node));
+  const { results, truncated } = enumerateVariants(
+    (run) => new Resolver(env, run).resolve(node),
+    undefined,
+    env.forced,
+  );
   if (truncated) {
     env.diagnostics.push(
       diagnostic(
@@ -446,6 +450,14 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
             : `if condition ${resource.condition} holds`;
       }
     }
+    // Within the resource, its own Condition holds (its body is deployed only then), and a copy of
+    // Fn::ForEach that only some choices make is resolved with those choices.
+    const renv: ResolveEnv = { ...env };
+    if (resource.condition !== undefined) renv.assume = new Map([[resource.condition, true]]);
+    if (resource.only) {
+      renv.forced = resource.only.choices;
+      condition = [condition, `a copy made when ${resource.only.label}`].filter(Boolean).join(", ");
+    }
     const constructPath = scalarText(getOf(getOf(resource.node, "Metadata"), "aws:cdk:path"));
     const suppressions = suppressionsOf(resource, model.file);
     const base = (
@@ -477,7 +489,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
       resource.type === "AWS::Lambda::Permission" ||
       resource.type === "AWS::Lambda::LayerVersionPermission"
     ) {
-      for (const v of resolveVariants(env, props)) {
+      for (const v of resolveVariants(renv, props)) {
         if (v.node === NO_VALUE || v.node.kind !== "object") continue;
         const get = (k: string) => policyValue(getOf(v.node as ObjectNode, k));
         const principal = get("Principal");
@@ -512,7 +524,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
     if (resource.type === "AWS::Events::EventBusPolicy") {
       const statement = getOf(props, "Statement");
       if (statement) {
-        for (const v of resolveVariants(env, statement)) {
+        for (const v of resolveVariants(renv, statement)) {
           if (v.node === NO_VALUE) continue;
           let document: SourceNode = v.node;
           if (v.node.kind === "scalar" || v.node.kind === "value") {
@@ -551,7 +563,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
         }
       } else {
         // The older form: Principal (an account or *), Action and an optional Condition {Type, Key, Value}.
-        for (const v of resolveVariants(env, props)) {
+        for (const v of resolveVariants(renv, props)) {
           if (v.node === NO_VALUE || v.node.kind !== "object") continue;
           const statement = legacyEventBusStatement(v.node);
           if (!statement) continue;
@@ -579,7 +591,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
     }
 
     if (resource.type === "AWS::Serverless::Function") {
-      for (const p of samEventPermissions(env, resource)) {
+      for (const p of samEventPermissions(renv, resource)) {
         const site = base(
           "lambda-permission",
           p.propertyPath,
@@ -597,7 +609,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
       const custom = getOf(getOf(getOf(props, "Auth"), "ResourcePolicy"), "CustomStatements");
       if (custom)
         sites.push(
-          ...customStatementSites(env, custom, (variant, range) =>
+          ...customStatementSites(renv, custom, (variant, range) =>
             base("resource-policy", "Properties.Auth.ResourcePolicy.CustomStatements", variant, range),
           ),
         );
@@ -617,7 +629,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
         continue;
       const kind: PolicySiteKind =
         entry.key === "AssumeRolePolicyDocument" ? "trust-policy" : "resource-policy";
-      for (const v of resolveVariants(env, entry.value)) {
+      for (const v of resolveVariants(renv, entry.value)) {
         if (v.node === NO_VALUE) continue;
         const found: Found[] = [];
         const where = (path: string) =>

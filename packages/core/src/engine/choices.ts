@@ -23,9 +23,15 @@ export class ChoiceRun implements Chooser {
   readonly seen: Choice[] = [];
   private readonly byKey = new Map<string, number>();
 
-  constructor(private readonly prefix: readonly number[]) {}
+  constructor(
+    private readonly prefix: readonly number[],
+    /** Choices already made elsewhere (by key): taken as given, neither asked nor named. */
+    private readonly forced?: ReadonlyMap<string, number>,
+  ) {}
 
   choose(key: string, label: string, options: readonly string[]): number {
+    const given = this.forced?.get(key);
+    if (given !== undefined && given < options.length) return given;
     const known = this.byKey.get(key);
     if (known !== undefined) return known;
     const index = this.seen.length;
@@ -51,15 +57,23 @@ export const MAX_VARIANTS = 16;
 export function enumerateVariants<T>(
   resolve: (run: ChoiceRun) => T,
   limit = MAX_VARIANTS,
-): { results: Array<{ value: T; variant: string | undefined }>; truncated: boolean } {
-  const results: Array<{ value: T; variant: string | undefined }> = [];
+  forced?: ReadonlyMap<string, number>,
+): {
+  results: Array<{ value: T; variant: string | undefined; choices: ReadonlyMap<string, number> }>;
+  truncated: boolean;
+} {
+  const results: Array<{ value: T; variant: string | undefined; choices: ReadonlyMap<string, number> }> = [];
   const stack: number[][] = [[]];
   while (stack.length > 0) {
     if (results.length >= limit) return { results, truncated: true };
     const prefix = stack.pop() as number[];
-    const run = new ChoiceRun(prefix);
+    const run = new ChoiceRun(prefix, forced);
     const value = resolve(run);
-    results.push({ value, variant: run.describe() });
+    results.push({
+      value,
+      variant: run.describe(),
+      choices: new Map(run.seen.map((c) => [c.key, c.chosen])),
+    });
     const chosen = run.seen.map((c) => c.chosen);
     for (let i = run.seen.length - 1; i >= prefix.length; i--) {
       const c = run.seen[i] as Choice;
