@@ -306,6 +306,13 @@ async function analyseOnce(
 
   const host: AnalysisHost = {
     diagnostics,
+    sourceFile(path) {
+      for (const c of configs.values()) {
+        const f = c?.files.find((x) => x.path === path);
+        if (f) return f;
+      }
+      return undefined;
+    },
     childModule(parent, call, name, key) {
       const prefix = `${parent.prefix}module.${name}${key ? `[${key.kind === "number" ? knownString(key) : JSON.stringify(knownString(key))}]` : ""}.`;
       if (children.has(prefix)) return children.get(prefix);

@@ -210,3 +210,40 @@ resource "aws_sqs_queue_policy" "q" {
     ["aws_sqs_queue_policy.q", null],
   ]);
 });
+
+// From a review: a comment in a root data source whose .json goes to a child module's policy was
+// not applied (only the child's files were searched).
+it("a comment in a root data source covers its statement in a child module's policy", async () => {
+  const s = await scan({
+    "main.tf": `data "aws_iam_policy_document" "topic" {
+  statement {
+    # deputyguard:ignore CD101 -- demo topic
+    actions   = ["sns:Publish"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["s3.amazonaws.com"]
+    }
+  }
+}
+module "topic" {
+  source = "./topic"
+  policy = data.aws_iam_policy_document.topic.json
+}
+`,
+    "topic/main.tf": `variable "policy" {}
+resource "aws_sns_topic_policy" "p" {
+  arn    = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = var.policy
+}
+`,
+  });
+  const out = applySuppressions(
+    s.findings,
+    s.sites.flatMap((x) => x.suppressions ?? []),
+    "2026-01-01",
+  );
+  expect(out.findings.map((f) => [f.resource, f.suppressed?.justification ?? null])).toEqual([
+    ["module.topic.aws_sns_topic_policy.p", "demo topic"],
+  ]);
+});

@@ -42,6 +42,8 @@ export interface AnalysisHost {
   /** Builds the document of an `aws_iam_policy_document` data source instance. */
   policyDocument(instance: ResourceInstance): TfValue;
   readFile(module: ModuleInstance, path: string, range: SourceRange | undefined): TfValue;
+  /** A configuration file of any module of the analysis, by path (for suppression comments). */
+  sourceFile?(path: string): SourceFile | undefined;
   renderTemplateFile(
     module: ModuleInstance,
     path: string,

@@ -343,7 +343,9 @@ function documentSuppressions(inst: ResourceInstance, range: SourceRange): Suppr
     contains(inst.config.file.map.range(inst.config.block.span), range)
   )
     return [];
-  const file = inst.module.config.files.find((f) => f.path === range.file);
+  // The document may come from another module (a root data source passed to a child's variable).
+  const file =
+    inst.module.config.files.find((f) => f.path === range.file) ?? inst.module.host.sourceFile?.(range.file);
   if (!file) return [];
   for (const b of file.body.blocks) {
     const r = file.map.range(b.span);
