@@ -188,3 +188,32 @@ Resources:
     ]);
   });
 });
+
+// From a CloudFormation hunt: (1) a FindInMap key computed from a parameter with a Default (an
+// Fn::If, an Fn::Sub) opened every entry of the map, though only the computed keys can occur (a
+// regression of the Default-decided keys above); (2) a region map without one region's second-level
+// key was an error (exit 2), though the template deploys in the other regions.
+describe("FindInMap keys, second look", () => {
+  it("a computed key opens no entry beyond what it computes", async () => {
+    const text = topic(
+      "{ StringLike: { aws:SourceAccount: !FindInMap [EnvMap, !If [IsProd, prod, dev], SourceAccount] } }",
+      `Parameters:
+  Env: { Type: String, Default: prod }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Mappings:
+  EnvMap: { prod: { SourceAccount: "210987654321" }, dev: { SourceAccount: "210987654321" }, sandbox: { SourceAccount: "*" } }`,
+    );
+    expect(await findings(text)).toEqual([]);
+  });
+
+  it("a region map without the key for some region: no error", async () => {
+    const text = topic(
+      "{ StringEquals: { aws:SourceAccount: !FindInMap [RegionMap, !Ref AWS::Region, LogAccount] } }",
+      `Mappings:
+  RegionMap: { us-east-1: { LogAccount: "210987654321", ElbAccount: "127311923021" }, eu-west-1: { ElbAccount: "156460612806" } }`,
+    );
+    const r = await checkCloudFormation("t.yaml", text, { accounts: ["210987654321"] });
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+});

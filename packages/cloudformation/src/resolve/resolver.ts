@@ -756,6 +756,8 @@ export class Resolver {
       fallbackNode?.kind === "object" ? getEntryOf(fallbackNode, "DefaultValue")?.value : undefined;
     if (fallbackNode && !fallback)
       this.error("the fourth item of Fn::FindInMap must be {DefaultValue: ...}", fallbackNode.range);
+    /** Whether a key was picked among the map's entries (a choice), not given. */
+    let picked = false;
     const keys: string[] = [];
     let level: SourceNode | undefined = this.env.model.mappings;
     const path: string[] = [];
@@ -777,7 +779,8 @@ export class Resolver {
           options,
         );
         key = options[chosen] as string;
-      } else if (this.defaultsUsed !== before) {
+        picked = true;
+      } else if (this.defaultsUsed !== before && this.isParameterRef(arg.items[k] as SourceNode)) {
         // Decided only by a parameter's Default: a deploy that gives another (allowed) value reads
         // another entry, or the DefaultValue, so those are analysed too (the default's first).
         const allowed = this.allowedValues(arg.items[k] as SourceNode);
@@ -793,6 +796,7 @@ export class Resolver {
             options,
           );
           key = options[chosen] as string;
+          if (chosen > 0) picked = true;
         }
       }
       if (key === NOT_IN_MAP)
@@ -803,6 +807,15 @@ export class Resolver {
     }
     if (level !== undefined && keys.length === 3) return this.value(level, depth + 1, "a mapping value");
     if (fallback) return this.value(fallback, depth + 1, "the Fn::FindInMap DefaultValue");
+    // An entry a picked key lacks (a region map without that region's value): that deploy would
+    // fail in CloudFormation, so it is not one to analyse; not an error of the template.
+    if (picked)
+      return this.unknown(
+        "Fn::FindInMap",
+        `Fn::FindInMap ${keys.join(".")}`,
+        "no such entry for that key",
+        range,
+      );
     this.error(`Fn::FindInMap: no entry ${keys.join(".")} in Mappings`, range, "UnresolvedReference");
     return this.unknown("Fn::FindInMap", `Fn::FindInMap ${keys.join(".")}`, "no such entry", range);
   }
@@ -821,6 +834,13 @@ export class Resolver {
     }
     const value = this.namedCondition(name, range, depth);
     return this.resolve(arg.items[value ? 1 : 2] as SourceNode, depth + 1);
+  }
+
+  /** Whether a node is `{Ref: Name}` of a template parameter (a key a deploy gives directly). */
+  private isParameterRef(node: SourceNode): boolean {
+    if (node.kind !== "object" || node.entries.length !== 1 || node.entries[0]?.key !== "Ref") return false;
+    const name = scalarText(node.entries[0].value);
+    return name !== undefined && this.env.model.parameters.has(name);
   }
 
   /** The AllowedValues of the parameter a `{Ref: Name}` names, when it declares them. */
