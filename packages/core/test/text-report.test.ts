@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkPolicyText, emptyReport, renderText } from "../src/index.js";
+import { checkPolicyText, emptyReport, RULES, renderJunit, renderSarif, renderText } from "../src/index.js";
 
 const policy = (service: string) =>
   JSON.stringify({
@@ -58,5 +58,40 @@ describe("control characters from the input", () => {
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
     expect(text).toContain("(S\\u{1b}[31mRED\\u{1b}]0;title\\u{7}\\u{202e})");
     expect(text).toContain("p\\u{1b}[2J.json");
+  });
+});
+
+// From a CLI hunt: a Sid holding a line break printed a fake finding line in text output; SARIF
+// and JUnit dropped a finding's variant (the choice it holds under).
+describe("one-line fields and variants in every format", () => {
+  const policy = JSON.stringify({
+    Statement: [
+      {
+        Sid: "A\n  9:9  low  CD999 fake",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: "*",
+      },
+    ],
+  });
+  const findings = checkPolicyText(policy, "p.json").findings.map((f) => ({ ...f, variant: "var.x: false" }));
+
+  it("a line break from the input is escaped in text output", () => {
+    const text = renderText({ ...emptyReport(), findings });
+    expect(text).not.toMatch(/\n\s+9:9\s+low\s+CD999/);
+    expect(text).toContain("(A\\u{a}  9:9  low  CD999 fake)");
+  });
+
+  it("SARIF and JUnit carry the variant", () => {
+    const report = { ...emptyReport(), findings };
+    const sarif = JSON.parse(
+      renderSarif(report, { tool: { name: "deputyguard", version: "0" }, rules: RULES, helpBase: "x/" }),
+    ) as {
+      runs: Array<{ results: Array<{ message: { text: string }; properties: { variant?: string } }> }>;
+    };
+    expect(sarif.runs[0]?.results[0]?.properties.variant).toBe("var.x: false");
+    expect(sarif.runs[0]?.results[0]?.message.text).toContain("(When: var.x: false.)");
+    expect(renderJunit(report, () => true)).toContain("when: var.x: false");
   });
 });

@@ -77,7 +77,8 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
     const result: Record<string, unknown> = {
       ruleId: f.ruleId,
       level: LEVEL[f.severity],
-      message: { text: f.message },
+      // A finding that holds only under some choices says which, where code scanning shows it.
+      message: { text: f.variant ? `${f.message} (When: ${f.variant}.)` : f.message },
       locations: [
         { physicalLocation: { artifactLocation: { uri: uri(f.file, options.root) }, region: region(f) } },
       ],
@@ -89,6 +90,7 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
         "security-severity": SECURITY_SEVERITY[f.severity],
         resource: f.resource,
         principals: f.principals,
+        ...(f.variant ? { variant: f.variant } : {}),
         ...(f.witness ? { witness: f.witness } : {}),
         ...(f.fix ? { fix: f.fix } : {}),
       },
@@ -214,7 +216,7 @@ export function renderJunit(report: ScanReport, failOn: (s: Severity) => boolean
       if (failing) failures++;
       const name = xml(`${f.ruleId} ${f.rule} at ${file}:${f.line}:${f.column}`);
       const body = failing
-        ? `<failure type="${f.severity}" message="${xml(f.message)}">${xml(`${f.message}\n${f.fix ? `fix:\n${f.fix.text}` : ""}`)}</failure>`
+        ? `<failure type="${f.severity}" message="${xml(f.message)}">${xml(`${f.message}\n${f.variant ? `when: ${f.variant}\n` : ""}${f.fix ? `fix:\n${f.fix.text}` : ""}`)}</failure>`
         : `<system-out>${xml(`${f.severity}: ${f.message}`)}</system-out>`;
       cases.push(`    <testcase classname="${xml(file)}" name="${name}">${body}</testcase>`);
     }

@@ -59,6 +59,14 @@ export function printable(s: string): string {
   return s.replace(CONTROL, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
 }
 
+/** Line breaks and tabs, which a one-line field (a file name, a Sid, a message) must not carry. */
+const BREAKS = /[\n\t\u2028\u2029]/g;
+
+/** Text from the input for a one-line field: also without line breaks (a Sid must not print a fake finding line). */
+export function printableLine(s: string): string {
+  return printable(s).replace(BREAKS, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+}
+
 /** A few lines of source around `line`, with a caret under `column`. */
 export function codeFrame(text: string, line: number, column: number, p: Palette = PLAIN): string {
   const lines = text.split(/\r\n|\r|\n/);
@@ -82,7 +90,7 @@ export function codeFrame(text: string, line: number, column: number, p: Palette
 function diagnosticLine(d: Diagnostic, p: Palette): string {
   const where = d.line !== undefined ? `${d.file}:${d.line}:${d.column ?? 1}` : d.file;
   const label = d.severity === "error" ? p.red("error") : p.yellow("warning");
-  return `${printable(`${where}: `)}${label} ${d.code}: ${printable(d.message)}`;
+  return `${printableLine(`${where}: `)}${label} ${d.code}: ${printableLine(d.message)}`;
 }
 
 /** Human-readable output, grouped by file, with code frames. */
@@ -96,27 +104,27 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
     byFile.set(f.file, list);
   }
   for (const [file, findings] of byFile) {
-    out.push(p.bold(p.cyan(printable(file))));
+    out.push(p.bold(p.cyan(printableLine(file))));
     const text = options.source?.(file);
     for (const f of findings) {
       const at = f.element ?? { line: f.line, column: f.column };
       const where = `${f.line}:${f.column}`;
-      const res = f.resource ? ` ${p.gray(`[${printable(f.resource)}]`)}` : "";
+      const res = f.resource ? ` ${p.gray(`[${printableLine(f.resource)}]`)}` : "";
       const stmt = f.statement
         ? p.gray(
-            ` statement ${f.statement.index}${f.statement.sid ? ` (${printable(f.statement.sid)})` : ""}`,
+            ` statement ${f.statement.index}${f.statement.sid ? ` (${printableLine(f.statement.sid)})` : ""}`,
           )
         : "";
       out.push(`  ${where}  ${severityLabel(f, p)}  ${p.bold(f.ruleId)} ${p.gray(f.rule)}${res}${stmt}`);
-      out.push(`    ${printable(f.message)}`);
-      if (f.variant) out.push(p.gray(`    when: ${printable(f.variant)}`));
+      out.push(`    ${printableLine(f.message)}`);
+      if (f.variant) out.push(p.gray(`    when: ${printableLine(f.variant)}`));
       for (const r of f.related ?? [])
-        out.push(p.gray(printable(`    ${r.message}: ${r.file}:${r.line}:${r.column}`)));
+        out.push(p.gray(printableLine(`    ${r.message}: ${r.file}:${r.line}:${r.column}`)));
       const unknown = f.principals.filter((x) => x !== "*" && isServicePrincipalName(x) && !findService(x));
       if (unknown.length > 0) {
         out.push(
           p.gray(
-            `    note: ${printable(unknown.join(", "))} ${unknown.length > 1 ? "are" : "is"} not in the service knowledge table (deputyguard services): generic rules only, no CD205`,
+            `    note: ${printableLine(unknown.join(", "))} ${unknown.length > 1 ? "are" : "is"} not in the service knowledge table (deputyguard services): generic rules only, no CD205`,
           ),
         );
       }
@@ -128,7 +136,7 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
           .join(", ");
         out.push(
           p.gray(
-            printable(
+            printableLine(
               `    witness: ${f.witness.principal} ${f.witness.action ?? ""}${ctx ? ` with ${ctx}` : " with no source keys"}`,
             ),
           ),
