@@ -247,3 +247,19 @@ resource "aws_sns_topic_policy" "p" {
     ["module.topic.aws_sns_topic_policy.p", "demo topic"],
   ]);
 });
+
+// From a CLI hunt: a comment in a locals block on no local (a blank line before the next one) did
+// nothing and raised no warning.
+it("a comment in a locals block that is on no local is a SuppressionMisplaced warning", async () => {
+  const s = await scan({
+    "main.tf": `locals {
+  # deputyguard:ignore CD101 -- orphan
+
+  other = 1
+  # deputyguard:ignore CD101 -- on p2
+  p2 = 2
+}
+`,
+  });
+  expect(s.diagnostics.filter((d) => d.code === "SuppressionMisplaced").map((d) => d.line)).toEqual([2]);
+});

@@ -160,18 +160,21 @@ function mergeBlock(original: Block, override: Block): Block {
 }
 
 /**
- * A `deputyguard:ignore` comment that no finding can ever be matched with: outside every `resource`,
- * `data` and `locals` block (a comment on a `module` call, a variable or an output, or between
+ * A `deputyguard:ignore` comment that no finding can ever be matched with: outside every `resource`
+ * and `data` block and every local of a `locals` block (a comment on a `module` call, a variable or an output, or between
  * blocks with a blank line before the next one). It would silently do nothing, so it is a warning.
  */
 function misplacedSuppressions(f: SourceFile, diagnostics: Diagnostic[]): void {
   if (!f.text.includes("deputyguard:ignore")) return;
+  // In a locals block a comment covers the local it is on or above (see documentSuppressions).
   const blocks = f.body.blocks
     .filter((b) => b.type === "resource" || b.type === "data" || b.type === "locals")
-    .map((b) => {
-      const r = f.map.range(b.span);
-      return { first: r.start.line, last: r.end.line };
-    });
+    .flatMap((b) =>
+      (b.type === "locals" ? [...b.body.attributes.values()].map((a) => a.span) : [b.span]).map((span) => {
+        const r = f.map.range(span);
+        return { first: r.start.line, last: r.end.line };
+      }),
+    );
   for (const c of suppressionIndex(f.map).outside(blocks)) {
     diagnostics.push({
       code: "SuppressionMisplaced",
