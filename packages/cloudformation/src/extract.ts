@@ -1,6 +1,12 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve as resolvePath } from "node:path";
-import { type Diagnostic, dedupeDiagnostics, type ExtractResult, type ScanOptions } from "@deputyguard/core";
+import {
+  type Diagnostic,
+  dedupeDiagnostics,
+  type ExtractResult,
+  enumerateVariants,
+  type ScanOptions,
+} from "@deputyguard/core";
 import { parseTemplate } from "./read/template.js";
 import { expandForEach } from "./resolve/foreach.js";
 import { buildModel, type TemplateModel } from "./resolve/model.js";
@@ -193,14 +199,24 @@ async function followNestedStack(
     );
     return undefined;
   }
-  // Parameters of the nested stack: the parent's resolved values (one variant), positions kept.
+  // Parameters of the nested stack: the parent's resolved values, positions kept. A value that
+  // depends on an undecided choice of the parent or on one of its parameter Defaults is not passed:
+  // the child then decides as for a parameter a deploy gives (its Default, both ways, or unknown).
+  // Passing the first choice's value had decided the child's conditions, so its other branches,
+  // which other deploys of the parent reach, were never analysed.
   const parameterNodes = new Map<string, SourceNode>();
   const params = getOf(resource.properties, "Parameters");
   if (params?.kind === "object") {
-    const resolver = new Resolver(env, { choose: () => 0 });
     for (const e of params.entries) {
-      const v = resolver.resolve(e.value);
-      if (v !== NO_VALUE) parameterNodes.set(e.key, v);
+      const { results } = enumerateVariants((run) => {
+        const resolver = new Resolver(env, run);
+        const value = resolver.resolve(e.value);
+        return { value, defaults: resolver.defaultsCount };
+      });
+      const only = results.length === 1 ? results[0]?.value : undefined;
+      const value = only?.value;
+      if (only && only.defaults === 0 && value !== undefined && typeof value !== "symbol")
+        parameterNodes.set(e.key, value);
     }
   }
   const { parameters: _ignored, ...rest } = options;

@@ -788,3 +788,53 @@ Resources:
     expect(prod.findings[0]?.message).not.toContain("condition IsProd");
   });
 });
+
+// From a CloudFormation hunt (never miss): a nested stack's parameters were the parent's first
+// choice (or its Default), passed as given, so the child's conditions were decided and the branch
+// other deploys of the parent reach was never analysed.
+describe("nested stack parameters that depend on the parent's choices", () => {
+  const child = `Parameters:
+  GuardMode: { Type: String, Default: strict }
+Conditions:
+  Strict: !Equals [!Ref GuardMode, strict]
+Resources:
+  TP:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [x]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sns:Publish
+            Resource: "*"
+            Condition: !If [Strict, { StringEquals: { aws:SourceAccount: !Ref AWS::AccountId } }, !Ref AWS::NoValue]
+`;
+  it.each([
+    [
+      "an Fn::If on an undecided parent condition",
+      "Stage: { Type: String, AllowedValues: [prod, dev] }",
+      "!If [IsProd, strict, open]",
+    ],
+    ["a parent parameter with a Default", "GuardMode: { Type: String, Default: strict }", "!Ref GuardMode"],
+  ])("%s: the child's other branch is analysed", async (_what, parameter, value) => {
+    const dir = mkdtempSync(join(tmpdir(), "nested-choice-"));
+    writeFileSync(join(dir, "child.yaml"), child);
+    const text = `Parameters:
+  ${parameter}
+Conditions:
+  IsProd: !Equals [!Ref AWS::Region, us-east-1]
+Resources:
+  Stack:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: child.yaml
+      Parameters:
+        GuardMode: ${value}
+`;
+    const parent = join(dir, "parent.yaml");
+    writeFileSync(parent, text);
+    const r = await checkCloudFormation(parent, text);
+    expect(r.findings.map((f) => f.ruleId)).toContain("CD101");
+  });
+});

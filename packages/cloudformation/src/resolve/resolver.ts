@@ -90,6 +90,11 @@ function describeNode(node: SourceNode): string {
 export class Resolver {
   /** How many times a parameter's Default stood in for a value not given (see Fn::Equals). */
   private defaultsUsed = 0;
+
+  /** How many parameter Defaults this resolver has read so far. */
+  get defaultsCount(): number {
+    return this.defaultsUsed;
+  }
   private readonly conditionValues = new Map<string, boolean>();
   private readonly conditionStack: string[] = [];
   private readonly refStack: string[] = [];
