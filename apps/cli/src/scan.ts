@@ -577,8 +577,17 @@ function dedupe(
     const variants = holds.get(f);
     if (!variants || variants.size < 2) continue;
     const all = variantsOf(f);
-    if (variants.has(undefined) || (all && [...all].every((v) => variants.has(v)))) delete f.variant;
-    else f.variant = [...variants].join("; or ");
+    if (variants.has(undefined)) delete f.variant;
+    else if (all && [...all].every((v) => variants.has(v))) {
+      // Holds in every variant: only what they all say stays (a resource's condition, a CDK
+      // construct path, written first and ended by "; ").
+      const parts = [...variants].map((v) => (v ?? "").split("; "));
+      const common: string[] = [];
+      for (let i = 0; parts.every((p) => i < p.length - 1 && p[i] === parts[0]?.[i]); i++)
+        common.push(parts[0]?.[i] as string);
+      if (common.length > 0) f.variant = common.join("; ");
+      else delete f.variant;
+    } else f.variant = [...variants].join("; or ");
   }
   return out;
 }

@@ -220,3 +220,37 @@ resource "aws_lambda_permission" "d" {
     ["CD101", "events.amazonaws.com", "var.a: false, var.b: false"],
   ]);
 });
+
+// From a CloudFormation hunt: a finding in both branches of an Fn::If in a resource with its own
+// Condition lost the whole label, the resource's condition included.
+it("a finding in every variant keeps what they all say (the resource's condition)", async () => {
+  const file = join(tmp, "cond.yaml");
+  writeFileSync(
+    file,
+    `Parameters:
+  Create: { Type: String }
+  Retain: { Type: String }
+Conditions:
+  CreateTrail: !Equals [!Ref Create, "yes"]
+  RetainLogs: !Equals [!Ref Retain, "yes"]
+Resources:
+  Topic: { Type: AWS::SNS::Topic }
+  P:
+    Type: AWS::SNS::TopicPolicy
+    Condition: CreateTrail
+    Properties:
+      Topics: [!Ref Topic]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sns:Publish
+            Resource: !If [RetainLogs, !Ref Topic, "*"]
+`,
+  );
+  const r = parseReport((await checkIac(["--format", "json", file])).stdout);
+  expect(r.findings.map((f) => [f.ruleId, f.variant ?? null])).toEqual([
+    ["CD101", "if condition CreateTrail holds"],
+  ]);
+});
