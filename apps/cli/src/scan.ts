@@ -206,7 +206,10 @@ export async function scan(
       // A plan's finding may be reported at the .tf source it was analysed from: it belongs to the plan.
       const fromOrigin =
         format === "terraform-plan" && origin !== undefined && site.file !== origin && isChanged(origin);
-      if (!fromOrigin && !(inModule ? isChangedModule(site.file) : isChanged(site.file))) continue;
+      // A site in a child module also changes when a module calling it does (its inputs).
+      const callerChanged = inModule && (site.moduleDirs ?? []).some((d) => changedDirs.has(d));
+      if (!fromOrigin && !callerChanged && !(inModule ? isChangedModule(site.file) : isChanged(site.file)))
+        continue;
       let r: ReturnType<typeof checkSite>;
       try {
         r = checkSite(site, optionsFor(site.file, settings));

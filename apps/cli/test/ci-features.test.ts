@@ -995,6 +995,32 @@ describe("--changed-since", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/no-such-ref/);
   });
+
+  // From a CLI hunt: a change only in a calling module (the value it passes) changes the child
+  // module's policy, whose file did not change: that finding was not reported.
+  it.skipIf(!commandExists("git"))(
+    "a change in a calling module reports its child module's findings",
+    async () => {
+      const d = folder("changed-caller");
+      writeTree(d, {
+        "infra/main.tf": 'module "m" {\n  source  = "./mod"\n  account = "210987654321"\n}\n',
+        "infra/mod/main.tf": `variable "account" {}
+resource "aws_sns_topic_policy" "p" {
+  arn = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{
+    Effect = "Allow", Principal = { Service = "events.amazonaws.com" }, Action = "sns:Publish", Resource = "*",
+    Condition = { StringLike = { "aws:SourceAccount" = var.account } } }] })
+}
+`,
+      });
+      git(d, "init", "-q");
+      git(d, "add", ".");
+      git(d, "commit", "-qm", "init");
+      writeFileSync(join(d, "infra", "main.tf"), 'module "m" {\n  source  = "./mod"\n  account = "*"\n}\n');
+      const r = await json(["--changed-since", "HEAD", "--account", "210987654321", "infra"], { cwd: d });
+      expect(r.findings.map((f) => [f.ruleId, f.file])).toEqual([["CD102", "infra/mod/main.tf"]]);
+    },
+  );
 });
 
 describe(".gitignore", () => {

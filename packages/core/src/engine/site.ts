@@ -56,6 +56,11 @@ export interface PolicySite {
    * `variant`.
    */
   statementVariants?: ReadonlyArray<string | undefined>;
+  /**
+   * Terraform: the directories of the modules from the root to the one the site is in (absolute).
+   * A change in a calling module changes what the site says (`--changed-since` reports it then).
+   */
+  moduleDirs?: readonly string[];
 }
 
 /** Another place a finding concerns (SARIF related location). */
