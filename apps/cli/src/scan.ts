@@ -531,13 +531,18 @@ function dedupe(
     // The statement is part of the key: two statements of a policy written on one line (a JSON
     // string, a plan's attribute) are reported at one position, and each is a finding of its own.
     // The element is not: a variant may take its value from another line (a map's entry).
-    const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.resource}\u0000${f.statement?.index ?? ""}\u0000${f.statement?.sid ?? ""}`;
+    // The statement's index is not in the key: an Fn::If that removes an earlier statement shifts
+    // it between variants. Within one variant two statements at one position stay two findings.
+    const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.resource}\u0000${f.statement?.sid ?? ""}`;
     const kept = seen.get(key) ?? [];
     const sameElement = (g: Finding) =>
       g.element?.line === f.element?.line && g.element?.column === f.element?.column;
+    const sameStatement = (g: Finding) => g.statement?.index === f.statement?.index;
     const heldBy = (g: Finding) => holds.get(g) ?? new Set([g.variant]);
     const first =
-      kept.find((g) => g.message === f.message && g.variant === f.variant && sameElement(g)) ??
+      kept.find(
+        (g) => g.message === f.message && g.variant === f.variant && sameElement(g) && sameStatement(g),
+      ) ??
       kept.find(
         (g) =>
           !heldBy(g).has(f.variant) &&
@@ -545,7 +550,7 @@ function dedupe(
           f.variant !== undefined &&
           g.principals.join("\u0000") === f.principals.join("\u0000"),
       ) ??
-      kept.find((g) => g.message === f.message && sameElement(g));
+      kept.find((g) => g.message === f.message && sameElement(g) && sameStatement(g));
     if (first) {
       // The variants a kept finding holds in, made only when a second one comes (most never do).
       let variants = holds.get(first);

@@ -254,3 +254,33 @@ Resources:
     ["CD101", "if condition CreateTrail holds"],
   ]);
 });
+
+// From a CloudFormation hunt: an Fn::If that removes an earlier statement shifts the statement's
+// index between variants, and the same finding was reported twice (statement 1, statement 0).
+it("a statement whose index shifts between variants is one finding", async () => {
+  const file = join(tmp, "shift.yaml");
+  writeFileSync(
+    file,
+    `Parameters:
+  AllowAdmin: { Type: String, Default: "true" }
+Conditions:
+  HasAdmin: !Equals [!Ref AllowAdmin, "true"]
+Resources:
+  Topic: { Type: AWS::SNS::Topic }
+  P:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Topic]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - !If
+            - HasAdmin
+            - { Effect: Allow, Principal: { AWS: "arn:aws:iam::210987654321:root" }, Action: sns:Publish, Resource: "*" }
+            - !Ref AWS::NoValue
+          - { Effect: Allow, Principal: { Service: events.amazonaws.com }, Action: sns:Publish, Resource: "*" }
+`,
+  );
+  const r = parseReport((await checkIac(["--format", "json", file])).stdout);
+  expect(r.findings.map((f) => [f.ruleId, f.variant ?? null])).toEqual([["CD101", null]]);
+});
