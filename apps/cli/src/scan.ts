@@ -31,7 +31,7 @@ import {
 import type { PlanScanOptions } from "@deputyguard/terraform";
 import pc from "picocolors";
 import type { Config } from "./config.js";
-import { decode, readText, walk } from "./files.js";
+import { decode, formatBytes, readText, walk } from "./files.js";
 import { prepareFormats } from "./formats.js";
 import { readFile, stat, writeFile } from "./fs-async.js";
 
@@ -623,7 +623,7 @@ async function scanFile(
         code: "ReadError",
         severity: "error",
         file: t.file,
-        message: `standard input is over the limit of ${settings.maxFileSize} bytes (--max-file-size)`,
+        message: `standard input is over the limit of ${formatBytes(settings.maxFileSize)} (--max-file-size)`,
       });
       return;
     }
@@ -859,6 +859,19 @@ async function fixFiles(
       unsupported.set(format, list[0]?.file ?? format);
       continue;
     }
+    // A file none of whose fixes could be edited in (a policy in an Fn::Sub string, a .tf.json) and
+    // that no note speaks of: said, not skipped in silence.
+    for (const file of new Set(list.map((f) => f.file)))
+      if (!changed.has(file) && !notes.some((n) => n.startsWith(file)))
+        for (const f of list.filter((x) => x.file === file))
+          report.warnings.push({
+            code: "FixNote",
+            severity: "warning",
+            file,
+            line: f.line,
+            column: f.column,
+            message: `${f.ruleId}${f.resource ? ` (${f.resource})` : ""}: this fix could not be edited into the file here; apply the fix text shown with the finding`,
+          });
     for (const [file, after] of [...changed].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const before = files.get(file) ?? readForFrame(file, settings.maxFileSize) ?? "";
       // The diff goes to standard output unless a machine-readable report goes there.

@@ -284,3 +284,22 @@ Resources:
   const r = parseReport((await checkIac(["--format", "json", file])).stdout);
   expect(r.findings.map((f) => [f.ruleId, f.variant ?? null])).toEqual([["CD101", null]]);
 });
+
+// From a CLI hunt: --fix showed a fix but made no edit and said nothing for a policy written as an
+// Fn::Sub JSON string (and for .tf.json files).
+it("--fix says so when a file's fixes cannot be edited in", async () => {
+  const file = join(tmp, "subfix.yaml");
+  writeFileSync(
+    file,
+    `Resources:
+  P:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: p
+      PolicyDocument: !Sub |
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"logs:PutLogEvents","Resource":"arn:aws:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:x:*"}]}
+`,
+  );
+  const r = parseReport((await checkIac(["--fix", "--format", "json", file])).stdout);
+  expect(r.warnings.map((w) => [w.code, w.line])).toEqual([["FixNote", 7]]);
+});
