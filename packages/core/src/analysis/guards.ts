@@ -90,9 +90,17 @@ export function valueProblem(
   kind: GuardKind,
   value: PolicyValue,
   operator?: string | null,
+  variablesEnabled = true,
 ): string | undefined {
   const literal = valueText(value, () => "\u0000");
-  const hasSymbol = literal.includes("\u0000") || literal.includes("${");
+  // Without Version 2012-10-17, `${...}` is literal text (IAM reads no policy variables then).
+  const hasVariable = variablesEnabled && literal.includes("${");
+  const hasSymbol = literal.includes("\u0000") || hasVariable;
+  if (!variablesEnabled && literal.includes("${") && (kind === "account" || kind === "arn")) {
+    const problem = kind === "account" ? checkAccount(literal) : undefined;
+    if (kind === "arn" || problem)
+      return `"${literal}" is compared literally: policy variables are read only with "Version": "2012-10-17", so it matches no real source`;
+  }
   const phrase = placeholderIn(literal);
   if (phrase)
     return `"${literal.replaceAll("\u0000", "…")}" contains the documentation placeholder "${phrase}"`;
@@ -110,7 +118,7 @@ export function valueProblem(
       return undefined;
     case "arn": {
       // Policy variables may hold colons (`${aws:SourceAccount}`): the components are known only per request.
-      if (literal === "*" || literal.includes("${")) return undefined;
+      if (literal === "*" || hasVariable) return undefined;
       const parts = splitArn(literal);
       if (parts?.[0] !== "arn") {
         // A pattern that can still match an ARN (`*:111122223333:rule/x`, `arn:*`): its text before the

@@ -350,7 +350,7 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
     for (const v of g.entry.values) {
       for (const symbol of accountDecidingUnknowns(g.kind, v)) unknowns.push({ value: v, symbol });
       if (g.entry.operator.base === null || g.entry.operator.base === "Null") continue;
-      const problem = valueProblem(g.kind, v, g.entry.operator.base);
+      const problem = valueProblem(g.kind, v, g.entry.operator.base, policy.version === "2012-10-17");
       if (problem) valueProblems.push({ guard: g, value: v, problem });
       const text = valueText(v, () => "");
       if (isExactStringOperator(g.entry) && isPositive(g.entry) && hasWildcard(text)) {
