@@ -1371,3 +1371,27 @@ output "arn" {
     expect(r.findings).toEqual([]);
   });
 });
+
+// Found re-reading the change: a condition that is a string with an unknown part (not an unknown
+// value) is named by its text with `!` taken out, and its negation must swap the branches; it did
+// not, so `c ? a : b` and `!c ? b : a` were one choice with the branches crossed.
+it("a negated text condition swaps the branches of its choice", async () => {
+  const r = await scan(
+    {
+      "main.tf": `variable "flag" {}
+resource "aws_sns_topic_policy" "p" {
+  arn = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{
+    Effect = "Allow", Principal = { Service = "events.amazonaws.com" }, Action = "sns:Publish", Resource = "*",
+    Condition = {
+      StringEquals = { "aws:SourceAccount" = "x\${var.flag}" ? "210987654321" : "987654321098" }
+      ArnLike = { "aws:SourceArn" = !"x\${var.flag}" ? "arn:aws:events:us-east-1:987654321098:rule/*" : "arn:aws:events:us-east-1:210987654321:rule/*" }
+    } }] })
+}
+`,
+    },
+    { accounts: ["210987654321"] },
+  );
+  // Consistent branches: the account and the ARN always name the same account, so no CD202.
+  expect(r.findings.map((f) => f.ruleId)).not.toContain("CD202");
+});

@@ -626,10 +626,12 @@ export class ModuleInstance {
         // condition's value: what it tests (a variable, `var.env == "prod"`) names the choice, through
         // locals and module inputs too, and `!c`, `a != b` are that choice with the branches swapped,
         // so related conditionals stay consistent. The written text names it for the reader.
-        const { text: cond } = choiceCondition(expr.condition, scope.map);
+        // A condition that is not an unknown value (a string with an unknown part) is named by its
+        // text, `!` and `!=` taken out: then the text's negation swaps the branches.
+        const { text: cond, negated } = choiceCondition(expr.condition, scope.map);
         const choice =
           c.kind === "unknown" ? (c.choice ?? { key: symbolKey(c.symbol), negated: false }) : undefined;
-        const [yes, no] = choice?.negated ? [b, a] : [a, b];
+        const [yes, no] = (choice ? choice.negated : negated) ? [b, a] : [a, b];
         return oneOf(u, `cond:${choice?.key ?? `${this.prefix}:${cond}`}`, choice?.label ?? cond, [
           { label: "true", value: yes },
           { label: "false", value: no },
