@@ -10,7 +10,7 @@ import { parseConditionOperator } from "../model/operators.js";
 import { looksLikePolicy, parsePolicy } from "../model/parse-policy.js";
 import type { ConditionEntry, Policy, Statement } from "../model/policy.js";
 import type { Diagnostic, SourceRange } from "../model/source.js";
-import { SELF_ORG, type ValueSymbol, wholeUnknown } from "../model/values.js";
+import { SELF_ORG, shortName, type ValueSymbol, wholeUnknown } from "../model/values.js";
 import { RULES } from "../rules/index.js";
 import type { ReportInput, Rule, Severity } from "../rules/types.js";
 import type { TextEdit } from "./edit.js";
@@ -282,12 +282,6 @@ function withUncertainDenies(
     severity: severity === "high" ? "medium" : severity,
     message: `${input.message} A Deny of the policy that would stop this request depends on ${names}, not known before deployment; it may apply to no request, so it was not counted on.`,
   };
-}
-
-/** A symbol's name on one line, cut at 60 characters. */
-function shortName(name: string): string {
-  const flat = name.replace(/\s+/g, " ").trim();
-  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
 }
 
 function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: Statement): Finding {

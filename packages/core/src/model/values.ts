@@ -106,6 +106,12 @@ export function provenanceText(symbols: readonly ValueSymbol[]): string {
   return symbols.map((s) => `${s.provenance.source}: ${s.provenance.reason}`).join("; ");
 }
 
+/** A symbol's name for a message: on one line, cut at 60 characters (names of expressions can be long). */
+export function shortName(name: string): string {
+  const flat = name.replace(/\s+/g, " ").trim();
+  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
+}
+
 /** Renders a value for messages: symbols as `<NAME>`. */
 export function displayValue(value: PolicyValue): string {
   return value.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("");

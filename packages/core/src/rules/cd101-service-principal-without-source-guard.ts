@@ -1,10 +1,5 @@
+import { shortName } from "../model/values.js";
 import { defineRule } from "./types.js";
-
-/** A symbol's name on one line, cut at 60 characters (names of unknown expressions can be long). */
-function shortName(name: string): string {
-  const flat = name.replace(/\s+/g, " ").trim();
-  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
-}
 
 export default defineRule({
   meta: {
