@@ -262,6 +262,36 @@ function choiceKeys(node: SourceNode, into: Map<string, ChoiceKey>, depth = 0): 
   return into;
 }
 
+/** How many combinations `keys` make. */
+function combinations(keys: readonly string[], choices: ReadonlyMap<string, ChoiceKey>): number {
+  return keys.reduce((n, k) => n * (choices.get(k)?.options.length ?? 1), 1);
+}
+
+/** Sets in `into` the option each of `keys` takes in combination `index` (the last key fastest). */
+function pickCombination(
+  keys: readonly string[],
+  choices: ReadonlyMap<string, ChoiceKey>,
+  index: number,
+  into: Map<string, number>,
+): void {
+  let rest = index;
+  for (const k of [...keys].reverse()) {
+    const n = choices.get(k)?.options.length ?? 1;
+    into.set(k, rest % n);
+    rest = Math.floor(rest / n);
+  }
+}
+
+/** What `keys` take as picked (`label: option, ...`), undefined for none. */
+function describeChoices(
+  keys: readonly string[],
+  choices: ReadonlyMap<string, ChoiceKey>,
+  picked: ReadonlyMap<string, number>,
+): string | undefined {
+  const parts = keys.map((k) => `${choices.get(k)?.label}: ${choices.get(k)?.options[picked.get(k) ?? 0]}`);
+  return parts.length > 0 ? parts.join(", ") : undefined;
+}
+
 /**
  * A statement whose choices concern every other statement: a Deny, or one whose Effect is not a
  * written "Allow" (`var.lock ? "Deny" : "Allow"` may be a Deny).
@@ -291,26 +321,11 @@ function variantDocuments(node: SourceNode): {
   for (const keys of own) for (const k of keys.keys()) owners.set(k, (owners.get(k) ?? 0) + 1);
   const shared = [...all.keys()].filter((k) => owners.get(k) !== 1);
   const mine = own.map((keys) => [...keys.keys()].filter((k) => owners.get(k) === 1));
-  const size = (keys: string[]) => keys.reduce((n, k) => n * (all.get(k)?.options.length ?? 1), 1);
+  const size = (keys: string[]) => combinations(keys, all);
   const across = size(shared);
   const side = Math.max(1, ...mine.map(size));
   const total = across * side;
   const count = Math.min(total, MAX_VARIANTS);
-  const digits = (keys: string[], index: number, into: Map<string, number>) => {
-    let rest = index;
-    for (const k of [...keys].reverse()) {
-      const n = all.get(k)?.options.length ?? 1;
-      into.set(k, rest % n);
-      rest = Math.floor(rest / n);
-    }
-  };
-  const describe = (keys: string[], picked: Map<string, number>) => {
-    const parts = keys.map((k) => {
-      const c = all.get(k) as ChoiceKey;
-      return `${c.label}: ${c.options[picked.get(k) ?? 0]}`;
-    });
-    return parts.length > 0 ? parts.join(", ") : undefined;
-  };
   const documents: Array<{
     node: SourceNode;
     variant?: string;
@@ -318,16 +333,16 @@ function variantDocuments(node: SourceNode): {
   }> = [];
   for (let k = 0; k < count; k++) {
     const picked = new Map<string, number>();
-    digits(shared, Math.floor(k / side), picked);
-    for (const keys of mine) digits(keys, (k % side) % size(keys), picked);
+    pickCombination(shared, all, Math.floor(k / side), picked);
+    for (const keys of mine) pickCombination(keys, all, (k % side) % size(keys), picked);
     const chosen = chooseAlternatives(node, { choose: (key) => picked.get(key) ?? 0 });
     const doc: { node: SourceNode; variant?: string; statementVariants?: Array<string | undefined> } = {
       node: chosen,
     };
-    const variant = describe([...all.keys()], picked);
+    const variant = describeChoices([...all.keys()], all, picked);
     if (variant) doc.variant = variant;
     if (statements.length > 0)
-      doc.statementVariants = mine.map((keys) => describe([...shared, ...keys], picked));
+      doc.statementVariants = mine.map((keys) => describeChoices([...shared, ...keys], all, picked));
     documents.push(doc);
   }
   return { documents, truncated: total > MAX_VARIANTS };
@@ -407,20 +422,13 @@ function permissionSite(inst: ResourceInstance, rootFile: string, collector: Sit
     push(first);
     return;
   }
-  const total = keys.reduce((n, k) => n * (choices.get(k)?.options.length ?? 1), 1);
+  const total = combinations(keys, choices);
   for (let c = 0; c < Math.min(total, MAX_VARIANTS); c++) {
     const picked = new Map<string, number>();
-    let rest = c;
-    for (const k of [...keys].reverse()) {
-      const n = choices.get(k)?.options.length ?? 1;
-      picked.set(k, rest % n);
-      rest = Math.floor(rest / n);
-    }
+    pickCombination(keys, choices, c, picked);
     const permission = permissionOf(inst, picked, new Map(), true);
     if (!permission) continue;
-    const variant = keys
-      .map((k) => `${choices.get(k)?.label}: ${choices.get(k)?.options[picked.get(k) ?? 0]}`)
-      .join(", ");
+    const variant = describeChoices(keys, choices, picked);
     push(permission, variant);
   }
   // Past the limit, the permission is also judged with those arguments unknown (trusted, CD301).
