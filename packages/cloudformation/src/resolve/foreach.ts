@@ -79,7 +79,10 @@ function expandLoop(
     for (const i of collection.items) {
       const v = scalarText(i);
       if (v === undefined || !values.includes(v)) values.push(v);
-      if (v !== undefined) holders.set(v, [...(holders.get(v) ?? []), r]);
+      if (v === undefined) continue;
+      const runs = holders.get(v);
+      if (runs) runs.push(r);
+      else holders.set(v, [r]);
     }
   });
   const variants = results.map((r) => r.variant).filter((v): v is string => v !== undefined);
