@@ -189,8 +189,8 @@ describe("Fn::If with undecidable conditions: both branches, each named", () => 
   it("analyses both branches of a condition on a parameter without value", async () => {
     const r = await resolveYaml("!If [IsAudit, audit-arn, other-arn]", RESOURCES);
     expect(r.values).toEqual([
-      { value: "audit-arn", variant: "<Audit> = 135792468024: true" },
-      { value: "other-arn", variant: "<Audit> = 135792468024: false" },
+      { value: "audit-arn", variant: "<Audit>: 135792468024" },
+      { value: "other-arn", variant: "<Audit>: not 135792468024" },
     ]);
   });
 
@@ -205,8 +205,8 @@ describe("Fn::If with undecidable conditions: both branches, each named", () => 
   it("analyses both branches of a condition that only a parameter Default decides, the default's first", async () => {
     const r = await resolveYaml("!If [IsProd, yes-prod, no-prod]", RESOURCES);
     expect(r.values).toEqual([
-      { value: "yes-prod", variant: "<Env> = prod (true with the parameter defaults): true" },
-      { value: "no-prod", variant: "<Env> = prod (true with the parameter defaults): false" },
+      { value: "yes-prod", variant: "<Env>: prod (the default)" },
+      { value: "no-prod", variant: "<Env>: not prod" },
     ]);
     const not = await resolveYaml("!If [NotProd, a, b]", RESOURCES);
     expect(not.values.map((v) => v.value)).toEqual(["b", "a"]);

@@ -732,7 +732,7 @@ Resources:
     expect(r.findings.map((f) => [f.ruleId, f.resource, f.line, f.column])).toEqual([
       ["CD101", "Permission", 7, 3],
     ]);
-    expect(r.findings[0]?.message).toContain("(<Strict> = yes: false)");
+    expect(r.findings[0]?.message).toContain("(<Strict>: no)");
   });
 
   // From a hunt: each branch of a policy repeated its diagnostics (two identical UnresolvedCondition warnings).

@@ -96,6 +96,12 @@ export class Resolver {
     return this.defaultsUsed;
   }
   private readonly conditionValues = new Map<string, boolean>();
+  private readonly domains = new Map<string, ParameterDomain | null>();
+  /**
+   * Set when this run's choices make a deploy CloudFormation rejects (an `Fn::FindInMap` key with no
+   * entry and no DefaultValue): its result is no deploy to analyse.
+   */
+  infeasible = false;
   private readonly conditionStack: string[] = [];
   private readonly refStack: string[] = [];
 
@@ -767,7 +773,29 @@ export class Resolver {
     let level: SourceNode | undefined = this.env.model.mappings;
     const path: string[] = [];
     for (let k = 0; k < 3; k++) {
-      const before = this.defaultsUsed;
+      const param = parameterRefName(arg.items[k] as SourceNode);
+      const domain = param === undefined ? undefined : this.parameterDomain(param);
+      if (param !== undefined && domain && level?.kind === "object") {
+        // A parameter as the key: the same choice as in the conditions that compare it.
+        const key = this.chooseParameter(param, domain);
+        const entry: SourceEntry | undefined = key === OTHER_VALUE ? undefined : getEntryOf(level, key);
+        if (!entry) {
+          if (fallback) return this.value(fallback, depth + 1, "the Fn::FindInMap DefaultValue");
+          // A deploy with that value fails (no such entry), so it is not one to analyse.
+          this.infeasible = true;
+          return this.unknown(
+            "Fn::FindInMap",
+            `Fn::FindInMap ${[...keys, `<${param}>`].join(".")}`,
+            "no such entry for that key",
+            range,
+          );
+        }
+        keys.push(key);
+        path.push(key);
+        picked = true;
+        level = entry.value;
+        continue;
+      }
       const r = this.value(arg.items[k] as SourceNode, depth + 1, "a Fn::FindInMap key");
       let key = scalarText(r);
       if (level?.kind !== "object") break;
@@ -785,24 +813,6 @@ export class Resolver {
         );
         key = options[chosen] as string;
         picked = true;
-      } else if (this.defaultsUsed !== before && this.isParameterRef(arg.items[k] as SourceNode)) {
-        // Decided only by a parameter's Default: a deploy that gives another (allowed) value reads
-        // another entry, or the DefaultValue, so those are analysed too (the default's first).
-        const allowed = this.allowedValues(arg.items[k] as SourceNode);
-        const others = inMap.filter((o) => o !== key && (!allowed || allowed.includes(o)));
-        if (fallback && (!allowed || allowed.some((v) => v !== key && !inMap.includes(v))))
-          others.push(NOT_IN_MAP);
-        if (others.length > 0) {
-          const label = operandLabel(arg.items[k] as SourceNode, r);
-          const options = [key, ...others];
-          const chosen = this.run.choose(
-            `${DEFAULT_CHOICE}map:${path.join("/")}:${label}`,
-            `${label} (Fn::FindInMap ${[...path, "?"].join(".")}, ${key} with the parameter defaults)`,
-            options,
-          );
-          key = options[chosen] as string;
-          if (chosen > 0) picked = true;
-        }
       }
       if (key === NOT_IN_MAP)
         return this.value(fallback as SourceNode, depth + 1, "the Fn::FindInMap DefaultValue");
@@ -814,13 +824,15 @@ export class Resolver {
     if (fallback) return this.value(fallback, depth + 1, "the Fn::FindInMap DefaultValue");
     // An entry a picked key lacks (a region map without that region's value): that deploy would
     // fail in CloudFormation, so it is not one to analyse; not an error of the template.
-    if (picked)
+    if (picked) {
+      this.infeasible = true;
       return this.unknown(
         "Fn::FindInMap",
         `Fn::FindInMap ${keys.join(".")}`,
         "no such entry for that key",
         range,
       );
+    }
     this.error(`Fn::FindInMap: no entry ${keys.join(".")} in Mappings`, range, "UnresolvedReference");
     return this.unknown("Fn::FindInMap", `Fn::FindInMap ${keys.join(".")}`, "no such entry", range);
   }
@@ -841,39 +853,49 @@ export class Resolver {
     return this.resolve(arg.items[value ? 1 : 2] as SourceNode, depth + 1);
   }
 
-  /** Whether a node is `{Ref: Name}` of a template parameter (a key a deploy gives directly). */
-  private isParameterRef(node: SourceNode): boolean {
-    if (node.kind !== "object" || node.entries.length !== 1 || node.entries[0]?.key !== "Ref") return false;
-    const name = scalarText(node.entries[0].value);
-    return name !== undefined && this.env.model.parameters.has(name);
-  }
-
-  /** The AllowedValues of the parameter a `{Ref: Name}` names, when it declares them. */
-  private allowedValues(node: SourceNode): string[] | undefined {
-    if (node.kind !== "object" || node.entries.length !== 1 || node.entries[0]?.key !== "Ref")
-      return undefined;
-    const name = scalarText(node.entries[0].value);
-    const def = name === undefined ? undefined : this.env.model.parameters.get(name)?.definition;
-    const list = def ? getEntryOf(def, "AllowedValues")?.value : undefined;
-    if (list?.kind !== "array") return undefined;
-    const out: string[] = [];
-    for (const item of list.items) {
-      const t = scalarText(item);
-      if (t === undefined) return undefined;
-      out.push(t);
-    }
-    return out;
+  /**
+   * `Fn::Equals` of a parameter not given a value (`{Ref: Name}`) and a value known without
+   * defaults, decided by the parameter's choice (see {@link parameterDomain}); undefined when the
+   * comparison is not of that form or the domain cannot tell the value apart.
+   */
+  private compareParameter(operand: SourceNode, other: string | undefined): boolean | undefined {
+    if (other === undefined) return undefined;
+    const name = parameterRefName(operand);
+    const domain = name === undefined ? undefined : this.parameterDomain(name);
+    if (name === undefined || !domain || (!domain.exact && !domain.values.includes(other))) return undefined;
+    return this.chooseParameter(name, domain) === other;
   }
 
   /**
-   * True when `operand` is a Ref to a parameter with AllowedValues, `other` is decided without
-   * defaults, and every allowed value compares with it as the default does (`eq`): CloudFormation
-   * rejects any other value, so the other branch cannot be taken. Undefined when that is not known.
+   * The values a deploy may give parameter `name`, as far as the template can tell them apart:
+   * its AllowedValues (exact); otherwise its Default, every value it is compared with in an
+   * `Fn::Equals`, every key it may select in an `Fn::FindInMap`, and one more for any other value.
+   * Undefined for a parameter with a value given, a list, an SSM type or a Default that is not text.
    */
-  private sameForAllowed(operand: SourceNode, other: string, eq: boolean): boolean | undefined {
-    const allowed = this.allowedValues(operand);
-    if (!allowed || allowed.length === 0) return undefined;
-    return allowed.every((v) => (v === other) === eq) ? true : undefined;
+  private parameterDomain(name: string): ParameterDomain | undefined {
+    if (this.env.given.has(name)) return undefined;
+    let memo = this.domains.get(name);
+    if (memo === undefined) {
+      memo = parameterDomainOf(this.env.model, name, !this.env.ignoreDefaults) ?? null;
+      this.domains.set(name, memo);
+    }
+    return memo ?? undefined;
+  }
+
+  /** The value parameter `name` takes in this run (`OTHER_VALUE` for one the template does not name). */
+  private chooseParameter(name: string, domain: ParameterDomain): string {
+    if (domain.values.length === 1) return domain.values[0] as string;
+    const named = domain.values.filter((v) => v !== OTHER_VALUE);
+    const other = named.length === 1 ? `not ${named[0]}` : `none of ${named.join(", ")}`;
+    const shown = domain.values.map((v, i) =>
+      v === OTHER_VALUE ? other : i === 0 && domain.byDefault ? `${v} (the default)` : v,
+    );
+    const index = this.run.choose(
+      `${domain.byDefault ? DEFAULT_CHOICE : ""}param:${name}`,
+      `<${name}>`,
+      shown,
+    );
+    return domain.values[index] as string;
   }
 
   /** Evaluates a named condition; undecidable comparisons become choices. */
@@ -938,15 +960,15 @@ export class Resolver {
           const bByDefault = this.defaultsUsed !== afterA;
           const ta = comparable(a);
           const tb = comparable(b);
+          // A parameter compared with a value: one choice per parameter, so that every comparison
+          // of it in the template agrees (Env cannot be both prod and dev in one deploy).
+          const byParameter =
+            (bByDefault ? undefined : this.compareParameter(args.items[0] as SourceNode, tb)) ??
+            (aByDefault ? undefined : this.compareParameter(args.items[1] as SourceNode, ta));
+          if (byParameter !== undefined) return byParameter;
           if (ta !== undefined && tb !== undefined) {
             const eq = ta === tb;
             if (this.defaultsUsed === before) return eq;
-            // A parameter whose AllowedValues all compare alike cannot take the other branch.
-            if (
-              (!bByDefault && this.sameForAllowed(args.items[0] as SourceNode, tb, eq)) ||
-              (!aByDefault && this.sameForAllowed(args.items[1] as SourceNode, ta, eq))
-            )
-              return eq;
             // Decided only by a parameter's Default: a deploy that gives another value takes the
             // other branch, so both are analysed (the default's first). Deciding whether a
             // resource exists keeps the default's answer (see ProbeRun).
@@ -1102,4 +1124,132 @@ export function jsonParts(node: SourceNode): ValuePart[] {
   };
   walk(node, 0);
   return out;
+}
+
+/** A value of a parameter that the template names nowhere (see {@link parameterDomainOf}). */
+const OTHER_VALUE = "\u0000other";
+
+interface ParameterDomain {
+  /** The values told apart; the Default first when there is one (then `byDefault`). */
+  values: string[];
+  byDefault: boolean;
+  /** From AllowedValues: no other value can be deployed. */
+  exact: boolean;
+}
+
+/** The parameter a `{Ref: Name}` names (not a pseudo parameter or a resource), if any. */
+function parameterRefName(node: SourceNode): string | undefined {
+  if (node.kind !== "object" || node.entries.length !== 1 || node.entries[0]?.key !== "Ref") return undefined;
+  return scalarText(node.entries[0].value);
+}
+
+/** Where each parameter is compared or used as a map key, per template (computed once, when needed). */
+const parameterUses = new WeakMap<TemplateModel, Map<string, Set<string>>>();
+
+/**
+ * The values of the template's own text that parameter `name` is compared with (`Fn::Equals`
+ * anywhere) or may select (`Fn::FindInMap` keys at the level where `{Ref: name}` stands; every map
+ * when the map is not named by text). Computed for all parameters in one walk.
+ */
+function usesOf(model: TemplateModel, name: string): Set<string> {
+  let uses = parameterUses.get(model);
+  if (!uses) {
+    uses = new Map();
+    const add = (param: string, values: Iterable<string>) => {
+      const set = uses?.get(param) ?? new Set<string>();
+      for (const v of values) set.add(v);
+      uses?.set(param, set);
+    };
+    const maps = model.mappings?.kind === "object" ? model.mappings : undefined;
+    const stack: SourceNode[] = [model.root];
+    while (stack.length > 0) {
+      const node = stack.pop() as SourceNode;
+      // Children pushed last first, so that values are met in the order of the text.
+      if (node.kind === "array") {
+        for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i] as SourceNode);
+        continue;
+      }
+      if (node.kind !== "object") continue;
+      for (let i = node.entries.length - 1; i >= 0; i--) stack.push((node.entries[i] as SourceEntry).value);
+      if (node.entries.length !== 1) continue;
+      const { key, value: args } = node.entries[0] as SourceEntry;
+      if (args.kind !== "array") continue;
+      if (key === "Fn::Equals" && args.items.length === 2) {
+        for (const [i, j] of [
+          [0, 1],
+          [1, 0],
+        ] as const) {
+          const param = parameterRefName(args.items[i] as SourceNode);
+          const other = args.items[j] as SourceNode;
+          const text = other.kind === "scalar" ? comparable(other) : undefined;
+          if (param !== undefined && text !== undefined) add(param, [text]);
+        }
+      } else if (key === "Fn::FindInMap" && maps) {
+        const [mapArg, topArg, second] = args.items;
+        const mapName = mapArg && parameterRefName(mapArg) === undefined ? scalarText(mapArg) : undefined;
+        const chosenMaps =
+          mapName !== undefined ? [getEntryOf(maps, mapName)?.value] : maps.entries.map((e) => e.value);
+        const param0 = mapArg && parameterRefName(mapArg);
+        if (param0 !== undefined)
+          add(
+            param0,
+            maps.entries.map((e) => e.key),
+          );
+        const param1 = topArg && parameterRefName(topArg);
+        const topKey = topArg && param1 === undefined ? scalarText(topArg) : undefined;
+        for (const m of chosenMaps) {
+          if (m?.kind !== "object") continue;
+          if (param1 !== undefined)
+            add(
+              param1,
+              m.entries.map((e) => e.key),
+            );
+          const param2 = second && parameterRefName(second);
+          if (param2 === undefined) continue;
+          const tops = topKey !== undefined ? [getEntryOf(m, topKey)?.value] : m.entries.map((e) => e.value);
+          for (const t of tops)
+            if (t?.kind === "object")
+              add(
+                param2,
+                t.entries.map((e) => e.key),
+              );
+        }
+      }
+    }
+    parameterUses.set(model, uses);
+  }
+  return uses.get(name) ?? new Set();
+}
+
+/** The domain of parameter `name` for {@link Resolver.parameterDomain}; undefined when none is known. */
+function parameterDomainOf(
+  model: TemplateModel,
+  name: string,
+  withDefault: boolean,
+): ParameterDomain | undefined {
+  const param = model.parameters.get(name);
+  if (!param || param.type.startsWith("List<") || param.type === "CommaDelimitedList") return undefined;
+  if (param.type.startsWith("AWS::SSM::Parameter::Value<")) return undefined;
+  const def = param.definition;
+  const defaultNode = withDefault && def ? getEntryOf(def, "Default")?.value : undefined;
+  const fallback = defaultNode === undefined ? undefined : scalarText(defaultNode);
+  if (defaultNode !== undefined && (fallback === undefined || fallback.includes("{{resolve:")))
+    return undefined;
+  const allowedNode = def ? getEntryOf(def, "AllowedValues")?.value : undefined;
+  if (allowedNode?.kind === "array") {
+    const allowed: string[] = [];
+    for (const item of allowedNode.items) {
+      const t = item.kind === "scalar" ? comparable(item) : undefined;
+      if (t === undefined) return undefined;
+      if (!allowed.includes(t)) allowed.push(t);
+    }
+    if (allowed.length === 0) return undefined;
+    const byDefault = fallback !== undefined && allowed.includes(fallback);
+    const values = byDefault ? [fallback, ...allowed.filter((v) => v !== fallback)] : allowed;
+    return { values, byDefault, exact: true };
+  }
+  const values = fallback !== undefined ? [fallback] : [];
+  for (const v of usesOf(model, name)) if (!values.includes(v)) values.push(v);
+  values.push(OTHER_VALUE);
+  return { values, byDefault: fallback !== undefined, exact: false };
 }

@@ -332,11 +332,22 @@ export interface Variant {
 
 /** Resolves a node once per distinct outcome of its undecidable conditions and map keys. */
 export function resolveVariants(env: ResolveEnv, node: SourceNode): Variant[] {
-  const { results, truncated } = enumerateVariants(
-    (run) => new Resolver(env, run).resolve(node),
+  const runs = enumerateVariants(
+    (run): { value: Resolved; infeasible: boolean } => {
+      const resolver = new Resolver(env, run);
+      const value = resolver.resolve(node);
+      return { value, infeasible: resolver.infeasible };
+    },
     undefined,
     env.forced,
   );
+  const { truncated } = runs;
+  // Choices CloudFormation would reject (a map key with no entry) are no deploy: left out, unless
+  // every run is one (then they stay, and their unknowns say why).
+  const feasible = runs.results.filter((r) => !r.value.infeasible);
+  const results: Array<{ value: Resolved; variant: string | undefined }> = (
+    feasible.length > 0 ? feasible : runs.results
+  ).map((r) => ({ value: r.value.value, variant: r.variant }));
   if (truncated) {
     env.diagnostics.push(
       diagnostic(
