@@ -111,4 +111,31 @@ Conditions: { IsSame: !Equals [!Ref Env, !Sub "pr\${Suffix}"] }`,
     );
     expect(r.values.map((v) => v.value)).toEqual(["same", "other"]);
   });
+
+  // From a hunt: AllowedValues were honoured only for a parameter with a Default.
+  it("AllowedValues without a Default rule out a compared value no deploy can give", async () => {
+    const guarded = policy(
+      "!Ref AWS::AccountId",
+      "  Env: { Type: String, AllowedValues: [prod, staging] }",
+    ).replace(
+      `            Condition:
+              StringEquals:
+                aws:SourceAccount: !Ref AWS::AccountId`,
+      `            Condition: !If
+              - IsDev
+              - !Ref AWS::NoValue
+              - StringEquals: { aws:SourceAccount: !Ref AWS::AccountId }`,
+    );
+    expect(guarded).toContain("- IsDev");
+    expect(await findings(guarded)).toEqual([]);
+    const mapped = policy(
+      "!FindInMap [Guard, !Ref Env, Pattern]",
+      "  Env: { Type: String, AllowedValues: [prod] }",
+      `Mappings:
+  Guard:
+    prod: { Pattern: "210987654321" }
+    dev: { Pattern: "*" }`,
+    ).replace("StringEquals:", "StringLike:");
+    expect(await findings(mapped)).toEqual([]);
+  });
 });

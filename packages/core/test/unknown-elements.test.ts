@@ -10,6 +10,7 @@ import {
   type ObjectNode,
   type PolicySite,
   parsePolicy,
+  SELF_ACCOUNT,
   type SourceNode,
   symbolValue,
   type ValueSymbol,
@@ -183,6 +184,18 @@ describe("a Principal not known before deployment", () => {
       permission: { principal: { parts: ["s3.amazonaws.com"] } },
     });
     expect(known.findings.map((f) => f.severity)).toEqual(["high"]);
+  });
+
+  // From a hunt: `Principal: !Ref AWS::AccountId` on AWS::Lambda::Permission was analysed as a
+  // possible service (CD101 medium); the deploying account is an account, never a service.
+  it("the deploying account as the Principal argument is an account, not a service", () => {
+    const self = checkSite({
+      file: "t.yaml",
+      resource: "Perm",
+      kind: "lambda-permission",
+      permission: { principal: symbolValue(SELF_ACCOUNT) },
+    });
+    expect(self.findings).toEqual([]);
   });
 });
 

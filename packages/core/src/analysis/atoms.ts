@@ -44,6 +44,11 @@ export interface AtomOptions {
   /** Keep StringLike wildcards on aws:SourceArn inside their component where the value must match (see below). */
   narrowStringLikeArn?: boolean;
   /**
+   * Lower-cased keys other than aws:SourceArn that carry the source's ARN in the service's own format
+   * (`kms:EncryptionContext:aws:cloudtrail:arn`): `narrowStringLikeArn` applies to them too.
+   */
+  arnKeys?: ReadonlySet<string>;
+  /**
    * For a service whose aws:SourceArn never carries an account (an S3 bucket,
    * `arn:${Partition}:s3:::${BucketName}`): the ARN format. A wholly unknown aws:SourceArn value of
    * such a service is still trusted to be ours, and known to be an ARN of that shape: its account
@@ -102,7 +107,7 @@ function patternFor(
       return exactPattern(text, true);
     case "StringLike":
     case "StringNotLike":
-      return narrow && positive && key === SOURCE_ARN ? stringLikeWithinComponents(text) : globPattern(text);
+      return narrow && positive ? stringLikeWithinComponents(text) : globPattern(text);
     case "ArnEquals":
     case "ArnLike":
     case "ArnNotEquals":
@@ -189,7 +194,8 @@ function languages(
       text = known.text;
     }
     exact.push(patternFor(base, text, key, false, false));
-    positive.push(patternFor(base, text, key, true, o.narrowStringLikeArn === true));
+    const arnKey = key === SOURCE_ARN || (o.arnKeys?.has(key) ?? false);
+    positive.push(patternFor(base, text, key, true, arnKey && o.narrowStringLikeArn === true));
   }
   return { exact, positive };
 }

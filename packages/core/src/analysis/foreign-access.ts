@@ -97,6 +97,20 @@ function namesSpanComponents(k: ServiceKnowledge | undefined): boolean {
 
 const spanning = new WeakMap<ServiceKnowledge, boolean>();
 
+/** The service's other keys that carry its source ARN (see `AtomOptions.arnKeys`), lower-cased. */
+function alternativeArnKeys(k: ServiceKnowledge | undefined): ReadonlySet<string> {
+  if (!k) return NO_KEYS;
+  let keys = arnKeysOf.get(k);
+  if (!keys) {
+    keys = new Set(k.alternativeGuardKeys.filter((g) => g.binds === "arn").map((g) => g.key.toLowerCase()));
+    arnKeysOf.set(k, keys);
+  }
+  return keys;
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+const arnKeysOf = new WeakMap<ServiceKnowledge, ReadonlySet<string>>();
+
 function computeNamesSpanComponents(k: ServiceKnowledge): boolean {
   return k.sourceArnFormats.some((format) => {
     const parts = splitArn(format.split(", ")[0] ?? format);
@@ -413,6 +427,7 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
     {
       ...o,
       narrowStringLikeArn: !namesSpanComponents(q.knowledge),
+      arnKeys: alternativeArnKeys(q.knowledge),
       ...(q.knowledge?.accountInArn === false && q.knowledge.sourceArnFormats[0]
         ? { accountlessArnFormat: q.knowledge.sourceArnFormats[0] }
         : {}),

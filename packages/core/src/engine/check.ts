@@ -143,10 +143,15 @@ function collectTrusted(
 /** Turns a Lambda permission into the statement Lambda writes into the function's policy. */
 export function lambdaPermissionPolicy(p: LambdaPermission, range: SourceRange | undefined): Policy {
   const principalText = valueText(p.principal, (s) => `<${s.name}>`);
+  // The deploying account (`!Ref AWS::AccountId`, `data.aws_caller_identity...account_id`) is an account.
+  const [only, ...rest] = p.principal.parts;
+  const isSelf = rest.length === 0 && typeof only === "object" && only.kind === "self-account";
   const isService =
-    principalText === "*" ? false : !/^\d{12}$/.test(principalText) && !principalText.startsWith("arn:");
+    principalText === "*" || isSelf
+      ? false
+      : !/^\d{12}$/.test(principalText) && !principalText.startsWith("arn:");
   // A Principal argument not known before deployment may be an account or a service: analysed as a service.
-  const unknown = wholeUnknown(p.principal) ?? [];
+  const unknown = isSelf ? [] : (wholeUnknown(p.principal) ?? []);
   const stmt: Statement = {
     index: 0,
     effect: "Allow",

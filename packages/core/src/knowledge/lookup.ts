@@ -25,12 +25,17 @@ function buildIndex(rows: readonly ServiceKnowledge[]): PrincipalIndex {
   return { exact, regional };
 }
 
+/** How the adapters show the partition's DNS suffix (`AWS::URLSuffix`, `data.aws_partition...dns_suffix`), lower-cased. */
+const URL_SUFFIX_TOKEN = "<url_suffix>";
+
 /** The knowledge row for a service principal name, regional forms included (`logs.eu-west-1.amazonaws.com`). */
 export function findService(principal: string): ServiceKnowledge | undefined {
   index ??= buildIndex(SERVICES);
   let lower = principal.toLowerCase();
   // China-partition principals are the same services (`ec2.amazonaws.com.cn`).
   if (lower.endsWith(".amazonaws.com.cn")) lower = lower.slice(0, -3);
+  // The partition's DNS suffix as a template writes it (`cloudtrail.\${AWS::URLSuffix}`).
+  if (lower.endsWith(URL_SUFFIX_TOKEN)) lower = `${lower.slice(0, -URL_SUFFIX_TOKEN.length)}amazonaws.com`;
   const hit = index.exact.get(lower);
   if (hit) return hit;
   for (const r of index.regional) {
@@ -40,7 +45,8 @@ export function findService(principal: string): ServiceKnowledge | undefined {
       lower.endsWith(r.suffix)
     ) {
       const region = lower.slice(r.prefix.length, lower.length - r.suffix.length);
-      if (/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) return r.row;
+      // The deploying region as a template writes it (`logs.\${AWS::Region}.amazonaws.com`).
+      if (region === "<region>" || /^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) return r.row;
     }
   }
   return undefined;

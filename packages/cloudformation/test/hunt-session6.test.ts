@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { checkCloudFormation } from "../src/index.js";
+
+// Regressions from the session-6 hunt of the CloudFormation adapter (templates reduced from its
+// reproducers).
+async function findings(text: string, file = "t.yaml") {
+  const r = await checkCloudFormation(file, text, {});
+  return {
+    findings: r.findings.map((f) => `${f.ruleId} ${f.severity} ${f.resource}`),
+    errors: r.diagnostics.filter((d) => d.severity === "error").map((d) => d.message),
+  };
+}
+
+describe("Lambda permissions for the deploying account", () => {
+  it("Principal: !Ref AWS::AccountId is the account, not a possible service", async () => {
+    const text = `Resources:
+  P1:
+    Type: AWS::Lambda::Permission
+    Properties: { FunctionName: fn, Action: lambda:InvokeFunction, Principal: !Ref AWS::AccountId }
+  LP:
+    Type: AWS::Lambda::LayerVersionPermission
+    Properties: { LayerVersionArn: arn:aws:lambda:us-east-1:210987654321:layer:l:1, Action: lambda:GetLayerVersion, Principal: !Ref AWS::AccountId }
+`;
+    expect(await findings(text)).toEqual({ findings: [], errors: [] });
+  });
+});
+
+describe("the CDK form of AWS's CloudWatch Logs KMS key statement", () => {
+  it("logs.${AWS::Region}.amazonaws.com pinned by kms:EncryptionContext:aws:logs:arn: no finding", async () => {
+    const text = JSON.stringify({
+      Resources: {
+        Key: {
+          Type: "AWS::KMS::Key",
+          Properties: {
+            KeyPolicy: {
+              Version: "2012-10-17",
+              Statement: [
+                {
+                  Effect: "Allow",
+                  Principal: {
+                    Service: { "Fn::Join": ["", ["logs.", { Ref: "AWS::Region" }, ".amazonaws.com"]] },
+                  },
+                  Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"],
+                  Resource: "*",
+                  Condition: {
+                    ArnLike: {
+                      "kms:EncryptionContext:aws:logs:arn": {
+                        "Fn::Join": [
+                          "",
+                          [
+                            "arn:",
+                            { Ref: "AWS::Partition" },
+                            ":logs:",
+                            { Ref: "AWS::Region" },
+                            ":",
+                            { Ref: "AWS::AccountId" },
+                            ":log-group:*",
+                          ],
+                        ],
+                      },
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    expect(await findings(text, "lg.json")).toEqual({ findings: [], errors: [] });
+    const cloudtrail = `Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: !Sub "cloudtrail.\${AWS::URLSuffix}" }
+            Action: kms:GenerateDataKey*
+            Resource: "*"
+            Condition:
+              StringLike:
+                kms:EncryptionContext:aws:cloudtrail:arn: !Sub "arn:aws:cloudtrail:*:\${AWS::AccountId}:trail/*"
+`;
+    expect(await findings(cloudtrail)).toEqual({ findings: [], errors: [] });
+  });
+});

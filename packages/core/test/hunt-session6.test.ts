@@ -1,0 +1,109 @@
+/** Regressions from the session-6 hunts (policies reduced from their reproducers). */
+import { describe, expect, it } from "vitest";
+import { checkPolicyText, checkSite, findService, nodeFromPlain, type ValueSymbol } from "../src/index.js";
+
+const REGION: ValueSymbol = {
+  kind: "region",
+  name: "REGION",
+  provenance: { source: "AWS::Region", reason: "r" },
+};
+
+describe("service principals written with the deploy's region or DNS suffix", () => {
+  it("find their knowledge row", () => {
+    const logs = findService("logs.amazonaws.com");
+    expect(logs).toBeDefined();
+    expect(findService("logs.<REGION>.amazonaws.com")).toBe(logs);
+    expect(findService("cloudtrail.amazonaws.com")).toBeDefined();
+    expect(findService("cloudtrail.<URL_SUFFIX>")).toBe(findService("cloudtrail.amazonaws.com"));
+    expect(findService("logs.<var.region>.amazonaws.com")).toBeUndefined();
+  });
+
+  it("logs.${AWS::Region}.amazonaws.com with the encryption-context guard of AWS's KMS page: no finding", () => {
+    // From a hunt: the CDK form of the key policy (Fn::Join of the region) gave CD102 high, because
+    // without the knowledge row kms:EncryptionContext:aws:logs:arn was not a guard of the service.
+    const r = checkSite({
+      file: "t.json",
+      resource: "Key",
+      kind: "resource-policy",
+      document: nodeFromPlain({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "logs.amazonaws.com" },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: {
+              ArnLike: {
+                "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:210987654321:log-group:*",
+              },
+            },
+          },
+        ],
+      }),
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.statements).toBe(1);
+    // The same with the principal and the ARN built from the deploy's region.
+    const doc = nodeFromPlain({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "PRINCIPAL" },
+          Action: "kms:GenerateDataKey*",
+          Resource: "*",
+          Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "ARN" } },
+        },
+      ],
+    });
+    const replace = (node: unknown, text: string, value: unknown): void => {
+      if (typeof node !== "object" || node === null) return;
+      const n = node as {
+        kind: string;
+        entries?: Array<{ value: { kind: string; value: unknown } }>;
+        items?: unknown[];
+      };
+      for (const e of n.entries ?? []) {
+        if (e.value.kind === "scalar" && e.value.value === text)
+          Object.assign(e.value, { kind: "value", value });
+        else replace(e.value, text, value);
+      }
+      for (const i of n.items ?? []) replace(i, text, value);
+    };
+    replace(doc, "PRINCIPAL", { parts: ["logs.", REGION, ".amazonaws.com"] });
+    replace(doc, "ARN", { parts: ["arn:aws:logs:", REGION, ":210987654321:log-group:*"] });
+    const regional = checkSite({ file: "t.json", resource: "Key", kind: "resource-policy", document: doc });
+    expect(regional.findings.map((f) => f.ruleId)).toEqual([]);
+  });
+});
+
+describe("the CloudTrail KMS key statement of AWS's documentation", () => {
+  it("StringLike on kms:EncryptionContext:aws:cloudtrail:arn keeps its wildcards inside the ARN's components", () => {
+    // From a hunt: CD102 high with the witness arn:aws:cloudtrail::000000000000:210987654322:trail/,
+    // where the region wildcard spanned a colon; CloudTrail sends its trail's ARN, whose region holds
+    // no colon, as it does for aws:SourceArn.
+    const text = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "kms:GenerateDataKey*",
+          Resource: "*",
+          Condition: {
+            StringLike: {
+              "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:210987654322:trail/*",
+            },
+          },
+        },
+      ],
+    });
+    expect(checkPolicyText(text, "key.json", { accounts: ["210987654322"] }).findings).toEqual([]);
+    // A foreign account's trails still get through a wildcard account.
+    const open = text.replace(":210987654322:", ":*:");
+    expect(
+      checkPolicyText(open, "key.json", { accounts: ["210987654322"] }).findings.map((f) => f.ruleId),
+    ).toEqual(["CD102"]);
+  });
+});
