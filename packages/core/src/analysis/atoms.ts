@@ -89,13 +89,7 @@ function stringLikeWithinComponents(text: string): GlobPattern {
   return { tokens, source: text, key: `s:${text}` };
 }
 
-function patternFor(
-  base: BaseOperator,
-  text: string,
-  key: string,
-  positive: boolean,
-  narrow: boolean,
-): GlobPattern {
+function patternFor(base: BaseOperator, text: string, positive: boolean, narrow: boolean): GlobPattern {
   switch (base) {
     case "StringEquals":
     case "StringNotEquals":
@@ -193,9 +187,9 @@ function languages(
       }
       text = known.text;
     }
-    exact.push(patternFor(base, text, key, false, false));
+    exact.push(patternFor(base, text, false, false));
     const arnKey = key === SOURCE_ARN || (o.arnKeys?.has(key) ?? false);
-    positive.push(patternFor(base, text, key, true, arnKey && o.narrowStringLikeArn === true));
+    positive.push(patternFor(base, text, true, arnKey && o.narrowStringLikeArn === true));
   }
   return { exact, positive };
 }
