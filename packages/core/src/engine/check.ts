@@ -77,6 +77,15 @@ function tokenFor(symbol: ValueSymbol): string {
   return `${TOKEN_OPEN}${symbol.name}${TOKEN_CLOSE}`;
 }
 
+/** Whether a text is exactly one symbol token (a value not known before deployment, whole). */
+function isOneToken(text: string): boolean {
+  return (
+    text.startsWith(TOKEN_OPEN) &&
+    text.indexOf(TOKEN_CLOSE) === text.length - 1 &&
+    text.indexOf(TOKEN_OPEN, 1) < 0
+  );
+}
+
 /** Replaces symbol tokens by `<NAME>` for messages. */
 function displayTokens(text: string): string {
   let out = "";
@@ -121,9 +130,11 @@ function collectTrusted(
           const acct = splitArn(text)?.[4];
           if (acct && /^\d{12}$/.test(acct)) accounts.add(acct);
         } else if (key === SOURCE_ORG_ID) orgs.add(text);
-        else if (key === SOURCE_ORG_PATHS && text.startsWith("o-")) {
+        else if (key === SOURCE_ORG_PATHS) {
+          // The organization is the first segment: an id, or a value not known before deployment
+          // that the policy names as its own (`${data.aws_organizations_organization.org.id}/*`).
           const org = text.split("/")[0] ?? "";
-          if (!hasWildcard(org)) orgs.add(org);
+          if ((org.startsWith("o-") || isOneToken(org)) && !hasWildcard(org)) orgs.add(org);
         }
       }
     }
