@@ -86,3 +86,53 @@ describe("the CDK form of AWS's CloudWatch Logs KMS key statement", () => {
     expect(await findings(cloudtrail)).toEqual({ findings: [], errors: [] });
   });
 });
+
+describe("Fn::Split of values CloudFormation assigns at deploy time", () => {
+  // From a hunt: a stack name was taken to hold no delimiter, so splitting it at "-" gave one item
+  // and Fn::Select [1, ...] an IntrinsicError (exit 2) on a valid template; a nested stack's output
+  // (an ARN) was cut around the same way.
+  const queuePolicy = (condition: string, extra = "") => `Resources:
+${extra}  Queue:
+    Type: AWS::SQS::Queue
+  QP:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Queue]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: sns.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: !GetAtt Queue.Arn
+            Condition:
+${condition}`;
+
+  it("a stack name may hold '-': its pieces are not known, and no error", async () => {
+    const text = queuePolicy(`              ArnLike:
+                aws:SourceArn: !Sub
+                  - "arn:aws:sns:*:\${AWS::AccountId}:\${Env}-*"
+                  - Env: !Select [1, !Split ["-", !Ref AWS::StackName]]
+`);
+    expect(await findings(text)).toEqual({ findings: [], errors: [] });
+  });
+
+  it("a stack name holds no ':': splitting an ARN built from it still cuts around it", async () => {
+    const text = queuePolicy(`              StringEquals:
+                aws:SourceAccount: !Select [4, !Split [":", !Ref AWS::StackId]]
+`);
+    expect(await findings(text)).toEqual({ findings: [], errors: [] });
+  });
+
+  it("a nested stack's output may hold anything: not cut, an unknown (CD301), no error", async () => {
+    const text = queuePolicy(
+      `              StringEquals:
+                aws:SourceAccount: !Select [4, !Split [":", !GetAtt Child.Outputs.TopicArn]]
+`,
+      `  Child:
+    Type: AWS::CloudFormation::Stack
+    Properties: { TemplateURL: https://example.com/child.yaml }
+`,
+    );
+    expect(await findings(text)).toEqual({ findings: ["CD301 info QP"], errors: [] });
+  });
+});

@@ -16,15 +16,7 @@ import {
 } from "../tree.js";
 import type { ResourceModel, TemplateModel } from "./model.js";
 import { type ArnFormats, RESOURCE_TYPES } from "./resource-types.js";
-import {
-  ATOMIC_SYMBOLS,
-  atomic,
-  PARTITION,
-  REGION,
-  SELF_ACCOUNT,
-  URL_SUFFIX,
-  unknownSymbol,
-} from "./symbols.js";
+import { atomic, holdsNo, PARTITION, REGION, SELF_ACCOUNT, URL_SUFFIX, unknownSymbol } from "./symbols.js";
 
 /** `AWS::NoValue`: the property or list item disappears. */
 export const NO_VALUE: unique symbol = Symbol("AWS::NoValue");
@@ -438,6 +430,7 @@ export class Resolver {
             "/",
             atomic(
               unknownSymbol("STACK_ID", "AWS::StackId", "CloudFormation assigns the stack id at deploy time"),
+              "-",
             ),
           ],
           range,
@@ -448,8 +441,10 @@ export class Resolver {
   }
 
   private stackName(): ValueSymbol {
+    // Stack names hold letters, digits and hyphens.
     return atomic(
       unknownSymbol("AWS::StackName", "AWS::StackName", "the stack name is chosen at deploy time"),
+      "-",
     );
   }
 
@@ -520,13 +515,12 @@ export class Resolver {
 
   /** A value of a resource of this stack that CloudFormation assigns at deploy time. */
   private opaque(resource: ResourceModel, what: string, _range: SourceRange | undefined): ValueSymbol {
-    return atomic(
-      unknownSymbol(
-        `${resource.id}.${what === "Ref" ? "Ref" : what}`,
-        `${what === "Ref" ? "Ref" : `Fn::GetAtt ${resource.id}.${what}`} ${what === "Ref" ? resource.id : ""}`.trim() +
-          ` (${resource.type})`,
-        "a resource of this stack; CloudFormation assigns the value at deploy time",
-      ),
+    // Any text (an ARN, a URL, a nested stack's output): Fn::Split never cuts around it.
+    return unknownSymbol(
+      `${resource.id}.${what === "Ref" ? "Ref" : what}`,
+      `${what === "Ref" ? "Ref" : `Fn::GetAtt ${resource.id}.${what}`} ${what === "Ref" ? resource.id : ""}`.trim() +
+        ` (${resource.type})`,
+      "a resource of this stack; CloudFormation assigns the value at deploy time",
     );
   }
 
@@ -561,6 +555,8 @@ export class Resolver {
           `name of ${resource.id} (${resource.type})`,
           "CloudFormation generates the name at deploy time",
         ),
+        // Generated names are `<stack>-<logical id>-<random>`.
+        "-",
       ),
     ];
   }
@@ -1073,7 +1069,7 @@ function splitParts(parts: readonly ValuePart[], delim: string): ValuePart[][] |
   const out: ValuePart[][] = [[]];
   for (const p of parts) {
     if (typeof p !== "string") {
-      if (!ATOMIC_SYMBOLS.has(p)) return undefined;
+      if (!holdsNo(p, delim)) return undefined;
       (out[out.length - 1] as ValuePart[]).push(p);
       continue;
     }

@@ -29,11 +29,27 @@ export function unknownSymbol(name: string, source: string, reason: string): Val
 
 /**
  * Symbols this adapter builds for parts of an ARN it synthesised (account, region, a generated
- * name): none of them contains a delimiter, so `Fn::Split` and `Fn::Select` may cut around them.
+ * name), with the characters other than letters and digits their values may hold: `Fn::Split` and
+ * `Fn::Select` may cut around one only at a delimiter it cannot contain (a stack name holds `-`,
+ * never `:`).
  */
-export const ATOMIC_SYMBOLS = new WeakSet<ValueSymbol>([SELF_ACCOUNT, REGION, PARTITION, URL_SUFFIX]);
+const ATOMIC_SYMBOLS = new WeakMap<ValueSymbol, string>([
+  [SELF_ACCOUNT, ""],
+  [REGION, "-"],
+  [PARTITION, "-"],
+  [URL_SUFFIX, "."],
+]);
 
-export function atomic(symbol: ValueSymbol): ValueSymbol {
-  ATOMIC_SYMBOLS.add(symbol);
+/** Marks a symbol as holding only letters, digits and the characters of `mayContain`. */
+export function atomic(symbol: ValueSymbol, mayContain: string): ValueSymbol {
+  ATOMIC_SYMBOLS.set(symbol, mayContain);
   return symbol;
+}
+
+/** Whether `delim` can never occur inside the value of `symbol`. */
+export function holdsNo(symbol: ValueSymbol, delim: string): boolean {
+  const extra = ATOMIC_SYMBOLS.get(symbol);
+  if (extra === undefined || delim === "") return false;
+  for (const ch of delim) if (!/[A-Za-z0-9]/.test(ch) && !extra.includes(ch)) return true;
+  return false;
 }
