@@ -138,4 +138,24 @@ Conditions: { IsSame: !Equals [!Ref Env, !Sub "pr\${Suffix}"] }`,
     ).replace("StringEquals:", "StringLike:");
     expect(await findings(mapped)).toEqual([]);
   });
+
+  // From a hunt (a miss): a parameter used directly as a guard value was read as its Default, or
+  // as an unknown taken for ours, although its AllowedValues let a deploy give "*".
+  it("a guard value from a parameter with AllowedValues is analysed with each allowed value", async () => {
+    const text = (definition: string) =>
+      policy("!Ref Pattern", `  Env: { Type: String }\n  Pattern: { Type: String, ${definition} }`).replace(
+        "StringEquals:",
+        "StringLike:",
+      );
+    expect(await findings(text('Default: "210987654321", AllowedValues: ["210987654321", "*"]'))).toEqual([
+      "CD102 high when <Pattern>: *",
+    ]);
+    expect(await findings(text('AllowedValues: ["210987654321", "*"]'))).toEqual([
+      "CD102 high when <Pattern>: *",
+    ]);
+    expect(await findings(text('AllowedValues: ["210987654321", "246813579135"]'))).toEqual([]);
+    expect(await findings(text('AllowedValues: ["210987654321", "*"]'), { Pattern: "210987654321" })).toEqual(
+      [],
+    );
+  });
 });

@@ -461,6 +461,11 @@ export class Resolver {
       );
     }
     const given = this.env.given.get(name);
+    if (!given && !isList) {
+      // AllowedValues are every value a deploy may give: each is analysed (the Default's first).
+      const domain = this.parameterDomain(name);
+      if (domain?.exact && domain.values.length > 1) return scalar(this.chooseParameter(name, domain), range);
+    }
     let text: SourceNode | undefined = given;
     if (!text && param.definition && !this.env.ignoreDefaults) {
       text = getEntryOf(param.definition, "Default")?.value;
