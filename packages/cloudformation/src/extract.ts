@@ -10,11 +10,13 @@ import {
 import { parseTemplate } from "./read/template.js";
 import { expandForEach } from "./resolve/foreach.js";
 import { buildModel, type TemplateModel } from "./resolve/model.js";
-import { NO_VALUE, type ResolveEnv, Resolver } from "./resolve/resolver.js";
+import { NO_VALUE, type PassedValues, type ResolveEnv, Resolver } from "./resolve/resolver.js";
 import { loadArnFormats } from "./resolve/resource-types.js";
+import { unknownSymbol } from "./resolve/symbols.js";
 import { type CloudFormationSite, findSites } from "./sites/find.js";
 import {
   diagnostic,
+  fromParts,
   getEntryOf,
   getOf,
   type ObjectNode,
@@ -26,6 +28,8 @@ import {
 export interface CloudFormationExtractOptions extends ScanOptions {
   /** Values of parameters as nodes (a parent stack passes resolved values, with their positions). */
   parameterNodes?: ReadonlyMap<string, SourceNode>;
+  /** Parameters whose values a parent stack passes by its own choices or Defaults (see `PassedValues`). */
+  parameterChoices?: ReadonlyMap<string, PassedValues>;
   /** Nested stack files already being read (cycle guard). */
   nestedChain?: readonly string[];
 }
@@ -58,7 +62,8 @@ export async function extractCloudFormation(
   const given = new Map<string, SourceNode>(options.parameterNodes ?? []);
   for (const [k, v] of Object.entries(options.parameters ?? {})) if (!given.has(k)) given.set(k, scalar(v));
   const arnFormats = await loadArnFormats([...model.resources.values()].map((r) => r.type));
-  let env: ResolveEnv = { model, given, arnFormats, diagnostics };
+  const passed = options.parameterChoices;
+  let env: ResolveEnv = { model, given, arnFormats, diagnostics, ...(passed ? { passed } : {}) };
 
   const resources = getEntryOf(model.root, "Resources")?.value;
   if (resources?.kind === "object" && resources.entries.some((e) => e.key.startsWith("Fn::ForEach::"))) {
@@ -80,7 +85,7 @@ export async function extractCloudFormation(
     };
     model = buildModel(root, file, text, []);
     const formats = await loadArnFormats([...model.resources.values()].map((r) => r.type));
-    env = { model, given, arnFormats: formats, diagnostics };
+    env = { model, given, arnFormats: formats, diagnostics, ...(passed ? { passed } : {}) };
   }
 
   const sites = findSites(env);
@@ -200,11 +205,13 @@ async function followNestedStack(
     return undefined;
   }
   // Parameters of the nested stack: the parent's resolved values, positions kept. A value that
-  // depends on an undecided choice of the parent or on one of its parameter Defaults is not passed:
-  // the child then decides as for a parameter a deploy gives (its Default, both ways, or unknown).
+  // depends on an undecided choice of the parent or on one of its parameter Defaults is passed as
+  // the values it may take (each analysed, as a choice of the child), or, when one of them is not
+  // text, as an unknown: never left to the child's own Default, which the parent overrides.
   // Passing the first choice's value had decided the child's conditions, so its other branches,
   // which other deploys of the parent reach, were never analysed.
   const parameterNodes = new Map<string, SourceNode>();
+  const parameterChoices = new Map<string, PassedValues>();
   const params = getOf(resource.properties, "Parameters");
   if (params?.kind === "object") {
     for (const e of params.entries) {
@@ -215,14 +222,46 @@ async function followNestedStack(
       });
       const only = results.length === 1 ? results[0]?.value : undefined;
       const value = only?.value;
-      if (only && only.defaults === 0 && value !== undefined && typeof value !== "symbol")
+      if (only && only.defaults === 0 && value !== undefined && typeof value !== "symbol") {
         parameterNodes.set(e.key, value);
+        continue;
+      }
+      // AWS::NoValue in every run: not passed, the child's Default applies.
+      if (results.every((r) => r.value.value === NO_VALUE)) continue;
+      const texts = results.map((r) =>
+        r.value.value === NO_VALUE ? undefined : scalarText(r.value.value as SourceNode),
+      );
+      if (texts.every((t): t is string => t !== undefined)) {
+        parameterChoices.set(e.key, {
+          values: [...new Set(texts)],
+          exact: results.every((r) => r.value.defaults === 0),
+        });
+        continue;
+      }
+      parameterNodes.set(
+        e.key,
+        fromParts(
+          [
+            unknownSymbol(
+              e.key,
+              `parameter ${e.key} of nested stack ${id}`,
+              "the parent stack passes a value that depends on its conditions or Defaults, and is not text",
+            ),
+          ],
+          e.value.range,
+        ),
+      );
     }
   }
-  const { parameters: _ignored, ...rest } = options;
+  const { parameters: _ignored, parameterChoices: _parent, ...rest } = options;
   return {
     path,
-    result: await extractCloudFormation(path, text, { ...rest, parameterNodes, nestedChain: chain }),
+    result: await extractCloudFormation(path, text, {
+      ...rest,
+      parameterNodes,
+      ...(parameterChoices.size > 0 ? { parameterChoices } : {}),
+      nestedChain: chain,
+    }),
   };
 }
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkCloudFormation } from "../src/index.js";
 
@@ -134,5 +137,71 @@ ${condition}`;
 `,
     );
     expect(await findings(text)).toEqual({ findings: ["CD301 info QP"], errors: [] });
+  });
+});
+
+describe("a nested stack's parameter the parent passes by its own Default or conditions", () => {
+  // From a hunt (a miss): such a value was not passed, so the child read its own Default (a pinned
+  // account), which CloudFormation never uses when the parent passes the parameter.
+  const child = (definition: string) => `Parameters:
+  SourceAcct: { Type: String${definition} }
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  QP:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Queue]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: sns.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: !GetAtt Queue.Arn
+            Condition:
+              StringLike:
+                aws:SourceAccount: !Ref SourceAcct
+`;
+  const run = async (parent: string, childDefinition: string, parameters?: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), "nested-"));
+    writeFileSync(join(dir, "child.yaml"), child(childDefinition));
+    const file = join(dir, "parent.yaml");
+    writeFileSync(file, parent);
+    const r = await checkCloudFormation(file, readFileSync(file, "utf8"), {
+      accounts: ["210987654322"],
+      ...(parameters ? { parameters } : {}),
+    });
+    return r.findings.map((f) => `${f.ruleId} ${f.severity}${f.variant ? ` when ${f.variant}` : ""}`);
+  };
+  const parent = (parameters: string, value: string) => `Parameters:
+${parameters}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Child:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: child.yaml
+      Parameters:
+        SourceAcct: ${value}
+`;
+
+  it("the parent's Default is passed, not the child's", async () => {
+    const text = parent(
+      '  Env: { Type: String, Default: dev }\n  Pattern: { Type: String, Default: "*" }',
+      "!Ref Pattern",
+    );
+    expect(await run(text, ', Default: "210987654322"')).toEqual(["CD102 high"]);
+    expect(await run(text, ', Default: "210987654322"', { Pattern: "210987654322" })).toEqual([]);
+  });
+
+  it("values chosen by the parent's conditions are each analysed, with or without a child Default", async () => {
+    const text = parent(
+      "  Env: { Type: String, AllowedValues: [dev, prod] }",
+      '!If [IsProd, "210987654322", "*"]',
+    );
+    expect(await run(text, ', Default: "210987654322"')).toEqual(["CD102 high when <SourceAcct>: *"]);
+    expect(await run(text, "")).toEqual(["CD102 high when <SourceAcct>: *"]);
+    expect(await run(text, "", { Env: "prod" })).toEqual([]);
   });
 });

@@ -40,6 +40,21 @@ export interface ResolveEnv {
   assume?: ReadonlyMap<string, boolean>;
   /** Choices already made (by key), for a resource that only exists under them (Fn::ForEach copies). */
   forced?: ReadonlyMap<string, number>;
+  /**
+   * Parameters a parent stack passes values to that depend on its own choices or Defaults: the
+   * values it may pass (see {@link PassedValues}). They stand in for the parameter's own Default.
+   */
+  passed?: ReadonlyMap<string, PassedValues>;
+}
+
+/**
+ * What a parent stack may pass to a nested stack's parameter: `values` (the parent's first run's
+ * first). `exact` when they are all it can pass (they depend only on its undecided conditions);
+ * otherwise the first stands for a Default of the parent, which another deploy may replace.
+ */
+export interface PassedValues {
+  values: string[];
+  exact: boolean;
 }
 
 const PSEUDO = new Set([
@@ -461,6 +476,20 @@ export class Resolver {
       );
     }
     const given = this.env.given.get(name);
+    const passed = given ? undefined : this.env.passed?.get(name);
+    if (passed && (passed.exact || !this.env.ignoreDefaults)) {
+      // A value from the parent stack: one of those it may pass, or its Default-decided one.
+      const domain = this.parameterDomain(name);
+      if (passed.exact && domain && domain.values.length > 1)
+        return scalar(this.chooseParameter(name, domain), range);
+      if (!passed.exact) this.defaultsUsed++;
+      return scalar(passed.values[0] as string, range);
+    }
+    if (passed) {
+      const reason =
+        "the parent stack passes a value decided by its parameter Defaults, which a deploy may replace";
+      return this.unknown(name, `parameter ${name}`, reason, range);
+    }
     if (!given && !isList) {
       // AllowedValues are every value a deploy may give: each is analysed (the Default's first).
       const domain = this.parameterDomain(name);
@@ -877,7 +906,11 @@ export class Resolver {
     if (this.env.given.has(name)) return undefined;
     let memo = this.domains.get(name);
     if (memo === undefined) {
-      memo = parameterDomainOf(this.env.model, name, !this.env.ignoreDefaults) ?? null;
+      const passed = this.env.passed?.get(name);
+      memo =
+        (passed
+          ? passedDomain(this.env.model, name, passed, !this.env.ignoreDefaults)
+          : parameterDomainOf(this.env.model, name, !this.env.ignoreDefaults)) ?? null;
       this.domains.set(name, memo);
     }
     return memo ?? undefined;
@@ -1253,4 +1286,18 @@ function parameterDomainOf(
   for (const v of usesOf(model, name)) if (!values.includes(v)) values.push(v);
   values.push(OTHER_VALUE);
   return { values, byDefault: fallback !== undefined, exact: false };
+}
+
+/** The domain of a parameter whose value a parent stack passes (see {@link PassedValues}). */
+function passedDomain(
+  model: TemplateModel,
+  name: string,
+  passed: PassedValues,
+  withDefault: boolean,
+): ParameterDomain {
+  if (passed.exact) return { values: [...passed.values], byDefault: false, exact: true };
+  const values = withDefault ? [...passed.values] : passed.values.slice(1);
+  for (const v of usesOf(model, name)) if (!values.includes(v)) values.push(v);
+  values.push(OTHER_VALUE);
+  return { values, byDefault: withDefault, exact: false };
 }
