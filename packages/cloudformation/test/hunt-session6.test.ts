@@ -205,3 +205,39 @@ Resources:
     expect(await run(text, "", { Env: "prod" })).toEqual([]);
   });
 });
+
+describe("roles the SAM transform generates", () => {
+  // From a hunt (a miss): SAM's role for a state machine's Api event (trusting API Gateway) and its
+  // CodeDeployServiceRole (trusting CodeDeploy) have no condition, and were not checked; the same
+  // roles written by hand were. Logical ids checked once with aws-sam-translator 1.110.0.
+  it("a state machine's Api event role and the CodeDeploy service role, the latter once per template", async () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  MyApi: { Type: AWS::Serverless::Api, Properties: { StageName: prod } }
+  SM:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Role: arn:aws:iam::210987654321:role/sm
+      Definition: { StartAt: A, States: { A: { Type: Pass, End: true } } }
+      Events:
+        Web: { Type: Api, Properties: { RestApiId: !Ref MyApi, Path: /start, Method: post } }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: { Runtime: python3.12, Handler: i.h, InlineCode: x, AutoPublishAlias: live, DeploymentPreference: { Type: AllAtOnce } }
+  Fn2:
+    Type: AWS::Serverless::Function
+    Properties: { Runtime: python3.12, Handler: i.h, InlineCode: x, AutoPublishAlias: live, DeploymentPreference: { Type: AllAtOnce } }
+`;
+    expect((await findings(text)).findings).toEqual([
+      "CD101 medium SMWebRole",
+      "CD101 medium CodeDeployServiceRole",
+    ]);
+    const withRoles = text
+      .replaceAll("{ Type: AllAtOnce }", "{ Type: AllAtOnce, Role: arn:aws:iam::210987654321:role/cd }")
+      .replace(
+        "Web: { Type: Api, Properties: { RestApiId: !Ref MyApi, Path: /start, Method: post } }",
+        "W: { Type: Schedule, Properties: { Schedule: rate(1 hour), RoleArn: arn:aws:iam::210987654321:role/e } }",
+      );
+    expect((await findings(withRoles)).findings).toEqual([]);
+  });
+});

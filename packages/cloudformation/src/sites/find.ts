@@ -447,6 +447,8 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
   const model = env.model;
   const probe = new Resolver(env, { choose: () => 0 });
   const givenOnly = new Resolver({ ...env, diagnostics: [], ignoreDefaults: true }, { choose: () => 0 });
+  /** Roles SAM generates once per template (CodeDeployServiceRole), reported once. */
+  const samRoles = new Set<string>();
   for (const resource of model.resources.values()) {
     let condition: string | undefined;
     if (resource.condition !== undefined) {
@@ -588,6 +590,10 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
 
     if (resource.type === "AWS::Serverless::Function" || resource.type === "AWS::Serverless::StateMachine") {
       for (const role of samGeneratedRoles(resource)) {
+        if (role.shared) {
+          if (samRoles.has(role.logicalId)) continue;
+          samRoles.add(role.logicalId);
+        }
         const site = base(
           "trust-policy",
           role.propertyPath,

@@ -232,6 +232,8 @@ export interface SamRole {
   purpose: string;
   trust: SourceNode;
   range: SourceRange | undefined;
+  /** One role for the whole template (CodeDeployServiceRole): reported at its first use only. */
+  shared?: boolean;
 }
 
 /**
@@ -243,6 +245,11 @@ export interface SamRole {
  *                                                  `<Id><Event>Role` trusting events.amazonaws.com
  *   a ScheduleV2 event (function or state machine) without RoleArn
  *                                                  `<Id><Event>Role` trusting scheduler.amazonaws.com
+ *   a state machine's Api event (always)          `<Id><Event>Role` trusting apigateway.amazonaws.com
+ *   a function's DeploymentPreference without Role `CodeDeployServiceRole` (one per template) trusting
+ *                                                  codedeploy.amazonaws.com
+ * (the last two checked once against 1.110.0's stepfunctions events.Api and
+ * DeploymentPreferenceCollection.get_codedeploy_iam_role, with its translator).
  * A function's own role trusts lambda.amazonaws.com, which is bound by iam:PassRole and not listed.
  */
 export function samGeneratedRoles(resource: ResourceModel): SamRole[] {
@@ -295,6 +302,26 @@ export function samGeneratedRoles(resource: ResourceModel): SamRole[] {
       range: resource.keyRange,
     });
   }
+  // DeploymentPreference without a Role: one CodeDeployServiceRole for the whole template
+  // (aws-sam-translator, DeploymentPreferenceCollection.get_codedeploy_iam_role).
+  const deployment =
+    resource.type === "AWS::Serverless::Function" ? getOf(props, "DeploymentPreference") : undefined;
+  if (
+    deployment?.kind === "object" &&
+    !getOf(deployment, "Role") &&
+    scalarText(getOf(deployment, "Enabled")) !== "false"
+  ) {
+    const range = getEntryOf(props, "DeploymentPreference")?.keyRange ?? deployment.range;
+    out.push({
+      logicalId: "CodeDeployServiceRole",
+      propertyPath: "Properties.DeploymentPreference",
+      purpose:
+        "the service role SAM generates for CodeDeploy traffic shifting, as no Role is given: give DeploymentPreference a Role whose trust policy has the condition",
+      trust: trust("codedeploy.amazonaws.com", range),
+      range,
+      shared: true,
+    });
+  }
   const events = getOf(props, "Events");
   if (events?.kind !== "object") return out;
   for (const event of events.entries) {
@@ -307,13 +334,20 @@ export function samGeneratedRoles(resource: ResourceModel): SamRole[] {
         ? "scheduler.amazonaws.com"
         : isStateMachine && (type === "Schedule" || type === "CloudWatchEvent" || type === "EventBridgeRule")
           ? "events.amazonaws.com"
-          : undefined;
+          : // A state machine's Api event always gets a role API Gateway assumes (aws-sam-translator,
+            // stepfunctions events.Api).
+            isStateMachine && type === "Api"
+            ? "apigateway.amazonaws.com"
+            : undefined;
     if (!service) continue;
     const range = event.keyRange ?? event.value.range;
     out.push({
       logicalId: `${resource.id}${event.key}Role`,
       propertyPath: `Properties.Events.${event.key}`,
-      purpose: `the role SAM generates for event ${event.key}, as no RoleArn is given: give it a RoleArn whose trust policy has the condition`,
+      purpose:
+        type === "Api"
+          ? `the role SAM always generates for Api event ${event.key}: to give its trust policy the condition, write the API's integration and its role yourself`
+          : `the role SAM generates for event ${event.key}, as no RoleArn is given: give it a RoleArn whose trust policy has the condition`,
       trust: trust(service, range),
       range,
     });
