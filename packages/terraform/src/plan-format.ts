@@ -132,6 +132,8 @@ interface PlanContext {
   /** `planned_values` resources by address, with where each is. */
   planned: Map<string, PlannedResource>;
   prior: Map<string, JsonObject>;
+  /** Data sources the plan reads during apply (their values are not known at plan time). */
+  readAtApply: Set<string>;
   config: Map<string, JsonObject>;
   diagnostics: Diagnostic[];
   /** Diagnostics whose line and column wait for the locator. */
@@ -403,13 +405,29 @@ function permissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefin
   return site;
 }
 
-/** The document a configuration expression refers to, from a data source read at plan time. */
+/**
+ * The document a configuration expression refers to, from a data source read at plan time, when the
+ * expression uses nothing else (`policy = data.aws_iam_policy_document.d.json`). A data source read
+ * at plan time has known JSON, so a policy still unknown that also uses something else combines the
+ * document with a value known only after apply (`concat(jsondecode(data.d.json).Statement, [...])`):
+ * the document is then only part of the policy, and the policy is left to the module source.
+ */
 function documentFromConfig(ctx: PlanContext, r: PlanResource, attr: string): string | undefined {
-  for (const ref of references(ctx, r.address, attr)) {
-    if (!ref.startsWith("data.aws_iam_policy_document.")) continue;
-    const doc = ctx.prior.get(`${r.modulePrefix}${ref.replace(/\.(json|minified_json)$/, "")}`);
-    const json = stringAt(objectAt(doc, "values"), "json");
-    if (json !== undefined) return json;
+  const refs = references(ctx, r.address, attr);
+  const doc = refs
+    .filter((ref) => ref.startsWith("data.aws_iam_policy_document."))
+    .map((ref) => ref.replace(/\.(json|minified_json)$/, ""))
+    .reduce<string | undefined>((a, b) => (a === undefined || b.length > a.length ? b : a), undefined);
+  if (doc !== undefined) {
+    // The references of `data.d[0].json` are the attribute, the instance and the data source.
+    const onlyDoc = refs.every(
+      (ref) =>
+        ref === doc || ref === `${doc}.json` || ref === `${doc}.minified_json` || doc.startsWith(`${ref}[`),
+    );
+    const address = `${r.modulePrefix}${doc}`;
+    // A data source read during apply keeps in prior_state the value of the previous run.
+    if (!onlyDoc || ctx.readAtApply.has(address)) return undefined;
+    return stringAt(objectAt(ctx.prior.get(address), "values"), "json");
   }
   return stringAt(objectAt(ctx.config.get(configAddress(r.address)), "expressions", attr), "constant_value");
 }
@@ -636,6 +654,7 @@ export function readPlan(text: string, file: string): PlanReading {
     locator,
     planned: new Map(),
     prior: new Map(),
+    readAtApply: new Set(),
     config: new Map(),
     diagnostics: [],
     placed: [],
@@ -678,9 +697,10 @@ export function readPlan(text: string, file: string): PlanReading {
     const address = stringAt(rc, "address");
     const type = stringAt(rc, "type");
     const mode = stringAt(rc, "mode") ?? "managed";
-    if (!rc || !address || !type || mode !== "managed" || own(rc, "deposed") !== undefined) continue;
     const change = objectAt(rc, "change");
     const actions = arrayAt(change, "actions");
+    if (address && mode === "data" && actions.includes("read")) ctx.readAtApply.add(address);
+    if (!rc || !address || !type || mode !== "managed" || own(rc, "deposed") !== undefined) continue;
     // Deleted (or forgotten) resources are not there after apply.
     if (actions.length > 0 && actions.every((x) => x === "delete" || x === "forget")) continue;
     seen.add(address);

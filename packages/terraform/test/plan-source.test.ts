@@ -130,4 +130,116 @@ describe("plan findings and their .tf source", () => {
       ],
     ]);
   });
+
+  it("analyse from the source a policy the plan knows only after apply that adds to a data source read at plan time", async () => {
+    const guarded = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "Guarded",
+          Effect: "Allow",
+          Action: "sqs:SendMessage",
+          Resource: "*",
+          Principal: { Service: "sns.amazonaws.com" },
+          Condition: { StringEquals: { "aws:SourceAccount": "345678901234" } },
+        },
+      ],
+    });
+    const data = (type: string, name: string, values: unknown) => ({
+      address: `data.${type}.${name}`,
+      mode: "data",
+      type,
+      name,
+      values,
+    });
+    const dir = writeTree({
+      "main.tf": `data "aws_caller_identity" "current" {}
+resource "aws_sqs_queue" "q" { name = "q" }
+data "aws_iam_policy_document" "a" {
+  statement {
+    sid       = "Guarded"
+    actions   = ["sqs:SendMessage"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["sns.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = aws_sqs_queue.q.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(jsondecode(data.aws_iam_policy_document.a.json).Statement, [{
+      Sid       = "Open"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = "sqs:SendMessage"
+      Resource  = aws_sqs_queue.q.arn
+    }])
+  })
+}
+`,
+      "plan.json": JSON.stringify({
+        format_version: "1.2",
+        terraform_version: "1.9.8",
+        planned_values: { root_module: {} },
+        resource_changes: [
+          {
+            address: "aws_sqs_queue_policy.q",
+            mode: "managed",
+            type: "aws_sqs_queue_policy",
+            name: "q",
+            change: {
+              actions: ["create"],
+              before: null,
+              after: {},
+              after_unknown: { id: true, policy: true, queue_url: true },
+            },
+          },
+        ],
+        prior_state: {
+          values: {
+            root_module: {
+              resources: [
+                data("aws_caller_identity", "current", { account_id: "345678901234" }),
+                data("aws_iam_policy_document", "a", { json: guarded }),
+              ],
+            },
+          },
+        },
+        configuration: {
+          root_module: {
+            resources: [
+              {
+                address: "aws_sqs_queue_policy.q",
+                mode: "managed",
+                type: "aws_sqs_queue_policy",
+                name: "q",
+                expressions: {
+                  policy: {
+                    references: [
+                      "data.aws_iam_policy_document.a.json",
+                      "data.aws_iam_policy_document.a",
+                      "aws_sqs_queue.q.arn",
+                      "aws_sqs_queue.q",
+                    ],
+                  },
+                },
+              },
+            ],
+          },
+        },
+      }),
+    });
+    const findings = await findingsOf(join(dir, "plan.json"));
+    expect(findings.map((f) => [f.ruleId, f.resource, f.file, f.line, f.statement?.sid])).toEqual([
+      ["CD101", "aws_sqs_queue_policy.q", join(dir, "main.tf"), 23, "Open"],
+    ]);
+  });
 });

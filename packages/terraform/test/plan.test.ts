@@ -149,6 +149,73 @@ describe("plan JSON", () => {
     expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
   });
 
+  it("takes a data source read at plan time as the policy only when the expression uses nothing else", () => {
+    const doc = (name: string) => ({
+      address: `data.aws_iam_policy_document.${name}`,
+      mode: "data",
+      type: "aws_iam_policy_document",
+      name,
+      values: { json: unguardedTopicPolicy.replace("events", "sns") },
+    });
+    const uses = (name: string, references: string[]) => ({
+      address: `aws_sns_topic_policy.${name}`,
+      mode: "managed",
+      type: "aws_sns_topic_policy",
+      name,
+      expressions: { policy: { references } },
+    });
+    const r = run(
+      plan({
+        changes: [
+          change("aws_sns_topic_policy.exact", { arn: "x" }, { policy: true }),
+          change("aws_sns_topic_policy.counted", { arn: "x" }, { policy: true }),
+          change("aws_sns_topic_policy.combined", { arn: "x" }, { policy: true }),
+          change("aws_sns_topic_policy.stale", { arn: "x" }, { policy: true }),
+          // Read during apply: prior_state holds the value of the previous run.
+          {
+            address: "data.aws_iam_policy_document.later",
+            mode: "data",
+            type: "aws_iam_policy_document",
+            name: "later",
+            change: { actions: ["read"], before: null, after: {}, after_unknown: { json: true } },
+          },
+        ],
+        prior: [
+          doc("d"),
+          { ...doc("c"), address: "data.aws_iam_policy_document.c[0]", index: 0 },
+          doc("later"),
+        ],
+        config: [
+          uses("exact", ["data.aws_iam_policy_document.d.json", "data.aws_iam_policy_document.d"]),
+          uses("counted", [
+            "data.aws_iam_policy_document.c[0].json",
+            "data.aws_iam_policy_document.c[0]",
+            "data.aws_iam_policy_document.c",
+          ]),
+          uses("combined", [
+            "data.aws_iam_policy_document.d.json",
+            "data.aws_iam_policy_document.d",
+            "aws_sqs_queue.q.arn",
+            "aws_sqs_queue.q",
+          ]),
+          uses("stale", ["data.aws_iam_policy_document.later.json", "data.aws_iam_policy_document.later"]),
+        ],
+      }),
+    );
+    expect(r.sites.map((s) => s.resource)).toEqual([
+      "aws_sns_topic_policy.exact",
+      "aws_sns_topic_policy.counted",
+    ]);
+    expect(r.findings.map((f) => [f.ruleId, f.resource])).toEqual([
+      ["CD101", "aws_sns_topic_policy.exact"],
+      ["CD101", "aws_sns_topic_policy.counted"],
+    ]);
+    expect(r.diagnostics.map((d) => [d.code, d.message.split(" is known")[0]])).toEqual([
+      ["PolicyUnknown", "the policy of aws_sns_topic_policy.combined"],
+      ["PolicyUnknown", "the policy of aws_sns_topic_policy.stale"],
+    ]);
+  });
+
   it("says when a policy is known only after apply, never treating unknown as absent", () => {
     const r = run(
       plan({
