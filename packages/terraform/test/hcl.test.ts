@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkSite } from "@deputyguard/core";
+import { checkSite, type PolicySite } from "@deputyguard/core";
 import { describe, expect, it } from "vitest";
 import { terraformFormat } from "../src/index.js";
 import { elementText, plainDocument, SOURCE_ACCOUNT_PATH, scan, topicPolicy, writeTree } from "./helpers.js";
@@ -980,6 +980,57 @@ ${topicPolicy("module.bus.arn").replace('"aws:SourceAccount" = module.bus.arn', 
       "b/main.tf": 'module "a" {\n  source = "../a"\n}\n',
     });
     expect(r.diagnostics.some((d) => d.code === "ModuleCycle")).toBe(true);
+  });
+});
+
+describe("override files", () => {
+  const statement = (dynamic: boolean, service: string, guard: string) => {
+    const body = `actions   = ["sqs:SendMessage"]
+      resources = ["*"]
+      principals {
+        type        = "Service"
+        identifiers = ["${service}"]
+      }${guard}`;
+    return dynamic
+      ? `  dynamic "statement" {
+    for_each = [1]
+    content {
+      ${body}
+    }
+  }`
+      : `  statement {
+      ${body}
+  }`;
+  };
+  const guard = `
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = ["210987654321"]
+      }`;
+  const queue = `resource "aws_sqs_queue_policy" "p" {
+  queue_url = "q"
+  policy    = data.aws_iam_policy_document.d.json
+}
+`;
+
+  // From a hunt: a dynamic "statement" block of the override left the original static statement
+  // blocks in place (it was keyed by "dynamic"), so the unguarded statement it replaces was reported.
+  it.each([
+    ["static", "dynamic", false, true],
+    ["dynamic", "static", true, false],
+    ["dynamic", "dynamic", true, true],
+  ])("a %s statement block is replaced by a %s one of the override", async (_a, _b, base, override) => {
+    const r = await scan({
+      "main.tf": `data "aws_iam_policy_document" "d" {\n${statement(base, "events.amazonaws.com", "")}\n}\n${queue}`,
+      "main_override.tf": `data "aws_iam_policy_document" "d" {\n${statement(override, "sns.amazonaws.com", guard)}\n}\n`,
+    });
+    const services = (s: PolicySite) =>
+      (plainDocument(s) as { Statement: Array<{ Principal: unknown }> }).Statement.map((x) => x.Principal);
+    expect(r.sites.map((s) => [s.resource, services(s)])).toEqual([
+      ["aws_sqs_queue_policy.p", [{ Service: ["sns.amazonaws.com"] }]],
+    ]);
+    expect(r.findings).toEqual([]);
   });
 });
 

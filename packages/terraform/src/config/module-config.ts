@@ -151,11 +151,23 @@ export function buildModuleConfig(dir: string, files: SourceFile[], diagnostics:
   return config;
 }
 
+/**
+ * The block type a nested block stands for in an override: a `dynamic "statement"` block is a
+ * `statement` block (Terraform's internal/configs/module_merge_body.go keys it by its label), so
+ * either form in an override replaces the original's static and dynamic blocks of that type.
+ */
+function mergedType(b: Block): string {
+  return b.type === "dynamic" ? (b.labels[0] ?? b.type) : b.type;
+}
+
 function mergeBlock(original: Block, override: Block): Block {
   const attributes = new Map(original.body.attributes);
   for (const [n, a] of override.body.attributes) attributes.set(n, a);
-  const overridden = new Set(override.body.blocks.map((b) => b.type));
-  const blocks = [...original.body.blocks.filter((b) => !overridden.has(b.type)), ...override.body.blocks];
+  const overridden = new Set(override.body.blocks.map(mergedType));
+  const blocks = [
+    ...original.body.blocks.filter((b) => !overridden.has(mergedType(b))),
+    ...override.body.blocks,
+  ];
   return { ...original, body: { attributes, blocks, span: original.body.span } };
 }
 
