@@ -626,6 +626,71 @@ resource "aws_iam_policy" "p" {
   });
 });
 
+describe("documents of a resource with no instance", () => {
+  const files = (meta: string, policy: string) => ({
+    "main.tf": `variable "enable_sns" {
+  type    = bool
+  default = false
+}
+variable "n" { type = number }
+locals {
+  policy = data.aws_iam_policy_document.d.json
+}
+data "aws_iam_policy_document" "base" {
+  statement {
+    actions   = ["sqs:SendMessage"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+  }
+}
+data "aws_iam_policy_document" "d" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+  statement {
+    actions   = ["sqs:SendMessage"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["sns.amazonaws.com"]
+    }
+  }
+}
+resource "aws_sqs_queue_policy" "p" {
+  ${meta}
+  queue_url = "q"
+  policy    = ${policy}
+}
+`,
+  });
+
+  // From a hunt: the documents of a resource that is not deployed were reported on their own, at
+  // the data source, while the same policy written inline in the resource gives no finding.
+  const direct = "data.aws_iam_policy_document.d.json";
+  it.each([
+    ["count = 0", direct],
+    ["count = var.enable_sns ? 1 : 0", direct],
+    ["for_each = {}", direct],
+    ["for_each = toset([])", direct],
+    ["count = 0", "local.policy"],
+    ["count = 0", "jsonencode(jsondecode(data.aws_iam_policy_document.d.json))"],
+  ])("are not reported on their own (%s, policy %s)", async (meta, policy) => {
+    const r = await scan(files(meta, policy));
+    expect(r.sites).toEqual([]);
+    expect(r.findings).toEqual([]);
+  });
+
+  it("are analysed at the resource when its count is not known", async () => {
+    const r = await scan(files("count = var.n", direct));
+    expect(r.sites.map((s) => s.resource)).toEqual(["aws_sqs_queue_policy.p"]);
+    expect(r.findings.map((f) => [f.ruleId, f.resource, f.principals])).toEqual([
+      ["CD101", "aws_sqs_queue_policy.p", ["events.amazonaws.com"]],
+      ["CD101", "aws_sqs_queue_policy.p", ["sns.amazonaws.com"]],
+    ]);
+  });
+});
+
 describe("policy parts not known before apply", () => {
   const role = (forEach: string, extra = "") => `
 variable "guard" {}

@@ -21,6 +21,7 @@ import { describeUnknown, diag } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
 import { type TfValue, toPolicyValue } from "../eval/value.js";
 import type { Attribute, Body, Expr } from "../hcl/syntax.js";
+import { bodyExpressions, traversals } from "../hcl/traversals.js";
 import { LAMBDA_PERMISSION_TYPES, POLICY_ATTRIBUTES } from "../knowledge/policy-attributes.js";
 import { expandBlocks } from "./document.js";
 import { suppressionIndex } from "./suppressions.js";
@@ -548,6 +549,15 @@ export function resourceSites(
     if (!isPermission && candidates.length === 0) continue;
     const set = m.instances("managed", type, name);
     if (!("instances" in set)) continue;
+    if (set.instances.length === 0) {
+      absentResourceDocuments(
+        m,
+        cb.block.body,
+        new Set(candidates.map((c) => c.path.split(".")[0])),
+        collector,
+      );
+      continue;
+    }
     const origin = rootFile(cb.file.path);
     for (const inst of set.instances) {
       if (isPermission) {
@@ -567,6 +577,43 @@ export function resourceSites(
           if (discovered && !looksLikePolicy(node)) continue;
           addSite(collector, inst, origin, node, c.kind, c.path, fallback);
         }
+      }
+    }
+  }
+}
+
+/**
+ * The documents a resource with no instance (`count = 0`, `for_each = {}`) uses in its policy
+ * arguments, directly, through locals or as the source of another document: that policy is not
+ * deployed, so they are not reported on their own either, as the same policy written inline in the
+ * resource is not. Found from the references written, since nothing of the resource is evaluated.
+ */
+function absentResourceDocuments(
+  m: ModuleInstance,
+  body: Body,
+  policyArguments: Set<string | undefined>,
+  collector: SiteCollector,
+): void {
+  const pending: Expr[] = [];
+  for (const a of body.attributes.values()) if (policyArguments.has(a.name)) pending.push(a.expr);
+  for (const b of body.blocks)
+    if (policyArguments.has(b.type === "dynamic" ? b.labels[0] : b.type)) bodyExpressions(b.body, pending);
+  const seen = new Set<string>();
+  for (let e = pending.pop(); e !== undefined; e = pending.pop()) {
+    for (const [root, type, name] of traversals(e)) {
+      if (root === "local" && type !== undefined && !seen.has(`local.${type}`)) {
+        seen.add(`local.${type}`);
+        const local = m.config.locals.get(type);
+        if (local) pending.push(local.attr.expr);
+      } else if (root === "data" && type === "aws_iam_policy_document" && name !== undefined) {
+        const key = `${type}.${name}`;
+        const cb = m.config.data.get(key);
+        if (!cb || seen.has(key)) continue;
+        seen.add(key);
+        bodyExpressions(cb.block.body, pending);
+        const set = m.instances("data", type, name);
+        if ("instances" in set)
+          for (const inst of set.instances) collector.consumedDocuments.add(inst.address);
       }
     }
   }

@@ -1,0 +1,105 @@
+import type { Body, Expr, TemplatePart } from "./syntax.js";
+
+const MAX_DEPTH = 256;
+
+/**
+ * The references an expression makes, as the names from a root variable up to the first index:
+ * `data.aws_iam_policy_document.d[0].json` is `["data", "aws_iam_policy_document", "d"]`, `local.x`
+ * is `["local", "x"]`. Found from the syntax alone, without evaluating anything.
+ */
+export function traversals(expr: Expr, out: string[][] = [], depth = 0): string[][] {
+  if (depth > MAX_DEPTH) return out;
+  const next = (e: Expr) => traversals(e, out, depth + 1);
+  switch (expr.type) {
+    case "literal":
+      break;
+    case "variable":
+      out.push([expr.name]);
+      break;
+    case "getattr":
+    case "index": {
+      const names: string[] = [];
+      const keys: Expr[] = [];
+      let cur: Expr = expr;
+      while (cur.type === "getattr" || cur.type === "index") {
+        if (cur.type === "getattr") names.unshift(cur.name);
+        else {
+          // Names after an index are attributes of one element, not of the reference.
+          names.length = 0;
+          keys.push(cur.key);
+          cur = cur.collection;
+          continue;
+        }
+        cur = cur.object;
+      }
+      if (cur.type === "variable") out.push([cur.name, ...names]);
+      else next(cur);
+      for (const k of keys) next(k);
+      break;
+    }
+    case "template":
+      templateTraversals(expr.parts, out, depth + 1);
+      break;
+    case "tuple":
+      for (const i of expr.items) next(i);
+      break;
+    case "object":
+      for (const i of expr.items) {
+        next(i.key);
+        next(i.value);
+      }
+      break;
+    case "splat":
+      next(expr.source);
+      for (const s of expr.steps) if (s.kind === "index") next(s.key);
+      break;
+    case "call":
+      for (const a of expr.args) next(a);
+      break;
+    case "conditional":
+      next(expr.condition);
+      next(expr.whenTrue);
+      next(expr.whenFalse);
+      break;
+    case "binary":
+      next(expr.left);
+      next(expr.right);
+      break;
+    case "unary":
+      next(expr.operand);
+      break;
+    case "for":
+      next(expr.collection);
+      if (expr.key) next(expr.key);
+      next(expr.value);
+      if (expr.condition) next(expr.condition);
+      break;
+    case "paren":
+      next(expr.expr);
+      break;
+  }
+  return out;
+}
+
+function templateTraversals(parts: TemplatePart[], out: string[][], depth: number): void {
+  if (depth > MAX_DEPTH) return;
+  for (const p of parts) {
+    if (p.kind === "interpolation") traversals(p.expr, out, depth);
+    else if (p.kind === "if") {
+      traversals(p.condition, out, depth);
+      templateTraversals(p.whenTrue, out, depth + 1);
+      templateTraversals(p.whenFalse, out, depth + 1);
+    } else if (p.kind === "for") {
+      traversals(p.collection, out, depth);
+      templateTraversals(p.body, out, depth + 1);
+    }
+  }
+}
+
+/** The expressions of a body: its attributes and those of its nested blocks. */
+export function bodyExpressions(body: Body, out: Expr[] = [], depth = 0): Expr[] {
+  if (depth > MAX_DEPTH) return out;
+  for (const a of body.attributes.values()) out.push(a.expr);
+  for (const b of body.blocks) bodyExpressions(b.body, out, depth + 1);
+  return out;
+}
