@@ -1,7 +1,8 @@
-import type { SourceRange } from "@deputyguard/core";
+import type { SourceRange, ValueSymbol } from "@deputyguard/core";
 import { jsonSegments, nodeToValue, parseJsonString, valueToNode } from "./json.js";
 import {
   concatSegments,
+  derivedSymbol,
   derivedUnknown,
   failure,
   firstUnknown,
@@ -50,9 +51,29 @@ export function segmentsOf(v: TfValue): StringSegment[] | undefined {
   }
 }
 
+/** Functions whose result is one of their argument's values, or the argument converted. */
+const SELECTIONS = new Set([
+  "coalescelist",
+  "compact",
+  "concat",
+  "distinct",
+  "element",
+  "flatten",
+  "jsondecode",
+  "lookup",
+  "merge",
+  "one",
+  "reverse",
+  "slice",
+  "tolist",
+  "tomap",
+  "toset",
+  "values",
+]);
+
 function propagate(name: string, args: TfValue[], range: SourceRange | undefined): TfValue {
   const u = args.map((a) => firstUnknown(a)).find((x) => x !== undefined);
-  if (u) return derivedUnknown(u, name, range);
+  if (u) return derivedUnknown(u, name, range, SELECTIONS.has(name));
   return unknown(`${name}(...)`, `${name} could not be evaluated before apply`, range);
 }
 
@@ -64,16 +85,93 @@ function asString(v: TfValue, range: SourceRange | undefined): TfValue {
   return out;
 }
 
-/** Maps the text of a string, keeping its symbols (an unknown stays unknown through lower(), ...). */
-function mapText(v: TfValue, f: (s: string) => string, range: SourceRange | undefined): TfValue {
-  const segs = segmentsOf(v);
-  if (!segs) return propagate("string function", [v], range);
+/** The characters a symbol with a meaning is written with (a plain unknown may hold any). */
+const SYMBOL_ALPHABETS: Partial<Record<ValueSymbol["kind"], string>> = {
+  "self-account": "0123456789",
+  "self-org": "abcdefghijklmnopqrstuvwxyz0123456789-",
+  region: "abcdefghijklmnopqrstuvwxyz0123456789-",
+  partition: "abcdefghijklmnopqrstuvwxyz-",
+  "url-suffix": "abcdefghijklmnopqrstuvwxyz.",
+};
+
+/** A string's known text runs and symbols, adjacent text joined. */
+function runsOf(segs: StringSegment[]): Array<string | ValueSymbol> {
+  const out: Array<string | ValueSymbol> = [];
+  for (const s of segs) {
+    const last = out[out.length - 1];
+    if ("symbol" in s) out.push(s.symbol);
+    else if (typeof last === "string") out[out.length - 1] = last + s.text;
+    else out.push(s.text);
+  }
+  return out;
+}
+
+function fromRuns(runs: Array<string | ValueSymbol>, range: SourceRange | undefined): TfValue {
   const out: TfValue = {
     kind: "string",
-    segments: segs.map((s) => ("symbol" in s ? s : { text: f(s.text) })),
+    segments: runs.map((r) => (typeof r === "string" ? { text: r } : { symbol: r })),
   };
   if (range) out.range = range;
   return out;
+}
+
+/**
+ * Maps a string whose known text can be mapped run by run (`lower`, `upper`, a one-character
+ * `replace`). A symbol stays only when `keeps` says the mapping cannot change it (the digits of the
+ * deploying account through `lower`); otherwise it becomes a new unknown named after the function,
+ * never the value it was computed from.
+ */
+function mapText(
+  name: string,
+  v: TfValue,
+  f: (s: string) => string,
+  keeps: (s: ValueSymbol) => boolean,
+  range: SourceRange | undefined,
+): TfValue {
+  const segs = segmentsOf(v);
+  if (!segs) return propagate(name, [v], range);
+  const runs = runsOf(segs).map((r) =>
+    typeof r === "string" ? f(r) : keeps(r) ? r : derivedSymbol(r, name),
+  );
+  return fromRuns(runs, range);
+}
+
+/** Whether a character-by-character mapping leaves every text of a symbol's alphabet as it is. */
+function keptByCharacterMap(f: (s: string) => string): (s: ValueSymbol) => boolean {
+  return (s) => {
+    const alphabet = SYMBOL_ALPHABETS[s.kind];
+    return alphabet !== undefined && f(alphabet) === alphabet;
+  };
+}
+
+/**
+ * A trim of a string with symbols (`trimprefix`, `trimsuffix`, `trimspace`): decided by what is at
+ * its `end` when that alone settles what is removed (known text, or a symbol written without the
+ * characters trimmed), else a new unknown, since the unknown part may be what is trimmed.
+ */
+function trimText(
+  name: string,
+  v: TfValue,
+  end: "start" | "end",
+  trim: (s: string) => string,
+  settled: (edge: string | { alphabet: string }) => boolean,
+  range: SourceRange | undefined,
+): TfValue {
+  const segs = segmentsOf(v);
+  if (!segs) return propagate(name, [v], range);
+  const runs = runsOf(segs);
+  const i = end === "start" ? 0 : runs.length - 1;
+  const edge = runs[i];
+  if (typeof edge === "string" || edge === undefined) {
+    const symbol = runs.find((r): r is ValueSymbol => typeof r !== "string");
+    if (symbol && !settled(edge ?? "")) return derivedUnknown(symbol, name, range);
+    if (edge !== undefined) runs[i] = trim(edge);
+    return fromRuns(runs, range);
+  }
+  const alphabet = SYMBOL_ALPHABETS[edge.kind];
+  return alphabet !== undefined && settled({ alphabet })
+    ? fromRuns(runs, range)
+    : derivedUnknown(edge, name, range);
 }
 
 function itemsOf(v: TfValue): TfValue[] | undefined {
@@ -191,7 +289,18 @@ function replace(args: TfValue[], range: SourceRange | undefined): TfValue {
   // A /regex/ search: input-built regular expressions are not run (untrusted input).
   if (from.length > 1 && from.startsWith("/") && from.endsWith("/"))
     return unknown("replace(...)", "replace with a regular expression is not evaluated", range);
-  return mapText(s, (t) => (from === "" ? t : t.split(from).join(to)), range);
+  const f = (t: string) => (from === "" ? t : t.split(from).join(to));
+  // A symbol written without any character of the search is not changed, and no match spans it.
+  const untouched = (sym: ValueSymbol) => {
+    const alphabet = SYMBOL_ALPHABETS[sym.kind];
+    return alphabet !== undefined && ![...from].some((c) => alphabet.includes(c));
+  };
+  const segs = segmentsOf(s);
+  const symbols = (segs ?? []).flatMap((x) => ("symbol" in x ? [x.symbol] : []));
+  const touched = symbols.find((x) => !untouched(x));
+  // A longer search may match across the known text and a symbol it touches.
+  if (touched && [...from].length > 1) return derivedUnknown(touched, "replace", range);
+  return mapText("replace", s, f, untouched, range);
 }
 
 function lookup(args: TfValue[], range: SourceRange | undefined): TfValue {
@@ -366,20 +475,43 @@ const FUNCTIONS: Record<string, Fn> = {
     return list([], r);
   },
   replace: (a, r) => replace(a, r),
-  lower: (a, r) => mapText(a[0] ?? NULL, (s) => s.toLowerCase(), r),
-  upper: (a, r) => mapText(a[0] ?? NULL, (s) => s.toUpperCase(), r),
-  trimspace: (a, r) => mapText(a[0] ?? NULL, (s) => s.trim(), r),
+  lower: (a, r) => {
+    const f = (s: string) => s.toLowerCase();
+    return mapText("lower", a[0] ?? NULL, f, keptByCharacterMap(f), r);
+  },
+  upper: (a, r) => {
+    const f = (s: string) => s.toUpperCase();
+    return mapText("upper", a[0] ?? NULL, f, keptByCharacterMap(f), r);
+  },
+  trimspace: (a, r) => {
+    // Settled at each end by known text that is not all white space, or by a symbol.
+    const settled = (e: string | { alphabet: string }) => typeof e !== "string" || e.trim() !== "";
+    const start = trimText("trimspace", a[0] ?? NULL, "start", (s) => s.trimStart(), settled, r);
+    return start.kind === "unknown"
+      ? start
+      : trimText("trimspace", start, "end", (s) => s.trimEnd(), settled, r);
+  },
   trimprefix: (a, r) => {
     const p = knownString(a[1] ?? NULL);
-    return p === undefined
-      ? propagate("trimprefix", a, r)
-      : mapText(a[0] ?? NULL, (s) => (s.startsWith(p) ? s.slice(p.length) : s), r);
+    if (p === undefined) return propagate("trimprefix", a, r);
+    // Settled when the known start holds the prefix or is no start of it, or is a symbol that
+    // cannot begin with it.
+    const settled = (e: string | { alphabet: string }) =>
+      p === "" ||
+      (typeof e === "string"
+        ? e.length >= p.length || !p.startsWith(e)
+        : !e.alphabet.includes(p[0] as string));
+    const trim = (s: string) => (s.startsWith(p) ? s.slice(p.length) : s);
+    return trimText("trimprefix", a[0] ?? NULL, "start", trim, settled, r);
   },
   trimsuffix: (a, r) => {
     const p = knownString(a[1] ?? NULL);
-    return p === undefined
-      ? propagate("trimsuffix", a, r)
-      : mapText(a[0] ?? NULL, (s) => (p !== "" && s.endsWith(p) ? s.slice(0, -p.length) : s), r);
+    if (p === undefined) return propagate("trimsuffix", a, r);
+    const settled = (e: string | { alphabet: string }) =>
+      p === "" ||
+      (typeof e === "string" ? e.length >= p.length || !p.endsWith(e) : !e.alphabet.includes(p.slice(-1)));
+    const trim = (s: string) => (p !== "" && s.endsWith(p) ? s.slice(0, -p.length) : s);
+    return trimText("trimsuffix", a[0] ?? NULL, "end", trim, settled, r);
   },
   tostring: (a, r) => asString(a[0] ?? NULL, r),
   tonumber: (a, r) => {

@@ -155,18 +155,33 @@ export function knownString(v: TfValue): string | undefined {
 }
 
 /**
- * The unknown a computation over `symbol` gives. A plain unknown carries over (its provenance
- * names what the result depends on); a symbol with a meaning (the deploying account, the region)
- * does not: `substr(account_id, 0, 4)` is not the account, and keeping the symbol would make it
- * count as one of ours.
+ * The unknown a computation over `symbol` gives. A selection from a plain unknown (`lookup`,
+ * `element`, `concat`, a type conversion) is one of its values: the symbol carries over, and its
+ * provenance names what the result depends on. Any other computation makes a new value, named after
+ * it: `substr(var.acct, 0, 4)` is not var.acct, nor `substr(account_id, 0, 4)` the deploying
+ * account, and keeping the symbol made a `StringLike` guard on the first digits count as the value
+ * it was computed from.
  */
-export function derivedUnknown(symbol: ValueSymbol, computation: string, range?: SourceRange): TfValue {
-  if (symbol.kind === "unknown") return symbolic(symbol, range);
-  return unknown(
-    `${computation}(${symbol.name})`,
-    `computed from ${symbol.provenance.source} (${symbol.provenance.reason})`,
-    range,
-  );
+export function derivedUnknown(
+  symbol: ValueSymbol,
+  computation: string,
+  range?: SourceRange,
+  selects = false,
+): TfValue {
+  if (selects && symbol.kind === "unknown") return symbolic(symbol, range);
+  return symbolic(derivedSymbol(symbol, computation), range);
+}
+
+/** A new unknown for what a computation makes of `symbol`. */
+export function derivedSymbol(symbol: ValueSymbol, computation: string): ValueSymbol {
+  return {
+    kind: "unknown",
+    name: `${computation}(${symbol.name})`,
+    provenance: {
+      source: `${computation}(${symbol.name})`,
+      reason: `computed from ${symbol.provenance.source} (${symbol.provenance.reason})`,
+    },
+  };
 }
 
 /** The first unknown symbol inside a value, if any (for provenance of derived unknowns). */
