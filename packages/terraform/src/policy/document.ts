@@ -95,6 +95,12 @@ function listNode(v: TfValue): SourceNode {
   return valueToNode(list([v], v.range));
 }
 
+/** The values of two condition blocks on one test and variable, as one list. */
+function mergedValues(a: SourceNode, b: SourceNode): SourceNode {
+  const items = [...(a.kind === "array" ? a.items : [a]), ...(b.kind === "array" ? b.items : [b])];
+  return a.range ? { kind: "array", items, range: a.range } : { kind: "array", items };
+}
+
 function principalsNode(blocks: ExpandedBlock[]): SourceNode | undefined {
   if (blocks.length === 0) return undefined;
   const byType = new Map<string, { items: SourceNode[]; range?: SourceRange }>();
@@ -223,10 +229,11 @@ function conditionNode(blocks: ExpandedBlock[]): SourceNode | undefined {
       ...(test?.range ? { keyRange: test.range } : {}),
     };
     const vnode = listNode(values);
-    // Several condition blocks with the same test and variable: their values are merged.
+    // Several condition blocks with the same test and variable: the provider appends their values
+    // to one list (any of them matches). A list not known before apply is one unknown item of it,
+    // as in `concat(["x"], var.extra)`.
     const existing = slot.entries.find((e) => e.key === key);
-    if (existing && existing.value.kind === "array" && vnode.kind === "array")
-      existing.value.items.push(...vnode.items);
+    if (existing) existing.value = mergedValues(existing.value, vnode);
     else slot.entries.push(entry(key, vnode, variable?.range));
     ops.set(op, slot);
   }

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { elementText, scan } from "./helpers.js";
+
+// From a hunt (never miss): aws_iam_policy_document blocks that the provider combines into JSON
+// in ways the adapter did not follow, each of which hid an open statement.
+
+/** A queue policy from one `aws_iam_policy_document` with the given statement body. */
+const queue = (statement: string, extra = "") => ({
+  "main.tf": `${extra}
+resource "aws_sqs_queue" "q" { name = "q" }
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.q.arn]
+${statement}
+  }
+}
+resource "aws_sqs_queue_policy" "p" {
+  queue_url = aws_sqs_queue.q.id
+  policy    = data.aws_iam_policy_document.d.json
+}
+`,
+});
+
+const sns = `    principals {
+      type        = "Service"
+      identifiers = ["sns.amazonaws.com"]
+    }`;
+
+describe("condition blocks with the same test and variable", () => {
+  // The provider appends the values of such blocks to one list: any of them matches. A block whose
+  // values are not known was kept as a second entry on the key (all of them must match), so a
+  // foreign account in the known block was no finding.
+  const condition = (values: string) => `    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = ${values}
+    }`;
+  const findings = async (conditions: string) =>
+    (
+      await scan(queue(`${sns}\n${conditions}`, 'variable "extra" { type = list(string) }'), {
+        accounts: ["111111111111"],
+      })
+    ).findings.map((f) => `${f.ruleId} ${f.severity}`);
+
+  it("merge a list not known before apply with the known values, as concat() does", async () => {
+    const r = await scan(
+      queue(`${sns}\n${condition('["456789012345"]')}\n${condition("var.extra")}`, 'variable "extra" {}'),
+    );
+    expect(
+      elementText(r.sites[0]?.document, "Statement", 0, "Condition", "StringEquals", "aws:SourceAccount"),
+    ).toBe('["456789012345","<var.extra>"]');
+    // The foreign account of the known block gets through, whatever var.extra holds.
+    const written = await findings(`${condition('["456789012345"]')}\n${condition("var.extra")}`);
+    expect(written).toEqual(["CD102 high", "CD301 info"]);
+    expect(await findings(condition('concat(["456789012345"], var.extra)'))).toEqual(written);
+  });
+});
