@@ -56,3 +56,43 @@ describe("condition blocks with the same test and variable", () => {
     expect(await findings(condition('concat(["456789012345"], var.extra)'))).toEqual(written);
   });
 });
+
+describe('a principals block with type "*" beside other principals', () => {
+  // The provider writes `{"*": ["*"], "AWS": [...]}`; the "*" block was dropped, so the statement
+  // named only the account and its opening to every service was no finding.
+  const star = `    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }`;
+
+  it("makes an Allow apply to any principal, with a warning", async () => {
+    const r = await scan(queue(star));
+    expect(elementText(r.sites[0]?.document, "Statement", 0, "Principal")).toBe("*");
+    expect(r.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(["CD101 high"]);
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([["PolicyShape", 7, 5]]);
+    expect(r.diagnostics[0]?.message).toContain('it is analysed as any principal ("*")');
+  });
+
+  it("is not counted on to widen a Deny", async () => {
+    const r = await scan(
+      queue(
+        `${sns}
+  }
+  statement {
+    effect    = "Deny"
+    actions   = ["sqs:SendMessage"]
+    resources = ["*"]
+${star}`,
+      ),
+    );
+    expect(elementText(r.sites[0]?.document, "Statement", 1, "Principal")).toBe(
+      '{"AWS":["arn:aws:iam::111122223333:root"]}',
+    );
+    expect(r.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(["CD101 high"]);
+    expect(r.diagnostics[0]?.message).toContain("it is analysed as the other principals only");
+  });
+});

@@ -101,10 +101,14 @@ function mergedValues(a: SourceNode, b: SourceNode): SourceNode {
   return a.range ? { kind: "array", items, range: a.range } : { kind: "array", items };
 }
 
-function principalsNode(blocks: ExpandedBlock[]): SourceNode | undefined {
+/**
+ * The Principal (or NotPrincipal) of `principals` blocks. `wide` says which reading of a `type = "*"`
+ * block beside others lets more in: the Principal of an Allow, the NotPrincipal of a Deny.
+ */
+function principalsNode(blocks: ExpandedBlock[], wide: boolean): SourceNode | undefined {
   if (blocks.length === 0) return undefined;
   const byType = new Map<string, { items: SourceNode[]; range?: SourceRange }>();
-  let star = false;
+  let star: ExpandedBlock | undefined;
   const first = blocks[0] as ExpandedBlock;
   const range = first.scope.map.range(first.span);
   for (const b of blocks) {
@@ -116,7 +120,7 @@ function principalsNode(blocks: ExpandedBlock[]): SourceNode | undefined {
     const items = node.kind === "array" ? node.items : [node];
     // `type = "*"` with `identifiers = ["*"]` is `"Principal": "*"` (provider behaviour).
     if (t === "*") {
-      star = true;
+      star ??= b;
       continue;
     }
     if (type && t === undefined) {
@@ -146,6 +150,20 @@ function principalsNode(blocks: ExpandedBlock[]): SourceNode | undefined {
     byType.set(key, slot);
   }
   if (star && byType.size === 0) return { kind: "scalar", value: "*", range };
+  if (star) {
+    // The provider then writes `{"*": ["*"], "AWS": [...]}`, which AWS documents no meaning for (IAM
+    // rejects it in a trust policy): it is read the way that lets more in, any principal for an
+    // Allow, and the other principals only for a Deny.
+    star.scope.module.host.diagnostics.push(
+      diag(
+        star.scope.map,
+        star.span.start,
+        "PolicyShape",
+        `a principals block with type "*" beside other principals makes the provider write {"*": ["*"], ...}, which IAM may reject; it is analysed as ${wide ? 'any principal ("*")' : "the other principals only"}`,
+      ),
+    );
+    if (wide) return { kind: "scalar", value: "*", range };
+  }
   const entries: SourceEntry[] = [];
   for (const [k, slot] of byType) {
     const arr: SourceNode = slot.range
@@ -271,9 +289,10 @@ function statementNode(s: ExpandedBlock): ObjectNode | undefined {
     return undefined;
   }
   entries.push(entry("Effect", effect ? valueToNode(effect) : { kind: "scalar", value: "Allow", range }));
-  const p = principalsNode(expandBlocks(s.body, "principals", s.scope));
+  const deny = effect !== undefined && knownString(effect) === "Deny";
+  const p = principalsNode(expandBlocks(s.body, "principals", s.scope), !deny);
   if (p) entries.push(entry("Principal", p));
-  const np = principalsNode(expandBlocks(s.body, "not_principals", s.scope));
+  const np = principalsNode(expandBlocks(s.body, "not_principals", s.scope), deny);
   if (np) entries.push(entry("NotPrincipal", np));
   for (const [arg, element] of [
     ["actions", "Action"],
