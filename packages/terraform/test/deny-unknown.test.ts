@@ -83,6 +83,20 @@ resource "aws_sns_topic_policy" "p" {
     expect(await rules(document(condition))).toEqual(["CD101 medium"]);
   });
 
+  it("aws_iam_policy_document: a dynamic condition with an unknown for_each, on a key that binds no source", async () => {
+    // From a hunt: such a block was left out, which an Allow can afford (as guarded either way) but
+    // a Deny cannot: without it the Deny applied to every request, and hid the open Allow.
+    const condition = `    dynamic "condition" {
+      for_each = var.tags
+      content {
+        test     = "Bool"
+        variable = "aws:SecureTransport"
+        values   = ["false"]
+      }
+    }`;
+    expect(await rules(document(condition))).toEqual(["CD101 medium"]);
+  });
+
   it("aws_iam_policy_document: a condition whose variable is not known", async () => {
     const condition = `    condition {
       test     = "StringEquals"

@@ -174,7 +174,8 @@ function principalsNode(blocks: ExpandedBlock[], wide: boolean): SourceNode | un
   return { kind: "object", entries, range };
 }
 
-function conditionNode(blocks: ExpandedBlock[]): SourceNode | undefined {
+/** The Condition of `condition` blocks; `deny` when the statement may be a Deny (its Effect is no written "Allow"). */
+function conditionNode(blocks: ExpandedBlock[], deny: boolean): SourceNode | undefined {
   if (blocks.length === 0) return undefined;
   const ops = new Map<string, { entries: SourceEntry[]; range?: SourceRange; keyRange?: SourceRange }>();
   const first = blocks[0] as ExpandedBlock;
@@ -182,15 +183,15 @@ function conditionNode(blocks: ExpandedBlock[]): SourceNode | undefined {
   for (const b of blocks) {
     if (b.mayBeAbsent) {
       // A condition that may not exist cannot be counted on. It goes to the policy parser as an
-      // operator block that is not known, which judges the statement without it (its weakest form),
-      // warns, and lets CD101 say so. A principals or statement block that may not exist only
-      // narrows, and stays.
+      // operator block that is not known, which judges an Allow without it (its weakest form) and
+      // does not count on a Deny (with or without it, it applies to other requests), warns, and
+      // lets CD101 say so. A principals block that may not exist only narrows, and stays.
       const test = attr(b, "test");
       const variable = attr(b, "variable");
       const key = variable ? knownString(variable) : undefined;
-      if (key !== undefined && guardKind(key.toLowerCase(), SERVICES) === undefined) {
-        // A key that binds no source (aws:ResourceOrgID, s3:x-amz-acl): with it or without it the
-        // statement is as guarded, so it is simply left out.
+      if (!deny && key !== undefined && guardKind(key.toLowerCase(), SERVICES) === undefined) {
+        // A key that binds no source (aws:ResourceOrgID, s3:x-amz-acl): with it or without it an
+        // Allow is as guarded, so it is simply left out.
         b.scope.module.host.diagnostics.push(
           diag(
             b.scope.map,
@@ -303,7 +304,10 @@ function statementNode(s: ExpandedBlock): ObjectNode | undefined {
     const v = attr(s, arg);
     if (v) entries.push(entry(element, listNode(v)));
   }
-  const c = conditionNode(expandBlocks(s.body, "condition", s.scope));
+  const c = conditionNode(
+    expandBlocks(s.body, "condition", s.scope),
+    effect !== undefined && knownString(effect) !== "Allow",
+  );
   if (c) entries.push(entry("Condition", c));
   return { kind: "object", entries, range };
 }
