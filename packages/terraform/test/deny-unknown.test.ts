@@ -1,3 +1,4 @@
+import { checkSite } from "@deputyguard/core";
 import { describe, expect, it } from "vitest";
 import { scan } from "./helpers.js";
 
@@ -104,6 +105,71 @@ resource "aws_sns_topic_policy" "p" {
       values   = ["x"]
     }`;
     expect(await rules(document(condition))).toEqual(["CD101 medium"]);
+  });
+});
+
+describe("a Deny statement that a dynamic block may not generate", () => {
+  // From a hunt: a dynamic "statement" whose for_each is not known before apply was counted on as if
+  // it were generated, so a Deny that `enforce = false` leaves out hid the open Allow.
+  const policy = (forEach: string) => ({
+    "main.tf": `variable "enforce" { type = bool }
+variable "accounts" { type = list(string) }
+resource "aws_sqs_queue" "q" { name = "q" }
+data "aws_iam_policy_document" "d" {
+  statement {
+    sid       = "AllowSNS"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.q.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["sns.amazonaws.com"]
+    }
+  }
+  dynamic "statement" {
+    for_each = ${forEach}
+    content {
+      sid       = "DenyForeign"
+      effect    = "Deny"
+      actions   = ["sqs:*"]
+      resources = [aws_sqs_queue.q.arn]
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+      condition {
+        test     = "StringNotEquals"
+        variable = "aws:SourceAccount"
+        values   = ["345678901234"]
+      }
+    }
+  }
+}
+resource "aws_sqs_queue_policy" "p" {
+  queue_url = aws_sqs_queue.q.id
+  policy    = data.aws_iam_policy_document.d.json
+}
+`,
+  });
+
+  it.each(['toset(var.enforce ? ["x"] : [])', "var.enforce ? [1] : []", "var.accounts"])(
+    "for_each = %s: not counted on, CD101 one level lower",
+    async (forEach) => {
+      const r = await scan(policy(forEach), { accounts: ["345678901234"] });
+      expect(r.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(["CD101 medium"]);
+      expect(r.findings[0]?.message).toContain(
+        'A Deny of the policy that would stop this request depends on <dynamic "statement">',
+      );
+      const d = r.sites
+        .flatMap((s) => checkSite(s).diagnostics)
+        .find((x) => x.code === "UnresolvedCondition");
+      expect(d?.message).toContain('the dynamic "statement" for_each is not known before apply');
+      expect(d?.line).toBe(14);
+    },
+  );
+
+  it("a known for_each still generates a Deny that is counted on", async () => {
+    const r = await scan(policy('["x"]'), { accounts: ["345678901234"] });
+    expect(r.findings).toEqual([]);
   });
 });
 

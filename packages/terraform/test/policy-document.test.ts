@@ -96,3 +96,127 @@ ${star}`,
     expect(r.diagnostics[0]?.message).toContain("it is analysed as the other principals only");
   });
 });
+
+describe("a dynamic statement that may not be generated, with the Sid of a source statement", () => {
+  // The guarded statement replaced the unguarded one of source_policy_documents although, when the
+  // list is empty, the provider generates none and the unguarded one stays.
+  const replacing = (forEach: string) => ({
+    "main.tf": `variable "source_accounts" { type = list(string) }
+resource "aws_sqs_queue" "q" { name = "q" }
+data "aws_iam_policy_document" "base" {
+  statement {
+    sid       = "SNS"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.q.arn]
+${sns}
+  }
+}
+data "aws_iam_policy_document" "d" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+  dynamic "statement" {
+    for_each = ${forEach}
+    content {
+      sid       = "SNS"
+      actions   = ["sqs:SendMessage"]
+      resources = [aws_sqs_queue.q.arn]
+  ${sns}
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = var.source_accounts
+      }
+    }
+  }
+}
+resource "aws_sqs_queue_policy" "p" {
+  queue_url = aws_sqs_queue.q.id
+  policy    = data.aws_iam_policy_document.d.json
+}
+`,
+  });
+  const found = async (forEach: string) =>
+    (await scan(replacing(forEach))).findings.map((f) => [f.ruleId, f.severity, f.line, f.variant]);
+
+  it("is analysed with each: the source statement where the for_each's conditional generates none", async () => {
+    expect(await found("length(var.source_accounts) > 0 ? [1] : []")).toEqual([
+      ["CD301", "info", 16, "length(var.source_accounts) > 0: true"],
+      ["CD101", "high", 4, "length(var.source_accounts) > 0: false"],
+    ]);
+  });
+
+  it("and where a for_each not known otherwise may be empty", async () => {
+    expect(await found("var.source_accounts")).toEqual([
+      ["CD301", "info", 16, "var.source_accounts: not empty"],
+      ["CD101", "high", 4, "var.source_accounts: empty"],
+    ]);
+  });
+});
+
+describe("a dynamic Deny that may not be generated, with the Sid of a source Deny", () => {
+  // Where it is generated it replaces the source Deny, and is a Deny that is there; elsewhere the
+  // source Deny stays. The findings of the Allow it concerns name the choice.
+  const files = (forEach: string) => ({
+    "main.tf": `variable "relax" { type = bool }
+resource "aws_sqs_queue" "q" { name = "q" }
+data "aws_iam_policy_document" "base" {
+  statement {
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.q.arn]
+${sns}
+  }
+  statement {
+    sid       = "Guard"
+    effect    = "Deny"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.q.arn]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "StringNotEquals"
+      variable = "aws:SourceAccount"
+      values   = ["345678901234"]
+    }
+  }
+}
+data "aws_iam_policy_document" "d" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+  dynamic "statement" {
+    for_each = ${forEach}
+    content {
+      sid       = "Guard"
+      effect    = "Deny"
+      actions   = ["sqs:SendMessage"]
+      resources = [aws_sqs_queue.q.arn]
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+      condition {
+        test     = "Bool"
+        variable = "aws:SecureTransport"
+        values   = ["false"]
+      }
+    }
+  }
+}
+resource "aws_sqs_queue_policy" "p" {
+  queue_url = aws_sqs_queue.q.id
+  policy    = data.aws_iam_policy_document.d.json
+}
+`,
+  });
+
+  it("is analysed with each", async () => {
+    const r = await scan(files("var.relax ? [1] : []"), { accounts: ["345678901234"] });
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.line, f.variant])).toEqual([
+      ["CD101", "high", 4, "var.relax: true"],
+    ]);
+  });
+
+  it("a for_each that generates it whichever way the choice goes is counted on", async () => {
+    const r = await scan(files('var.relax ? ["a"] : ["b"]'), { accounts: ["345678901234"] });
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.variant])).toEqual([["CD101", "high", undefined]]);
+  });
+});

@@ -1096,7 +1096,7 @@ function isScalar(v: TfValue): boolean {
 }
 
 /** What names an unknown's choice: where it comes from and why it is not known (distinct per module). */
-function symbolKey(s: ValueSymbol): string {
+export function symbolKey(s: ValueSymbol): string {
   return `sym:${s.provenance.source}\u0000${s.name}\u0000${s.provenance.reason}`;
 }
 

@@ -1,7 +1,7 @@
 import type { ObjectNode, SourceEntry, SourceNode, SourceRange, ValueSymbol } from "@deputyguard/core";
 import { guardKind, isServicePrincipalName, SERVICES } from "@deputyguard/core";
 import type { ResourceInstance, Scope } from "../eval/evaluator.js";
-import { describeUnknown, diag } from "../eval/evaluator.js";
+import { describeUnknown, diag, symbolKey } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
 import { knownString, list, object, type TfValue, unknown } from "../eval/value.js";
 import type { Block, Body } from "../hcl/syntax.js";
@@ -17,6 +17,44 @@ interface ExpandedBlock {
    * why it may generate no block at all.
    */
   mayBeAbsent?: string;
+  /** With `mayBeAbsent`: the choice that decides whether the block is generated. */
+  presence?: Presence;
+}
+
+/**
+ * The undecided choice whether a `dynamic` block generates its block: the `for_each`'s own
+ * conditional when each of its options is a known collection (so that other conditionals on the
+ * same test agree), whether the collection is empty otherwise.
+ */
+interface Presence {
+  key: string;
+  label: string;
+  options: Array<{ label: string; present: boolean }>;
+}
+
+/** Whether a `for_each` value generates a block, when that is known. */
+function generates(v: TfValue): boolean | undefined {
+  if (v.kind === "list") return v.items.length > 0;
+  if (v.kind === "object") return v.entries.size > 0 ? true : v.unknownKeys?.length ? undefined : false;
+  if (v.kind === "null") return false;
+  return undefined;
+}
+
+/** `text`: the `for_each` expression; `where`: the block, to name a choice of its own. */
+function presenceOf(coll: TfValue, text: string, where: string): Presence {
+  const alt = coll.kind === "unknown" ? coll.alternatives : undefined;
+  const options = alt?.options.map((o) => ({ label: o.label, present: generates(o.value) }));
+  if (alt && options?.every((o): o is { label: string; present: boolean } => o.present !== undefined))
+    return { key: alt.key, label: alt.label, options };
+  return {
+    // The same unknown collection generates blocks in each dynamic block that iterates it, or in none.
+    key: `for_each:${coll.kind === "unknown" ? symbolKey(coll.symbol) : where}`,
+    label: text,
+    options: [
+      { label: "not empty", present: true },
+      { label: "empty", present: false },
+    ],
+  };
 }
 
 /**
@@ -67,11 +105,20 @@ export function expandBlocks(body: Body, type: string, scope: Scope): ExpandedBl
         });
     else if (coll.kind !== "null") {
       const why = `the dynamic "${type}" for_each is not known before apply (${describeUnknown(coll)})`;
+      const span = forEach?.expr.span ?? b.span;
+      const presence = presenceOf(
+        coll,
+        scope.map.text.slice(span.start, span.end).replace(/\s+/g, " "),
+        `${scope.module.prefix}${scope.map.file}:${b.span.start}`,
+      );
+      // Generated whichever way the choice goes (`var.a ? [1] : [2]`), or never.
+      if (presence.options.every((o) => !o.present)) continue;
+      const always = presence.options.every((o) => o.present);
       out.push({
         body: content.body,
         scope: bind(unknown(`${iterator}.key`, why), unknown(`${iterator}.value`, why)),
         span: b.span,
-        mayBeAbsent: why,
+        ...(always ? {} : { mayBeAbsent: why, presence }),
       });
     }
   }
@@ -313,6 +360,12 @@ function statementNode(s: ExpandedBlock): ObjectNode | undefined {
 }
 
 function sidOf(n: SourceNode): string | undefined {
+  // A statement that a dynamic block may generate or not (see `buildPolicyDocument`): the Sid its
+  // options share.
+  if (n.kind === "value" && n.alternatives) {
+    const sids = new Set(n.alternatives.options.map((o) => sidOf(o.node)));
+    return sids.size === 1 ? [...sids][0] : undefined;
+  }
   if (n.kind !== "object") return undefined;
   const e = n.entries.find((x) => x.key === "Sid");
   if (!e) return undefined;
@@ -343,6 +396,59 @@ function mergeBySid(into: SourceNode[], add: SourceNode[]): void {
     if (i >= 0) into[i] = s;
     else into.push(s);
   }
+}
+
+function isDenyStatement(n: ObjectNode): boolean {
+  const effect = n.entries.find((e) => e.key === "Effect")?.value;
+  return effect?.kind === "scalar" && effect.value === "Deny";
+}
+
+/** The symbol a statement that a dynamic block may not generate depends on. */
+function absentSymbol(s: ExpandedBlock): ValueSymbol {
+  return {
+    kind: "unknown",
+    name: 'dynamic "statement"',
+    provenance: { source: 'dynamic "statement"', reason: `${s.mayBeAbsent}, so it may generate none` },
+  };
+}
+
+/**
+ * A Deny that a dynamic block may not generate, with a Condition operator block that is not known:
+ * the policy parser then does not count on it (it may apply to no request), warns, and lets a
+ * finding say so.
+ */
+function notCountedOn(s: ExpandedBlock, n: ObjectNode): ObjectNode {
+  const range = s.scope.map.range(s.span);
+  const maybe = entry("dynamic", { kind: "value", value: { parts: [absentSymbol(s)], range }, range });
+  const condition = n.entries.find((e) => e.key === "Condition");
+  if (condition?.value.kind === "object") {
+    const value: ObjectNode = { ...condition.value, entries: [...condition.value.entries, maybe] };
+    return { ...n, entries: n.entries.map((e) => (e === condition ? { ...e, value } : e)) };
+  }
+  return { ...n, entries: [...n.entries, entry("Condition", { kind: "object", entries: [maybe], range })] };
+}
+
+/**
+ * The statement a dynamic block may generate in place of one with its Sid: the generated one where
+ * the block's choice generates it, the replaced one elsewhere.
+ */
+function mayBeGenerated(
+  s: ExpandedBlock,
+  presence: Presence,
+  n: ObjectNode,
+  replaced: SourceNode,
+): SourceNode {
+  const range = s.scope.map.range(s.span);
+  return {
+    kind: "value",
+    value: { parts: [absentSymbol(s)], range },
+    range,
+    alternatives: {
+      key: presence.key,
+      label: presence.label,
+      options: presence.options.map((o) => ({ label: o.label, node: o.present ? n : replaced })),
+    },
+  };
 }
 
 /**
@@ -396,12 +502,22 @@ export function buildPolicyDocument(inst: ResourceInstance): TfValue {
   };
   const failedSource = mergeDocs(docs("source_policy_documents", "source_json"), "source_policy_documents");
   if (failedSource) return failedSource;
-  const own: SourceNode[] = [];
   for (const s of expandBlocks(body, "statement", scope)) {
     const n = statementNode(s);
-    if (n) own.push(n);
+    if (!n) continue;
+    if (!s.mayBeAbsent) {
+      mergeBySid(statements, [n]);
+      continue;
+    }
+    // A statement that may not be generated: an Allow only narrows, and stays. One that replaces a
+    // statement with its Sid leaves that one in place when it is not generated: the policy is
+    // analysed with each. A Deny is not counted on, as one with an unknown Condition.
+    const sid = sidOf(n);
+    const i = sid === undefined ? -1 : statements.findIndex((x) => sidOf(x) === sid);
+    const replaced = statements[i];
+    if (replaced && s.presence) statements[i] = mayBeGenerated(s, s.presence, n, replaced);
+    else statements.push(isDenyStatement(n) ? notCountedOn(s, n) : n);
   }
-  mergeBySid(statements, own);
   const failedOverride = mergeDocs(
     docs("override_policy_documents", "override_json"),
     "override_policy_documents",

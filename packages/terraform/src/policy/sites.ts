@@ -298,6 +298,8 @@ function describeChoices(
  * written "Allow" (`var.lock ? "Deny" : "Allow"` may be a Deny).
  */
 function isDeny(statement: SourceNode): boolean {
+  // A statement that a dynamic block may generate in place of another: a Deny if either may be.
+  if (statement.kind === "value") return statement.alternatives?.options.some((o) => isDeny(o.node)) ?? false;
   if (statement.kind !== "object") return false;
   const effect = statement.entries.find((e) => e.key === "Effect")?.value;
   return !(effect === undefined || (effect.kind === "scalar" && effect.value === "Allow"));
