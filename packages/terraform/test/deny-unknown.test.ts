@@ -167,6 +167,31 @@ resource "aws_sqs_queue_policy" "p" {
     },
   );
 
+  it("nor is one whose principals block a dynamic block may not generate", async () => {
+    // Found beside the above: without the block the Deny does not cover sns.amazonaws.com.
+    const files = policy('["x"]');
+    files["main.tf"] = files["main.tf"].replace(
+      `      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }`,
+      `      principals {
+        type        = "AWS"
+        identifiers = ["arn:aws:iam::111122223333:root"]
+      }
+      dynamic "principals" {
+        for_each = var.enforce ? [1] : []
+        content {
+          type        = "Service"
+          identifiers = ["sns.amazonaws.com"]
+        }
+      }`,
+    );
+    const r = await scan(files, { accounts: ["345678901234"] });
+    expect(r.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(["CD101 medium"]);
+    expect(r.findings[0]?.message).toContain('depends on <dynamic "principals">');
+  });
+
   it("a known for_each still generates a Deny that is counted on", async () => {
     const r = await scan(policy('["x"]'), { accounts: ["345678901234"] });
     expect(r.findings).toEqual([]);

@@ -232,7 +232,7 @@ function conditionNode(blocks: ExpandedBlock[], deny: boolean): SourceNode | und
       // A condition that may not exist cannot be counted on. It goes to the policy parser as an
       // operator block that is not known, which judges an Allow without it (its weakest form) and
       // does not count on a Deny (with or without it, it applies to other requests), warns, and
-      // lets CD101 say so. A principals block that may not exist only narrows, and stays.
+      // lets CD101 say so.
       const test = attr(b, "test");
       const variable = attr(b, "variable");
       const key = variable ? knownString(variable) : undefined;
@@ -338,7 +338,8 @@ function statementNode(s: ExpandedBlock): ObjectNode | undefined {
   }
   entries.push(entry("Effect", effect ? valueToNode(effect) : { kind: "scalar", value: "Allow", range }));
   const deny = effect !== undefined && knownString(effect) === "Deny";
-  const p = principalsNode(expandBlocks(s.body, "principals", s.scope), !deny);
+  const principals = expandBlocks(s.body, "principals", s.scope);
+  const p = principalsNode(principals, !deny);
   if (p) entries.push(entry("Principal", p));
   const np = principalsNode(expandBlocks(s.body, "not_principals", s.scope), deny);
   if (np) entries.push(entry("NotPrincipal", np));
@@ -356,7 +357,11 @@ function statementNode(s: ExpandedBlock): ObjectNode | undefined {
     effect !== undefined && knownString(effect) !== "Allow",
   );
   if (c) entries.push(entry("Condition", c));
-  return { kind: "object", entries, range };
+  const node: ObjectNode = { kind: "object", entries, range };
+  // Principals that may not be generated only narrow an Allow, but a Deny may then not cover the
+  // principal it is counted on to stop.
+  const absent = deny ? principals.find((b) => b.mayBeAbsent) : undefined;
+  return absent ? notCountedOn(absent, "principals", node) : node;
 }
 
 function sidOf(n: SourceNode): string | undefined {
@@ -403,23 +408,24 @@ function isDenyStatement(n: ObjectNode): boolean {
   return effect?.kind === "scalar" && effect.value === "Deny";
 }
 
-/** The symbol a statement that a dynamic block may not generate depends on. */
-function absentSymbol(s: ExpandedBlock): ValueSymbol {
+/** The symbol a block (`statement`, `principals`) that a dynamic block may not generate depends on. */
+function absentSymbol(s: ExpandedBlock, type: string): ValueSymbol {
+  const name = `dynamic "${type}"`;
   return {
     kind: "unknown",
-    name: 'dynamic "statement"',
-    provenance: { source: 'dynamic "statement"', reason: `${s.mayBeAbsent}, so it may generate none` },
+    name,
+    provenance: { source: name, reason: `${s.mayBeAbsent}, so it may generate none` },
   };
 }
 
 /**
- * A Deny that a dynamic block may not generate, with a Condition operator block that is not known:
- * the policy parser then does not count on it (it may apply to no request), warns, and lets a
- * finding say so.
+ * A Deny whose `type` block (the statement, or principals it applies to) a dynamic block may not
+ * generate, with a Condition operator block that is not known: the policy parser then does not
+ * count on it (it may apply to no request), warns, and lets a finding say so.
  */
-function notCountedOn(s: ExpandedBlock, n: ObjectNode): ObjectNode {
+function notCountedOn(s: ExpandedBlock, type: string, n: ObjectNode): ObjectNode {
   const range = s.scope.map.range(s.span);
-  const maybe = entry("dynamic", { kind: "value", value: { parts: [absentSymbol(s)], range }, range });
+  const maybe = entry("dynamic", { kind: "value", value: { parts: [absentSymbol(s, type)], range }, range });
   const condition = n.entries.find((e) => e.key === "Condition");
   if (condition?.value.kind === "object") {
     const value: ObjectNode = { ...condition.value, entries: [...condition.value.entries, maybe] };
@@ -441,7 +447,7 @@ function mayBeGenerated(
   const range = s.scope.map.range(s.span);
   return {
     kind: "value",
-    value: { parts: [absentSymbol(s)], range },
+    value: { parts: [absentSymbol(s, "statement")], range },
     range,
     alternatives: {
       key: presence.key,
@@ -516,7 +522,7 @@ export function buildPolicyDocument(inst: ResourceInstance): TfValue {
     const i = sid === undefined ? -1 : statements.findIndex((x) => sidOf(x) === sid);
     const replaced = statements[i];
     if (replaced && s.presence) statements[i] = mayBeGenerated(s, s.presence, n, replaced);
-    else statements.push(isDenyStatement(n) ? notCountedOn(s, n) : n);
+    else statements.push(isDenyStatement(n) ? notCountedOn(s, "statement", n) : n);
   }
   const failedOverride = mergeDocs(
     docs("override_policy_documents", "override_json"),
