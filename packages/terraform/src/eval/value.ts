@@ -172,17 +172,22 @@ export function derivedUnknown(
   return symbolic(derivedSymbol(symbol, computation), range);
 }
 
-/** A new unknown for what a computation makes of `symbol`. */
+/**
+ * A new unknown for what a computation makes of `symbol`. Its reason names the first value of the
+ * chain (`length(var.x) > 0` is computed from var.x), not every step.
+ */
 export function derivedSymbol(symbol: ValueSymbol, computation: string): ValueSymbol {
+  const reason = symbol.provenance.reason.startsWith(COMPUTED_FROM)
+    ? symbol.provenance.reason
+    : `${COMPUTED_FROM}${symbol.provenance.source} (${symbol.provenance.reason})`;
   return {
     kind: "unknown",
     name: `${computation}(${symbol.name})`,
-    provenance: {
-      source: `${computation}(${symbol.name})`,
-      reason: `computed from ${symbol.provenance.source} (${symbol.provenance.reason})`,
-    },
+    provenance: { source: `${computation}(${symbol.name})`, reason },
   };
 }
+
+const COMPUTED_FROM = "computed from ";
 
 /** The first unknown symbol inside a value, if any (for provenance of derived unknowns). */
 export function firstUnknown(v: TfValue, depth = 0): ValueSymbol | undefined {
