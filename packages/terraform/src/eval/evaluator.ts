@@ -7,6 +7,7 @@ import { RESOURCE_ATTRIBUTES } from "../knowledge/resource-arns.js";
 import { callFunction, type FunctionHost, segmentsOf } from "./functions.js";
 import { PARTITION, REGION, SELF_ACCOUNT, URL_SUFFIX } from "./symbols.js";
 import {
+  type Alternatives,
   at,
   concatSegments,
   derivedUnknown,
@@ -95,6 +96,12 @@ const forBudgets = new WeakMap<object, { left: number }>();
 
 /** The most `%{if}` directives with unknown conditions one template is built both ways for (2^4 strings). */
 const MAX_TEMPLATE_CHOICES = 4;
+
+/** The first part of a template whose value is not decided: a `%{if}`, or an interpolation of one of several values. */
+interface Undecided {
+  part?: TemplatePart & { kind: "if" };
+  interpolation?: { part: TemplatePart; alternatives: Alternatives };
+}
 
 function oneLine(text: string): string {
   const t = text.replace(/\s+/g, " ");
@@ -804,14 +811,32 @@ export class ModuleInstance {
     parts: TemplatePart[],
     scope: Scope,
     range: SourceRange,
-    forced: Map<TemplatePart, boolean>,
+    forced: Map<TemplatePart, boolean | number>,
   ): TfValue {
-    const undecided: { part?: TemplatePart & { kind: "if" } } = {};
+    const undecided: Undecided = {};
     const segs = this.templateSegments(parts, scope, 0, forced, undecided);
     if (!Array.isArray(segs)) return at(segs, range);
     const value: TfValue = { kind: "string", segments: concatSegments([segs]), range };
     const p = undecided.part;
-    if (!p || forced.size >= MAX_TEMPLATE_CHOICES) return value;
+    const interpolated = undecided.interpolation;
+    if ((!p && !interpolated) || forced.size >= MAX_TEMPLATE_CHOICES) return value;
+    if (!p && interpolated) {
+      // An interpolation that is one of several values (`${var.strict ? "a" : "*"}`): the string
+      // is one of several, each built with one of them, in the choice of that value.
+      const { part, alternatives } = interpolated;
+      return {
+        ...value,
+        alternatives: {
+          key: alternatives.key,
+          label: alternatives.label,
+          options: alternatives.options.map((o, i) => ({
+            label: o.label,
+            value: this.templateChoosing(parts, scope, range, new Map([...forced, [part, i]])),
+          })),
+        },
+      };
+    }
+    if (!p) return value;
     const label = `%{if ${sliceText(scope.map, p.condition.span)}}`;
     return {
       ...value,
@@ -830,8 +855,8 @@ export class ModuleInstance {
     parts: TemplatePart[],
     scope: Scope,
     depth: number,
-    forced?: Map<TemplatePart, boolean>,
-    undecided?: { part?: TemplatePart & { kind: "if" } },
+    forced?: Map<TemplatePart, boolean | number>,
+    undecided?: Undecided,
   ): StringSegment[] | TfValue {
     const out: StringSegment[] = [];
     for (const p of parts) {
@@ -846,7 +871,14 @@ export class ModuleInstance {
           out.push({ text: p.text, source });
         }
       } else if (p.kind === "interpolation") {
-        const v = this.evaluate(p.expr, scope);
+        let v = this.evaluate(p.expr, scope);
+        if ((v.kind === "unknown" || v.kind === "string") && v.alternatives) {
+          const pick = forced?.get(p);
+          const option = typeof pick === "number" ? v.alternatives.options[pick] : undefined;
+          if (option) v = option.value;
+          else if (undecided && !undecided.interpolation)
+            undecided.interpolation = { part: p, alternatives: v.alternatives };
+        }
         const s = segmentsOf(v);
         if (s) out.push(...s);
         else if (v.kind === "null")
@@ -862,7 +894,8 @@ export class ModuleInstance {
             scope.map.range(p.span),
           );
       } else if (p.kind === "if") {
-        const c = forced?.get(p) ?? truth(this.evaluate(p.condition, scope));
+        const given = forced?.get(p);
+        const c = typeof given === "boolean" ? given : truth(this.evaluate(p.condition, scope));
         if (c === undefined) {
           if (undecided && !undecided.part) undecided.part = p;
           out.push({

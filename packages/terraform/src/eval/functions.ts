@@ -1,6 +1,7 @@
 import type { SourceRange, ValueSymbol } from "@deputyguard/core";
 import { jsonSegments, nodeToValue, parseJsonString, valueToNode } from "./json.js";
 import {
+  type Alternatives,
   concatSegments,
   derivedSymbol,
   derivedUnknown,
@@ -720,7 +721,83 @@ export function callFunction(
 ): TfValue {
   const f = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
   if (!f) return unknown(`${name}(...)`, `the function ${name} is not evaluated by deputyguard`, range);
+  if (LIFTED.has(name)) return lifted(args, (a) => f(a, range, host), 0);
   return f(args, range, host);
+}
+
+/**
+ * Functions that build a string from their arguments: one of them that is one of several known
+ * values (`var.strict ? "210987654321" : "*"`, an argument or an item of a list argument) makes the
+ * result one of several too, each computed from one of them, instead of an unknown that a guard
+ * would take for ours.
+ */
+const LIFTED = new Set([
+  "chomp",
+  "format",
+  "join",
+  "lower",
+  "replace",
+  "substr",
+  "title",
+  "tostring",
+  "trim",
+  "trimprefix",
+  "trimspace",
+  "trimsuffix",
+  "upper",
+]);
+
+/** At most this many arguments with alternatives are split in one call (as for template `%{if}`s). */
+const MAX_LIFTED = 4;
+
+function lifted(args: TfValue[], f: (args: TfValue[]) => TfValue, depth: number): TfValue {
+  const plainResult = (): TfValue => f(args);
+  if (depth >= MAX_LIFTED) return plainResult();
+  // The first argument, or list item of an argument, that is one of several values.
+  let at: { arg: number; item?: number; alternatives: Alternatives } | undefined;
+  for (let i = 0; i < args.length && !at; i++) {
+    const a = args[i] as TfValue;
+    if ((a.kind === "unknown" || a.kind === "string") && a.alternatives)
+      at = { arg: i, alternatives: a.alternatives };
+    else if (a.kind === "list")
+      for (let j = 0; j < a.items.length && !at; j++) {
+        const item = a.items[j] as TfValue;
+        if ((item.kind === "unknown" || item.kind === "string") && item.alternatives)
+          at = { arg: i, item: j, alternatives: item.alternatives };
+      }
+  }
+  if (!at) return plainResult();
+  const found = at;
+  const replace = (value: TfValue | undefined): TfValue[] =>
+    args.map((a, i) => {
+      if (i !== found.arg) return a;
+      if (found.item === undefined) return value ?? withoutAlternatives(a);
+      const list = a as TfValue & { kind: "list" };
+      return {
+        ...list,
+        items: list.items.map((item, j) => (j === found.item ? (value ?? withoutAlternatives(item)) : item)),
+      };
+    });
+  const base = lifted(replace(undefined), f, depth + 1);
+  const options = found.alternatives.options.map((o) => ({
+    label: o.label,
+    value: lifted(replace(o.value), f, depth + 1),
+  }));
+  if (base.kind === "unknown") return oneOf(base, found.alternatives.key, found.alternatives.label, options);
+  if (base.kind === "string")
+    return {
+      ...base,
+      alternatives: { key: found.alternatives.key, label: found.alternatives.label, options },
+    };
+  return base;
+}
+
+function withoutAlternatives(v: TfValue): TfValue {
+  if ((v.kind === "unknown" || v.kind === "string") && v.alternatives) {
+    const { alternatives: _alternatives, ...rest } = v;
+    return rest as TfValue;
+  }
+  return v;
 }
 
 export { valueToNode };
