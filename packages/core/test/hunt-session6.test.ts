@@ -107,3 +107,70 @@ describe("the CloudTrail KMS key statement of AWS's documentation", () => {
     ).toEqual(["CD102"]);
   });
 });
+
+describe("StringLike on an ARN key with fewer than the five colons of an ARN", () => {
+  // From a hunt (a miss, 0 findings): `arn:aws:cloudtrail:*:trail/*` matches a real trail ARN only
+  // where its wildcard spans the region and the account (iam-simulate: Allowed for a foreign
+  // account's trail); keeping wildcards inside components made it match no ARN at all.
+  const policy = (key: string, pattern: string) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AWSCloudTrailWrite",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: "arn:aws:s3:::trail-logs/AWSLogs/304958671234/*",
+          Condition: {
+            StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" },
+            StringLike: { [key]: pattern },
+          },
+        },
+      ],
+    });
+  it.each([
+    ["aws:SourceArn", "arn:aws:cloudtrail:*:trail/*"],
+    ["kms:EncryptionContext:aws:cloudtrail:arn", "arn:aws:cloudtrail:*:trail/*"],
+  ])("%s %s admits a foreign account's trail", (key, pattern) => {
+    const r = checkPolicyText(policy(key, pattern), "p.json", { accounts: ["304958671234"] });
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD102"]);
+  });
+
+  it("a pattern no ARN of the service matches admits nobody (a trail ARN never ends in ':t')", () => {
+    const r = checkPolicyText(policy("aws:SourceArn", "arn:aws:*:t"), "p.json", {
+      accounts: ["304958671234"],
+    });
+    expect(r.findings.filter((f) => f.ruleId === "CD102" || f.ruleId === "CD101")).toEqual([]);
+  });
+
+  it("arn:aws:sns:*:t on an SNS topic's ARN spans the region and a foreign account", () => {
+    const text = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "sns.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: "arn:aws:sqs:us-east-1:304958671234:q",
+          Condition: { StringLike: { "aws:SourceArn": "arn:aws:sns:*:t" } },
+        },
+      ],
+    });
+    const r = checkPolicyText(text, "p.json", { accounts: ["304958671234"] });
+    expect(r.findings.map((f) => f.ruleId)).toContain("CD102");
+    expect(r.findings.find((f) => f.ruleId === "CD102")?.witness?.context["aws:SourceArn"]).toMatch(
+      /^arn:aws:sns:[^:]*:\d{12}:t$/,
+    );
+  });
+  it("with all five colons and our account, wildcards stay inside their components", () => {
+    const r = checkPolicyText(
+      policy("aws:SourceArn", "arn:aws:cloudtrail:*:304958671234:trail/*"),
+      "p.json",
+      {
+        accounts: ["304958671234"],
+      },
+    );
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD105"]);
+  });
+});

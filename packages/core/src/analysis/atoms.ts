@@ -27,7 +27,7 @@ export interface MemberAtom {
   key: string;
   /** The exact language of the values (used where the value must NOT be in it). */
   exact: Union;
-  /** A sub-language used where the value must be in it (equal to `exact` except for StringLike on aws:SourceArn). */
+  /** The language used where the value must be in it (equal to `exact` but for values with policy variables, widened). */
   positive: Union;
   /** Result is `(value in language) XOR negate` when the key is present. */
   negate: boolean;
@@ -41,13 +41,6 @@ export interface MemberAtom {
 export interface AtomOptions {
   variablesEnabled: boolean;
   symbolText: (symbol: ValueSymbol) => string;
-  /** Keep StringLike wildcards on aws:SourceArn inside their component where the value must match (see below). */
-  narrowStringLikeArn?: boolean;
-  /**
-   * Lower-cased keys other than aws:SourceArn that carry the source's ARN in the service's own format
-   * (`kms:EncryptionContext:aws:cloudtrail:arn`): `narrowStringLikeArn` applies to them too.
-   */
-  arnKeys?: ReadonlySet<string>;
   /**
    * For a service whose aws:SourceArn never carries an account (an S3 bucket,
    * `arn:${Partition}:s3:::${BucketName}`): the ARN format. A wholly unknown aws:SourceArn value of
@@ -68,28 +61,7 @@ function textOf(v: PolicyValue, o: AtomOptions): string {
   return s;
 }
 
-/**
- * StringLike on aws:SourceArn: a wildcard before the last `:` of the pattern can span ARN components
- * only through a resource whose name sits between colons and embeds `:<account>:`
- * (`arn:aws:logs:r:<foreign>:log-group:<ours>:*`). When the service's ARN formats have no such name
- * (`trail/${TrailName}`), no real request spans components, and the search keeps such wildcards
- * inside their component: the language only shrinks, so every witness found is still real. CD105
- * still reports the operator.
- */
-function stringLikeWithinComponents(text: string): GlobPattern {
-  const lastColon = text.lastIndexOf(":");
-  const tokens: GlobPattern["tokens"] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    const confined = i < lastColon;
-    if (c === "*") tokens.push({ kind: "star", noColon: confined });
-    else if (c === "?") tokens.push({ kind: "one", noColon: confined });
-    else tokens.push({ kind: "char", char: c, ignoreCase: false });
-  }
-  return { tokens, source: text, key: `s:${text}` };
-}
-
-function patternFor(base: BaseOperator, text: string, positive: boolean, narrow: boolean): GlobPattern {
+function patternFor(base: BaseOperator, text: string): GlobPattern {
   switch (base) {
     case "StringEquals":
     case "StringNotEquals":
@@ -101,7 +73,7 @@ function patternFor(base: BaseOperator, text: string, positive: boolean, narrow:
       return exactPattern(text, true);
     case "StringLike":
     case "StringNotLike":
-      return narrow && positive ? stringLikeWithinComponents(text) : globPattern(text);
+      return globPattern(text);
     case "ArnEquals":
     case "ArnLike":
     case "ArnNotEquals":
@@ -187,9 +159,8 @@ function languages(
       }
       text = known.text;
     }
-    exact.push(patternFor(base, text, false, false));
-    const arnKey = key === SOURCE_ARN || (o.arnKeys?.has(key) ?? false);
-    positive.push(patternFor(base, text, true, arnKey && o.narrowStringLikeArn === true));
+    exact.push(patternFor(base, text));
+    positive.push(patternFor(base, text));
   }
   return { exact, positive };
 }
