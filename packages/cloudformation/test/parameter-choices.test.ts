@@ -57,10 +57,10 @@ describe("one choice per parameter", () => {
 
   it("without AllowedValues another value reaches the NoValue branch: CD101, named by the parameter", async () => {
     expect(await findings(policy(NESTED, "  Env: { Type: String }"))).toEqual([
-      "CD101 high when <Env>: none of prod, dev",
+      "CD101 high when <Env>: not prod or dev",
     ]);
     expect(await findings(policy(NESTED, "  Env: { Type: String, Default: prod }"))).toEqual([
-      "CD101 high when <Env>: none of prod, dev",
+      "CD101 high when <Env>: not prod or dev",
     ]);
   });
 

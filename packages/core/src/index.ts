@@ -33,6 +33,7 @@ export {
   expandAlternatives,
   hasAlternatives,
   MAX_VARIANTS,
+  type VariantOutcomes,
 } from "./engine/choices.js";
 export { editBetween, type TextEdit } from "./engine/edit.js";
 export type { ConditionBlock, Fix } from "./engine/fix.js";

@@ -1,6 +1,13 @@
 /** Regressions from the session-6 hunts (policies reduced from their reproducers). */
 import { describe, expect, it } from "vitest";
-import { checkPolicyText, checkSite, findService, nodeFromPlain, type ValueSymbol } from "../src/index.js";
+import {
+  checkPolicyText,
+  checkSite,
+  enumerateVariants,
+  findService,
+  nodeFromPlain,
+  type ValueSymbol,
+} from "../src/index.js";
 
 const REGION: ValueSymbol = {
   kind: "region",
@@ -172,5 +179,30 @@ describe("StringLike on an ARN key with fewer than the five colons of an ARN", (
       },
     );
     expect(r.findings.map((f) => f.ruleId)).toEqual(["CD105"]);
+  });
+});
+
+describe("enumerateVariants with outcomes", () => {
+  // The variant limit counted every run, so runs with one outcome (values a template compares
+  // elsewhere) or runs no deploy makes used it up before the run with a finding (session-6 review).
+  it("counts distinct outcomes, drops null ones, and names what each outcome's runs chose", () => {
+    const { results, truncated } = enumerateVariants(
+      (run) => {
+        const env = ["prod", "dev", "qa", "uat"][run.choose("env", "<Env>", ["prod", "dev", "qa", "uat"])];
+        const strict = run.choose("strict", "<Strict>", ["yes", "no"]) === 0;
+        return env === "uat" ? null : env === "dev" ? `open${strict ? "" : "!"}` : "closed";
+      },
+      3,
+      undefined,
+      { outcome: (v) => v },
+    );
+    expect(truncated).toBe(false);
+    expect(results.map((r) => [r.value, r.variant])).toEqual(
+      [
+        ["closed", "<Env>: prod or qa"],
+        ["open", "<Env>: dev, <Strict>: yes"],
+        ["open!", "<Env>: dev, <Strict>: no"],
+      ].slice(0, 3),
+    );
   });
 });

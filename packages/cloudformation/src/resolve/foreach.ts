@@ -1,4 +1,4 @@
-import { enumerateVariants } from "@deputyguard/core";
+import { ChoiceRun, enumerateVariants } from "@deputyguard/core";
 import {
   type Diagnostic,
   diagnostic,
@@ -8,7 +8,7 @@ import {
   scalarText,
 } from "../tree.js";
 import { copyChoices } from "./model.js";
-import { NO_VALUE, type ResolveEnv, Resolver } from "./resolver.js";
+import { NO_VALUE, type Resolved, type ResolveEnv, Resolver } from "./resolver.js";
 import { unknownSymbol } from "./symbols.js";
 
 const MAX_EXPANSION = 10_000;
@@ -66,7 +66,24 @@ function expandLoop(
   // A collection that depends on an undecided choice (an Fn::If, a map key from a parameter) is
   // resolved for every choice, and the loop makes the copies of all their items: taking the first
   // choice alone left the others' copies unchecked.
-  const { results } = enumerateVariants((run) => new Resolver(env, run).resolve(arg.items[1] as SourceNode));
+  // A run whose choices CloudFormation would reject (a map key with no entry) makes no copies.
+  let runs = 0;
+  const enumerated = enumerateVariants(
+    (run) => {
+      const resolver = new Resolver(env, run);
+      const value = resolver.resolve(arg.items[1] as SourceNode);
+      return { value, infeasible: resolver.infeasible };
+    },
+    undefined,
+    undefined,
+    { outcome: (r) => (r.infeasible ? null : String(runs++)) },
+  );
+  const results = enumerated.results.map((r) => ({ ...r, value: r.value.value as Resolved }));
+  // Every run one CloudFormation would reject: the first, whose unknowns say why.
+  if (results.length === 0) {
+    const value = new Resolver(env, new ChoiceRun([])).resolve(arg.items[1] as SourceNode);
+    results.push({ value, variant: undefined, choices: new Map() });
+  }
   let values: Array<string | undefined> | undefined = [];
   /** For each item, the runs whose collection holds it. */
   const holders = new Map<string, number[]>();

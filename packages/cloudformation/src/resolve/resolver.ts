@@ -104,6 +104,8 @@ export class Resolver {
   }
   private readonly conditionValues = new Map<string, boolean>();
   private readonly domains = new Map<string, ParameterDomain | null>();
+  /** Above 0 while resolving a value that guards: a Condition, a Principal, a permission's source. */
+  private guardDepth = 0;
   /**
    * Set when this run's choices make a deploy CloudFormation rejects (an `Fn::FindInMap` key with no
    * entry and no DefaultValue): its result is no deploy to analyse.
@@ -170,7 +172,14 @@ export class Resolver {
         let changed = false;
         const entries: SourceEntry[] = [];
         for (const e of node.entries) {
-          const r = this.resolve(e.value, depth + 1);
+          const guards = GUARD_KEYS.has(e.key);
+          if (guards) this.guardDepth++;
+          let r: Resolved;
+          try {
+            r = this.resolve(e.value, depth + 1);
+          } finally {
+            if (guards) this.guardDepth--;
+          }
           if (r === NO_VALUE) {
             changed = true;
             continue;
@@ -477,11 +486,27 @@ export class Resolver {
     }
     const given = this.env.given.get(name);
     const passed = given ? undefined : this.env.passed?.get(name);
-    if (passed && (passed.exact || !this.env.ignoreDefaults)) {
-      // A value from the parent stack: one of those it may pass, or its Default-decided one.
-      const domain = this.parameterDomain(name);
-      if (passed.exact && domain && domain.values.length > 1)
+    const domain = given || isList ? undefined : this.parameterDomain(name);
+    if (domain && domain.values.length > 1 && (this.guardDepth > 0 || passed)) {
+      // Where the parameter guards (a Condition, a Principal, a permission's source), a value this
+      // run already took for it (in a condition or a map key) is its value; a value the template
+      // names nowhere is not known. (Elsewhere, a name in an ARN, it reads its Default.)
+      const taken = this.run.peek?.(parameterKey(name, domain));
+      const value = taken === undefined ? undefined : domain.values[taken];
+      if (value === OTHER_VALUE)
+        return this.unknown(name, `parameter ${name}`, `a value other than ${namedValues(domain)}`, range);
+      if (value !== undefined) {
+        if (taken === 0 && domain.byDefault) this.defaultsUsed++;
+        return scalar(value, range);
+      }
+      // AllowedValues (or the values a parent stack may pass, or the values the template compares
+      // it with) are the values a deploy may give that the template tells apart: each is analysed,
+      // the Default's first.
+      if (domain.exact || domain.compared || (passed && passed.values.length > 1 && !this.env.ignoreDefaults))
         return scalar(this.chooseParameter(name, domain), range);
+    }
+    if (passed && (passed.exact || !this.env.ignoreDefaults)) {
+      // A value from the parent stack, decided by its Defaults.
       if (!passed.exact) this.defaultsUsed++;
       return scalar(passed.values[0] as string, range);
     }
@@ -489,11 +514,6 @@ export class Resolver {
       const reason =
         "the parent stack passes a value decided by its parameter Defaults, which a deploy may replace";
       return this.unknown(name, `parameter ${name}`, reason, range);
-    }
-    if (!given && !isList) {
-      // AllowedValues are every value a deploy may give: each is analysed (the Default's first).
-      const domain = this.parameterDomain(name);
-      if (domain?.exact && domain.values.length > 1) return scalar(this.chooseParameter(name, domain), range);
     }
     let text: SourceNode | undefined = given;
     if (!text && param.definition && !this.env.ignoreDefaults) {
@@ -919,16 +939,12 @@ export class Resolver {
   /** The value parameter `name` takes in this run (`OTHER_VALUE` for one the template does not name). */
   private chooseParameter(name: string, domain: ParameterDomain): string {
     if (domain.values.length === 1) return domain.values[0] as string;
-    const named = domain.values.filter((v) => v !== OTHER_VALUE);
-    const other = named.length === 1 ? `not ${named[0]}` : `none of ${named.join(", ")}`;
-    const shown = domain.values.map((v, i) =>
-      v === OTHER_VALUE ? other : i === 0 && domain.byDefault ? `${v} (the default)` : v,
-    );
-    const index = this.run.choose(
-      `${domain.byDefault ? DEFAULT_CHOICE : ""}param:${name}`,
-      `<${name}>`,
-      shown,
-    );
+    const other = `not ${namedValues(domain)}`;
+    const shown = domain.values.map((v, i) => {
+      const label = domain.labels?.[i] ?? shownValue(v);
+      return v === OTHER_VALUE ? other : i === 0 && domain.byDefault ? `${label} (the default)` : label;
+    });
+    const index = this.run.choose(parameterKey(name, domain), `<${name}>`, shown);
     return domain.values[index] as string;
   }
 
@@ -1169,6 +1185,10 @@ interface ParameterDomain {
   byDefault: boolean;
   /** From AllowedValues: no other value can be deployed. */
   exact: boolean;
+  /** The template compares the parameter with values, or selects map entries with it. */
+  compared?: boolean;
+  /** How each value is shown in a variant, when not as itself (values that act alike, as one). */
+  labels?: string[];
 }
 
 /** The parameter a `{Ref: Name}` names (not a pseudo parameter or a resource), if any. */
@@ -1179,6 +1199,14 @@ function parameterRefName(node: SourceNode): string | undefined {
 
 /** Where each parameter is compared or used as a map key, per template (computed once, when needed). */
 const parameterUses = new WeakMap<TemplateModel, Map<string, Set<string>>>();
+
+/** Parameters read under a key that guards (a Condition, a Principal, a permission's source). */
+const guardedParameters = new WeakMap<TemplateModel, Set<string>>();
+
+function isGuarded(model: TemplateModel, name: string): boolean {
+  usesOf(model, name);
+  return guardedParameters.get(model)?.has(name) ?? false;
+}
 
 /**
  * The values of the template's own text that parameter `name` is compared with (`Fn::Equals`
@@ -1195,18 +1223,30 @@ function usesOf(model: TemplateModel, name: string): Set<string> {
       uses?.set(param, set);
     };
     const maps = model.mappings?.kind === "object" ? model.mappings : undefined;
-    const stack: SourceNode[] = [model.root];
+    const guarded = new Set<string>();
+    guardedParameters.set(model, guarded);
+    const stack: Array<[SourceNode, boolean]> = [[model.root, false]];
     while (stack.length > 0) {
-      const node = stack.pop() as SourceNode;
+      const [node, inGuard] = stack.pop() as [SourceNode, boolean];
       // Children pushed last first, so that values are met in the order of the text.
       if (node.kind === "array") {
-        for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i] as SourceNode);
+        for (let i = node.items.length - 1; i >= 0; i--) stack.push([node.items[i] as SourceNode, inGuard]);
         continue;
       }
       if (node.kind !== "object") continue;
-      for (let i = node.entries.length - 1; i >= 0; i--) stack.push((node.entries[i] as SourceEntry).value);
+      for (let i = node.entries.length - 1; i >= 0; i--) {
+        const e = node.entries[i] as SourceEntry;
+        stack.push([e.value, inGuard || GUARD_KEYS.has(e.key)]);
+      }
       if (node.entries.length !== 1) continue;
       const { key, value: args } = node.entries[0] as SourceEntry;
+      if (inGuard) {
+        // A parameter read where a value guards: its values are never merged (see parameterDomainOf).
+        const ref = key === "Ref" ? scalarText(args) : undefined;
+        if (ref !== undefined) guarded.add(ref);
+        const sub = key === "Fn::Sub" ? scalarText(args.kind === "array" ? args.items[0] : args) : undefined;
+        for (const m of sub?.matchAll(/\$\{([^}!][^}]*)\}/g) ?? []) guarded.add(m[1] as string);
+      }
       if (args.kind !== "array") continue;
       if (key === "Fn::Equals" && args.items.length === 2) {
         for (const [i, j] of [
@@ -1271,21 +1311,26 @@ function parameterDomainOf(
     return undefined;
   const allowedNode = def ? getEntryOf(def, "AllowedValues")?.value : undefined;
   if (allowedNode?.kind === "array") {
-    const allowed: string[] = [];
-    for (const item of allowedNode.items) {
-      const t = item.kind === "scalar" ? comparable(item) : undefined;
-      if (t === undefined) return undefined;
-      if (!allowed.includes(t)) allowed.push(t);
-    }
-    if (allowed.length === 0) return undefined;
+    const allowed = allowedValuesOf(model, name);
+    if (!allowed) return undefined;
     const byDefault = fallback !== undefined && allowed.includes(fallback);
     const values = byDefault ? [fallback, ...allowed.filter((v) => v !== fallback)] : allowed;
-    return { values, byDefault, exact: true };
+    if (isGuarded(model, name)) return { values, byDefault, exact: true };
+    // Read only where it does not guard: values the template neither compares nor selects with
+    // act alike, and are one option (its first stands for them all), so that they multiply no
+    // variants.
+    const uses = usesOf(model, name);
+    const alike = values.filter((v) => !uses.has(v));
+    if (alike.length < 2) return { values, byDefault, exact: true };
+    const merged = values.filter((v) => uses.has(v) || v === alike[0]);
+    const labels = merged.map((v) => (v === alike[0] ? alike.map(shownValue).join(" or ") : shownValue(v)));
+    return { values: merged, labels, byDefault: byDefault && merged[0] === values[0], exact: true };
   }
   const values = fallback !== undefined ? [fallback] : [];
-  for (const v of usesOf(model, name)) if (!values.includes(v)) values.push(v);
+  const uses = usesOf(model, name);
+  for (const v of uses) if (!values.includes(v)) values.push(v);
   values.push(OTHER_VALUE);
-  return { values, byDefault: fallback !== undefined, exact: false };
+  return { values, byDefault: fallback !== undefined, exact: false, compared: uses.size > 0 };
 }
 
 /** The domain of a parameter whose value a parent stack passes (see {@link PassedValues}). */
@@ -1295,9 +1340,66 @@ function passedDomain(
   passed: PassedValues,
   withDefault: boolean,
 ): ParameterDomain {
+  // The child's own AllowedValues still hold: CloudFormation rejects any other value.
+  const allowed = allowedValuesOf(model, name);
+  if (allowed) {
+    const values = passed.values.filter((v) => allowed.includes(v));
+    if (passed.exact && values.length > 0) return { values, byDefault: false, exact: true };
+    const first = withDefault && !passed.exact ? passed.values[0] : undefined;
+    const byDefault = first !== undefined && allowed.includes(first);
+    return {
+      values: byDefault ? [first, ...allowed.filter((v) => v !== first)] : allowed,
+      byDefault,
+      exact: true,
+    };
+  }
   if (passed.exact) return { values: [...passed.values], byDefault: false, exact: true };
   const values = withDefault ? [...passed.values] : passed.values.slice(1);
   for (const v of usesOf(model, name)) if (!values.includes(v)) values.push(v);
   values.push(OTHER_VALUE);
   return { values, byDefault: withDefault, exact: false };
+}
+
+/** Keys whose values guard (see `Resolver.guardDepth`). */
+const GUARD_KEYS = new Set([
+  "Condition",
+  "Principal",
+  "NotPrincipal",
+  "SourceAccount",
+  "SourceArn",
+  "PrincipalOrgID",
+  "EventSourceToken",
+  "OrganizationId",
+]);
+
+/** The key of a parameter's choice (a Default-decided one first, see `ProbeRun`). */
+function parameterKey(name: string, domain: ParameterDomain): string {
+  return `${domain.byDefault ? DEFAULT_CHOICE : ""}param:${name}`;
+}
+
+/** A value as a label shows it (`""` for the empty string). */
+function shownValue(v: string): string {
+  return v === "" ? '""' : v;
+}
+
+/** The values a domain names, for labels: `prod`, `prod or dev`. */
+function namedValues(domain: ParameterDomain): string {
+  return domain.values
+    .filter((v) => v !== OTHER_VALUE)
+    .map(shownValue)
+    .join(" or ");
+}
+
+/** A parameter's AllowedValues as text; undefined when it has none, or one is not a scalar. */
+function allowedValuesOf(model: TemplateModel, name: string): string[] | undefined {
+  const def = model.parameters.get(name)?.definition;
+  const node = def ? getEntryOf(def, "AllowedValues")?.value : undefined;
+  if (node?.kind !== "array") return undefined;
+  const allowed: string[] = [];
+  for (const item of node.items) {
+    const t = item.kind === "scalar" ? comparable(item) : undefined;
+    if (t === undefined) return undefined;
+    if (!allowed.includes(t)) allowed.push(t);
+  }
+  return allowed.length > 0 ? allowed : undefined;
 }

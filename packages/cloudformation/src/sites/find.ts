@@ -1,4 +1,5 @@
 import {
+  ChoiceRun,
   enumerateVariants,
   type LambdaPermission,
   type LambdaPermissionField,
@@ -340,14 +341,20 @@ export function resolveVariants(env: ResolveEnv, node: SourceNode): Variant[] {
     },
     undefined,
     env.forced,
+    // Runs with one outcome are one variant, and choices CloudFormation would reject (a map key
+    // with no entry) are no deploy: neither counts against the limit.
+    { outcome: (r) => (r.infeasible ? null : fingerprint(r.value)) },
   );
   const { truncated } = runs;
-  // Choices CloudFormation would reject (a map key with no entry) are no deploy: left out, unless
-  // every run is one (then they stay, and their unknowns say why).
-  const feasible = runs.results.filter((r) => !r.value.infeasible);
-  const results: Array<{ value: Resolved; variant: string | undefined }> = (
-    feasible.length > 0 ? feasible : runs.results
-  ).map((r) => ({ value: r.value.value, variant: r.variant }));
+  const results: Array<{ value: Resolved; variant: string | undefined }> = runs.results.map((r) => ({
+    value: r.value.value,
+    variant: r.variant,
+  }));
+  // Every run a deploy CloudFormation rejects: the first, whose unknowns say why.
+  if (results.length === 0) {
+    const resolver = new Resolver(env, new ChoiceRun([], env.forced));
+    results.push({ value: resolver.resolve(node), variant: undefined });
+  }
   if (truncated) {
     env.diagnostics.push(
       diagnostic(

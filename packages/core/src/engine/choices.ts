@@ -12,6 +12,8 @@ export interface Choice {
 /** What the resolver asks when it meets an undecidable choice. */
 export interface Chooser {
   choose(key: string, label: string, options: readonly string[]): number;
+  /** The option a choice already took in this run, without making it (undefined: not made yet). */
+  peek?(key: string): number | undefined;
 }
 
 /**
@@ -41,6 +43,10 @@ export class ChoiceRun implements Chooser {
     return chosen;
   }
 
+  peek(key: string): number | undefined {
+    return this.forced?.get(key) ?? this.byKey.get(key);
+  }
+
   describe(): string | undefined {
     if (this.seen.length === 0) return undefined;
     return this.seen.map((c) => `${c.label}: ${c.options[c.chosen]}`).join(", ");
@@ -50,37 +56,112 @@ export class ChoiceRun implements Chooser {
 /** The most variants (combinations of undecided choices) one policy is analysed in. */
 export const MAX_VARIANTS = 16;
 
+/** How {@link enumerateVariants} tells runs apart. */
+export interface VariantOutcomes<T> {
+  /**
+   * The outcome of a run: runs with the same outcome are one variant (its label says every way it
+   * is reached), and `null` is a run to drop (choices no deploy can make). Only distinct outcomes
+   * count against the limit.
+   */
+  outcome: (value: T) => string | null;
+  /** At most this many runs in all (default: 16 times the limit). */
+  maxRuns?: number;
+}
+
 /**
- * Runs `resolve` once per leaf of the decision tree of its choices (depth first), at most
- * `limit` times. Returns each run's result with its description and whether the limit cut it short.
+ * Runs `resolve` once per leaf of the decision tree of its choices (depth first), until `limit`
+ * variants. Returns each variant's result with its description and whether the limit cut it short.
  */
 export function enumerateVariants<T>(
   resolve: (run: ChoiceRun) => T,
   limit = MAX_VARIANTS,
   forced?: ReadonlyMap<string, number>,
+  outcomes?: VariantOutcomes<T>,
 ): {
   results: Array<{ value: T; variant: string | undefined; choices: ReadonlyMap<string, number> }>;
   truncated: boolean;
 } {
-  const results: Array<{ value: T; variant: string | undefined; choices: ReadonlyMap<string, number> }> = [];
+  const kept: Array<{ value: T; runs: Choice[][] }> = [];
+  const byOutcome = new Map<string, { value: T; runs: Choice[][] }>();
+  const maxRuns = outcomes?.maxRuns ?? limit * 16;
   const stack: number[][] = [[]];
+  let runs = 0;
+  let truncated = false;
   while (stack.length > 0) {
-    if (results.length >= limit) return { results, truncated: true };
+    if (runs >= maxRuns) {
+      truncated = true;
+      break;
+    }
     const prefix = stack.pop() as number[];
     const run = new ChoiceRun(prefix, forced);
     const value = resolve(run);
-    results.push({
-      value,
-      variant: run.describe(),
-      choices: new Map(run.seen.map((c) => [c.key, c.chosen])),
-    });
+    runs++;
     const chosen = run.seen.map((c) => c.chosen);
     for (let i = run.seen.length - 1; i >= prefix.length; i--) {
       const c = run.seen[i] as Choice;
       for (let alt = c.options.length - 1; alt >= 1; alt--) stack.push([...chosen.slice(0, i), alt]);
     }
+    const key = outcomes ? outcomes.outcome(value) : String(runs);
+    if (key === null) continue;
+    const same = byOutcome.get(key);
+    if (same) {
+      same.runs.push([...run.seen]);
+      continue;
+    }
+    // A new outcome beyond the limit: the runs left are not analysed.
+    if (kept.length >= limit) {
+      truncated = true;
+      break;
+    }
+    const entry = { value, runs: [[...run.seen]] };
+    byOutcome.set(key, entry);
+    kept.push(entry);
   }
-  return { results, truncated: false };
+  return {
+    results: kept.map((k) => ({
+      value: k.value,
+      variant: describeRuns(k.runs),
+      choices: new Map((k.runs[0] ?? []).map((c) => [c.key, c.chosen])),
+    })),
+    truncated,
+  };
+}
+
+function describeRun(run: readonly Choice[]): string | undefined {
+  if (run.length === 0) return undefined;
+  return run.map((c) => `${c.label}: ${c.options[c.chosen]}`).join(", ");
+}
+
+/**
+ * What a set of runs with one outcome chose: per choice, the options taken (a choice that took
+ * every option is left out), when the runs are every combination of those; otherwise each run's
+ * choices, joined by "; or ". Undefined when the outcome does not depend on any choice.
+ */
+function describeRuns(runs: ReadonlyArray<readonly Choice[]>): string | undefined {
+  const first = runs[0];
+  if (!first || runs.length === 1) return first ? describeRun(first) : undefined;
+  const keys = first.map((c) => c.key).join("\u0000");
+  const sameKeys = runs.every((r) => r.map((c) => c.key).join("\u0000") === keys);
+  if (sameKeys) {
+    const taken = first.map((_, i) => new Set(runs.map((r) => (r[i] as Choice).chosen)));
+    const product = taken.reduce((n, set) => n * set.size, 1);
+    if (product === runs.length) {
+      const parts: string[] = [];
+      first.forEach((c, i) => {
+        const set = taken[i] as Set<number>;
+        if (set.size === c.options.length) return;
+        const missing = c.options.filter((_, o) => !set.has(o));
+        parts.push(
+          missing.length < set.size
+            ? `${c.label}: any but ${missing.join(" or ")}`
+            : `${c.label}: ${[...set].map((o) => c.options[o]).join(" or ")}`,
+        );
+      });
+      return parts.length > 0 ? parts.join(", ") : undefined;
+    }
+  }
+  const shown = runs.slice(0, 4).map((r) => describeRun(r) ?? "");
+  return `${shown.join("; or ")}${runs.length > 4 ? `; or ${runs.length - 4} more` : ""}`;
 }
 
 /** Whether a tree holds a value with alternatives (see {@link expandAlternatives}). */
