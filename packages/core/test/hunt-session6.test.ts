@@ -206,3 +206,28 @@ describe("enumerateVariants with outcomes", () => {
     );
   });
 });
+
+describe("an aws:SourceArn with an empty account for a service whose ARNs always carry one", () => {
+  // From a hunt (a false CD103 medium): arn:aws:cloudtrail:us-east-1::trail/t matches no ARN CloudTrail
+  // sends, so no request, foreign or ours, gets through; CD103 is for services whose ARNs have no
+  // account (an S3 bucket).
+  it("admits nobody: no CD103", () => {
+    const text = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: "arn:aws:s3:::b/*",
+          Condition: { ArnLike: { "aws:SourceArn": "arn:aws:cloudtrail:us-east-1::trail/t" } },
+        },
+      ],
+    });
+    expect(checkPolicyText(text, "p.json").findings).toEqual([]);
+    const s3 = text
+      .replace("cloudtrail.amazonaws.com", "s3.amazonaws.com")
+      .replace("arn:aws:cloudtrail:us-east-1::trail/t", "arn:aws:s3:::source-bucket");
+    expect(checkPolicyText(s3, "p.json").findings.map((f) => f.ruleId)).toEqual(["CD103"]);
+  });
+});

@@ -658,7 +658,9 @@ function solvePresence(
       values.set(SOURCE_ARN, joint.value);
       account = joint.account;
     } else {
-      // An ARN without an account field (an S3 bucket, for example) says nothing about the owner.
+      // An ARN without an account field (an S3 bucket, for example) says nothing about the owner;
+      // a service whose ARNs always carry one never sends such an ARN.
+      if (q.knowledge?.accountInArn === true) return undefined;
       const empty = search.solve({ positives, negatives: c.negatives }, { kind: "arn", account: "empty" });
       if (!empty.found) return undefined;
       values.set(SOURCE_ARN, empty.value);
@@ -703,6 +705,7 @@ function solvePresence(
     const r = search.solve(constraints, domain);
     if (!r.found) {
       if (alt?.binds === "arn") {
+        if (q.knowledge?.accountInArn === true) return undefined;
         const empty = search.solve(constraints, { kind: "arn", account: "empty" });
         if (!empty.found) return undefined;
         values.set(key, empty.value);
