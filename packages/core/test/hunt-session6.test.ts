@@ -231,3 +231,47 @@ describe("an aws:SourceArn with an empty account for a service whose ARNs always
     expect(checkPolicyText(s3, "p.json").findings.map((f) => f.ruleId)).toEqual(["CD103"]);
   });
 });
+
+describe("fixes keep the statement's partition and the resources it named", () => {
+  // From a hunt: the fix of a GovCloud statement wrote arn:aws:sns:..., which no GovCloud topic
+  // matches (our own legitimate request was then denied, iam-simulate: ImplicitlyDenied), and it
+  // replaced arn:...:sns:*:*:t by every topic of the account.
+  it("arn:aws-us-gov:sns:*:*:t becomes arn:aws-us-gov:sns:*:<ours>:t", () => {
+    const text = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "sns.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: "arn:aws-us-gov:sqs:us-gov-west-1:304958671234:q",
+          Condition: { ArnLike: { "aws:SourceArn": "arn:aws-us-gov:sns:*:*:t" } },
+        },
+      ],
+    });
+    const r = checkPolicyText(text, "p.json", { accounts: ["304958671234"] });
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD102"]);
+    expect(r.findings[0]?.fix?.condition).toEqual({
+      StringEquals: { "aws:SourceAccount": "304958671234" },
+      ArnLike: { "aws:SourceArn": "arn:aws-us-gov:sns:*:304958671234:t" },
+    });
+  });
+
+  it("an unguarded GovCloud statement gets a GovCloud source ARN", () => {
+    const text = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "sns.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: "arn:aws-us-gov:sqs:us-gov-west-1:304958671234:q",
+        },
+      ],
+    });
+    const r = checkPolicyText(text, "p.json", { accounts: ["304958671234"] });
+    expect(r.findings[0]?.fix?.condition?.ArnLike).toEqual({
+      "aws:SourceArn": "arn:aws-us-gov:sns:*:304958671234:*",
+    });
+  });
+});

@@ -1,7 +1,9 @@
-import { guardKind, valueText } from "../analysis/guards.js";
+import { guardKind, isPositive, valueText } from "../analysis/guards.js";
 import type { CoveredPrincipal, StatementFacts } from "../analysis/statement-facts.js";
+import { splitArn } from "../iam/arn.js";
+import { hasWildcard } from "../iam/wildcard.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
-import type { ConditionEntry } from "../model/policy.js";
+import type { ConditionEntry, Statement } from "../model/policy.js";
 import type { PolicySiteKind } from "./site.js";
 
 /** A Condition element: operator → key → value(s). */
@@ -41,27 +43,46 @@ export interface FixBuilder {
 const ACCOUNT_PLACEHOLDER = "ACCOUNT_ID";
 
 /** An ARN pattern for the resources a service acts for, from the knowledge table. */
-export function sourceArnPattern(k: ServiceKnowledge, account: string): string | undefined {
+export function sourceArnPattern(
+  k: ServiceKnowledge,
+  account: string,
+  partition = "aws",
+): string | undefined {
   let perAccount = arnPatterns.get(k);
   if (!perAccount) {
     perAccount = new Map();
     arnPatterns.set(k, perAccount);
   }
-  if (perAccount.has(account)) return perAccount.get(account);
-  const pattern = buildSourceArnPattern(k, account);
-  perAccount.set(account, pattern);
+  const key = `${partition}\u0000${account}`;
+  if (perAccount.has(key)) return perAccount.get(key);
+  const pattern = buildSourceArnPattern(k, account, partition);
+  perAccount.set(key, pattern);
   return pattern;
+}
+
+/**
+ * The partition a statement's ARNs are written in (`aws-us-gov`, `aws-cn`): a fix's source ARN is
+ * in the same one. `aws` when no ARN of the statement names one.
+ */
+function partitionOf(stmt: Statement): string {
+  const values = [...(stmt.resource?.values ?? []), ...stmt.conditions.flatMap((c) => c.values)];
+  for (const v of values) {
+    const text = valueText(v, () => "\u0000");
+    const m = /^arn:([a-z][a-z-]*):/.exec(text);
+    if (m) return m[1] as string;
+  }
+  return "aws";
 }
 
 /** {@link sourceArnPattern} per row and account (the same few are asked for at every site). */
 const arnPatterns = new WeakMap<ServiceKnowledge, Map<string, string | undefined>>();
 
-function buildSourceArnPattern(k: ServiceKnowledge, account: string): string | undefined {
+function buildSourceArnPattern(k: ServiceKnowledge, account: string, partition: string): string | undefined {
   const format = k.sourceArnFormats.find((f) => /\$\{Account\}/.test(f));
   if (!format) return undefined;
   const first = format.split(", ")[0] ?? format;
   return first.replace(/\$\{([A-Za-z]+)\}/g, (_m, name: string) => {
-    if (name === "Partition") return "aws";
+    if (name === "Partition") return partition;
     if (name === "Account") return account;
     return "*";
   });
@@ -134,7 +155,9 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
       const arns = [
         ...new Set(
           principals
-            .flatMap((p) => (p.knowledge ? [sourceArnPattern(p.knowledge, account)] : []))
+            .flatMap((p) =>
+              p.knowledge ? [sourceArnPattern(p.knowledge, account, partitionOf(facts.statement))] : [],
+            )
             .filter((a): a is string => !!a),
         ),
       ];
@@ -191,7 +214,10 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
       block.set("StringEquals", eq);
       if (arns.length > 0 && !keptArn) {
         const like = block.get("ArnLike") ?? new Map<string, string[]>();
-        like.set("aws:SourceArn", arns);
+        // The statement's own source ARNs with our account, where it wrote ARNs with an account
+        // field: the fix keeps the resources it named (`arn:aws:sns:*:*:t` becomes
+        // `arn:aws:sns:*:<ours>:t`, not every topic of the account).
+        like.set("aws:SourceArn", ownArnsWithAccount(facts.statement, account) ?? arns);
         block.set("ArnLike", like);
       }
       const obj: Record<string, Record<string, string | string[]>> = {};
@@ -210,4 +236,25 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
       };
     },
   };
+}
+
+/**
+ * The statement's positive aws:SourceArn values, each with `account` in its account field; undefined
+ * unless every one is a literal ARN with an account field (not an S3 bucket's empty one).
+ */
+function ownArnsWithAccount(stmt: Statement, account: string): string[] | undefined {
+  const out: string[] = [];
+  for (const c of stmt.conditions) {
+    if (c.keyLower !== "aws:sourcearn" || !isPositive(c)) continue;
+    for (const v of c.values) {
+      const text = valueText(v, () => "\u0000");
+      const parts = splitArn(text);
+      if (parts?.[0] !== "arn" || text.includes("\u0000") || text.includes("${")) return undefined;
+      if (parts[4] === "" || parts.slice(1, 3).some((p) => p === "" || hasWildcard(p))) return undefined;
+      parts[4] = account;
+      const arn = parts.join(":");
+      if (!out.includes(arn)) out.push(arn);
+    }
+  }
+  return out.length > 0 ? out : undefined;
 }
