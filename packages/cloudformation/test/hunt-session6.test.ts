@@ -241,3 +241,36 @@ Resources:
     expect((await findings(withRoles)).findings).toEqual([]);
   });
 });
+
+describe("SAM Globals.Function.DeploymentPreference", () => {
+  // From the session-6 review: SAM merges Globals into each function, so a DeploymentPreference
+  // there makes CodeDeployServiceRole too; it was read only on the function.
+  it("makes the CodeDeploy service role, reported once at the first function", async () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    AutoPublishAlias: live
+    DeploymentPreference: { Type: AllAtOnce }
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: { Runtime: python3.12, Handler: i.h, InlineCode: x }
+  Fn2:
+    Type: AWS::Serverless::Function
+    Properties: { Runtime: python3.12, Handler: i.h, InlineCode: x }
+`;
+    expect((await findings(text)).findings).toEqual(["CD101 medium CodeDeployServiceRole"]);
+    const own = text.replace(
+      "Properties: { Runtime: python3.12, Handler: i.h, InlineCode: x }\n  Fn2",
+      "Properties: { Runtime: python3.12, Handler: i.h, InlineCode: x, DeploymentPreference: { Type: AllAtOnce, Role: arn:aws:iam::210987654321:role/cd } }\n  Fn2",
+    );
+    expect(own).not.toBe(text);
+    // Fn has its own (with a Role); Fn2 still takes the Globals one, without a Role.
+    expect((await findings(own)).findings).toEqual(["CD101 medium CodeDeployServiceRole"]);
+    const allRoles = text.replace(
+      "{ Type: AllAtOnce }",
+      "{ Type: AllAtOnce, Role: arn:aws:iam::210987654321:role/cd }",
+    );
+    expect((await findings(allRoles)).findings).toEqual([]);
+  });
+});

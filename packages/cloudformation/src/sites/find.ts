@@ -596,7 +596,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
     }
 
     if (resource.type === "AWS::Serverless::Function" || resource.type === "AWS::Serverless::StateMachine") {
-      for (const role of samGeneratedRoles(resource)) {
+      for (const role of samGeneratedRoles(resource, getOf(model.root, "Globals"))) {
         if (role.shared) {
           if (samRoles.has(role.logicalId)) continue;
           samRoles.add(role.logicalId);

@@ -252,7 +252,7 @@ export interface SamRole {
  * DeploymentPreferenceCollection.get_codedeploy_iam_role, with its translator).
  * A function's own role trusts lambda.amazonaws.com, which is bound by iam:PassRole and not listed.
  */
-export function samGeneratedRoles(resource: ResourceModel): SamRole[] {
+export function samGeneratedRoles(resource: ResourceModel, globals?: SourceNode): SamRole[] {
   const props = resource.properties;
   if (!props) return [];
   const out: SamRole[] = [];
@@ -304,14 +304,21 @@ export function samGeneratedRoles(resource: ResourceModel): SamRole[] {
   }
   // DeploymentPreference without a Role: one CodeDeployServiceRole for the whole template
   // (aws-sam-translator, DeploymentPreferenceCollection.get_codedeploy_iam_role).
+  // Globals.Function.DeploymentPreference applies to every function without one of its own (SAM
+  // merges Globals into each function).
+  const own = getOf(props, "DeploymentPreference");
   const deployment =
-    resource.type === "AWS::Serverless::Function" ? getOf(props, "DeploymentPreference") : undefined;
+    resource.type === "AWS::Serverless::Function"
+      ? (own ?? getOf(getOf(globals, "Function"), "DeploymentPreference"))
+      : undefined;
   if (
     deployment?.kind === "object" &&
     !getOf(deployment, "Role") &&
     scalarText(getOf(deployment, "Enabled")) !== "false"
   ) {
-    const range = getEntryOf(props, "DeploymentPreference")?.keyRange ?? deployment.range;
+    const range = own
+      ? (getEntryOf(props, "DeploymentPreference")?.keyRange ?? deployment.range)
+      : (resource.keyRange ?? deployment.range);
     out.push({
       logicalId: "CodeDeployServiceRole",
       propertyPath: "Properties.DeploymentPreference",
