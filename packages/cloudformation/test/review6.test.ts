@@ -55,4 +55,14 @@ describe("parameter choices after review", () => {
       tooMany: 0,
     });
   });
+
+  it("a resource's own Condition ties the parameter choice: no run where it would not exist", async () => {
+    // a1: Condition IsProd (Env = prod), and the guard picks the map entry of Env: the dev entry
+    // ("*") is no deploy of this resource. a2: its !If [IsDev, NoValue, guard] likewise.
+    expect(await run("a1.yaml")).toEqual({
+      findings: ["CD204 high when if condition IsProd holds"],
+      tooMany: 0,
+    });
+    expect(await run("a2.yaml")).toEqual({ findings: [], tooMany: 0 });
+  });
 });

@@ -975,6 +975,19 @@ export class Resolver {
     }
   }
 
+  /**
+   * Whether the conditions this run takes as holding (a resource's own Condition, see
+   * `ResolveEnv.assume`) hold under the choices it made: a run where one does not is no deploy of
+   * the resource (its `<Env>: dev` while its Condition is `Env = prod`).
+   */
+  assumptionsHold(): boolean {
+    for (const [name, value] of this.env.assume ?? []) {
+      const def = this.env.model.conditions.get(name);
+      if (def && this.condition(def, 1) !== value) return false;
+    }
+    return true;
+  }
+
   /** Decides a condition function without choosing: undefined when it needs an unknown value. */
   decideCondition(name: string): boolean | undefined {
     const probe = new Resolver(this.env, new ProbeRun());

@@ -337,7 +337,7 @@ export function resolveVariants(env: ResolveEnv, node: SourceNode): Variant[] {
     (run): { value: Resolved; infeasible: boolean } => {
       const resolver = new Resolver(env, run);
       const value = resolver.resolve(node);
-      return { value, infeasible: resolver.infeasible };
+      return { value, infeasible: resolver.infeasible || !resolver.assumptionsHold() };
     },
     undefined,
     env.forced,
