@@ -275,3 +275,16 @@ describe("fixes keep the statement's partition and the resources it named", () =
     });
   });
 });
+
+describe('"Service": "*"', () => {
+  // From a hunt: it was skipped without a word; AWS rejects it or matches no service with it.
+  it("is a PolicyShape warning, not silence", () => {
+    const text = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "*" }, Action: "sqs:SendMessage", Resource: "*" }],
+    });
+    const r = checkPolicyText(text, "p.json");
+    expect(r.findings).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([["PolicyShape", "warning"]]);
+  });
+});

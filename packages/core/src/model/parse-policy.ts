@@ -208,6 +208,15 @@ class Parser {
           entry.keyRange,
         );
       }
+      // A wildcard names no service: AWS rejects such a policy or matches no principal with it
+      // (only "*" or {"AWS": "*"} is every principal). Said, not silently skipped.
+      if (entry.key === "Service")
+        for (const v of list.values)
+          if (v.parts.length === 1 && typeof v.parts[0] === "string" && /[*?]/.test(v.parts[0]))
+            this.warn(
+              `"Service": "${v.parts[0]}" names no service principal (a wildcard is not allowed in a service principal name); AWS rejects the policy or matches no service with it, so it is not analysed as any`,
+              v.range ?? entry.value.range,
+            );
     }
     return withRange({ star: false, entries });
   }
