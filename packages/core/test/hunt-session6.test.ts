@@ -144,11 +144,13 @@ describe("StringLike on an ARN key with fewer than the five colons of an ARN", (
     expect(r.findings.map((f) => f.ruleId)).toEqual(["CD102"]);
   });
 
-  it("a pattern no ARN of the service matches admits nobody (a trail ARN never ends in ':t')", () => {
+  it("arn:aws:*:t spans the service, region and account: searched as written", () => {
+    // A trail ARN ends in trail/<name>, but the tool does not assume resource names never hold ':'
+    // (SES receipt rules do): a pattern with fewer colons than an ARN is searched as IAM matches it.
     const r = checkPolicyText(policy("aws:SourceArn", "arn:aws:*:t"), "p.json", {
       accounts: ["304958671234"],
     });
-    expect(r.findings.filter((f) => f.ruleId === "CD102" || f.ruleId === "CD101")).toEqual([]);
+    expect(r.findings.map((f) => f.ruleId)).toContain("CD102");
   });
 
   it("arn:aws:sns:*:t on an SNS topic's ARN spans the region and a foreign account", () => {

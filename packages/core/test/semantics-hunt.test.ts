@@ -63,7 +63,11 @@ describe("semantics found wrong by a hunt", () => {
     const stringLike = check([
       allow({ Service: "events.amazonaws.com" }, { StringLike: { "aws:SourceArn": `*:${OURS}:rule/x` } }),
     ]);
-    expect(stringLike.findings).toEqual([]);
+    // Its wildcard spans components, so it may cover another account's ARN whose resource ends in
+    // `:<ours>:rule/x`: searched as written since session 6 (a pattern with fewer colons than an ARN
+    // matches real ARNs only that way; keeping wildcards inside components missed
+    // `arn:aws:cloudtrail:*:trail/*`). Never "not an ARN".
+    expect(stringLike.findings.filter((f) => f.startsWith("CD204"))).toEqual([]);
     const arnLike = check([
       allow({ Service: "events.amazonaws.com" }, { ArnLike: { "aws:SourceArn": `*:${OURS}:rule/x` } }),
     ]);

@@ -27,7 +27,7 @@ export interface MemberAtom {
   key: string;
   /** The exact language of the values (used where the value must NOT be in it). */
   exact: Union;
-  /** The language used where the value must be in it (equal to `exact` but for values with policy variables, widened). */
+  /** A sub-language used where the value must be in it (equal to `exact` except for StringLike on aws:SourceArn). */
   positive: Union;
   /** Result is `(value in language) XOR negate` when the key is present. */
   negate: boolean;
@@ -41,6 +41,13 @@ export interface MemberAtom {
 export interface AtomOptions {
   variablesEnabled: boolean;
   symbolText: (symbol: ValueSymbol) => string;
+  /** Keep StringLike wildcards on aws:SourceArn inside their component where the value must match (see below). */
+  narrowStringLikeArn?: boolean;
+  /**
+   * Lower-cased keys other than aws:SourceArn that carry the source's ARN in the service's own format
+   * (`kms:EncryptionContext:aws:cloudtrail:arn`): `narrowStringLikeArn` applies to them too.
+   */
+  arnKeys?: ReadonlySet<string>;
   /**
    * For a service whose aws:SourceArn never carries an account (an S3 bucket,
    * `arn:${Partition}:s3:::${BucketName}`): the ARN format. A wholly unknown aws:SourceArn value of
@@ -61,7 +68,39 @@ function textOf(v: PolicyValue, o: AtomOptions): string {
   return s;
 }
 
-function patternFor(base: BaseOperator, text: string): GlobPattern {
+/**
+ * Whether a StringLike pattern writes the five colons that separate an ARN's six components. With
+ * fewer, a real ARN matches only where a wildcard spans colons (`arn:aws:cloudtrail:*:trail/*`
+ * covers the region and the account): such a pattern is searched as written.
+ */
+function hasAllArnComponents(text: string): boolean {
+  let colons = 0;
+  for (let i = text.indexOf(":"); i >= 0 && colons < 5; i = text.indexOf(":", i + 1)) colons++;
+  return colons >= 5;
+}
+
+/**
+ * StringLike on aws:SourceArn: a wildcard before the last `:` of the pattern can span ARN components
+ * only through a resource whose name sits between colons and embeds `:<account>:`
+ * (`arn:aws:logs:r:<foreign>:log-group:<ours>:*`). When the service's ARN formats have no such name
+ * (`trail/${TrailName}`), no real request spans components, and the search keeps such wildcards
+ * inside their component: the language only shrinks, so every witness found is still real. CD105
+ * still reports the operator.
+ */
+function stringLikeWithinComponents(text: string): GlobPattern {
+  const lastColon = text.lastIndexOf(":");
+  const tokens: GlobPattern["tokens"] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    const confined = i < lastColon;
+    if (c === "*") tokens.push({ kind: "star", noColon: confined });
+    else if (c === "?") tokens.push({ kind: "one", noColon: confined });
+    else tokens.push({ kind: "char", char: c, ignoreCase: false });
+  }
+  return { tokens, source: text, key: `s:${text}` };
+}
+
+function patternFor(base: BaseOperator, text: string, positive: boolean, narrow: boolean): GlobPattern {
   switch (base) {
     case "StringEquals":
     case "StringNotEquals":
@@ -73,7 +112,9 @@ function patternFor(base: BaseOperator, text: string): GlobPattern {
       return exactPattern(text, true);
     case "StringLike":
     case "StringNotLike":
-      return globPattern(text);
+      return narrow && positive && hasAllArnComponents(text)
+        ? stringLikeWithinComponents(text)
+        : globPattern(text);
     case "ArnEquals":
     case "ArnLike":
     case "ArnNotEquals":
@@ -159,8 +200,9 @@ function languages(
       }
       text = known.text;
     }
-    exact.push(patternFor(base, text));
-    positive.push(patternFor(base, text));
+    exact.push(patternFor(base, text, false, false));
+    const arnKey = key === SOURCE_ARN || (o.arnKeys?.has(key) ?? false);
+    positive.push(patternFor(base, text, true, arnKey && o.narrowStringLikeArn === true));
   }
   return { exact, positive };
 }

@@ -11,7 +11,6 @@ import {
   clearAutomatonCaches,
   DEFAULT_LIMITS,
   exactPattern,
-  type GlobPattern,
   globPattern,
   literalOf,
   type SearchLimits,
@@ -98,38 +97,19 @@ function namesSpanComponents(k: ServiceKnowledge | undefined): boolean {
 
 const spanning = new WeakMap<ServiceKnowledge, boolean>();
 
-/**
- * The ARNs the service sends, as one language: each of its formats with every `${Name}` a run of
- * characters without `:` (a literal `*` of a format stays any text). Undefined when the service has
- * no formats, or names that may hold colons (see {@link namesSpanComponents}). A StringLike pattern's
- * wildcards span ARN components only as far as a real ARN lets them: `arn:aws:cloudtrail:*:trail/*`
- * covers a region and an account, `*:<account>:rule/x` names the account of a rule.
- */
-function arnFormats(k: ServiceKnowledge | undefined): Union | undefined {
-  if (!k || namesSpanComponents(k)) return undefined;
-  let union = formatUnions.get(k);
-  if (!union) {
-    union = k.sourceArnFormats.flatMap((format) => format.split(", ")).map(formatPattern);
-    formatUnions.set(k, union);
+/** The service's other keys that carry its source ARN (see `AtomOptions.arnKeys`), lower-cased. */
+function alternativeArnKeys(k: ServiceKnowledge | undefined): ReadonlySet<string> {
+  if (!k) return NO_KEYS;
+  let keys = arnKeysOf.get(k);
+  if (!keys) {
+    keys = new Set(k.alternativeGuardKeys.filter((g) => g.binds === "arn").map((g) => g.key.toLowerCase()));
+    arnKeysOf.set(k, keys);
   }
-  return union;
+  return keys;
 }
 
-const formatUnions = new WeakMap<ServiceKnowledge, Union>();
-
-function formatPattern(format: string): GlobPattern {
-  const tokens: GlobPattern["tokens"] = [];
-  for (let i = 0; i < format.length; i++) {
-    const c = format[i] as string;
-    const close = c === "$" && format[i + 1] === "{" ? format.indexOf("}", i) : -1;
-    if (close > 0) {
-      tokens.push({ kind: "star", noColon: true });
-      i = close;
-    } else if (c === "*") tokens.push({ kind: "star", noColon: false });
-    else tokens.push({ kind: "char", char: c, ignoreCase: false });
-  }
-  return { tokens, source: format, key: `f:${format}` };
-}
+const NO_KEYS: ReadonlySet<string> = new Set();
+const arnKeysOf = new WeakMap<ServiceKnowledge, ReadonlySet<string>>();
 
 function computeNamesSpanComponents(k: ServiceKnowledge): boolean {
   return k.sourceArnFormats.some((format) => {
@@ -446,6 +426,8 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
     q.statement,
     {
       ...o,
+      narrowStringLikeArn: !namesSpanComponents(q.knowledge),
+      arnKeys: alternativeArnKeys(q.knowledge),
       ...(q.knowledge?.accountInArn === false && q.knowledge.sourceArnFormats[0]
         ? { accountlessArnFormat: q.knowledge.sourceArnFormats[0] }
         : {}),
@@ -639,13 +621,11 @@ function solvePresence(
     accountConstraints.negatives.push(...c.negatives);
   }
 
-  const shape = arnFormats(q.knowledge);
   let account: string | undefined;
   if (presence.get(SOURCE_ARN)) {
     const c = perKey.get(SOURCE_ARN) ?? emptyKeyConstraints();
     if (c.typed.length > 0) return undefined;
-    // Only an ARN the service sends (its formats), where the table knows them.
-    const positives = shape ? [...c.positives, shape] : c.positives;
+    const positives = c.positives;
     // A service whose ARNs carry no account (S3 buckets) never sends one with an account field.
     const joint =
       q.knowledge?.accountInArn === false
@@ -686,7 +666,6 @@ function solvePresence(
       for (const org of q.ourOrgs) constraints.negatives.push([globPattern(`${org}/*`)]);
     } else if (alt?.binds === "arn") {
       domain = { kind: "arn", account: { fixed: account } };
-      if (shape) constraints.positives.push(shape);
     } else if (alt?.binds === "account") {
       constraints.negatives.push(...ours(q.ourAccounts));
       domain = { kind: "account" };
