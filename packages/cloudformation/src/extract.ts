@@ -217,7 +217,8 @@ async function followNestedStack(
     for (const e of params.entries) {
       const { results } = enumerateVariants((run) => {
         const resolver = new Resolver(env, run);
-        const value = resolver.resolve(e.value);
+        // The child may use it as a guard: a parent parameter's AllowedValues are each passed.
+        const value = resolver.resolveAsGuard(e.value);
         return { value, defaults: resolver.defaultsCount };
       });
       const only = results.length === 1 ? results[0]?.value : undefined;

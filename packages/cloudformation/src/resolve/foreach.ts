@@ -3,6 +3,7 @@ import {
   type Diagnostic,
   diagnostic,
   type ObjectNode,
+  partsOf,
   type SourceEntry,
   type SourceNode,
   scalarText,
@@ -66,23 +67,33 @@ function expandLoop(
   // A collection that depends on an undecided choice (an Fn::If, a map key from a parameter) is
   // resolved for every choice, and the loop makes the copies of all their items: taking the first
   // choice alone left the others' copies unchecked.
-  // A run whose choices CloudFormation would reject (a map key with no entry) makes no copies.
-  let runs = 0;
+  // A run whose choices CloudFormation would reject (a map key with no entry) makes no copies, and
+  // runs with the same collection are one.
   const enumerated = enumerateVariants(
-    (run) => {
+    (run): { value: Resolved; infeasible: boolean } => {
       const resolver = new Resolver(env, run);
       const value = resolver.resolve(arg.items[1] as SourceNode);
       return { value, infeasible: resolver.infeasible };
     },
     undefined,
     undefined,
-    { outcome: (r) => (r.infeasible ? null : String(runs++)) },
+    { outcome: (r) => (r.infeasible ? null : collectionKey(r.value)) },
   );
   const results = enumerated.results.map((r) => ({ ...r, value: r.value.value as Resolved }));
+  if (enumerated.truncated)
+    diagnostics.push(
+      diagnostic(
+        "TooManyVariants",
+        "warning",
+        `${loop.key}: the collection depends on more undecidable conditions than are analysed (16 variants); copies of the others are not checked; set parameters (--parameter) to decide them`,
+        file,
+        loop.keyRange,
+      ),
+    );
   // Every run one CloudFormation would reject: the first, whose unknowns say why.
   if (results.length === 0) {
     const value = new Resolver(env, new ChoiceRun([])).resolve(arg.items[1] as SourceNode);
-    results.push({ value, variant: undefined, choices: new Map() });
+    results.push({ value, variant: undefined, choices: new Map(), runs: 1 });
   }
   let values: Array<string | undefined> | undefined = [];
   /** For each item, the runs whose collection holds it. */
@@ -157,7 +168,8 @@ function expandLoop(
     // An item only one choice's collection holds: its copies exist only under that choice, so
     // their bodies are resolved with it (not with the choices under which they do not exist).
     const runs = holders.get(v) ?? [];
-    const only = runs.length === 1 && results.length > 1 ? results[runs[0] as number] : undefined;
+    const holder = runs.length === 1 ? results[runs[0] as number] : undefined;
+    const only = holder && holder.runs === 1 && results.length > 1 ? holder : undefined;
     if (only)
       for (const e of expanded.entries)
         copyChoices.set(e.value, { choices: only.choices, label: only.variant ?? "" });
@@ -248,4 +260,13 @@ function subWithUnknown(
     ...(arg.range ? { range: arg.range } : {}),
   };
   return { ...node, entries: [{ ...entry, value: list }] };
+}
+
+/** What tells two runs' collections apart: their items' text (an unknown one by its name). */
+function collectionKey(value: Resolved): string {
+  if (value === NO_VALUE) return "-";
+  if (value.kind !== "array") return `?${scalarText(value) ?? value.kind}`;
+  return JSON.stringify(
+    value.items.map((i) => scalarText(i) ?? `\u0000${JSON.stringify(partsOf(i) ?? i.kind)}`),
+  );
 }

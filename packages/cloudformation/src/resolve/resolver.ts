@@ -232,30 +232,16 @@ export class Resolver {
       case "Fn::GetAtt":
         return this.getAtt(arg, range, depth);
       case "Fn::Sub":
-        return this.sub(arg, range, depth);
       case "Fn::Join": {
-        if (arg.kind !== "array" || arg.items.length !== 2) {
-          this.error("Fn::Join takes [delimiter, [values]]", range);
-          return this.unknown("Fn::Join", "Fn::Join", "malformed", range);
+        // Text that writes a policy's guards (`"Condition": {...}` in a JSON string policy): the
+        // parameters it reads guard, as under a Condition key.
+        const guards = writesGuards(arg);
+        if (guards) this.guardDepth++;
+        try {
+          return key === "Fn::Sub" ? this.sub(arg, range, depth) : this.join(arg, range, depth);
+        } finally {
+          if (guards) this.guardDepth--;
         }
-        const delim =
-          scalarText(this.value(arg.items[0] as SourceNode, depth + 1, "the Fn::Join delimiter")) ?? "";
-        const items = this.list(arg.items[1] as SourceNode, depth + 1, "the Fn::Join list");
-        if (!items)
-          return this.unknown(
-            "Fn::Join",
-            "Fn::Join of an unknown list",
-            "the list is known only at deploy time",
-            range,
-          );
-        const parts: ValuePart[] = [];
-        items.forEach((item, i) => {
-          if (i > 0) parts.push(delim);
-          const p = partsOf(item);
-          if (p) parts.push(...p);
-          else this.error(`Fn::Join items must be strings, found ${describeNode(item)}`, item.range ?? range);
-        });
-        return fromParts(parts, range);
       }
       case "Fn::Select": {
         if (arg.kind !== "array" || arg.items.length !== 2) {
@@ -692,6 +678,31 @@ export class Resolver {
 
   // --- Fn::Sub ----------------------------------------------------------------------------------
 
+  private join(arg: SourceNode, range: SourceRange | undefined, depth: number): Resolved {
+    if (arg.kind !== "array" || arg.items.length !== 2) {
+      this.error("Fn::Join takes [delimiter, [values]]", range);
+      return this.unknown("Fn::Join", "Fn::Join", "malformed", range);
+    }
+    const delim =
+      scalarText(this.value(arg.items[0] as SourceNode, depth + 1, "the Fn::Join delimiter")) ?? "";
+    const items = this.list(arg.items[1] as SourceNode, depth + 1, "the Fn::Join list");
+    if (!items)
+      return this.unknown(
+        "Fn::Join",
+        "Fn::Join of an unknown list",
+        "the list is known only at deploy time",
+        range,
+      );
+    const parts: ValuePart[] = [];
+    items.forEach((item, i) => {
+      if (i > 0) parts.push(delim);
+      const p = partsOf(item);
+      if (p) parts.push(...p);
+      else this.error(`Fn::Join items must be strings, found ${describeNode(item)}`, item.range ?? range);
+    });
+    return fromParts(parts, range);
+  }
+
   private sub(arg: SourceNode, range: SourceRange | undefined, depth: number): Resolved {
     let template: string | undefined;
     let vars: ObjectNode | undefined;
@@ -988,6 +999,19 @@ export class Resolver {
     return true;
   }
 
+  /**
+   * Resolves a value that guards wherever it goes (a nested stack's parameter): its parameters
+   * read as under a Condition key.
+   */
+  resolveAsGuard(node: SourceNode): Resolved {
+    this.guardDepth++;
+    try {
+      return this.resolve(node);
+    } finally {
+      this.guardDepth--;
+    }
+  }
+
   /** Decides a condition function without choosing: undefined when it needs an unknown value. */
   decideCondition(name: string): boolean | undefined {
     const probe = new Resolver(this.env, new ProbeRun());
@@ -1206,8 +1230,13 @@ interface ParameterDomain {
 
 /** The parameter a `{Ref: Name}` names (not a pseudo parameter or a resource), if any. */
 function parameterRefName(node: SourceNode): string | undefined {
-  if (node.kind !== "object" || node.entries.length !== 1 || node.entries[0]?.key !== "Ref") return undefined;
-  return scalarText(node.entries[0].value);
+  if (node.kind !== "object" || node.entries.length !== 1) return undefined;
+  const entry = node.entries[0] as SourceEntry;
+  if (entry.key === "Ref") return scalarText(entry.value);
+  // `!Sub "${Stage}"`: the parameter's value itself.
+  if (entry.key !== "Fn::Sub") return undefined;
+  const m = /^\$\{([^}!.][^}.]*)\}$/.exec(scalarText(entry.value) ?? "");
+  return m ? m[1] : undefined;
 }
 
 /** Where each parameter is compared or used as a map key, per template (computed once, when needed). */
@@ -1249,11 +1278,12 @@ function usesOf(model: TemplateModel, name: string): Set<string> {
       if (node.kind !== "object") continue;
       for (let i = node.entries.length - 1; i >= 0; i--) {
         const e = node.entries[i] as SourceEntry;
-        stack.push([e.value, inGuard || GUARD_KEYS.has(e.key)]);
+        const writes = (e.key === "Fn::Sub" || e.key === "Fn::Join") && writesGuards(e.value);
+        stack.push([e.value, inGuard || GUARD_KEYS.has(e.key) || writes]);
       }
       if (node.entries.length !== 1) continue;
       const { key, value: args } = node.entries[0] as SourceEntry;
-      if (inGuard) {
+      if (inGuard || (key === "Fn::Sub" && writesGuards(args))) {
         // A parameter read where a value guards: its values are never merged (see parameterDomainOf).
         const ref = key === "Ref" ? scalarText(args) : undefined;
         if (ref !== undefined) guarded.add(ref);
@@ -1383,6 +1413,14 @@ const GUARD_KEYS = new Set([
   "PrincipalOrgID",
   "EventSourceToken",
   "OrganizationId",
+  // SAM event sources: the permission SAM generates takes its source or token from them.
+  "SkillId",
+  "Topic",
+  "Bucket",
+  "UserPool",
+  "LogGroupName",
+  // A nested stack's parameters: the child may use them as guards.
+  "Parameters",
 ]);
 
 /** The key of a parameter's choice (a Default-decided one first, see `ProbeRun`). */
@@ -1415,4 +1453,19 @@ function allowedValuesOf(model: TemplateModel, name: string): string[] | undefin
     if (!allowed.includes(t)) allowed.push(t);
   }
   return allowed.length > 0 ? allowed : undefined;
+}
+
+/** Whether Fn::Sub or Fn::Join text writes a policy's guards (a JSON string policy's Condition or Principal). */
+function writesGuards(arg: SourceNode): boolean {
+  const texts: string[] = [];
+  if (arg.kind === "scalar" && typeof arg.value === "string") texts.push(arg.value);
+  else if (arg.kind === "array") {
+    const first = arg.items[0];
+    if (first?.kind === "scalar" && typeof first.value === "string") texts.push(first.value);
+    const list = arg.items[1];
+    if (list?.kind === "array")
+      for (const item of list.items)
+        if (item.kind === "scalar" && typeof item.value === "string") texts.push(item.value);
+  }
+  return texts.some((t) => /"(Condition|Principal|NotPrincipal)"/.test(t));
 }

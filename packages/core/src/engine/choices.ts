@@ -78,7 +78,13 @@ export function enumerateVariants<T>(
   forced?: ReadonlyMap<string, number>,
   outcomes?: VariantOutcomes<T>,
 ): {
-  results: Array<{ value: T; variant: string | undefined; choices: ReadonlyMap<string, number> }>;
+  results: Array<{
+    value: T;
+    variant: string | undefined;
+    choices: ReadonlyMap<string, number>;
+    /** How many runs had this outcome (`choices` are the first's). */
+    runs: number;
+  }>;
   truncated: boolean;
 } {
   const kept: Array<{ value: T; runs: Choice[][] }> = [];
@@ -122,6 +128,7 @@ export function enumerateVariants<T>(
       value: k.value,
       variant: describeRuns(k.runs),
       choices: new Map((k.runs[0] ?? []).map((c) => [c.key, c.chosen])),
+      runs: k.runs.length,
     })),
     truncated,
   };
