@@ -11,6 +11,7 @@ import {
   at,
   concatSegments,
   derivedUnknown,
+  failingPicks,
   failure,
   firstUnknown,
   knownString,
@@ -348,6 +349,7 @@ export class ModuleInstance {
       const n = this.guard(`${base}.count`, () => this.evaluate(count.expr, scope));
       if (n.kind === "number") {
         const out: ResourceInstance[] = [];
+        if (n.value > MAX_INSTANCES) this.tooManyInstances(base, n.value, scope, count.expr.span.start);
         for (let i = 0; i < Math.min(n.value, MAX_INSTANCES); i++)
           out.push(
             make(
@@ -372,6 +374,8 @@ export class ModuleInstance {
         }
       }
       if (known) {
+        if (entries.length > MAX_INSTANCES)
+          this.tooManyInstances(base, entries.length, scope, forEach.expr.span.start);
         result = set(
           entries.slice(0, MAX_INSTANCES).map(([kk, vv]) =>
             make(
@@ -947,8 +951,42 @@ export class ModuleInstance {
       for (let i = 0; i < expr.args.length; i++) {
         const v = this.evaluate(expr.args[i] as Expr, scope);
         if (v.kind === "unknown" && v.error) continue;
-        if (expr.name === "can")
-          return v.kind === "unknown" ? at(v, range) : { kind: "bool", value: true, range };
+        if (expr.name === "can") {
+          if (failingPicks.has(v))
+            return unknown(
+              sliceText(scope.map, expr.span),
+              "whether the key exists is known only at apply",
+              range,
+            );
+          if (v.kind !== "unknown") return { kind: "bool", value: true, range };
+          // Whether it fails is not known: a test of its own (never the value itself).
+          return v.mayFail || v.alternatives
+            ? unknown(
+                sliceText(scope.map, expr.span),
+                "whether the expression fails is known only at apply",
+                range,
+              )
+            : at(v, range);
+        }
+        // A pick among known values that may also fail (a map key it may lack): try() then takes
+        // the next argument, which is one of the values too.
+        const fallback = expr.args[i + 1];
+        const single = failingPicks.get(v);
+        if (fallback && (single || (v.kind === "unknown" && v.alternatives && v.mayFail))) {
+          const alt = single ?? (v as { alternatives: Alternatives }).alternatives;
+          const base: TfValue = {
+            kind: "unknown",
+            symbol: {
+              kind: "unknown",
+              name: alt.label,
+              provenance: { source: alt.label, reason: "a key it may lack" },
+            },
+          };
+          return oneOf(at(base, range), `${alt.key}|try`, alt.label, [
+            ...alt.options,
+            { label: "(a key it lacks: the try fallback)", value: this.evaluate(fallback, scope) },
+          ]);
+        }
         // An unknown may still fail when known (an attribute the object lacks): a later null
         // alternative may then be the value.
         if (v.kind === "unknown" && !v.mayBeNull)
@@ -1053,6 +1091,18 @@ export class ModuleInstance {
       }
     }
     return failure(sliceText(scope.map, expr.span), "this reference is not understood", range);
+  }
+
+  /** Instances beyond MAX_INSTANCES are not analysed: said, never silent. */
+  private tooManyInstances(base: string, n: number, scope: Scope, at: number): void {
+    this.host.diagnostics.push(
+      diag(
+        scope.map,
+        at,
+        "UnsupportedConstruct",
+        `${base} has ${n} instances; the first ${MAX_INSTANCES} are analysed, the rest are not`,
+      ),
+    );
   }
 
   private step(cur: TfValue, step: Expr, scope: Scope): TfValue {
@@ -1244,12 +1294,24 @@ export function index(v: TfValue, k: TfValue, range: SourceRange | undefined): T
     // A variable's validation leaves only its allowed keys.
     const options = allowed ? options0.filter((o) => allowed.includes(o.label)) : options0;
     const selector = k.symbol.name;
-    return oneOf(
+    const picked = oneOf(
       at(k, range),
       `index:${selector}:${options.map((o) => o.label).join(",")}`,
       selector,
       options,
     );
+    // A key the collection lacks fails (try() and can() then decide), unless validation rules it out.
+    const total = allowed?.every((a) => options.some((o) => o.label === a)) ?? false;
+    if (total) return picked;
+    if (picked.kind === "unknown") return { ...picked, mayFail: true };
+    // One entry: the value, unless the key is one it lacks (then try() and can() decide).
+    const copy = { ...picked } as TfValue;
+    failingPicks.set(copy, {
+      key: `index:${selector}:${options.map((o) => o.label).join(",")}`,
+      label: selector,
+      options,
+    });
+    return copy;
   }
   if (v.kind === "list") {
     const n = k.kind === "number" ? k.value : Number(knownString(k));

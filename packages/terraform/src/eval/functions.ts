@@ -404,6 +404,17 @@ function shown(v: TfValue): string {
 function coalesce(args: TfValue[], range: SourceRange | undefined): TfValue {
   for (const [i, a] of args.entries()) {
     if (a.kind === "null") continue;
+    if (a.kind === "unknown" && a.alternatives) {
+      // One of several values (`var.strict ? null : "x"`): coalesce picks for each, so a null one
+      // takes a later argument, never stands as the value.
+      const alt = a.alternatives;
+      return oneOf(
+        withoutAlternatives(a),
+        alt.key,
+        alt.label,
+        alt.options.map((o) => ({ label: o.label, value: coalesce([o.value, ...args.slice(i + 1)], range) })),
+      );
+    }
     if (a.kind === "unknown") {
       // It may be null or empty, and then a later argument is taken: each is analysed.
       const later = args.slice(i + 1).filter((x) => x.kind !== "null" && knownString(x) !== "");

@@ -43,6 +43,8 @@ export type TfValue =
       error?: boolean;
       /** It may turn out null (a conditional or `try` with a null alternative): an optional argument may be absent. */
       mayBeNull?: boolean;
+      /** Evaluating it may fail when known (a map key it may lack): `try` and `can` then decide. */
+      mayFail?: boolean;
       /** The only values it may take (a variable's `validation` with `contains([...], var.x)`). */
       allowed?: string[];
       /**
@@ -136,8 +138,17 @@ export function object(entries: Map<string, TfValue>, range?: SourceRange): TfVa
 /** The same value reported at another place (a reference is reported where it is used). */
 export function at(v: TfValue, range: SourceRange | undefined): TfValue {
   if (!range) return v;
-  return { ...v, range };
+  const out = { ...v, range } as TfValue;
+  const pick = failingPicks.get(v);
+  if (pick) failingPicks.set(out, pick);
+  return out;
 }
+
+/**
+ * Values picked by a key not known before apply from a collection with one entry: the key may be
+ * one the collection lacks, so `try` and `can` decide (kept through `at`).
+ */
+export const failingPicks = new WeakMap<TfValue, Alternatives>();
 
 /** The text of a string, number or bool whose every part is known. */
 export function knownString(v: TfValue): string | undefined {

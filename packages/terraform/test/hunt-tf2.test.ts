@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { scan } from "./helpers.js";
+
+// Regressions from the session-6 Terraform hunt, round 2 (modules reduced from its reproducers).
+const policy = (
+  value: string,
+  vars = 'variable "strict" { type = bool }\nvariable "env" { type = string }',
+) => ({
+  "main.tf": `${vars}
+locals { accounts = { prod = "210987654321" } }
+resource "aws_sns_topic_policy" "p" {
+  arn    = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Effect = "Allow", Principal = { Service = "s3.amazonaws.com" }, Action = "sns:Publish", Resource = "*",
+      Condition = { StringLike = { "aws:SourceAccount" = ${value} } } },
+  ] })
+}
+`,
+});
+
+async function run(value: string) {
+  const r = await scan(policy(value), { accounts: ["210987654321"] });
+  return {
+    findings: r.findings.map((f) => `${f.ruleId} ${f.severity}${f.variant ? ` when ${f.variant}` : ""}`),
+    errors: r.diagnostics.filter((d) => d.severity === "error").map((d) => d.message),
+  };
+}
+
+describe("coalesce of a conditional with a null branch", () => {
+  it("takes the next argument where the branch is null: no null value, no error", async () => {
+    expect(await run('coalesce(var.strict ? null : "210987654321", "210987654321")')).toEqual({
+      findings: [],
+      errors: [],
+    });
+    expect(await run('coalesce(var.strict ? null : "210987654321", "*")')).toEqual({
+      findings: ["CD102 high when var.strict: true"],
+      errors: [],
+    });
+  });
+});
+
+describe("try() and can() over a map index with a key not known before apply", () => {
+  it("the fallback of try() is analysed for a key the map lacks", async () => {
+    expect((await run('try(local.accounts[var.env], "*")')).findings).toEqual([
+      "CD102 high when var.env: (a key it lacks: the try fallback)",
+    ]);
+    expect((await run('try(local.accounts[var.env], "210987654321")')).findings).toEqual([]);
+  });
+
+  it("can() is a test of its own, each way analysed", async () => {
+    expect((await run('can(local.accounts[var.env]) ? local.accounts[var.env] : "*"')).findings).toEqual([
+      "CD102 high when can(local.accounts[var.env]): false",
+    ]);
+  });
+});
+
+describe("count beyond the instances analysed", () => {
+  it("is a warning, not silence", async () => {
+    const r = await scan({
+      "main.tf": `resource "aws_sqs_queue" "q" {
+  count = 1200
+  name  = "q\${count.index}"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "sns.amazonaws.com" },
+    Action = "sqs:SendMessage", Resource = "*", Condition = { StringEquals = { "aws:SourceAccount" = "210987654321" } } }] })
+}
+`,
+    });
+    expect(r.diagnostics.map((d) => d.message)).toContain(
+      "aws_sqs_queue.q has 1200 instances; the first 1000 are analysed, the rest are not",
+    );
+  });
+});
