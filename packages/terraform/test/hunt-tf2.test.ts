@@ -70,3 +70,26 @@ describe("count beyond the instances analysed", () => {
     );
   });
 });
+
+describe("a for expression over one of several known lists", () => {
+  // From the hunt: [for a in local.accounts : ...] with accounts = var.open ? ["*"] : [...] lost its
+  // choices (CD301 only); now each list is looped over.
+  it("is one of several lists, each analysed", async () => {
+    const r = await scan(
+      {
+        "main.tf": `variable "open" { type = bool }
+locals { accounts = var.open ? ["*"] : ["210987654321"] }
+resource "aws_sns_topic_policy" "p" {
+  arn    = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Effect = "Allow", Principal = { Service = "events.amazonaws.com" }, Action = "sns:Publish", Resource = "*",
+      Condition = { ArnLike = { "aws:SourceArn" = [for a in local.accounts : "arn:aws:events:*:\${a}:rule/*"] } } },
+  ] })
+}
+`,
+      },
+      { accounts: ["210987654321"] },
+    );
+    expect(r.findings.map((f) => `${f.ruleId} ${f.variant ?? ""}`)).toEqual(["CD102 var.open: true"]);
+  });
+});

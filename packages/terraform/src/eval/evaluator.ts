@@ -741,7 +741,21 @@ export class ModuleInstance {
   }
 
   private forExpr(expr: Expr & { type: "for" }, scope: Scope, range: SourceRange): TfValue {
-    const coll = this.evaluate(expr.collection, scope);
+    return this.forOver(this.evaluate(expr.collection, scope), expr, scope, range);
+  }
+
+  /** A for expression over `coll`; over one of several known collections, one of several results. */
+  private forOver(coll: TfValue, expr: Expr & { type: "for" }, scope: Scope, range: SourceRange): TfValue {
+    if (coll.kind === "unknown" && coll.alternatives) {
+      const { alternatives: alt, ...plain } = coll;
+      const base = this.forOver(plain as TfValue, expr, scope, range);
+      return oneOf(
+        base,
+        alt.key,
+        alt.label,
+        alt.options.map((o) => ({ label: o.label, value: this.forOver(o.value, expr, scope, range) })),
+      );
+    }
     let pairs: Array<[TfValue, TfValue]>;
     if (coll.kind === "list") pairs = coll.items.map((v, i) => [{ kind: "number", value: i }, v]);
     else if (coll.kind === "object") pairs = [...coll.entries].map(([k, v]) => [str(k), v]);
