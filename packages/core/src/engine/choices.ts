@@ -107,7 +107,8 @@ export function enumerateVariants<T>(
       const c = run.seen[i] as Choice;
       for (let alt = c.options.length - 1; alt >= 1; alt--) stack.push([...chosen.slice(0, i), alt]);
     }
-    const key = outcomes ? outcomes.outcome(value) : String(runs);
+    // A single run (no choice at all) needs no outcome: there is nothing to merge it with.
+    const key = outcomes && (runs > 1 || stack.length > 0) ? outcomes.outcome(value) : String(runs);
     if (key === null) continue;
     const same = byOutcome.get(key);
     if (same) {
