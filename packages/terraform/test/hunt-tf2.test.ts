@@ -93,3 +93,36 @@ resource "aws_sns_topic_policy" "p" {
     expect(r.findings.map((f) => `${f.ruleId} ${f.variant ?? ""}`)).toEqual(["CD102 var.open: true"]);
   });
 });
+
+describe("list functions over one of several known values", () => {
+  // From the hunt: formatlist, element, split and the conversions lost a conditional's choices
+  // (CD301 only); now each value is computed and analysed.
+  it.each([
+    'formatlist("arn:aws:events:*:%s:rule/*", local.accounts)',
+    "element(local.accounts, 0)",
+    'split(",", local.one)[0]',
+    "tolist(toset(flatten([local.accounts])))",
+  ])("%s", async (value) => {
+    const key = value.startsWith("formatlist") ? "ArnLike" : "StringLike";
+    const name = value.startsWith("formatlist") ? "aws:SourceArn" : "aws:SourceAccount";
+    const r = await scan(
+      {
+        "main.tf": `variable "open" { type = bool }
+locals {
+  accounts = var.open ? ["*"] : ["210987654321"]
+  one      = var.open ? "*" : "210987654321"
+}
+resource "aws_sns_topic_policy" "p" {
+  arn    = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Effect = "Allow", Principal = { Service = "events.amazonaws.com" }, Action = "sns:Publish", Resource = "*",
+      Condition = { ${key} = { "${name}" = ${value} } } },
+  ] })
+}
+`,
+      },
+      { accounts: ["210987654321"] },
+    );
+    expect(r.findings.map((f) => `${f.ruleId} ${f.variant ?? ""}`)).toEqual(["CD102 var.open: true"]);
+  });
+});

@@ -737,19 +737,27 @@ export function callFunction(
 }
 
 /**
- * Functions that build a string from their arguments: one of them that is one of several known
+ * Functions that build a string or a list from their arguments: one of them that is one of several known
  * values (`var.strict ? "210987654321" : "*"`, an argument or an item of a list argument) makes the
  * result one of several too, each computed from one of them, instead of an unknown that a guard
  * would take for ours.
  */
 const LIFTED = new Set([
   "chomp",
+  "element",
+  "flatten",
   "format",
+  "formatlist",
   "join",
   "lower",
+  "one",
   "replace",
+  "reverse",
+  "split",
   "substr",
   "title",
+  "tolist",
+  "toset",
   "tostring",
   "trim",
   "trimprefix",
@@ -794,13 +802,17 @@ function lifted(args: TfValue[], f: (args: TfValue[]) => TfValue, depth: number)
     label: o.label,
     value: lifted(replace(o.value), f, depth + 1),
   }));
-  if (base.kind === "unknown") return oneOf(base, found.alternatives.key, found.alternatives.label, options);
   if (base.kind === "string")
     return {
       ...base,
       alternatives: { key: found.alternatives.key, label: found.alternatives.label, options },
     };
-  return base;
+  // A list (or anything else) built from a placeholder: one of the options' results.
+  const u =
+    base.kind === "unknown"
+      ? base
+      : unknown(found.alternatives.label, "one of several values, picked before apply", base.range);
+  return oneOf(u, found.alternatives.key, found.alternatives.label, options);
 }
 
 function withoutAlternatives(v: TfValue): TfValue {
