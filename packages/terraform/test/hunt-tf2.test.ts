@@ -126,3 +126,36 @@ resource "aws_sns_topic_policy" "p" {
     expect(r.findings.map((f) => `${f.ruleId} ${f.variant ?? ""}`)).toEqual(["CD102 var.open: true"]);
   });
 });
+
+describe("a for expression whose if filter is not known before apply", () => {
+  // From the hunt: one unknown filter made the whole statement list unknown, so a statement whose
+  // filter is the literal true was never analysed (a miss).
+  const module = (effect: string) => ({
+    "main.tf": `variable "enable_events" { type = bool }
+locals {
+  candidates = [{ enabled = var.enable_events, service = "events.amazonaws.com", effect = "${effect}" },
+                { enabled = true, service = "sns.amazonaws.com", effect = "Allow" }]
+}
+resource "aws_sqs_queue" "q" {
+  name = "q"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [for c in local.candidates : {
+    Effect = c.effect, Principal = { Service = c.service }, Action = "sqs:SendMessage", Resource = "*" } if c.enabled] })
+}
+`,
+  });
+
+  it("keeps the statements it surely makes, and an Allow it may make", async () => {
+    const r = await scan(module("Allow"));
+    expect(r.findings.map((f) => `${f.ruleId} ${f.principals.join(",")}`)).toEqual([
+      "CD101 events.amazonaws.com",
+      "CD101 sns.amazonaws.com",
+    ]);
+  });
+
+  it("does not count on a Deny it may drop", async () => {
+    const r = await scan(module("Deny"));
+    expect(r.findings.map((f) => `${f.ruleId} ${f.principals.join(",")}`)).toEqual([
+      "CD101 sns.amazonaws.com",
+    ]);
+  });
+});

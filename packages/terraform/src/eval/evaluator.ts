@@ -767,6 +767,8 @@ export class ModuleInstance {
         range,
       );
     const items: TfValue[] = [];
+    /** Items a filter not known before apply may drop. */
+    const uncertain = new Set<number>();
     const entries = new Map<string, TfValue>();
     const keyRanges = new Map<string, SourceRange>();
     // Nested loops multiply (range(1000) in range(1000) in range(10) took 46 s and 4 GB): all the
@@ -790,8 +792,19 @@ export class ModuleInstance {
       const inner: Scope = { ...scope, bindings };
       if (expr.condition) {
         const c = truth(this.evaluate(expr.condition, inner));
-        if (c === undefined)
-          return unknown(`for ${expr.valueVar} in ...`, "the for condition is not known before apply", range);
+        if (c === undefined) {
+          // An item the filter may keep: in a list, it is kept for a policy (an Allow that may be
+          // there is analysed; a Deny that may not be there is not counted on); a map's is unknown.
+          if (expr.producesObject)
+            return unknown(
+              `for ${expr.valueVar} in ...`,
+              "the for condition is not known before apply",
+              range,
+            );
+          uncertain.add(items.length);
+          items.push(this.evaluate(expr.value, inner));
+          continue;
+        }
         if (!c) continue;
       }
       if (expr.producesObject && expr.key) {
@@ -809,6 +822,14 @@ export class ModuleInstance {
         } else entries.set(kk, val);
         keyRanges.set(kk, scope.map.range(expr.key.span));
       } else items.push(this.evaluate(expr.value, inner));
+    }
+    if (uncertain.size > 0) {
+      // Not known which items the filter keeps: an unknown list, whose policy statements are those
+      // certainly kept and those it may keep, but for a Deny it may drop (not counted on).
+      const u = unknown(`for ${expr.valueVar} in ...`, "the for condition is not known before apply", range);
+      if (u.kind === "unknown")
+        u.knownItems = items.filter((item, i) => !uncertain.has(i) || !isDenyStatement(item));
+      return u;
     }
     return expr.producesObject ? { kind: "object", entries, keyRanges, range } : list(items, range);
   }
@@ -1380,4 +1401,11 @@ export function diag(
 ): Diagnostic {
   const p = map.position(offset);
   return { code, severity, message, file: map.file, line: p.line, column: p.column };
+}
+
+/** A policy statement whose Effect is "Deny" (known). */
+function isDenyStatement(v: TfValue): boolean {
+  if (v.kind !== "object") return false;
+  const effect = v.entries.get("Effect") ?? v.entries.get("effect");
+  return effect !== undefined && knownString(effect) === "Deny";
 }
