@@ -290,3 +290,26 @@ describe('"Service": "*"', () => {
     expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([["PolicyShape", "warning"]]);
   });
 });
+
+describe("an empty aws:SourceArn value list next to a SourceAccount pin", () => {
+  // From the Terraform hunt (a false CD202 high, "names account :"): `aws_s3_bucket.b[*].arn` with
+  // count = 0 writes an empty list; it names no account, and the statement matches nothing.
+  it("is no account mismatch", () => {
+    const text = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "s3.amazonaws.com" },
+          Action: "sns:Publish",
+          Resource: "*",
+          Condition: {
+            StringEquals: { "aws:SourceAccount": "210987654321" },
+            ArnLike: { "aws:SourceArn": [] },
+          },
+        },
+      ],
+    });
+    expect(checkPolicyText(text, "p.json").findings).toEqual([]);
+  });
+});

@@ -382,7 +382,8 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
   if (sa && arn) {
     const accounts = accountsOf(sa.entry, s.symbolText);
     const arnAccounts = arnAccountsOf(arn.entry, s.symbolText);
-    if (accounts && arnAccounts && !accounts.some((a) => arnAccounts.includes(a))) {
+    // An empty value list names no account (the condition matches nothing): no mismatch to name.
+    if (accounts?.length && arnAccounts?.length && !accounts.some((a) => arnAccounts.includes(a))) {
       accountMismatch = { sourceAccount: sa.entry, sourceArn: arn.entry, accounts, arnAccounts };
     }
   }
