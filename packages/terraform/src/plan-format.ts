@@ -24,6 +24,7 @@ import { configAddress, parseAddress } from "./plan/addresses.js";
 import { JsonLocator, type JsonPath } from "./plan/json-locator.js";
 import { ModuleSources, type PlanModuleCalls } from "./plan/module-sources.js";
 import { type SourceFallback, sourceFallback } from "./plan/source-fallback.js";
+import { discoveredKind } from "./policy/sites.js";
 
 /** Options of a plan scan: the module directories given alongside the plan (`check-iac plan.json infra/`). */
 export interface PlanScanOptions extends ScanOptions {
@@ -456,7 +457,7 @@ function discoveredSites(r: PlanResource, ctx: PlanContext, out: PolicySite[]): 
       resource: r.address,
       resourceType: r.type,
       propertyPath: key,
-      kind: "resource-policy",
+      kind: discoveredKind(key),
       document: node,
       range: at,
     });
@@ -465,7 +466,7 @@ function discoveredSites(r: PlanResource, ctx: PlanContext, out: PolicySite[]): 
 
 function policySites(r: PlanResource, ctx: PlanContext, out: PolicySite[]): void {
   if (!Object.hasOwn(POLICY_ATTRIBUTES, r.type)) {
-    if (r.type.startsWith("aws_")) discoveredSites(r, ctx, out);
+    if (r.type.startsWith("aws_") || r.type.startsWith("awscc_")) discoveredSites(r, ctx, out);
     return;
   }
   for (const a of policyAttributes(r.type)) {

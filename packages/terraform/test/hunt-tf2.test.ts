@@ -159,3 +159,32 @@ resource "aws_sqs_queue" "q" {
     ]);
   });
 });
+
+describe("resources of the Cloud Control provider (awscc_*)", () => {
+  // From the hunt: awscc_* resources were skipped without a word; their policy arguments are found
+  // as those of unlisted aws_* types are, a role's trust policy by its argument's name.
+  it("are read: resource policy, trust policy and Lambda permission", async () => {
+    const r = await scan({
+      "main.tf": `resource "awscc_sns_topic_policy" "p" {
+  topics = ["arn:aws:sns:us-east-1:210987654321:t"]
+  policy_document = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Principal = { Service = "events.amazonaws.com" }, Action = "sns:Publish", Resource = "*" }] })
+}
+resource "awscc_iam_role" "r" {
+  assume_role_policy_document = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Principal = { Service = "states.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+resource "awscc_lambda_permission" "l" {
+  action        = "lambda:InvokeFunction"
+  function_name = "fn"
+  principal     = "s3.amazonaws.com"
+}
+`,
+    });
+    expect(r.findings.map((f) => `${f.ruleId} ${f.severity} ${f.resource}`)).toEqual([
+      "CD101 high awscc_sns_topic_policy.p",
+      "CD101 medium awscc_iam_role.r",
+      "CD101 high awscc_lambda_permission.l",
+    ]);
+  });
+});

@@ -91,4 +91,6 @@ export const POLICY_ATTRIBUTES: Readonly<Record<string, readonly PolicyAttribute
 export const LAMBDA_PERMISSION_TYPES = new Set([
   "aws_lambda_permission",
   "aws_lambda_layer_version_permission",
+  // The Cloud Control provider's, with the same argument names.
+  "awscc_lambda_permission",
 ]);

@@ -540,14 +540,16 @@ export function resourceSites(
     const name = key.slice(key.indexOf(".") + 1);
     const table = Object.hasOwn(POLICY_ATTRIBUTES, type) ? POLICY_ATTRIBUTES[type] : undefined;
     const isPermission = LAMBDA_PERMISSION_TYPES.has(type);
-    if (!table && !isPermission && !type.startsWith("aws_")) continue;
+    // Unlisted types of the AWS provider and of the Cloud Control provider (awscc_*) are searched
+    // for arguments that hold a policy.
+    if (!table && !isPermission && !type.startsWith("aws_") && !type.startsWith("awscc_")) continue;
     const candidates = table
       ? table
       : isPermission
         ? []
         : [...cb.block.body.attributes.values()]
             .filter((a) => a.name !== "count" && a.name !== "for_each" && mayHoldPolicy(a.name, a.expr))
-            .map((a) => ({ path: a.name, kind: "resource-policy" as const, discovered: true }));
+            .map((a) => ({ path: a.name, kind: discoveredKind(a.name), discovered: true }));
     if (!isPermission && candidates.length === 0) continue;
     const set = m.instances("managed", type, name);
     if (!("instances" in set)) continue;
@@ -666,3 +668,8 @@ function isTrustDocument(node: SourceNode): boolean {
 }
 
 export { diag };
+
+/** The kind of a policy found in an unlisted argument: a role's trust policy by its name. */
+export function discoveredKind(argument: string): "trust-policy" | "resource-policy" {
+  return argument.includes("assume_role_policy") ? "trust-policy" : "resource-policy";
+}
