@@ -313,3 +313,17 @@ describe("an empty aws:SourceArn value list next to a SourceAccount pin", () => 
     expect(checkPolicyText(text, "p.json").findings).toEqual([]);
   });
 });
+
+describe("an unguarded Allow beside a Deny that does not cover it", () => {
+  // From a hunt: the finding was CD102 naming the unrelated Deny's operator ("StringNotEquals on
+  // aws:SourceAccount admits ..."), pointing the user at the wrong statement.
+  it.each([
+    ['"Principal":{"Service":"events.amazonaws.com"},"Resource":"*"', "another service"],
+    ['"Principal":"*","NotResource":"arn:aws:sqs:us-east-1:210987654321:q"', "another resource"],
+  ])("%s (%s): CD101", (deny) => {
+    const text = `{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:210987654321:q"},
+ {"Effect":"Deny",${deny},"Action":"sqs:SendMessage","Condition":{"StringNotEquals":{"aws:SourceAccount":"210987654321"}}}]}`;
+    expect(checkPolicyText(text, "p.json").findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+  });
+});

@@ -267,7 +267,9 @@ const CASES: Case[] = [
     policy: `{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:*","Resource":"*"},
 {"Effect":"Deny","Principal":"*","Action":"sqs:DeleteQueue","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceAccount":"246813579135"}}}]}`,
-    expect: [{ ruleId: "CD102", line: 2, column: 1, message: ["another account"] }],
+    // The Allow has no guard and the Deny covers another action: CD101 (session 6; it was a CD102
+    // that blamed the unrelated Deny's operator).
+    expect: [{ ruleId: "CD101", line: 2, column: 1, message: ["without aws:SourceAccount"] }],
   },
 ];
 

@@ -1,5 +1,5 @@
 import { splitArn } from "../iam/arn.js";
-import { evaluate } from "../iam/evaluate.js";
+import { evaluate, toContextMap, traceStatement } from "../iam/evaluate.js";
 import { hasWildcard } from "../iam/wildcard.js";
 import { findService, isServicePrincipalName } from "../knowledge/lookup.js";
 import { SERVICES } from "../knowledge/services.js";
@@ -318,6 +318,10 @@ const denyGuardCache = new WeakMap<Policy, Guard[]>();
 const denyUnknownCache = new WeakMap<Policy, StatementFacts["unknowns"]>();
 /** The Deny statements whose reach is not known before deployment, once per policy. */
 const uncertainDenyCache = new WeakMap<Policy, Statement[]>();
+const guardedDenyCache = new WeakMap<Policy, Statement[]>();
+
+/** Above this many guarded Denies in a policy, which of them cover a witness is not traced. */
+const MAX_TRACED_DENIES = 32;
 
 /** Everything the rules need to know about one Allow statement. */
 export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSettings): StatementFacts {
@@ -433,7 +437,13 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
       found.reachable && !found.confirmed && !p.name.includes("<") && !hasSymbols(stmt)
         ? { reachable: false, incomplete: true, unconfirmed: found.witness }
         : found;
-    const { diagnoses, culprits } = diagnose(result, guards, denyGuards);
+    const { diagnoses, culprits } = diagnose(
+      result,
+      guards,
+      result.reachable && guards.length === 0 && denyGuards.length > 0
+        ? denyGuardsFor(policy, result.witness, s, denyGuards)
+        : denyGuards,
+    );
     facts.verdicts.push({ principal: p, result, diagnoses, culprits });
     // Closed, but not by the statement's own guards: the Denies close it, so the verdict rests on
     // their values too (an unrelated Deny's unknown is no assumption of this statement's).
@@ -453,6 +463,39 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
  * for those whose known form would stop the witness: the request gets through only if they do not
  * apply, which the finding says.
  */
+/**
+ * The guards of the Denies whose principal, action and resource cover `witness` (their conditions
+ * aside): a Deny of another service or resource has nothing to do with this statement's verdict.
+ */
+function denyGuardsFor(policy: Policy, witness: Witness, s: AnalysisSettings, all: Guard[]): Guard[] {
+  let guarded = guardedDenyCache.get(policy);
+  if (!guarded) {
+    guarded = policy.statements.filter(
+      (d) => d.effect === "Deny" && !d.uncertain && guardsOf(d, s.knowledge).length > 0,
+    );
+    guardedDenyCache.set(policy, guarded);
+  }
+  if (guarded.length === 0) return [];
+  // Many guarded Denies (a generated policy of thousands): all of them, as before, rather than a
+  // trace of each for every statement.
+  if (guarded.length > MAX_TRACED_DENIES) return all;
+  const context = toContextMap(witness.context);
+  const request = {
+    principal: { type: "Service", id: witness.principal },
+    action: witness.action,
+    ...(witness.resource !== undefined ? { resource: witness.resource } : {}),
+    context: witness.context,
+  };
+  const out: Guard[] = [];
+  for (const d of guarded) {
+    const t = traceStatement(d, request, context, policy.version === "2012-10-17", {
+      symbolText: s.symbolText,
+    });
+    if (t.principal && t.action && t.resource) out.push(...guardsOf(d, s.knowledge));
+  }
+  return out;
+}
+
 function uncertainDeniesOf(
   policy: Policy,
   witness: Witness,
