@@ -1356,8 +1356,7 @@ function parameterDomainOf(
   if (allowedNode?.kind === "array") {
     const allowed = allowedValuesOf(model, name);
     if (!allowed) return undefined;
-    const byDefault = fallback !== undefined && allowed.includes(fallback);
-    const values = byDefault ? [fallback, ...allowed.filter((v) => v !== fallback)] : allowed;
+    const { values, byDefault } = firstIfAmong(allowed, fallback);
     if (isGuarded(model, name)) return { values, byDefault, exact: true };
     // Read only where it does not guard: values the template neither compares nor selects with
     // act alike, and are one option (its first stands for them all), so that they multiply no
@@ -1369,11 +1368,22 @@ function parameterDomainOf(
     const labels = merged.map((v) => (v === alike[0] ? alike.map(shownValue).join(" or ") : shownValue(v)));
     return { values: merged, labels, byDefault: byDefault && merged[0] === values[0], exact: true };
   }
-  const values = fallback !== undefined ? [fallback] : [];
-  const uses = usesOf(model, name);
-  for (const v of uses) if (!values.includes(v)) values.push(v);
+  const values = openValues(model, name, fallback !== undefined ? [fallback] : []);
+  return { values, byDefault: fallback !== undefined, exact: false, compared: usesOf(model, name).size > 0 };
+}
+
+/** `values` with `first` moved to the front when it is one of them (then `byDefault`). */
+function firstIfAmong(values: string[], first: string | undefined): { values: string[]; byDefault: boolean } {
+  if (first === undefined || !values.includes(first)) return { values, byDefault: false };
+  return { values: [first, ...values.filter((v) => v !== first)], byDefault: true };
+}
+
+/** `seed`, then the values the template compares the parameter with or selects with, then any other. */
+function openValues(model: TemplateModel, name: string, seed: readonly string[]): string[] {
+  const values = [...seed];
+  for (const v of usesOf(model, name)) if (!values.includes(v)) values.push(v);
   values.push(OTHER_VALUE);
-  return { values, byDefault: fallback !== undefined, exact: false, compared: uses.size > 0 };
+  return values;
 }
 
 /** The domain of a parameter whose value a parent stack passes (see {@link PassedValues}). */
@@ -1388,18 +1398,13 @@ function passedDomain(
   if (allowed) {
     const values = passed.values.filter((v) => allowed.includes(v));
     if (passed.exact && values.length > 0) return { values, byDefault: false, exact: true };
-    const first = withDefault && !passed.exact ? passed.values[0] : undefined;
-    const byDefault = first !== undefined && allowed.includes(first);
     return {
-      values: byDefault ? [first, ...allowed.filter((v) => v !== first)] : allowed,
-      byDefault,
+      ...firstIfAmong(allowed, withDefault && !passed.exact ? passed.values[0] : undefined),
       exact: true,
     };
   }
   if (passed.exact) return { values: [...passed.values], byDefault: false, exact: true };
-  const values = withDefault ? [...passed.values] : passed.values.slice(1);
-  for (const v of usesOf(model, name)) if (!values.includes(v)) values.push(v);
-  values.push(OTHER_VALUE);
+  const values = openValues(model, name, withDefault ? passed.values : passed.values.slice(1));
   return { values, byDefault: withDefault, exact: false };
 }
 

@@ -1,5 +1,5 @@
 import { splitArn } from "../iam/arn.js";
-import { evaluate, toContextMap, traceStatement } from "../iam/evaluate.js";
+import { type EvaluationRequest, evaluate, toContextMap, traceStatement } from "../iam/evaluate.js";
 import { hasWildcard } from "../iam/wildcard.js";
 import { findService, isServicePrincipalName } from "../knowledge/lookup.js";
 import { SERVICES } from "../knowledge/services.js";
@@ -480,12 +480,7 @@ function denyGuardsFor(policy: Policy, witness: Witness, s: AnalysisSettings, al
   // trace of each for every statement.
   if (guarded.length > MAX_TRACED_DENIES) return all;
   const context = toContextMap(witness.context);
-  const request = {
-    principal: { type: "Service", id: witness.principal },
-    action: witness.action,
-    ...(witness.resource !== undefined ? { resource: witness.resource } : {}),
-    context: witness.context,
-  };
+  const request = witnessRequest(witness, witness.context);
   const out: Guard[] = [];
   for (const d of guarded) {
     const t = traceStatement(d, request, context, policy.version === "2012-10-17", {
@@ -494,6 +489,16 @@ function denyGuardsFor(policy: Policy, witness: Witness, s: AnalysisSettings, al
     if (t.principal && t.action && t.resource) out.push(...guardsOf(d, s.knowledge));
   }
   return out;
+}
+
+/** The request a witness stands for, with `context` as its condition keys. */
+function witnessRequest(witness: Witness, context: Record<string, string>): EvaluationRequest {
+  return {
+    principal: { type: "Service", id: witness.principal },
+    action: witness.action,
+    ...(witness.resource !== undefined ? { resource: witness.resource } : {}),
+    context,
+  };
 }
 
 function uncertainDeniesOf(
@@ -512,16 +517,9 @@ function uncertainDeniesOf(
     const context: Record<string, string> = { ...witness.context };
     if (!Object.keys(context).some((k) => k.toLowerCase() === RESOURCE_ACCOUNT))
       context["aws:ResourceAccount"] = symbolText(SELF_ACCOUNT);
-    const decision = evaluate(
-      { ...policy, statements: [d] },
-      {
-        principal: { type: "Service", id: witness.principal },
-        action: witness.action,
-        ...(witness.resource !== undefined ? { resource: witness.resource } : {}),
-        context,
-      },
-      { symbolText },
-    ).decision;
+    const decision = evaluate({ ...policy, statements: [d] }, witnessRequest(witness, context), {
+      symbolText,
+    }).decision;
     if (decision === "ExplicitDeny") out.push(...d.uncertain);
   }
   return out;

@@ -26,6 +26,7 @@ import {
   toPolicyValue,
   truth,
   unknown,
+  withoutAlternatives,
 } from "./value.js";
 
 /** How deep evaluation may nest (locals referring to locals, modules calling modules, ...). */
@@ -747,8 +748,8 @@ export class ModuleInstance {
   /** A for expression over `coll`; over one of several known collections, one of several results. */
   private forOver(coll: TfValue, expr: Expr & { type: "for" }, scope: Scope, range: SourceRange): TfValue {
     if (coll.kind === "unknown" && coll.alternatives) {
-      const { alternatives: alt, ...plain } = coll;
-      const base = this.forOver(plain as TfValue, expr, scope, range);
+      const alt = coll.alternatives;
+      const base = this.forOver(withoutAlternatives(coll), expr, scope, range);
       return oneOf(
         base,
         alt.key,
@@ -1009,14 +1010,7 @@ export class ModuleInstance {
         const single = failingPicks.get(v);
         if (fallback && (single || (v.kind === "unknown" && v.alternatives && v.mayFail))) {
           const alt = single ?? (v as { alternatives: Alternatives }).alternatives;
-          const base: TfValue = {
-            kind: "unknown",
-            symbol: {
-              kind: "unknown",
-              name: alt.label,
-              provenance: { source: alt.label, reason: "a key it may lack" },
-            },
-          };
+          const base = unknown(alt.label, "a key it may lack");
           return oneOf(at(base, range), `${alt.key}|try`, alt.label, [
             ...alt.options,
             { label: "(a key it lacks: the try fallback)", value: this.evaluate(fallback, scope) },

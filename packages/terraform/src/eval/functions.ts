@@ -18,6 +18,7 @@ import {
   type TfValue,
   toPolicyValue,
   unknown,
+  withoutAlternatives,
 } from "./value.js";
 
 /** What functions need from the evaluator: reading files of the module, and templates. */
@@ -813,14 +814,6 @@ function lifted(args: TfValue[], f: (args: TfValue[]) => TfValue, depth: number)
       ? base
       : unknown(found.alternatives.label, "one of several values, picked before apply", base.range);
   return oneOf(u, found.alternatives.key, found.alternatives.label, options);
-}
-
-function withoutAlternatives(v: TfValue): TfValue {
-  if ((v.kind === "unknown" || v.kind === "string") && v.alternatives) {
-    const { alternatives: _alternatives, ...rest } = v;
-    return rest as TfValue;
-  }
-  return v;
 }
 
 export { valueToNode };

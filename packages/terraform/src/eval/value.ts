@@ -121,6 +121,15 @@ export function oneOf(
   return { ...u, alternatives: { key, label, options } };
 }
 
+/** The value without its alternatives (what it stands for, not which values a deploy may pick). */
+export function withoutAlternatives(v: TfValue): TfValue {
+  if ((v.kind === "unknown" || v.kind === "string") && v.alternatives) {
+    const { alternatives: _alternatives, ...rest } = v;
+    return rest as TfValue;
+  }
+  return v;
+}
+
 export function symbolic(symbol: ValueSymbol, range?: SourceRange): TfValue {
   return range ? { kind: "unknown", symbol, range } : { kind: "unknown", symbol };
 }
