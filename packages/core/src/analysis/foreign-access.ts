@@ -734,15 +734,54 @@ function sourceArnLanguages(atoms: Atom[]): Union[] {
 function readable(values: Map<string, string>, q: ForeignAccessQuery): Array<Map<string, string>> {
   if (q.principal === null && !values.get(PRINCIPAL_SERVICE_NAME)?.match(/^[a-z0-9-]{2,}\./)) {
     // A service a statement with NotPrincipal may exclude: the next one then reads as well.
-    return READABLE_SERVICES.map((service) => {
+    return READABLE_SERVICES.flatMap((service) => {
       const copy = new Map(values);
       copy.set(PRINCIPAL_SERVICE_NAME, service);
-      return readableArn(copy, q, service) ?? copy;
+      const named = readableArn(copy, q, service) ?? copy;
+      const actions = readableActions(named, q);
+      return actions.length > 0 ? actions : [named];
     });
   }
   const nicer = readableArn(values, q);
-  return nicer ? [nicer] : [];
+  const actions = readableActions(nicer ?? values, q);
+  return actions.length > 0 ? actions : nicer ? [nicer] : [];
 }
+
+/**
+ * The shortest action the search finds for `Action: "*"` or a `NotAction` is the empty string, which
+ * no request carries: a witness names an action the statement's own resources take (the service of
+ * its Resource ARN, or of the trust policy), then common ones, each kept only if the policy still
+ * allows the request. None when the action is not empty.
+ */
+function readableActions(values: Map<string, string>, q: ForeignAccessQuery): Array<Map<string, string>> {
+  if (values.get(ACTION_KEY) !== "") return [];
+  const first: string[] = [];
+  for (const v of q.statement.resource?.values ?? []) {
+    const service = /^arn:[^:]*:([a-z0-9-]+):/.exec(valueText(v, () => ""))?.[1];
+    const action = service ? READABLE_ACTIONS[service] : undefined;
+    if (action) first.push(action);
+  }
+  if (q.statement.action === undefined && q.statement.notAction === undefined) return [];
+  if (!q.statement.resource && !q.statement.notResource) first.push("sts:AssumeRole");
+  return [...new Set([...first, ...Object.values(READABLE_ACTIONS)])].map((action) => {
+    const copy = new Map(values);
+    copy.set(ACTION_KEY, action);
+    return copy;
+  });
+}
+
+/** An action a service is commonly asked to take on a resource of each service, for witnesses. */
+const READABLE_ACTIONS: Record<string, string> = {
+  s3: "s3:PutObject",
+  sns: "sns:Publish",
+  sqs: "sqs:SendMessage",
+  lambda: "lambda:InvokeFunction",
+  logs: "logs:PutLogEvents",
+  kms: "kms:GenerateDataKey",
+  events: "events:PutEvents",
+  iam: "sts:AssumeRole",
+  secretsmanager: "secretsmanager:GetSecretValue",
+};
 
 /** Service names a witness for "any service" tries, in order. */
 const READABLE_SERVICES = ["sns.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"];
