@@ -10,7 +10,14 @@ import {
 import { parseTemplate } from "./read/template.js";
 import { expandForEach } from "./resolve/foreach.js";
 import { buildModel, type TemplateModel } from "./resolve/model.js";
-import { NO_VALUE, type PassedValues, type ResolveEnv, Resolver } from "./resolve/resolver.js";
+import {
+  CHILD_DEFAULT,
+  NO_VALUE,
+  PASSED_NODE,
+  type PassedValues,
+  type ResolveEnv,
+  Resolver,
+} from "./resolve/resolver.js";
 import { loadArnFormats } from "./resolve/resource-types.js";
 import { unknownSymbol } from "./resolve/symbols.js";
 import { type CloudFormationSite, findSites } from "./sites/find.js";
@@ -62,7 +69,7 @@ export async function extractCloudFormation(
   const given = new Map<string, SourceNode>(options.parameterNodes ?? []);
   for (const [k, v] of Object.entries(options.parameters ?? {})) if (!given.has(k)) given.set(k, scalar(v));
   const arnFormats = await loadArnFormats([...model.resources.values()].map((r) => r.type));
-  const passed = options.parameterChoices;
+  const passed = withChildDefaults(options.parameterChoices, model);
   let env: ResolveEnv = { model, given, arnFormats, diagnostics, ...(passed ? { passed } : {}) };
 
   const resources = getEntryOf(model.root, "Resources")?.value;
@@ -229,13 +236,24 @@ async function followNestedStack(
       }
       // AWS::NoValue in every run: not passed, the child's Default applies.
       if (results.every((r) => r.value.value === NO_VALUE)) continue;
-      const texts = results.map((r) =>
-        r.value.value === NO_VALUE ? undefined : scalarText(r.value.value as SourceNode),
-      );
+      // Per run: its text; AWS::NoValue (the child's Default applies in that deploy); or a value
+      // holding deploy-time parts (`!Ref AWS::AccountId`), passed as its node under a key of its own.
+      const nodes = new Map<string, SourceNode>();
+      const texts = results.map((r) => {
+        const v = r.value.value;
+        if (v === NO_VALUE) return CHILD_DEFAULT;
+        const node = v as SourceNode;
+        const text = scalarText(node);
+        if (text !== undefined || node.kind !== "value") return text;
+        const key = `${PASSED_NODE}${node.value.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("")}`;
+        nodes.set(key, node);
+        return key;
+      });
       if (texts.every((t): t is string => t !== undefined)) {
         parameterChoices.set(e.key, {
           values: [...new Set(texts)],
           exact: results.every((r) => r.value.defaults === 0),
+          ...(nodes.size > 0 ? { nodes } : {}),
         });
         continue;
       }
@@ -264,6 +282,34 @@ async function followNestedStack(
       nestedChain: chain,
     }),
   };
+}
+
+/**
+ * The values a parent passes, with {@link CHILD_DEFAULT} (a deploy of the parent that passes
+ * AWS::NoValue) replaced by the child's Default. Without a Default such a deploy fails, so it is
+ * dropped; a parameter the parent then never passes a value to is left to the child alone.
+ */
+function withChildDefaults(
+  passed: ReadonlyMap<string, PassedValues> | undefined,
+  model: TemplateModel,
+): ReadonlyMap<string, PassedValues> | undefined {
+  if (!passed || ![...passed.values()].some((p) => p.values.includes(CHILD_DEFAULT))) return passed;
+  const out = new Map<string, PassedValues>();
+  for (const [name, p] of passed) {
+    if (!p.values.includes(CHILD_DEFAULT)) {
+      out.set(name, p);
+      continue;
+    }
+    const definition = model.parameters.get(name)?.definition;
+    const fallback = scalarText(definition ? getEntryOf(definition, "Default")?.value : undefined);
+    const values = [
+      ...new Set(
+        p.values.flatMap((v) => (v !== CHILD_DEFAULT ? [v] : fallback === undefined ? [] : [fallback])),
+      ),
+    ];
+    if (values.length > 0) out.set(name, { ...p, values });
+  }
+  return out;
 }
 
 /** A URL with a scheme (https://, s3://): a template the tool does not download. */

@@ -838,3 +838,69 @@ Resources:
     expect(r.findings.map((f) => f.ruleId)).toContain("CD101");
   });
 });
+
+// A parent that passes AWS::NoValue in some of its deploys leaves the child's Default in force
+// there: it was an unknown (CD301 with the guard trusted) for every deploy, so the Default's
+// foreign account was never seen.
+describe("nested stack parameters the parent passes as AWS::NoValue in some deploys", () => {
+  const child = (defaultLine: string) => `Parameters:
+  Caller: { Type: String${defaultLine} }
+Resources:
+  Permission:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: fn
+      Action: lambda:InvokeFunction
+      Principal: s3.amazonaws.com
+      SourceArn: arn:aws:s3:::uploads
+      SourceAccount: !Ref Caller
+`;
+  const parent = `Parameters:
+  Strict: { Type: String, AllowedValues: ["yes", "no"] }
+Conditions:
+  IsStrict: !Equals [!Ref Strict, "yes"]
+Resources:
+  Stack:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: child.yaml
+      Parameters:
+        Caller: !If [IsStrict, !Ref AWS::AccountId, !Ref AWS::NoValue]
+`;
+  async function scan(childText: string) {
+    const dir = mkdtempSync(join(tmpdir(), "nested-novalue-"));
+    writeFileSync(join(dir, "child.yaml"), childText);
+    const file = join(dir, "parent.yaml");
+    writeFileSync(file, parent);
+    return checkCloudFormation(file, parent, { accounts: ["246813579135"] });
+  }
+
+  it("the child's foreign Default is analysed where the parent passes nothing", async () => {
+    const r = await scan(child(", Default: '210987654321'"));
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD102"]);
+    expect(r.findings[0]?.message).toContain("(<Caller>: 210987654321)");
+    expect(r.findings.filter((f) => f.ruleId === "CD301")).toEqual([]);
+  });
+
+  it("no finding when the child's Default is our account", async () => {
+    const r = await scan(child(", Default: '246813579135'"));
+    expect(r.findings).toEqual([]);
+  });
+
+  it("a deploy-time value beside a text one is passed as itself, not as an unknown", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nested-self-"));
+    writeFileSync(join(dir, "child.yaml"), child(""));
+    const file = join(dir, "parent.yaml");
+    const text = parent.replace("!Ref AWS::NoValue", '"210987654321"');
+    writeFileSync(file, text);
+    const r = await checkCloudFormation(file, text, { accounts: ["246813579135"] });
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD102"]);
+    expect(r.findings[0]?.message).toContain("(<Caller>: 210987654321)");
+  });
+
+  it("a child parameter without a Default fails that deploy: only the passed value is analysed", async () => {
+    const r = await scan(child(""));
+    expect(r.findings).toEqual([]);
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+});

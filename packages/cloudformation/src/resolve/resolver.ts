@@ -55,7 +55,14 @@ export interface ResolveEnv {
 export interface PassedValues {
   values: string[];
   exact: boolean;
+  /** Values holding deploy-time parts (the parent's account), by the {@link PASSED_NODE} keys in `values`. */
+  nodes?: ReadonlyMap<string, SourceNode>;
 }
+
+/** In {@link PassedValues}`.values`: a deploy of the parent that passes AWS::NoValue (the child's Default). */
+export const CHILD_DEFAULT = "\u0000child-default";
+/** Starts the key of a passed value that is not plain text (see {@link PassedValues}`.nodes`). */
+export const PASSED_NODE = "\u0000passed:";
 
 const PSEUDO = new Set([
   "AWS::AccountId",
@@ -483,18 +490,18 @@ export class Resolver {
         return this.unknown(name, `parameter ${name}`, `a value other than ${namedValues(domain)}`, range);
       if (value !== undefined) {
         if (taken === 0 && domain.byDefault) this.defaultsUsed++;
-        return scalar(value, range);
+        return passedValue(passed, value, range);
       }
       // AllowedValues (or the values a parent stack may pass, or the values the template compares
       // it with) are the values a deploy may give that the template tells apart: each is analysed,
       // the Default's first.
       if (domain.exact || domain.compared || (passed && passed.values.length > 1 && !this.env.ignoreDefaults))
-        return scalar(this.chooseParameter(name, domain), range);
+        return passedValue(passed, this.chooseParameter(name, domain), range);
     }
     if (passed && (passed.exact || !this.env.ignoreDefaults)) {
       // A value from the parent stack, decided by its Defaults.
       if (!passed.exact) this.defaultsUsed++;
-      return scalar(passed.values[0] as string, range);
+      return passedValue(passed, passed.values[0] as string, range);
     }
     if (passed) {
       const reason =
@@ -1433,9 +1440,20 @@ function parameterKey(name: string, domain: ParameterDomain): string {
   return `${domain.byDefault ? DEFAULT_CHOICE : ""}param:${name}`;
 }
 
-/** A value as a label shows it (`""` for the empty string). */
+/** A value as a label shows it (`""` for the empty string, a passed deploy-time value as written). */
 function shownValue(v: string): string {
+  if (v.startsWith(PASSED_NODE)) return v.slice(PASSED_NODE.length);
   return v === "" ? '""' : v;
+}
+
+/** The chosen value of a parameter: a node the parent passed (see {@link PassedValues}), or text. */
+function passedValue(
+  passed: PassedValues | undefined,
+  value: string,
+  range: SourceRange | undefined,
+): Resolved {
+  const node = passed?.nodes?.get(value);
+  return node ? withRangeOf(node, range) : scalar(value, range);
 }
 
 /** The values a domain names, for labels: `prod`, `prod or dev`. */
