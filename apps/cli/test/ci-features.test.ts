@@ -1135,7 +1135,7 @@ describe("deputyguard services", () => {
       expect(Array.isArray(s.principals)).toBe(true);
       expect((s.principals as string[]).every((p) => /\.amazon(aws)?\.com(\.cn)?$/.test(p))).toBe(true);
       expect(Array.isArray(s.sourceArnFormats)).toBe(true);
-      expect(typeof s.accountInArn).toBe("boolean");
+      expect([true, false, "some", "unknown"]).toContain(s.accountInArn);
       expect(typeof s.keysSent).toBe("object");
       expect(Array.isArray(s.alternativeGuardKeys)).toBe(true);
       expect(typeof s.passRoleBound).toBe("boolean");

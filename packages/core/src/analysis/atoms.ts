@@ -161,7 +161,12 @@ function knownVariables(
       text += o.symbolText(SELF_ORG);
       continue;
     }
-    if (p.fallback === undefined && p.variable !== "" && isAbsentForServices(key)) return null;
+    if (p.variable !== "" && isAbsentForServices(key)) {
+      // Never in a service's request: no value matches, or the default the policy gives replaces it.
+      if (p.fallback === undefined) return null;
+      text += p.fallback;
+      continue;
+    }
     open = true;
   }
   return open ? { parts } : { text };

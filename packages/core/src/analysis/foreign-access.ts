@@ -298,17 +298,21 @@ function typedCandidates(atoms: Array<{ atom: MemberAtom; want: boolean }>): str
   return [...out];
 }
 
+/** Whether `candidate` meets every typed (Numeric, Date, Bool, IP, Binary) constraint. */
+function typedAccepts(typed: KeyConstraints["typed"], candidate: string): boolean {
+  return typed.every(({ atom, want }) => {
+    const base = atom.typed?.base;
+    if (!base) return false;
+    const inLang = (atom.typed?.values ?? []).some((v) =>
+      matchOne(base, candidate, { text: v, literalRuns: [] }),
+    );
+    return inLang === want;
+  });
+}
+
 function solveTyped(c: KeyConstraints): string | undefined {
   for (const candidate of typedCandidates(c.typed)) {
-    const typedOk = c.typed.every(({ atom, want }) => {
-      const base = atom.typed?.base;
-      if (!base) return false;
-      const inLang = (atom.typed?.values ?? []).some((v) =>
-        matchOne(base, candidate, { text: v, literalRuns: [] }),
-      );
-      return inLang === want;
-    });
-    if (!typedOk) continue;
+    if (!typedAccepts(c.typed, candidate)) continue;
     const posOk = c.positives.every((u) => u.some((p) => acceptsText(p, candidate)));
     const negOk = !c.negatives.some((u) => u.some((p) => acceptsText(p, candidate)));
     if (posOk && negOk) return candidate;
@@ -609,46 +613,121 @@ function solvePresence(
     else c.negatives.push(a.exact);
   }
 
-  const values = new Map<string, string>();
   const ours = (set: ReadonlySet<string>): Union[] => [...set].map((v) => [exactPattern(v)]);
   const accountConstraints: StringConstraints = { positives: [], negatives: ours(q.ourAccounts) };
+  // Typed operators on the account (`NumericLessThanEquals aws:SourceAccount ...`) are not part of
+  // the string search: its account is checked against them, then accounts they name or border.
+  const accountTyped: KeyConstraints["typed"] = [];
   for (const k of [SOURCE_ACCOUNT, SOURCE_OWNER]) {
     if (!presence.get(k)) continue;
     const c = perKey.get(k);
     if (!c) continue;
-    if (c.typed.length > 0) return undefined;
+    accountTyped.push(...c.typed);
     accountConstraints.positives.push(...c.positives);
     accountConstraints.negatives.push(...c.negatives);
   }
+  const arnConstraints = perKey.get(SOURCE_ARN) ?? emptyKeyConstraints();
 
-  let account: string | undefined;
+  const accountOk = (a: string) =>
+    typedAccepts(accountTyped, a) &&
+    accountConstraints.positives.every((u) => u.some((p) => acceptsText(p, a))) &&
+    !accountConstraints.negatives.some((u) => u.some((p) => acceptsText(p, a)));
+  const attempt = (forced: string | undefined) =>
+    solveAccountKeys(perKey, presence, q, search, accountConstraints, arnConstraints, accountOk, forced);
+
+  let solved = attempt(undefined);
+  if (!solved.values) {
+    // An account another key pins (the trail ARN of a KMS encryption context, an account a typed
+    // operator names): solve that key with the account free, then every key with its account.
+    for (const forced of [...solved.accounts, ...typedAccountCandidates(accountTyped)]) {
+      if (!accountOk(forced)) continue;
+      solved = attempt(forced);
+      if (solved.values) break;
+    }
+  }
+  const values = solved.values;
+  if (!values) return undefined;
+  const account = solved.account as string;
+  for (const k of [ACTION_KEY, PRINCIPAL_SERVICE_NAME, RESOURCE_KEY]) {
+    if (!presence.get(k) || values.has(k)) continue;
+    const r = search.solve({ positives: [], negatives: [] }, { kind: "free" });
+    if (r.found) values.set(k, r.value);
+  }
+  if (!values.has(PRINCIPAL_SERVICE_NAME))
+    values.set(PRINCIPAL_SERVICE_NAME, q.principal?.toLowerCase() ?? GENERIC_SERVICE);
+  values.set(PRINCIPAL_IS_AWS_SERVICE, "true");
+
+  // A witness names the foreign source even where the policy does not ask for it.
+  if (presence.get(SOURCE_ACCOUNT) === undefined && q.knowledge?.keysSent.sourceAccount !== "never")
+    values.set(SOURCE_ACCOUNT, account);
+
+  return confirm(values, q, spellings, arnLanguages);
+}
+
+/** 12-digit accounts that typed operators on the account name or border (`NumericLessThan 5` → none). */
+function typedAccountCandidates(typed: KeyConstraints["typed"]): string[] {
+  if (typed.length === 0) return [];
+  return typedCandidates(typed).filter((v) => /^\d{12}$/.test(v));
+}
+
+/**
+ * Values for the source account, aws:SourceArn and the keys that bind an account or ARN in one
+ * branch (see solvePresence), all naming one foreign account: `forced` when given, otherwise the one
+ * the search finds first. When a key fails only because of that account, `accounts` holds the
+ * accounts it would take on its own, for the caller to force.
+ */
+function solveAccountKeys(
+  perKey: Map<string, KeyConstraints>,
+  presence: Map<string, boolean>,
+  q: ForeignAccessQuery,
+  search: Search,
+  accountConstraints: StringConstraints,
+  arnConstraints: KeyConstraints,
+  accountOk: (account: string) => boolean,
+  forced: string | undefined,
+): { values?: Map<string, string>; account?: string; accounts: string[] } {
+  const accounts: string[] = [];
+  const fail = () => ({ accounts });
+  const values = new Map<string, string>();
+  const ours = (set: ReadonlySet<string>): Union[] => [...set].map((v) => [exactPattern(v)]);
+  const typedArnOk = (v: string) => typedAccepts(arnConstraints.typed, v);
+
+  let account = forced;
   if (presence.get(SOURCE_ARN)) {
-    const c = perKey.get(SOURCE_ARN) ?? emptyKeyConstraints();
-    if (c.typed.length > 0) return undefined;
-    const positives = c.positives;
+    const { positives, negatives } = arnConstraints;
     // A service whose ARNs carry no account (S3 buckets) never sends one with an account field.
     const joint =
       q.knowledge?.accountInArn === false
         ? { found: false as const, exhausted: false }
         : search.solve(
-            { positives, negatives: c.negatives },
-            { kind: "arn", account: { joint: accountConstraints } },
+            { positives, negatives },
+            {
+              kind: "arn",
+              account: forced !== undefined ? { fixed: forced } : { joint: accountConstraints },
+            },
           );
-    if (joint.found) {
+    if (joint.found && typedArnOk(joint.value)) {
       values.set(SOURCE_ARN, joint.value);
-      account = joint.account;
+      account = joint.account ?? forced;
+      if (account !== undefined && !accountOk(account)) {
+        accounts.push(account);
+        return fail();
+      }
     } else {
       // An ARN without an account field (an S3 bucket, for example) says nothing about the owner;
       // a service whose ARNs always carry one never sends such an ARN.
-      if (q.knowledge?.accountInArn === true) return undefined;
-      const empty = search.solve({ positives, negatives: c.negatives }, { kind: "arn", account: "empty" });
-      if (!empty.found) return undefined;
+      if (q.knowledge?.accountInArn === true) return fail();
+      const empty = search.solve({ positives, negatives }, { kind: "arn", account: "empty" });
+      if (!empty.found || !typedArnOk(empty.value)) return fail();
       values.set(SOURCE_ARN, empty.value);
     }
   }
   if (account === undefined) {
     const r = search.solve(accountConstraints, { kind: "account" });
-    if (!r.found) return undefined;
+    if (!r.found || !accountOk(r.value)) {
+      if (r.found) accounts.push(r.value);
+      return fail();
+    }
     account = r.value;
   }
   for (const k of [SOURCE_ACCOUNT, SOURCE_OWNER]) if (presence.get(k)) values.set(k, account);
@@ -677,37 +756,29 @@ function solvePresence(
     }
     if (c.typed.length > 0) {
       const v = solveTyped(c);
-      if (v === undefined) return undefined;
+      if (v === undefined) return fail();
       values.set(key, v);
       continue;
     }
     const r = search.solve(constraints, domain);
     if (!r.found) {
       if (alt?.binds === "arn") {
-        if (q.knowledge?.accountInArn === true) return undefined;
+        if (forced === undefined) {
+          // The ARN may name another foreign account than the one chosen: the caller forces it.
+          const own = search.solve(constraints, { kind: "arn", account: { joint: accountConstraints } });
+          if (own.found && own.account !== undefined) accounts.push(own.account);
+        }
+        if (q.knowledge?.accountInArn === true) return fail();
         const empty = search.solve(constraints, { kind: "arn", account: "empty" });
-        if (!empty.found) return undefined;
+        if (!empty.found) return fail();
         values.set(key, empty.value);
         continue;
       }
-      return undefined;
+      return fail();
     }
     values.set(key, r.value);
   }
-  for (const k of [ACTION_KEY, PRINCIPAL_SERVICE_NAME, RESOURCE_KEY]) {
-    if (!presence.get(k) || values.has(k)) continue;
-    const r = search.solve({ positives: [], negatives: [] }, { kind: "free" });
-    if (r.found) values.set(k, r.value);
-  }
-  if (!values.has(PRINCIPAL_SERVICE_NAME))
-    values.set(PRINCIPAL_SERVICE_NAME, q.principal?.toLowerCase() ?? GENERIC_SERVICE);
-  values.set(PRINCIPAL_IS_AWS_SERVICE, "true");
-
-  // A witness names the foreign source even where the policy does not ask for it.
-  if (presence.get(SOURCE_ACCOUNT) === undefined && q.knowledge?.keysSent.sourceAccount !== "never")
-    values.set(SOURCE_ACCOUNT, account);
-
-  return confirm(values, q, spellings, arnLanguages);
+  return { values, account, accounts };
 }
 
 /**

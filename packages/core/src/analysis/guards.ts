@@ -68,10 +68,22 @@ export interface ValueProblem {
   problem: string;
 }
 
-function placeholderIn(text: string): string | undefined {
+function placeholderIn(text: string, prose = false): string | undefined {
   const lower = text.toLowerCase();
-  for (const phrase of DOCUMENTATION_PLACEHOLDER_PHRASES) if (lower.includes(phrase)) return phrase;
+  for (const phrase of DOCUMENTATION_PLACEHOLDER_PHRASES)
+    if ((!prose || phrase.includes(" ")) && lower.includes(phrase)) return phrase;
   return undefined;
+}
+
+/**
+ * The documentation placeholder in a guard value. In an ARN only its Region and account slots, where
+ * AWS's examples put them, and prose anywhere: resource names hold such words in earnest
+ * (`rule/sync-account-id-mapping`, `acme-source-region-replica`).
+ */
+function placeholderOf(kind: GuardKind, literal: string): string | undefined {
+  const parts = kind === "arn" ? splitArn(literal) : null;
+  if (parts?.[0] !== "arn") return placeholderIn(literal);
+  return placeholderIn(`${parts[3] ?? ""}:${parts[4] ?? ""}`) ?? placeholderIn(literal, true);
 }
 
 function checkAccount(text: string): string | undefined {
@@ -92,7 +104,9 @@ export function valueProblem(
   operator?: string | null,
   variablesEnabled = true,
 ): string | undefined {
-  const literal = valueText(value, () => "\u0000");
+  // Under an IgnoreCase operator `O-ABC…` and `ARN:AWS:…` match as their lower-case forms do.
+  const written = valueText(value, () => "\u0000");
+  const literal = operator?.endsWith("IgnoreCase") ? written.toLowerCase() : written;
   // Without Version 2012-10-17, `${...}` is literal text (IAM reads no policy variables then).
   const hasVariable = variablesEnabled && literal.includes("${");
   const hasSymbol = literal.includes("\u0000") || hasVariable;
@@ -101,7 +115,7 @@ export function valueProblem(
     if (kind === "arn" || problem)
       return `"${literal}" is compared literally: policy variables are read only with "Version": "2012-10-17", so it matches no real source`;
   }
-  const phrase = placeholderIn(literal);
+  const phrase = placeholderOf(kind, literal);
   if (phrase)
     return `"${literal.replaceAll("\u0000", "…")}" contains the documentation placeholder "${phrase}"`;
   switch (kind) {

@@ -56,6 +56,11 @@ const ABSENT_FOR_SERVICES = new Set([
   "aws:sourcevpc",
   "aws:sourcevpcarn",
   "aws:vpcsourceip",
+  // The account of the calling identity, as aws:PrincipalAccount is
+  // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account):
+  // AWS's own CloudTrail key policy lets `"AWS": "*"` decrypt on kms:CallerAccount = the key's
+  // account. A service acting for another account never presents ours in it.
+  "kms:calleraccount",
 ]);
 
 export function isAbsentForServices(key: string): boolean {

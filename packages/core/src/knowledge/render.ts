@@ -7,7 +7,7 @@ export interface ServiceJson {
   name: string;
   principals: string[];
   sourceArnFormats: string[];
-  accountInArn: boolean | "some";
+  accountInArn: boolean | "some" | "unknown";
   keysSent: { sourceArn: KeyPresence; sourceAccount: KeyPresence; sourceOrgId: KeyPresence };
   alternativeGuardKeys: AlternativeGuardKey[];
   passRoleBound: boolean;
@@ -31,8 +31,8 @@ export function servicesAsJson(rows: readonly ServiceKnowledge[]): ServiceJson[]
   }));
 }
 
-function accountText(a: boolean | "some"): string {
-  return a === "some" ? "some" : a ? "yes" : "no";
+function accountText(a: boolean | "some" | "unknown"): string {
+  return typeof a === "string" ? a : a ? "yes" : "no";
 }
 
 function keysText(k: ServiceKnowledge["keysSent"]): string {

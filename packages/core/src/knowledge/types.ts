@@ -28,8 +28,11 @@ export interface ServiceKnowledge {
    * `arn:${Partition}:cloudtrail:${Region}:${Account}:trail/${TrailName}`.
    */
   sourceArnFormats: string[];
-  /** Whether those ARNs carry the account ("some" when only some of them do). */
-  accountInArn: boolean | "some";
+  /**
+   * Whether those ARNs carry the account ("some" when only some of them do, "unknown" when AWS's
+   * pages document no ARN shape: the search then tries ARNs with and without one).
+   */
+  accountInArn: boolean | "some" | "unknown";
   /** Which source keys the service sends. `always` lets the analysis drop the "key absent" case. */
   keysSent: {
     sourceArn: KeyPresence;
