@@ -305,9 +305,48 @@ function replace(args: TfValue[], range: SourceRange | undefined): TfValue {
   return mapText("replace", s, f, untouched, range);
 }
 
+/**
+ * Whether a string with unknown parts may turn out to be `text`: its known runs in order, the first
+ * and last at the ends, each unknown part standing for any text (its alphabet is not used, so the
+ * answer may be yes for a text it cannot be, never no for one it can).
+ */
+function mayBe(runs: Array<string | ValueSymbol>, text: string): boolean {
+  let pos = 0;
+  for (const [i, r] of runs.entries()) {
+    if (typeof r !== "string") continue;
+    if (i === 0) {
+      if (!text.startsWith(r)) return false;
+      pos = r.length;
+    } else if (i === runs.length - 1) return text.length - r.length >= pos && text.endsWith(r);
+    else {
+      const at = text.indexOf(r, pos);
+      if (at < 0) return false;
+      pos = at + r.length;
+    }
+  }
+  return true;
+}
+
 function lookup(args: TfValue[], range: SourceRange | undefined): TfValue {
   const [m, k, d] = args;
   const key = knownString(k ?? NULL);
+  if (m?.kind === "object" && !m.unknownKeys && k?.kind === "string" && key === undefined) {
+    // A key with known text around unknown parts ("${var.env}-acct"): any entry whose key it may
+    // turn out to be, or the default, may be picked. (A map with keys not known before apply may
+    // hold others: then the result stays unknown.)
+    const runs = runsOf(k.segments);
+    const symbol = runs.find((r): r is ValueSymbol => typeof r !== "string") as ValueSymbol;
+    const selector = runs.map((r) => (typeof r === "string" ? r : `\${${r.name}}`)).join("");
+    const names = [...m.entries.keys()].filter((n) => mayBe(runs, n)).sort();
+    const options = names.map((n) => ({ label: n, value: m.entries.get(n) as TfValue }));
+    if (d) options.push({ label: "(default)", value: d });
+    return oneOf(
+      derivedUnknown(symbol, "lookup", range),
+      `index:${selector}:${options.map((o) => o.label).join(",")}`,
+      selector,
+      options,
+    );
+  }
   if (m?.kind === "object" && k?.kind === "unknown" && !k.error) {
     // A known map and a key not known before apply: any entry (or the default) may be picked,
     // as with `map[key]`; a variable's validation leaves only its allowed keys.
@@ -452,6 +491,225 @@ function jsondecode(args: TfValue[], range: SourceRange | undefined): TfValue {
   return nodeToValue(parsed.node);
 }
 
+/** Orders strings by Unicode code point, as Go compares strings (byte by byte in UTF-8). */
+function byCodePoint(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = ((x[i] as string).codePointAt(0) ?? 0) - ((y[i] as string).codePointAt(0) ?? 0);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+/** `sort(list)`: the strings in lexicographic order (by code point); an unknown item leaves the order unknown. */
+function sortStrings(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const l = args[0] ?? NULL;
+  if (l.kind !== "list") return propagate("sort", args, range);
+  const items: Array<{ text: string; value: TfValue }> = [];
+  for (const i of l.items) {
+    if (i.kind === "null") return failure("sort(...)", "a null string cannot be sorted", range);
+    const text = knownString(i);
+    if (text === undefined) return propagate("sort", args, range);
+    items.push({ text, value: i.kind === "string" ? i : str(text, i.range) });
+  }
+  items.sort((a, b) => byCodePoint(a.text, b.text));
+  return list(
+    items.map((i) => i.value),
+    range,
+  );
+}
+
+/**
+ * `setunion`, `setintersection` and `setsubtract` over sets of known strings, numbers or bools.
+ * Terraform unifies the elements' types first (a string among them makes every element a string;
+ * numbers and bools do not mix) and returns a set, which it lists strings lexicographically,
+ * numbers by value, false before true. Sets of other values have no defined order: not evaluated.
+ */
+function setOperation(
+  name: string,
+  args: TfValue[],
+  range: SourceRange | undefined,
+  combine: (sets: Array<Map<string, TfValue>>) => Map<string, TfValue>,
+): TfValue {
+  if (args.length === 0 || (name === "setsubtract" && args.length !== 2))
+    return failure(`${name}(...)`, `${name} was given ${args.length} arguments`, range);
+  const lists: TfValue[][] = [];
+  for (const a of args) {
+    if (a.kind !== "list") return propagate(name, args, range);
+    lists.push(a.items);
+  }
+  const kinds = new Set<string>();
+  for (const i of lists.flat()) {
+    if (i.kind === "null")
+      return unknown(`${name}(...)`, `${name} of a set with a null element is not evaluated`, range);
+    if (knownString(i) === undefined) return propagate(name, args, range);
+    kinds.add(i.kind);
+  }
+  if (kinds.has("number") && kinds.has("bool") && !kinds.has("string"))
+    return failure(`${name}(...)`, "the sets hold numbers and bools, which Terraform cannot unify", range);
+  const type = kinds.has("string") ? "string" : kinds.has("number") ? "number" : "bool";
+  const sets = lists.map((items) => {
+    const set = new Map<string, TfValue>();
+    for (const i of items) {
+      const text = knownString(i) as string;
+      if (!set.has(text)) set.set(text, type === "string" && i.kind !== "string" ? str(text, i.range) : i);
+    }
+    return set;
+  });
+  const result = combine(sets);
+  const order =
+    type === "string"
+      ? byCodePoint
+      : type === "number"
+        ? (a: string, b: string) => Number(a) - Number(b)
+        : (a: string, b: string) => (a === b ? 0 : a === "false" ? -1 : 1);
+  return list(
+    [...result.keys()].sort(order).map((k) => result.get(k) as TfValue),
+    range,
+  );
+}
+
+function union(sets: Array<Map<string, TfValue>>): Map<string, TfValue> {
+  const out = new Map<string, TfValue>();
+  for (const s of sets) for (const [k, v] of s) if (!out.has(k)) out.set(k, v);
+  return out;
+}
+
+function intersection(sets: Array<Map<string, TfValue>>): Map<string, TfValue> {
+  const [first, ...rest] = sets;
+  return new Map([...(first ?? [])].filter(([k]) => rest.every((s) => s.has(k))));
+}
+
+function difference(sets: Array<Map<string, TfValue>>): Map<string, TfValue> {
+  const [first, second] = sets;
+  return new Map([...(first ?? [])].filter(([k]) => !second?.has(k)));
+}
+
+/**
+ * `title`: Go's `strings.Title`, which upper-cases a letter after a separator (at the start, and
+ * after any ASCII character but a letter, a digit or `_`). Only ASCII text is evaluated: for other
+ * characters Go's tables of separators and title case would have to be matched.
+ */
+function title(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const s = knownString(args[0] ?? NULL);
+  if (s === undefined) return propagate("title", args, range);
+  let out = "";
+  let afterSeparator = true;
+  for (const c of s) {
+    if ((c.codePointAt(0) ?? 0) > 0x7f)
+      return unknown("title(...)", "title is evaluated on ASCII text only", range);
+    out += afterSeparator ? c.toUpperCase() : c;
+    afterSeparator = !/[A-Za-z0-9_]/.test(c);
+  }
+  return str(out, range);
+}
+
+/**
+ * `trim(str, cutset)`: every character of the cutset is removed from both ends. Over a string with
+ * unknown parts it is decided, end by end, as `trimspace` is: by known text with a character kept,
+ * or a symbol written without any character of the cutset.
+ */
+function trim(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const cutset = knownString(args[1] ?? NULL);
+  if (cutset === undefined) return propagate("trim", args, range);
+  const cut = new Set(cutset);
+  const start = (s: string) => {
+    const cs = [...s];
+    let i = 0;
+    while (i < cs.length && cut.has(cs[i] as string)) i++;
+    return cs.slice(i).join("");
+  };
+  const end = (s: string) => {
+    const cs = [...s];
+    let i = cs.length;
+    while (i > 0 && cut.has(cs[i - 1] as string)) i--;
+    return cs.slice(0, i).join("");
+  };
+  const settled = (e: string | { alphabet: string }) =>
+    typeof e === "string" ? [...e].some((c) => !cut.has(c)) : ![...e.alphabet].some((c) => cut.has(c));
+  const first = trimText("trim", args[0] ?? NULL, "start", start, settled, range);
+  return first.kind === "unknown" ? first : trimText("trim", first, "end", end, settled, range);
+}
+
+/** `strrev`: the characters in reverse order, a character being a grapheme cluster (Terraform's doc). */
+function strrev(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const s = knownString(args[0] ?? NULL);
+  if (s === undefined) return propagate("strrev", args, range);
+  const clusters = [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(s)];
+  return str(
+    clusters
+      .map((c) => c.segment)
+      .reverse()
+      .join("")
+      .normalize("NFC"),
+    range,
+  );
+}
+
+/** Standard Base64 with padding; Go's decoder, which Terraform uses, skips line breaks. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * `base64decode`: the bytes read as UTF-8 (a byte order mark kept). Input that is not standard
+ * Base64, or bytes that are not UTF-8, are an error in Terraform.
+ */
+function base64decode(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const s = knownString(args[0] ?? NULL);
+  if (s === undefined) return propagate("base64decode", args, range);
+  const data = s.replace(/[\r\n]/g, "");
+  if (!BASE64.test(data))
+    return failure("base64decode(...)", "the argument is not standard Base64 with padding", range);
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(
+      Buffer.from(data, "base64"),
+    );
+    return str(text.normalize("NFC"), range);
+  } catch {
+    return failure("base64decode(...)", "the decoded bytes are not valid UTF-8", range);
+  }
+}
+
+/** A function of one number (`abs`, `ceil`, `floor`). */
+function numeric(name: string, f: (n: number) => number): Fn {
+  return (a, r) => {
+    const n = num(a[0] ?? NULL);
+    if (n === undefined) return propagate(name, a, r);
+    return r ? { kind: "number", value: f(n), range: r } : { kind: "number", value: f(n) };
+  };
+}
+
+function sum(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const l = args[0] ?? NULL;
+  if (l.kind !== "list") return propagate("sum", args, range);
+  if (l.items.length === 0) return failure("sum(...)", "sum of an empty list", range);
+  let value = 0;
+  for (const i of l.items) {
+    if (i.kind === "null") return failure("sum(...)", "sum of a list with a null element", range);
+    const n = num(i);
+    if (n === undefined) return propagate("sum", args, range);
+    value += n;
+  }
+  return range ? { kind: "number", value, range } : { kind: "number", value };
+}
+
+/**
+ * `chunklist(list, size)`: lists of `size` items, the last one shorter; size 0 gives the list as
+ * the only chunk. Items not known before apply are carried as they are.
+ */
+function chunklist(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const l = args[0] ?? NULL;
+  const size = num(args[1] ?? NULL);
+  if (l.kind !== "list" || size === undefined) return propagate("chunklist", args, range);
+  if (l.items.length === 0) return list([], range);
+  if (!Number.isInteger(size) || size < 0)
+    return failure("chunklist(...)", "the size must be a whole number, 0 or more", range);
+  if (size === 0) return list([l], range);
+  const chunks: TfValue[] = [];
+  for (let i = 0; i < l.items.length; i += size) chunks.push(list(l.items.slice(i, i + size), range));
+  return list(chunks, range);
+}
+
 /**
  * `provider::aws::arn_build(partition, service, region, account_id, resource)`: the ARN
  * "arn:partition:service:region:account_id:resource" (AWS provider's function documentation), its
@@ -526,6 +784,16 @@ const FUNCTIONS: Record<string, Fn> = {
     const trim = (s: string) => (p !== "" && s.endsWith(p) ? s.slice(0, -p.length) : s);
     return trimText("trimsuffix", a[0] ?? NULL, "end", trim, settled, r);
   },
+  title: (a, r) => title(a, r),
+  trim: (a, r) => trim(a, r),
+  strrev: (a, r) => strrev(a, r),
+  base64encode: (a, r) => {
+    const s = knownString(a[0] ?? NULL);
+    return s === undefined
+      ? propagate("base64encode", a, r)
+      : str(Buffer.from(s, "utf8").toString("base64"), r);
+  },
+  base64decode: (a, r) => base64decode(a, r),
   tostring: (a, r) => asString(a[0] ?? NULL, r),
   tonumber: (a, r) => {
     const n = num(a[0] ?? NULL);
@@ -679,6 +947,11 @@ const FUNCTIONS: Record<string, Fn> = {
       ? list(l.items.slice(s, e), r)
       : propagate("slice", a, r);
   },
+  chunklist: (a, r) => chunklist(a, r),
+  sort: (a, r) => sortStrings(a, r),
+  setunion: (a, r) => setOperation("setunion", a, r, union),
+  setintersection: (a, r) => setOperation("setintersection", a, r, intersection),
+  setsubtract: (a, r) => setOperation("setsubtract", a, r, difference),
   range: (a, r) => {
     const ns = a.map(num);
     if (ns.some((n) => n === undefined)) return propagate("range", a, r);
@@ -703,6 +976,10 @@ const FUNCTIONS: Record<string, Fn> = {
       ? { kind: "number", value: Math.min(...(ns as number[])) }
       : propagate("min", a, r);
   },
+  abs: numeric("abs", Math.abs),
+  ceil: numeric("ceil", Math.ceil),
+  floor: numeric("floor", Math.floor),
+  sum: (a, r) => sum(a, r),
   jsonencode: (a, r) => {
     const v = a[0] ?? NULL;
     return r ? { kind: "json", value: v, range: r } : { kind: "json", value: v };
@@ -742,20 +1019,38 @@ export function callFunction(
  * values (`var.strict ? "210987654321" : "*"`, an argument or an item of a list argument) makes the
  * result one of several too, each computed from one of them, instead of an unknown that a guard
  * would take for ours.
+ *
+ * `distinct` is not: over `concat` of known items and a variable, its options would each be named
+ * after the variable, without the known items, where the whole is named after the local it is
+ * computed in. Nor `chunklist`: an index into one of several lists keeps the lists, so
+ * `chunklist(...)[0]` would be lists of chunks, which a guard does not read.
  */
 const LIFTED = new Set([
+  "abs",
+  "base64decode",
+  "base64encode",
+  "ceil",
   "chomp",
   "element",
   "flatten",
+  "floor",
   "format",
   "formatlist",
   "join",
+  "lookup",
   "lower",
   "one",
   "replace",
   "reverse",
+  "setintersection",
+  "setsubtract",
+  "setunion",
+  "slice",
+  "sort",
   "split",
+  "strrev",
   "substr",
+  "sum",
   "title",
   "tolist",
   "toset",
