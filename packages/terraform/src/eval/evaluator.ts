@@ -1016,6 +1016,16 @@ export class ModuleInstance {
             { label: "(a key it lacks: the try fallback)", value: this.evaluate(fallback, scope) },
           ]);
         }
+        // An item of a collection not known before apply, which may lack the key: the fallback is
+        // the other value (`try(var.accounts["events"], "*")`).
+        if (fallback && v.kind === "unknown" && v.mayFail && !v.alternatives) {
+          const { mayFail: _mayFail, ...value } = v;
+          const label = sliceText(scope.map, (expr.args[i] as Expr).span);
+          return oneOf(at(unknown(label, "a key it may lack"), range), `try:${label}`, label, [
+            { label: "set", value },
+            { label: "not set (the try fallback)", value: this.evaluate(fallback, scope) },
+          ]);
+        }
         // An unknown may still fail when known (an attribute the object lacks): a later null
         // alternative may then be the value.
         if (v.kind === "unknown" && !v.mayBeNull)
@@ -1352,7 +1362,9 @@ export function index(v: TfValue, k: TfValue, range: SourceRange | undefined): T
     const item = s === undefined ? undefined : v.entries.get(s);
     return item ?? failure(`["${s ?? "?"}"]`, `the map has no key "${s ?? "?"}"`, range);
   }
-  if (v.kind === "unknown") return at(v, range);
+  // A collection not known before apply may lack the key: try() and can() decide.
+  if (v.kind === "unknown")
+    return v.error ? at(v, range) : { ...v, ...(range ? { range } : {}), mayFail: true };
   if (v.kind === "lazy") return v.get(knownString(k) ?? "", range);
   return failure("index", `cannot index ${v.kind}`, range);
 }

@@ -362,6 +362,15 @@ function lookup(args: TfValue[], range: SourceRange | undefined): TfValue {
       options,
     );
   }
+  if (m?.kind === "unknown" && !m.error && key !== undefined && d && !(d.kind === "unknown" && d.error)) {
+    // A map not known before apply may lack the key: then the default is the value. Both are
+    // analysed (`lookup(var.accounts, "events", "*")` is "*" unless the map sets "events").
+    const name = m.symbol.name;
+    return oneOf(propagate("lookup", args, range), `lookup:${name}:${key}`, `${name}["${key}"]`, [
+      { label: "set", value: derivedUnknown(m.symbol, "lookup", range, true) },
+      { label: "not set (the lookup default)", value: d },
+    ]);
+  }
   if (!m || key === undefined) return propagate("lookup", args, range);
   if (m.kind === "object") {
     const v = m.entries.get(key);
