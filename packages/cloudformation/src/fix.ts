@@ -188,7 +188,15 @@ function writtenAs(ctx: Ctx, current: SourceNode | undefined, key: string, value
   return undefined;
 }
 
-function plan(ctx: Ctx, block: ConditionBlock, current: SourceNode | undefined): NewOp[] {
+/** Entries of a fix's Condition it copies from the statement as they are (see `Fix.unchanged`). */
+type Unchanged = ReadonlyArray<{ operator: string; key: string }>;
+
+function plan(
+  ctx: Ctx,
+  block: ConditionBlock,
+  current: SourceNode | undefined,
+  unchanged: Unchanged,
+): NewOp[] {
   const ops: NewOp[] = [];
   for (const [op, keys] of Object.entries(block)) {
     const srcOp = current?.kind === "object" ? getOf(current, op) : undefined;
@@ -196,7 +204,10 @@ function plan(ctx: Ctx, block: ConditionBlock, current: SourceNode | undefined):
     for (const [key, raw] of Object.entries(keys)) {
       const values = Array.isArray(raw) ? raw : [raw];
       const src = srcOp?.kind === "object" ? getEntryOf(srcOp, key) : undefined;
-      if (src && sameValue(src.value, values)) {
+      // An entry the fix keeps is copied as written, even where its value resolved to text (a
+      // parameter's Default) that no longer shows it came from an intrinsic.
+      const kept = unchanged.some((u) => u.operator === op && u.key === key);
+      if (src && (kept || sameValue(src.value, values))) {
         out.keys.push({ key, value: { kind: "raw", text: "" }, source: src });
       } else {
         const items = values.map((v) => writtenAs(ctx, current, key, v) ?? itemOf(v));
@@ -307,9 +318,14 @@ function setEntry(
   return { start: at, end: at, text: eol(`\n${indent}${entry}`) };
 }
 
-function conditionEdit(ctx: Ctx, statement: ObjectNode, block: ConditionBlock): Edit | undefined {
+function conditionEdit(
+  ctx: Ctx,
+  statement: ObjectNode,
+  block: ConditionBlock,
+  unchanged: Unchanged,
+): Edit | undefined {
   const current = getOf(statement, "Condition");
-  const ops = plan(ctx, block, current);
+  const ops = plan(ctx, block, current, unchanged);
   return setEntry(
     ctx,
     statement,
@@ -428,7 +444,7 @@ export function applyCloudFormationFixes(
           );
           continue;
         }
-        edit = conditionEdit(ctx, st, f.fix.condition);
+        edit = conditionEdit(ctx, st, f.fix.condition, f.fix.unchanged ?? []);
       } else if (f.fix.permission && f.resource) {
         const res = getOf(resources, f.resource);
         // SAM event permissions and Fn::ForEach copies have a logical id that is not in Resources.

@@ -237,14 +237,21 @@ async function fixFile(
     if (f.fix?.permission && block?.type === "resource" && block.labels[0] === "aws_lambda_permission")
       made = permissionEdits(ctx, block, f.fix.permission, where);
     else if (f.fix?.condition && block?.type === "statement")
-      made = documentEdits(ctx, block, f.fix.condition, where);
+      made = documentEdits(ctx, block, f.fix.condition, where, f.fix.unchanged ?? []);
     else if (f.fix?.condition && sites.objects.has(offset))
-      made = objectEdits(ctx, sites.objects.get(offset) as ObjectExpr, f.fix.condition, where);
+      made = objectEdits(
+        ctx,
+        sites.objects.get(offset) as ObjectExpr,
+        f.fix.condition,
+        where,
+        f.fix.unchanged ?? [],
+      );
     else if (f.fix?.condition) {
       const h = sites.heredocs.find(
         (t) => t.heredoc && offset >= t.heredoc.contentStart && offset < t.heredoc.contentEnd,
       );
-      if (h && text[offset] === "{") made = heredocEdits(ctx, offset, f.fix.condition, where);
+      if (h && text[offset] === "{")
+        made = heredocEdits(ctx, offset, f.fix.condition, where, f.fix.unchanged ?? []);
     }
     if (!made) {
       if (block?.type === "dynamic")
@@ -402,11 +409,13 @@ function hclConditionObject(
   unit: string,
   multiline: boolean,
   where: string,
+  written: (op: string, key: string) => string | undefined = () => undefined,
 ): string {
   const ops = Object.entries(block);
+  const value = (op: string, k: string, v: string | string[]) => written(op, k) ?? hclList(ctx, v, where);
   if (!multiline) {
     const inner = ops.map(([op, keys]) => {
-      const items = Object.entries(keys).map(([k, v]) => `${hclKey(k)} = ${hclList(ctx, v, where)}`);
+      const items = Object.entries(keys).map(([k, v]) => `${hclKey(k)} = ${value(op, k, v)}`);
       return `${hclKey(op)} = { ${items.join(", ")} }`;
     });
     return inner.length === 0 ? "{}" : `{ ${inner.join(", ")} }`;
@@ -420,12 +429,16 @@ function hclConditionObject(
     const entries = Object.entries(keys);
     const keyWidth = Math.max(0, ...entries.map(([k]) => hclKey(k).length));
     lines.push(`${i1}${hclKey(op).padEnd(opWidth)} = {`);
-    for (const [k, v] of entries)
-      lines.push(`${i2}${hclKey(k).padEnd(keyWidth)} = ${hclList(ctx, v, where)}`);
+    for (const [k, v] of entries) lines.push(`${i2}${hclKey(k).padEnd(keyWidth)} = ${value(op, k, v)}`);
     lines.push(`${i1}}`);
   }
   lines.push(`${indent}}`);
   return lines.join("\n");
+}
+
+/** The item of an object expression whose key is `name`. */
+function itemOf(obj: ObjectExpr, name: string): ObjectExpr["items"][number] | undefined {
+  return obj.items.find((i) => keyName(i.key) === name);
 }
 
 function keyName(e: Expr): string | undefined {
@@ -437,7 +450,13 @@ function keyName(e: Expr): string | undefined {
   return undefined;
 }
 
-function objectEdits(ctx: Ctx, obj: ObjectExpr, block: ConditionBlock, where: string): Edit[] | undefined {
+function objectEdits(
+  ctx: Ctx,
+  obj: ObjectExpr,
+  block: ConditionBlock,
+  where: string,
+  unchanged: Unchanged,
+): Edit[] | undefined {
   const { text } = ctx;
   const first = obj.items[0];
   const multiline = text.slice(obj.span.start, obj.span.end).includes("\n");
@@ -450,11 +469,18 @@ function objectEdits(ctx: Ctx, obj: ObjectExpr, block: ConditionBlock, where: st
   if (existing) {
     const valueIndent = indentOf(text, existing.span.start);
     const multi = multiline || text.slice(existing.value.span.start, existing.value.span.end).includes("\n");
+    // Entries the fix keeps are copied as written (references, interpolations, the file's quoting).
+    const written = (op: string, key: string): string | undefined => {
+      if (!unchanged.some((u) => u.operator === op && u.key === key)) return undefined;
+      const opValue = existing.value.type === "object" ? itemOf(existing.value, op)?.value : undefined;
+      const value = opValue?.type === "object" ? itemOf(opValue, key)?.value : undefined;
+      return value ? text.slice(value.span.start, value.span.end) : undefined;
+    };
     return [
       {
         start: existing.value.span.start,
         end: existing.value.span.end,
-        text: hclConditionObject(ctx, block, valueIndent, unit, multi, where),
+        text: hclConditionObject(ctx, block, valueIndent, unit, multi, where, written),
         what,
       },
     ];
@@ -524,7 +550,13 @@ function mapBlock(block: ConditionBlock, f: (s: string) => string): ConditionBlo
   return out;
 }
 
-function heredocEdits(ctx: Ctx, offset: number, block: ConditionBlock, where: string): Edit[] | undefined {
+function heredocEdits(
+  ctx: Ctx,
+  offset: number,
+  block: ConditionBlock,
+  where: string,
+  unchanged: Unchanged,
+): Edit[] | undefined {
   const { text } = ctx;
   const end = jsonObjectEnd(text, offset, text.length);
   if (end === undefined) return undefined;
@@ -546,7 +578,7 @@ function heredocEdits(ctx: Ctx, offset: number, block: ConditionBlock, where: st
     line: 1,
     column: 1,
     statement: { index: 0 },
-    fix: { description: "", text: "", condition: marked },
+    fix: { description: "", text: "", condition: marked, unchanged },
   } as unknown as Finding;
   const fixed = applyPolicyJsonFixes(source, "statement.json", [statement]);
   if (fixed === undefined) return undefined;
@@ -576,7 +608,18 @@ function escapeAdded(before: string, after: string): string {
     s++;
   // Do not cut a `${` in two at the boundaries.
   while (p > 0 && (after[p - 1] === "$" || after[p - 1] === "%")) p--;
-  return after.slice(0, p) + escapeTemplate(after.slice(p, after.length - s)) + after.slice(after.length - s);
+  // An interpolation (or an escaped one) that the original has is text the fix kept (an entry it
+  // copies as written, `${aws_s3_bucket.b.arn}`): it stays as it is.
+  const middle = after.slice(p, after.length - s);
+  let out = "";
+  let last = 0;
+  for (const m of middle.matchAll(/\$?\$\{[^}]*\}/g)) {
+    if (!before.includes(m[0])) continue;
+    out += escapeTemplate(middle.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  out += escapeTemplate(middle.slice(last));
+  return after.slice(0, p) + out + after.slice(after.length - s);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -600,7 +643,16 @@ function wholeLines(text: string, start: number, end: number): { start: number; 
   return { start: s, end: e };
 }
 
-function documentEdits(ctx: Ctx, statement: Block, block: ConditionBlock, where: string): Edit[] | undefined {
+/** Entries of a fix's Condition it copies from the statement as they are (see `Fix.unchanged`). */
+type Unchanged = ReadonlyArray<{ operator: string; key: string }>;
+
+function documentEdits(
+  ctx: Ctx,
+  statement: Block,
+  block: ConditionBlock,
+  where: string,
+  unchanged: Unchanged,
+): Edit[] | undefined {
   const { text } = ctx;
   const close = statement.span.end - 1;
   if (text[close] !== "}" || !startsLine(text, close)) return undefined;
@@ -611,10 +663,14 @@ function documentEdits(ctx: Ctx, statement: Block, block: ConditionBlock, where:
   const firstChild = children[0];
   const childIndent = firstChild ? indentOf(text, firstChild.span.start) : `${stIndent}  `;
   const unit = unitOf(stIndent, childIndent);
+  // Condition blocks the fix keeps stay as they are written (a variable or reference in `values`).
+  const keeps = (test: string | undefined, variable: string | undefined) =>
+    unchanged.some((u) => u.operator === test && u.key === variable);
   const source = statement.body.blocks.filter((b) => {
     if (b.type !== "condition") return false;
     const v = literalString(b.body.attributes.get("variable")?.expr);
-    return v !== undefined && SOURCE_KEYS.has(v.toLowerCase());
+    const test = literalString(b.body.attributes.get("test")?.expr);
+    return v !== undefined && SOURCE_KEYS.has(v.toLowerCase()) && !keeps(test, v);
   });
   for (const b of statement.body.blocks)
     if (b.type === "dynamic" && b.labels[0] === "condition")
@@ -622,7 +678,7 @@ function documentEdits(ctx: Ctx, statement: Block, block: ConditionBlock, where:
   const lines: string[] = [];
   for (const [op, keys] of Object.entries(block))
     for (const [key, v] of Object.entries(keys)) {
-      if (!SOURCE_KEYS.has(key.toLowerCase())) continue;
+      if (!SOURCE_KEYS.has(key.toLowerCase()) || keeps(op, key)) continue;
       const values = valuesOf(v).map((x) => hclValue(ctx, x, where));
       lines.push(
         `${childIndent}condition {`,

@@ -55,6 +55,8 @@ export interface Finding {
     text: string;
     condition?: ConditionBlock;
     permission?: { sourceAccount: string; sourceArn?: string };
+    /** Entries of `condition` the fix copies from the statement unchanged (see `Fix.unchanged`). */
+    unchanged?: Array<{ operator: string; key: string }>;
     /** The edits that apply this fix alone, where the CLI could compute them (SARIF `fixes`). */
     edits?: TextEdit[];
   };
@@ -337,6 +339,11 @@ function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: State
       f.fix.permission = { sourceAccount: displayTokens(p.sourceAccount) };
       if (p.sourceArn !== undefined) f.fix.permission.sourceArn = displayTokens(p.sourceArn);
     }
+    if (input.fix.unchanged)
+      f.fix.unchanged = input.fix.unchanged.map((u) => ({
+        operator: displayTokens(u.operator),
+        key: displayTokens(u.key),
+      }));
   }
   return f;
 }

@@ -4,6 +4,7 @@ import { splitArn } from "../iam/arn.js";
 import { hasWildcard } from "../iam/wildcard.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { ConditionEntry, Statement } from "../model/policy.js";
+import type { PolicyValue } from "../model/values.js";
 import type { PolicySiteKind } from "./site.js";
 
 /** A Condition element: operator → key → value(s). */
@@ -17,6 +18,51 @@ export interface Fix {
   condition?: ConditionBlock;
   /** For a Lambda permission: the SourceAccount to set, and the SourceArn when it must change. */
   permission?: { sourceAccount: string; sourceArn?: string };
+  /**
+   * Entries of `condition` copied from the statement unchanged (operator and key as written):
+   * `--fix` keeps their text as the input writes it (references, intrinsics, variables), since
+   * `condition` can only show such values as `<NAME>` or as the value they resolved to.
+   */
+  unchanged?: Array<{ operator: string; key: string }>;
+}
+
+/**
+ * Whether an aws:SourceArn value already names our account, or a resource whose ARN has none: its
+ * account field is empty, one of `accounts` (any 12-digit account when none is declared), the
+ * deploying account, or not known before deployment; or the whole value is not known before
+ * deployment. The analysis trusts such unknowns as ours (CD301 says so), and a fix keeps them.
+ */
+export function sourceArnKeepsOwner(v: PolicyValue, accounts: readonly string[]): boolean {
+  const only = v.parts.length === 1 ? v.parts[0] : undefined;
+  if (only !== undefined && typeof only !== "string") return true;
+  const account = valueText(v, () => "\u0000").split(":")[4];
+  if (account === undefined) return false;
+  if (account === "" || account === "\u0000") return true;
+  return /^\d{12}$/.test(account) && (accounts.length === 0 || accounts.includes(account));
+}
+
+/**
+ * The values of the statement's required aws:SourceAccount guards when each names our account (the
+ * deploying one, as `<SELF>`, or one of `accounts`): a fix keeps them rather than writing the
+ * account it was given (or a placeholder) over `!Ref AWS::AccountId` or a caller-identity lookup.
+ */
+function ownSourceAccounts(stmt: Statement, accounts: readonly string[]): string[] | undefined {
+  const out: string[] = [];
+  for (const c of stmt.conditions) {
+    if (c.keyLower !== "aws:sourceaccount" || !isPositive(c) || c.operator.set !== null) continue;
+    for (const v of c.values) {
+      const only = v.parts.length === 1 ? v.parts[0] : undefined;
+      const text =
+        only !== undefined && typeof only !== "string"
+          ? only.kind === "self-account"
+            ? `<${only.name}>`
+            : undefined
+          : valueText(v, () => "\u0000");
+      if (text === undefined || (!text.startsWith("<") && !accounts.includes(text))) return undefined;
+      if (!out.includes(text)) out.push(text);
+    }
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 /** The statement's Condition as a plain block, with symbols as `<NAME>`. */
@@ -152,25 +198,20 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
     sourceGuard(facts, principals) {
       const token = tokenGuard(principals);
       if (token) return tokenFix(kind, facts, principals, token);
-      const arns = [
+      const arnsFor = (acct: string) => [
         ...new Set(
           principals
             .flatMap((p) =>
-              p.knowledge ? [sourceArnPattern(p.knowledge, account, partitionOf(facts.statement))] : [],
+              p.knowledge ? [sourceArnPattern(p.knowledge, acct, partitionOf(facts.statement))] : [],
             )
             .filter((a): a is string => !!a),
         ),
       ];
       if (kind === "lambda-permission") {
+        const arns = arnsFor(account);
         // Keep a SourceArn that already names an exact account of ours (or an account-less resource).
         const current = facts.statement.conditions.find((c) => c.keyLower === "aws:sourcearn");
-        const sound = current?.values.every((v) => {
-          const acct = valueText(v, () => "0").split(":")[4];
-          return (
-            acct !== undefined &&
-            (acct === "" || (/^\d{12}$/.test(acct) && (accounts.length === 0 || accounts.includes(acct))))
-          );
-        });
+        const sound = current?.values.every((v) => sourceArnKeepsOwner(v, accounts));
         const permission: NonNullable<Fix["permission"]> = { sourceAccount: account };
         if (!sound && arns.length === 1) permission.sourceArn = arns[0] as string;
         const lines = [`SourceAccount: "${account}"`];
@@ -182,7 +223,11 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
         };
       }
       // Keep the statement's other conditions and an aws:SourceArn guard that already pins an exact
-      // account (or names an account-less resource); replace the other source guards.
+      // account (or names an account-less resource); replace the other source guards. An account
+      // the statement already names as ours (`!Ref AWS::AccountId`) is the one the fix uses.
+      const own = ownSourceAccounts(facts.statement, accounts);
+      const fixAccount = own?.length === 1 ? (own[0] as string) : account;
+      const arns = arnsFor(fixAccount);
       const block = new Map<string, Map<string, string[]>>();
       const keptArn = facts.statement.conditions.find(
         (c) =>
@@ -190,16 +235,10 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
           (c.operator.base === "ArnLike" || c.operator.base === "ArnEquals") &&
           !c.operator.ifExists &&
           c.operator.set === null &&
-          c.values.every((v) => {
-            const account = valueText(v, () => "0").split(":")[4];
-            // Keep it only when its account is already the one the fix names (or the ARN has none).
-            return (
-              account !== undefined &&
-              (account === "" ||
-                (/^\d{12}$/.test(account) && (accounts.length === 0 || accounts.includes(account))))
-            );
-          }),
+          // Keep it only when its account is already the one the fix names (or the ARN has none).
+          c.values.every((v) => sourceArnKeepsOwner(v, accounts)),
       );
+      const unchanged: NonNullable<Fix["unchanged"]> = [];
       for (const c of facts.statement.conditions) {
         if (c.operator.base === null || (c !== keptArn && guardKind(c.keyLower, []) !== undefined)) continue;
         const op = block.get(c.operator.text) ?? new Map<string, string[]>();
@@ -208,16 +247,17 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
           c.values.map((v) => valueText(v, (s) => `<${s.name}>`)),
         );
         block.set(c.operator.text, op);
+        unchanged.push({ operator: c.operator.text, key: c.key });
       }
       const eq = block.get("StringEquals") ?? new Map<string, string[]>();
-      eq.set("aws:SourceAccount", [account]);
+      eq.set("aws:SourceAccount", own ?? [account]);
       block.set("StringEquals", eq);
       if (arns.length > 0 && !keptArn) {
         const like = block.get("ArnLike") ?? new Map<string, string[]>();
         // The statement's own source ARNs with our account, where it wrote ARNs with an account
         // field: the fix keeps the resources it named (`arn:aws:sns:*:*:t` becomes
         // `arn:aws:sns:*:<ours>:t`, not every topic of the account).
-        like.set("aws:SourceArn", ownArnsWithAccount(facts.statement, account) ?? arns);
+        like.set("aws:SourceArn", ownArnsWithAccount(facts.statement, fixAccount) ?? arns);
         block.set("ArnLike", like);
       }
       const obj: Record<string, Record<string, string | string[]>> = {};
@@ -229,10 +269,12 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
       const text = `"Condition": ${JSON.stringify(obj, null, 2)}`;
       const condition: ConditionBlock = obj;
       const what = arns.length > 0 || keptArn ? "aws:SourceAccount and aws:SourceArn" : "aws:SourceAccount";
+      const note = own && (keptArn || arns.length === 0 || own.length === 1) ? "" : accountNote;
       return {
-        description: `Give the statement a Condition on ${what} with your own account${facts.isPublic ? ', or name the service principal instead of "*"' : ""}.${accountNote}${passRoleNote(facts, principals)}`,
+        description: `Give the statement a Condition on ${what} with your own account${facts.isPublic ? ', or name the service principal instead of "*"' : ""}.${note}${passRoleNote(facts, principals)}`,
         text,
         condition,
+        ...(unchanged.length > 0 ? { unchanged } : {}),
       };
     },
   };

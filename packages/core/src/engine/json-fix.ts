@@ -55,7 +55,7 @@ export function applyPolicyJsonFixes(
     const node = nodes[f.statement.index];
     if (node?.kind !== "object" || !node.range) continue;
     done.add(f.statement.index);
-    edits.push(editFor(text, starts, node, f.fix.condition));
+    edits.push(editFor(text, starts, node, f.fix.condition, f.fix.unchanged ?? []));
   }
   if (edits.length === 0) return undefined;
   edits.sort((a, b) => b.start - a.start);
@@ -64,7 +64,13 @@ export function applyPolicyJsonFixes(
   return out;
 }
 
-function editFor(text: string, starts: LineIndex, node: ObjectNode, block: ConditionBlock): Edit {
+function editFor(
+  text: string,
+  starts: LineIndex,
+  node: ObjectNode,
+  block: ConditionBlock,
+  unchanged: NonNullable<NonNullable<Finding["fix"]>["unchanged"]>,
+): Edit {
   const range = node.range as NonNullable<ObjectNode["range"]>;
   const open = offsetOf(starts, range.start);
   const multiline = range.start.line !== range.end.line;
@@ -74,10 +80,30 @@ function editFor(text: string, starts: LineIndex, node: ObjectNode, block: Condi
   const unit = multiline ? indentUnit(indent, range.start.column) : "";
   const condition = node.entries.find((e) => e.key === "Condition");
   if (condition?.keyRange && condition.value.range) {
+    // Entries the fix keeps are copied as written (a heredoc's `${var.x}`, the file's own spacing).
+    const kept: string[] = [];
+    const marked: ConditionBlock = {};
+    for (const [op, keys] of Object.entries(block)) {
+      const copy: Record<string, string | string[]> = {};
+      for (const [key, value] of Object.entries(keys)) {
+        const written = unchanged.some((u) => u.operator === op && u.key === key)
+          ? entryOf(entryOf(condition.value, op), key)
+          : undefined;
+        if (written?.range) {
+          kept.push(text.slice(offsetOf(starts, written.range.start), offsetOf(starts, written.range.end)));
+          copy[key] = `\uE100${kept.length - 1}\uE101`;
+        } else copy[key] = value;
+      }
+      marked[op] = copy;
+    }
+    const rendered = renderBlock(marked, indent, unit, multiline).replace(
+      /"\uE100(\d+)\uE101"/g,
+      (_m, i: string) => kept[Number(i)] as string,
+    );
     return {
       start: offsetOf(starts, condition.keyRange.start),
       end: offsetOf(starts, condition.value.range.end),
-      text: `"Condition": ${renderBlock(block, indent, unit, multiline)}`,
+      text: `"Condition": ${rendered}`,
     };
   }
   const last = node.entries[node.entries.length - 1];
@@ -87,6 +113,11 @@ function editFor(text: string, starts: LineIndex, node: ObjectNode, block: Condi
     ? `${sep}\n${indent}"Condition": ${renderBlock(block, indent, unit, true)}`
     : `${sep} "Condition": ${renderBlock(block, "", "", false)}`;
   return { start: after, end: after, text: insert };
+}
+
+/** The value of `key` in an object node. */
+function entryOf(node: SourceNode | undefined, key: string): SourceNode | undefined {
+  return node?.kind === "object" ? node.entries.find((e) => e.key === key)?.value : undefined;
 }
 
 /** The indentation step the file uses (two spaces when it cannot be told). */

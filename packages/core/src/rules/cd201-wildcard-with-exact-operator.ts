@@ -33,8 +33,9 @@ export default defineRule({
     // everyone into one that admits everyone).
     const keepsOwner = ctx.facts.exactWildcards.every((g) => {
       if (g.guard.entry.keyLower !== "aws:sourcearn") return false;
+      // A fixed account, the deploying one, or one not known before deployment (trusted as ours).
       const account = valueText(g.value, () => "\u0000").split(":")[4];
-      return account !== undefined && /^\d{12}$/.test(account);
+      return account !== undefined && (/^\d{12}$/.test(account) || account === "\u0000");
     });
     if (!keepsOwner) {
       const fix = ctx.fixes.sourceGuard(ctx.facts, ctx.facts.principals);

@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { applyCloudFormationFixes, checkCloudFormation } from "../src/index.js";
+
+// From a review of `--fix` (fixtures-fix-review): an aws:SourceArn from a parameter was dropped by
+// the CD103 fix (its value was not seen as naming an account), one with a Default was written as the
+// Default's text, and `!Ref AWS::AccountId` under an IfExists became ACCOUNT_ID (or the --account
+// given); CD201 on an ARN of the deploying account claimed ArnLike "admits other accounts" and
+// replaced the `!Sub` with ACCOUNT_ID. Conditions the fix keeps now stay as written.
+const DIR = join(import.meta.dirname, "fixtures-fix-review");
+
+async function fix(name: string, accounts: string[] = []) {
+  const file = join(DIR, name);
+  const text = readFileSync(file, "utf8");
+  const before = await checkCloudFormation(file, text, { accounts });
+  const out = applyCloudFormationFixes(text, file, before.findings) ?? text;
+  const after = await checkCloudFormation(file, out, { accounts });
+  return { before: before.findings, out, after: after.findings };
+}
+
+describe("--fix keeps the conditions it keeps as they are written", () => {
+  it.each(["unk2.yaml", "unk-default.yaml"])(
+    "%s: an aws:SourceArn parameter stays, SourceAccount is added",
+    async (name) => {
+      const { before, out, after } = await fix(name, ["731234567890"]);
+      expect(before.map((f) => f.ruleId)).toContain("CD103");
+      expect(out).toContain("aws:SourceArn: !Ref SourceBucketArn");
+      expect(out).toContain('aws:SourceAccount: "731234567890"');
+      expect(after.filter((f) => f.ruleId !== "CD301")).toEqual([]);
+    },
+  );
+
+  it("an IfExists on !Ref AWS::AccountId becomes StringEquals on !Ref AWS::AccountId", async () => {
+    const { before, out, after } = await fix("c104.yaml");
+    expect(before.map((f) => f.ruleId)).toEqual(["CD104"]);
+    expect(out).toContain("StringEquals:\n                aws:SourceAccount: !Ref AWS::AccountId");
+    expect(out).not.toContain("ACCOUNT_ID");
+    expect(after).toEqual([]);
+  });
+
+  it("CD201 on an ARN of the deploying account only changes the operator", async () => {
+    const { before, out } = await fix("c2.yaml");
+    const cd201 = before.find((f) => f.ruleId === "CD201");
+    expect(cd201?.message).toContain("Use ArnLike.");
+    expect(cd201?.message).not.toContain("admits other accounts");
+    expect(out).toContain(
+      'ArnLike:\n                aws:SourceArn: !Sub "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*"',
+    );
+  });
+});

@@ -1,0 +1,71 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkSite, type Finding } from "@deputyguard/core";
+import { describe, expect, it } from "vitest";
+import { applyTerraformFixesWithNotes, terraformFormat } from "../src/index.js";
+
+// From a review of `--fix` (fixtures-fix-review): a fix rewrote every source-key condition from the
+// values the analysis resolved, so `var.bucket_arn` became "<var.bucket_arn>" (or the guard was
+// dropped), `aws_s3_bucket.b.arn` a literal with `<PARTITION>` or a variable's default baked in, and
+// `data.aws_caller_identity.current.account_id` the text ACCOUNT_ID; a rescan then called the
+// broken file clean. Conditions a fix keeps now stay as written.
+const DIR = join(import.meta.dirname, "fixtures-fix-review");
+
+async function findingsOf(dir: string, accounts: string[]): Promise<Finding[]> {
+  const r = await terraformFormat.scanDirectory?.(dir, { accounts });
+  return (r?.sites ?? []).flatMap((s) => checkSite(s, { accounts }).findings);
+}
+
+async function fix(name: string, accounts: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), "dg-fix-review-"));
+  cpSync(join(DIR, name), dir, { recursive: true });
+  const file = join(dir, "main.tf");
+  const before = await findingsOf(dir, accounts);
+  const { files } = await applyTerraformFixesWithNotes(new Map([[file, readFileSync(file, "utf8")]]), before);
+  const text = files.get(file) ?? readFileSync(file, "utf8");
+  writeFileSync(file, text);
+  return { before, text, after: await findingsOf(dir, accounts) };
+}
+
+describe("--fix keeps the conditions it keeps as they are written", () => {
+  it("an aws:SourceArn from a variable stays, and aws:SourceAccount is added", async () => {
+    const { text, after } = await fix("tf-cd103-unknown", ["731234567890"]);
+    expect(text).toContain("values   = [var.bucket_arn]");
+    expect(text).toContain('variable = "aws:SourceAccount"');
+    expect(text).not.toContain("<var.bucket_arn>");
+    expect(after.map((f) => f.ruleId)).toEqual(["CD301"]);
+  });
+
+  it.each(["tf-cd103-doc", "tf-cd103-var"])("%s: a bucket reference stays a reference", async (name) => {
+    const { text, after } = await fix(name, ["731234567890"]);
+    expect(text).toMatch(/values\s+= \[aws_s3_bucket\.b\.arn\]/);
+    expect(text).not.toMatch(/<PARTITION>|prod-uploads|acme-uploads"\]/);
+    expect(after).toEqual([]);
+  });
+
+  it.each(["tf-jsonenc", "tf-prefix"])("%s: jsonencode and heredoc keep the reference", async (name) => {
+    const { text, after } = await fix(name, ["731234567890"]);
+    expect(text).toContain('"aws:SourceArn" = aws_s3_bucket.b.arn');
+    expect(text).toContain('"aws:SourceArn": "${aws_s3_bucket.b.arn}"');
+    expect(text).not.toContain("$${aws_s3_bucket");
+    expect(after).toEqual([]);
+  });
+
+  it("an IfExists on our own account changes the operator and keeps the caller-identity lookup", async () => {
+    const { before, text, after } = await fix("tf104");
+    expect(before.map((f) => f.ruleId)).toEqual(["CD104"]);
+    expect(text).toContain('test     = "StringEquals"');
+    expect(text).toContain("values   = [data.aws_caller_identity.current.account_id]");
+    expect(text).not.toContain("ACCOUNT_ID");
+    expect(after).toEqual([]);
+  });
+
+  it("CD201 on an ARN of the deploying account only changes the operator", async () => {
+    const { before, text, after } = await fix("tf-cd201");
+    expect(before.map((f) => f.message)).toEqual([expect.stringContaining("Use ArnLike.")]);
+    expect(text).toContain("${data.aws_caller_identity.current.account_id}:rule/*");
+    expect(text).not.toContain("ACCOUNT_ID");
+    expect(after).toEqual([]);
+  });
+});
