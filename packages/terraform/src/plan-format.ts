@@ -25,6 +25,7 @@ import { JsonLocator, type JsonPath } from "./plan/json-locator.js";
 import { ModuleSources, type PlanModuleCalls } from "./plan/module-sources.js";
 import { type SourceFallback, sourceFallback } from "./plan/source-fallback.js";
 import { discoveredKind } from "./policy/sites.js";
+import { suppressionIndex } from "./policy/suppressions.js";
 
 /** Options of a plan scan: the module directories given alongside the plan (`check-iac plan.json infra/`). */
 export interface PlanScanOptions extends ScanOptions {
@@ -370,12 +371,24 @@ function permissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefin
     const v = own(r.values, attr);
     if (isUnknown(r.unknown, attr)) {
       const refs = references(ctx, r.address, attr);
-      for (const ref of refs) {
-        const resolved = fromReference(ctx, r, ref, range);
-        if (resolved) return resolved;
-      }
+      // The module's source, where it is beside the plan, says what the expression computes.
       pending.push({ address: r.address, field: key, attribute: attr, at: range });
-      return unknownValue(refs[0] ?? `${r.address}.${attr}`, "known only after apply", range);
+      // Without it, a value is rebuilt from a referenced resource only when the expression can be
+      // that one reference: `references` lists what an expression reads, not what it computes
+      // (`"arn:aws:logs:…:${var.acct}:log-group:${aws_cloudwatch_log_group.app.id}"`, a
+      // conditional between two resources). A source ARN must still read as an ARN.
+      const ref = refs[0];
+      if (ref !== undefined && refs.every((x) => ref === x || ref.startsWith(`${x}.`))) {
+        const resolved = fromReference(ctx, r, ref, range);
+        if (
+          resolved &&
+          (key !== "sourceArn" ||
+            resolved.parts[0] === "arn:" ||
+            String(resolved.parts[0]).startsWith("arn:"))
+        )
+          return resolved;
+      }
+      return unknownValue(ref ?? `${r.address}.${attr}`, "known only after apply", range);
     }
     return typeof v === "string" ? { parts: [v], range: ctx.locator.at([...r.valuesPath, attr]) } : undefined;
   };
@@ -439,6 +452,20 @@ function documentFromConfig(ctx: PlanContext, r: PlanResource, attr: string): st
  * reported for these (most such arguments hold no policy).
  */
 function discoveredSites(r: PlanResource, ctx: PlanContext, out: PolicySite[]): void {
+  // An argument that may hold a policy, known only after apply and written in the configuration:
+  // the source may resolve it; otherwise it is a policy not known before apply (a warning, never
+  // silence).
+  for (const key of Object.keys(r.unknown ?? {})) {
+    if (!key.includes("polic") || !isUnknown(r.unknown, key) || configured(ctx, r, key) !== true) continue;
+    unresolved(
+      ctx,
+      r,
+      { path: key, kind: discoveredKind(key) },
+      undefined,
+      undefined,
+      ctx.locator.at(r.path),
+    );
+  }
   for (const key of Object.keys(r.values ?? {})) {
     if (!key.includes("polic")) continue;
     const text = stringAt(r.values, key);
@@ -519,11 +546,13 @@ function policyAt(
 ): void {
   let text = stringAt(values, attr);
   let at: SourceRange | undefined;
+  // Not written in the configuration: AWS fills it in (a KMS key's default policy, a bucket's
+  // policy from an aws_s3_bucket_policy resource); there is no policy of this resource to analyse.
+  // A known value there is the policy read back from AWS before apply, which the resource that
+  // writes it may be about to replace (an aws_sns_topic_policy being fixed): not this plan's policy.
+  if (!block && configured(ctx, r, attr) === false) return;
   if (text === undefined) {
     if (!isUnknown(unknownValues, attr)) return;
-    // Not written in the configuration: AWS fills it in (a KMS key's default policy, a bucket's
-    // policy from an aws_s3_bucket_policy resource); there is no policy of this resource to analyse.
-    if (!block && configured(ctx, r, attr) === false) return;
     at = ctx.locator.at(r.path);
     text = block ? undefined : documentFromConfig(ctx, r, attr);
     if (text === undefined) {
@@ -837,10 +866,16 @@ function withSourceLocations(sites: PolicySite[], sources: ModuleSources | undef
   if (!sources) return;
   for (const site of sites) {
     const at = site.resource ? sources.declaration(site.resource) : undefined;
-    if (at)
-      site.related = [
-        { file: at.file, line: at.line, column: at.column, message: `source of ${site.resource}` },
-      ];
+    if (!at) continue;
+    site.related = [
+      { file: at.file, line: at.line, column: at.column, message: `source of ${site.resource}` },
+    ];
+    // Suppression comments at the resource's block count for the plan's finding too, as they do
+    // when the source resolves the policy (a module scan and a plan scan agree).
+    if (at.block && site.resource && !site.suppressions?.length) {
+      const found = suppressionIndex(at.block.map).forPlanResource(at.block.range, site.resource);
+      if (found.length > 0) site.suppressions = found;
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import type { SourceRange, ValueSymbol } from "@deputyguard/core";
+import { parse as parseYaml } from "yaml";
 import { jsonSegments, nodeToValue, parseJsonString, valueToNode } from "./json.js";
 import {
   type Alternatives,
@@ -500,6 +501,22 @@ function jsondecode(args: TfValue[], range: SourceRange | undefined): TfValue {
   return nodeToValue(parsed.node);
 }
 
+/**
+ * `yamldecode`: YAML 1.2 (core schema, as Terraform's go-cty-yaml reads it) to the value JSON would
+ * give. Text that is not YAML is an error, as in Terraform; aliases are bounded.
+ */
+function yamldecode(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const s = knownString(args[0] ?? NULL);
+  if (s === undefined) return propagate("yamldecode", args, range);
+  let value: unknown;
+  try {
+    value = parseYaml(s, { schema: "core", maxAliasCount: 100, prettyErrors: false });
+  } catch (e) {
+    return failure("yamldecode(...)", `not YAML: ${(e as Error).message.split("\n")[0]}`, range);
+  }
+  return jsondecode([str(JSON.stringify(value ?? null), range)], range);
+}
+
 /** Orders strings by Unicode code point, as Go compares strings (byte by byte in UTF-8). */
 function byCodePoint(a: string, b: string): number {
   const x = [...a];
@@ -803,6 +820,9 @@ const FUNCTIONS: Record<string, Fn> = {
       : str(Buffer.from(s, "utf8").toString("base64"), r);
   },
   base64decode: (a, r) => base64decode(a, r),
+  // Marking a value sensitive (or not) does not change it.
+  sensitive: (a) => a[0] ?? NULL,
+  nonsensitive: (a) => a[0] ?? NULL,
   tostring: (a, r) => asString(a[0] ?? NULL, r),
   tonumber: (a, r) => {
     const n = num(a[0] ?? NULL);
@@ -994,6 +1014,7 @@ const FUNCTIONS: Record<string, Fn> = {
     return r ? { kind: "json", value: v, range: r } : { kind: "json", value: v };
   },
   jsondecode: (a, r) => jsondecode(a, r),
+  yamldecode: (a, r) => yamldecode(a, r),
   file: (a, r, host) => {
     const p = knownString(a[0] ?? NULL);
     return p === undefined ? propagate("file", a, r) : host.readFile(p, r);

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import type { Diagnostic } from "@deputyguard/core";
+import type { Diagnostic, SourceRange } from "@deputyguard/core";
 import { parseJsonSource } from "@deputyguard/core";
 import { bodyFromJson } from "../hcl/json-body.js";
 import { LineMap } from "../hcl/line-map.js";
@@ -15,6 +15,8 @@ export interface Declaration {
   column: number;
   /** Nested block types written in the block, `dynamic` ones by their label (`inline_policy`). */
   nested: ReadonlySet<string>;
+  /** The block, and its file's text, for the suppression comments written at it. */
+  block?: { range: SourceRange; map: LineMap };
 }
 
 interface ModuleBlocks {
@@ -171,7 +173,12 @@ function readBlocks(file: string, into: ModuleBlocks): void {
         const nested = new Set(
           b.body.blocks.map((n) => (n.type === "dynamic" ? (n.labels[0] ?? "") : n.type)),
         );
-        into.resources.set(address, { file, ...map.position(b.span.start), nested });
+        into.resources.set(address, {
+          file,
+          ...map.position(b.span.start),
+          nested,
+          block: { range: map.range(b.span), map },
+        });
       }
     } else if (b.type === "module" && b.labels.length === 1) {
       const src = b.body.attributes.get("source")?.expr;

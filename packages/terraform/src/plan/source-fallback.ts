@@ -82,23 +82,49 @@ export async function sourceFallback(
     for (const s of usable) sites.push({ ...s, resource: u.address, related: [note] });
   }
 
+  // A permission's arguments known only after apply, from the source: one plan site per distinct
+  // set of values the source's variants give them (a conditional's branches), each labelled with
+  // its variant, as the module's own scan reports them.
+  const bySite = new Map<PolicySite, Array<(typeof reading.unresolvedArguments)[number]>>();
   for (const a of reading.unresolvedArguments) {
-    const [match] = found.find(a.address, undefined);
-    const value: PolicyValue | undefined = match?.permission?.[a.field];
-    const permission = a.site.permission;
-    if (!value || !permission) continue;
-    permission[a.field] = { ...value, range: a.at };
-    if (value.range) {
-      a.site.related = [
-        ...(a.site.related ?? []),
-        {
-          file: value.range.file,
-          line: value.range.start.line,
-          column: value.range.start.column,
-          message: `${a.attribute} of ${a.address}, known only after apply in the plan (analysed from this source)`,
-        },
-      ];
+    const list = bySite.get(a.site);
+    if (list) list.push(a);
+    else bySite.set(a.site, [a]);
+  }
+  for (const [site, args] of bySite) {
+    const first = args[0] as (typeof args)[number];
+    const matches = found.find(first.address, undefined).filter((m) => m.permission);
+    if (!site.permission || matches.length === 0) continue;
+    const clones = new Map<string, PolicySite>();
+    for (const m of matches) {
+      const permission = { ...site.permission };
+      const related = [...(site.related ?? [])];
+      for (const a of args) {
+        const value: PolicyValue | undefined = m.permission?.[a.field];
+        if (!value) continue;
+        permission[a.field] = { ...value, range: a.at };
+        if (value.range)
+          related.push({
+            file: value.range.file,
+            line: value.range.start.line,
+            column: value.range.start.column,
+            message: `${a.attribute} of ${a.address}, known only after apply in the plan (analysed from this source)`,
+          });
+      }
+      const key = JSON.stringify(args.map((a) => permission[a.field]?.parts));
+      if (clones.has(key)) continue;
+      const clone: PolicySite = { ...site, permission, related };
+      if (m.variant) clone.variant = m.variant;
+      clones.set(key, clone);
     }
+    // Values alike in every variant hold for all: no label then.
+    const made = [...clones.values()];
+    if (made.length === 1) {
+      const only = made[0] as PolicySite;
+      if (matches.length > 1 || !only.variant) delete only.variant;
+    }
+    const at = reading.sites.indexOf(site);
+    if (at >= 0) reading.sites.splice(at, 1, ...made);
   }
 
   const explain = (u: UnresolvedPolicy): string => {

@@ -142,6 +142,28 @@ function listNode(v: TfValue): SourceNode {
   return valueToNode(list([v], v.range));
 }
 
+/**
+ * IAM policy variables written `&{aws:username}` (the data source's escape for `${...}`, which
+ * Terraform would interpolate): the provider turns them into `${...}` in resources, principal
+ * identifiers and condition values (`dataSourcePolicyDocumentVarReplacer` of the AWS provider).
+ */
+function policyVariables(v: TfValue): TfValue {
+  if (v.kind === "list") return { ...v, items: v.items.map(policyVariables) };
+  if (v.kind !== "string") return v;
+  const out: TfValue = {
+    ...v,
+    segments: v.segments.map((s) =>
+      "text" in s && s.text.includes("&{") ? { ...s, text: s.text.replaceAll("&{", "${") } : s,
+    ),
+  };
+  if (v.alternatives)
+    out.alternatives = {
+      ...v.alternatives,
+      options: v.alternatives.options.map((o) => ({ ...o, value: policyVariables(o.value) })),
+    };
+  return out;
+}
+
 /** The values of two condition blocks on one test and variable, as one list. */
 function mergedValues(a: SourceNode, b: SourceNode): SourceNode {
   const items = [...(a.kind === "array" ? a.items : [a]), ...(b.kind === "array" ? b.items : [b])];
@@ -163,7 +185,7 @@ function principalsNode(blocks: ExpandedBlock[], wide: boolean): SourceNode | un
     const ids = attr(b, "identifiers");
     const t = type ? knownString(type) : undefined;
     if (!ids) continue;
-    const node = listNode(ids);
+    const node = listNode(policyVariables(ids));
     const items = node.kind === "array" ? node.items : [node];
     // `type = "*"` with `identifiers = ["*"]` is `"Principal": "*"` (provider behaviour).
     if (t === "*") {
@@ -294,7 +316,7 @@ function conditionNode(blocks: ExpandedBlock[], deny: boolean): SourceNode | und
       range: blockRange,
       ...(test?.range ? { keyRange: test.range } : {}),
     };
-    const vnode = listNode(values);
+    const vnode = listNode(policyVariables(values));
     // Several condition blocks with the same test and variable: the provider appends their values
     // to one list (any of them matches). A list not known before apply is one unknown item of it,
     // as in `concat(["x"], var.extra)`.
@@ -350,7 +372,7 @@ function statementNode(s: ExpandedBlock): ObjectNode | undefined {
     ["not_resources", "NotResource"],
   ] as const) {
     const v = attr(s, arg);
-    if (v) entries.push(entry(element, listNode(v)));
+    if (v) entries.push(entry(element, listNode(arg.includes("resources") ? policyVariables(v) : v)));
   }
   const c = conditionNode(
     expandBlocks(s.body, "condition", s.scope),

@@ -19,7 +19,7 @@ import {
 import type { ModuleInstance, ResourceInstance, Scope } from "../eval/evaluator.js";
 import { describeUnknown, diag } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
-import { type TfValue, toPolicyValue } from "../eval/value.js";
+import { knownString, type TfValue, toPolicyValue } from "../eval/value.js";
 import type { Attribute, Body, Expr } from "../hcl/syntax.js";
 import { bodyExpressions, traversals } from "../hcl/traversals.js";
 import { LAMBDA_PERMISSION_TYPES, POLICY_ATTRIBUTES } from "../knowledge/policy-attributes.js";
@@ -50,6 +50,8 @@ export function policyNode(
 ): SourceNode | undefined {
   switch (v.kind) {
     case "json":
+      // `jsonencode(x)` of an x not known before apply is that unknown, not a shape error.
+      if (v.value.kind === "unknown") return policyNode(v.value, what, fallback, module, collector, quiet);
       return valueToNode(v.value);
     case "document":
       collector.consumedDocuments.add(v.origin);
@@ -481,6 +483,11 @@ function permissionOf(
     const v = choose(m.attribute(inst, name, map?.range(a.expr.span)));
     // A null argument is omitted, as Terraform does; an unknown one is kept as unknown, never as absent.
     if (v.kind === "null") return undefined;
+    // The AWS provider sends these only when set (`d.GetOk`), and an empty string is not set:
+    // `principal_org_id = ""` leaves a public permission. (An empty source_account fails the
+    // provider's validation instead: CD204 says it matches nothing.)
+    if (guard && name !== "source_account" && inst.type.startsWith("aws_") && knownString(v) === "")
+      return undefined;
     if (guard && v.kind === "unknown" && v.mayBeNull) {
       if (map && !quiet)
         m.host.diagnostics.push(

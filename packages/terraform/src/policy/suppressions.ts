@@ -63,6 +63,14 @@ export class SuppressionIndex {
   }
 
   /**
+   * Suppressions written at a resource's block, for findings a plan reports on that resource (in
+   * the plan file, not in the block's own file).
+   */
+  forPlanResource(block: SourceRange, resource: string): Suppression[] {
+    return this.collect(block, { resource }, "plan");
+  }
+
+  /**
    * Suppressions written at a block that holds a policy document another resource uses (a
    * `data "aws_iam_policy_document"`, a `locals` block): they cover the findings whose statements
    * are in that block, for every resource that uses the document.
@@ -93,9 +101,9 @@ export class SuppressionIndex {
    */
   private readonly made = new Map<string, Suppression[]>();
 
-  private collect(block: SourceRange, scope: Suppression["scope"]): Suppression[] {
+  private collect(block: SourceRange, scope: Suppression["scope"], kind = ""): Suppression[] {
     if (this.comments.length === 0) return [];
-    const key = `${block.file}\u0000${block.start.line}\u0000${block.end.line}\u0000${scope.resource ?? "\u0000lines"}`;
+    const key = `${block.file}\u0000${block.start.line}\u0000${block.end.line}\u0000${scope.resource ?? "\u0000lines"}\u0000${kind}`;
     let out = this.made.get(key);
     if (!out) {
       out = this.make(block, scope);
