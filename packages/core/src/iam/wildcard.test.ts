@@ -192,17 +192,23 @@ describe("matchGlob", () => {
     [`${"*a".repeat(1000)}*b`, "a".repeat(100_000)],
     [`${"*a".repeat(1000)}*?:`, "a".repeat(100_000)],
   ])("finishes %s against 100,000 characters in under 50 ms", (pattern, text) => {
+    // The best of three runs: a garbage collection or a busy machine (the packages' tests run in
+    // parallel) may stall one; a backtracking matcher would take seconds every time.
+    const fastest = (run: () => void): number => {
+      let best = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        run();
+        best = Math.min(best, performance.now() - started);
+      }
+      return best;
+    };
     for (const options of [{}, { noColon: true }, { ignoreCase: true }]) {
-      const started = performance.now();
-      const result = matchGlob(pattern, text, options);
-      const elapsed = performance.now() - started;
-      expect(result).toBe(false);
-      expect(elapsed).toBeLessThan(50);
+      expect(matchGlob(pattern, text, options)).toBe(false);
+      expect(fastest(() => matchGlob(pattern, text, options))).toBeLessThan(50);
     }
     const positive = `${text}b:`;
-    const started = performance.now();
-    matchGlob(pattern, positive);
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(fastest(() => matchGlob(pattern, positive))).toBeLessThan(50);
   });
 });
 
