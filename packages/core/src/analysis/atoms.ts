@@ -197,7 +197,13 @@ function languages(
       const known = knownVariables(vars, o);
       if (known === null) continue;
       if ("parts" in known) {
-        const widened = vars.map((p) => ("literal" in p ? p.literal.replace(/[*?]/g, "?") : "*")).join("");
+        // A variable may be any text; the literal text around it keeps its meaning: wildcards under
+        // a Like operator, and under an exact one a `*` or `?` that is one character (read as `?`,
+        // which admits it and others: the search over-approximates, `evaluate` confirms).
+        const like = base.includes("Like");
+        const widened = vars
+          .map((p) => ("literal" in p ? (like ? p.literal : p.literal.replace(/[*?]/g, "?")) : "*"))
+          .join("");
         positive.push(
           base.startsWith("Arn") ? arnPattern(widened) : globPattern(widened, base.includes("IgnoreCase")),
         );

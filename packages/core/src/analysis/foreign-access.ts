@@ -134,15 +134,23 @@ const policyContexts = new WeakMap<Policy, Map<string, PolicyContext>>();
 
 function policyContext(
   policy: Policy,
-  o: { variablesEnabled: boolean; symbolText: (s: ValueSymbol) => string },
+  o: {
+    variablesEnabled: boolean;
+    symbolText: (s: ValueSymbol) => string;
+    narrowStringLikeArn?: boolean;
+    arnKeys?: ReadonlySet<string>;
+  },
 ): PolicyContext {
   let perPolicy = policyContexts.get(policy);
   if (!perPolicy) {
     perPolicy = new Map();
     policyContexts.set(policy, perPolicy);
   }
-  // The symbol rendering is part of the key: the same policy may be checked with other --account values.
-  const key = `${o.variablesEnabled}|${o.symbolText(SELF_ACCOUNT)}|${o.symbolText(SELF_ORG)}`;
+  // The symbol rendering is part of the key: the same policy may be checked with other --account
+  // values; so is how the principal's ARNs narrow StringLike patterns (a Deny's as an Allow's).
+  let key = `${o.variablesEnabled}|${o.symbolText(SELF_ACCOUNT)}|${o.symbolText(SELF_ORG)}`;
+  if (o.narrowStringLikeArn && policy.statements.some((d) => d.effect === "Deny"))
+    key += `|narrow|${[...(o.arnKeys ?? [])].join(",")}`;
   let ctx = perPolicy.get(key);
   if (ctx) return ctx;
   const denyChoices: Atom[][] = [];
@@ -425,13 +433,16 @@ function queryKey(q: ForeignAccessQuery): string {
 export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
   const search = new Search(q.limits ?? DEFAULT_LIMITS);
   const variablesEnabled = q.policy.version === "2012-10-17";
-  const o = { variablesEnabled, symbolText: q.symbolText };
+  const o = {
+    variablesEnabled,
+    symbolText: q.symbolText,
+    narrowStringLikeArn: !namesSpanComponents(q.knowledge),
+    arnKeys: alternativeArnKeys(q.knowledge),
+  };
   const allowAtoms = statementAtoms(
     q.statement,
     {
       ...o,
-      narrowStringLikeArn: !namesSpanComponents(q.knowledge),
-      arnKeys: alternativeArnKeys(q.knowledge),
       ...(q.knowledge?.accountInArn === false && q.knowledge.sourceArnFormats[0]
         ? { accountlessArnFormat: q.knowledge.sourceArnFormats[0] }
         : {}),
@@ -496,7 +507,11 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
   if (mentionsResourceAccount) {
     // The resource is ours: aws:ResourceAccount is present and holds one of our accounts (the
     // deploying account, --account, or an account the policy itself names as ours).
-    const self = [...new Set([q.symbolText(SELF_ACCOUNT), ...q.ourAccounts])].map((a) => exactPattern(a));
+    // (The deploying account as it renders: with --account, that account, never also its token.)
+    const selfText = q.symbolText(SELF_ACCOUNT);
+    const self = [...new Set([selfText, ...q.ourAccounts])]
+      .filter((a) => a === selfText || /^\d{12}$/.test(a))
+      .map((a) => exactPattern(a));
     base.push({
       kind: "member",
       key: RESOURCE_ACCOUNT,
@@ -613,6 +628,9 @@ function solvePresence(
     else c.negatives.push(a.exact);
   }
 
+  // A key only a Null condition requires present still needs a value in the request.
+  for (const [k, present] of presence)
+    if (present && !perKey.has(k) && !VALUED_ELSEWHERE.has(k)) perKey.set(k, emptyKeyConstraints());
   const ours = (set: ReadonlySet<string>): Union[] => [...set].map((v) => [exactPattern(v)]);
   const accountConstraints: StringConstraints = { positives: [], negatives: ours(q.ourAccounts) };
   // Typed operators on the account (`NumericLessThanEquals aws:SourceAccount ...`) are not part of
@@ -663,6 +681,16 @@ function solvePresence(
 
   return confirm(values, q, spellings, arnLanguages);
 }
+
+/** Keys a witness gets its value for elsewhere (the request itself, or what AWS adds to it). */
+const VALUED_ELSEWHERE = new Set([
+  ACTION_KEY,
+  PRINCIPAL_SERVICE_NAME,
+  PRINCIPAL_IS_AWS_SERVICE,
+  RESOURCE_KEY,
+  RESOURCE_ACCOUNT,
+  RESOURCE_ORG_ID,
+]);
 
 /** 12-digit accounts that typed operators on the account name or border (`NumericLessThan 5` → none). */
 function typedAccountCandidates(typed: KeyConstraints["typed"]): string[] {
@@ -742,7 +770,8 @@ function solveAccountKeys(
       domain = { kind: "org" };
       constraints.negatives.push(...ours(q.ourOrgs));
     } else if (key === SOURCE_ORG_PATHS) {
-      for (const org of q.ourOrgs) constraints.negatives.push([globPattern(`${org}/*`)]);
+      // Our organization's paths, and its bare id (no foreign request's path is that either).
+      for (const org of q.ourOrgs) constraints.negatives.push([globPattern(`${org}/*`)], [exactPattern(org)]);
     } else if (alt?.binds === "arn") {
       domain = { kind: "arn", account: { fixed: account } };
     } else if (alt?.binds === "account") {

@@ -1,4 +1,5 @@
 import { splitArn } from "../iam/arn.js";
+import { matchOne } from "../iam/conditions.js";
 import { type EvaluationRequest, evaluate, toContextMap, traceStatement } from "../iam/evaluate.js";
 import { hasWildcard } from "../iam/wildcard.js";
 import { findService, isServicePrincipalName } from "../knowledge/lookup.js";
@@ -84,7 +85,11 @@ export interface StatementFacts {
    * deployment were not counted on (their known form stops it): what those Denies depend on.
    */
   uncertainDenies?: ValueSymbol[];
-  /** CD201–CD204 make the guard one that never matches or is not valid IAM: no access verdict then. */
+  /**
+   * CD201–CD204 make the guard one that never matches or is not valid IAM. With an invalid operator
+   * or a SourceAccount/SourceArn mismatch there is no access verdict; otherwise a verdict is kept
+   * only for a foreign request that does not carry the faulty value.
+   */
   blocked: boolean;
   verdicts: PrincipalVerdict[];
 }
@@ -414,7 +419,24 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
     verdicts: [],
   };
   if (accountMismatch) facts.accountMismatch = accountMismatch;
-  if (blocked) return facts;
+  // An invalid operator (AWS rejects the policy) or a SourceAccount/SourceArn pair that no real
+  // request meets decides the statement. A placeholder or a wildcard compared literally (CD204,
+  // CD201) does not close the others: an IfExists, a negated operator or another value of the list
+  // may still let a foreign account in, which the search finds; a request that gets in only by
+  // carrying the faulty value itself is that finding's, not another.
+  if (invalidOperators.length > 0 || accountMismatch !== undefined) return facts;
+  const faulty = [...valueProblems, ...exactWildcards].filter((p) => isPositive(p.guard.entry));
+  /** Whether the witness gets in by carrying a value the faulty guard value itself admits. */
+  const carriesFaulty = (w: Witness): boolean =>
+    faulty.some((p) => {
+      const entry = p.guard.entry;
+      const got = Object.entries(w.context).find(([k]) => k.toLowerCase() === entry.keyLower)?.[1];
+      return (
+        got !== undefined &&
+        entry.operator.base !== null &&
+        matchOne(entry.operator.base, got, { text: valueText(p.value, s.symbolText), literalRuns: [] })
+      );
+    });
 
   for (const p of principals) {
     if (p.passRoleBound && facts.isTrust && !s.strict) continue;
@@ -437,6 +459,7 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
       found.reachable && !found.confirmed && !p.name.includes("<") && !hasSymbols(stmt)
         ? { reachable: false, incomplete: true, unconfirmed: found.witness }
         : found;
+    if (blocked && (!result.reachable || carriesFaulty(result.witness))) continue;
     const { diagnoses, culprits } = diagnose(
       result,
       guards,
