@@ -57,6 +57,7 @@ export {
   type StatementTrace,
 } from "./iam/evaluate.js";
 export { hasWildcard, matchGlob } from "./iam/wildcard.js";
+export { wideTextProblem } from "./input/encoding.js";
 export { parseJsonSource } from "./input/json-source.js";
 export { policyJsonFormat } from "./input/policy-json-format.js";
 export { ELB_LOG_DELIVERY_ACCOUNTS } from "./knowledge/elb-accounts.js";

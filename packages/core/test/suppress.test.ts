@@ -55,6 +55,21 @@ describe("suppressions", () => {
     const live = applySuppressions(findings(), [sup({ until: "2027-06-30" })], "2026-11-27");
     expect(live.findings.some((f) => f.suppressed)).toBe(true);
   });
+  it("a day the calendar does not have is no date: the suppression is ignored", () => {
+    for (const until of ["2099-13-45", "2027-02-29", "2027-04-31", "2027-00-10"]) {
+      const r = applySuppressions(findings(), [sup({ until })], "2026-11-27");
+      expect(
+        r.warnings.map((w) => w.code),
+        until,
+      ).toEqual(["SuppressionBadDate"]);
+      expect(
+        r.findings.some((f) => f.suppressed),
+        until,
+      ).toBe(false);
+    }
+    const leap = applySuppressions(findings(), [sup({ until: "2028-02-29" })], "2026-11-27");
+    expect(leap.findings.some((f) => f.suppressed)).toBe(true);
+  });
   it("reports a suppression that covers nothing as unused", () => {
     const s = sup({ rule: "CD203" });
     expect(applySuppressions(findings(), [s], "2026-11-27").unused).toEqual([s]);

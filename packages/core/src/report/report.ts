@@ -7,7 +7,15 @@ export interface ScanReport {
   findings: Finding[];
   warnings: Diagnostic[];
   errors: Diagnostic[];
-  summary: { files: number; policies: number; statements: number; findings: number; errors: number };
+  /** `findings` counts every finding in the list, `suppressed` those of them a suppression covers. */
+  summary: {
+    files: number;
+    policies: number;
+    statements: number;
+    findings: number;
+    suppressed: number;
+    errors: number;
+  };
 }
 
 /** A report with no findings, for the CLI to fill. */
@@ -16,7 +24,7 @@ export function emptyReport(): ScanReport {
     findings: [],
     warnings: [],
     errors: [],
-    summary: { files: 0, policies: 0, statements: 0, findings: 0, errors: 0 },
+    summary: { files: 0, policies: 0, statements: 0, findings: 0, suppressed: 0, errors: 0 },
   };
 }
 

@@ -35,6 +35,13 @@ function covers(s: Suppression, f: Finding): boolean {
   return true;
 }
 
+/** `YYYY-MM-DD` naming a day of the calendar (`2099-13-45` has the shape but is no date). */
+function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+}
+
 /**
  * Marks the findings that suppressions cover. Suppressed findings stay in the list (JSON and SARIF
  * show them, marked); a suppression without a reason is a warning; an expired one no longer
@@ -74,7 +81,7 @@ export function applySuppressions(
       });
     }
     if (s.until !== undefined) {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(s.until)) {
+      if (!isCalendarDate(s.until)) {
         warnings.push({
           code: "SuppressionBadDate",
           severity: "warning",
