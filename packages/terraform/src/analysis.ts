@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { type Dirent, existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Diagnostic, PolicySite, SourceRange } from "@deputyguard/core";
-import { dedupeDiagnostics, parseJsonSource } from "@deputyguard/core";
+import { dedupeDiagnostics, parseJsonSource, wideTextProblem } from "@deputyguard/core";
 import {
   buildModuleConfig,
   type ConfigBlock,
@@ -56,11 +56,24 @@ export function isConfigFile(name: string): boolean {
   return CONFIG_SUFFIXES.some((s) => name.endsWith(s));
 }
 
+/** Whether a directory entry is a file or a link to one (Terraform reads a linked file as its own). */
+export function isFileEntry(dir: string, e: Dirent): boolean {
+  if (e.isFile()) return true;
+  if (!e.isSymbolicLink()) return false;
+  try {
+    return statSync(join(dir, e.name)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Configuration files of a directory (not recursive); `x.tofu` hides `x.tf` as in OpenTofu. */
 export async function configFiles(dir: string): Promise<string[]> {
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+    names = (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => isFileEntry(dir, e))
+      .map((e) => e.name);
   } catch {
     return [];
   }
@@ -86,6 +99,8 @@ async function readText(path: string, max: number): Promise<string | { error: st
     const size = st.size;
     if (size > max) return { error: `file is ${size} bytes, over the limit of ${max} (--max-file-size)` };
     const buf = await readFile(path);
+    const wide = wideTextProblem(buf);
+    if (wide) return { error: wide };
     if (buf.includes(0)) return { error: "binary content (NUL byte), not a text file" };
     return new TextDecoder("utf-8", { fatal: true }).decode(buf);
   } catch (e) {

@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Diagnostic, DirectoryResult, ExtractResult, InputFormat, ScanOptions } from "@deputyguard/core";
 import { parseJsonSource } from "@deputyguard/core";
-import { analyseModule, configFiles, sitesOf, type TerraformOptions } from "./analysis.js";
+import { analyseModule, configFiles, isFileEntry, sitesOf, type TerraformOptions } from "./analysis.js";
 import { bodyFromJson } from "./hcl/json-body.js";
 import { LineMap } from "./hcl/line-map.js";
 import { HclParser } from "./hcl/parser.js";
@@ -37,8 +37,8 @@ async function moduleDirs(root: string, includeFile?: (file: string) => boolean)
     if (
       entries.some(
         (e) =>
-          e.isFile() &&
           /\.(tf|tofu)(\.json)?$/.test(e.name) &&
+          isFileEntry(dir, e) &&
           (!includeFile || includeFile(join(dir, e.name))),
       )
     )
