@@ -1,6 +1,7 @@
 import { join, relative, sep } from "node:path";
+import { wideTextProblem } from "@deputyguard/core";
 import ignore, { type Ignore } from "ignore";
-import { readdir, readFile, readUpTo, stat } from "./fs-async.js";
+import { readdir, readFile, readHead, readUpTo, stat } from "./fs-async.js";
 
 /** Directories a walk never enters. */
 const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform", ".turbo", "dist"]);
@@ -11,14 +12,18 @@ export interface WalkOptions {
   keep?: (file: string) => boolean;
   /** Told of a directory that cannot be read (permissions): the walk goes on without it. */
   unreadable?: (dir: string, reason: string) => void;
+  /** Told of a link the walk does not follow (to a directory, or to nothing). */
+  notFollowed?: (path: string, reason: string) => void;
 }
 
 /**
- * Files under a directory whose name ends in one of the extensions, sorted, without following links.
- * `.gitignore` files are honoured (each applies below its own folder).
+ * Files under a directory whose name ends in one of the extensions, sorted, then the links to files
+ * among them, sorted. `.gitignore` files are honoured (each applies below its own folder). A link to
+ * a directory is not entered (it may lead out of the tree, or back into it): `notFollowed` is told.
  */
 export async function walk(dir: string, options: WalkOptions): Promise<string[]> {
   const out: string[] = [];
+  const links: string[] = [];
   const stack: Array<{ path: string; rules: Array<{ base: string; ig: Ignore }> }> = [
     { path: dir, rules: [] },
   ];
@@ -32,7 +37,7 @@ export async function walk(dir: string, options: WalkOptions): Promise<string[]>
       continue;
     }
     let rules = current.rules;
-    if (entries.some((e) => e.isFile() && e.name === ".gitignore")) {
+    if (entries.some((e) => !e.isDirectory() && e.name === ".gitignore")) {
       const text = await readFile(join(current.path, ".gitignore"), "utf8").catch(() => "");
       rules = [...rules, { base: current.path, ig: ignore().add(text) }];
     }
@@ -49,22 +54,42 @@ export async function walk(dir: string, options: WalkOptions): Promise<string[]>
       }
       return false;
     };
+    const named = (name: string) => options.extensions.some((x) => name.toLowerCase().endsWith(x));
     for (const e of entries) {
       const path = join(current.path, e.name);
       if (e.isDirectory()) {
         if (!SKIPPED_DIRS.has(e.name) && !ignored(path, true)) stack.push({ path, rules });
-      } else if (e.isFile() && options.extensions.some((x) => e.name.toLowerCase().endsWith(x))) {
+      } else if (e.isFile() && named(e.name)) {
         if (ignored(path, false) || (options.keep && !options.keep(path))) continue;
         out.push(path);
+      } else if (e.isSymbolicLink()) {
+        let target: Awaited<ReturnType<typeof stat>> | NodeJS.ErrnoException;
+        try {
+          target = await stat(path);
+        } catch (err) {
+          target = err as NodeJS.ErrnoException;
+        }
+        if (!(target instanceof Error) && target.isDirectory()) {
+          if (!SKIPPED_DIRS.has(e.name) && !ignored(path, true))
+            options.notFollowed?.(path, "a link to a directory, not entered; name the directory to scan it");
+        } else if (named(e.name) && !ignored(path, false) && (!options.keep || options.keep(path))) {
+          if (target instanceof Error)
+            options.notFollowed?.(
+              path,
+              `a link whose target cannot be read (${target.code ?? target.message}); not scanned`,
+            );
+          else if (target.isFile()) links.push(path);
+        }
       }
     }
   }
-  return out.sort();
+  // Links last: a caller that reads a file once goes by its own name when the walk meets it too.
+  return [...out.sort(), ...links.sort()];
 }
 
 export type ReadOutcome =
   | { ok: true; text: string }
-  | { ok: false; message: string; line?: number; column?: number };
+  | { ok: false; message: string; line?: number; column?: number; tooLarge?: boolean };
 
 /** Reads a file as UTF-8 text, refusing binaries and files over the size limit. */
 export async function readText(path: string, maxBytes: number): Promise<ReadOutcome> {
@@ -93,6 +118,7 @@ export async function readText(path: string, maxBytes: number): Promise<ReadOutc
     return {
       ok: false,
       message: `file is ${formatBytes(size)}, over the limit of ${formatBytes(maxBytes)} (--max-file-size)`,
+      tooLarge: true,
     };
   }
   let buf: Buffer;
@@ -108,6 +134,8 @@ export async function readText(path: string, maxBytes: number): Promise<ReadOutc
 }
 
 export function decode(buf: Buffer): ReadOutcome {
+  const wide = wideTextProblem(buf);
+  if (wide) return { ok: false, message: wide };
   const nul = buf.indexOf(0);
   if (nul >= 0) {
     const before = buf.subarray(0, nul);
@@ -140,6 +168,22 @@ export function decode(buf: Buffer): ReadOutcome {
       column,
     };
   }
+}
+
+/** Extensions that name an infrastructure input whatever the file holds. */
+const INPUT_EXTENSIONS = [".tf", ".tf.json", ".tofu", ".tofu.json", ".template", ".cfn"];
+/** Words a policy, a template or a plan has near its start (keys, resource types). */
+const INPUT_WORDS = /Statement|Effect|AWSTemplateFormatVersion|AWS::|format_version/;
+
+/**
+ * Whether a file too large to read may be an input all the same: its extension names one, or its first
+ * 64 KB hold a word of a policy, a template or a plan. A file that cannot be read counts as one.
+ */
+export async function mayBeInput(path: string): Promise<boolean> {
+  const name = path.toLowerCase();
+  if (INPUT_EXTENSIONS.some((x) => name.endsWith(x))) return true;
+  const head = await readHead(path, 64 * 1024).catch(() => undefined);
+  return !head || INPUT_WORDS.test(head.toString("latin1"));
 }
 
 /** Offset of the first byte that does not belong to a well-formed UTF-8 sequence (buf.length if none). */

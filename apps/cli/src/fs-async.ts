@@ -9,6 +9,7 @@ import {
   read as readCb,
   readdir as readdirCb,
   readFile as readFileCb,
+  realpath as realpathCb,
   type Stats,
   stat as statCb,
   writeFile as writeFileCb,
@@ -53,6 +54,22 @@ export function readUpTo(path: string, max: number): Promise<Buffer | undefined>
       next();
     });
   });
+}
+
+/** The first `max` bytes of a file (fewer when it is shorter). */
+export function readHead(path: string, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    openCb(path, "r", (err, fd) => {
+      if (err) return reject(err);
+      const buf = Buffer.alloc(max);
+      readCb(fd, buf, 0, max, 0, (e, n) => closeCb(fd, () => (e ? reject(e) : resolve(buf.subarray(0, n)))));
+    });
+  });
+}
+
+/** The path with every link resolved (one system call). */
+export function realpath(path: string): Promise<string> {
+  return new Promise((resolve, reject) => realpathCb.native(path, settle<string>(resolve, reject)));
 }
 
 /** Lists a directory with entry types. */

@@ -13,7 +13,7 @@ import {
 import { type Config, ConfigError, findConfig, loadConfig } from "./config.js";
 import { parseSize } from "./files.js";
 import { loadFormats } from "./formats.js";
-import { readFile } from "./fs-async.js";
+import { readFile, realpath, stat } from "./fs-async.js";
 import { type ScanSettings, scan } from "./scan.js";
 
 export const EXIT_OK = 0;
@@ -60,7 +60,8 @@ Options:
   --fix                    print unified diffs that fix the findings (policy JSON, CloudFormation, Terraform); --write applies them
   --changed-since REF      only files changed in git since REF
   --only-recognised        skip named files that are no known input instead of failing (pre-commit)
-  --max-file-size SIZE     refuse larger files (default: 64MB)
+  --max-file-size SIZE     refuse larger files (default: 64MB; a big file a walk finds that shows no
+                           policy, template or plan in its name or start is only a warning)
   --quiet                  print findings and errors only (with --fix: the diff alone on
                            standard output, findings and errors on standard error)
   --version                print the version
@@ -76,9 +77,16 @@ export interface Io {
   isTTY: boolean;
 }
 
+/** The streams whose reader has gone (`| head`): what is left to print there is dropped. */
+const gone = new Set<NodeJS.WriteStream>();
+
 const defaultIo: Io = {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
+  stdout: (s) => {
+    if (!gone.has(process.stdout)) process.stdout.write(s);
+  },
+  stderr: (s) => {
+    if (!gone.has(process.stderr)) process.stderr.write(s);
+  },
   readStdin: async (limit = Number.POSITIVE_INFINITY) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -103,13 +111,15 @@ export async function main(
   opts: { defaultCommand: string | null },
   io: Io = defaultIo,
 ): Promise<number> {
-  if (io === defaultIo && process.stdout.listenerCount("error") === 0) {
-    // A reader that stops early (`| head`) closes the pipe: stop quietly instead of crashing on EPIPE.
-    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-      throw e;
-    });
-  }
+  // A reader that stops early (`| head`) closes the pipe: no crash on EPIPE, and no early exit
+  // either. The run goes on without printing there: `--fix --write` still writes every file, the
+  // report still reaches the other stream, and the exit code is the run's own.
+  for (const stream of [process.stdout, process.stderr])
+    if (io === defaultIo && stream.listenerCount("error") === 0)
+      stream.on("error", (e: NodeJS.ErrnoException) => {
+        if (e.code === "EPIPE") gone.add(stream);
+        else throw e;
+      });
   try {
     return await run(argv, opts, io);
   } catch (e) {
@@ -332,6 +342,28 @@ async function cfnParameters(files: string[], pairs: string[]): Promise<Record<s
   return out;
 }
 
+/** `--output` or `--write-baseline` naming a file also named as an input would overwrite it: refused. */
+async function refuseInputAsOutput(settings: ScanSettings): Promise<void> {
+  const written = [
+    ["--output", settings.output],
+    ["--write-baseline", settings.writeBaseline],
+  ] as const;
+  if (written.every(([, file]) => file === undefined)) return;
+  const inputs = new Map<string, string>();
+  for (const p of settings.paths) {
+    if (p === "-" || (await stat(p).catch(() => undefined))?.isDirectory() !== false) continue;
+    inputs.set(await realpath(p).catch(() => p), p);
+  }
+  for (const [option, file] of written) {
+    if (file === undefined) continue;
+    const input = inputs.get((await realpath(file).catch(() => undefined)) ?? "");
+    if (input !== undefined)
+      throw new UsageError(
+        `${option} ${file} is the input ${input}: it would be overwritten; write the ${option === "--output" ? "report" : "baseline"} elsewhere`,
+      );
+  }
+}
+
 async function scanCommand(args: string[], io: Io): Promise<number> {
   const settings = await parseScanArgs(args);
   if (settings === "help") {
@@ -350,6 +382,7 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
       throw new UsageError(`--changed-since ${settings.changedSince}: not a git revision here`);
     }
   }
+  await refuseInputAsOutput(settings);
   const outcome = await scan(settings, loadFormats(), io, { name: "deputyguard", version: version() });
   return outcome.code;
 }

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { dirname, extname, join, relative, resolve } from "node:path";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import {
   applyBaseline,
@@ -31,9 +31,9 @@ import {
 import type { PlanScanOptions } from "@deputyguard/terraform";
 import pc from "picocolors";
 import type { Config } from "./config.js";
-import { decode, formatBytes, readText, walk } from "./files.js";
+import { decode, formatBytes, mayBeInput, readText, walk } from "./files.js";
 import { prepareFormats } from "./formats.js";
-import { readFile, stat, writeFile } from "./fs-async.js";
+import { readFile, realpath, stat, writeFile } from "./fs-async.js";
 
 export interface ScanSettings {
   format: "text" | "json" | "sarif" | "junit";
@@ -72,6 +72,21 @@ interface Target {
   file: string;
   explicit: boolean;
   stdin?: boolean;
+  /** Its `inputKey`: one file named twice, or through a link, is one target. */
+  key?: string;
+}
+
+/** A path with its links resolved (absolute as given when it cannot be). */
+const realKey = (path: string): Promise<string> => realpath(path).catch(() => resolve(path));
+
+/**
+ * What makes two paths one input: the real path, so that a file named twice or through a link is read
+ * once. A Terraform file belongs to the module of its directory: one file linked into two modules is
+ * two inputs, so only its directory's links are resolved.
+ */
+async function inputKey(path: string): Promise<string> {
+  if (!/\.(tf|tofu)(\.json)?$/i.test(path)) return realKey(path);
+  return join(await realKey(dirname(path)), basename(path));
 }
 
 /** Files changed since a git revision (committed, staged, unstaged and untracked), as absolute paths. */
@@ -249,6 +264,20 @@ export async function scan(
   /** Directories named on the command line: a plan's module may be one of them (`check-iac plan.json infra/`). */
   const moduleDirs: string[] = [];
 
+  /** Targets by `inputKey`, the real paths of the directories scanned, and the keys of the files their scans read. */
+  const targetOf = new Map<string, Target>();
+  const scannedDirs = new Set<string>();
+  const consumed = new Set<string>();
+  const addTarget = (file: string, key: string, explicit: boolean) => {
+    const known = targetOf.get(key);
+    if (known) known.explicit ||= explicit;
+    else {
+      const t: Target = { file, explicit, key };
+      targetOf.set(key, t);
+      targets.push(t);
+    }
+  };
+
   for (const p of settings.paths) {
     if (p === "-") {
       targets.push({ file: "<stdin>", explicit: true, stdin: true });
@@ -267,8 +296,10 @@ export async function scan(
       continue;
     }
     if (info.isDirectory()) {
+      const real = await realKey(p);
+      if (scannedDirs.has(real)) continue;
+      scannedDirs.add(real);
       moduleDirs.push(p);
-      const consumed = new Set<string>();
       const unreadable = (dir: string, reason: string) =>
         report.errors.push({
           code: "ReadError",
@@ -276,10 +307,15 @@ export async function scan(
           file: dir,
           message: `cannot read this directory (${reason}); the files in it are not scanned`,
         });
+      const notFollowed = (link: string, reason: string) =>
+        report.warnings.push({ code: "LinkNotFollowed", severity: "warning", file: link, message: reason });
       // One walk (.gitignore, config include/exclude): directory scans read no file it leaves out, and
       // the files they consumed are not read again one by one.
-      const walked = await walk(p, { extensions, unreadable, ...(keep ? { keep } : {}) });
-      const included = new Set(walked.map((f) => resolve(f)));
+      const walked: Array<{ file: string; key: string }> = [];
+      for (const f of await walk(p, { extensions, unreadable, notFollowed, ...(keep ? { keep } : {}) }))
+        walked.push({ file: f, key: await inputKey(f) });
+      // A directory inside one scanned before (`check-iac infra infra/app`): its modules were analysed.
+      const included = new Set(walked.filter((w) => !consumed.has(w.key)).map((w) => resolve(w.file)));
       for (const format of formats) {
         if (!format.scanDirectory) continue;
         let r: Awaited<ReturnType<NonNullable<InputFormat["scanDirectory"]>>>;
@@ -294,20 +330,27 @@ export async function scan(
           continue;
         }
         if (!r) continue;
-        for (const f of r.files) consumed.add(resolve(f));
+        for (const f of r.files) consumed.add(await inputKey(f));
         report.summary.files += changed ? r.files.filter(isChangedModule).length : r.recognisedFiles;
         for (const d of r.diagnostics)
           if (isChangedModule(d.file)) (d.severity === "error" ? report.errors : report.warnings).push(d);
         addSites(r.sites, format.name, true);
       }
-      for (const f of walked)
-        if (!consumed.has(resolve(f)) && isChanged(f)) targets.push({ file: f, explicit: false });
-    } else if (isChanged(p)) targets.push({ file: p, explicit: true });
+      for (const w of walked) if (!consumed.has(w.key) && isChanged(w.file)) addTarget(w.file, w.key, false);
+    } else if (isChanged(p)) addTarget(p, await inputKey(p), true);
+  }
+  // A file a directory scan read (a module's .tf, a cdk.out template) is not read again on its own.
+  for (let i = targets.length - 1; i >= 0; i--) {
+    const key = targets[i]?.key;
+    if (key !== undefined && consumed.has(key)) targets.splice(i, 1);
   }
 
+  /** Keys of the inputs read and recognised (the files directory scans read are in `consumed`). */
+  const recognised = new Set<string>();
   let done = 0;
   for (const t of targets) {
     progress.set(done++, targets.length);
+    const filesBefore = report.summary.files;
     const inContext = !t.stdin
       ? formats.find((f) => f.scanFileInContext && f.extensions.includes(extname(t.file).toLowerCase()))
       : undefined;
@@ -323,6 +366,7 @@ export async function scan(
         report.summary.files += r.recognisedFiles;
         for (const d of r.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
         addSites(r.sites, inContext.name, true);
+        if (t.key !== undefined && r.recognisedFiles > 0) recognised.add(t.key);
         continue;
       }
     }
@@ -331,8 +375,28 @@ export async function scan(
     } catch (e) {
       internalError(t.file, e);
     }
+    if (t.key !== undefined && report.summary.files > filesBefore) recognised.add(t.key);
   }
   progress.stop();
+
+  // A report or baseline written over an input found in a directory would destroy it (inputs named
+  // on the command line are refused before the scan): nothing is written.
+  for (const [option, file] of [
+    ["--output", settings.output],
+    ["--write-baseline", settings.writeBaseline],
+  ] as const) {
+    if (file === undefined) continue;
+    const key = await realpath(file).then(
+      () => inputKey(file),
+      () => undefined,
+    );
+    if (key !== undefined && (recognised.has(key) || consumed.has(key))) {
+      io.stderr(
+        `deputyguard: ${option} ${file} is one of the inputs scanned; it is not overwritten (nothing was written): write the ${option === "--output" ? "report" : "baseline"} elsewhere\n`,
+      );
+      return { report, code: 2 };
+    }
+  }
 
   // Rules turned off or re-rated in the configuration file.
   let findings = dedupe(
@@ -411,13 +475,13 @@ export async function scan(
   findings.sort(compareFindings);
   report.findings = findings;
   report.summary.findings = findings.length;
+  report.summary.suppressed = findings.filter((f) => f.suppressed).length;
   // The variants of one resource (Fn::If branches, SAM's generated resources) repeat what they share,
   // suppressions included: each diagnostic once.
   report.warnings = dedupeDiagnostics(report.warnings);
   report.errors = dedupeDiagnostics(report.errors);
-  report.summary.errors = report.errors.length;
-
   if (settings.fix) await fixFiles(findings, formatOf, sources, settings, io, report);
+  report.summary.errors = report.errors.length;
   if (settings.format === "sarif" || settings.format === "json")
     await attachEdits(findings, formatOf, sources);
 
@@ -642,6 +706,17 @@ async function scanFile(
   } else {
     const r = await readText(t.file, settings.maxFileSize);
     if (!r.ok) {
+      // A big file a directory walk found whose name and start show no input (a data dump): said,
+      // without failing the run. One that may be an input stays an error: it is never missed quietly.
+      if (r.tooLarge && !t.explicit && !(await mayBeInput(t.file))) {
+        report.warnings.push({
+          code: "ReadError",
+          severity: "warning",
+          file: t.file,
+          message: `${r.message}; not read: its name and first 64 KB show no policy, template or plan (raise --max-file-size to have it checked)`,
+        });
+        return;
+      }
       report.errors.push({
         code: "ReadError",
         severity: "error",
@@ -878,8 +953,18 @@ async function fixFiles(
       (settings.format !== "text" && !settings.output ? io.stderr : io.stdout)(
         unifiedDiff(file, before, after),
       );
-      if (settings.write)
+      if (!settings.write) continue;
+      try {
         await writeFile(file, asWritten(await readFile(file).catch(() => undefined), after));
+      } catch (e) {
+        // A read-only file: said at the file, and the other files are still written.
+        report.errors.push({
+          code: "WriteError",
+          severity: "error",
+          file,
+          message: `cannot write the fix (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the file is left as it was`,
+        });
+      }
     }
   }
   for (const [name, file] of unsupported) {

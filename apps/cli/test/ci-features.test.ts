@@ -564,6 +564,18 @@ describe("suppressions", () => {
       expect(text.stdout).toMatch(/0 findings.*3 suppressed/);
     });
 
+    it("the JSON summary counts the suppressed findings apart, as the text summary does", async () => {
+      // From a review: summary.findings (every finding listed, suppressed ones included) was all the
+      // JSON said, while the text summary read "1 finding ... 2 suppressed".
+      const d = setup([{ path: "policies/trail.json", rule: "CD101", reason: "legacy trail" }]);
+      const r = await json(["policies"], { cwd: d });
+      expect(r.code).toBe(1);
+      expect(r.report.summary).toMatchObject({ findings: 3, suppressed: 2 });
+      expect(r.findings.filter((f) => f.suppressed)).toHaveLength(2);
+      const text = await checkIac(["policies"], { cwd: d });
+      expect(text.stdout).toMatch(/^1 finding \(1 medium\) .*; 2 suppressed$/m);
+    });
+
     it("only the rule and path it names", async () => {
       const d = setup([{ path: "policies/sns.json", rule: "CD101", reason: "wrong file" }]);
       const r = await json(["policies"], { cwd: d });
@@ -724,6 +736,18 @@ describe("suppressions", () => {
       });
       expect(expired.code).toBe(1);
       expect(expired.report.warnings.map((w: { code: string }) => w.code)).toContain("SuppressionExpired");
+    });
+    it("until= a day the calendar does not have: no date, so the finding is reported", async () => {
+      // From a review: only the shape was checked, so until=2099-13-45 suppressed until 2099.
+      for (const until of ["2099-13-45", "2027-02-30"]) {
+        const r = await json(["."], { cwd: tfWith(`# deputyguard:ignore CD101 until=${until} -- later\n`) });
+        expect(r.code, until).toBe(1);
+        expect(r.findings.some((f) => f.suppressed)).toBe(false);
+        const bad = r.report.warnings.filter((w) => w.code === "SuppressionBadDate");
+        expect(bad.map((w) => w.message)).toEqual([
+          `"until: ${until}" is not a date (YYYY-MM-DD); the suppression is ignored`,
+        ]);
+      }
     });
   });
 });

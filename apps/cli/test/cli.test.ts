@@ -305,7 +305,14 @@ describe.concurrent("--format json", () => {
     const r = await jsonRun([CLEAN]);
     expect(r.report.findings).toEqual([]);
     expect(r.report.errors).toEqual([]);
-    expect(r.report.summary).toEqual({ files: 1, policies: 1, statements: 2, findings: 0, errors: 0 });
+    expect(r.report.summary).toEqual({
+      files: 1,
+      policies: 1,
+      statements: 2,
+      findings: 0,
+      suppressed: 0,
+      errors: 0,
+    });
   });
 });
 
@@ -940,6 +947,22 @@ describe("bad input", () => {
       column: 50,
       code: "ReadError",
       message: /not UTF-8/,
+    },
+    // From a review: UTF-16 (as Windows editors and PowerShell save) was "binary content (NUL byte)".
+    "utf16le.json": {
+      text: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(UNGUARDED_TEXT, "utf16le")]),
+      code: "ReadError",
+      message: /^the file is UTF-16 text, not UTF-8: save it as UTF-8/,
+    },
+    "utf16be.json": {
+      text: Buffer.from(`\uFEFF${UNGUARDED_TEXT}`, "utf16le").swap16(),
+      code: "ReadError",
+      message: /^the file is UTF-16 text, not UTF-8: save it as UTF-8/,
+    },
+    "utf16-no-bom.json": {
+      text: Buffer.from(UNGUARDED_TEXT, "utf16le"),
+      code: "ReadError",
+      message: /^the file is UTF-16 text, not UTF-8: save it as UTF-8/,
     },
     "empty.json": { text: "", code: "NotRecognised", message: /empty/ },
     "whitespace.json": { text: "\n\n   \n", code: "NotRecognised", message: /empty/ },

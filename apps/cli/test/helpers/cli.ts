@@ -156,7 +156,14 @@ export interface Report {
   findings: Finding[];
   warnings: Diagnostic[];
   errors: Diagnostic[];
-  summary: { files: number; policies: number; statements: number; findings: number; errors: number };
+  summary: {
+    files: number;
+    policies: number;
+    statements: number;
+    findings: number;
+    suppressed: number;
+    errors: number;
+  };
 }
 
 /** Parses `--format json` output and checks it against the schema. */
