@@ -132,6 +132,18 @@ interface PolicyContext {
 /** What every statement of a policy shares, computed once per policy (not once per statement). */
 const policyContexts = new WeakMap<Policy, Map<string, PolicyContext>>();
 
+/** Whether a policy has a Deny statement, found once per policy (it is asked once per statement). */
+function hasDeny(policy: Policy): boolean {
+  let found = denyPolicies.get(policy);
+  if (found === undefined) {
+    found = policy.statements.some((d) => d.effect === "Deny");
+    denyPolicies.set(policy, found);
+  }
+  return found;
+}
+
+const denyPolicies = new WeakMap<Policy, boolean>();
+
 function policyContext(
   policy: Policy,
   o: {
@@ -149,8 +161,7 @@ function policyContext(
   // The symbol rendering is part of the key: the same policy may be checked with other --account
   // values; so is how the principal's ARNs narrow StringLike patterns (a Deny's as an Allow's).
   let key = `${o.variablesEnabled}|${o.symbolText(SELF_ACCOUNT)}|${o.symbolText(SELF_ORG)}`;
-  if (o.narrowStringLikeArn && policy.statements.some((d) => d.effect === "Deny"))
-    key += `|narrow|${[...(o.arnKeys ?? [])].join(",")}`;
+  if (o.narrowStringLikeArn && hasDeny(policy)) key += `|narrow|${[...(o.arnKeys ?? [])].join(",")}`;
   let ctx = perPolicy.get(key);
   if (ctx) return ctx;
   const denyChoices: Atom[][] = [];
