@@ -596,7 +596,11 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
     }
 
     if (resource.type === "AWS::Serverless::Function" || resource.type === "AWS::Serverless::StateMachine") {
-      for (const role of samGeneratedRoles(resource, getOf(model.root, "Globals"))) {
+      const given = (node: SourceNode): string | undefined => {
+        const v = givenOnly.resolve(node);
+        return typeof v === "symbol" ? undefined : scalarText(v);
+      };
+      for (const role of samGeneratedRoles(resource, getOf(model.root, "Globals"), given)) {
         if (role.shared) {
           if (samRoles.has(role.logicalId)) continue;
           samRoles.add(role.logicalId);
@@ -611,6 +615,30 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
         );
         site.document = role.trust;
         sites.push(site);
+      }
+    }
+
+    if (resource.type === "AWS::Serverless::Function" || resource.type === "AWS::Serverless::StateMachine") {
+      // An Api event's own Auth.ResourcePolicy.CustomStatements: SAM writes them into the API's
+      // policy, as it does the API's own.
+      const events = getOf(resource.properties, "Events");
+      for (const e of events?.kind === "object" ? events.entries : []) {
+        if (scalarText(getOf(e.value, "Type")) !== "Api") continue;
+        const custom = getOf(
+          getOf(getOf(getOf(e.value, "Properties"), "Auth"), "ResourcePolicy"),
+          "CustomStatements",
+        );
+        if (custom)
+          sites.push(
+            ...customStatementSites(renv, custom, (variant, range) =>
+              base(
+                "resource-policy",
+                `Properties.Events.${e.key}.Properties.Auth.ResourcePolicy.CustomStatements`,
+                variant,
+                range,
+              ),
+            ),
+          );
       }
     }
 
@@ -718,7 +746,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
     getOf(getOf(getOf(getOf(model.root, "Globals"), "Api"), "Auth"), "ResourcePolicy"),
     "CustomStatements",
   );
-  if (globalCustom) {
+  if (globalCustom && hasRestApi(model)) {
     sites.push(
       ...customStatementSites(env, globalCustom, (variant, range) => {
         const site: CloudFormationSite = {
@@ -735,6 +763,29 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
     );
   }
   return sites;
+}
+
+/**
+ * Whether the template has a REST API for SAM's Globals.Api to apply to: an AWS::Serverless::Api,
+ * or the implicit one SAM makes for `Api` events of functions and state machines (HttpApi events
+ * make an HTTP API, which Globals.Api does not touch).
+ */
+function hasRestApi(model: ResolveEnv["model"]): boolean {
+  for (const r of model.resources.values()) {
+    if (r.type === "AWS::Serverless::Api") return true;
+    if (r.type !== "AWS::Serverless::Function" && r.type !== "AWS::Serverless::StateMachine") continue;
+    const events = getOf(r.properties, "Events");
+    if (events?.kind !== "object") continue;
+    // An event whose Type is not plain text (an intrinsic) may be an Api event.
+    if (
+      events.entries.some((e) => {
+        const type = getOf(e.value, "Type");
+        return type !== undefined && (scalarText(type) ?? "Api") === "Api";
+      })
+    )
+      return true;
+  }
+  return false;
 }
 
 /**

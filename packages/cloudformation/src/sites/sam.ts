@@ -252,7 +252,11 @@ export interface SamRole {
  * DeploymentPreferenceCollection.get_codedeploy_iam_role, with its translator).
  * A function's own role trusts lambda.amazonaws.com, which is bound by iam:PassRole and not listed.
  */
-export function samGeneratedRoles(resource: ResourceModel, globals?: SourceNode): SamRole[] {
+export function samGeneratedRoles(
+  resource: ResourceModel,
+  globals?: SourceNode,
+  text: (node: SourceNode) => string | undefined = scalarText,
+): SamRole[] {
   const props = resource.properties;
   if (!props) return [];
   const out: SamRole[] = [];
@@ -306,24 +310,29 @@ export function samGeneratedRoles(resource: ResourceModel, globals?: SourceNode)
   // (aws-sam-translator, DeploymentPreferenceCollection.get_codedeploy_iam_role).
   // Globals.Function.DeploymentPreference applies to every function without one of its own (SAM
   // merges Globals into each function).
+  // SAM merges the Globals map into the function's own, key by key: a Role or Enabled given in
+  // Globals holds for a function whose own DeploymentPreference leaves it out.
   const own = getOf(props, "DeploymentPreference");
-  const deployment =
-    resource.type === "AWS::Serverless::Function"
-      ? (own ?? getOf(getOf(globals, "Function"), "DeploymentPreference"))
-      : undefined;
+  const global = getOf(getOf(globals, "Function"), "DeploymentPreference");
+  const isFunction = resource.type === "AWS::Serverless::Function";
+  const setting = (key: string) => getOf(own, key) ?? getOf(global, key);
+  const enabledNode = setting("Enabled");
+  // `Enabled` as the deploy gives it: written, or a parameter given a value. One that depends on a
+  // parameter not given may be true in some deploy: the role is reported, saying when.
+  const enabled = enabledNode ? text(enabledNode)?.toLowerCase() : "true";
   if (
-    deployment?.kind === "object" &&
-    !getOf(deployment, "Role") &&
-    scalarText(getOf(deployment, "Enabled")) !== "false"
+    isFunction &&
+    (own?.kind === "object" || global?.kind === "object") &&
+    !setting("Role") &&
+    enabled !== "false"
   ) {
     const range = own
-      ? (getEntryOf(props, "DeploymentPreference")?.keyRange ?? deployment.range)
-      : (resource.keyRange ?? deployment.range);
+      ? (getEntryOf(props, "DeploymentPreference")?.keyRange ?? own.range)
+      : (resource.keyRange ?? global?.range);
     out.push({
       logicalId: "CodeDeployServiceRole",
       propertyPath: "Properties.DeploymentPreference",
-      purpose:
-        "the service role SAM generates for CodeDeploy traffic shifting, as no Role is given: give DeploymentPreference a Role whose trust policy has the condition",
+      purpose: `the service role SAM generates for CodeDeploy traffic shifting, as no Role is given${enabled === undefined ? " (if DeploymentPreference.Enabled is true in the deploy)" : ""}: give DeploymentPreference a Role whose trust policy has the condition`,
       trust: trust("codedeploy.amazonaws.com", range),
       range,
       shared: true,

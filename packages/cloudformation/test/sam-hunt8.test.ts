@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkCloudFormation } from "../src/index.js";
+
+// From the session-8 SAM hunt (fixtures-sam-hunt8), each compared with what aws-sam-translator
+// 1.110.0 generates for the template (the hunt translated them once; the translator is not a
+// dependency of these tests).
+const DIR = join(import.meta.dirname, "fixtures-sam-hunt8");
+
+async function findings(name: string, parameters?: Record<string, string>) {
+  const file = join(DIR, name);
+  const r = await checkCloudFormation(file, readFileSync(file, "utf8"), {
+    accounts: ["246813579024"],
+    ...(parameters ? { parameters } : {}),
+  });
+  return r.findings.map((f) => `${f.ruleId} ${f.resource}`);
+}
+
+describe("SAM's CodeDeployServiceRole", () => {
+  it("Enabled from a parameter: reported, saying when; not when the deploy gives false", async () => {
+    const file = join(DIR, "sam-dp.yaml");
+    const r = await checkCloudFormation(file, readFileSync(file, "utf8"), { accounts: ["246813579024"] });
+    expect(r.findings.map((f) => `${f.ruleId} ${f.resource}`)).toEqual(["CD101 CodeDeployServiceRole"]);
+    expect(r.findings[0]?.message).toContain("if DeploymentPreference.Enabled is true in the deploy");
+    // The translator makes no role for Enabled false (given, or written in any case).
+    expect(await findings("sam-dp.yaml", { Canary: "false" })).toEqual([]);
+    expect(await findings("sam-dp3.yaml")).toEqual([]);
+  });
+
+  it("a Role or Enabled in Globals holds for a function's own DeploymentPreference (SAM merges them)", async () => {
+    expect(await findings("sam-dp-globals.yaml")).toEqual([]);
+    expect(await findings("sam-dp-globals2.yaml")).toEqual([]);
+  });
+});
+
+describe("SAM API resource policies", () => {
+  it("Globals.Api custom statements apply to no API when the template has none (an HttpApi is not one)", async () => {
+    expect((await findings("sam-globals-noapi.yaml")).filter((f) => f.includes("Globals.Api"))).toEqual([]);
+  });
+
+  it("an Api event's own Auth.ResourcePolicy.CustomStatements are checked (a miss)", async () => {
+    expect(await findings("sam-evauth.yaml")).toEqual(["CD101 Fn"]);
+    expect(await findings("sam-sm-evauth.yaml")).toContain("CD101 SM");
+  });
+});
