@@ -44,3 +44,28 @@ describe("SAM API resource policies", () => {
     expect(await findings("sam-sm-evauth.yaml")).toContain("CD101 SM");
   });
 });
+
+describe("SAM GraphQLApi", () => {
+  it("the roles SAM generates trusting appsync.amazonaws.com are checked, as in the translation", async () => {
+    expect(await findings("sam-gql.yaml")).toEqual([
+      "CD101 GqlCloudWatchRole",
+      "CD101 GqlTodoDynamoDBDataSourceRole",
+      "CD101 GqlLamLambdaDataSourceRole",
+    ]);
+  });
+
+  it("no role is generated with Logging false and ServiceRoleArn given", async () => {
+    const text = readFileSync(join(DIR, "sam-gql.yaml"), "utf8")
+      .replace("Logging: { FieldLogLevel: ALL }", "Logging: false")
+      .replace(
+        "TableArn: !GetAtt Table.Arn }",
+        "TableArn: !GetAtt Table.Arn, ServiceRoleArn: arn:aws:iam::246813579024:role/r }",
+      )
+      .replace(
+        "FunctionArn: !GetAtt Fn.Arn }",
+        "FunctionArn: !GetAtt Fn.Arn, ServiceRoleArn: arn:aws:iam::246813579024:role/r }",
+      );
+    const r = await checkCloudFormation("gql.yaml", text, { accounts: ["246813579024"] });
+    expect(r.findings).toEqual([]);
+  });
+});

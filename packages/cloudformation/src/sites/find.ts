@@ -595,7 +595,11 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
       continue;
     }
 
-    if (resource.type === "AWS::Serverless::Function" || resource.type === "AWS::Serverless::StateMachine") {
+    if (
+      resource.type === "AWS::Serverless::Function" ||
+      resource.type === "AWS::Serverless::StateMachine" ||
+      resource.type === "AWS::Serverless::GraphQLApi"
+    ) {
       const given = (node: SourceNode): string | undefined => {
         const v = givenOnly.resolve(node);
         return typeof v === "symbol" ? undefined : scalarText(v);

@@ -296,6 +296,41 @@ export function samGeneratedRoles(
       ...r,
     };
   };
+  if (resource.type === "AWS::Serverless::GraphQLApi") {
+    // aws-sam-translator (SamGraphQLApi): a CloudWatch logs role unless Logging is false or names
+    // CloudWatchLogsRoleArn, and a role per DynamoDb or Lambda data source without ServiceRoleArn,
+    // each trusting appsync.amazonaws.com with no condition.
+    const at = resource.keyRange;
+    const logging = getOf(props, "Logging");
+    const loggingOff = logging?.kind === "scalar" && String(logging.value).toLowerCase() === "false";
+    if (!loggingOff && !getOf(logging, "CloudWatchLogsRoleArn"))
+      out.push({
+        logicalId: `${resource.id}CloudWatchRole`,
+        propertyPath: "Properties.Logging",
+        purpose: `the CloudWatch Logs role SAM generates for ${resource.id}, as Logging names no CloudWatchLogsRoleArn: give it one whose trust policy has the condition`,
+        trust: trust("appsync.amazonaws.com", at),
+        range: at,
+      });
+    const sources = getOf(props, "DataSources");
+    for (const [kind, suffix] of [
+      ["DynamoDb", "DynamoDBDataSourceRole"],
+      ["Lambda", "LambdaDataSourceRole"],
+    ] as const) {
+      const group = getOf(sources, kind);
+      if (group?.kind !== "object") continue;
+      for (const e of group.entries) {
+        if (e.value.kind !== "object" || getOf(e.value, "ServiceRoleArn")) continue;
+        out.push({
+          logicalId: `${resource.id}${e.key}${suffix}`,
+          propertyPath: `Properties.DataSources.${kind}.${e.key}`,
+          purpose: `the role SAM generates for data source ${e.key}, as it names no ServiceRoleArn: give it one whose trust policy has the condition`,
+          trust: trust("appsync.amazonaws.com", e.keyRange ?? at),
+          range: e.keyRange ?? at,
+        });
+      }
+    }
+    return out;
+  }
   const isStateMachine = resource.type === "AWS::Serverless::StateMachine";
   if (isStateMachine && !getOf(props, "Role") && !getOf(props, "RoleArn")) {
     out.push({
