@@ -25,7 +25,7 @@ import {
   scalarText,
 } from "../tree.js";
 import { readEmbeddedPolicy } from "./embedded-json.js";
-import { samEventPermissions, samGeneratedRoles } from "./sam.js";
+import { samConnectorResources, samEventPermissions, samGeneratedRoles } from "./sam.js";
 
 /** A policy site of a template, with the CDK construct path when the template came from CDK. */
 export interface CloudFormationSite extends PolicySite {
@@ -448,6 +448,46 @@ function suppressionsOf(resource: ResourceModel, file: string): Suppression[] {
   return out;
 }
 
+/** The sites of an `AWS::Lambda::Permission` (or layer permission) with these Properties, per variant. */
+function lambdaPermissionSites(
+  env: ResolveEnv,
+  props: ObjectNode,
+  type: string,
+  site: (variant: string | undefined) => CloudFormationSite,
+): CloudFormationSite[] {
+  const out: CloudFormationSite[] = [];
+  for (const v of resolveVariants(env, props)) {
+    if (v.node === NO_VALUE || v.node.kind !== "object") continue;
+    const get = (k: string) => policyValue(getOf(v.node as ObjectNode, k));
+    const principal = get("Principal");
+    if (!principal) continue;
+    const permission: LambdaPermission = { principal };
+    const fields: Array<[LambdaPermissionField, string]> =
+      type === "AWS::Lambda::Permission"
+        ? [
+            ["action", "Action"],
+            ["functionName", "FunctionName"],
+            ["sourceArn", "SourceArn"],
+            ["sourceAccount", "SourceAccount"],
+            ["principalOrgId", "PrincipalOrgID"],
+            ["eventSourceToken", "EventSourceToken"],
+          ]
+        : [
+            ["action", "Action"],
+            ["functionName", "LayerVersionArn"],
+            ["principalOrgId", "OrganizationId"],
+          ];
+    for (const [field, key] of fields) {
+      const value = get(key);
+      if (value) permission[field] = value;
+    }
+    const s = site(v.variant);
+    s.permission = permission;
+    out.push(s);
+  }
+  return out;
+}
+
 /** Every policy site of the template's resources. */
 export function findSites(env: ResolveEnv): CloudFormationSite[] {
   const sites: CloudFormationSite[] = [];
@@ -502,6 +542,29 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
       if (suppressions.length > 0) site.suppressions = suppressions;
       return site;
     };
+    // Connectors (even on a resource without Properties: an AWS::Serverless::Connector, or the Connectors attribute of any resource): the
+    // queue and topic policies and Lambda permissions SAM generates for them.
+    for (const c of samConnectorResources(renv, resource)) {
+      const at = (variant: string | undefined, kind: PolicySiteKind, path: string) =>
+        base(kind, path, variant, c.range, c.logicalId, c.type);
+      if (c.type === "AWS::Lambda::Permission") {
+        sites.push(
+          ...lambdaPermissionSites(renv, c.properties, c.type, (variant) =>
+            at(variant, "lambda-permission", c.propertyPath),
+          ),
+        );
+        continue;
+      }
+      const document = getOf(c.properties, "PolicyDocument");
+      if (!document) continue;
+      for (const v of resolveVariants(renv, document)) {
+        if (v.node === NO_VALUE) continue;
+        const site = at(v.variant, "resource-policy", c.propertyPath);
+        site.document = v.node;
+        sites.push(site);
+      }
+    }
+
     const props = resource.properties;
     if (!props) continue;
 
@@ -509,35 +572,11 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
       resource.type === "AWS::Lambda::Permission" ||
       resource.type === "AWS::Lambda::LayerVersionPermission"
     ) {
-      for (const v of resolveVariants(renv, props)) {
-        if (v.node === NO_VALUE || v.node.kind !== "object") continue;
-        const get = (k: string) => policyValue(getOf(v.node as ObjectNode, k));
-        const principal = get("Principal");
-        if (!principal) continue;
-        const permission: LambdaPermission = { principal };
-        const fields: Array<[LambdaPermissionField, string]> =
-          resource.type === "AWS::Lambda::Permission"
-            ? [
-                ["action", "Action"],
-                ["functionName", "FunctionName"],
-                ["sourceArn", "SourceArn"],
-                ["sourceAccount", "SourceAccount"],
-                ["principalOrgId", "PrincipalOrgID"],
-                ["eventSourceToken", "EventSourceToken"],
-              ]
-            : [
-                ["action", "Action"],
-                ["functionName", "LayerVersionArn"],
-                ["principalOrgId", "OrganizationId"],
-              ];
-        for (const [field, key] of fields) {
-          const value = get(key);
-          if (value) permission[field] = value;
-        }
-        const site = base("lambda-permission", "Properties", v.variant, resource.keyRange);
-        site.permission = permission;
-        sites.push(site);
-      }
+      sites.push(
+        ...lambdaPermissionSites(renv, props, resource.type, (variant) =>
+          base("lambda-permission", "Properties", variant, resource.keyRange),
+        ),
+      );
       continue;
     }
 

@@ -405,3 +405,362 @@ export function samGeneratedRoles(
   }
   return out;
 }
+
+/** A resource-based policy or permission the SAM transform generates for a connector. */
+export interface SamConnectorResource {
+  /** The logical id SAM gives the generated resource. */
+  logicalId: string;
+  type: "AWS::Lambda::Permission" | "AWS::SQS::QueuePolicy" | "AWS::SNS::TopicPolicy";
+  propertyPath: string;
+  /** The generated resource's Properties, as SAM writes them (intrinsics unresolved). */
+  properties: ObjectNode;
+  range: SourceRange | undefined;
+}
+
+/*
+ * The connector profiles that write a resource-based policy or a Lambda permission naming a service,
+ * copied from aws-sam-translator 1.110.0 (samtranslator/model/connector_profiles/profiles.json, the
+ * `Write` access category, the only one these profiles have). The other profiles
+ * (AWS_IAM_ROLE_MANAGED_POLICY) write an identity policy on the source's or destination's role:
+ * no service principal, not a confused-deputy site. (1.110.0 has no profile from an S3 bucket to a
+ * queue, nor any from an IoT rule.)
+ */
+type ProfileType = "AWS_LAMBDA_PERMISSION" | "AWS_SQS_QUEUE_POLICY" | "AWS_SNS_TOPIC_POLICY";
+interface Profile {
+  type: ProfileType;
+  write: unknown;
+}
+const toLambda = (principal: string, sourceArn: string, sourceAccount?: string): Profile => ({
+  type: "AWS_LAMBDA_PERMISSION",
+  write: {
+    Action: "lambda:InvokeFunction",
+    Principal: principal,
+    SourceArn: sourceArn,
+    ...(sourceAccount ? { SourceAccount: sourceAccount } : {}),
+  },
+});
+const sendPolicy = (type: ProfileType, service: string, action: string): Profile => ({
+  type,
+  write: {
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: service },
+        Resource: "%{Destination.Arn}",
+        Action: action,
+        Condition: { ArnEquals: { "aws:SourceArn": "%{Source.Arn}" } },
+      },
+    ],
+  },
+});
+const EXECUTE_API =
+  "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:%{Source.ResourceId}/%{Source.Qualifier}";
+const PROFILES: Record<string, Record<string, Profile>> = {
+  "AWS::Events::Rule": {
+    "AWS::SNS::Topic": sendPolicy("AWS_SNS_TOPIC_POLICY", "events.amazonaws.com", "sns:Publish"),
+    "AWS::Lambda::Function": toLambda("events.amazonaws.com", "%{Source.Arn}"),
+    "AWS::SQS::Queue": sendPolicy("AWS_SQS_QUEUE_POLICY", "events.amazonaws.com", "sqs:SendMessage"),
+  },
+  "AWS::ApiGatewayV2::Api": {
+    "AWS::Lambda::Function": toLambda("apigateway.amazonaws.com", EXECUTE_API),
+  },
+  "AWS::ApiGateway::RestApi": {
+    "AWS::Lambda::Function": toLambda("apigateway.amazonaws.com", EXECUTE_API),
+  },
+  "AWS::SNS::Topic": {
+    "AWS::SQS::Queue": sendPolicy("AWS_SQS_QUEUE_POLICY", "sns.amazonaws.com", "sqs:SendMessage"),
+    "AWS::Lambda::Function": toLambda("sns.amazonaws.com", "%{Source.Arn}"),
+  },
+  "AWS::S3::Bucket": {
+    "AWS::Lambda::Function": toLambda("s3.amazonaws.com", "%{Source.Arn}", "${AWS::AccountId}"),
+  },
+  "AWS::AppSync::GraphQLApi": {
+    "AWS::Lambda::Function": toLambda(
+      "appsync.amazonaws.com",
+      "arn:${AWS::Partition}:appsync:${AWS::Region}:${AWS::AccountId}:apis/%{Source.ResourceId}",
+    ),
+  },
+};
+
+/** SAM types a connector names by Id, as the CloudFormation type the profiles know (connector.py). */
+const SAM_TO_CFN: Record<string, string> = {
+  "AWS::Serverless::Function": "AWS::Lambda::Function",
+  "AWS::Serverless::StateMachine": "AWS::StepFunctions::StateMachine",
+  "AWS::Serverless::Api": "AWS::ApiGateway::RestApi",
+  "AWS::Serverless::HttpApi": "AWS::ApiGatewayV2::Api",
+  "AWS::Serverless::SimpleTable": "AWS::DynamoDB::Table",
+  // Translated before the connectors are, to an AWS::AppSync::GraphQLApi of the same logical id.
+  "AWS::Serverless::GraphQLApi": "AWS::AppSync::GraphQLApi",
+};
+
+/** What a connector end resolves to (connector.py, ConnectorResourceReference). */
+interface End {
+  type: string;
+  arn?: SourceNode;
+  queueUrl?: SourceNode;
+  resourceId?: SourceNode;
+  qualifier?: SourceNode;
+}
+
+/**
+ * The ends' outputs for a resource named by Id, from profiles.json's CfnResourceProperties: the ARN
+ * is `Ref` for topics and state machines and AppSync APIs, `Fn::GetAtt .Arn` otherwise; a queue's
+ * URL is its `Ref`; an API's id its `Ref` (an AppSync API's `Fn::GetAtt .ApiId`), its qualifier `*`.
+ */
+function endOf(env: ResolveEnv, ref: SourceNode | undefined, r: RangeOf): End | undefined {
+  if (ref?.kind !== "object") return undefined;
+  const idNode = getOf(ref, "Id");
+  const keys = ref.entries.map((e) => e.key);
+  // Id (with an optional Qualifier), or other properties without Id: else SAM rejects it.
+  const hasOther = keys.some((k) => k !== "Id" && k !== "Qualifier");
+  if (!!idNode === hasOther) return undefined;
+  const qualifier = getOf(ref, "Qualifier");
+  if (!idNode) {
+    const written = scalarText(getOf(ref, "Type"));
+    if (!written) return undefined;
+    const end: End = { type: Object.hasOwn(SAM_TO_CFN, written) ? (SAM_TO_CFN[written] as string) : written };
+    const set = (k: keyof End, key: string) => {
+      const v = getOf(ref, key);
+      if (v) (end as unknown as Record<string, SourceNode>)[k] = v;
+    };
+    set("arn", "Arn");
+    set("queueUrl", "QueueUrl");
+    set("resourceId", "ResourceId");
+    set("qualifier", "Qualifier");
+    return end;
+  }
+  const id = idNode.kind === "scalar" && typeof idNode.value === "string" ? idNode.value : undefined;
+  const resource = id ? env.model.resources.get(id) : undefined;
+  if (!id || !resource) return undefined;
+  const type = Object.hasOwn(SAM_TO_CFN, resource.type)
+    ? (SAM_TO_CFN[resource.type] as string)
+    : resource.type;
+  const at = idNode.range ?? r.range;
+  const refNode = r.obj([["Ref", r.str(id, at)]], at);
+  const getAtt = (attr: string) => r.obj([["Fn::GetAtt", r.arr([r.str(id, at), r.str(attr, at)], at)]], at);
+  const end: End = { type };
+  switch (type) {
+    case "AWS::SNS::Topic":
+    case "AWS::StepFunctions::StateMachine":
+    case "AWS::AppSync::DataSource":
+      end.arn = refNode;
+      break;
+    case "AWS::AppSync::GraphQLApi":
+      end.arn = refNode;
+      end.resourceId = getAtt("ApiId");
+      break;
+    case "AWS::SQS::Queue":
+      end.arn = getAtt("Arn");
+      end.queueUrl = refNode;
+      break;
+    case "AWS::ApiGateway::RestApi":
+    case "AWS::ApiGatewayV2::Api":
+      end.arn = getAtt("Arn");
+      end.resourceId = refNode;
+      end.qualifier = r.str("*", at);
+      break;
+    case "AWS::Lambda::Function":
+    case "AWS::Events::Rule":
+    case "AWS::DynamoDB::Table":
+    case "AWS::S3::Bucket":
+    case "AWS::Location::PlaceIndex":
+    case "AWS::Events::EventBus":
+      end.arn = getAtt("Arn");
+      break;
+  }
+  // A Qualifier given with Id replaces the default one.
+  if (qualifier) end.qualifier = qualifier;
+  return end;
+}
+
+interface RangeOf {
+  range: SourceRange | undefined;
+  str(value: string, range?: SourceRange): SourceNode;
+  arr(items: SourceNode[], range?: SourceRange): SourceNode;
+  obj(entries: Array<[string, SourceNode]>, range?: SourceRange): ObjectNode;
+}
+
+function rangeOf(range: SourceRange | undefined): RangeOf {
+  const r = (at: SourceRange | undefined) => {
+    const x = at ?? range;
+    return x ? { range: x } : {};
+  };
+  return {
+    range,
+    str: (value, at) => ({ kind: "scalar", value, ...r(at) }),
+    arr: (items, at) => ({ kind: "array", items, ...r(at) }),
+    obj: (entries, at) => ({
+      kind: "object",
+      entries: entries.map(([key, value]) => ({ key, value })),
+      ...r(at),
+    }),
+  };
+}
+
+/**
+ * The profile with its `%{...}` variables replaced as profile.py's profile_replace does: a string
+ * that is the variable is its value; a string that holds it becomes `Fn::Sub` with the variable
+ * renamed to its letters and digits; a string with `${...}` left is `Fn::Sub` too. Undefined when a
+ * variable has no value (SAM rejects the connector).
+ */
+function fill(
+  value: unknown,
+  vars: ReadonlyMap<string, SourceNode | undefined>,
+  r: RangeOf,
+): SourceNode | undefined {
+  if (Array.isArray(value)) {
+    const items: SourceNode[] = [];
+    for (const v of value) {
+      const n = fill(v, vars, r);
+      if (!n) return undefined;
+      items.push(n);
+    }
+    return r.arr(items);
+  }
+  if (value && typeof value === "object") {
+    const entries: Array<[string, SourceNode]> = [];
+    for (const [k, v] of Object.entries(value)) {
+      const n = fill(v, vars, r);
+      if (!n) return undefined;
+      entries.push([k, n]);
+    }
+    return r.obj(entries);
+  }
+  let s = String(value);
+  const subVars: Array<[string, SourceNode]> = [];
+  for (const [k, v] of vars) {
+    const pattern = `%{${k}}`;
+    if (!s.includes(pattern)) continue;
+    if (!v) return undefined;
+    if (s === pattern) return v;
+    const name = k.replace(/[^A-Za-z0-9]/g, "");
+    s = s.split(pattern).join(`\${${name}}`);
+    subVars.push([name, v]);
+  }
+  if (/\$\{.+\}/.test(s))
+    return r.obj([["Fn::Sub", subVars.length > 0 ? r.arr([r.str(s), r.obj(subVars)]) : r.str(s)]]);
+  return r.str(s);
+}
+
+/**
+ * The resource-based policies and Lambda permissions the SAM transform generates for the connectors
+ * of a resource: an `AWS::Serverless::Connector` (its Source and Destination, one or a list), or the
+ * `Connectors` attribute of any resource (the resource is the Source; `SourceReference` may add a
+ * Qualifier). Logical ids as aws-sam-translator 1.110.0 gives them (sam_resources.py, SamConnector):
+ * `<Connector>WriteLambdaPermission`, `<Connector>QueuePolicy`, `<Connector>TopicPolicy`, with
+ * `Destination<i>` appended when Destination is a list; an embedded connector is
+ * `<Source><Name>` (translator.py, _get_embedded_connectors).
+ */
+export function samConnectorResources(env: ResolveEnv, resource: ResourceModel): SamConnectorResource[] {
+  const out: SamConnectorResource[] = [];
+  if (resource.type === "AWS::Serverless::Connector" && resource.properties) {
+    out.push(
+      ...connector(
+        env,
+        resource.id,
+        resource.properties,
+        getOf(resource.properties, "Source"),
+        "Properties",
+        resource.keyRange,
+      ),
+    );
+  }
+  const embedded = getOf(resource.node, "Connectors");
+  if (embedded?.kind === "object") {
+    for (const c of embedded.entries) {
+      const props = getOf(c.value, "Properties");
+      if (props?.kind !== "object") continue;
+      const at = c.keyRange ?? c.value.range;
+      const r = rangeOf(at);
+      const ref = getOf(props, "SourceReference");
+      if (ref && (ref.kind !== "object" || getEntryOf(ref, "Id"))) continue;
+      const source = r.obj([
+        ["Id", r.str(resource.id)],
+        ...(ref?.kind === "object" ? ref.entries.map((e): [string, SourceNode] => [e.key, e.value]) : []),
+      ]);
+      out.push(...connector(env, `${resource.id}${c.key}`, props, source, `Connectors.${c.key}`, at));
+    }
+  }
+  return out;
+}
+
+function connector(
+  env: ResolveEnv,
+  id: string,
+  props: ObjectNode,
+  sourceNode: SourceNode | undefined,
+  propertyPath: string,
+  range: SourceRange | undefined,
+): SamConnectorResource[] {
+  const r = rangeOf(range);
+  const permissions = getOf(props, "Permissions");
+  const perms = permissions?.kind === "array" ? permissions.items.map((i) => scalarText(i)) : [];
+  if (!perms.includes("Write")) return [];
+  const destNode = getOf(props, "Destination");
+  const multi = destNode?.kind === "array";
+  const dests = destNode?.kind === "array" ? destNode.items : destNode ? [destNode] : [];
+  const out: SamConnectorResource[] = [];
+  dests.forEach((destRef, index) => {
+    const source = endOf(env, sourceNode, r);
+    const dest = endOf(env, destRef, r);
+    if (!source || !dest) return;
+    const fromSource = Object.hasOwn(PROFILES, source.type) ? PROFILES[source.type] : undefined;
+    const profile = fromSource && Object.hasOwn(fromSource, dest.type) ? fromSource[dest.type] : undefined;
+    if (!profile) return;
+    const vars = new Map<string, SourceNode | undefined>([
+      ["Source.Arn", source.arn],
+      ["Destination.Arn", dest.arn],
+      ["Source.ResourceId", source.resourceId],
+      ["Destination.ResourceId", dest.resourceId],
+      ["Source.Qualifier", source.qualifier],
+      ["Destination.Qualifier", dest.qualifier],
+    ]);
+    const filled = fill(profile.write, vars, r);
+    if (filled?.kind !== "object") return;
+    const suffix = multi ? `Destination${index}` : "";
+    const version: [string, SourceNode] = ["Version", r.str("2012-10-17")];
+    const statement = getEntryOf(filled, "Statement")?.value;
+    switch (profile.type) {
+      case "AWS_LAMBDA_PERMISSION":
+        if (!dest.arn) return;
+        out.push({
+          logicalId: `${id}WriteLambdaPermission${suffix}`,
+          type: "AWS::Lambda::Permission",
+          propertyPath,
+          properties: r.obj([
+            ["FunctionName", dest.arn],
+            ...filled.entries.map((e): [string, SourceNode] => [e.key, e.value]),
+          ]),
+          range,
+        });
+        return;
+      case "AWS_SQS_QUEUE_POLICY":
+        if (!dest.queueUrl || !statement) return;
+        out.push({
+          logicalId: `${id}QueuePolicy${suffix}`,
+          type: "AWS::SQS::QueuePolicy",
+          propertyPath,
+          properties: r.obj([
+            ["PolicyDocument", r.obj([version, ["Statement", statement]])],
+            ["Queues", r.arr([dest.queueUrl])],
+          ]),
+          range,
+        });
+        return;
+      case "AWS_SNS_TOPIC_POLICY":
+        if (!dest.arn || !statement) return;
+        out.push({
+          logicalId: `${id}TopicPolicy${suffix}`,
+          type: "AWS::SNS::TopicPolicy",
+          propertyPath,
+          properties: r.obj([
+            ["PolicyDocument", r.obj([version, ["Statement", statement]])],
+            ["Topics", r.arr([dest.arn])],
+          ]),
+          range,
+        });
+        return;
+    }
+  });
+  return out;
+}
