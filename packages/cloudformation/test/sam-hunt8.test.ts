@@ -69,3 +69,14 @@ describe("SAM GraphQLApi", () => {
     expect(r.findings).toEqual([]);
   });
 });
+
+describe("SAM SNS events with SqsSubscription", () => {
+  it("the queue policy SAM writes is checked, not a Lambda permission it does not generate", async () => {
+    expect(await findings("sam-sqssub.yaml")).toEqual(["CD102 FnTQueuePolicy"]);
+    const own = readFileSync(join(DIR, "sam-sqssub.yaml"), "utf8")
+      .replace("Topic: !Ref Topic,", "Topic: !Ref Mine,")
+      .replace("Resources:\n", "Resources:\n  Mine: { Type: AWS::SNS::Topic }\n");
+    const r = await checkCloudFormation("own.yaml", own, { accounts: ["246813579024"] });
+    expect(r.findings).toEqual([]);
+  });
+});

@@ -25,7 +25,7 @@ import {
   scalarText,
 } from "../tree.js";
 import { readEmbeddedPolicy } from "./embedded-json.js";
-import { samConnectorResources, samEventPermissions, samGeneratedRoles } from "./sam.js";
+import { samConnectorResources, samEventPermissions, samGeneratedRoles, samSnsQueuePolicies } from "./sam.js";
 
 /** A policy site of a template, with the CDK construct path when the template came from CDK. */
 export interface CloudFormationSite extends PolicySite {
@@ -544,7 +544,11 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
     };
     // Connectors (even on a resource without Properties: an AWS::Serverless::Connector, or the Connectors attribute of any resource): the
     // queue and topic policies and Lambda permissions SAM generates for them.
-    for (const c of samConnectorResources(renv, resource)) {
+    const generated = [
+      ...samConnectorResources(renv, resource),
+      ...(resource.type === "AWS::Serverless::Function" ? samSnsQueuePolicies(resource) : []),
+    ];
+    for (const c of generated) {
       const at = (variant: string | undefined, kind: PolicySiteKind, path: string) =>
         base(kind, path, variant, c.range, c.logicalId, c.type);
       if (c.type === "AWS::Lambda::Permission") {

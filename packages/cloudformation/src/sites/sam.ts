@@ -96,6 +96,8 @@ export function samEventPermissions(env: ResolveEnv, fn: ResourceModel): SamPerm
           permission.sourceAccount = account;
           break;
         case "SNS":
+          // With SqsSubscription SAM subscribes a queue instead: no permission (see samSnsQueuePolicies).
+          if (sqsSubscription(get("SqsSubscription"))) continue;
           permission.sourceArn = value(partsOrUnknown(get("Topic"), "Topic"), get("Topic")?.range ?? range);
           break;
         case "Schedule":
@@ -578,6 +580,73 @@ interface RangeOf {
   str(value: string, range?: SourceRange): SourceNode;
   arr(items: SourceNode[], range?: SourceRange): SourceNode;
   obj(entries: Array<[string, SourceNode]>, range?: SourceRange): ObjectNode;
+}
+
+/** Whether an SNS event's SqsSubscription is set: `true`, or a map naming an existing queue. */
+function sqsSubscription(node: SourceNode | undefined): boolean {
+  if (!node) return false;
+  if (node.kind === "object") return true;
+  return scalarText(node)?.toLowerCase() === "true";
+}
+
+/**
+ * The queue policy SAM writes for an SNS event with SqsSubscription (aws-sam-translator 1.110.0,
+ * eventsources/push.py SNS and sqs.py sns_topic_send_message_role_policy): `Principal: "*"` may
+ * sqs:SendMessage to the queue when `ArnEquals aws:SourceArn` is the event's Topic. Its logical id
+ * is `<Function><Event>QueuePolicy`, or the map's QueuePolicyLogicalId.
+ */
+export function samSnsQueuePolicies(fn: ResourceModel): SamConnectorResource[] {
+  const events = fn.properties ? getOf(fn.properties, "Events") : undefined;
+  if (events?.kind !== "object") return [];
+  const out: SamConnectorResource[] = [];
+  for (const event of events.entries) {
+    if (event.value.kind !== "object" || scalarText(getOf(event.value, "Type")) !== "SNS") continue;
+    const props = getOf(event.value, "Properties");
+    const subscription = getOf(props, "SqsSubscription");
+    const topic = getOf(props, "Topic");
+    if (!sqsSubscription(subscription) || !topic) continue;
+    const range = event.keyRange ?? event.value.range;
+    const r = rangeOf(range);
+    const id = `${fn.id}${event.key}`;
+    const queue =
+      getOf(subscription, "QueueArn") ??
+      ({
+        kind: "value",
+        value: {
+          parts: [
+            unknownSymbol(
+              `${id}Queue.Arn`,
+              `the queue SAM generates (${id}Queue)`,
+              "CloudFormation creates it at deploy time",
+            ),
+          ],
+        },
+        ...(range ? { range } : {}),
+      } as SourceNode);
+    const statement = r.obj([
+      ["Action", r.str("sqs:SendMessage")],
+      ["Effect", r.str("Allow")],
+      ["Principal", r.str("*")],
+      ["Resource", queue],
+      ["Condition", r.obj([["ArnEquals", r.obj([["aws:SourceArn", topic]])]])],
+    ]);
+    out.push({
+      logicalId: scalarText(getOf(subscription, "QueuePolicyLogicalId")) ?? `${id}QueuePolicy`,
+      type: "AWS::SQS::QueuePolicy",
+      propertyPath: `Properties.Events.${event.key}.Properties.SqsSubscription`,
+      properties: r.obj([
+        [
+          "PolicyDocument",
+          r.obj([
+            ["Version", r.str("2012-10-17")],
+            ["Statement", r.arr([statement])],
+          ]),
+        ],
+      ]),
+      range,
+    });
+  }
+  return out;
 }
 
 function rangeOf(range: SourceRange | undefined): RangeOf {
