@@ -703,10 +703,33 @@ const VALUED_ELSEWHERE = new Set([
   RESOURCE_ORG_ID,
 ]);
 
-/** 12-digit accounts that typed operators on the account name or border (`NumericLessThan 5` → none). */
+/**
+ * 12-digit accounts to try against typed operators on the account: each number they name and its
+ * neighbours, the points between them and the two ends of the range, written with their leading
+ * zeros (`NumericGreaterThan 010000000000` admits 010000000001).
+ */
 function typedAccountCandidates(typed: KeyConstraints["typed"]): string[] {
   if (typed.length === 0) return [];
-  return typedCandidates(typed).filter((v) => /^\d{12}$/.test(v));
+  const account = (n: number): string | undefined =>
+    Number.isInteger(n) && n >= 0 && n <= 999_999_999_999 ? String(n).padStart(12, "0") : undefined;
+  const bounds = typed
+    .flatMap(({ atom }) => atom.typed?.values ?? [])
+    .map(Number)
+    .filter((n) => Number.isFinite(n))
+    .sort((a, b) => a - b);
+  const out = new Set<string>(typedCandidates(typed).filter((v) => /^\d{12}$/.test(v)));
+  for (const b of bounds)
+    for (const d of [-1, 0, 1]) {
+      const a = account(Math.floor(b) + d);
+      if (a) out.add(a);
+    }
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const a = account(Math.floor(((bounds[i] as number) + (bounds[i + 1] as number)) / 2));
+    if (a) out.add(a);
+  }
+  out.add("000000000000");
+  out.add("999999999999");
+  return [...out];
 }
 
 /**

@@ -120,7 +120,8 @@ export function valueProblem(
     return `"${literal.replaceAll("\u0000", "…")}" contains the documentation placeholder "${phrase}"`;
   switch (kind) {
     case "account":
-      return hasSymbol ? undefined : checkAccount(literal);
+      // Under a Numeric operator the value is a bound (`NumericGreaterThan "0"`), not an account id.
+      return hasSymbol || operator?.startsWith("Numeric") ? undefined : checkAccount(literal);
     case "org":
       if (hasSymbol || hasWildcard(literal)) return undefined;
       return /^o-[a-z0-9]{10,32}$/.test(literal)

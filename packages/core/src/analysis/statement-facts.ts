@@ -292,6 +292,21 @@ function diagnose(
   return { diagnoses, culprits };
 }
 
+/**
+ * The statement without these values in its conditions; undefined when a condition is left with
+ * none (it then matches no request).
+ */
+function withoutValues(stmt: Statement, values: readonly PolicyValue[]): Statement | undefined {
+  const conditions: ConditionEntry[] = [];
+  for (const c of stmt.conditions) {
+    const kept = c.values.filter((v) => !values.includes(v));
+    if (kept.length === c.values.length) conditions.push(c);
+    else if (kept.length === 0) return undefined;
+    else conditions.push({ ...c, values: kept });
+  }
+  return { ...stmt, conditions };
+}
+
 /** Whether any value of the statement holds a symbol (a value not known before deployment). */
 function hasSymbols(stmt: Statement): boolean {
   const values: PolicyValue[] = [];
@@ -449,17 +464,30 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
       symbolText: s.symbolText,
       ...(p.knowledge ? { knowledge: p.knowledge } : {}),
     };
-    const found = findForeignAccess(query);
     // Only a request `evaluate` confirms is a witness (docs/design.md): one the widening of policy
     // variables found but the exact evaluation rejected leaves the statement not proven safe, which
     // checkPolicy reports as a warning, not as a finding.
     // Unknowns (symbols) are taken the wide way on purpose and `evaluate` cannot match them: their
     // unconfirmed requests stay findings.
-    const result: ForeignAccessResult =
-      found.reachable && !found.confirmed && !p.name.includes("<") && !hasSymbols(stmt)
+    const search = (statement: Statement): ForeignAccessResult => {
+      const found = findForeignAccess({ ...query, statement });
+      return found.reachable && !found.confirmed && !p.name.includes("<") && !hasSymbols(stmt)
         ? { reachable: false, incomplete: true, unconfirmed: found.witness }
         : found;
-    if (blocked && (!result.reachable || carriesFaulty(result.witness))) continue;
+    };
+    let result = search(stmt);
+    if (blocked && result.reachable && carriesFaulty(result.witness)) {
+      // That request is the faulty value's own finding (CD201/CD204): search again without the
+      // faulty values, for a request another value (or an IfExists, a negated operator) lets in.
+      const rest = withoutValues(
+        stmt,
+        faulty.map((f) => f.value),
+      );
+      if (!rest) continue;
+      result = search(rest);
+      if (result.reachable && carriesFaulty(result.witness)) continue;
+    }
+    if (blocked && !result.reachable) continue;
     const { diagnoses, culprits } = diagnose(
       result,
       guards,
