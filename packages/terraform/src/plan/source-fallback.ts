@@ -91,6 +91,7 @@ export async function sourceFallback(
     if (list) list.push(a);
     else bySite.set(a.site, [a]);
   }
+  const replaced = new Map<PolicySite, PolicySite[]>();
   for (const [site, args] of bySite) {
     const first = args[0] as (typeof args)[number];
     const matches = found.find(first.address, undefined).filter((m) => m.permission);
@@ -123,8 +124,13 @@ export async function sourceFallback(
       const only = made[0] as PolicySite;
       if (matches.length > 1 || !only.variant) delete only.variant;
     }
-    const at = reading.sites.indexOf(site);
-    if (at >= 0) reading.sites.splice(at, 1, ...made);
+    replaced.set(site, made);
+  }
+  // Put in place in one pass (a plan may have thousands of such permissions).
+  if (replaced.size > 0) {
+    const sitesNow = reading.sites.flatMap((s) => replaced.get(s) ?? [s]);
+    reading.sites.length = 0;
+    reading.sites.push(...sitesNow);
   }
 
   const explain = (u: UnresolvedPolicy): string => {
