@@ -35,3 +35,27 @@ describe("verdicts the review found wrong", () => {
     expect(rules("c3.json")).toEqual(["CD204"]);
   });
 });
+
+// A `--fix --write` of examples/ with --account needed two passes: the CD201 fix only switched
+// StringEquals to ArnLike, which opened the guard to the account the ARN names, foreign under
+// --account; the second pass then reported CD102.
+describe("CD201's fix when the Like form would admit a foreign account", () => {
+  const policy = readFileSync(
+    join(import.meta.dirname, "../../../examples/cloudtrail-bucket-policy.json"),
+    "utf8",
+  );
+  const cd201 = (accounts: string[]) =>
+    checkPolicyText(policy, "p.json", { accounts }).findings.find((f) => f.ruleId === "CD201");
+
+  it("pins the caller to our account when the ARN names another", () => {
+    const f = cd201(["731234567890"]);
+    expect(f?.fix?.condition?.StringEquals?.["aws:SourceAccount"]).toBe("731234567890");
+    expect(f?.fix?.condition?.ArnLike?.["aws:SourceArn"]).toBe("arn:aws:cloudtrail:*:731234567890:trail/*");
+  });
+
+  it("only switches the operator when the ARN names ours", () => {
+    const f = cd201(["210987654321"]);
+    expect(f?.message).toContain("Use ArnLike.");
+    expect(f?.fix?.condition?.ArnLike?.["aws:SourceArn"]).toBe("arn:aws:cloudtrail:*:210987654321:trail/*");
+  });
+});

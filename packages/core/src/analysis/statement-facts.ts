@@ -5,6 +5,7 @@ import { hasWildcard } from "../iam/wildcard.js";
 import { findService, isServicePrincipalName } from "../knowledge/lookup.js";
 import { SERVICES } from "../knowledge/services.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
+import { parseConditionOperator } from "../model/operators.js";
 import type { ConditionEntry, Policy, Statement } from "../model/policy.js";
 import type { PolicyValue, ValueSymbol } from "../model/values.js";
 import { SELF_ACCOUNT } from "../model/values.js";
@@ -85,6 +86,11 @@ export interface StatementFacts {
    * deployment were not counted on (their known form stops it): what those Denies depend on.
    */
   uncertainDenies?: ValueSymbol[];
+  /**
+   * Whether the statement, with the exact operators CD201 names switched to their Like forms (the
+   * operator-only fix), would let a foreign account in: then that fix must pin the caller instead.
+   */
+  likeAdmitsForeign?: boolean;
   /**
    * CD201–CD204 make the guard one that never matches or is not valid IAM. With an invalid operator
    * or a SourceAccount/SourceArn mismatch there is no access verdict; otherwise a verdict is kept
@@ -453,6 +459,23 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
       );
     });
 
+  // The operator-only fix of CD201 (`StringEquals` → `ArnLike`/`StringLike`, pattern kept): would
+  // the statement then admit another account (`arn:aws:cloudtrail:*:<foreign>:trail/*`)?
+  const liked =
+    exactWildcards.length > 0
+      ? {
+          ...stmt,
+          conditions: stmt.conditions.map((c) =>
+            exactWildcards.some((g) => g.guard.entry === c)
+              ? {
+                  ...c,
+                  operator: parseConditionOperator(c.keyLower === SOURCE_ARN ? "ArnLike" : "StringLike"),
+                }
+              : c,
+          ),
+        }
+      : undefined;
+
   for (const p of principals) {
     if (p.passRoleBound && facts.isTrust && !s.strict) continue;
     const query = {
@@ -475,6 +498,7 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
         ? { reachable: false, incomplete: true, unconfirmed: found.witness }
         : found;
     };
+    if (liked && !facts.likeAdmitsForeign && search(liked).reachable) facts.likeAdmitsForeign = true;
     let result = search(stmt);
     if (blocked && result.reachable && carriesFaulty(result.witness)) {
       // That request is the faulty value's own finding (CD201/CD204): search again without the

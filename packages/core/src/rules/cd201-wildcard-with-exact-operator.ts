@@ -31,12 +31,14 @@ export default defineRule({
     // A wildcard account ("*", "2109*") or an ARN with a wildcard account would then admit other
     // accounts, so the fix pins the caller instead (a --fix --write had turned a guard that blocks
     // everyone into one that admits everyone).
-    const keepsOwner = ctx.facts.exactWildcards.every((g) => {
-      if (g.guard.entry.keyLower !== "aws:sourcearn") return false;
-      // A fixed account, the deploying one, or one not known before deployment (trusted as ours).
-      const account = valueText(g.value, () => "\u0000").split(":")[4];
-      return account !== undefined && (/^\d{12}$/.test(account) || account === "\u0000");
-    });
+    const keepsOwner =
+      !ctx.facts.likeAdmitsForeign &&
+      ctx.facts.exactWildcards.every((g) => {
+        if (g.guard.entry.keyLower !== "aws:sourcearn") return false;
+        // A fixed account, the deploying one, or one not known before deployment (trusted as ours).
+        const account = valueText(g.value, () => "\u0000").split(":")[4];
+        return account !== undefined && (/^\d{12}$/.test(account) || account === "\u0000");
+      });
     if (!keepsOwner) {
       const fix = ctx.fixes.sourceGuard(ctx.facts, ctx.facts.principals);
       const pinned: Parameters<typeof ctx.report>[0] = {
