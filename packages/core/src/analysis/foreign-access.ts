@@ -642,7 +642,6 @@ function solvePresence(
   // A key only a Null condition requires present still needs a value in the request.
   for (const [k, present] of presence)
     if (present && !perKey.has(k) && !VALUED_ELSEWHERE.has(k)) perKey.set(k, emptyKeyConstraints());
-  const ours = (set: ReadonlySet<string>): Union[] => [...set].map((v) => [exactPattern(v)]);
   const accountConstraints: StringConstraints = { positives: [], negatives: ours(q.ourAccounts) };
   // Typed operators on the account (`NumericLessThanEquals aws:SourceAccount ...`) are not part of
   // the string search: its account is checked against them, then accounts they name or border.
@@ -691,6 +690,11 @@ function solvePresence(
     values.set(SOURCE_ACCOUNT, account);
 
   return confirm(values, q, spellings, arnLanguages);
+}
+
+/** Each of these values as a one-pattern union (our accounts or organizations, as negatives). */
+function ours(set: ReadonlySet<string>): Union[] {
+  return [...set].map((v) => [exactPattern(v)]);
 }
 
 /** Keys a witness gets its value for elsewhere (the request itself, or what AWS adds to it). */
@@ -751,7 +755,6 @@ function solveAccountKeys(
   const accounts: string[] = [];
   const fail = () => ({ accounts });
   const values = new Map<string, string>();
-  const ours = (set: ReadonlySet<string>): Union[] => [...set].map((v) => [exactPattern(v)]);
   const typedArnOk = (v: string) => typedAccepts(arnConstraints.typed, v);
 
   let account = forced;

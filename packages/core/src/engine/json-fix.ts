@@ -3,7 +3,7 @@ import { parseJsonSource } from "../input/json-source.js";
 import { LineIndex } from "../model/line-index.js";
 import { parsePolicy } from "../model/parse-policy.js";
 import type { SourcePosition } from "../model/source.js";
-import type { ObjectNode, SourceNode } from "../model/tree.js";
+import { getEntry, type ObjectNode, type SourceNode } from "../model/tree.js";
 import type { Finding } from "./check.js";
 import type { ConditionBlock } from "./fix.js";
 
@@ -117,7 +117,7 @@ function editFor(
 
 /** The value of `key` in an object node. */
 function entryOf(node: SourceNode | undefined, key: string): SourceNode | undefined {
-  return node?.kind === "object" ? node.entries.find((e) => e.key === key)?.value : undefined;
+  return node?.kind === "object" ? getEntry(node, key)?.value : undefined;
 }
 
 /** The indentation step the file uses (two spaces when it cannot be told). */

@@ -120,10 +120,7 @@ export async function sourceFallback(
     }
     // Values alike in every variant hold for all: no label then.
     const made = [...clones.values()];
-    if (made.length === 1) {
-      const only = made[0] as PolicySite;
-      if (matches.length > 1 || !only.variant) delete only.variant;
-    }
+    if (made.length === 1 && matches.length > 1) delete (made[0] as PolicySite).variant;
     replaced.set(site, made);
   }
   // Put in place in one pass (a plan may have thousands of such permissions).
