@@ -11,7 +11,7 @@ export default defineRule({
     description:
       "`*` and `?` are literal characters under `StringEquals` and `StringEqualsIgnoreCase`, so the guard never matches a real source and the legitimate service calls fail. `ArnEquals` with wildcards is fine: it is the same operator as `ArnLike`.",
     howToFix:
-      'Use `ArnLike` for an `aws:SourceArn` pattern whose account is written out, or write the exact value. A pattern that would match other accounts (`"*"`, an ARN with a wildcard account, a partial account id) must not become a `StringLike`/`ArnLike` pattern: pin the caller with `aws:SourceAccount` (and `aws:SourceArn`) of your own account instead, which is what `--fix` writes.',
+      'Use `ArnLike` for an `aws:SourceArn` pattern whose account is written out and yours, or write the exact value. A pattern that would match other accounts (`"*"`, an ARN with a wildcard account or the id of an account not yours, a partial account id) must not become a `StringLike`/`ArnLike` pattern: pin the caller with `aws:SourceAccount` (and `aws:SourceArn`) of your own account instead, which is what `--fix` writes.',
     references: [
       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String",
       "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cross-service-confused-deputy-prevention.html",
