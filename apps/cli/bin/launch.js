@@ -65,8 +65,10 @@ export async function launch(defaultCommand) {
   if (dir) {
     // V8 rejects cached data made by another V8 or under other flags: key by both, so that two
     // installs or two flag sets each keep their own file instead of rewriting one on every run.
+    // The bundle's path too: V8 keeps the file name of the run that made the cache, and a stack
+    // trace (DEPUTYGUARD_DEBUG) named another checkout's bundle.
     const key = createHash("sha256")
-      .update(`${process.version}\0${process.execArgv.join(" ")}\0`)
+      .update(`${process.version}\0${process.execArgv.join(" ")}\0${bundle}\0`)
       .update(source)
       .digest("hex");
     cacheFile = join(dir, `cli-${key.slice(0, 32)}.v8cache`);

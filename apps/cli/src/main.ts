@@ -79,6 +79,8 @@ export interface Io {
 
 /** The streams whose reader has gone (`| head`): what is left to print there is dropped. */
 const gone = new Set<NodeJS.WriteStream>();
+/** Whether writing to standard output or error failed other than by EPIPE. */
+let writeFailed = false;
 
 const defaultIo: Io = {
   stdout: (s) => {
@@ -114,14 +116,27 @@ export async function main(
   // A reader that stops early (`| head`) closes the pipe: no crash on EPIPE, and no early exit
   // either. The run goes on without printing there: `--fix --write` still writes every file, the
   // report still reaches the other stream, and the exit code is the run's own.
+  // Any other write error (`> /dev/full`: ENOSPC) is named on the other stream and makes the run
+  // exit 2, as a failed --output does; it may come after main has returned (a file stream reports
+  // it on the next tick), so the exit code is also set when the process exits.
   for (const stream of [process.stdout, process.stderr])
     if (io === defaultIo && stream.listenerCount("error") === 0)
       stream.on("error", (e: NodeJS.ErrnoException) => {
-        if (e.code === "EPIPE") gone.add(stream);
-        else throw e;
+        gone.add(stream);
+        if (e.code === "EPIPE") return;
+        const name = stream === process.stdout ? "standard output" : "standard error";
+        if (stream === process.stdout && !gone.has(process.stderr))
+          process.stderr.write(`deputyguard: cannot write ${name}: ${e.code ?? e.message}\n`);
+        if (!writeFailed)
+          process.once("exit", () => {
+            process.exitCode = EXIT_USAGE_OR_INPUT;
+          });
+        writeFailed = true;
+        process.exitCode = EXIT_USAGE_OR_INPUT;
       });
   try {
-    return await run(argv, opts, io);
+    const code = await run(argv, opts, io);
+    return writeFailed ? EXIT_USAGE_OR_INPUT : code;
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`deputyguard: ${e.message}\nRun with --help for usage.\n`);

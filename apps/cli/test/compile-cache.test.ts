@@ -1,10 +1,18 @@
 // The launcher's V8 code cache (bin/launch.js): written once into the user's cache directory, used by
 // later runs with the same output, rebuilt when it is damaged, off on request, and never a reason
 // for a run to fail.
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, CHECK_IAC, cleanup, EXAMPLES, runNode, tempDir } from "./helpers/cli.js";
+import { assertBuilt, CHECK_IAC, CLI_DIR, cleanup, EXAMPLES, runNode, tempDir } from "./helpers/cli.js";
 
 let dir: string;
 beforeAll(() => {
@@ -101,5 +109,30 @@ describe("compile cache housekeeping", () => {
       nodeArgs: ["--max-old-space-size=2048"],
     });
     expect(readdirSync(cache).filter((n) => n.endsWith(".v8cache"))).toHaveLength(2);
+  });
+
+  // From a session-8 run: a stack trace named the bundle of another checkout (a CI clone in /tmp),
+  // whose run had written the cache that this one used. V8 keeps the file name in cached data.
+  it("the bundle's path is part of the key: a second install gets its own file", async () => {
+    const cache = join(dir, "paths");
+    // A copy inside apps/cli, so that the bundle's require() finds the same node_modules.
+    const copy = join(CLI_DIR, `.launch-copy-${process.pid}`);
+    try {
+      mkdirSync(join(copy, "bin"), { recursive: true });
+      mkdirSync(join(copy, "dist"), { recursive: true });
+      for (const f of ["bin/launch.js", "bin/check-iac.js", "dist/bundle.cjs"])
+        copyFileSync(join(CLI_DIR, f), join(copy, f));
+      writeFileSync(join(copy, "package.json"), readFileSync(join(CLI_DIR, "package.json")));
+      const env = { DEPUTYGUARD_NO_COMPILE_CACHE: undefined, DEPUTYGUARD_CACHE_DIR: cache };
+      const first = await runNode(CHECK_IAC, ["--format", "json", EXAMPLES], { env });
+      const second = await runNode(join(copy, "bin", "check-iac.js"), ["--format", "json", EXAMPLES], {
+        env,
+      });
+      expect(second.stderr).toBe("");
+      expect(second.stdout).toBe(first.stdout);
+      expect(readdirSync(cache).filter((n) => n.endsWith(".v8cache"))).toHaveLength(2);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,17 @@
 // naming an input, one file named several ways, UTF-16 Terraform files and a big unrelated file found
 // in a directory walk. Every case runs `node apps/cli/bin/check-iac.js ...` as a child process.
 import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -97,6 +107,45 @@ function intoClosedPipe(
     child.on("close", (code) => resolve({ code, ...out }));
   });
 }
+
+/** Runs check-iac with standard output on /dev/full, where every write fails with ENOSPC. */
+function intoFullDevice(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const full = openSync("/dev/full", "w");
+    const child = spawn(process.execPath, [CHECK_IAC, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", full, "pipe"],
+    });
+    closeSync(full);
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr }));
+  });
+}
+
+// From a review: `check-iac examples > /dev/full` crashed with a stack trace (the stream's ENOSPC
+// error was thrown from its error listener). /dev/full is Linux's; elsewhere there is nothing to run.
+describe.skipIf(!existsSync("/dev/full"))("standard output that cannot be written (ENOSPC)", () => {
+  it.each([["text"], ["json"], ["sarif"]])("names the error and exits 2 (%s)", async (format) => {
+    const r = await intoFullDevice(["--format", format, EXAMPLES]);
+    expect(r.stderr).toContain("deputyguard: cannot write standard output: ENOSPC");
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(r.code).toBe(2);
+  });
+
+  it("--fix --write still writes every file", async () => {
+    const d = folder("enospc");
+    for (const n of ["a.json", "b.json"]) writeFileSync(join(d, n), UNGUARDED_TEXT);
+    const r = await intoFullDevice(["--fix", "--write", "--account", OWN, d]);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(r.code).toBe(2);
+    for (const n of ["a.json", "b.json"]) expect(read(join(d, n)), n).toContain("aws:SourceAccount");
+  });
+});
 
 describe("--fix --write on a file that cannot be written", () => {
   const threeFiles = (name: string): string => {
