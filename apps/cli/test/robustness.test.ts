@@ -119,7 +119,7 @@ function intoFullDevice(args: string[]): Promise<{ code: number | null; stderr: 
     });
     closeSync(full);
     let stderr = "";
-    child.stderr.on("data", (c: Buffer) => {
+    child.stderr?.on("data", (c: Buffer) => {
       stderr += c.toString("utf8");
     });
     child.on("error", reject);
