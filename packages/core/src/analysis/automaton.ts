@@ -221,6 +221,44 @@ function instantiate(p: GlobPattern): string {
 export interface StringConstraints {
   positives: Union[];
   negatives: Union[];
+  /**
+   * For a 12-digit account only: the numbers it may be, as sorted, disjoint, inclusive ranges (the
+   * Numeric operators on `aws:SourceAccount`). The search walks the digits with them, so that a
+   * pattern and a bound on the same account are met together (`StringLike "13*9"` and
+   * `NumericGreaterThan 135700000000`: 139999999999). Absent: any number.
+   */
+  numeric?: ReadonlyArray<readonly [number, number]>;
+}
+
+const ACCOUNT_DIGITS = 12;
+
+/**
+ * How the accounts starting with `prefix` (digits) stand to `ranges`: all inside one range ("in"),
+ * none inside any ("out"), or some ("edge").
+ */
+function numericClass(
+  prefix: string,
+  ranges: ReadonlyArray<readonly [number, number]>,
+): "in" | "out" | "edge" {
+  const scale = 10 ** (ACCOUNT_DIGITS - prefix.length);
+  const lo = (prefix === "" ? 0 : Number(prefix)) * scale;
+  const hi = lo + scale - 1;
+  for (const [a, b] of ranges) {
+    if (b < lo) continue;
+    if (a > hi) return "out";
+    return a <= lo && hi <= b ? "in" : "edge";
+  }
+  return "out";
+}
+
+/** Whether a written account is one of the numbers `ranges` allows (any, without ranges). */
+function inNumeric(c: StringConstraints, account: string): boolean {
+  if (!c.numeric) return true;
+  return TWELVE_DIGITS.test(account) && numericClass(account, c.numeric) === "in";
+}
+
+function numericKey(c: StringConstraints): string {
+  return c.numeric ? `n${c.numeric.map(([a, b]) => `${a}-${b}`).join(",")}` : "";
 }
 
 /** Shape of the strings searched. */
@@ -311,7 +349,7 @@ function constraintsKey(c: StringConstraints): string | undefined {
     if (uk === undefined) return undefined;
     k += `-${uk.length}:${uk}`;
   }
-  return k;
+  return k + numericKey(c);
 }
 
 function searchKey(c: StringConstraints, d: StringDomain, limits: SearchLimits): string | undefined {
@@ -411,7 +449,8 @@ export function acceptsText(p: GlobPattern, text: string): boolean {
 function meets(c: StringConstraints, text: string): boolean {
   return (
     c.positives.every((u) => u.some((p) => acceptsText(p, text))) &&
-    !c.negatives.some((u) => u.some((p) => acceptsText(p, text)))
+    !c.negatives.some((u) => u.some((p) => acceptsText(p, text))) &&
+    inNumeric(c, text)
   );
 }
 
@@ -529,6 +568,18 @@ export function searchString(
   let queue: Node[] = [startNode];
   let states = 0;
 
+  // Numeric ranges on the account: the digits written so far, while they decide the future (an
+  // "edge" prefix); a prefix whose every completion is in range behaves as any other such prefix.
+  const mainNumeric = domain.kind === "account" ? constraints.numeric : undefined;
+  const jointNumeric =
+    domain.kind === "arn" && typeof domain.account === "object" && "joint" in domain.account
+      ? domain.account.joint.numeric
+      : undefined;
+  const numericOf = (digits: string, ranges: ReadonlyArray<readonly [number, number]> | undefined) => {
+    if (!ranges) return "";
+    const c = numericClass(digits, ranges);
+    return c === "edge" ? `e${digits}` : c;
+  };
   const nodeKey = (n: Node): string => {
     const lenKey =
       domain.kind === "free"
@@ -538,7 +589,12 @@ export function searchString(
             ? n.len
             : Math.min(n.len, 1)
           : n.len;
-    return `${n.comp}:${lenKey}:${keyOf(n.s)}@${keyOf(n.j)}`;
+    const num = mainNumeric
+      ? numericOf(n.text, mainNumeric)
+      : jointNumeric && n.comp === 4
+        ? numericOf(n.account, jointNumeric)
+        : "";
+    return `${n.comp}:${lenKey}:${num}:${keyOf(n.s)}@${keyOf(n.j)}`;
   };
 
   const isFinal = (n: Node): boolean => {
@@ -567,7 +623,9 @@ export function searchString(
         add(":", 0, n.len + 1);
         break;
       case "account":
-        if (n.len < 12) for (const c of DIGITS) add(c, 0, n.len + 1);
+        if (n.len < 12)
+          for (const c of DIGITS)
+            if (!mainNumeric || numericClass(n.text + c, mainNumeric) !== "out") add(c, 0, n.len + 1);
         break;
       case "org":
         if (n.len === 0) add("o", 0, 1);
@@ -588,8 +646,11 @@ export function searchString(
           else if ("fixed" in acct) {
             if (n.len < acct.fixed.length) add(acct.fixed[n.len] as string, 4, n.len + 1);
             else add(":", 5, 0);
-          } else if (n.len < 12) for (const c of DIGITS) add(c, 4, n.len + 1, true, n.account + c);
-          else add(":", 5, 0);
+          } else if (n.len < 12) {
+            for (const c of DIGITS)
+              if (!jointNumeric || numericClass(n.account + c, jointNumeric) !== "out")
+                add(c, 4, n.len + 1, true, n.account + c);
+          } else add(":", 5, 0);
         } else {
           for (const c of general) add(c, 5, n.len + 1);
           add(":", 5, n.len + 1);

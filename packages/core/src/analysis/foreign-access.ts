@@ -654,6 +654,8 @@ function solvePresence(
     accountConstraints.positives.push(...c.positives);
     accountConstraints.negatives.push(...c.negatives);
   }
+  const numeric = numericAccounts(accountTyped);
+  if (numeric) accountConstraints.numeric = numeric;
   const arnConstraints = perKey.get(SOURCE_ARN) ?? emptyKeyConstraints();
 
   const accountOk = (a: string) =>
@@ -706,6 +708,39 @@ const VALUED_ELSEWHERE = new Set([
   RESOURCE_ACCOUNT,
   RESOURCE_ORG_ID,
 ]);
+
+const LAST_ACCOUNT = 999_999_999_999;
+
+/**
+ * The account numbers that Numeric operators on the account allow, as ranges for the search
+ * (`StringConstraints.numeric`); undefined when there are none or other typed operators. Each
+ * comparison with a value v is constant for integers below, at and above v, so acceptance is
+ * constant between the breakpoints v and v + 1 (⌊v⌋ + 1 for a fraction): testing one account of
+ * each stretch decides it whole.
+ */
+function numericAccounts(typed: KeyConstraints["typed"]): Array<[number, number]> | undefined {
+  if (typed.length === 0 || !typed.every(({ atom }) => atom.typed?.base.startsWith("Numeric")))
+    return undefined;
+  const starts = new Set<number>([0]);
+  for (const { atom } of typed)
+    for (const v of atom.typed?.values ?? []) {
+      const n = v.trim() === "" ? Number.NaN : Number(v);
+      if (!Number.isFinite(n)) continue;
+      for (const b of Number.isInteger(n) ? [n, n + 1] : [Math.floor(n) + 1])
+        if (b > 0 && b <= LAST_ACCOUNT) starts.add(b);
+    }
+  const sorted = [...starts].sort((a, b) => a - b);
+  const ranges: Array<[number, number]> = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const from = sorted[i] as number;
+    const to = i + 1 < sorted.length ? (sorted[i + 1] as number) - 1 : LAST_ACCOUNT;
+    if (!typedAccepts(typed, String(from).padStart(12, "0"))) continue;
+    const last = ranges[ranges.length - 1];
+    if (last && last[1] === from - 1) last[1] = to;
+    else ranges.push([from, to]);
+  }
+  return ranges;
+}
 
 /**
  * 12-digit accounts to try against typed operators on the account: each number they name and its
