@@ -11,7 +11,9 @@ const OURS = "246813579024";
 const QUEUE = `arn:aws:sqs:us-east-1:${OURS}:q`;
 const ACCESS = new Set(["CD101", "CD102", "CD103", "CD104"]);
 
-function policy(condition: Record<string, Record<string, string | string[]>>) {
+type Condition = Record<string, Record<string, string | string[]>>;
+
+function policy(condition: Condition, deny?: Condition) {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -20,8 +22,9 @@ function policy(condition: Record<string, Record<string, string | string[]>>) {
         Principal: { Service: "sns.amazonaws.com" },
         Action: "sqs:SendMessage",
         Resource: QUEUE,
-        Condition: condition,
+        ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
       },
+      ...(deny ? [{ Effect: "Deny", Principal: "*", Action: "*", Resource: "*", Condition: deny }] : []),
     ],
   };
 }
@@ -37,7 +40,7 @@ function access(doc: ReturnType<typeof policy>) {
     const w = f.witness;
     expect(w, f.ruleId).toBeDefined();
     if (!w) continue;
-    expect(w.context["aws:SourceAccount"]).toMatch(/^\d{12}$/);
+    expect(w.context["aws:SourceAccount"] ?? "").toMatch(/^\d{12}$/);
     expect(w.context["aws:SourceAccount"]).not.toBe(OURS);
     const decision = evaluate(parsed, {
       principal: { type: "Service", id: w.principal },
@@ -142,5 +145,24 @@ describe("a pattern and a Numeric bound on aws:SourceAccount", () => {
       ),
       { numRuns: 400, seed: 20_261_127 },
     );
+  });
+});
+
+// Also from the fuzzing: a typed operator on a key whose value the request fixes (the service's
+// name) was solved from the operator's own values only, none of which is the service's name, so a
+// Deny that never applies to it hid an unguarded statement.
+describe("a Deny's typed operator on aws:PrincipalServiceName", () => {
+  it.each([
+    ["NumericEquals", "5"],
+    ["NumericLessThan", "100"],
+    ["DateGreaterThan", "2020-01-01T00:00:00Z"],
+  ])("%s: a service name is no number or date, the Deny does not apply", (op, value) => {
+    const found = access(policy({}, { [op]: { "aws:PrincipalServiceName": value } }));
+    expect(found.map((f) => f.ruleId)).toEqual(["CD101"]);
+    expect(found[0]?.witness?.context["aws:PrincipalServiceName"]).toBe("sns.amazonaws.com");
+  });
+
+  it("NumericNotEquals applies to every name that is no number (as the evaluator decides): nothing gets in", () => {
+    expect(access(policy({}, { NumericNotEquals: { "aws:PrincipalServiceName": "5" } }))).toEqual([]);
   });
 });

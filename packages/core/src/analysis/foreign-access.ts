@@ -329,14 +329,20 @@ function typedAccepts(typed: KeyConstraints["typed"], candidate: string): boolea
   });
 }
 
-function solveTyped(c: KeyConstraints): string | undefined {
-  for (const candidate of typedCandidates(c.typed)) {
-    if (!typedAccepts(c.typed, candidate)) continue;
-    const posOk = c.positives.every((u) => u.some((p) => acceptsText(p, candidate)));
-    const negOk = !c.negatives.some((u) => u.some((p) => acceptsText(p, candidate)));
-    if (posOk && negOk) return candidate;
-  }
-  return undefined;
+/**
+ * A value meeting a key's typed and string constraints: a candidate from the typed values, or else
+ * the string the patterns admit (a Deny's `NumericEquals aws:PrincipalServiceName "5"` does not
+ * apply to `sns.amazonaws.com`, which is no number: that name is the value).
+ */
+function solveTyped(c: KeyConstraints, search: Search): string | undefined {
+  const fits = (candidate: string) =>
+    typedAccepts(c.typed, candidate) &&
+    c.positives.every((u) => u.some((p) => acceptsText(p, candidate))) &&
+    !c.negatives.some((u) => u.some((p) => acceptsText(p, candidate)));
+  for (const candidate of typedCandidates(c.typed)) if (fits(candidate)) return candidate;
+  if (c.positives.length === 0) return undefined;
+  const r = search.solve({ positives: c.positives, negatives: c.negatives }, { kind: "free" });
+  return r.found && fits(r.value) ? r.value : undefined;
 }
 
 /**
@@ -856,7 +862,7 @@ function solveAccountKeys(
         if (u.length > 0 && u.every((p) => literalOf(p) !== undefined)) constraints.negatives.push(u);
     }
     if (c.typed.length > 0) {
-      const v = solveTyped(c);
+      const v = solveTyped(c, search);
       if (v === undefined) return fail();
       values.set(key, v);
       continue;
