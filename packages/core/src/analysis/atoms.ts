@@ -55,6 +55,11 @@ export interface AtomOptions {
    * field is empty, so it pins no account (CD103 when nothing else does).
    */
   accountlessArnFormat?: string;
+  /**
+   * Variables given a value (lower-cased key → value): a second search binds a variable to the value
+   * its key has in a request the first one found (see searchForeignAccess).
+   */
+  bound?: ReadonlyMap<string, string>;
 }
 
 /** The ARN a wholly unknown aws:SourceArn stands for, under `accountlessArnFormat`. */
@@ -151,6 +156,11 @@ function knownVariables(
       continue;
     }
     const key = p.variable.toLowerCase();
+    const given = o.bound?.get(key);
+    if (given !== undefined) {
+      text += given;
+      continue;
+    }
     if (key === RESOURCE_ACCOUNT) {
       text += o.symbolText(SELF_ACCOUNT);
       continue;

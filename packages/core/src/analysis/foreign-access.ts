@@ -1,6 +1,7 @@
 import { clearArnCache, splitArn } from "../iam/arn.js";
 import { matchOne } from "../iam/conditions.js";
 import { evaluate } from "../iam/evaluate.js";
+import { parseVariables } from "../iam/variables.js";
 import { hasWildcard } from "../iam/wildcard.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { Policy, PrincipalSpec, Statement } from "../model/policy.js";
@@ -151,6 +152,7 @@ function policyContext(
     symbolText: (s: ValueSymbol) => string;
     narrowStringLikeArn?: boolean;
     arnKeys?: ReadonlySet<string>;
+    bound?: ReadonlyMap<string, string>;
   },
 ): PolicyContext {
   let perPolicy = policyContexts.get(policy);
@@ -162,6 +164,7 @@ function policyContext(
   // values; so is how the principal's ARNs narrow StringLike patterns (a Deny's as an Allow's).
   let key = `${o.variablesEnabled}|${o.symbolText(SELF_ACCOUNT)}|${o.symbolText(SELF_ORG)}`;
   if (o.narrowStringLikeArn && hasDeny(policy)) key += `|narrow|${[...(o.arnKeys ?? [])].join(",")}`;
+  if (o.bound) for (const [k, v] of o.bound) key += `|bound|${piece(k)}${piece(v)}`;
   let ctx = perPolicy.get(key);
   if (ctx) return ctx;
   const denyChoices: Atom[][] = [];
@@ -448,6 +451,40 @@ function queryKey(q: ForeignAccessQuery): string {
 
 /** `findForeignAccess` without its shortcut for pinned statements: the search alone (for tests). */
 export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult {
+  const result = searchWith(q, undefined);
+  if (!result.reachable || result.confirmed) return result;
+  // Found only by widening policy variables, and not confirmed. A value may have to repeat another
+  // key of the same request (`ArnLike aws:SourceArn "arn:aws:sns:*:*:alerts-${aws:SourceAccount}"`):
+  // give each variable the value its key has in that request, require the key to hold it, and
+  // search again. What this finds is confirmed like any witness; otherwise the first answer stands.
+  const bound = variableBindings(q, result.witness);
+  if (bound.size === 0) return result;
+  const again = searchWith(q, bound);
+  return again.reachable && again.confirmed ? again : result;
+}
+
+/** The variables the statement or a Deny uses, each with the value its key has in `witness`. */
+function variableBindings(q: ForeignAccessQuery, witness: Witness): Map<string, string> {
+  const context = new Map<string, string>();
+  for (const [k, v] of Object.entries(witness.context)) context.set(k.toLowerCase(), v);
+  const bound = new Map<string, string>();
+  for (const st of [q.statement, ...q.policy.statements.filter((d) => d.effect === "Deny")])
+    for (const c of st.conditions)
+      for (const v of c.values)
+        for (const part of parseVariables(valueText(v, q.symbolText)) ?? []) {
+          if (!("variable" in part) || part.variable === "") continue;
+          const key = part.variable.toLowerCase();
+          const value = context.get(key);
+          if (value !== undefined && key !== RESOURCE_ACCOUNT && key !== RESOURCE_ORG_ID)
+            bound.set(key, value);
+        }
+  return bound;
+}
+
+function searchWith(
+  q: ForeignAccessQuery,
+  bound: ReadonlyMap<string, string> | undefined,
+): ForeignAccessResult {
   const search = new Search(q.limits ?? DEFAULT_LIMITS);
   const variablesEnabled = q.policy.version === "2012-10-17";
   const o = {
@@ -455,6 +492,7 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
     symbolText: q.symbolText,
     narrowStringLikeArn: !namesSpanComponents(q.knowledge),
     arnKeys: alternativeArnKeys(q.knowledge),
+    ...(bound ? { bound } : {}),
   };
   const allowAtoms = statementAtoms(
     q.statement,
@@ -542,6 +580,19 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
   if (!q.statement.action && !q.statement.notAction) {
     // No Action element is not valid IAM, but keep the action variable defined.
     base.push({ kind: "const", value: true, origin: "Action" });
+  }
+  // A bound variable's key holds the value it was bound to (see searchForeignAccess).
+  for (const [key, value] of bound ?? []) {
+    const p = [exactPattern(value)];
+    base.push({
+      kind: "member",
+      key,
+      exact: p,
+      positive: p,
+      negate: false,
+      absentResult: false,
+      origin: "binding",
+    });
   }
 
   let combinations = 1;

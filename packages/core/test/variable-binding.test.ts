@@ -1,0 +1,67 @@
+// A value that must repeat another key of the same request through a policy variable. From the
+// session-8 differential fuzzing: `ArnLike aws:SourceArn "arn:aws:sns:us-east-1:*:alerts-${aws:SourceAccount}"`
+// admits any account's topic named after that account, but the search widened the variable to `*`,
+// found `alerts-x` in account 000000000000, which the evaluator refused, and said AnalysisIncomplete
+// instead of CD102. A second search now binds each variable to the value its key had.
+import { describe, expect, it } from "vitest";
+import { checkPolicyText, evaluate, nodeFromPlain, parsePolicy } from "../src/index.js";
+
+const OURS = "246813579024";
+const QUEUE = `arn:aws:sqs:us-east-1:${OURS}:q`;
+const ACCESS = new Set(["CD101", "CD102", "CD103", "CD104"]);
+
+function check(condition: Record<string, Record<string, string>>) {
+  const doc = {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "sns.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: QUEUE,
+        Condition: condition,
+      },
+    ],
+  };
+  const result = checkPolicyText(JSON.stringify(doc), "p.json", { accounts: [OURS] });
+  const parsed = parsePolicy(nodeFromPlain(doc), "p.json").policy;
+  if (!parsed) throw new Error("policy did not parse");
+  const access = result.findings.filter((f) => ACCESS.has(f.ruleId));
+  for (const f of access) {
+    const w = f.witness;
+    if (!w) throw new Error(`${f.ruleId} without a witness`);
+    const decision = evaluate(parsed, {
+      principal: { type: "Service", id: w.principal },
+      action: w.action ?? "sqs:SendMessage",
+      resource: w.resource ?? QUEUE,
+      context: w.context,
+    }).decision;
+    expect(decision, JSON.stringify(w)).toBe("Allow");
+  }
+  return { access, diagnostics: result.diagnostics.map((d) => d.code) };
+}
+
+describe("a value that repeats the source account through a variable", () => {
+  it("ArnLike with the account in the name: CD102, with a witness the evaluator allows", () => {
+    const r = check({ ArnLike: { "aws:SourceArn": "arn:aws:sns:us-east-1:*:alerts-${aws:SourceAccount}" } });
+    expect(r.access.map((f) => f.ruleId)).toEqual(["CD102"]);
+    expect(r.diagnostics).not.toContain("AnalysisIncomplete");
+    const w = r.access[0]?.witness?.context ?? {};
+    expect(w["aws:SourceArn"]).toBe(
+      `arn:aws:sns:us-east-1:${w["aws:SourceAccount"]}:alerts-${w["aws:SourceAccount"]}`,
+    );
+    expect(w["aws:SourceAccount"]).not.toBe(OURS);
+  });
+
+  it("StringLike with the account in its own field: still CD102 (any account's own topics)", () => {
+    const r = check({ StringLike: { "aws:SourceArn": "arn:aws:sns:*:${aws:SourceAccount}:alerts" } });
+    expect(r.access.map((f) => f.ruleId)).toEqual(["CD102"]);
+  });
+
+  it("our account's topics only: nothing gets in", () => {
+    const r = check({
+      ArnLike: { "aws:SourceArn": `arn:aws:sns:us-east-1:${OURS}:alerts-\${aws:SourceAccount}` },
+    });
+    expect(r.access).toEqual([]);
+  });
+});
