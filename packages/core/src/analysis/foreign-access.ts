@@ -696,6 +696,11 @@ function solvePresence(
     else c.negatives.push(a.exact);
   }
 
+  // Any service (`Principal: "*"`): a service's name is lower-case letters, digits, `-` and `.`. A
+  // character outside them that the policy writes literally (`StringEquals aws:PrincipalServiceName
+  // "*.amazonaws.com"`, where `*` is no wildcard) names no service, so no witness may carry it.
+  const serviceName = q.principal === null ? perKey.get(PRINCIPAL_SERVICE_NAME) : undefined;
+  if (serviceName) serviceName.negatives.push(...foreignNameCharacters(serviceName.positives));
   // A key only a Null condition requires present still needs a value in the request.
   for (const [k, present] of presence)
     if (present && !perKey.has(k) && !VALUED_ELSEWHERE.has(k)) perKey.set(k, emptyKeyConstraints());
@@ -749,6 +754,22 @@ function solvePresence(
     values.set(SOURCE_ACCOUNT, account);
 
   return confirm(values, q, spellings, arnLanguages);
+}
+
+/** For each character the patterns write that no service name has, the language of texts containing it. */
+function foreignNameCharacters(positives: Union[]): Union[] {
+  const seen = new Set<string>();
+  for (const u of positives)
+    for (const p of u)
+      for (const t of p.tokens) if (t.kind === "char" && !/^[a-z0-9.-]$/.test(t.char)) seen.add(t.char);
+  const star = { kind: "star" as const, noColon: false };
+  return [...seen].map((c) => [
+    {
+      tokens: [star, { kind: "char" as const, char: c, ignoreCase: false }, star],
+      source: `*${c}*`,
+      key: `has:${c}`,
+    },
+  ]);
 }
 
 /** Each of these values as a one-pattern union (our accounts or organizations, as negatives). */
