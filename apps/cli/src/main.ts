@@ -57,7 +57,7 @@ Options:
   --baseline FILE          report only findings that are not in this baseline
   --write-baseline FILE    record the current findings as a baseline
   --report-unused-suppressions   warn about suppressions that match no finding
-  --fix                    print unified diffs that fix the findings (policy JSON, CloudFormation, Terraform); --write applies them
+  --fix                    print unified diffs that fix the findings (policy JSON, CloudFormation, Terraform); --write applies them, and the report is then of the files as written
   --changed-since REF      only files changed in git since REF
   --only-recognised        skip named files that are no known input instead of failing (pre-commit)
   --max-file-size SIZE     refuse larger files (default: 64MB; a big file a walk finds that shows no

@@ -53,6 +53,11 @@ export interface ScanSettings {
   /** Explicit files that no format recognises are skipped, not errors (pre-commit passes every staged file). */
   onlyRecognised: boolean;
   progress: boolean;
+  /**
+   * Set for the scan that follows `--fix --write`: what the fixing pass said (its notes and write
+   * errors, carried into this report) and how many files it wrote.
+   */
+  afterFix?: { warnings: Diagnostic[]; errors: Diagnostic[]; written: number };
 }
 
 export interface ScanIo {
@@ -480,7 +485,38 @@ export async function scan(
   // suppressions included: each diagnostic once.
   report.warnings = dedupeDiagnostics(report.warnings);
   report.errors = dedupeDiagnostics(report.errors);
-  if (settings.fix) await fixFiles(findings, formatOf, sources, settings, io, report);
+  if (settings.fix) {
+    const warnings = report.warnings.length;
+    const errors = report.errors.length;
+    const written = await fixFiles(findings, formatOf, sources, settings, io, report);
+    // The files as written are what the report and the exit code speak of (as linters' --fix
+    // does): scanned again, with the notes and write errors of the fixing pass. Not when standard
+    // input was read (it cannot be read twice) or nothing was written.
+    if (written > 0 && !targets.some((t) => t.stdin)) {
+      io.stderr(
+        `deputyguard: --fix --write changed ${written} file${written === 1 ? "" : "s"}; the report is of the files as written\n`,
+      );
+      return scan(
+        {
+          ...settings,
+          fix: false,
+          write: false,
+          afterFix: {
+            warnings: report.warnings.slice(warnings),
+            errors: report.errors.slice(errors),
+            written,
+          },
+        },
+        formats,
+        io,
+        tool,
+      );
+    }
+  }
+  if (settings.afterFix) {
+    report.warnings.unshift(...settings.afterFix.warnings);
+    report.errors.unshift(...settings.afterFix.errors);
+  }
   report.summary.errors = report.errors.length;
   if (settings.format === "sarif" || settings.format === "json")
     await attachEdits(findings, formatOf, sources);
@@ -523,7 +559,7 @@ export async function scan(
       );
       return { report, code: 2 };
     }
-  } else if (settings.fix && settings.format === "text" && settings.quiet) {
+  } else if ((settings.fix || settings.afterFix) && settings.format === "text" && settings.quiet) {
     // `--fix --quiet`: standard output is the diff alone (for `patch`); the findings and errors
     // still reach the user, on standard error.
     io.stderr(rendered);
@@ -898,7 +934,8 @@ async function fixFiles(
   settings: ScanSettings,
   io: ScanIo,
   report: ScanReport,
-): Promise<void> {
+): Promise<number> {
+  let written = 0;
   const byFormat = new Map<string, Finding[]>();
   for (const f of findings) {
     if (f.fix && !f.suppressed && !fixable(f) && f.file !== "<stdin>") {
@@ -956,6 +993,7 @@ async function fixFiles(
       if (!settings.write) continue;
       try {
         await writeFile(file, asWritten(await readFile(file).catch(() => undefined), after));
+        written++;
       } catch (e) {
         // A read-only file: said at the file, and the other files are still written.
         report.errors.push({
@@ -975,4 +1013,5 @@ async function fixFiles(
       message: `--fix has no automatic edits for ${name} inputs; apply the fix text shown with each finding`,
     });
   }
+  return written;
 }

@@ -903,6 +903,68 @@ describe("--fix", () => {
     expect(fixable.length).toBeGreaterThan(50);
   });
 
+  // From a session-8 review: after --fix --write the report still listed the findings just fixed
+  // and the run exited 1 even when nothing was left, so a pre-commit hook that fixes always failed.
+  describe("--write: the report and the exit code are of the files as written", () => {
+    it("everything fixed: no finding, exit 0, and a note of what was written", async () => {
+      const d = folder("fix-rescan-clean");
+      cpSync(UNGUARDED, join(d, "p.json"));
+      cpSync(CFN_UNGUARDED, join(d, "t.yaml"));
+      const r = await json(["--fix", "--write", "--account", OWN, "."], { cwd: d });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.findings).toEqual([]);
+      expect(r.stderr).toContain(
+        "deputyguard: --fix --write changed 2 files; the report is of the files as written",
+      );
+    });
+
+    it("what is left is reported: without --account the placeholder to fill in (CD204), exit 1", async () => {
+      const d = folder("fix-rescan-left");
+      cpSync(UNGUARDED, join(d, "p.json"));
+      const r = await json(["--fix", "--write", "p.json"], { cwd: d });
+      expect(r.code).toBe(1);
+      expect(read(join(d, "p.json"))).toContain("ACCOUNT_ID");
+      expect(r.findings.length).toBeGreaterThan(0);
+      expect(new Set(r.findings.map((f) => f.ruleId))).toEqual(new Set(["CD204"]));
+    });
+
+    it("text output: the diff, then the report of the written file", async () => {
+      const d = folder("fix-rescan-text");
+      cpSync(UNGUARDED, join(d, "p.json"));
+      const r = await checkIac(["--fix", "--write", "--account", OWN, "p.json"], { cwd: d });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^\+\+\+ b\/p\.json$/m);
+      expect(r.stdout).not.toContain("CD101");
+      expect(r.stdout).toContain("0 findings");
+    });
+
+    it("a note of the fixing pass stays in the report, and its finding with it", async () => {
+      // A finding that holds in one branch of a conditional picked at apply: a FixNote, no edit.
+      const d = folder("fix-rescan-notes");
+      cpSync(UNGUARDED, join(d, "p.json"));
+      writeFileSync(
+        join(d, "main.tf"),
+        `variable "use_topic" { type = bool }
+variable "bucket" {}
+resource "aws_sns_topic_policy" "p" {
+  arn = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{
+    Effect = "Allow", Principal = { Service = "s3.amazonaws.com" }, Action = "sns:Publish",
+    Resource = "arn:aws:sns:us-east-1:210987654321:t",
+    Condition = { ArnLike = { "aws:SourceArn" = var.use_topic ? "arn:aws:sns:us-east-1:210987654321:t" : "arn:aws:s3:::\${var.bucket}" } } }] })
+}
+`,
+      );
+      const r = await json(["--fix", "--write", "--account", OWN, "."], { cwd: d });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("changed 1 file;");
+      expect(r.report.warnings.filter((w) => w.code === "FixNote").map((w) => w.file)).toEqual(["main.tf"]);
+      expect(r.findings.map((f) => f.file)).toContain("main.tf");
+      expect(r.findings.map((f) => f.file)).not.toContain("p.json");
+      expect(r.findings.map((f) => f.ruleId)).toContain("CD103");
+    });
+  });
+
   describe("--write, then a rescan with the same --account, on every policy fixture with a fix", () => {
     let work: string;
     let diff: RunResult;
