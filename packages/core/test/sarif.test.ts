@@ -115,6 +115,34 @@ describe("SARIF", () => {
     },
   );
 
+  // From a review: relative URIs named no base (SARIF §3.4.4 says they should), so a consumer could
+  // not tell what they were relative to.
+  it("gives relative URIs the %SRCROOT% base, which the run resolves to the root directory", () => {
+    const text = readFileSync(
+      join(FIXTURES, "rules/CD101/invalid-01-cloudtrail-bucket-no-source-condition.json"),
+      "utf8",
+    );
+    const locate = (file: string, root?: string) => {
+      const report = emptyReport();
+      report.findings.push(...checkPolicyText(text, file).findings);
+      const run = JSON.parse(renderSarif(report, { ...sarifOptions, ...(root ? { root } : {}) })).runs[0];
+      return { run, location: run.results[0].locations[0].physicalLocation.artifactLocation };
+    };
+    const below = locate("sub/policy.json", "/work/repo");
+    expect(below.location).toEqual({ uri: "sub/policy.json", uriBaseId: "%SRCROOT%" });
+    expect(below.run.originalUriBaseIds).toEqual({ "%SRCROOT%": { uri: "file:///work/repo/" } });
+    expect(new URL(below.location.uri, below.run.originalUriBaseIds["%SRCROOT%"].uri).href).toBe(
+      "file:///work/repo/sub/policy.json",
+    );
+    // Outside the root the URI is absolute, and standard input has no base.
+    expect(locate("/elsewhere/p.json", "/work/repo").location).toEqual({ uri: "file:///elsewhere/p.json" });
+    expect(locate("<stdin>", "/work/repo").location).toEqual({ uri: "stdin" });
+    // Without a root nothing is said about a base.
+    const none = locate("sub/policy.json");
+    expect(none.location).toEqual({ uri: "sub/policy.json" });
+    expect(none.run.originalUriBaseIds).toBeUndefined();
+  });
+
   it("carries every rule with security-severity, and results with levels, regions and fingerprints", () => {
     const report = scan([
       join(FIXTURES, "rules/CD101/invalid-01-cloudtrail-bucket-no-source-condition.json"),

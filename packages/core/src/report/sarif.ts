@@ -1,4 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Finding } from "../engine/check.js";
 import type { Rule, Severity } from "../rules/types.js";
 import { findingFingerprint } from "./fingerprint.js";
@@ -52,6 +53,25 @@ function uri(file: string, root?: string): string {
   return encoded.split("/")[0]?.includes(":") ? `./${encoded}` : encoded;
 }
 
+/**
+ * An artifact location: a path below `root` is relative to the run's `%SRCROOT%` base (SARIF §3.4.4:
+ * a relative reference should name its base), which `originalUriBaseIds` gives as `root`.
+ */
+function artifact(file: string, root?: string): { uri: string; uriBaseId?: string } {
+  const u = uri(file, root);
+  return root !== undefined && file !== "<stdin>" && !u.startsWith("file:")
+    ? { uri: u, uriBaseId: SRCROOT }
+    : { uri: u };
+}
+
+const SRCROOT = "%SRCROOT%";
+
+/** A directory as a file: URI ending in "/" (a base URI must, SARIF §3.14.14). */
+function directoryUri(dir: string): string {
+  const href = pathToFileURL(resolve(dir)).href;
+  return href.endsWith("/") ? href : `${href}/`;
+}
+
 function region(f: Finding) {
   return { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn };
 }
@@ -80,7 +100,7 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
       // A finding that holds only under some choices says which, where code scanning shows it.
       message: { text: f.variant ? `${f.message} (When: ${f.variant}.)` : f.message },
       locations: [
-        { physicalLocation: { artifactLocation: { uri: uri(f.file, options.root) }, region: region(f) } },
+        { physicalLocation: { artifactLocation: artifact(f.file, options.root), region: region(f) } },
       ],
       partialFingerprints: {
         "deputyguard/v1": findingFingerprint({ ...f, file: reportPath(f.file, options.root) }),
@@ -102,7 +122,7 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
         {
           description: { text: f.fix.description },
           artifactChanges: [...byFile].map(([file, edits]) => ({
-            artifactLocation: { uri: uri(file, options.root) },
+            artifactLocation: artifact(file, options.root),
             replacements: edits.map((e) => ({
               deletedRegion: {
                 startLine: e.startLine,
@@ -129,7 +149,7 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
         id: i + 2,
         message: { text: r.message },
         physicalLocation: {
-          artifactLocation: { uri: uri(r.file, options.root) },
+          artifactLocation: artifact(r.file, options.root),
           region: { startLine: r.line, startColumn: r.column },
         },
       });
@@ -142,7 +162,7 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
           id: 1,
           message: { text: "the offending element" },
           physicalLocation: {
-            artifactLocation: { uri: uri(f.file, options.root) },
+            artifactLocation: artifact(f.file, options.root),
             region: { startLine: f.element.line, startColumn: f.element.column },
           },
         },
@@ -156,7 +176,7 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: uri(d.file, options.root) },
+          artifactLocation: artifact(d.file, options.root),
           ...(d.line !== undefined
             ? { region: { startLine: d.line, ...(d.column !== undefined ? { startColumn: d.column } : {}) } }
             : {}),
@@ -181,6 +201,9 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
         invocations: [
           { executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications },
         ],
+        ...(options.root !== undefined
+          ? { originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(options.root) } } }
+          : {}),
         columnKind: "utf16CodeUnits",
         results,
       },
