@@ -2,7 +2,9 @@
  * `--fix` for CloudFormation templates: writes the Condition a finding's fix names into the
  * statement (JSON or YAML, in the template's own indentation, quoting and block or flow style), and
  * SourceAccount / SourceArn into an `AWS::Lambda::Permission`. Condition entries the fix keeps are
- * copied from the template as written, so intrinsics (`!Ref`, `!Sub`, `Fn::GetAtt`) stay as they were.
+ * copied from the template as written, so intrinsics (`!Ref`, `!Sub`, `Fn::GetAtt`) stay as they were;
+ * a fix that keeps every entry and only adds is inserted, so the lines written (and their comments)
+ * are not touched.
  *
  * Not edited (the text is left as it is for those findings):
  * - policies written as a JSON string (e.g. `AWS::Logs::ResourcePolicy.PolicyDocument`): editing
@@ -219,25 +221,51 @@ function plan(
   return ops;
 }
 
+type NewKey = NewOp["keys"][number];
+
+/** A new key's value, for the key written at `at` (the separator after the key follows from it). */
+function renderValue(ctx: Ctx, k: NewKey, at: string, flow: boolean): string {
+  const { style } = ctx;
+  const u = style.unit;
+  const v = k.value as Extract<NewValue, { kind: "items" }>;
+  const items = v.items.map((i) => renderItem(i, style, flow));
+  if (!v.list) return items[0] as string;
+  if (flow) return `[${items.join(", ")}]`;
+  if (style.json) return `[\n${items.map((i) => `${at}${u}${i}`).join(`,\n`)}\n${at}]`;
+  const seq = style.indentSeq ? `${at}${u}` : at;
+  return `\n${items.map((i) => `${seq}- ${i}`).join("\n")}`;
+}
+
+/** One key and its value: copied from the template when the fix keeps it, else rendered. */
+function renderKeyValue(ctx: Ctx, k: NewKey, at: string, flow: boolean): string {
+  if (k.source) {
+    const slice = entrySlice(ctx, k.source, at);
+    if (slice === undefined) throw new Unrenderable(k.key);
+    return slice;
+  }
+  const value = renderValue(ctx, k, at, flow);
+  return `${renderKey(k.key, ctx.style, flow)}${value.startsWith("\n") ? ":" : ": "}${value}`;
+}
+
+/** An operator's object of keys, as the value of a key written at `indent` (or inline). */
+function renderKeys(ctx: Ctx, keys: NewKey[], indent: string, flow: boolean, pad?: string): string {
+  const { style } = ctx;
+  const at = indent + style.unit;
+  if (flow) {
+    const sep = pad ?? (style.json ? "" : " ");
+    return `{${sep}${keys.map((k) => renderKeyValue(ctx, k, "", true)).join(", ")}${sep}}`;
+  }
+  if (style.json)
+    return `{\n${keys.map((k) => `${at}${renderKeyValue(ctx, k, at, false)}`).join(",\n")}\n${indent}}`;
+  return keys.map((k) => `\n${at}${renderKeyValue(ctx, k, at, false)}`).join("");
+}
+
 /** The Condition value, for a key written at `indent` (block style) or inline (flow / one-line JSON). */
 function renderCondition(ctx: Ctx, ops: NewOp[], indent: string, flow: boolean): string {
   const { style } = ctx;
   const u = style.unit;
   const key = (k: string) => renderKey(k, style, flow);
-  const kv = (k: { key: string; value: NewValue; source?: SourceEntry }, at: string): string => {
-    if (k.source) {
-      const slice = entrySlice(ctx, k.source, at);
-      if (slice === undefined) throw new Unrenderable(k.key);
-      return slice;
-    }
-    const v = k.value as Extract<NewValue, { kind: "items" }>;
-    const items = v.items.map((i) => renderItem(i, style, flow));
-    if (!v.list) return `${key(k.key)}: ${items[0]}`;
-    if (flow) return `${key(k.key)}: [${items.join(", ")}]`;
-    if (style.json) return `${key(k.key)}: [\n${items.map((i) => `${at}${u}${i}`).join(`,\n`)}\n${at}]`;
-    const seq = style.indentSeq ? `${at}${u}` : at;
-    return `${key(k.key)}:\n${items.map((i) => `${seq}- ${i}`).join("\n")}`;
-  };
+  const kv = (k: NewKey, at: string): string => renderKeyValue(ctx, k, at, flow);
   if (flow) {
     const sep = style.json ? "" : " ";
     const body = ops
@@ -323,9 +351,11 @@ function conditionEdit(
   statement: ObjectNode,
   block: ConditionBlock,
   unchanged: Unchanged,
-): Edit | undefined {
+): Edit | Edit[] | undefined {
   const current = getOf(statement, "Condition");
   const ops = plan(ctx, block, current, unchanged);
+  const added = additions(ctx, current, ops);
+  if (added) return added;
   return setEntry(
     ctx,
     statement,
@@ -333,6 +363,51 @@ function conditionEdit(
     (indent, flow) => renderCondition(ctx, ops, indent, flow),
     (cur) => isFlow(ctx, cur),
   );
+}
+
+/**
+ * When the fix keeps every operator and key the Condition has and only adds others, the edits that
+ * insert just those: the lines written stay as they are, comments included. Undefined otherwise
+ * (the whole Condition is written anew).
+ */
+function additions(ctx: Ctx, current: SourceNode | undefined, ops: NewOp[]): Edit[] | undefined {
+  if (current?.kind !== "object" || current.entries.length === 0) return undefined;
+  for (const e of current.entries) {
+    const op = ops.find((o) => o.op === e.key);
+    if (!op || e.value.kind !== "object" || e.value.entries.length === 0) return undefined;
+    for (const k of e.value.entries) if (!op.keys.some((x) => x.source === k)) return undefined;
+  }
+  const edits: Edit[] = [];
+  for (const o of ops) {
+    const fresh = o.keys.filter((k) => !k.source);
+    if (fresh.length === 0) continue;
+    const written = getOf(current, o.op);
+    if (written === undefined) {
+      // Inline, spaced inside its braces as the Condition is (`{ "a": 1 }` or `{a: 1}`).
+      const start = current.range ? offsetOf(ctx, current.range.start.line, current.range.start.column) : -1;
+      const pad =
+        start >= 0 && ctx.text[start] === "{" ? (ctx.text[start + 1] === " " ? " " : "") : undefined;
+      const e = setEntry(ctx, current, o.op, (indent, flow) => renderKeys(ctx, fresh, indent, flow, pad));
+      if (!e) return undefined;
+      edits.push(e);
+      continue;
+    }
+    if (written.kind !== "object") return undefined;
+    for (const k of fresh) {
+      const e = setEntry(ctx, written, k.key, (indent, flow) => renderValue(ctx, k, indent, flow));
+      if (!e) return undefined;
+      edits.push(e);
+    }
+  }
+  if (edits.length === 0) return undefined;
+  // Insertions at one place, in the fix's order (applyEdits would put later ones first).
+  const merged: Edit[] = [];
+  for (const e of edits) {
+    const same = merged.find((m) => m.start === e.start && m.end === e.end && m.start === m.end);
+    if (same && e.start === e.end) same.text += e.text;
+    else merged.push({ ...e });
+  }
+  return merged;
 }
 
 function scalarEdit(ctx: Ctx, props: ObjectNode, key: string, value: string): Edit | undefined {

@@ -1,0 +1,135 @@
+// From a session-8 review: a fix that only adds aws:SourceAccount (CD103) or keeps a condition the
+// statement already has (s3:x-amz-acl) wrote the whole Condition anew, and a comment inside it was
+// lost. Such fixes now insert what they add and leave the written lines alone.
+import { describe, expect, it } from "vitest";
+import { applyCloudFormationFixes, checkCloudFormation } from "../src/index.js";
+
+const OPTIONS = { accounts: ["210987654321"] };
+
+async function fix(file: string, text: string): Promise<string> {
+  const before = await checkCloudFormation(file, text, OPTIONS);
+  expect(before.findings.length).toBeGreaterThan(0);
+  const out = applyCloudFormationFixes(text, file, before.findings);
+  if (out === undefined) throw new Error("no fix applied");
+  const after = await checkCloudFormation(file, out, OPTIONS);
+  expect(after.findings).toEqual([]);
+  return out;
+}
+
+/** The lines of `after` that are not in `before` (the fixes only insert). */
+function inserted(before: string, after: string): string[] {
+  const old = before.split("\n");
+  const out: string[] = [];
+  let i = 0;
+  for (const line of after.split("\n")) {
+    if (line === old[i]) i++;
+    else out.push(line);
+  }
+  expect(i, "every line of the template is kept, in order").toBe(old.length);
+  return out;
+}
+
+describe("a fix that only adds to a Condition inserts, and keeps the lines written", () => {
+  it("YAML: a new operator after a commented ArnLike (CD103)", async () => {
+    const text = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  TopicPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Topic]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow   # let S3 publish
+            Principal:
+              Service: s3.amazonaws.com
+            Action: sns:Publish
+            Resource: !Ref Topic
+            Condition:
+              # only our bucket
+              ArnLike:
+                aws:SourceArn: !GetAtt Bucket.Arn  # keep
+  Topic:
+    Type: AWS::SNS::Topic
+  Bucket:
+    Type: AWS::S3::Bucket
+`;
+    expect(inserted(text, await fix("t.yaml", text))).toEqual([
+      "              StringEquals:",
+      '                aws:SourceAccount: "210987654321"',
+    ]);
+  });
+
+  const yaml = `Resources:
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: trail-bucket
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: cloudtrail.amazonaws.com}
+            Action: s3:PutObject
+            Resource: arn:aws:s3:::trail-bucket/*
+            Condition:
+              StringEquals:
+                # required by CloudTrail
+                s3:x-amz-acl: bucket-owner-full-control   # ACL
+`;
+
+  it("YAML: a key into the operator it shares, and a new operator (CD101 beside a kept condition)", async () => {
+    expect(inserted(yaml, await fix("u.yaml", yaml))).toEqual([
+      '                aws:SourceAccount: "210987654321"',
+      "              ArnLike:",
+      "                aws:SourceArn: arn:aws:cloudtrail:*:210987654321:trail/*",
+    ]);
+  });
+
+  it("YAML flow and JSON one-line Conditions keep their own spacing", async () => {
+    const flow = `${yaml.replace(/ {12}Condition:[\s\S]*$/, "")}            Condition: {StringEquals: {s3:x-amz-acl: x}}\n`;
+    expect(await fix("f.yaml", flow)).toContain(
+      'Condition: {StringEquals: {s3:x-amz-acl: x, aws:SourceAccount: "210987654321"}, ArnLike: {aws:SourceArn: arn:aws:cloudtrail:*:210987654321:trail/*}}',
+    );
+    const json = JSON.stringify(
+      {
+        Resources: {
+          P: {
+            Type: "AWS::S3::BucketPolicy",
+            Properties: {
+              Bucket: "b",
+              PolicyDocument: {
+                Statement: [
+                  {
+                    Effect: "Allow",
+                    Principal: { Service: "cloudtrail.amazonaws.com" },
+                    Action: "s3:GetBucketAcl",
+                    Resource: "arn:aws:s3:::b",
+                    Condition: "CONDITION",
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+      null,
+      2,
+    ).replace('"CONDITION"', '{ "StringEquals": { "s3:x-amz-acl": "x" } }');
+    expect(await fix("p.json", json)).toContain(
+      '"Condition": { "StringEquals": { "s3:x-amz-acl": "x", "aws:SourceAccount": "210987654321" }, "ArnLike": { "aws:SourceArn": "arn:aws:cloudtrail:*:210987654321:trail/*" } }',
+    );
+  });
+
+  it("a fix that changes a written entry still writes the Condition anew (CD201: the operator)", async () => {
+    const text = yaml.replace(
+      "                s3:x-amz-acl: bucket-owner-full-control   # ACL\n",
+      "                s3:x-amz-acl: bucket-owner-full-control   # ACL\n                aws:SourceArn: arn:aws:cloudtrail:*:210987654321:trail/*\n                aws:SourceAccount: '210987654321'\n",
+    );
+    const out = await fix("c.yaml", text);
+    expect(out).toContain(
+      "              ArnLike:\n                aws:SourceArn: arn:aws:cloudtrail:*:210987654321:trail/*",
+    );
+    const equals = out.slice(out.indexOf("StringEquals:"), out.indexOf("ArnLike:"));
+    expect(equals).toContain("aws:SourceAccount: '210987654321'");
+    expect(equals).not.toContain("aws:SourceArn");
+  });
+});
