@@ -57,3 +57,22 @@ describe("SAM connectors", () => {
     ]);
   });
 });
+
+// From the session-7 note: a connector with an Fn::If around its Properties, Source, Destination or
+// Permissions gave no site and said nothing, though a Write connector may generate a queue policy.
+// Such forms are now named in a warning. (Whether SAM takes them was not checked with the
+// translator: the warning says "or a form SAM does not take".)
+describe("SAM connectors that cannot be read", () => {
+  it("are named in a warning each, at the connector; a Read-only one is not", async () => {
+    const r = await check("unread.yaml");
+    const warned = r.diagnostics
+      .filter((d) => d.code === "UnsupportedConstruct" && d.message.startsWith("connector "))
+      .map((d) => `${d.line} ${d.message.split(":")[0]} ${/: (.*?) is not read/.exec(d.message)?.[1]}`);
+    expect(warned).toEqual([
+      "13 connector WholeProperties its Properties",
+      "19 connector SourceIf its Source",
+      "25 connector DestinationIf its Destination",
+      "31 connector PermissionsIf its Permissions",
+    ]);
+  });
+});

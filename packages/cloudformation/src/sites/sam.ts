@@ -649,6 +649,13 @@ export function samSnsQueuePolicies(fn: ResourceModel): SamConnectorResource[] {
   return out;
 }
 
+/** `{"Fn::If": ...}` and the like: one key naming an intrinsic function. */
+function isIntrinsicObject(node: SourceNode): boolean {
+  return (
+    node.kind === "object" && node.entries.length === 1 && /^(Fn::|Ref$)/.test(node.entries[0]?.key ?? "")
+  );
+}
+
 function rangeOf(range: SourceRange | undefined): RangeOf {
   const r = (at: SourceRange | undefined) => {
     const x = at ?? range;
@@ -762,16 +769,40 @@ function connector(
   range: SourceRange | undefined,
 ): SamConnectorResource[] {
   const r = rangeOf(range);
+  // What cannot be read here (an Fn::If around Properties, Permissions, Source or Destination, or
+  // an Id naming no resource of the template) is said, never skipped in silence: a Write connector
+  // may generate a queue or topic policy or a Lambda permission.
+  const unread = (what: string) =>
+    env.diagnostics.push({
+      code: "UnsupportedConstruct",
+      severity: "warning",
+      file: env.model.file,
+      message: `connector ${id}: ${what} is not read (an intrinsic function, or a form SAM does not take), so the policies SAM generates for it are not checked; write it out plainly to have them checked`,
+      ...(range ? { line: range.start.line, column: range.start.column } : {}),
+    });
+  if (isIntrinsicObject(props)) {
+    unread("its Properties");
+    return [];
+  }
   const permissions = getOf(props, "Permissions");
+  if (
+    permissions &&
+    (permissions.kind !== "array" || permissions.items.some((i) => scalarText(i) === undefined))
+  ) {
+    unread("its Permissions");
+    return [];
+  }
   const perms = permissions?.kind === "array" ? permissions.items.map((i) => scalarText(i)) : [];
   if (!perms.includes("Write")) return [];
   const destNode = getOf(props, "Destination");
   const multi = destNode?.kind === "array";
   const dests = destNode?.kind === "array" ? destNode.items : destNode ? [destNode] : [];
   const out: SamConnectorResource[] = [];
+  if (!endOf(env, sourceNode, r)) unread("its Source");
   dests.forEach((destRef, index) => {
     const source = endOf(env, sourceNode, r);
     const dest = endOf(env, destRef, r);
+    if (source && !dest) unread(multi ? `Destination ${index}` : "its Destination");
     if (!source || !dest) return;
     const fromSource = Object.hasOwn(PROFILES, source.type) ? PROFILES[source.type] : undefined;
     const profile = fromSource && Object.hasOwn(fromSource, dest.type) ? fromSource[dest.type] : undefined;
