@@ -10,7 +10,8 @@ import { validateHcl } from "./load/hcl2json.js";
  * `--fix` for Terraform: applies the structured fixes of findings (`fix.condition`, `fix.permission`)
  * to `.tf` / `.tofu` files, in HCL native syntax, in each file's own indentation:
  * - `jsonencode({...})` statement objects (and any HCL object a statement comes from, e.g. a module
- *   argument): the `Condition` item is replaced or added;
+ *   argument): the `Condition` item is replaced or added; a fix that keeps every operator and key
+ *   it has and only adds others inserts them, so the lines written and their comments stay;
  * - heredoc JSON (`<<EOT` / `<<-EOT`): the statement's `"Condition"` is replaced or added, as
  *   `applyPolicyJsonFixes` does for policy JSON files;
  * - `statement` blocks of `data "aws_iam_policy_document"`: `condition` blocks on source keys are
@@ -467,6 +468,9 @@ function objectEdits(
   const what = `at ${where}`;
   const existing = obj.items.find((i) => keyName(i.key) === "Condition");
   if (existing) {
+    const added =
+      existing.value.type === "object" ? additions(ctx, existing.value, block, unchanged, where) : undefined;
+    if (added) return [{ ...added, what }];
     const valueIndent = indentOf(text, existing.span.start);
     const multi = multiline || text.slice(existing.value.span.start, existing.value.span.end).includes("\n");
     // Entries the fix keeps are copied as written (references, interpolations, the file's quoting).
@@ -514,6 +518,80 @@ function objectEdits(
       what,
     },
   ];
+}
+
+/**
+ * When the fix keeps every operator and key a Condition object has and only adds others: one edit
+ * that inserts them (from the first insertion to the last, the text between copied as written), so
+ * the lines written and their comments stay as they are. Undefined otherwise.
+ */
+function additions(
+  ctx: Ctx,
+  cond: ObjectExpr,
+  block: ConditionBlock,
+  unchanged: Unchanged,
+  where: string,
+): { start: number; end: number; text: string } | undefined {
+  const { text } = ctx;
+  if (cond.items.length === 0) return undefined;
+  for (const op of cond.items) {
+    const name = keyName(op.key);
+    if (
+      name === undefined ||
+      !Object.hasOwn(block, name) ||
+      op.value.type !== "object" ||
+      op.value.items.length === 0
+    )
+      return undefined;
+    for (const k of op.value.items) {
+      const key = keyName(k.key);
+      if (key === undefined || !unchanged.some((u) => u.operator === name && u.key === key)) return undefined;
+    }
+  }
+  const multiline = text.slice(cond.span.start, cond.span.end).includes("\n");
+  const opIndent = indentOf(text, (cond.items[0] as ObjectExpr["items"][number]).span.start);
+  const unit = unitOf(indentOf(text, cond.span.start), opIndent);
+  const inserts: Array<{ at: number; text: string }> = [];
+  const line = (items: Array<[string, string]>, indent: string) =>
+    items.map(([k, v]) => `\n${indent}${k} = ${v}`).join("");
+  for (const [op, keys] of Object.entries(block)) {
+    const written = itemOf(cond, op);
+    const fresh = Object.entries(keys).filter(
+      ([k]) => !(written?.value.type === "object" && itemOf(written.value, k)),
+    );
+    if (fresh.length === 0) continue;
+    const rendered = fresh.map(([k, v]): [string, string] => [hclKey(k), hclList(ctx, v, where)]);
+    if (written) {
+      const obj = written.value as ObjectExpr;
+      const last = obj.items[obj.items.length - 1] as ObjectExpr["items"][number];
+      if (text.slice(obj.span.start, obj.span.end).includes("\n")) {
+        const keyIndent = indentOf(text, last.span.start);
+        inserts.push({ at: afterItem(text, last.value.span.end), text: line(rendered, keyIndent) });
+      } else {
+        inserts.push({ at: last.value.span.end, text: rendered.map(([k, v]) => `, ${k} = ${v}`).join("") });
+      }
+      continue;
+    }
+    const last = cond.items[cond.items.length - 1] as ObjectExpr["items"][number];
+    if (multiline) {
+      const body = `${hclKey(op)} = {${line(rendered, opIndent + unit)}\n${opIndent}}`;
+      inserts.push({ at: afterItem(text, last.value.span.end), text: `\n${opIndent}${body}` });
+    } else {
+      const body = `${hclKey(op)} = { ${rendered.map(([k, v]) => `${k} = ${v}`).join(", ")} }`;
+      inserts.push({ at: last.value.span.end, text: `, ${body}` });
+    }
+  }
+  if (inserts.length === 0) return undefined;
+  inserts.sort((a, b) => a.at - b.at);
+  const start = (inserts[0] as { at: number }).at;
+  const end = (inserts[inserts.length - 1] as { at: number }).at;
+  let out = "";
+  let from = start;
+  for (const i of inserts) {
+    out += text.slice(from, i.at) + i.text;
+    from = i.at;
+  }
+  return { start, end, text: out };
 }
 
 // ---------------------------------------------------------------------------------------------
