@@ -70,9 +70,9 @@ describe("SAM connectors that cannot be read", () => {
       .map((d) => `${d.line} ${d.message.split(":")[0]} ${/: (.*?) is not read/.exec(d.message)?.[1]}`);
     expect(warned).toEqual([
       "13 connector WholeProperties its Properties",
-      "19 connector SourceIf its Source",
-      "25 connector DestinationIf its Destination",
-      "31 connector PermissionsIf its Permissions",
+      "27 connector SourceIf its Source",
+      "38 connector DestinationIf its Destination",
+      "44 connector PermissionsIf its Permissions",
     ]);
   });
 });
