@@ -35,6 +35,12 @@ export interface MemberAtom {
   absentResult: boolean;
   /** Numeric, Date and IP operators are not glob languages; they are solved by candidates. */
   typed?: { base: BaseOperator; values: string[] };
+  /**
+   * Keys of the policy variables in a negated operator's values that a request may lack: with one
+   * absent the variable has no value, and a negated comparison with such a value is false (the
+   * evaluator's and AWS's reading). A Deny with this condition does not apply then.
+   */
+  failsWithout?: string[];
   origin: string;
 }
 
@@ -147,6 +153,7 @@ function isTyped(base: BaseOperator): boolean {
 function knownVariables(
   parts: TemplatePart[],
   o: AtomOptions,
+  like = false,
 ): { text: string } | { parts: TemplatePart[] } | null {
   let text = "";
   let open = false;
@@ -174,6 +181,12 @@ function knownVariables(
     if (p.variable !== "" && isAbsentForServices(key)) {
       // Never in a service's request: no value matches, or the default the policy gives replaces it.
       if (p.fallback === undefined) return null;
+      // A default is compared as written: its `*` or `?` would read as a wildcard in the pattern's
+      // text, so such a value is widened instead (and `evaluate` decides).
+      if (like && /[*?]/.test(p.fallback)) {
+        open = true;
+        continue;
+      }
       text += p.fallback;
       continue;
     }
@@ -194,9 +207,13 @@ function languages(
   key: string,
   values: PolicyValue[],
   o: AtomOptions,
-): { exact: Union; positive: Union } {
+): { exact: Union; positive: Union; valueless: boolean; failsWithout: string[] } {
   const exact: Union = [];
   const positive: Union = [];
+  /** A value whose variable never has one (a key no service sends, without a default). */
+  let valueless = false;
+  const failsWithout = new Set<string>();
+  const like = base.includes("Like") || base.startsWith("Arn");
   for (const v of values) {
     let text = textOf(v, o);
     const only = v.parts.length === 1 ? v.parts[0] : undefined;
@@ -204,13 +221,21 @@ function languages(
       text = accountlessArn(o.accountlessArnFormat, text);
     const vars = o.variablesEnabled ? parseVariables(text) : undefined;
     if (vars) {
-      const known = knownVariables(vars, o);
-      if (known === null) continue;
+      const known = knownVariables(vars, o, like);
+      if (known === null) {
+        valueless = true;
+        continue;
+      }
       if ("parts" in known) {
+        for (const p of known.parts)
+          if ("variable" in p && p.variable !== "" && p.fallback === undefined) {
+            const k = p.variable.toLowerCase();
+            if (k !== RESOURCE_ACCOUNT && k !== RESOURCE_ORG_ID && !o.bound?.has(k)) failsWithout.add(k);
+          }
         // A variable may be any text; the literal text around it keeps its meaning: wildcards under
-        // a Like operator, and under an exact one a `*` or `?` that is one character (read as `?`,
+        // a Like or Arn operator, and under an exact one a `*` or `?` that is one character (read as `?`,
         // which admits it and others: the search over-approximates, `evaluate` confirms).
-        const like = base.includes("Like");
+        // (ArnEquals matches wildcards as ArnLike does: the evaluator and AWS alike.)
         const widened = vars
           .map((p) => ("literal" in p ? (like ? p.literal : p.literal.replace(/[*?]/g, "?")) : "*"))
           .join("");
@@ -225,7 +250,7 @@ function languages(
     const arnKey = key === SOURCE_ARN || (o.arnKeys?.has(key) ?? false);
     positive.push(patternFor(base, text, true, arnKey && o.narrowStringLikeArn === true));
   }
-  return { exact, positive };
+  return { exact, positive, valueless, failsWithout: [...failsWithout] };
 }
 
 export function conditionAtom(c: ConditionEntry, o: AtomOptions): Atom {
@@ -244,9 +269,16 @@ export function conditionAtom(c: ConditionEntry, o: AtomOptions): Atom {
   const set = c.operator.set;
   const absentResult =
     set === "ForAllValues" ? true : set === "ForAnyValue" ? false : c.operator.ifExists || negate;
-  const { exact, positive } = languages(base, c.keyLower, c.values, o);
+  const { exact, positive, valueless, failsWithout } = languages(base, c.keyLower, c.values, o);
+  // A negated comparison with a value that has none is false whenever the key is present (the
+  // evaluator's reading of "any attempt to match it fails"): only an absent key can meet it.
+  if (negate && valueless)
+    return absentResult
+      ? { kind: "presence", key: c.keyLower, present: false, origin }
+      : { kind: "const", value: false, origin };
   const atom: MemberAtom = { kind: "member", key: c.keyLower, exact, positive, negate, absentResult, origin };
   if (isTyped(base)) atom.typed = { base, values: c.values.map((v) => textOf(v, o)) };
+  if (negate && failsWithout.length > 0) atom.failsWithout = failsWithout;
   return atom;
 }
 

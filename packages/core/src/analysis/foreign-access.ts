@@ -121,7 +121,8 @@ function computeNamesSpanComponents(k: ServiceKnowledge): boolean {
 
 interface PolicyContext {
   spellings: Map<string, string>;
-  denyChoices: Atom[][];
+  /** For each Deny, the ways it can fail to apply: each a conjunction of atoms, one must hold. */
+  denyChoices: Atom[][][];
   /** A Deny that applies to every request. */
   denyAll: boolean;
   /** The statement under analysis plus the Deny statements: what decides whether it gets through. */
@@ -167,7 +168,7 @@ function policyContext(
   if (o.bound) for (const [k, v] of o.bound) key += `|bound|${piece(k)}${piece(v)}`;
   let ctx = perPolicy.get(key);
   if (ctx) return ctx;
-  const denyChoices: Atom[][] = [];
+  const denyChoices: Atom[][][] = [];
   const denies: Statement[] = [];
   let denyAll = false;
   for (const d of policy.statements) {
@@ -179,7 +180,19 @@ function policyContext(
     if (atoms.some((a) => a.kind === "const" && !a.value)) continue;
     const open = atoms.filter((a) => !(a.kind === "const" && a.value));
     if (open.length === 0) denyAll = true;
-    denyChoices.push(open.map(negateAtom));
+    const ways: Atom[][] = [];
+    for (const a of open) {
+      ways.push([negateAtom(a)]);
+      // A negated condition is false, so the Deny does not apply, when its key is present and a
+      // variable of its values has no value (its key absent).
+      if (a.kind === "member" && a.failsWithout)
+        for (const v of a.failsWithout)
+          ways.push([
+            { kind: "presence", key: a.key, present: true, origin: a.origin },
+            { kind: "presence", key: v, present: false, origin: `${a.origin} (no ${v})` },
+          ]);
+    }
+    denyChoices.push(ways);
   }
   ctx = { spellings: collectSpellings(policy), denyChoices, denyAll, denies };
   perPolicy.set(key, ctx);
@@ -337,14 +350,26 @@ function typedAccepts(typed: KeyConstraints["typed"], candidate: string): boolea
  * the string the patterns admit (a Deny's `NumericEquals aws:PrincipalServiceName "5"` does not
  * apply to `sns.amazonaws.com`, which is no number: that name is the value).
  */
-function solveTyped(c: KeyConstraints, search: Search): string | undefined {
+function solveTyped(
+  c: KeyConstraints,
+  search: Search,
+  constraints: StringConstraints = c,
+  domain: StringDomain = { kind: "free" },
+): string | undefined {
   const fits = (candidate: string) =>
     typedAccepts(c.typed, candidate) &&
-    c.positives.every((u) => u.some((p) => acceptsText(p, candidate))) &&
-    !c.negatives.some((u) => u.some((p) => acceptsText(p, candidate)));
-  for (const candidate of typedCandidates(c.typed)) if (fits(candidate)) return candidate;
-  if (c.positives.length === 0) return undefined;
-  const r = search.solve({ positives: c.positives, negatives: c.negatives }, { kind: "free" });
+    constraints.positives.every((u) => u.some((p) => acceptsText(p, candidate))) &&
+    !constraints.negatives.some((u) => u.some((p) => acceptsText(p, candidate)));
+  // A candidate must also be of the key's kind (an account, an organization id) as the search's
+  // domain says; a free key takes any.
+  const ofKind = (v: string) =>
+    domain.kind === "free" ||
+    (domain.kind === "account" && /^\d{12}$/.test(v)) ||
+    (domain.kind === "org" && /^o-[a-z0-9]{10,32}$/.test(v));
+  for (const candidate of typedCandidates(c.typed))
+    if (ofKind(candidate) && fits(candidate)) return candidate;
+  if (constraints.positives.length === 0 && domain.kind === "free") return undefined;
+  const r = search.solve(constraints, domain);
   return r.found && fits(r.value) ? r.value : undefined;
 }
 
@@ -541,10 +566,11 @@ function searchWith(
     });
   } else {
     // Any service principal: the name must at least look like one.
+    // (At least one character before the suffix: `.amazon.com` names no service.)
     const p = [
-      globPattern("*.amazonaws.com"),
-      globPattern("*.amazon.com"),
-      globPattern("*.amazonaws.com.cn"),
+      globPattern("?*.amazonaws.com"),
+      globPattern("?*.amazon.com"),
+      globPattern("?*.amazonaws.com.cn"),
     ];
     base.push({
       kind: "member",
@@ -558,7 +584,9 @@ function searchWith(
   }
   const mentionsResourceAccount =
     allowAtoms.some((a) => a.kind !== "const" && a.key === RESOURCE_ACCOUNT) ||
-    denyChoices.some((c) => c.some((a) => a.kind !== "const" && a.key === RESOURCE_ACCOUNT));
+    denyChoices.some((c) =>
+      c.some((way) => way.some((a) => a.kind !== "const" && a.key === RESOURCE_ACCOUNT)),
+    );
   if (mentionsResourceAccount) {
     // The resource is ours: aws:ResourceAccount is present and holds one of our accounts (the
     // deploying account, --account, or an account the policy itself names as ours).
@@ -604,7 +632,7 @@ function searchWith(
   let tried = 0;
   for (;;) {
     if (tried++ >= MAX_COMBINATIONS) break;
-    const atoms = [...base, ...denyChoices.map((c, i) => c[choice[i] ?? 0] as Atom)];
+    const atoms = [...base, ...denyChoices.flatMap((c, i) => c[choice[i] ?? 0] as Atom[])];
     const result = solveBranch(atoms, q, hasResource, search, spellings, arnLanguages);
     if (result) {
       if (result.confirmed) return result;
@@ -756,12 +784,21 @@ function solvePresence(
   return confirm(values, q, spellings, arnLanguages);
 }
 
-/** For each character the patterns write that no service name has, the language of texts containing it. */
+/**
+ * For each character the patterns admit by writing it (or, under IgnoreCase, its upper case) that no
+ * service name has, the language of texts containing it.
+ */
 function foreignNameCharacters(positives: Union[]): Union[] {
   const seen = new Set<string>();
   for (const u of positives)
     for (const p of u)
-      for (const t of p.tokens) if (t.kind === "char" && !/^[a-z0-9.-]$/.test(t.char)) seen.add(t.char);
+      for (const t of p.tokens) {
+        if (t.kind !== "char") continue;
+        if (!/^[a-z0-9.-]$/.test(t.char)) seen.add(t.char);
+        // An IgnoreCase pattern admits the upper case too, which no service's name has.
+        const upper = t.char.toUpperCase();
+        if (t.ignoreCase && upper !== t.char.toLowerCase()) seen.add(upper);
+      }
   const star = { kind: "star" as const, noColon: false };
   return [...seen].map((c) => [
     {
@@ -790,15 +827,15 @@ const VALUED_ELSEWHERE = new Set([
 const LAST_ACCOUNT = 999_999_999_999;
 
 /**
- * The account numbers that Numeric operators on the account allow, as ranges for the search
- * (`StringConstraints.numeric`); undefined when there are none or other typed operators. Each
- * comparison with a value v is constant for integers below, at and above v, so acceptance is
- * constant between the breakpoints v and v + 1 (⌊v⌋ + 1 for a fraction): testing one account of
- * each stretch decides it whole.
+ * The account numbers that the Numeric operators on the account allow, as ranges for the search
+ * (`StringConstraints.numeric`); undefined when there are none. Each comparison with a value v is
+ * constant for integers below, at and above v, so acceptance is constant between the breakpoints v
+ * and v + 1 (⌊v⌋ + 1 for a fraction): testing one account of each stretch decides it whole. Other
+ * typed operators on the account (an `IpAddress`, a Date) are left to the check of the account found.
  */
-function numericAccounts(typed: KeyConstraints["typed"]): Array<[number, number]> | undefined {
-  if (typed.length === 0 || !typed.every(({ atom }) => atom.typed?.base.startsWith("Numeric")))
-    return undefined;
+function numericAccounts(all: KeyConstraints["typed"]): Array<[number, number]> | undefined {
+  const typed = all.filter(({ atom }) => atom.typed?.base.startsWith("Numeric"));
+  if (typed.length === 0) return undefined;
   const starts = new Set<number>([0]);
   for (const { atom } of typed)
     for (const v of atom.typed?.values ?? []) {
@@ -934,7 +971,7 @@ function solveAccountKeys(
         if (u.length > 0 && u.every((p) => literalOf(p) !== undefined)) constraints.negatives.push(u);
     }
     if (c.typed.length > 0) {
-      const v = solveTyped(c, search);
+      const v = solveTyped(c, search, constraints, domain);
       if (v === undefined) return fail();
       values.set(key, v);
       continue;
@@ -1004,7 +1041,9 @@ function readable(values: Map<string, string>, q: ForeignAccessQuery): Array<Map
  * allows the request. None when the action is not empty.
  */
 function readableActions(values: Map<string, string>, q: ForeignAccessQuery): Array<Map<string, string>> {
-  if (values.get(ACTION_KEY) !== "") return [];
+  // The empty string, or a service prefix without a name (`sqs:` for `sqs:*`).
+  const found = values.get(ACTION_KEY);
+  if (found === undefined || (found !== "" && !found.endsWith(":"))) return [];
   const first: string[] = [];
   for (const v of q.statement.resource?.values ?? []) {
     const service = /^arn:[^:]*:([a-z0-9-]+):/.exec(valueText(v, () => ""))?.[1];
@@ -1034,7 +1073,13 @@ const READABLE_ACTIONS: Record<string, string> = {
 };
 
 /** Service names a witness for "any service" tries, in order. */
-const READABLE_SERVICES = ["sns.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"];
+const READABLE_SERVICES = [
+  "sns.amazonaws.com",
+  "events.amazonaws.com",
+  "s3.amazonaws.com",
+  "alexa-appkit.amazon.com",
+  "sns.amazonaws.com.cn",
+];
 
 function readableArn(
   values: Map<string, string>,

@@ -299,16 +299,14 @@ function diagnose(
 }
 
 /**
- * The statement without these values in its conditions; undefined when a condition is left with
- * none (it then matches no request).
+ * The statement without these values in its conditions. A condition left with none matches no value
+ * of a present key, but an IfExists one still holds when the key is absent: it stays, empty.
  */
-function withoutValues(stmt: Statement, values: readonly PolicyValue[]): Statement | undefined {
+function withoutValues(stmt: Statement, values: readonly PolicyValue[]): Statement {
   const conditions: ConditionEntry[] = [];
   for (const c of stmt.conditions) {
     const kept = c.values.filter((v) => !values.includes(v));
-    if (kept.length === c.values.length) conditions.push(c);
-    else if (kept.length === 0) return undefined;
-    else conditions.push({ ...c, values: kept });
+    conditions.push(kept.length === c.values.length ? c : { ...c, values: kept });
   }
   return { ...stmt, conditions };
 }
@@ -507,11 +505,12 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
         stmt,
         faulty.map((f) => f.value),
       );
-      if (!rest) continue;
       result = search(rest);
       if (result.reachable && carriesFaulty(result.witness)) continue;
     }
-    if (blocked && !result.reachable) continue;
+    // Closed despite a faulty value: that value's own finding says it all, unless the search could
+    // not decide (then the statement is not proven safe, as any other).
+    if (blocked && !result.reachable && !result.incomplete) continue;
     const { diagnoses, culprits } = diagnose(
       result,
       guards,
