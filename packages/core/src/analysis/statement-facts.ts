@@ -92,6 +92,11 @@ export interface StatementFacts {
    */
   likeAdmitsForeign?: boolean;
   /**
+   * The statement with each invalid operator written as the one it was likely meant to be (CD203's
+   * fix), when that statement would let a foreign account in: then that fix must pin the caller too.
+   */
+  correctedAdmitsForeign?: Statement;
+  /**
    * CD201–CD204 make the guard one that never matches or is not valid IAM. With an invalid operator
    * or a SourceAccount/SourceArn mismatch there is no access verdict; otherwise a verdict is kept
    * only for a foreign request that does not carry the faulty value.
@@ -443,6 +448,35 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
   // CD201) does not close the others: an IfExists, a negated operator or another value of the list
   // may still let a foreign account in, which the search finds; a request that gets in only by
   // carrying the faulty value itself is that finding's, not another.
+  if (invalidOperators.length > 0 && invalidOperators.every((c) => c.operator.suggestion)) {
+    // CD203's fix writes the operators as meant: would the statement then admit another account
+    // (`AWS:SourceAccount` of an account not ours beside a misspelt `ArnEqual`)?
+    const corrected: Statement = {
+      ...stmt,
+      conditions: stmt.conditions.map((c) =>
+        c.operator.base === null && c.operator.suggestion
+          ? { ...c, operator: parseConditionOperator(c.operator.suggestion) }
+          : c,
+      ),
+    };
+    if (corrected.conditions.every((c) => c.operator.base !== null))
+      for (const p of principals) {
+        if (p.passRoleBound && facts.isTrust && !s.strict) continue;
+        const found = findForeignAccess({
+          policy,
+          statement: corrected,
+          principal: p.name === "*" ? null : p.name,
+          ourAccounts: s.ourAccounts,
+          ourOrgs: s.ourOrgs,
+          symbolText: s.symbolText,
+          ...(p.knowledge ? { knowledge: p.knowledge } : {}),
+        });
+        if (found.reachable && found.confirmed) {
+          facts.correctedAdmitsForeign = corrected;
+          break;
+        }
+      }
+  }
   if (invalidOperators.length > 0 || accountMismatch !== undefined) return facts;
   const faulty = [...valueProblems, ...exactWildcards].filter((p) => isPositive(p.guard.entry));
   /** Whether the witness gets in by carrying a value the faulty guard value itself admits. */

@@ -9,7 +9,8 @@ export default defineRule({
     title: "Not an IAM condition operator",
     description:
       'The condition operator is not one IAM knows (`ArnEqual`, `" ArnEquals"` with a space, `StringEqual`, a misspelt `ForAnyValue:` prefix). AWS\'s own documentation has published both of the first two. IAM Access Analyzer reports it as an error; the guard is either rejected at deploy time or never counts, so it protects nothing.',
-    howToFix: "Write the operator exactly as IAM spells it; the message names the likely intended one.",
+    howToFix:
+      "Write the operator exactly as IAM spells it; the message names the likely intended one. When the guard, written as meant, would still admit another account (one that is not yours under --account), the fix also pins the caller to your own account.",
     references: [
       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html",
       "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html",
@@ -30,7 +31,13 @@ export default defineRule({
       message: `${all} ${ctx.facts.invalidOperators.length > 1 ? "are not IAM condition operators" : "is not an IAM condition operator"}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}: the policy is rejected or the guard never counts, so it protects nothing.`,
       principals: ctx.facts.principals.map((p) => p.name),
     };
-    if (suggestion) {
+    const corrected = ctx.facts.correctedAdmitsForeign;
+    if (suggestion && corrected) {
+      // Written as meant, the guard would admit another account: the fix also pins the caller.
+      const fix = ctx.fixes.sourceGuard({ ...ctx.facts, statement: corrected }, ctx.facts.principals);
+      input.message += ` Written as meant, the guard would still admit another account: pin the caller to your own account. ${fix.description}`;
+      input.fix = fix;
+    } else if (suggestion) {
       input.fix = {
         description: `Write "${suggestion}".`,
         text: `"${suggestion}": { "${first.key}": ${JSON.stringify(first.values.map((v) => v.parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("")))} }`,
