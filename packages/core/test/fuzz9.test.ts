@@ -14,7 +14,12 @@ import { checkPolicyText, evaluate, nodeFromPlain, parsePolicy } from "../src/in
 // False alarms: a typed operator's key was solved outside its kind (our organization, an invalid
 // organization id, a trail of our account: 05, 05b, 05c); a service name in upper case (10); a
 // service name with an empty first label (13).
-const DIR = join(import.meta.dirname, "fixtures-fuzz9");
+// A second round (fixtures-fuzz10, 59,189 policies) after those fixes found: misses with a negated
+// typed operator whose value holds a variable (typed operators read no variables: 01) and a re-search
+// that dropped a faulty-looking value still letting requests in (02); false alarms with another
+// service's ARN key solved as free text (03), aws:SourceOrgPaths as free text (04), a trust policy
+// allowing only sts:TagSession (06), and witnesses with `..amazon.com` or the action `sqs:` (07).
+const DIRS = ["fixtures-fuzz9", "fixtures-fuzz10"];
 const OPTIONS = { accounts: ["246813579024"], orgIds: ["o-abcdefghij"] };
 const ACCESS = ["CD101", "CD102", "CD103", "CD104"];
 
@@ -24,9 +29,14 @@ interface Fixture {
   request: { principal: string; action: string; resource: string; context: Record<string, string> } | null;
 }
 
-const load = (name: string): Fixture => JSON.parse(readFileSync(join(DIR, name), "utf8"));
+/** `dir/name` of each fixture. */
+const files = DIRS.flatMap((d) =>
+  readdirSync(join(import.meta.dirname, d))
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => `${d}/${f}`),
+);
+const load = (name: string): Fixture => JSON.parse(readFileSync(join(import.meta.dirname, name), "utf8"));
 const check = (name: string) => checkPolicyText(JSON.stringify(load(name).policy), name, OPTIONS);
-const files = readdirSync(DIR).filter((f) => f.endsWith(".json"));
 
 describe("verdicts the session-8 fuzzing found wrong", () => {
   it.each(files.filter((f) => load(f).request))(
@@ -46,7 +56,7 @@ describe("verdicts the session-8 fuzzing found wrong", () => {
       const access = result.findings.filter((f) => ACCESS.includes(f.ruleId));
       // 04: the organization id must repeat aws:SourceOwner through a variable with a default, which
       // the search does not solve exactly; not proven safe is the honest answer (it said nothing).
-      if (name.startsWith("04-"))
+      if (name === "fixtures-fuzz9/04-blocked-statement-swallows-incomplete.json")
         expect(result.diagnostics.map((d) => d.code)).toContain("AnalysisIncomplete");
       else expect(access.length, name).toBeGreaterThan(0);
     },
@@ -64,6 +74,7 @@ describe("verdicts the session-8 fuzzing found wrong", () => {
         expect(w.principal).toMatch(
           /^[a-z0-9-]+(\.[a-z0-9-]+)*\.(amazonaws\.com|amazon\.com|amazonaws\.com\.cn)$/,
         );
+        if (w.action !== undefined) expect(w.action).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]/);
         const ctx = Object.fromEntries(Object.entries(w.context).map(([k, v]) => [k.toLowerCase(), v]));
         if (ctx["aws:sourceorgid"] !== undefined) {
           expect(ctx["aws:sourceorgid"]).toMatch(/^o-[a-z0-9]{10,32}$/);
@@ -83,8 +94,8 @@ describe("verdicts the session-8 fuzzing found wrong", () => {
     },
   );
 
-  it("the false alarms are gone: no access finding where no foreign request gets in (05, 05b, 05c, 10)", () => {
-    for (const name of files.filter((f) => /^(05|10)/.test(f)))
+  it("the false alarms are gone: no access finding where no foreign request gets in", () => {
+    for (const name of files.filter((f) => /fuzz9\/(05|10)|fuzz10\/(03|04|06)/.test(f)))
       expect(
         check(name)
           .findings.filter((f) => ACCESS.includes(f.ruleId))

@@ -55,6 +55,12 @@ export interface AtomOptions {
    */
   arnKeys?: ReadonlySet<string>;
   /**
+   * Other services' ARN keys (lower-cased) to narrow whatever the principal: such a key carries an
+   * ARN of its own service (`kms:EncryptionContext:aws:cloudtrail:arn` a trail's), whose names sit
+   * in no ARN component but the last.
+   */
+  narrowKeys?: ReadonlySet<string>;
+  /**
    * For a service whose aws:SourceArn never carries an account (an S3 bucket,
    * `arn:${Partition}:s3:::${BucketName}`): the ARN format. A wholly unknown aws:SourceArn value of
    * such a service is still trusted to be ours, and known to be an ARN of that shape: its account
@@ -214,12 +220,15 @@ function languages(
   let valueless = false;
   const failsWithout = new Set<string>();
   const like = base.includes("Like") || base.startsWith("Arn");
+  const takesVariables = base.startsWith("String") || base.startsWith("Arn") || base === "Bool";
   for (const v of values) {
     let text = textOf(v, o);
     const only = v.parts.length === 1 ? v.parts[0] : undefined;
     if (key === SOURCE_ARN && o.accountlessArnFormat && typeof only === "object" && only.kind === "unknown")
       text = accountlessArn(o.accountlessArnFormat, text);
-    const vars = o.variablesEnabled ? parseVariables(text) : undefined;
+    // Only String, Arn and Bool operators read policy variables (as `evaluate` does); under a typed
+    // or Binary operator `${...}` is text.
+    const vars = o.variablesEnabled && takesVariables ? parseVariables(text) : undefined;
     if (vars) {
       const known = knownVariables(vars, o, like);
       if (known === null) {
@@ -248,7 +257,8 @@ function languages(
     }
     exact.push(patternFor(base, text, false, false));
     const arnKey = key === SOURCE_ARN || (o.arnKeys?.has(key) ?? false);
-    positive.push(patternFor(base, text, true, arnKey && o.narrowStringLikeArn === true));
+    const narrow = (arnKey && o.narrowStringLikeArn === true) || (o.narrowKeys?.has(key) ?? false);
+    positive.push(patternFor(base, text, true, narrow));
   }
   return { exact, positive, valueless, failsWithout: [...failsWithout] };
 }

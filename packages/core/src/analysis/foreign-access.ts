@@ -3,6 +3,7 @@ import { matchOne } from "../iam/conditions.js";
 import { evaluate } from "../iam/evaluate.js";
 import { parseVariables } from "../iam/variables.js";
 import { hasWildcard } from "../iam/wildcard.js";
+import { SERVICES } from "../knowledge/services.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { Policy, PrincipalSpec, Statement } from "../model/policy.js";
 import { type PolicyValue, SELF_ACCOUNT, SELF_ORG, type ValueSymbol } from "../model/values.js";
@@ -153,6 +154,7 @@ function policyContext(
     symbolText: (s: ValueSymbol) => string;
     narrowStringLikeArn?: boolean;
     arnKeys?: ReadonlySet<string>;
+    narrowKeys?: ReadonlySet<string>;
     bound?: ReadonlyMap<string, string>;
   },
 ): PolicyContext {
@@ -517,6 +519,7 @@ function searchWith(
     symbolText: q.symbolText,
     narrowStringLikeArn: !namesSpanComponents(q.knowledge),
     arnKeys: alternativeArnKeys(q.knowledge),
+    narrowKeys: narrowArnKeys(),
     ...(bound ? { bound } : {}),
   };
   const allowAtoms = statementAtoms(
@@ -581,6 +584,17 @@ function searchWith(
       absentResult: false,
       origin: "principal",
     });
+    // Nor an empty label (`..amazon.com`).
+    const odd = [globPattern(".*"), globPattern("*..*")];
+    base.push({
+      kind: "member",
+      key: PRINCIPAL_SERVICE_NAME,
+      exact: odd,
+      positive: odd,
+      negate: true,
+      absentResult: false,
+      origin: "principal",
+    });
   }
   const mentionsResourceAccount =
     allowAtoms.some((a) => a.kind !== "const" && a.key === RESOURCE_ACCOUNT) ||
@@ -608,6 +622,26 @@ function searchWith(
   if (!q.statement.action && !q.statement.notAction) {
     // No Action element is not valid IAM, but keep the action variable defined.
     base.push({ kind: "const", value: true, origin: "Action" });
+  } else {
+    const stsOnly = q.statement.action?.values.every((v) =>
+      valueText(v, () => "")
+        .toLowerCase()
+        .startsWith("sts:"),
+    );
+    if (!hasResource && stsOnly) {
+      // A trust policy (no Resource, STS actions): the service assumes the role. sts:TagSession
+      // or sts:SetSourceIdentity alone lets no one in.
+      const assume = [exactPattern("sts:assumerole", true)];
+      base.push({
+        kind: "member",
+        key: ACTION_KEY,
+        exact: assume,
+        positive: assume,
+        negate: false,
+        absentResult: false,
+        origin: "trust",
+      });
+    }
   }
   // A bound variable's key holds the value it was bound to (see searchForeignAccess).
   for (const [key, value] of bound ?? []) {
@@ -809,6 +843,35 @@ function foreignNameCharacters(positives: Union[]): Union[] {
   ]);
 }
 
+const ORG_PATH = globPattern("o-??????????*/r-????*/*");
+
+/** The ARN keys of services whose ARN formats put no name between colons (see AtomOptions.narrowKeys). */
+function narrowArnKeys(): ReadonlySet<string> {
+  if (!narrowKeysOfAll) {
+    const keys = new Set<string>();
+    for (const k of SERVICES)
+      if (!namesSpanComponents(k))
+        for (const g of k.alternativeGuardKeys) if (g.binds === "arn") keys.add(g.key.toLowerCase());
+    narrowKeysOfAll = keys;
+  }
+  return narrowKeysOfAll;
+}
+
+let narrowKeysOfAll: ReadonlySet<string> | undefined;
+
+/** A guard key some service binds (see ServiceKnowledge.alternativeGuardKeys), found by its name. */
+function anyServiceGuardKey(key: string): ServiceKnowledge["alternativeGuardKeys"][number] | undefined {
+  if (!guardKeysByName) {
+    guardKeysByName = new Map();
+    for (const k of SERVICES)
+      for (const g of k.alternativeGuardKeys)
+        if (!guardKeysByName.has(g.key.toLowerCase())) guardKeysByName.set(g.key.toLowerCase(), g);
+  }
+  return guardKeysByName.get(key);
+}
+
+let guardKeysByName: Map<string, ServiceKnowledge["alternativeGuardKeys"][number]> | undefined;
+
 /** Each of these values as a one-pattern union (our accounts or organizations, as negatives). */
 function ours(set: ReadonlySet<string>): Union[] {
   return [...set].map((v) => [exactPattern(v)]);
@@ -952,12 +1015,18 @@ function solveAccountKeys(
     if (!presence.get(key)) continue;
     let domain: StringDomain = { kind: "free" };
     const constraints: StringConstraints = { positives: [...c.positives], negatives: [...c.negatives] };
-    const alt = q.knowledge?.alternativeGuardKeys.find((g) => g.key.toLowerCase() === key);
+    // The principal's own guard key, or another service's (under `Principal: "*"` or for another
+    // principal, `kms:EncryptionContext:aws:cloudtrail:arn` still names a trail of the caller's
+    // account, never a free string).
+    const alt =
+      q.knowledge?.alternativeGuardKeys.find((g) => g.key.toLowerCase() === key) ?? anyServiceGuardKey(key);
     if (key === SOURCE_ORG_ID) {
       domain = { kind: "org" };
       constraints.negatives.push(...ours(q.ourOrgs));
     } else if (key === SOURCE_ORG_PATHS) {
-      // Our organization's paths, and its bare id (no foreign request's path is that either).
+      // Our organization's paths, and its bare id (no foreign request's path is that either). A path
+      // is at least `o-<10 or more>/r-<4 or more>/`, as AWS Organizations writes it.
+      constraints.positives.push([ORG_PATH]);
       for (const org of q.ourOrgs) constraints.negatives.push([globPattern(`${org}/*`)], [exactPattern(org)]);
     } else if (alt?.binds === "arn") {
       domain = { kind: "arn", account: { fixed: account } };
@@ -1052,12 +1121,24 @@ function readableActions(values: Map<string, string>, q: ForeignAccessQuery): Ar
   }
   if (q.statement.action === undefined && q.statement.notAction === undefined) return [];
   if (!q.statement.resource && !q.statement.notResource) first.push("sts:AssumeRole");
-  return [...new Set([...first, ...Object.values(READABLE_ACTIONS)])].map((action) => {
+  // Then, for a prefix the search found (`sqs:`), other common names under it.
+  const prefixed = found.endsWith(":") ? READABLE_NAMES.map((n) => `${found}${n}`) : [];
+  return [...new Set([...first, ...Object.values(READABLE_ACTIONS), ...prefixed])].map((action) => {
     const copy = new Map(values);
     copy.set(ACTION_KEY, action);
     return copy;
   });
 }
+
+/** Action names a witness may take under a service prefix when the usual ones are refused. */
+const READABLE_NAMES = [
+  "ReceiveMessage",
+  "GetObject",
+  "Encrypt",
+  "Decrypt",
+  "GetQueueAttributes",
+  "Subscribe",
+];
 
 /** An action a service is commonly asked to take on a resource of each service, for witnesses. */
 const READABLE_ACTIONS: Record<string, string> = {

@@ -479,17 +479,18 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
   }
   if (invalidOperators.length > 0 || accountMismatch !== undefined) return facts;
   const faulty = [...valueProblems, ...exactWildcards].filter((p) => isPositive(p.guard.entry));
-  /** Whether the witness gets in by carrying a value the faulty guard value itself admits. */
-  const carriesFaulty = (w: Witness): boolean =>
-    faulty.some((p) => {
-      const entry = p.guard.entry;
-      const got = Object.entries(w.context).find(([k]) => k.toLowerCase() === entry.keyLower)?.[1];
-      return (
-        got !== undefined &&
-        entry.operator.base !== null &&
-        matchOne(entry.operator.base, got, { text: valueText(p.value, s.symbolText), literalRuns: [] })
-      );
-    });
+  /** Whether the witness carries a value this faulty guard value itself admits. */
+  const carries = (p: (typeof faulty)[number], w: Witness): boolean => {
+    const entry = p.guard.entry;
+    const got = Object.entries(w.context).find(([k]) => k.toLowerCase() === entry.keyLower)?.[1];
+    return (
+      got !== undefined &&
+      entry.operator.base !== null &&
+      matchOne(entry.operator.base, got, { text: valueText(p.value, s.symbolText), literalRuns: [] })
+    );
+  };
+  /** Whether the witness gets in by carrying a value a faulty guard value itself admits. */
+  const carriesFaulty = (w: Witness): boolean => faulty.some((p) => carries(p, w));
 
   // The operator-only fix of CD201 (`StringEquals` → `ArnLike`/`StringLike`, pattern kept): would
   // the statement then admit another account (`arn:aws:cloudtrail:*:<foreign>:trail/*`)?
@@ -532,16 +533,19 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
     };
     if (liked && !facts.likeAdmitsForeign && search(liked).reachable) facts.likeAdmitsForeign = true;
     let result = search(stmt);
-    if (blocked && result.reachable && carriesFaulty(result.witness)) {
-      // That request is the faulty value's own finding (CD201/CD204): search again without the
-      // faulty values, for a request another value (or an IfExists, a negated operator) lets in.
-      const rest = withoutValues(
-        stmt,
-        faulty.map((f) => f.value),
-      );
+    // A request that carries a faulty value is that value's own finding (CD201/CD204): search again
+    // without the values it carries, for a request another value (or an IfExists, a negated
+    // operator) lets in. One value at a time: another faulty value may still let requests in
+    // without being carried (`${aws:SourceOwner, '*'}` whose default a present key never uses).
+    let rest = stmt;
+    for (let round = 0; blocked && result.reachable && round < faulty.length; round++) {
+      const w = result.witness;
+      const carried = faulty.filter((p) => carries(p, w)).map((p) => p.value);
+      if (carried.length === 0) break;
+      rest = withoutValues(rest, carried);
       result = search(rest);
-      if (result.reachable && carriesFaulty(result.witness)) continue;
     }
+    if (blocked && result.reachable && carriesFaulty(result.witness)) continue;
     // Closed despite a faulty value: that value's own finding says it all, unless the search could
     // not decide (then the statement is not proven safe, as any other).
     if (blocked && !result.reachable && !result.incomplete) continue;
