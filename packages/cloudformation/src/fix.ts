@@ -354,7 +354,8 @@ function conditionEdit(
 ): Edit | Edit[] | undefined {
   const current = getOf(statement, "Condition");
   const ops = plan(ctx, block, current, unchanged);
-  const added = additions(ctx, current, ops);
+  const entry = getEntryOf(statement, "Condition");
+  const added = additions(ctx, current, ops, entry ? startOfEntry(ctx, entry) : undefined);
   if (added) return added;
   return setEntry(
     ctx,
@@ -370,8 +371,16 @@ function conditionEdit(
  * insert just those: the lines written stay as they are, comments included. Undefined otherwise
  * (the whole Condition is written anew).
  */
-function additions(ctx: Ctx, current: SourceNode | undefined, ops: NewOp[]): Edit[] | undefined {
-  if (current?.kind !== "object" || current.entries.length === 0) return undefined;
+function additions(
+  ctx: Ctx,
+  current: SourceNode | undefined,
+  ops: NewOp[],
+  keyStart: number | undefined,
+): Edit[] | undefined {
+  if (current?.kind !== "object" || current.entries.length === 0 || keyStart === undefined) return undefined;
+  // A YAML anchor or alias in or around the Condition: its text may be shared with other statements
+  // (an insertion would reach through the alias into them); the Condition is written anew instead.
+  if (!ctx.style.json && sharesYaml(ctx, current, keyStart)) return undefined;
   for (const e of current.entries) {
     const op = ops.find((o) => o.op === e.key);
     if (!op || e.value.kind !== "object" || e.value.entries.length === 0) return undefined;
@@ -408,6 +417,23 @@ function additions(ctx: Ctx, current: SourceNode | undefined, ops: NewOp[]): Edi
     else merged.push({ ...e });
   }
   return merged;
+}
+
+/**
+ * Whether the text from the Condition key to the end of its value holds a YAML anchor (`&a`) or
+ * alias (`*a`), or the value's entries lie outside it (an alias's).
+ */
+function sharesYaml(ctx: Ctx, node: ObjectNode, keyStart: number): boolean {
+  const r = node.range;
+  if (!r) return true;
+  const start = offsetOf(ctx, r.start.line, r.start.column);
+  const end = endOf(ctx, node);
+  if (end === undefined) return true;
+  for (const e of node.entries) {
+    const k = startOfEntry(ctx, e);
+    if (k === undefined || k < start || k > end) return true;
+  }
+  return /(^|[\s[{,:-])[&*][^\s,[\]{}]/.test(ctx.text.slice(Math.min(keyStart, start), end));
 }
 
 function scalarEdit(ctx: Ctx, props: ObjectNode, key: string, value: string): Edit | undefined {

@@ -1,6 +1,8 @@
 // From a session-8 review: a fix that only adds aws:SourceAccount (CD103) or keeps a condition the
 // statement already has (s3:x-amz-acl) wrote the whole Condition anew, and a comment inside it was
 // lost. Such fixes now insert what they add and leave the written lines alone.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { applyCloudFormationFixes, checkCloudFormation } from "../src/index.js";
 
@@ -132,4 +134,31 @@ Resources:
     expect(equals).toContain("aws:SourceAccount: '210987654321'");
     expect(equals).not.toContain("aws:SourceArn");
   });
+});
+
+// From a session-8 review of the insertion above: a Condition shared through a YAML anchor and
+// alias (`Condition: &acl` … `Condition: *acl`, or an operator's `StringEquals: *acl`) got the
+// fix inserted into the anchor's text, so the other statement (a partner's role) needed
+// aws:SourceAccount too and was locked out; two services sharing it got a duplicate ArnLike. Such
+// Conditions are written anew in the statement being fixed, as before the insertion.
+describe("a Condition shared through a YAML anchor is not inserted into", () => {
+  const DIR = join(import.meta.dirname, "fixtures-fix-anchors");
+  it.each(["shared-condition-anchor.yaml", "shared-operator-anchor.yaml", "duplicate-keys.yaml"])(
+    "%s: the anchor's text stays, the result has no duplicate key",
+    async (name) => {
+      const text = readFileSync(join(DIR, name), "utf8");
+      const before = await checkCloudFormation(name, text, OPTIONS);
+      const out = applyCloudFormationFixes(text, name, before.findings);
+      if (out === undefined) throw new Error("no fix applied");
+      // The anchored mapping, up to the next statement, is unchanged.
+      const anchor = text.indexOf("&acl");
+      const next = text.indexOf("- Sid:", anchor);
+      expect(out).toContain(text.slice(anchor, next));
+      const after = await checkCloudFormation(name, out, OPTIONS);
+      expect(after.diagnostics.filter((d) => d.code === "DuplicateKey")).toEqual([]);
+      // The fixed statements are clean; what could not be fixed without breaking the alias stays.
+      const left = after.findings.map((f) => `${f.ruleId} ${f.statement?.index}`);
+      expect(left).toEqual(name === "duplicate-keys.yaml" ? ["CD101 0"] : []);
+    },
+  );
 });
