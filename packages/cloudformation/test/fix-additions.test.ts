@@ -151,9 +151,8 @@ describe("a Condition shared through a YAML anchor is not inserted into", () => 
       const out = applyCloudFormationFixes(text, name, before.findings);
       if (out === undefined) throw new Error("no fix applied");
       // The anchored mapping, up to the next statement, is unchanged.
-      const anchor = text.indexOf("&acl");
-      const next = text.indexOf("- Sid:", anchor);
-      expect(out).toContain(text.slice(anchor, next));
+      const anchored = (t: string) => t.slice(t.indexOf("&acl"), t.indexOf("- Sid:", t.indexOf("&acl")));
+      expect(anchored(out)).toBe(anchored(text));
       const after = await checkCloudFormation(name, out, OPTIONS);
       expect(after.diagnostics.filter((d) => d.code === "DuplicateKey")).toEqual([]);
       // The fixed statements are clean; what could not be fixed without breaking the alias stays.
