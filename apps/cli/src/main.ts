@@ -116,17 +116,18 @@ export async function main(
   // A reader that stops early (`| head`) closes the pipe: no crash on EPIPE, and no early exit
   // either. The run goes on without printing there: `--fix --write` still writes every file, the
   // report still reaches the other stream, and the exit code is the run's own.
-  // Any other write error (`> /dev/full`: ENOSPC) is named on the other stream and makes the run
-  // exit 2, as a failed --output does; it may come after main has returned (a file stream reports
-  // it on the next tick), so the exit code is also set when the process exits.
+  // Any other write error on standard output (`> /dev/full`: ENOSPC), where the report goes, is
+  // named on standard error and makes the run exit 2, as a failed --output does; it may come after
+  // main has returned (a file stream reports it on the next tick), so the exit code is also set when
+  // the process exits. Standard error that cannot be written only loses its notes (nowhere to say
+  // so): the exit code stays the run's own.
   for (const stream of [process.stdout, process.stderr])
     if (io === defaultIo && stream.listenerCount("error") === 0)
       stream.on("error", (e: NodeJS.ErrnoException) => {
         gone.add(stream);
-        if (e.code === "EPIPE") return;
-        const name = stream === process.stdout ? "standard output" : "standard error";
-        if (stream === process.stdout && !gone.has(process.stderr))
-          process.stderr.write(`deputyguard: cannot write ${name}: ${e.code ?? e.message}\n`);
+        if (e.code === "EPIPE" || stream !== process.stdout) return;
+        if (!gone.has(process.stderr))
+          process.stderr.write(`deputyguard: cannot write standard output: ${e.code ?? e.message}\n`);
         if (!writeFailed)
           process.once("exit", () => {
             process.exitCode = EXIT_USAGE_OR_INPUT;

@@ -493,9 +493,10 @@ export async function scan(
     // does): scanned again, with the notes and write errors of the fixing pass. Not when standard
     // input was read (it cannot be read twice) or nothing was written.
     if (written > 0 && !targets.some((t) => t.stdin)) {
-      io.stderr(
-        `deputyguard: --fix --write changed ${written} file${written === 1 ? "" : "s"}; the report is of the files as written\n`,
-      );
+      if (!settings.quiet)
+        io.stderr(
+          `deputyguard: --fix --write changed ${written} file${written === 1 ? "" : "s"}; the report is of the files as written\n`,
+        );
       return scan(
         {
           ...settings,

@@ -918,6 +918,14 @@ describe("--fix", () => {
       );
     });
 
+    it("--quiet leaves out the note of what was written", async () => {
+      const d = folder("fix-rescan-quiet");
+      cpSync(UNGUARDED, join(d, "p.json"));
+      const r = await json(["--fix", "--write", "--quiet", "--account", OWN, "p.json"], { cwd: d });
+      expect(r.code).toBe(0);
+      expect(r.stderr).not.toContain("--fix --write changed");
+    });
+
     it("what is left is reported: without --account the placeholder to fill in (CD204), exit 1", async () => {
       const d = folder("fix-rescan-left");
       cpSync(UNGUARDED, join(d, "p.json"));

@@ -108,22 +108,28 @@ function intoClosedPipe(
   });
 }
 
-/** Runs check-iac with standard output on /dev/full, where every write fails with ENOSPC. */
-function intoFullDevice(args: string[]): Promise<{ code: number | null; stderr: string }> {
+/** Runs check-iac with standard output (or error) on /dev/full, where every write fails with ENOSPC. */
+function intoFullDevice(
+  args: string[],
+  full: "stdout" | "stderr" = "stdout",
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const full = openSync("/dev/full", "w");
+    const fd = openSync("/dev/full", "w");
     const child = spawn(process.execPath, [CHECK_IAC, ...args], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", full, "pipe"],
+      stdio: ["ignore", full === "stdout" ? fd : "pipe", full === "stderr" ? fd : "pipe"],
     });
-    closeSync(full);
-    let stderr = "";
+    closeSync(fd);
+    const out = { stdout: "", stderr: "" };
+    child.stdout?.on("data", (c: Buffer) => {
+      out.stdout += c.toString("utf8");
+    });
     child.stderr?.on("data", (c: Buffer) => {
-      stderr += c.toString("utf8");
+      out.stderr += c.toString("utf8");
     });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stderr }));
+    child.on("close", (code) => resolve({ code, ...out }));
   });
 }
 
@@ -135,6 +141,17 @@ describe.skipIf(!existsSync("/dev/full"))("standard output that cannot be writte
     expect(r.stderr).toContain("deputyguard: cannot write standard output: ENOSPC");
     expect(r.stderr).not.toMatch(STACK_FRAME);
     expect(r.code).toBe(2);
+  });
+
+  // From a review: with only standard error unwritable, the run exited 2 and said nothing (its one
+  // write there was the note that --fix --write changed files). Lost notes do not change the exit code.
+  it("standard error alone: the report on standard output and the run's own exit code", async () => {
+    const d = folder("enospc-stderr");
+    writeFileSync(join(d, "a.json"), UNGUARDED_TEXT);
+    const r = await intoFullDevice(["--fix", "--write", "--account", OWN, d], "stderr");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("0 findings in 1 file");
+    expect(read(join(d, "a.json"))).toContain("aws:SourceAccount");
   });
 
   it("--fix --write still writes every file", async () => {
