@@ -57,7 +57,7 @@ export interface ScanSettings {
    * Set for the scan that follows `--fix --write`: what the fixing pass said (its notes and write
    * errors, carried into this report) and how many files it wrote.
    */
-  afterFix?: { warnings: Diagnostic[]; errors: Diagnostic[]; written: number };
+  afterFix?: { warnings: Diagnostic[]; errors: Diagnostic[]; written: string[] };
 }
 
 export interface ScanIo {
@@ -492,10 +492,10 @@ export async function scan(
     // The files as written are what the report and the exit code speak of (as linters' --fix
     // does): scanned again, with the notes and write errors of the fixing pass. Not when standard
     // input was read (it cannot be read twice) or nothing was written.
-    if (written > 0 && !targets.some((t) => t.stdin)) {
+    if (written.length > 0 && !targets.some((t) => t.stdin)) {
       if (!settings.quiet)
         io.stderr(
-          `deputyguard: --fix --write changed ${written} file${written === 1 ? "" : "s"}; the report is of the files as written\n`,
+          `deputyguard: --fix --write changed ${written.length} file${written.length === 1 ? "" : "s"}; the report is of the files as written\n`,
         );
       return scan(
         {
@@ -515,8 +515,23 @@ export async function scan(
     }
   }
   if (settings.afterFix) {
-    report.warnings.unshift(...settings.afterFix.warnings);
+    report.warnings.unshift(...settings.afterFix.warnings.map((d) => relocated(d, findings)));
     report.errors.unshift(...settings.afterFix.errors);
+    // A saved plan is not rewritten by the fixes to its configuration: its findings are of the
+    // configuration as it was (and deploying that plan deploys them), which is said at the plan.
+    const tf = settings.afterFix.written.filter((f) => /\.(tf|tofu)$/.test(f));
+    if (tf.length > 0) {
+      const plans = new Set(
+        findings.filter((f) => formatOf.get(f.file) === "terraform-plan").map((f) => f.file),
+      );
+      for (const plan of plans)
+        report.warnings.push({
+          code: "StalePlan",
+          severity: "warning",
+          file: plan,
+          message: `this plan was made before --fix --write changed ${tf.length} Terraform file${tf.length === 1 ? "" : "s"} (${tf.map((f) => relative(dirname(plan), f) || f).join(", ")}); its findings are of the configuration as it was, and applying it deploys them: run terraform plan again and check the new plan`,
+        });
+    }
   }
   report.summary.errors = report.errors.length;
   if (settings.format === "sarif" || settings.format === "json")
@@ -875,6 +890,24 @@ function asWritten(original: Buffer | undefined, text: string): string {
   return bom && !body.startsWith("\uFEFF") ? `\uFEFF${body}` : body;
 }
 
+/**
+ * The finding a note of the fixing pass is about, by what a fix does not move (its file, rule,
+ * resource, statement and variant): the scan of the files as written puts the note at that
+ * finding's new line.
+ */
+const noteOf = new WeakMap<Diagnostic, string>();
+
+function findingIdentity(f: Finding): string {
+  return `${f.file}\u0000${f.ruleId}\u0000${f.resource ?? ""}\u0000${f.statement?.index ?? ""}\u0000${f.variant ?? ""}`;
+}
+
+/** A note of the fixing pass at the line its finding has in the files as written. */
+function relocated(d: Diagnostic, findings: readonly Finding[]): Diagnostic {
+  const id = noteOf.get(d);
+  const now = id === undefined ? undefined : findings.find((f) => findingIdentity(f) === id);
+  return now ? { ...d, line: now.line, column: now.column } : d;
+}
+
 /** A fixer's note as a warning at the place it names (`file:line:column: text`), else at `fallback`. */
 function fixNote(note: string, fallback: string): Diagnostic {
   const m = /^(.+?):(\d+):(\d+)((?: \([^)]*\))?: .*)$/s.exec(note);
@@ -935,20 +968,22 @@ async function fixFiles(
   settings: ScanSettings,
   io: ScanIo,
   report: ScanReport,
-): Promise<number> {
-  let written = 0;
+): Promise<string[]> {
+  const written: string[] = [];
   const byFormat = new Map<string, Finding[]>();
   for (const f of findings) {
     if (f.fix && !f.suppressed && !fixable(f) && f.file !== "<stdin>") {
       // A fix with no edit the tool can make (an Alexa skill ID only the user knows): said, not skipped.
-      report.warnings.push({
+      const d: Diagnostic = {
         code: "FixNote",
         severity: "warning",
         file: f.file,
         line: f.line,
         column: f.column,
         message: `${f.ruleId}${f.resource ? ` (${f.resource})` : ""}: this fix needs a value only you know and is not applied; apply the fix text shown with the finding`,
-      });
+      };
+      noteOf.set(d, findingIdentity(f));
+      report.warnings.push(d);
       continue;
     }
     if (!fixable(f) || f.file === "<stdin>") continue;
@@ -967,7 +1002,12 @@ async function fixFiles(
     }
     const notes: string[] = [];
     const changed = await fixedTexts(format, files, list, notes);
-    for (const n of notes) report.warnings.push(fixNote(n, list[0]?.file ?? format));
+    for (const n of notes) {
+      const d = fixNote(n, list[0]?.file ?? format);
+      const about = list.find((f) => f.file === d.file && f.line === d.line && f.column === d.column);
+      if (about) noteOf.set(d, findingIdentity(about));
+      report.warnings.push(d);
+    }
     if (!changed) {
       unsupported.set(format, list[0]?.file ?? format);
       continue;
@@ -976,15 +1016,18 @@ async function fixFiles(
     // that no note speaks of: said, not skipped in silence.
     for (const file of new Set(list.map((f) => f.file)))
       if (!changed.has(file) && !notes.some((n) => n.startsWith(file)))
-        for (const f of list.filter((x) => x.file === file))
-          report.warnings.push({
+        for (const f of list.filter((x) => x.file === file)) {
+          const d: Diagnostic = {
             code: "FixNote",
             severity: "warning",
             file,
             line: f.line,
             column: f.column,
             message: `${f.ruleId}${f.resource ? ` (${f.resource})` : ""}: this fix could not be edited into the file here; apply the fix text shown with the finding`,
-          });
+          };
+          noteOf.set(d, findingIdentity(f));
+          report.warnings.push(d);
+        }
     for (const [file, after] of [...changed].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const before = files.get(file) ?? readForFrame(file, settings.maxFileSize) ?? "";
       // The diff goes to standard output unless a machine-readable report goes there.
@@ -994,7 +1037,7 @@ async function fixFiles(
       if (!settings.write) continue;
       try {
         await writeFile(file, asWritten(await readFile(file).catch(() => undefined), after));
-        written++;
+        written.push(file);
       } catch (e) {
         // A read-only file: said at the file, and the other files are still written.
         report.errors.push({

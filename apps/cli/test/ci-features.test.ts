@@ -918,6 +918,53 @@ describe("--fix", () => {
       );
     });
 
+    // From a review: the fixing pass's notes kept the lines of the file before the fix (a note at
+    // line 21, inside the inserted Condition, for a finding now at line 26).
+    it("a note of the fixing pass is at its finding's line in the file as written", async () => {
+      const d = folder("fix-rescan-note-line");
+      writeFileSync(
+        join(d, "t.yaml"),
+        `Parameters:
+  Strict:
+    Type: String
+Conditions:
+  IsStrict: !Equals [!Ref Strict, "yes"]
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+  BucketPolicy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument:
+        Statement:
+          - Sid: AclCheck
+            Effect: Allow
+            Principal:
+              Service: cloudtrail.amazonaws.com
+            Action: s3:GetBucketAcl
+            Resource: !GetAtt Bucket.Arn
+          - Sid: Write
+            Effect: Allow
+            Principal:
+              Service: cloudtrail.amazonaws.com
+            Action: s3:PutObject
+            Resource: !Sub "\${Bucket.Arn}/*"
+            Condition: !If
+              - IsStrict
+              - StringEquals:
+                  aws:SourceAccount: !Ref AWS::AccountId
+              - StringEquals:
+                  s3:x-amz-acl: bucket-owner-full-control
+`,
+      );
+      const r = await json(["--fix", "--write", "--account", OWN, "."], { cwd: d });
+      const notes = r.report.warnings.filter((w) => w.code === "FixNote");
+      expect(notes).toHaveLength(1);
+      expect(r.findings.map((f) => f.line)).toEqual([notes[0]?.line]);
+      expect(notes[0]?.line).toBe(26);
+    });
+
     it("--quiet leaves out the note of what was written", async () => {
       const d = folder("fix-rescan-quiet");
       cpSync(UNGUARDED, join(d, "p.json"));

@@ -88,3 +88,27 @@ describe("a plan scanned with its module", () => {
     expect(r.findings.map((f) => [f.ruleId, f.file])).toEqual([["CD101", "main.tf"]]);
   });
 });
+
+// From a session-8 review: after --fix --write fixed main.tf, the report was still of the saved
+// plan (made before the fix), with nothing to say so. The plan's finding stays (applying that plan
+// deploys the old policy), and a StalePlan warning says to plan again.
+describe("--fix --write beside a saved plan", () => {
+  it("fixes the .tf, keeps the plan's finding and says the plan predates the fix", async () => {
+    const d = join(tmp, String(n++));
+    cpSync(join(ROOT, "test-fixtures/terraform/plan-source/known-policy-root"), d, { recursive: true });
+    const r = await checkIac(["--fix", "--write", "--format", "json", "--account", "210987654321", "."], {
+      cwd: d,
+    });
+    expect(readFileSync(join(d, "main.tf"), "utf8")).toContain('"aws:SourceAccount" = "210987654321"');
+    const report = parseReport(r.stdout);
+    expect(report.findings.map((f) => [f.ruleId, f.file])).toEqual([["CD101", "plan.json"]]);
+    const stale = report.warnings?.filter((w) => w.code === "StalePlan") ?? [];
+    expect(stale.map((w) => [w.file, w.message])).toEqual([
+      [
+        "plan.json",
+        "this plan was made before --fix --write changed 1 Terraform file (main.tf); its findings are of the configuration as it was, and applying it deploys them: run terraform plan again and check the new plan",
+      ],
+    ]);
+    expect(r.code).toBe(1);
+  });
+});
