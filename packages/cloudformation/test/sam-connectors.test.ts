@@ -76,3 +76,14 @@ describe("SAM connectors that cannot be read", () => {
     ]);
   });
 });
+
+// From a review of the above: a resource's Connectors attribute that is itself an Fn::If was still
+// skipped in silence.
+it("a Connectors attribute that cannot be read is named in a warning too", async () => {
+  const r = await check("unread-embedded.yaml");
+  expect(
+    r.diagnostics
+      .filter((d) => d.code === "UnsupportedConstruct")
+      .map((d) => `${d.line} ${d.message.split(" is not read")[0]}`),
+  ).toEqual(["9 the Connectors of Topic", "16 connector Plain: its Properties"]);
+});

@@ -742,10 +742,23 @@ export function samConnectorResources(env: ResolveEnv, resource: ResourceModel):
     );
   }
   const embedded = getOf(resource.node, "Connectors");
-  if (embedded?.kind === "object") {
+  const unread = (what: string, at: SourceRange | undefined) =>
+    env.diagnostics.push({
+      code: "UnsupportedConstruct",
+      severity: "warning",
+      file: env.model.file,
+      message: `${what} is not read (an intrinsic function, or a form SAM does not take), so the policies SAM generates for it are not checked; write it out plainly to have them checked`,
+      ...(at ? { line: at.start.line, column: at.start.column } : {}),
+    });
+  if (embedded && (embedded.kind !== "object" || isIntrinsicObject(embedded))) {
+    unread(`the Connectors of ${resource.id}`, embedded.range ?? resource.keyRange);
+  } else if (embedded?.kind === "object") {
     for (const c of embedded.entries) {
       const props = getOf(c.value, "Properties");
-      if (props?.kind !== "object") continue;
+      if (props?.kind !== "object") {
+        unread(`connector ${resource.id}${c.key}: its Properties`, c.keyRange ?? c.value.range);
+        continue;
+      }
       const at = c.keyRange ?? c.value.range;
       const r = rangeOf(at);
       const ref = getOf(props, "SourceReference");
