@@ -523,6 +523,18 @@ export function applyCloudFormationFixes(
 
   const edits: Edit[] = [];
   const done = new Set<string>();
+  // The fixes each statement's findings ask for: the variants of one statement (a principal picked
+  // by Fn::If or a parameter) may need different ones (another service's aws:SourceArn), and one
+  // edit serves them all.
+  const fixesAt = new Map<string, Set<string>>();
+  for (const f of findings) {
+    if (f.suppressed || !f.fix?.condition || !f.statement) continue;
+    if (f.file && f.file !== file && resolve(f.file) !== resolve(file)) continue;
+    const key = `${f.line}:${f.column}`;
+    const set = fixesAt.get(key) ?? new Set<string>();
+    set.add(JSON.stringify(f.fix.condition));
+    fixesAt.set(key, set);
+  }
   for (const f of findings) {
     if (f.suppressed || !f.fix) continue;
     // Findings of a nested stack's template belong to that file.
@@ -542,6 +554,15 @@ export function applyCloudFormationFixes(
         if (cond && hasIntrinsicIf(cond, 0)) {
           notes.push(
             `${file}:${f.line}:${f.column}: not edited: the statement's Condition holds Fn::If, and the fix is for one branch only; edit each branch by hand`,
+          );
+          continue;
+        }
+        if ((fixesAt.get(key)?.size ?? 0) > 1) {
+          const variants = findings
+            .filter((g) => `${g.line}:${g.column}` === key && g.fix?.condition && g.variant)
+            .map((g) => g.variant);
+          notes.push(
+            `${file}:${f.line}:${f.column}: not edited: the statement needs a different fix in each variant (${[...new Set(variants)].join("; ")}), and one edit would give every variant the same; edit each branch by hand`,
           );
           continue;
         }

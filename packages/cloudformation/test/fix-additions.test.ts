@@ -161,3 +161,20 @@ describe("a Condition shared through a YAML anchor is not inserted into", () => 
     },
   );
 });
+
+// From the same review (older than the insertion): a statement whose principal Fn::If picks
+// cloudtrail or config needs another aws:SourceArn in each branch, and the fix of the first was
+// written for both, breaking config's deliveries. Such a statement is left with a note.
+describe("a statement that needs another fix in each variant", () => {
+  it("is not edited, and a note names the variants", async () => {
+    const name = "fn-if-principal.yaml";
+    const text = readFileSync(join(import.meta.dirname, "fixtures-fix-variants", name), "utf8");
+    const before = await checkCloudFormation(name, text, OPTIONS);
+    expect(new Set(before.findings.map((f) => JSON.stringify(f.fix?.condition))).size).toBe(2);
+    const notes: string[] = [];
+    expect(applyCloudFormationFixes(text, name, before.findings, notes)).toBeUndefined();
+    expect(notes).toEqual([
+      "fn-if-principal.yaml:16:13: not edited: the statement needs a different fix in each variant (<UseTrail>: true; <UseTrail>: false), and one edit would give every variant the same; edit each branch by hand",
+    ]);
+  });
+});
