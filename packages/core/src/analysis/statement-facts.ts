@@ -9,7 +9,13 @@ import { parseConditionOperator } from "../model/operators.js";
 import type { ConditionEntry, Policy, Statement } from "../model/policy.js";
 import type { PolicyValue, ValueSymbol } from "../model/values.js";
 import { SELF_ACCOUNT } from "../model/values.js";
-import { type ForeignAccessResult, findForeignAccess, pinnedToOurs, type Witness } from "./foreign-access.js";
+import {
+  type ForeignAccessQuery,
+  type ForeignAccessResult,
+  findForeignAccess,
+  pinnedToOurs,
+  type Witness,
+} from "./foreign-access.js";
 import {
   type Guard,
   guardsOf,
@@ -448,6 +454,16 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
   // CD201) does not close the others: an IfExists, a negated operator or another value of the list
   // may still let a foreign account in, which the search finds; a request that gets in only by
   // carrying the faulty value itself is that finding's, not another.
+  /** The question findForeignAccess answers for one principal of the statement (or a variant of it). */
+  const queryFor = (p: CoveredPrincipal, statement: Statement): ForeignAccessQuery => ({
+    policy,
+    statement,
+    principal: p.name === "*" ? null : p.name,
+    ourAccounts: s.ourAccounts,
+    ourOrgs: s.ourOrgs,
+    symbolText: s.symbolText,
+    ...(p.knowledge ? { knowledge: p.knowledge } : {}),
+  });
   if (invalidOperators.length > 0 && invalidOperators.every((c) => c.operator.suggestion)) {
     // CD203's fix writes the operators as meant: would the statement then admit another account
     // (`AWS:SourceAccount` of an account not ours beside a misspelt `ArnEqual`)?
@@ -462,15 +478,7 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
     if (corrected.conditions.every((c) => c.operator.base !== null))
       for (const p of principals) {
         if (p.passRoleBound && facts.isTrust && !s.strict) continue;
-        const found = findForeignAccess({
-          policy,
-          statement: corrected,
-          principal: p.name === "*" ? null : p.name,
-          ourAccounts: s.ourAccounts,
-          ourOrgs: s.ourOrgs,
-          symbolText: s.symbolText,
-          ...(p.knowledge ? { knowledge: p.knowledge } : {}),
-        });
+        const found = findForeignAccess(queryFor(p, corrected));
         if (found.reachable && found.confirmed) {
           facts.correctedAdmitsForeign = corrected;
           break;
@@ -511,15 +519,7 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
 
   for (const p of principals) {
     if (p.passRoleBound && facts.isTrust && !s.strict) continue;
-    const query = {
-      policy,
-      statement: stmt,
-      principal: p.name === "*" ? null : p.name,
-      ourAccounts: s.ourAccounts,
-      ourOrgs: s.ourOrgs,
-      symbolText: s.symbolText,
-      ...(p.knowledge ? { knowledge: p.knowledge } : {}),
-    };
+    const query = queryFor(p, stmt);
     // Only a request `evaluate` confirms is a witness (docs/design.md): one the widening of policy
     // variables found but the exact evaluation rejected leaves the statement not proven safe, which
     // checkPolicy reports as a warning, not as a finding.
