@@ -965,6 +965,24 @@ Resources:
       expect(notes[0]?.line).toBe(26);
     });
 
+    // From a review: with a lower-case operator written (`stringEquals`, which IAM refuses), both
+    // fixers added a second `StringEquals` beside it, and the rescan called the file clean.
+    it("lower-case operators: CD203 writes them as IAM does, in one pass, CloudFormation and Terraform", async () => {
+      const d = folder("fix-operator-case");
+      cpSync(join(TEST_FIXTURES, "cloudformation/operator-case/case-operators.yaml"), join(d, "t.yaml"));
+      mkdirSync(join(d, "tf"));
+      cpSync(join(TEST_FIXTURES, "terraform/operator-case/main.tf"), join(d, "tf", "main.tf"));
+      const before = await json(["--account", OWN, "."], { cwd: d });
+      expect(before.findings.map((f) => f.ruleId)).toEqual(["CD203", "CD203"]);
+      const r = await json(["--fix", "--write", "--account", OWN, "."], { cwd: d });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.findings).toEqual([]);
+      const yaml = read(join(d, "t.yaml"));
+      expect(yaml).toContain("ArnLike:");
+      expect(yaml).not.toMatch(/arnLike|stringEquals/);
+      expect(read(join(d, "tf", "main.tf"))).not.toMatch(/arnlike|stringequals/);
+    });
+
     it("--quiet leaves out the note of what was written", async () => {
       const d = folder("fix-rescan-quiet");
       cpSync(UNGUARDED, join(d, "p.json"));

@@ -546,7 +546,8 @@ function exclusion(doc: PolicyDoc, request: Request): string | null {
       const canonical = canonicalOperator(op);
       // (iv) Unknown operators: ours UNKNOWN/never-match vs the oracle's "missingOperator" or error.
       if (canonical === null) return "invalid operator name";
-      // (v) AWS does not say whether operator names are case-sensitive.
+      // (v) Operator names in another case: IAM refuses them (MalformedPolicyDocument, see
+      // model/operators.ts), we read them as no operator; the oracle may read them otherwise.
       if (canonical !== op) return "operator name in another case";
       const base = parseConditionOperator(op).base as string;
       const variables = doc.Version === "2012-10-17";

@@ -1,6 +1,6 @@
 import { BASE_OPERATORS, type BaseOperator, type ConditionOperator, type SetQualifier } from "./policy.js";
 
-const BY_LOWER = new Map<string, BaseOperator>(BASE_OPERATORS.map((op) => [op.toLowerCase(), op]));
+const EXACT = new Map<string, BaseOperator>(BASE_OPERATORS.map((op) => [op, op]));
 
 /** Operators that take the `IfExists` suffix: all but Null. */
 function takesIfExists(base: BaseOperator): boolean {
@@ -8,19 +8,20 @@ function takesIfExists(base: BaseOperator): boolean {
 }
 
 /**
- * Parses a condition operator such as `ForAnyValue:StringLikeIfExists`.
- * Operator names are matched case-insensitively, as IAM policy evaluation does
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html);
- * anything else, including surrounding white space, is not an operator.
+ * Parses a condition operator such as `ForAnyValue:StringLikeIfExists`. Names are matched exactly,
+ * case included: IAM refuses `stringEquals` ("MalformedPolicyDocument: Invalid Condition type :
+ * stringEquals", ministryofjustice/modernisation-platform-environments#8893), and cfn-lint's E3512
+ * likewise. Anything else, including surrounding white space, is not an operator (CD203 names the
+ * one meant).
  */
 export function parseConditionOperator(text: string): ConditionOperator {
   let rest = text;
   let set: SetQualifier | null = null;
   const colon = rest.indexOf(":");
   if (colon >= 0) {
-    const prefix = rest.slice(0, colon).toLowerCase();
-    if (prefix === "foranyvalue") set = "ForAnyValue";
-    else if (prefix === "forallvalues") set = "ForAllValues";
+    const prefix = rest.slice(0, colon);
+    if (prefix === "ForAnyValue") set = "ForAnyValue";
+    else if (prefix === "ForAllValues") set = "ForAllValues";
     else
       return invalid(
         text,
@@ -28,10 +29,10 @@ export function parseConditionOperator(text: string): ConditionOperator {
       );
     rest = rest.slice(colon + 1);
   }
-  let base = BY_LOWER.get(rest.toLowerCase());
+  let base = EXACT.get(rest);
   let ifExists = false;
-  if (!base && rest.toLowerCase().endsWith("ifexists")) {
-    base = BY_LOWER.get(rest.slice(0, -"ifexists".length).toLowerCase());
+  if (!base && rest.endsWith("IfExists")) {
+    base = EXACT.get(rest.slice(0, -"IfExists".length));
     ifExists = base !== undefined;
     if (base && !takesIfExists(base)) return invalid(text, "Null does not take the IfExists suffix");
   }

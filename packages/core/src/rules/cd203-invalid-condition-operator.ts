@@ -8,7 +8,7 @@ export default defineRule({
     severity: "high",
     title: "Not an IAM condition operator",
     description:
-      'The condition operator is not one IAM knows (`ArnEqual`, `" ArnEquals"` with a space, `StringEqual`, a misspelt `ForAnyValue:` prefix). AWS\'s own documentation has published both of the first two. IAM Access Analyzer reports it as an error; the guard is either rejected at deploy time or never counts, so it protects nothing.',
+      'The condition operator is not one IAM knows (`ArnEqual`, `" ArnEquals"` with a space, `StringEqual`, `stringEquals` in another case, a misspelt `ForAnyValue:` prefix). AWS\'s own documentation has published both of the first two. IAM Access Analyzer reports it as an error; the guard is either rejected at deploy time or never counts, so it protects nothing.',
     howToFix:
       "Write the operator exactly as IAM spells it; the message names the likely intended one. When the guard, written as meant, would still admit another account (one that is not yours under --account), the fix also pins the caller to your own account.",
     references: [
