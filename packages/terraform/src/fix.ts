@@ -75,9 +75,28 @@ export async function applyTerraformFixesWithNotes(
 ): Promise<TerraformFixResult> {
   const byFile = new Map<string, Finding[]>();
   const notes: string[] = [];
+  // The fixes asked for at each place: one written statement may stand for several (a `for`
+  // expression over services), which may each need another fix (another service's aws:SourceArn).
+  const fixesAt = new Map<string, Set<string>>();
+  const at = (f: Finding) => `${f.file}:${f.line}:${f.column}`;
+  for (const f of findings) {
+    if (f.suppressed || !f.fix?.condition) continue;
+    const set = fixesAt.get(at(f)) ?? new Set<string>();
+    set.add(JSON.stringify(f.fix.condition));
+    fixesAt.set(at(f), set);
+  }
+  const told = new Set<string>();
   for (const f of findings) {
     if (f.suppressed || (!f.fix?.condition && !f.fix?.permission)) continue;
     if (!/\.(tf|tofu)$/.test(f.file)) continue;
+    if ((fixesAt.get(at(f))?.size ?? 0) > 1) {
+      if (!told.has(at(f)))
+        notes.push(
+          `${at(f)}: ${f.ruleId}: the statements written here (a for expression, a dynamic value) need different fixes, and one edit would give them all the same; apply the fix text shown with each finding by hand`,
+        );
+      told.add(at(f));
+      continue;
+    }
     if (f.variant !== undefined) {
       // It holds for some values a deploy may pick (a conditional, a map entry): an edit would
       // replace the expression that picks by one of them.

@@ -1,7 +1,7 @@
 // From a session-8 review: a fix that only adds aws:SourceAccount (CD103), or keeps a condition a
 // jsonencode statement already has (s3:x-amz-acl), wrote the whole Condition object anew: comments
 // inside it were lost. Such fixes now insert what they add and leave the written lines alone.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkSite, type Finding } from "@deputyguard/core";
@@ -112,5 +112,25 @@ describe("a Terraform fix that only adds to a Condition object inserts", () => {
           'Condition = { StringEquals = { "s3:x-amz-acl" = "x", "aws:SourceAccount" = "210987654321" }, ArnLike = { "aws:SourceArn" = "arn:aws:cloudtrail:*:210987654321:trail/*" } }',
         ),
     );
+  });
+});
+
+// From the same review (older than the insertion): a `for` expression over cloudtrail and config
+// writes two statements at one place, which need another aws:SourceArn each; the first one's fix was
+// written for both, breaking config's deliveries. Such a place is left with a note.
+describe("one written statement that stands for several needing different fixes", () => {
+  it("is not edited, and a note says so", async () => {
+    const dir = join(import.meta.dirname, "fixtures-fix-variants", "for-services");
+    const file = join(dir, "main.tf");
+    const before = await findingsOf(dir);
+    expect(new Set(before.map((f) => JSON.stringify(f.fix?.condition))).size).toBe(2);
+    const { files, notes } = await applyTerraformFixesWithNotes(
+      new Map([[file, readFileSync(file, "utf8")]]),
+      before,
+    );
+    expect(files.size).toBe(0);
+    expect(notes).toEqual([
+      `${file}:8:44: CD101: the statements written here (a for expression, a dynamic value) need different fixes, and one edit would give them all the same; apply the fix text shown with each finding by hand`,
+    ]);
   });
 });
