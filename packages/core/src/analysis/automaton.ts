@@ -183,6 +183,42 @@ function viable(t: Tracks, s: { pos: PatternState[][] }, ch: string): boolean {
   return true;
 }
 
+/**
+ * Whether the pattern accepts every continuation of a string that reached `state`: some position
+ * is followed only by stars that take any character (`*X*` once X is read). A negative pattern in
+ * such a state rules out every completion, so the search drops the node: without that, a handful of
+ * "contains X" negatives multiplied the states it kept (2^n) until it hit its bound.
+ */
+function absorbed(p: GlobPattern, state: PatternState): boolean {
+  if (p.universal) return true;
+  if (p.empty) return false;
+  let tail = absorbingFrom.get(p);
+  if (tail === undefined) {
+    tail = p.tokens.length;
+    while (tail > 0) {
+      const t = p.tokens[tail - 1] as GlobToken;
+      if (t.kind !== "star" || t.noColon) break;
+      tail--;
+    }
+    absorbingFrom.set(p, tail);
+  }
+  // A position at one of the trailing free stars reads anything from there on (the end alone does
+  // not: a longer string may fall out of an exact pattern).
+  for (const i of state) if (i >= tail && i < p.tokens.length) return true;
+  return false;
+}
+
+const absorbingFrom = new WeakMap<GlobPattern, number>();
+
+/** Whether some negative union of the tracks is absorbed (see `absorbed`): no completion meets them. */
+function negativeAbsorbed(t: Tracks, s: { neg: PatternState[][] }): boolean {
+  for (let i = 0; i < t.neg.length; i++) {
+    const u = t.neg[i] as GlobPattern[];
+    for (let j = 0; j < u.length; j++) if (absorbed(u[j] as GlobPattern, s.neg[i]?.[j] ?? [])) return true;
+  }
+  return false;
+}
+
 function accepts(p: GlobPattern, state: PatternState): boolean {
   if (p.universal) return true;
   if (p.empty) return false;
@@ -675,7 +711,9 @@ export function searchString(
         if (!viable(main, n.s, m.ch)) continue;
         if (m.next.joint && !viable(joint, n.j, m.ch)) continue;
         const s = stepAll(main, n.s, m.ch);
+        if (negativeAbsorbed(main, s)) continue;
         const j = m.next.joint ? stepAll(joint, n.j, m.ch) : n.j;
+        if (m.next.joint && negativeAbsorbed(joint, j)) continue;
         const child: Node = {
           comp: m.next.comp,
           len: m.next.len,

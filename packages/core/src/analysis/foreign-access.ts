@@ -178,7 +178,9 @@ function policyContext(
     // is not counted on (statementFacts says when a witness depends on it).
     if (d.effect !== "Deny" || d.uncertain) continue;
     denies.push(d);
-    const atoms = statementAtoms(d, o, true);
+    // Other services' ARN keys are narrowed whatever the options (they name no principal): the
+    // same atoms whichever caller computes them first (queryKey passes no such options).
+    const atoms = statementAtoms(d, { ...o, narrowKeys: narrowArnKeys() }, true);
     if (atoms.some((a) => a.kind === "const" && !a.value)) continue;
     const open = atoms.filter((a) => !(a.kind === "const" && a.value));
     if (open.length === 0) denyAll = true;
@@ -294,6 +296,8 @@ function collectSpellings(policy: Policy): Map<string, string> {
 
 function presenceFor(key: string, knowledge: ServiceKnowledge | undefined, hasResource: boolean): boolean[] {
   if (key === ACTION_KEY || key === PRINCIPAL_SERVICE_NAME || key === PRINCIPAL_IS_AWS_SERVICE) return [true];
+  // In every request: the time of the request.
+  if (key === CURRENT_TIME || key === EPOCH_TIME) return [true];
   if (key === RESOURCE_KEY) return [hasResource];
   if (isAbsentForServices(key)) return [false];
   const sent = (k: keyof ServiceKnowledge["keysSent"]) => knowledge?.keysSent[k] ?? "unknown";
@@ -357,8 +361,15 @@ function solveTyped(
   search: Search,
   constraints: StringConstraints = c,
   domain: StringDomain = { kind: "free" },
+  key = "",
 ): string | undefined {
+  // The time of a request to come is not in the past (an Allow whose DateLessThan has passed lets
+  // no one in any more; a Deny from a past date applies from now on).
+  const now = Date.now();
+  const notPast = (v: string) =>
+    key === CURRENT_TIME ? Date.parse(v) >= now : key === EPOCH_TIME ? Number(v) * 1000 >= now : true;
   const fits = (candidate: string) =>
+    notPast(candidate) &&
     typedAccepts(c.typed, candidate) &&
     constraints.positives.every((u) => u.some((p) => acceptsText(p, candidate))) &&
     !constraints.negatives.some((u) => u.some((p) => acceptsText(p, candidate)));
@@ -368,7 +379,14 @@ function solveTyped(
     domain.kind === "free" ||
     (domain.kind === "account" && /^\d{12}$/.test(v)) ||
     (domain.kind === "org" && /^o-[a-z0-9]{10,32}$/.test(v));
-  for (const candidate of typedCandidates(c.typed))
+  // (For the time keys, now and a far future are candidates too.)
+  const times =
+    key === CURRENT_TIME
+      ? [new Date(now).toISOString(), "2999-01-01T00:00:00Z"]
+      : key === EPOCH_TIME
+        ? [String(Math.ceil(now / 1000)), "32503680000"]
+        : [];
+  for (const candidate of [...typedCandidates(c.typed), ...times])
     if (ofKind(candidate) && fits(candidate)) return candidate;
   if (constraints.positives.length === 0 && domain.kind === "free") return undefined;
   const r = search.solve(constraints, domain);
@@ -844,6 +862,8 @@ function foreignNameCharacters(positives: Union[]): Union[] {
 }
 
 const ORG_PATH = globPattern("o-??????????*/r-????*/*");
+/** (Every path ends with `/`: `o-…/r-…/` or `o-…/r-…/ou-…/`.) */
+const ORG_PATH_END = globPattern("*/");
 
 /** The ARN keys of services whose ARN formats put no name between colons (see AtomOptions.narrowKeys). */
 function narrowArnKeys(): ReadonlySet<string> {
@@ -859,18 +879,21 @@ function narrowArnKeys(): ReadonlySet<string> {
 
 let narrowKeysOfAll: ReadonlySet<string> | undefined;
 
-/** A guard key some service binds (see ServiceKnowledge.alternativeGuardKeys), found by its name. */
-function anyServiceGuardKey(key: string): ServiceKnowledge["alternativeGuardKeys"][number] | undefined {
+type GuardKey = ServiceKnowledge["alternativeGuardKeys"][number];
+
+/** A guard key some service binds (see ServiceKnowledge.alternativeGuardKeys), and that service, by the key's name. */
+function anyServiceGuardKey(key: string): { key: GuardKey; owner: ServiceKnowledge } | undefined {
   if (!guardKeysByName) {
     guardKeysByName = new Map();
     for (const k of SERVICES)
       for (const g of k.alternativeGuardKeys)
-        if (!guardKeysByName.has(g.key.toLowerCase())) guardKeysByName.set(g.key.toLowerCase(), g);
+        if (!guardKeysByName.has(g.key.toLowerCase()))
+          guardKeysByName.set(g.key.toLowerCase(), { key: g, owner: k });
   }
   return guardKeysByName.get(key);
 }
 
-let guardKeysByName: Map<string, ServiceKnowledge["alternativeGuardKeys"][number]> | undefined;
+let guardKeysByName: Map<string, { key: GuardKey; owner: ServiceKnowledge }> | undefined;
 
 /** Each of these values as a one-pattern union (our accounts or organizations, as negatives). */
 function ours(set: ReadonlySet<string>): Union[] {
@@ -888,6 +911,8 @@ const VALUED_ELSEWHERE = new Set([
 ]);
 
 const LAST_ACCOUNT = 999_999_999_999;
+const CURRENT_TIME = "aws:currenttime";
+const EPOCH_TIME = "aws:epochtime";
 
 /**
  * The account numbers that the Numeric operators on the account allow, as ranges for the search
@@ -1018,15 +1043,17 @@ function solveAccountKeys(
     // The principal's own guard key, or another service's (under `Principal: "*"` or for another
     // principal, `kms:EncryptionContext:aws:cloudtrail:arn` still names a trail of the caller's
     // account, never a free string).
-    const alt =
-      q.knowledge?.alternativeGuardKeys.find((g) => g.key.toLowerCase() === key) ?? anyServiceGuardKey(key);
+    const ownAlt = q.knowledge?.alternativeGuardKeys.find((g) => g.key.toLowerCase() === key);
+    const alt = ownAlt ?? anyServiceGuardKey(key)?.key;
+    // The service whose ARNs the key carries: an ARN of it has an account field or not.
+    const keyOwner = ownAlt ? q.knowledge : anyServiceGuardKey(key)?.owner;
     if (key === SOURCE_ORG_ID) {
       domain = { kind: "org" };
       constraints.negatives.push(...ours(q.ourOrgs));
     } else if (key === SOURCE_ORG_PATHS) {
       // Our organization's paths, and its bare id (no foreign request's path is that either). A path
       // is at least `o-<10 or more>/r-<4 or more>/`, as AWS Organizations writes it.
-      constraints.positives.push([ORG_PATH]);
+      constraints.positives.push([ORG_PATH], [ORG_PATH_END]);
       for (const org of q.ourOrgs) constraints.negatives.push([globPattern(`${org}/*`)], [exactPattern(org)]);
     } else if (alt?.binds === "arn") {
       domain = { kind: "arn", account: { fixed: account } };
@@ -1040,7 +1067,7 @@ function solveAccountKeys(
         if (u.length > 0 && u.every((p) => literalOf(p) !== undefined)) constraints.negatives.push(u);
     }
     if (c.typed.length > 0) {
-      const v = solveTyped(c, search, constraints, domain);
+      const v = solveTyped(c, search, constraints, domain, key);
       if (v === undefined) return fail();
       values.set(key, v);
       continue;
@@ -1053,7 +1080,7 @@ function solveAccountKeys(
           const own = search.solve(constraints, { kind: "arn", account: { joint: accountConstraints } });
           if (own.found && own.account !== undefined) accounts.push(own.account);
         }
-        if (q.knowledge?.accountInArn === true) return fail();
+        if (keyOwner?.accountInArn === true) return fail();
         const empty = search.solve(constraints, { kind: "arn", account: "empty" });
         if (!empty.found) return fail();
         values.set(key, empty.value);

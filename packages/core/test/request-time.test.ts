@@ -1,0 +1,45 @@
+// aws:CurrentTime and aws:EpochTime are in every request, and a request to come is not in the past.
+// From the session-8 fuzzing: a Deny from a past date (`DateGreaterThan aws:CurrentTime 2020`) was
+// escaped by a witness without the key, and an Allow that expired in 2020 was reported open.
+import { describe, expect, it } from "vitest";
+import { replayedAccess } from "./helpers/access.js";
+
+const OURS = "246813579024";
+const QUEUE = `arn:aws:sqs:us-east-1:${OURS}:q`;
+
+function access(condition: Record<string, Record<string, string>>) {
+  const doc = {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "sns.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: QUEUE,
+        Condition: condition,
+      },
+    ],
+  };
+  return replayedAccess(doc, { accounts: [OURS] }, { action: "sqs:SendMessage", resource: QUEUE }).access;
+}
+
+describe("the time of a request", () => {
+  it("an Allow that expired is closed; one that started, or ends far ahead, is open", () => {
+    expect(access({ DateLessThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } })).toEqual([]);
+    expect(access({ NumericLessThan: { "aws:EpochTime": "1000" } })).toEqual([]);
+    for (const c of [
+      { DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } },
+      { DateLessThan: { "aws:CurrentTime": "2999-01-01T00:00:00Z" } },
+      { NumericGreaterThan: { "aws:EpochTime": "1000" } },
+    ]) {
+      const found = access(c);
+      expect(
+        found.map((f) => f.ruleId),
+        JSON.stringify(c),
+      ).toEqual(["CD101"]);
+      const w = found[0]?.witness?.context ?? {};
+      const t = w["aws:CurrentTime"] ?? w["aws:EpochTime"];
+      expect(t, "the witness carries the time").toBeDefined();
+    }
+  });
+});
