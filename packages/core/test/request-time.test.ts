@@ -27,11 +27,12 @@ describe("the time of a request", () => {
   it("an Allow that expired is closed; one that started, or ends far ahead, is open", () => {
     expect(access({ DateLessThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } })).toEqual([]);
     expect(access({ NumericLessThan: { "aws:EpochTime": "1000" } })).toEqual([]);
-    for (const c of [
+    const open: Array<Record<string, Record<string, string>>> = [
       { DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } },
       { DateLessThan: { "aws:CurrentTime": "2999-01-01T00:00:00Z" } },
       { NumericGreaterThan: { "aws:EpochTime": "1000" } },
-    ]) {
+    ];
+    for (const c of open) {
       const found = access(c);
       expect(
         found.map((f) => f.ruleId),
