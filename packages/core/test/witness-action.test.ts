@@ -56,3 +56,25 @@ describe("witness actions", () => {
     ).toEqual(["CD101 sqs:SendMessage"]);
   });
 });
+
+// From the session-8 fuzzing: the witness kept the case the search happened to find
+// (`STS:assumerole` became `STS:aSSumerole`); it now names the action as AWS spells it.
+describe("witness actions written in another case", () => {
+  it.each([
+    ["STS:assumerole", undefined, "sts:AssumeRole"],
+    ["sts:ASSUMEROLE", undefined, "sts:AssumeRole"],
+    ["SQS:sendmessage", "arn:aws:sqs:us-east-1:210987654321:q", "sqs:SendMessage"],
+  ])("%s: %s", (action, resource, expected) => {
+    const statement = {
+      Effect: "Allow",
+      Principal: { Service: "sns.amazonaws.com" },
+      Action: action,
+      ...(resource ? { Resource: resource } : {}),
+    };
+    const f = checkPolicyText(
+      JSON.stringify({ Version: "2012-10-17", Statement: [statement] }),
+      "p.json",
+    ).findings;
+    expect(f.map((x) => `${x.ruleId} ${x.witness?.action}`)).toEqual([`CD101 ${expected}`]);
+  });
+});

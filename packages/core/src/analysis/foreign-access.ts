@@ -1139,7 +1139,23 @@ function readable(values: Map<string, string>, q: ForeignAccessQuery): Array<Map
 function readableActions(values: Map<string, string>, q: ForeignAccessQuery): Array<Map<string, string>> {
   // The empty string, or a service prefix without a name (`sqs:` for `sqs:*`).
   const found = values.get(ACTION_KEY);
-  if (found === undefined || (found !== "" && !found.endsWith(":"))) return [];
+  if (found === undefined) return [];
+  if (found !== "" && !found.endsWith(":")) {
+    // An action matched without regard to case (`sts:AssUMEROLE` for `sts:assumerole`): the
+    // statement's own spelling of it reads better, or else the usual spelling of a known one.
+    const lower = found.toLowerCase();
+    const written = [...(q.statement.action?.values ?? [])]
+      .map((v) => valueText(v, () => ""))
+      .find((a) => a.toLowerCase() === lower && !hasWildcard(a));
+    const usual =
+      Object.values(READABLE_ACTIONS).find((a) => a.toLowerCase() === lower) ??
+      (lower === "sts:assumerole" ? "sts:AssumeRole" : undefined);
+    const better = usual ?? written;
+    if (!better || better === found) return [];
+    const copy = new Map(values);
+    copy.set(ACTION_KEY, better);
+    return [copy];
+  }
   const first: string[] = [];
   for (const v of q.statement.resource?.values ?? []) {
     const service = /^arn:[^:]*:([a-z0-9-]+):/.exec(valueText(v, () => ""))?.[1];
