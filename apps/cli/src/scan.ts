@@ -55,7 +55,7 @@ export interface ScanSettings {
   progress: boolean;
   /**
    * Set for the scan that follows `--fix --write`: what the fixing pass said (its notes and write
-   * errors, carried into this report) and how many files it wrote.
+   * errors, carried into this report) and the files it wrote.
    */
   afterFix?: { warnings: Diagnostic[]; errors: Diagnostic[]; written: string[] };
 }
@@ -927,7 +927,6 @@ function fixNote(note: string, fallback: string): Diagnostic {
   };
 }
 
-/** `--fix`: print unified diffs (and with `--write`, apply them). */
 /** The whole new text of each file the fixes touch, per input format, and notes on what was left alone. */
 async function fixedTexts(
   format: string | undefined,
@@ -960,7 +959,7 @@ function fixable(f: Finding): boolean {
   return !f.suppressed && (f.fix?.condition !== undefined || f.fix?.permission !== undefined);
 }
 
-/** `--fix`: print unified diffs (and with `--write`, apply them). */
+/** `--fix`: print unified diffs (and with `--write`, apply them); the files written. */
 async function fixFiles(
   findings: Finding[],
   formatOf: Map<string, string>,
