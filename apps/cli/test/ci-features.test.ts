@@ -6,13 +6,12 @@ import { execFile, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import {
   assertBuilt,
   CHECK_IAC,
   checkIac,
-  cleanup,
   deputyguard,
   FIXTURES,
   type Finding,
@@ -21,7 +20,7 @@ import {
   type RunOptions,
   type RunResult,
   STACK_FRAME,
-  tempDir,
+  tempFolders,
 } from "./helpers/cli.js";
 import { hasSarifSchema, type SarifLog, validateSarif } from "./helpers/sarif.js";
 import { elements, xmlProblem } from "./helpers/xml.js";
@@ -156,19 +155,9 @@ const commandExists = (name: string): boolean => {
   }
 };
 
-let tmp: string;
-beforeAll(() => {
-  tmp = tempDir("deputyguard-ci-");
-});
-afterAll(() => cleanup(tmp));
-
+const temp = tempFolders("deputyguard-ci-");
 /** A fresh folder under this file's temporary directory. */
-let counter = 0;
-function folder(name: string): string {
-  const d = join(tmp, `${counter++}-${name}`);
-  mkdirSync(d, { recursive: true });
-  return d;
-}
+const folder = temp.folder;
 
 // --- SARIF and JUnit -----------------------------------------------------------------------------------
 
@@ -324,7 +313,7 @@ describe("configuration file", () => {
     expect(r.code).toBe(0);
     expect(r.findings.map((f) => f.severity)).toEqual(["low", "low"]);
     // Without the file, the findings are high again.
-    const bare = await json([join(d, "policies")], { cwd: tmp });
+    const bare = await json([join(d, "policies")], { cwd: temp.dir });
     expect(bare.code).toBe(1);
     expect(bare.findings.map((f) => f.severity)).toEqual(["high", "high"]);
   });
@@ -382,7 +371,7 @@ describe("configuration file", () => {
       JSON.stringify({ accounts: [OWN], orgIds: ["o-abcdefghij"] }),
     );
     const withConfig = await json(["p.json"], { cwd: d });
-    const flag = await json(["--account", OWN, join(d, "p.json")], { cwd: tmp });
+    const flag = await json(["--account", OWN, join(d, "p.json")], { cwd: temp.dir });
     expect(ruleIds(withConfig.findings)).toContain("CD102");
     expect(ruleIds(withConfig.findings)).toEqual(ruleIds(flag.findings));
   });
@@ -1091,7 +1080,7 @@ describe("--changed-since", () => {
         GIT_COMMITTER_NAME: "t",
         GIT_COMMITTER_EMAIL: "t@example.com",
         GIT_CONFIG_NOSYSTEM: "1",
-        HOME: tmp,
+        HOME: temp.dir,
       },
     }).toString();
 
@@ -1231,7 +1220,7 @@ describe("progress line", () => {
   const target = hasCorpus ? CORPUS : TEST_FIXTURES;
 
   it("is not printed when output is piped (CI unset, and CI=true)", async () => {
-    const piped = await checkIac(["--format", "json", "--output", join(tmp, "p.json"), target], {
+    const piped = await checkIac(["--format", "json", "--output", join(temp.dir, "p.json"), target], {
       env: { CI: undefined },
     });
     expect(piped.stderr).not.toMatch(PROGRESS);
@@ -1245,15 +1234,15 @@ describe("progress line", () => {
     "is printed on a terminal for a long scan, but not with CI=true or --quiet",
     async () => {
       const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(CHECK_IAC)} --format json --output /dev/null ${JSON.stringify(CORPUS)} ${JSON.stringify(TEST_FIXTURES)}`;
-      const tty = await sh("script", ["-qec", cmd, "/dev/null"], { cwd: tmp, env: { CI: undefined } });
+      const tty = await sh("script", ["-qec", cmd, "/dev/null"], { cwd: temp.dir, env: { CI: undefined } });
       expect(tty.stdout).toMatch(/deputyguard: \d+\/\d+ files…/);
-      const ci = await sh("script", ["-qec", cmd, "/dev/null"], { cwd: tmp, env: { CI: "true" } });
+      const ci = await sh("script", ["-qec", cmd, "/dev/null"], { cwd: temp.dir, env: { CI: "true" } });
       expect(ci.stdout).not.toMatch(PROGRESS);
       const quiet = await sh(
         "script",
         ["-qec", cmd.replace("--format json", "--quiet --format json"), "/dev/null"],
         {
-          cwd: tmp,
+          cwd: temp.dir,
           env: { CI: undefined },
         },
       );

@@ -15,19 +15,18 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   assertBuilt,
   CHECK_IAC,
   checkIac,
-  cleanup,
   EXAMPLES,
   FIXTURES,
   parseReport,
   ROOT,
   type RunOptions,
   STACK_FRAME,
-  tempDir,
+  tempFolders,
 } from "./helpers/cli.js";
 
 assertBuilt();
@@ -55,19 +54,9 @@ const OWN = "210987654321";
 const READ_ONLY = join(import.meta.dirname, "helpers", "read-only.cjs");
 const MB = 1024 * 1024;
 
-let tmp: string;
-beforeAll(() => {
-  tmp = tempDir("deputyguard-robust-");
-});
-afterAll(() => cleanup(tmp));
-
-let counter = 0;
+const temp = tempFolders("deputyguard-robust-");
 /** A fresh folder under this file's temporary directory. */
-function folder(name: string): string {
-  const d = join(tmp, `${counter++}-${name}`);
-  mkdirSync(d, { recursive: true });
-  return d;
-}
+const folder = temp.folder;
 
 const read = (f: string): string => readFileSync(f, "utf8");
 

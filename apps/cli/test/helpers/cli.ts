@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
+import { afterAll, beforeAll } from "vitest";
 
 export const CLI_DIR = join(import.meta.dirname, "..", "..");
 export const ROOT = join(CLI_DIR, "..", "..");
@@ -188,4 +189,27 @@ export function tempDir(prefix = "deputyguard-cli-"): string {
 
 export function cleanup(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A temporary directory for one test file (made before its tests, removed after them), and fresh
+ * numbered folders under it. Call at the top level of the file.
+ */
+export function tempFolders(prefix: string): { readonly dir: string; folder(name: string): string } {
+  let dir = "";
+  let counter = 0;
+  beforeAll(() => {
+    dir = tempDir(prefix);
+  });
+  afterAll(() => cleanup(dir));
+  return {
+    get dir() {
+      return dir;
+    },
+    folder(name: string): string {
+      const d = join(dir, `${counter++}-${name}`);
+      mkdirSync(d, { recursive: true });
+      return d;
+    },
+  };
 }
