@@ -5,36 +5,11 @@
 // which fits the pattern: a miss.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { replayedAccess } from "./helpers/access.js";
-
-const OURS = "246813579024";
-const QUEUE = `arn:aws:sqs:us-east-1:${OURS}:q`;
-
-type Condition = Record<string, Record<string, string | string[]>>;
-
-function policy(condition: Condition, deny?: Condition) {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "sns.amazonaws.com" },
-        Action: "sqs:SendMessage",
-        Resource: QUEUE,
-        ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
-      },
-      ...(deny ? [{ Effect: "Deny", Principal: "*", Action: "*", Resource: "*", Condition: deny }] : []),
-    ],
-  };
-}
+import { OUR_ACCOUNT as OURS, snsToQueue as policy, queueAccess } from "./helpers/access.js";
 
 /** The access findings, each witness replayed with the evaluator, its account foreign. */
 function access(doc: ReturnType<typeof policy>) {
-  const found = replayedAccess(
-    doc,
-    { accounts: [OURS] },
-    { action: "sqs:SendMessage", resource: QUEUE },
-  ).access;
+  const found = queueAccess(doc).access;
   for (const f of found) {
     expect(f.witness?.context["aws:SourceAccount"] ?? "").toMatch(/^\d{12}$/);
     expect(f.witness?.context["aws:SourceAccount"]).not.toBe(OURS);

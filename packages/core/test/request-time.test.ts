@@ -2,32 +2,15 @@
 // From the session-8 fuzzing: a Deny from a past date (`DateGreaterThan aws:CurrentTime 2020`) was
 // escaped by a witness without the key, and an Allow that expired in 2020 was reported open.
 import { describe, expect, it } from "vitest";
-import { replayedAccess } from "./helpers/access.js";
+import { type Condition, queueAccess, snsToQueue } from "./helpers/access.js";
 
-const OURS = "246813579024";
-const QUEUE = `arn:aws:sqs:us-east-1:${OURS}:q`;
-
-function access(condition: Record<string, Record<string, string>>) {
-  const doc = {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "sns.amazonaws.com" },
-        Action: "sqs:SendMessage",
-        Resource: QUEUE,
-        Condition: condition,
-      },
-    ],
-  };
-  return replayedAccess(doc, { accounts: [OURS] }, { action: "sqs:SendMessage", resource: QUEUE }).access;
-}
+const access = (condition: Condition) => queueAccess(snsToQueue(condition)).access;
 
 describe("the time of a request", () => {
   it("an Allow that expired is closed; one that started, or ends far ahead, is open", () => {
     expect(access({ DateLessThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } })).toEqual([]);
     expect(access({ NumericLessThan: { "aws:EpochTime": "1000" } })).toEqual([]);
-    const open: Array<Record<string, Record<string, string>>> = [
+    const open: Condition[] = [
       { DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } },
       { DateLessThan: { "aws:CurrentTime": "2999-01-01T00:00:00Z" } },
       { NumericGreaterThan: { "aws:EpochTime": "1000" } },

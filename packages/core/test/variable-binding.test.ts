@@ -4,26 +4,9 @@
 // found `alerts-x` in account 000000000000, which the evaluator refused, and said AnalysisIncomplete
 // instead of CD102. A second search now binds each variable to the value its key had.
 import { describe, expect, it } from "vitest";
-import { replayedAccess } from "./helpers/access.js";
+import { type Condition, OUR_ACCOUNT as OURS, queueAccess, snsToQueue } from "./helpers/access.js";
 
-const OURS = "246813579024";
-const QUEUE = `arn:aws:sqs:us-east-1:${OURS}:q`;
-
-function check(condition: Record<string, Record<string, string>>) {
-  const doc = {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "sns.amazonaws.com" },
-        Action: "sqs:SendMessage",
-        Resource: QUEUE,
-        Condition: condition,
-      },
-    ],
-  };
-  return replayedAccess(doc, { accounts: [OURS] }, { action: "sqs:SendMessage", resource: QUEUE });
-}
+const check = (condition: Condition) => queueAccess(snsToQueue(condition));
 
 describe("a value that repeats the source account through a variable", () => {
   it("ArnLike with the account in the name: CD102, with a witness the evaluator allows", () => {

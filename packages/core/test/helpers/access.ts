@@ -29,3 +29,31 @@ export function replayedAccess(
   }
   return { access, diagnostics: result.diagnostics.map((d) => d.code) };
 }
+
+/** Our account, and a queue of it that sns.amazonaws.com is allowed to send to, in the tests below. */
+export const OUR_ACCOUNT = "246813579024";
+export const OUR_QUEUE = `arn:aws:sqs:us-east-1:${OUR_ACCOUNT}:q`;
+
+export type Condition = Record<string, Record<string, string | string[]>>;
+
+/** An Allow of sqs:SendMessage on our queue to sns.amazonaws.com under `condition`, and a Deny of all under `deny`. */
+export function snsToQueue(condition: Condition, deny?: Condition) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "sns.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: OUR_QUEUE,
+        ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+      },
+      ...(deny ? [{ Effect: "Deny", Principal: "*", Action: "*", Resource: "*", Condition: deny }] : []),
+    ],
+  };
+}
+
+/** `replayedAccess` of such a policy, with our account declared. */
+export function queueAccess(doc: ReturnType<typeof snsToQueue>) {
+  return replayedAccess(doc, { accounts: [OUR_ACCOUNT] }, { action: "sqs:SendMessage", resource: OUR_QUEUE });
+}
