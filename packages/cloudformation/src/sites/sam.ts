@@ -649,6 +649,20 @@ export function samSnsQueuePolicies(fn: ResourceModel): SamConnectorResource[] {
   return out;
 }
 
+/**
+ * Says that a connector (or part of one) is not read: a Write connector may generate a queue or
+ * topic policy or a Lambda permission, so it is never skipped in silence.
+ */
+function unreadConnector(env: ResolveEnv, what: string, at: SourceRange | undefined): void {
+  env.diagnostics.push({
+    code: "UnsupportedConstruct",
+    severity: "warning",
+    file: env.model.file,
+    message: `${what} is not read (an intrinsic function, or a form SAM does not take), so the policies SAM generates for it are not checked; write it out plainly to have them checked`,
+    ...(at ? { line: at.start.line, column: at.start.column } : {}),
+  });
+}
+
 /** `{"Fn::If": ...}` and the like: one key naming an intrinsic function. */
 function isIntrinsicObject(node: SourceNode): boolean {
   return (
@@ -742,14 +756,7 @@ export function samConnectorResources(env: ResolveEnv, resource: ResourceModel):
     );
   }
   const embedded = getOf(resource.node, "Connectors");
-  const unread = (what: string, at: SourceRange | undefined) =>
-    env.diagnostics.push({
-      code: "UnsupportedConstruct",
-      severity: "warning",
-      file: env.model.file,
-      message: `${what} is not read (an intrinsic function, or a form SAM does not take), so the policies SAM generates for it are not checked; write it out plainly to have them checked`,
-      ...(at ? { line: at.start.line, column: at.start.column } : {}),
-    });
+  const unread = (what: string, at: SourceRange | undefined) => unreadConnector(env, what, at);
   if (embedded && (embedded.kind !== "object" || isIntrinsicObject(embedded))) {
     unread(`the Connectors of ${resource.id}`, embedded.range ?? resource.keyRange);
   } else if (embedded?.kind === "object") {
@@ -785,14 +792,7 @@ function connector(
   // What cannot be read here (an Fn::If around Properties, Permissions, Source or Destination, or
   // an Id naming no resource of the template) is said, never skipped in silence: a Write connector
   // may generate a queue or topic policy or a Lambda permission.
-  const unread = (what: string) =>
-    env.diagnostics.push({
-      code: "UnsupportedConstruct",
-      severity: "warning",
-      file: env.model.file,
-      message: `connector ${id}: ${what} is not read (an intrinsic function, or a form SAM does not take), so the policies SAM generates for it are not checked; write it out plainly to have them checked`,
-      ...(range ? { line: range.start.line, column: range.start.column } : {}),
-    });
+  const unread = (what: string) => unreadConnector(env, `connector ${id}: ${what}`, range);
   if (isIntrinsicObject(props)) {
     unread("its Properties");
     return [];
