@@ -1044,9 +1044,10 @@ function solveAccountKeys(
     // principal, `kms:EncryptionContext:aws:cloudtrail:arn` still names a trail of the caller's
     // account, never a free string).
     const ownAlt = q.knowledge?.alternativeGuardKeys.find((g) => g.key.toLowerCase() === key);
-    const alt = ownAlt ?? anyServiceGuardKey(key)?.key;
+    const other = ownAlt ? undefined : anyServiceGuardKey(key);
+    const alt = ownAlt ?? other?.key;
     // The service whose ARNs the key carries: an ARN of it has an account field or not.
-    const keyOwner = ownAlt ? q.knowledge : anyServiceGuardKey(key)?.owner;
+    const keyOwner = ownAlt ? q.knowledge : other?.owner;
     if (key === SOURCE_ORG_ID) {
       domain = { kind: "org" };
       constraints.negatives.push(...ours(q.ourOrgs));
