@@ -13,9 +13,10 @@ import {
   type Tags,
   visit,
 } from "yaml";
+import { readYamlFast } from "./yaml-fast.js";
 
 /** The short-form tags CloudFormation documents; any other `!Tag` is kept as `Fn::Tag` with a warning. */
-const KNOWN_TAGS = new Set([
+export const KNOWN_TAGS = new Set([
   "Ref",
   "Condition",
   "Sub",
@@ -175,7 +176,11 @@ class TemplateReadError extends Error {
  * expanded within a budget, duplicate keys keep the later value with a warning, and nesting is
  * capped, so hostile input gives a diagnostic with a line and column, never a crash.
  */
-export function readYamlTemplate(text: string, file: string): ReadResult {
+export function readYamlTemplate(
+  text: string,
+  file: string,
+  options: { composer?: boolean } = {},
+): ReadResult {
   const diagnostics: Diagnostic[] = [];
   const deep = yamlNestingBeyond(text, MAX_YAML_NESTING);
   if (deep) {
@@ -191,6 +196,11 @@ export function readYamlTemplate(text: string, file: string): ReadResult {
         },
       ],
     };
+  }
+  const lines = new LineIndex(text);
+  if (!options.composer) {
+    const fast = readYamlFast(text, file, lines);
+    if (fast) return fast;
   }
   let doc: Document.Parsed;
   try {
@@ -213,7 +223,7 @@ export function readYamlTemplate(text: string, file: string): ReadResult {
     }
     return { diagnostics: [d] };
   }
-  const reader = new YamlReader(text, file, doc, diagnostics);
+  const reader = new YamlReader(text, file, doc, diagnostics, lines);
   try {
     const node = reader.convert(doc.contents as Node | null, 0);
     return { node, diagnostics };
@@ -262,8 +272,114 @@ export function yaml11Plain(text: string): { value: string | number | boolean; o
   return undefined;
 }
 
+/**
+ * Adds a mapping entry; a key already there keeps its place, takes the later value and gets a
+ * DuplicateKey warning (CloudFormation rejects such templates). `index` (keys to places) is made once
+ * a mapping has 8 entries; returns it.
+ */
+export function addEntry(
+  entries: SourceEntry[],
+  index: Map<string, number> | undefined,
+  entry: SourceEntry,
+  diagnostics: Diagnostic[],
+  file: string,
+): Map<string, number> | undefined {
+  const key = entry.key;
+  if (entries.length >= 8 && !index) {
+    index = new Map();
+    for (let i = 0; i < entries.length; i++) index.set((entries[i] as SourceEntry).key, i);
+  }
+  const previous = index ? (index.get(key) ?? -1) : entries.findIndex((e) => e.key === key);
+  if (previous >= 0) {
+    const earlier = (entries[previous] as SourceEntry).keyRange?.start;
+    const keyRange = entry.keyRange;
+    diagnostics.push({
+      code: "DuplicateKey",
+      severity: "warning",
+      file,
+      message: `duplicate key "${key.slice(0, 60)}": this later value is used and the earlier one${earlier ? ` at line ${earlier.line}, column ${earlier.column}` : ""} is ignored; CloudFormation rejects such templates, remove one of them`,
+      ...(keyRange ? { line: keyRange.start.line, column: keyRange.start.column } : {}),
+    });
+    entries[previous] = entry;
+  } else {
+    index?.set(key, entries.length);
+    entries.push(entry);
+  }
+  return index;
+}
+
+/**
+ * The value a scalar is read as, from what the yaml package made of it. `written` is the text of an
+ * untagged plain scalar (undefined for others): CloudFormation's YAML 1.1 readings win over the core
+ * schema's (see yaml11Plain), and a number that would not read back as written stays text.
+ * `octal` is told of an unquoted octal number, for its warning.
+ */
+export function scalarValue(
+  parsed: unknown,
+  written: string | undefined,
+  octal: (message: string) => void,
+): string | number | boolean | null {
+  let value = parsed;
+  if (written !== undefined) {
+    const v11 = yaml11Plain(written);
+    if (v11 !== undefined) {
+      if (v11.octal !== undefined)
+        octal(
+          `unquoted ${written} is the octal number ${v11.octal} in CloudFormation's YAML 1.1, so CloudFormation uses ${v11.octal}; quote it ("${written}") if it is an account id`,
+        );
+      value = v11.value;
+    } else if (typeof value === "number" && written !== String(value)) {
+      // Keep what was written when the number would not read back the same (`012345678901`, `1.0`):
+      // in YAML 1.1 a leading zero followed by 8 or 9 is no number at all, so it stays a string.
+      value = written;
+    }
+  }
+  if (typeof value === "bigint") value = String(value);
+  if (value !== null && typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
+    value = String(value);
+  return value as string | number | boolean | null;
+}
+
+/**
+ * Where a tag written before a node starts (`!Sub` ... value at `nodeStart`), when only blanks
+ * separate them; undefined otherwise (a comment between them), and the node's own range is used.
+ */
+export function tagStart(text: string, tag: string, nodeStart: number): number | undefined {
+  let i = nodeStart - 1;
+  while (i >= 0 && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i--;
+  const start = i - tag.length + 1;
+  if (start < 0 || !text.startsWith(tag, start)) return undefined;
+  return start;
+}
+
+/**
+ * The long form of a short-form tag (`!Ref x` is `{"Ref": "x"}`, `!Sub s` is `{"Fn::Sub": s}`), as
+ * cfn-flip writes it: `!GetAtt a.b.c` is `{"Fn::GetAtt": ["a", "b.c"]}` (the logical id has no dots).
+ */
+export function intrinsicNode(name: string, value: SourceNode, range: SourceRange | undefined): SourceNode {
+  let arg = value;
+  if (name === "GetAtt" && value.kind === "scalar" && typeof value.value === "string") {
+    const dot = value.value.indexOf(".");
+    if (dot > 0) {
+      const r = value.range;
+      const left: SourceNode = r
+        ? { kind: "scalar", value: value.value.slice(0, dot), range: r }
+        : { kind: "scalar", value: value.value.slice(0, dot) };
+      const right: SourceNode = r
+        ? { kind: "scalar", value: value.value.slice(dot + 1), range: r }
+        : { kind: "scalar", value: value.value.slice(dot + 1) };
+      arg = r ? { kind: "array", items: [left, right], range: r } : { kind: "array", items: [left, right] };
+    }
+  }
+  const key = name === "Ref" || name === "Condition" ? name : `Fn::${name}`;
+  const entry: SourceEntry = range ? { key, keyRange: range, value: arg } : { key, value: arg };
+  const out: ObjectNode = range
+    ? { kind: "object", entries: [entry], range }
+    : { kind: "object", entries: [entry] };
+  return out;
+}
+
 class YamlReader {
-  private readonly lines: LineIndex;
   private aliasNodes = 0;
   private aliasDepth = 0;
   private readonly warnedTags = new Set<string>();
@@ -274,9 +390,8 @@ class YamlReader {
     private readonly file: string,
     private readonly doc: Document.Parsed,
     private readonly diagnostics: Diagnostic[],
-  ) {
-    this.lines = new LineIndex(text);
-  }
+    private readonly lines: LineIndex,
+  ) {}
 
   /** Anchored nodes by name, found once; undefined when a name is anchored twice (see `anchored`). */
   private anchors: Map<string, Node> | null | undefined;
@@ -361,25 +476,7 @@ class YamlReader {
         const value = this.convert(pair.value as Node | null, depth + 1);
         const keyRange = keyNode ? this.rangeOf(keyNode) : undefined;
         const entry: SourceEntry = keyRange ? { key, keyRange, value } : { key, value };
-        if (entries.length >= 8 && !index) {
-          index = new Map();
-          for (let i = 0; i < entries.length; i++) index.set((entries[i] as SourceEntry).key, i);
-        }
-        const previous = index ? (index.get(key) ?? -1) : entries.findIndex((e) => e.key === key);
-        if (previous >= 0) {
-          const earlier = (entries[previous] as SourceEntry).keyRange?.start;
-          this.diagnostics.push({
-            code: "DuplicateKey",
-            severity: "warning",
-            file: this.file,
-            message: `duplicate key "${key.slice(0, 60)}": this later value is used and the earlier one${earlier ? ` at line ${earlier.line}, column ${earlier.column}` : ""} is ignored; CloudFormation rejects such templates, remove one of them`,
-            ...(keyRange ? { line: keyRange.start.line, column: keyRange.start.column } : {}),
-          });
-          entries[previous] = entry;
-        } else {
-          index?.set(key, entries.length);
-          entries.push(entry);
-        }
+        index = addEntry(entries, index, entry, this.diagnostics, this.file);
       }
       if (merges) this.merge(entries, merges, depth);
       out = range ? { kind: "object", entries, range } : { kind: "object", entries };
@@ -438,44 +535,17 @@ class YamlReader {
   private tagRange(tag: string, node: Node): SourceRange | undefined {
     const r = node.range;
     if (!r) return undefined;
-    let i = r[0] - 1;
-    const text = this.text;
-    while (i >= 0 && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i--;
-    const start = i - tag.length + 1;
-    if (start < 0 || !text.startsWith(tag, start)) return this.rangeOf(node);
+    const start = tagStart(this.text, tag, r[0]);
+    if (start === undefined) return this.rangeOf(node);
     return this.lines.range(this.file, start, r[1]);
   }
 
   private scalar(node: Scalar, range: SourceRange | undefined): SourceNode {
-    let value = node.value as unknown;
-    if (node.type === Scalar.PLAIN && node.range && node.tag === undefined) {
-      const written = this.text.slice(node.range[0], node.range[1]);
-      const v11 = yaml11Plain(written);
-      if (v11 !== undefined) {
-        if (v11.octal !== undefined)
-          this.warn(
-            `unquoted ${written} is the octal number ${v11.octal} in CloudFormation's YAML 1.1, so CloudFormation uses ${v11.octal}; quote it ("${written}") if it is an account id`,
-            node,
-            "YamlNumber",
-          );
-        value = v11.value;
-      } else if (typeof value === "number" && written !== String(value)) {
-        // Keep what was written when the number would not read back the same (`012345678901`, `1.0`):
-        // in YAML 1.1 a leading zero followed by 8 or 9 is no number at all, so it stays a string.
-        value = written;
-      }
-    }
-    if (typeof value === "bigint") value = String(value);
-    if (
-      value !== null &&
-      typeof value !== "string" &&
-      typeof value !== "number" &&
-      typeof value !== "boolean"
-    )
-      value = String(value);
-    return range
-      ? { kind: "scalar", value: value as string | number | boolean | null, range }
-      : { kind: "scalar", value: value as string | number | boolean | null };
+    const r = node.range;
+    const written =
+      node.type === Scalar.PLAIN && r && node.tag === undefined ? this.text.slice(r[0], r[1]) : undefined;
+    const value = scalarValue(node.value, written, (message) => this.warn(message, node, "YamlNumber"));
+    return range ? { kind: "scalar", value, range } : { kind: "scalar", value };
   }
 
   private intrinsic(name: string, value: SourceNode, node: Node, range: SourceRange | undefined): SourceNode {
@@ -486,27 +556,7 @@ class YamlReader {
         node,
       );
     }
-    let arg = value;
-    if (name === "GetAtt" && value.kind === "scalar" && typeof value.value === "string") {
-      // cfn-flip splits `!GetAtt a.b.c` at the first dot: the logical id has no dots.
-      const dot = value.value.indexOf(".");
-      if (dot > 0) {
-        const r = value.range;
-        const left: SourceNode = r
-          ? { kind: "scalar", value: value.value.slice(0, dot), range: r }
-          : { kind: "scalar", value: value.value.slice(0, dot) };
-        const right: SourceNode = r
-          ? { kind: "scalar", value: value.value.slice(dot + 1), range: r }
-          : { kind: "scalar", value: value.value.slice(dot + 1) };
-        arg = r ? { kind: "array", items: [left, right], range: r } : { kind: "array", items: [left, right] };
-      }
-    }
-    const key = name === "Ref" || name === "Condition" ? name : `Fn::${name}`;
-    const entry: SourceEntry = range ? { key, keyRange: range, value: arg } : { key, value: arg };
-    const out: ObjectNode = range
-      ? { kind: "object", entries: [entry], range }
-      : { kind: "object", entries: [entry] };
-    return out;
+    return intrinsicNode(name, value, range);
   }
 
   private warn(message: string, node: Node, code = "UnsupportedConstruct"): void {
