@@ -161,8 +161,16 @@ interface ScalarTag {
 /** The schema's tags for plain scalars, in the order the composer tries them (made on first use). */
 let plainTags: { tags: ScalarTag[]; options: object } | undefined;
 
+/**
+ * First characters of the plain scalars YAML 1.2's core schema reads as anything but a string: null
+ * (empty, `~`, `null`), booleans, and numbers (a sign, a digit or `.inf`/`.nan`). Others are strings
+ * without trying the schema's patterns, which most values of a template are.
+ */
+const CORE_TYPED_START = /^[~nNtTfF+\-.0-9]/;
+
 /** An untagged plain scalar as the schema the reader parses with reads it. */
 function typed(value: string, atKey: boolean): unknown {
+  if (value !== "" && YAML_PARSE_OPTIONS.schema === "core" && !CORE_TYPED_START.test(value)) return value;
   if (!plainTags) {
     const doc = new Document(undefined, YAML_PARSE_OPTIONS);
     plainTags = {
@@ -222,6 +230,26 @@ class FastReader {
     valueEnd: number;
     end: number;
   } {
+    if (token.type === "scalar") {
+      // A plain scalar on one line is its own text (the composer's plainValue unfolds lines and
+      // reports a bad first character; the lexer leaves no blanks around it).
+      const source = token.source;
+      const c = source.charCodeAt(0);
+      if (
+        source.indexOf("\n") < 0 &&
+        source.indexOf("\r") < 0 &&
+        c !== 9 /* \t */ &&
+        c !== 44 /* , */ &&
+        c !== 37 /* % */ &&
+        c !== 124 /* | */ &&
+        c !== 62 /* > */ &&
+        c !== 64 /* @ */ &&
+        c !== 96 /* ` */
+      ) {
+        const valueEnd = token.offset + source.length;
+        return { value: source, plain: true, start: token.offset, valueEnd, end: endOf(token.end, valueEnd) };
+      }
+    }
     let failed = false;
     const r = CST.resolveAsScalar(token, true, () => {
       failed = true;
