@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { launch } from "./launch.js";
+"use strict";
+const { launch } = require("./launch.js");
 
 launch(null).then((code) => {
   process.exitCode = code;

@@ -1,13 +1,16 @@
 // Starts the CLI from its one-file bundle with a V8 code cache, so that a cold `check-iac` does not
-// compile ~500 KB of JavaScript again on every run. Node 20 has no module.enableCompileCache; its
+// compile ~600 KB of JavaScript again on every run. Node 20 has no module.enableCompileCache; its
 // node:vm Script takes and produces V8 cached data, so the bundle (CommonJS) is run as a script.
 // The cache lives in the user's own cache directory (never a shared temporary directory: cached
 // bytecode is code), is keyed by a hash of the bundle and the Node version, and is written once
 // after a run that had none. DEPUTYGUARD_NO_COMPILE_CACHE=1 turns it off; any error while reading
 // or writing it is ignored (the run is the same, only slower). The bundle holds no import(): its
 // external packages are loaded with require (tsdown.config.ts), which vm scripts support.
-import { createHash } from "node:crypto";
-import {
+// This file and the bin scripts are CommonJS (bin/package.json): Node starts them without loading
+// its ES module loader, and node:crypto is loaded only when the build's hash of the bundle
+// (dist/bundle.cjs.sha256, scripts/bundle-hash.mjs) is missing or belongs to another bundle.
+"use strict";
+const {
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -15,20 +18,18 @@ import {
   statSync,
   unlinkSync,
   writeFileSync,
-} from "node:fs";
-import { createRequire } from "node:module";
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
-import { Script } from "node:vm";
+} = require("node:fs");
+const { createRequire } = require("node:module");
+const { dirname, join } = require("node:path");
+const { setFlagsFromString } = require("node:v8");
+const { Script } = require("node:vm");
 
-const bundle = fileURLToPath(new URL("../dist/bundle.cjs", import.meta.url));
+const bundle = join(__dirname, "..", "dist", "bundle.cjs");
 
 function cacheDirectory() {
   if (process.env.DEPUTYGUARD_NO_COMPILE_CACHE) return undefined;
   if (process.env.DEPUTYGUARD_CACHE_DIR) return process.env.DEPUTYGUARD_CACHE_DIR;
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  const base = process.env.XDG_CACHE_HOME || join(require("node:os").homedir(), ".cache");
   return join(base, "deputyguard");
 }
 
@@ -52,8 +53,22 @@ function removeStale(dir, keep) {
   }
 }
 
+/**
+ * The SHA-256 of the bundle's text, in hex: the one the build wrote beside it when it is for a
+ * bundle of this length (the build writes both at once), computed otherwise.
+ */
+function bundleHash(source) {
+  try {
+    const [hash, length] = readFileSync(`${bundle}.sha256`, "utf8").trim().split(" ");
+    if (/^[0-9a-f]{64}$/.test(hash) && Number(length) === source.length) return hash;
+  } catch {
+    // No hash from the build: computed below.
+  }
+  return require("node:crypto").createHash("sha256").update(source).digest("hex");
+}
+
 /** Runs the CLI's main with the given default command; resolves to the exit code. */
-export async function launch(defaultCommand) {
+async function launch(defaultCommand) {
   // V8 rejects cached data made under other flags. The Terraform reader sets --liftoff-only before
   // it loads hcl2json (a WebAssembly flag, no effect on JavaScript); set it here first so that every
   // run compiles, and writes its cache, under the same flags.
@@ -67,10 +82,7 @@ export async function launch(defaultCommand) {
     // installs or two flag sets each keep their own file instead of rewriting one on every run.
     // The bundle's path too: V8 keeps the file name of the run that made the cache, and a stack
     // trace (DEPUTYGUARD_DEBUG) named another checkout's bundle.
-    const key = createHash("sha256")
-      .update(`${process.version}\0${process.execArgv.join(" ")}\0${bundle}\0`)
-      .update(source)
-      .digest("hex");
+    const key = fnv128(`${process.version}\0${process.execArgv.join(" ")}\0${bundle}\0${bundleHash(source)}`);
     cacheFile = join(dir, `cli-${key.slice(0, 32)}.v8cache`);
     try {
       cachedData = readFileSync(cacheFile);
@@ -99,3 +111,19 @@ export async function launch(defaultCommand) {
   }
   return code;
 }
+
+/**
+ * A 128-bit FNV-1a hash in hex (four 32-bit lanes with different offsets), for the cache file's
+ * name: the bundle's content is already in the key as its SHA-256, so this only has to spread
+ * a short text over file names, without loading node:crypto.
+ */
+function fnv128(text) {
+  const lanes = [0x811c9dc5, 0x050c5d1f, 0x6295c58d, 0x1b873593];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    for (let l = 0; l < 4; l++) lanes[l] = Math.imul(lanes[l] ^ c ^ (l * 0x9e3779b9), 0x01000193) >>> 0;
+  }
+  return lanes.map((h) => h.toString(16).padStart(8, "0")).join("");
+}
+
+module.exports = { launch };

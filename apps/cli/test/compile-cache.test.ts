@@ -120,7 +120,13 @@ describe("compile cache housekeeping", () => {
     try {
       mkdirSync(join(copy, "bin"), { recursive: true });
       mkdirSync(join(copy, "dist"), { recursive: true });
-      for (const f of ["bin/launch.js", "bin/check-iac.js", "dist/bundle.cjs"])
+      for (const f of [
+        "bin/launch.js",
+        "bin/check-iac.js",
+        "bin/package.json",
+        "dist/bundle.cjs",
+        "dist/bundle.cjs.sha256",
+      ])
         copyFileSync(join(CLI_DIR, f), join(copy, f));
       writeFileSync(join(copy, "package.json"), readFileSync(join(CLI_DIR, "package.json")));
       const env = { DEPUTYGUARD_NO_COMPILE_CACHE: undefined, DEPUTYGUARD_CACHE_DIR: cache };
@@ -131,6 +137,49 @@ describe("compile cache housekeeping", () => {
       expect(second.stderr).toBe("");
       expect(second.stdout).toBe(first.stdout);
       expect(readdirSync(cache).filter((n) => n.endsWith(".v8cache"))).toHaveLength(2);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  // Session 9: the launcher no longer hashes the bundle on every run (node:crypto took a few ms of a
+  // cold start); it reads the hash the build wrote. Without that file, or with one for another
+  // bundle, it hashes the bundle itself, and the key is the same.
+  it("the build's hash of the bundle gives the same key as hashing it, and a missing or stale one is not trusted", async () => {
+    const cache = join(dir, "hash-file");
+    const copy = join(CLI_DIR, `.launch-hash-${process.pid}`);
+    try {
+      mkdirSync(join(copy, "bin"), { recursive: true });
+      mkdirSync(join(copy, "dist"), { recursive: true });
+      for (const f of [
+        "bin/launch.js",
+        "bin/check-iac.js",
+        "bin/package.json",
+        "dist/bundle.cjs",
+        "dist/bundle.cjs.sha256",
+      ])
+        copyFileSync(join(CLI_DIR, f), join(copy, f));
+      writeFileSync(join(copy, "package.json"), readFileSync(join(CLI_DIR, "package.json")));
+      const env = { DEPUTYGUARD_NO_COMPILE_CACHE: undefined, DEPUTYGUARD_CACHE_DIR: cache };
+      const bin = join(copy, "bin", "check-iac.js");
+      const first = await runNode(bin, ["--format", "json", EXAMPLES], { env });
+      expect(first.code).toBe(1);
+      const files = readdirSync(cache);
+      expect(files).toHaveLength(1);
+      rmSync(join(copy, "dist", "bundle.cjs.sha256"));
+      const without = await runNode(bin, ["--format", "json", EXAMPLES], { env });
+      expect(without.stdout).toBe(first.stdout);
+      expect(readdirSync(cache)).toEqual(files);
+      // A hash for a bundle of another length (an edited bundle) is ignored.
+      writeFileSync(join(copy, "dist", "bundle.cjs.sha256"), `${"0".repeat(64)} 12\n`);
+      const stale = await runNode(bin, ["--format", "json", EXAMPLES], { env });
+      expect(stale.stdout).toBe(first.stdout);
+      expect(readdirSync(cache)).toEqual(files);
+      // One for a bundle of this length is taken as it is: another key, so another file.
+      const length = readFileSync(join(copy, "dist", "bundle.cjs"), "utf8").length;
+      writeFileSync(join(copy, "dist", "bundle.cjs.sha256"), `${"0".repeat(64)} ${length}\n`);
+      await runNode(bin, ["--format", "json", EXAMPLES], { env });
+      expect(readdirSync(cache)).toHaveLength(2);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

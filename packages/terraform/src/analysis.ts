@@ -1,5 +1,4 @@
 import { type Dirent, existsSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Diagnostic, PolicySite, SourceRange } from "@deputyguard/core";
 import { dedupeDiagnostics, parseJsonSource, wideTextProblem } from "@deputyguard/core";
@@ -12,6 +11,7 @@ import {
 import { type AnalysisHost, ModuleInstance, type ResourceInstance } from "./eval/evaluator.js";
 import { nodeToValue } from "./eval/json.js";
 import { fromPlain, knownString, object, str, type TfValue, unknown } from "./eval/value.js";
+import { readdir, readFile } from "./fs-promises.js";
 import { bodyFromJson } from "./hcl/json-body.js";
 import { LineMap } from "./hcl/line-map.js";
 import { HclParser, HclSyntaxError } from "./hcl/parser.js";

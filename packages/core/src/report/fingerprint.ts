@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { Finding } from "../engine/check.js";
 
 /**
@@ -18,5 +17,12 @@ export function findingFingerprint(f: Finding): string {
     statement,
     [...f.principals].sort().join(","),
   ];
-  return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
+  // node:crypto is loaded when a fingerprint is first asked for (SARIF, baselines), not by every
+  // run: it costs a cold `check-iac` several milliseconds.
+  return process
+    .getBuiltinModule("node:crypto")
+    .createHash("sha256")
+    .update(parts.join("\u0000"))
+    .digest("hex")
+    .slice(0, 32);
 }
