@@ -3,7 +3,7 @@
  * search's shortest action is the empty string (the CLI printed `witness: sns.amazonaws.com  with …`).
  */
 import { describe, expect, it } from "vitest";
-import { checkPolicyText } from "../src/index.js";
+import { checkPolicyText, checkSite, nodeFromPlain } from "../src/index.js";
 
 function witnessActions(statements: unknown[]): string[] {
   const r = checkPolicyText(JSON.stringify({ Version: "2012-10-17", Statement: statements }), "p.json", {
@@ -76,5 +76,62 @@ describe("witness actions written in another case", () => {
       "p.json",
     ).findings;
     expect(f.map((x) => `${x.ruleId} ${x.witness?.action}`)).toEqual([`CD101 ${expected}`]);
+  });
+});
+
+// Session 9: a role's trust policy is reached only by sts:AssumeRole. Its statements were searched
+// like any policy's, so `NotAction: sts:AssumeRole` was reported with a witness naming s3:PutObject,
+// and `Action: [sts:TagSession, sns:Publish]` with one naming sts:TagSession: no request of either
+// lets another account in. The site's kind now tells the search (test-fixtures/cloudformation/
+// rules/CD101/*-02-trust-policy-*).
+describe("a role's trust policy (site kind trust-policy)", () => {
+  const trust = (statements: unknown[], kind: "trust-policy" | "policy" = "trust-policy") =>
+    checkSite(
+      {
+        file: "t.json",
+        resource: "Role",
+        kind,
+        document: nodeFromPlain({ Version: "2012-10-17", Statement: statements }),
+      },
+      { accounts: ["314159265358"] },
+    ).findings.map((f) => `${f.ruleId} ${f.witness?.action}`);
+  const events = { Service: "events.amazonaws.com" };
+
+  it("is not open to a statement that does not allow sts:AssumeRole", () => {
+    expect(trust([{ Effect: "Allow", Principal: events, NotAction: "sts:AssumeRole" }])).toEqual([]);
+    expect(
+      trust([{ Effect: "Allow", Principal: events, Action: ["sts:TagSession", "sns:Publish"] }]),
+    ).toEqual([]);
+    expect(trust([{ Effect: "Allow", Principal: events, Action: "sns:Publish" }])).toEqual([]);
+    // The same statements in a policy file of unknown kind are still searched as before.
+    expect(trust([{ Effect: "Allow", Principal: events, NotAction: "sts:AssumeRole" }], "policy")).toEqual([
+      "CD101 s3:PutObject",
+    ]);
+  });
+
+  it("names sts:AssumeRole for NotAction and wildcards that allow it", () => {
+    expect(trust([{ Effect: "Allow", Principal: events, NotAction: "sts:TagSession" }])).toEqual([
+      "CD101 sts:AssumeRole",
+    ]);
+    expect(trust([{ Effect: "Allow", Principal: events, Action: "sts:*" }])).toEqual([
+      "CD101 sts:AssumeRole",
+    ]);
+    expect(trust([{ Effect: "Allow", Principal: events, Action: ["sns:Publish", "*"] }])).toEqual([
+      "CD101 sts:AssumeRole",
+    ]);
+  });
+
+  it("is closed when a Deny takes sts:AssumeRole away from other accounts", () => {
+    expect(
+      trust([
+        { Effect: "Allow", Principal: events, NotAction: "sts:TagSession" },
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "sts:AssumeRole",
+          Condition: { StringNotEquals: { "aws:SourceAccount": "314159265358" } },
+        },
+      ]),
+    ).toEqual([]);
   });
 });

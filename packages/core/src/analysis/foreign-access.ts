@@ -60,6 +60,8 @@ export interface ForeignAccessQuery {
   ourOrgs: ReadonlySet<string>;
   symbolText: (symbol: ValueSymbol) => string;
   limits?: SearchLimits;
+  /** The policy is a role's trust policy: a service reaches it only by sts:AssumeRole. */
+  trust?: boolean;
 }
 
 /** Either a confirmed foreign request that gets through (the witness), or a proof that none does. */
@@ -482,7 +484,7 @@ function queryKey(q: ForeignAccessQuery): string {
       knowledgeIds.set(q.knowledge, id);
     }
   }
-  let k = `${variablesEnabled}|${q.principal === null ? "*" : piece(q.principal)}|${id}|`;
+  let k = `${variablesEnabled}|${q.trust === true}|${q.principal === null ? "*" : piece(q.principal)}|${id}|`;
   k += piece(render(SELF_ACCOUNT)) + piece(render(SELF_ORG));
   k += `${q.ourAccounts.size}[`;
   for (const a of q.ourAccounts) k += piece(a);
@@ -640,15 +642,17 @@ function searchWith(
   if (!q.statement.action && !q.statement.notAction) {
     // No Action element is not valid IAM, but keep the action variable defined.
     base.push({ kind: "const", value: true, origin: "Action" });
-  } else {
+  }
+  {
     const stsOnly = q.statement.action?.values.every((v) =>
       valueText(v, () => "")
         .toLowerCase()
         .startsWith("sts:"),
     );
-    if (!hasResource && stsOnly) {
-      // A trust policy (no Resource, STS actions): the service assumes the role. sts:TagSession
-      // or sts:SetSourceIdentity alone lets no one in.
+    if (q.trust || (!hasResource && stsOnly)) {
+      // A trust policy (a role's, or no Resource and STS actions): the service assumes the role,
+      // the only request it makes of one. sts:TagSession or sts:SetSourceIdentity alone, or any
+      // other action a NotAction or a wildcard allows, lets no one in.
       const assume = [exactPattern("sts:assumerole", true)];
       base.push({
         kind: "member",

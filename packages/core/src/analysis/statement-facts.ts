@@ -66,7 +66,7 @@ export interface StatementFacts {
   principals: CoveredPrincipal[];
   /** `"Principal": "*"` or `{"AWS": "*"}`. */
   isPublic: boolean;
-  /** A role trust policy statement (sts:AssumeRole*, no Resource). */
+  /** A role trust policy statement (of a trust policy site, or sts:AssumeRole* with no Resource). */
   isTrust: boolean;
   guards: Guard[];
   denyGuards: Guard[];
@@ -117,6 +117,8 @@ export interface AnalysisSettings {
   symbolText: (symbol: ValueSymbol) => string;
   strict: boolean;
   knowledge: readonly ServiceKnowledge[];
+  /** The policy is a role's trust policy (the site's kind): a service reaches it only by sts:AssumeRole. */
+  trustPolicy?: boolean;
 }
 
 function coveredPrincipals(stmt: Statement): { principals: CoveredPrincipal[]; isPublic: boolean } {
@@ -436,7 +438,7 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
     statement: stmt,
     principals,
     isPublic,
-    isTrust: isTrustStatement(stmt),
+    isTrust: s.trustPolicy === true || isTrustStatement(stmt),
     guards,
     denyGuards,
     invalidOperators,
@@ -463,6 +465,7 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
     ourOrgs: s.ourOrgs,
     symbolText: s.symbolText,
     ...(p.knowledge ? { knowledge: p.knowledge } : {}),
+    ...(s.trustPolicy ? { trust: true } : {}),
   });
   if (invalidOperators.length > 0 && invalidOperators.every((c) => c.operator.suggestion)) {
     // CD203's fix writes the operators as meant: would the statement then admit another account

@@ -251,6 +251,7 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
       symbolText,
       strict: options.strict ?? false,
       knowledge,
+      trustPolicy: site.kind === "trust-policy",
     });
     if (facts.principals.length === 0) continue;
     for (const v of facts.verdicts) {
