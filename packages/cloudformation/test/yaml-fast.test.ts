@@ -104,6 +104,11 @@ describe("the quick YAML reader gives what the composer gives", () => {
       "a: [b,,c]\n",
       "a: # c\n  b: 1\n",
       "a: !Ref # c\n  X\n",
+      // From the session-9 review: an empty value nested past 200 levels was read, not refused.
+      `${"- ".repeat(200)}-\n`,
+      `${"[".repeat(200)}{a: }${"]".repeat(200)}\n`,
+      `${Array.from({ length: 201 }, (_, i) => `${" ".repeat(i)}a:`).join("\n")}\n`,
+      `${"- ".repeat(199)}-\n`,
     ];
     for (const text of cases) both(text);
   });

@@ -313,8 +313,8 @@ class FastReader {
   }
 
   /** An empty value (`Key:` and nothing): null where the composer places it. */
-  private empty(p: Props, before: readonly SourceToken[] | undefined): Built {
-    if (p.tag) giveUp();
+  private empty(p: Props, before: readonly SourceToken[] | undefined, depth: number): Built {
+    if (p.tag || depth > MAX_TEMPLATE_DEPTH) giveUp();
     const at = emptyPosition(p.end, before);
     return {
       node: { kind: "scalar", value: null, range: this.range(at, at) },
@@ -362,7 +362,7 @@ class FastReader {
       if (!vp.found) giveUp();
       if (item.value?.type === "block-map" && !vp.hasNewline) giveUp();
       if (kp.end < vp.found.offset - 1024) giveUp();
-      const value = item.value ? this.node(item.value, vp, depth + 1) : this.empty(vp, item.sep);
+      const value = item.value ? this.node(item.value, vp, depth + 1) : this.empty(vp, item.sep, depth + 1);
       offset = value.end;
       index = addEntry(
         entries,
@@ -392,7 +392,7 @@ class FastReader {
         commentEnd = p.end;
         continue;
       }
-      const value = item.value ? this.node(item.value, p, depth + 1) : this.empty(p, item.start);
+      const value = item.value ? this.node(item.value, p, depth + 1) : this.empty(p, item.start, depth + 1);
       offset = value.end;
       items.push(value.node);
     }
@@ -433,7 +433,7 @@ class FastReader {
         const k = this.key(item.key);
         const vp = props(item.sep ?? [], "map-value-ind", false, true, k.end, item.value);
         if (!vp.found) giveUp();
-        const value = item.value ? this.node(item.value, vp, depth + 1) : this.empty(vp, item.sep);
+        const value = item.value ? this.node(item.value, vp, depth + 1) : this.empty(vp, item.sep, depth + 1);
         if (item.value?.type === "block-map" || item.value?.type === "block-seq") giveUp();
         index = addEntry(
           entries,
