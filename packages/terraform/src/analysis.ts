@@ -11,7 +11,7 @@ import {
 import { type AnalysisHost, ModuleInstance, type ResourceInstance } from "./eval/evaluator.js";
 import { nodeToValue } from "./eval/json.js";
 import { fromPlain, knownString, object, str, type TfValue, unknown } from "./eval/value.js";
-import { readdir, readFile } from "./fs-promises.js";
+import { readdir, readFile } from "./fs-async.js";
 import { bodyFromJson } from "./hcl/json-body.js";
 import { LineMap } from "./hcl/line-map.js";
 import { HclParser, HclSyntaxError } from "./hcl/parser.js";

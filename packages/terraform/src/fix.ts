@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from "node:path";
 import { applyPolicyJsonFixes, type ConditionBlock, type Finding } from "@deputyguard/core";
-import { readdir, readFile } from "./fs-promises.js";
+import { readdir, readFile } from "./fs-async.js";
 import { LineMap } from "./hcl/line-map.js";
 import { HclParser } from "./hcl/parser.js";
 import type { Block, Body, Expr, ObjectExpr, TemplateExpr } from "./hcl/syntax.js";

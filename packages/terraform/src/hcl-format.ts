@@ -2,7 +2,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Diagnostic, DirectoryResult, ExtractResult, InputFormat, ScanOptions } from "@deputyguard/core";
 import { parseJsonSource } from "@deputyguard/core";
 import { analyseModule, configFiles, isFileEntry, sitesOf, type TerraformOptions } from "./analysis.js";
-import { readdir, readFile } from "./fs-promises.js";
+import { readdir, readFile } from "./fs-async.js";
 import { bodyFromJson } from "./hcl/json-body.js";
 import { LineMap } from "./hcl/line-map.js";
 import { HclParser } from "./hcl/parser.js";
