@@ -6,9 +6,9 @@
 // after a run that had none. DEPUTYGUARD_NO_COMPILE_CACHE=1 turns it off; any error while reading
 // or writing it is ignored (the run is the same, only slower). The bundle holds no import(): its
 // external packages are loaded with require (tsdown.config.ts), which vm scripts support.
-// This file and the bin scripts are CommonJS (bin/package.json): Node starts them without loading
+// This file and the bin scripts are CommonJS (bin/package.json): Node starts them without most of
 // its ES module loader, and node:crypto is loaded only when the build's hash of the bundle
-// (dist/bundle.cjs.sha256, scripts/bundle-hash.mjs) is missing or belongs to another bundle.
+// (dist/bundle.cjs.sha256, scripts/bundle-hash.mjs) is missing or is for a bundle of another length.
 "use strict";
 const {
   mkdirSync,
@@ -55,7 +55,9 @@ function removeStale(dir, keep) {
 
 /**
  * The SHA-256 of the bundle's text, in hex: the one the build wrote beside it when it is for a
- * bundle of this length (the build writes both at once), computed otherwise.
+ * bundle of this length (the build writes both at once), computed otherwise. A bundle edited
+ * afterwards may keep its length (and V8 checks only the length of the source its cached data was
+ * made from): the key holds the bundle's modification time and size as well.
  */
 function bundleHash(source) {
   try {
@@ -82,7 +84,12 @@ async function launch(defaultCommand) {
     // installs or two flag sets each keep their own file instead of rewriting one on every run.
     // The bundle's path too: V8 keeps the file name of the run that made the cache, and a stack
     // trace (DEPUTYGUARD_DEBUG) named another checkout's bundle.
-    const key = fnv128(`${process.version}\0${process.execArgv.join(" ")}\0${bundle}\0${bundleHash(source)}`);
+    // And the bundle's content: the build's hash of it, with its modification time and size, so
+    // that a bundle changed in place after the build never runs the bytecode of the old one.
+    const stat = statSync(bundle);
+    const key = fnv128(
+      `${process.version}\0${process.execArgv.join(" ")}\0${bundle}\0${bundleHash(source)}\0${stat.mtimeMs}\0${stat.size}`,
+    );
     cacheFile = join(dir, `cli-${key.slice(0, 32)}.v8cache`);
     try {
       cachedData = readFileSync(cacheFile);
@@ -90,14 +97,16 @@ async function launch(defaultCommand) {
       cachedData = undefined;
     }
   }
-  const require = createRequire(bundle);
+  const bundleRequire = createRequire(bundle);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
     cachedData,
   });
-  const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, require, module, bundle, dirname(bundle));
-  const code = await module.exports.main(process.argv.slice(2), { defaultCommand });
+  const bundleModule = { exports: {} };
+  script
+    .runInThisContext()
+    .call(bundleModule.exports, bundleModule.exports, bundleRequire, bundleModule, bundle, dirname(bundle));
+  const code = await bundleModule.exports.main(process.argv.slice(2), { defaultCommand });
   if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
     try {
       mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });

@@ -8,6 +8,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -180,8 +181,43 @@ describe("compile cache housekeeping", () => {
       writeFileSync(join(copy, "dist", "bundle.cjs.sha256"), `${"0".repeat(64)} ${length}\n`);
       await runNode(bin, ["--format", "json", EXAMPLES], { env });
       expect(readdirSync(cache)).toHaveLength(2);
+      // From the session-9 review: the bundle edited in place, its length kept, under a hash file
+      // of the old bundle. V8 checks only the source's length, so the old bytecode ran (the output
+      // still said "without"); the bundle's modification time and size are in the key now.
+      const bundleFile = join(copy, "dist", "bundle.cjs");
+      const text = readFileSync(bundleFile, "utf8");
+      expect(text).toContain("without aws:SourceAccount");
+      writeFileSync(bundleFile, text.replaceAll("without aws:SourceAccount", "WITHOUT aws:SourceAccount"));
+      const later = new Date(Date.now() + 10_000);
+      utimesSync(bundleFile, later, later);
+      const edited = await runNode(bin, ["--format", "json", EXAMPLES], { env });
+      expect(edited.stdout).toContain("WITHOUT aws:SourceAccount");
+      expect(edited.stdout).not.toContain("without aws:SourceAccount");
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  });
+});
+
+// Session 9: a cold scan of CloudFormation loaded node:crypto (for fingerprints it did not print)
+// and node:fs/promises (the Terraform reader's directory walk), a few milliseconds of the
+// cold-start goal. Neither is loaded now unless a SARIF report or hcl2json needs it.
+describe("cold start", () => {
+  it("a scan of CloudFormation templates loads neither node:crypto nor node:fs/promises", async () => {
+    const hook = join(dir, "modules-hook.cjs");
+    writeFileSync(
+      hook,
+      `process.on("exit", () => process.stderr.write(JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (crypto|internal\\/fs\\/promises|fs\\/promises)$/.test(m)))));\n`,
+    );
+    const run = await runNode(CHECK_IAC, ["--format", "json", join(EXAMPLES, "cloudformation")], {
+      nodeArgs: ["-r", hook],
+    });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stderr)).toEqual([]);
+    // A SARIF report fingerprints its findings: then node:crypto is loaded, when needed.
+    const sarif = await runNode(CHECK_IAC, ["--format", "sarif", join(EXAMPLES, "cloudformation")], {
+      nodeArgs: ["-r", hook],
+    });
+    expect(JSON.parse(sarif.stderr)).toContain("NativeModule crypto");
   });
 });
