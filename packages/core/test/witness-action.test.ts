@@ -121,6 +121,34 @@ describe("a role's trust policy (site kind trust-policy)", () => {
     ]);
   });
 
+  // From the session-9 review: a service that only a PassRole in the role's own account directs
+  // (lambda, ec2, ...) is reported only with --strict, at low, whichever way the trust statement
+  // allows sts:AssumeRole (`Action: "*"`, a NotAction), as for `Action: sts:AssumeRole`.
+  it("treats a PassRole-bound service alike however the statement allows sts:AssumeRole", () => {
+    const lambda = { Service: "lambda.amazonaws.com" };
+    const run = (statement: Record<string, unknown>, strict: boolean) =>
+      checkSite(
+        {
+          file: "t.json",
+          resource: "Role",
+          kind: "trust-policy",
+          document: nodeFromPlain({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: lambda, ...statement }],
+          }),
+        },
+        { accounts: ["314159265358"], strict },
+      ).findings.map((f) => `${f.ruleId} ${f.severity} ${f.witness?.action}`);
+    for (const statement of [
+      { Action: "sts:AssumeRole" },
+      { Action: "*" },
+      { NotAction: "sts:TagSession" },
+    ]) {
+      expect(run(statement, false), JSON.stringify(statement)).toEqual([]);
+      expect(run(statement, true), JSON.stringify(statement)).toEqual(["CD101 low sts:AssumeRole"]);
+    }
+  });
+
   it("is closed when a Deny takes sts:AssumeRole away from other accounts", () => {
     expect(
       trust([

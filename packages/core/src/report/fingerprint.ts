@@ -18,7 +18,7 @@ export function findingFingerprint(f: Finding): string {
     [...f.principals].sort().join(","),
   ];
   // node:crypto is loaded when a fingerprint is first asked for (SARIF, baselines), not by every
-  // run: it costs a cold `check-iac` several milliseconds.
+  // run: loading it took about 3 ms of a cold `check-iac` here.
   return process
     .getBuiltinModule("node:crypto")
     .createHash("sha256")
