@@ -149,6 +149,48 @@ describe("a role's trust policy (site kind trust-policy)", () => {
     }
   });
 
+  // From the session-9 fuzzing of trust-policy sites: with a Resource or NotResource (which IAM
+  // refuses in a trust policy) the verdict depended on a resource the search does not know (the
+  // role's ARN), silently. Such a statement now gets a warning that says so.
+  it("warns of a Resource or NotResource, which IAM refuses in a trust policy", () => {
+    const diagnostics = checkSite(
+      {
+        file: "t.json",
+        resource: "Role",
+        kind: "trust-policy",
+        document: nodeFromPlain({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Principal: events, Action: "sts:AssumeRole" },
+            { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", NotResource: "*" },
+            { Effect: "Allow", Principal: events, Action: "sts:AssumeRole", Resource: "arn:aws:s3:::b" },
+          ],
+        }),
+      },
+      { accounts: ["314159265358"] },
+    ).diagnostics.filter((d) => d.code === "PolicyShape");
+    expect(diagnostics.map((d) => d.message.slice(0, 60))).toEqual([
+      "statement 1 of a role's trust policy has NotResource, which ",
+      "statement 2 of a role's trust policy has Resource: IAM rejec",
+    ]);
+    expect(diagnostics.every((d) => d.severity === "warning")).toBe(true);
+    // A resource policy with a Resource is nothing to warn of.
+    expect(
+      checkSite(
+        {
+          file: "t.json",
+          resource: "Topic",
+          kind: "resource-policy",
+          document: nodeFromPlain({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: events, Action: "sns:Publish", Resource: "*" }],
+          }),
+        },
+        { accounts: ["314159265358"] },
+      ).diagnostics,
+    ).toEqual([]);
+  });
+
   it("is closed when a Deny takes sts:AssumeRole away from other accounts", () => {
     expect(
       trust([

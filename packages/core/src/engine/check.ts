@@ -243,6 +243,27 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
   const diagnostics: Diagnostic[] = [];
   const rules = options.rules ?? RULES;
   const fixes = createFixBuilder(site.kind, accounts);
+  if (site.kind === "trust-policy") {
+    // IAM refuses a role's trust policy with a Resource (CreateRole: MalformedPolicyDocument "Has
+    // prohibited field Resource"): such a template fails to deploy. The analysis does not know the
+    // role's ARN, so its verdict on such a statement (or on one a Deny with a Resource decides) is
+    // not to be relied on: the warning says so.
+    for (const stmt of policy.statements) {
+      const element = stmt.resource ? "Resource" : stmt.notResource ? "NotResource" : undefined;
+      if (!element) continue;
+      const range = (stmt.resource ?? stmt.notResource)?.range ?? stmt.range;
+      diagnostics.push({
+        code: "PolicyShape",
+        severity: "warning",
+        file: site.file,
+        message:
+          element === "Resource"
+            ? `statement ${stmt.index} of a role's trust policy has Resource: IAM rejects it ("Has prohibited field Resource"), so the role cannot be deployed as written; remove Resource, a trust policy applies to its role only. The analysis does not know the role's ARN: its verdict on this policy may be wrong.`
+            : `statement ${stmt.index} of a role's trust policy has NotResource, which trust policies do not take (IAM rejects Resource in them: "Has prohibited field Resource"); remove it, a trust policy applies to its role only. The analysis does not know the role's ARN: its verdict on this policy may be wrong.`,
+        ...(range ? { line: range.start.line, column: range.start.column } : {}),
+      });
+    }
+  }
   for (const stmt of policy.statements) {
     if (stmt.effect !== "Allow") continue;
     const facts = statementFacts(policy, stmt, {
