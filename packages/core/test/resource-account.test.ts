@@ -4,7 +4,7 @@
 // reported as CD102 (the variable was widened to any value). A variable of a key a service
 // principal never carries (`${aws:PrincipalAccount}`) matches nothing, as `evaluate` has it.
 import { describe, expect, it } from "vitest";
-import { checkPolicyText } from "../src/index.js";
+import { checkPolicyText, evaluate, nodeFromPlain, parsePolicy } from "../src/index.js";
 
 const ACCOUNT = "111122223333";
 const statement = (extra: Record<string, unknown>) =>
@@ -150,5 +150,34 @@ describe("${aws:ResourceOrgID} is our organization", () => {
     expect(f).toHaveLength(1);
     expect(f[0]?.witness?.context["aws:SourceOrgID"]).toBeUndefined();
     expect(result.diagnostics).toEqual([]);
+  });
+});
+
+// From the session-9 fuzzing of trust policies: a witness confirmed with aws:ResourceAccount in its
+// request did not name it, so replaying the witness as printed was an implicit deny (7,098 of them).
+describe("a witness names the resource's account when the decision reads it", () => {
+  it("replays as printed", () => {
+    const text = statement({
+      Condition: { StringNotEquals: { "aws:SourceAccount": "${aws:ResourceAccount}" } },
+    });
+    const found = checkPolicyText(text, "p.json", { accounts: [ACCOUNT] }).findings;
+    expect(found.map((f) => f.ruleId)).toEqual(["CD102"]);
+    const w = found[0]?.witness;
+    if (!w) throw new Error("no witness");
+    expect(w.context["aws:ResourceAccount"]).toBe(ACCOUNT);
+    const policy = parsePolicy(nodeFromPlain(JSON.parse(text)), "p.json").policy;
+    if (!policy) throw new Error("no policy");
+    const request = {
+      principal: { type: "Service" as const, id: w.principal },
+      action: w.action,
+      context: w.context,
+      ...(w.resource !== undefined ? { resource: w.resource } : {}),
+    };
+    expect(evaluate(policy, request).decision).toBe("Allow");
+  });
+
+  it("and only then", () => {
+    const w = checkPolicyText(statement({}), "p.json", { accounts: [ACCOUNT] }).findings[0]?.witness;
+    expect(w && Object.keys(w.context)).not.toContain("aws:ResourceAccount");
   });
 });

@@ -510,6 +510,22 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
   return again.reachable && again.confirmed ? again : result;
 }
 
+/** Which of aws:ResourceAccount and aws:ResourceOrgID (lower-cased) the statements read, as a key or a variable. */
+function readResourceKeys(statements: readonly Statement[], render: (s: ValueSymbol) => string): string[] {
+  const out = new Set<string>();
+  for (const st of statements)
+    for (const c of st.conditions) {
+      if (c.keyLower === RESOURCE_ACCOUNT || c.keyLower === RESOURCE_ORG_ID) out.add(c.keyLower);
+      for (const v of c.values)
+        for (const part of parseVariables(valueText(v, render)) ?? [])
+          if ("variable" in part) {
+            const key = part.variable.toLowerCase();
+            if (key === RESOURCE_ACCOUNT || key === RESOURCE_ORG_ID) out.add(key);
+          }
+    }
+  return [...out];
+}
+
 /** The variables the statement or a Deny uses, each with the value its key has in `witness`. */
 function variableBindings(q: ForeignAccessQuery, witness: Witness): Map<string, string> {
   const context = new Map<string, string>();
@@ -1289,6 +1305,14 @@ function confirmExact(
   // organization (ours) or in none (the key is absent), see knownVariables in atoms.ts.
   if (!Object.keys(requestContext).some((k) => k.toLowerCase() === RESOURCE_ORG_ID))
     requestContext["aws:ResourceOrgID"] = q.symbolText(SELF_ORG);
+  // A witness names what the decision read: the resource's account and organization too when a
+  // deciding statement reads them (a key, or a `${aws:ResourceAccount}` variable), so that it
+  // replays as it was confirmed.
+  for (const key of readResourceKeys(deciding.statements, q.symbolText)) {
+    const spelled = key === RESOURCE_ACCOUNT ? "aws:ResourceAccount" : "aws:ResourceOrgID";
+    if (!Object.keys(context).some((k) => k.toLowerCase() === key))
+      context[spelled] = requestContext[spelled] as string;
+  }
   const result = evaluate(
     deciding,
     {
