@@ -169,7 +169,7 @@ describe("a witness names the resource's account when the decision reads it", ()
     if (!policy) throw new Error("no policy");
     const request = {
       principal: { type: "Service" as const, id: w.principal },
-      action: w.action,
+      action: w.action ?? "",
       context: w.context,
       ...(w.resource !== undefined ? { resource: w.resource } : {}),
     };
