@@ -510,20 +510,27 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
   return again.reachable && again.confirmed ? again : result;
 }
 
-/** Which of aws:ResourceAccount and aws:ResourceOrgID (lower-cased) the statements read, as a key or a variable. */
-function readResourceKeys(statements: readonly Statement[], render: (s: ValueSymbol) => string): string[] {
-  const out = new Set<string>();
+/** The policy variables (lower-cased names) the conditions of these statements use. */
+function* conditionVariables(
+  statements: readonly Statement[],
+  render: (s: ValueSymbol) => string,
+): Generator<string> {
   for (const st of statements)
-    for (const c of st.conditions) {
-      if (c.keyLower === RESOURCE_ACCOUNT || c.keyLower === RESOURCE_ORG_ID) out.add(c.keyLower);
+    for (const c of st.conditions)
       for (const v of c.values)
         for (const part of parseVariables(valueText(v, render)) ?? [])
-          if ("variable" in part) {
-            const key = part.variable.toLowerCase();
-            if (key === RESOURCE_ACCOUNT || key === RESOURCE_ORG_ID) out.add(key);
-          }
-    }
-  return [...out];
+          if ("variable" in part && part.variable !== "") yield part.variable.toLowerCase();
+}
+
+/** Which of aws:ResourceAccount and aws:ResourceOrgID (lower-cased) the statements read, as a key or a variable. */
+function readResourceKeys(statements: readonly Statement[], render: (s: ValueSymbol) => string): Set<string> {
+  const out = new Set<string>();
+  for (const st of statements)
+    for (const c of st.conditions)
+      if (c.keyLower === RESOURCE_ACCOUNT || c.keyLower === RESOURCE_ORG_ID) out.add(c.keyLower);
+  for (const key of conditionVariables(statements, render))
+    if (key === RESOURCE_ACCOUNT || key === RESOURCE_ORG_ID) out.add(key);
+  return out;
 }
 
 /** The variables the statement or a Deny uses, each with the value its key has in `witness`. */
@@ -531,16 +538,11 @@ function variableBindings(q: ForeignAccessQuery, witness: Witness): Map<string, 
   const context = new Map<string, string>();
   for (const [k, v] of Object.entries(witness.context)) context.set(k.toLowerCase(), v);
   const bound = new Map<string, string>();
-  for (const st of [q.statement, ...q.policy.statements.filter((d) => d.effect === "Deny")])
-    for (const c of st.conditions)
-      for (const v of c.values)
-        for (const part of parseVariables(valueText(v, q.symbolText)) ?? []) {
-          if (!("variable" in part) || part.variable === "") continue;
-          const key = part.variable.toLowerCase();
-          const value = context.get(key);
-          if (value !== undefined && key !== RESOURCE_ACCOUNT && key !== RESOURCE_ORG_ID)
-            bound.set(key, value);
-        }
+  const statements = [q.statement, ...q.policy.statements.filter((d) => d.effect === "Deny")];
+  for (const key of conditionVariables(statements, q.symbolText)) {
+    const value = context.get(key);
+    if (value !== undefined && key !== RESOURCE_ACCOUNT && key !== RESOURCE_ORG_ID) bound.set(key, value);
+  }
   return bound;
 }
 
@@ -1297,21 +1299,21 @@ function confirmExact(
       }).denies,
     ],
   };
-  // The request AWS builds also carries the resource's account, ours (policy variables may read it).
+  // The request AWS builds also carries the resource's account, ours (policy variables may read it),
+  // and its organization's ID: a foreign request is decided alike whether the account is in an
+  // organization (ours) or in none (the key is absent), see knownVariables in atoms.ts. A witness
+  // names them too when a deciding statement reads them (a key, or a `${aws:ResourceAccount}`
+  // variable), so that it replays as it was confirmed.
   const requestContext: Record<string, string> = { ...context };
-  if (!Object.keys(requestContext).some((k) => k.toLowerCase() === RESOURCE_ACCOUNT))
-    requestContext["aws:ResourceAccount"] = q.symbolText(SELF_ACCOUNT);
-  // And its organization's ID: a foreign request is decided alike whether the account is in an
-  // organization (ours) or in none (the key is absent), see knownVariables in atoms.ts.
-  if (!Object.keys(requestContext).some((k) => k.toLowerCase() === RESOURCE_ORG_ID))
-    requestContext["aws:ResourceOrgID"] = q.symbolText(SELF_ORG);
-  // A witness names what the decision read: the resource's account and organization too when a
-  // deciding statement reads them (a key, or a `${aws:ResourceAccount}` variable), so that it
-  // replays as it was confirmed.
-  for (const key of readResourceKeys(deciding.statements, q.symbolText)) {
-    const spelled = key === RESOURCE_ACCOUNT ? "aws:ResourceAccount" : "aws:ResourceOrgID";
-    if (!Object.keys(context).some((k) => k.toLowerCase() === key))
-      context[spelled] = requestContext[spelled] as string;
+  const read = readResourceKeys(deciding.statements, q.symbolText);
+  const written = new Set(Object.keys(context).map((k) => k.toLowerCase()));
+  for (const [key, spelled, symbol] of [
+    [RESOURCE_ACCOUNT, "aws:ResourceAccount", SELF_ACCOUNT],
+    [RESOURCE_ORG_ID, "aws:ResourceOrgID", SELF_ORG],
+  ] as const) {
+    if (written.has(key)) continue;
+    requestContext[spelled] = q.symbolText(symbol);
+    if (read.has(key)) context[spelled] = q.symbolText(symbol);
   }
   const result = evaluate(
     deciding,
