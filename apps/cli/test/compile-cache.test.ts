@@ -81,6 +81,26 @@ describe("compile cache", () => {
   });
 });
 
+/**
+ * A second install of the CLI: its launcher, bin script and bundle copied into a folder inside
+ * apps/cli (so that the bundle's require() finds the same node_modules). The caller removes it.
+ */
+function secondInstall(name: string): string {
+  const copy = join(CLI_DIR, `.launch-${name}-${process.pid}`);
+  mkdirSync(join(copy, "bin"), { recursive: true });
+  mkdirSync(join(copy, "dist"), { recursive: true });
+  for (const f of [
+    "bin/launch.js",
+    "bin/check-iac.js",
+    "bin/package.json",
+    "dist/bundle.cjs",
+    "dist/bundle.cjs.sha256",
+  ])
+    copyFileSync(join(CLI_DIR, f), join(copy, f));
+  writeFileSync(join(copy, "package.json"), readFileSync(join(CLI_DIR, "package.json")));
+  return copy;
+}
+
 describe("compile cache housekeeping", () => {
   it("removes caches of other versions untouched for 30 days, keeps recent ones", async () => {
     const { utimesSync } = await import("node:fs");
@@ -116,20 +136,8 @@ describe("compile cache housekeeping", () => {
   // whose run had written the cache that this one used. V8 keeps the file name in cached data.
   it("the bundle's path is part of the key: a second install gets its own file", async () => {
     const cache = join(dir, "paths");
-    // A copy inside apps/cli, so that the bundle's require() finds the same node_modules.
-    const copy = join(CLI_DIR, `.launch-copy-${process.pid}`);
+    const copy = secondInstall("copy");
     try {
-      mkdirSync(join(copy, "bin"), { recursive: true });
-      mkdirSync(join(copy, "dist"), { recursive: true });
-      for (const f of [
-        "bin/launch.js",
-        "bin/check-iac.js",
-        "bin/package.json",
-        "dist/bundle.cjs",
-        "dist/bundle.cjs.sha256",
-      ])
-        copyFileSync(join(CLI_DIR, f), join(copy, f));
-      writeFileSync(join(copy, "package.json"), readFileSync(join(CLI_DIR, "package.json")));
       const env = { DEPUTYGUARD_NO_COMPILE_CACHE: undefined, DEPUTYGUARD_CACHE_DIR: cache };
       const first = await runNode(CHECK_IAC, ["--format", "json", EXAMPLES], { env });
       const second = await runNode(join(copy, "bin", "check-iac.js"), ["--format", "json", EXAMPLES], {
@@ -148,19 +156,8 @@ describe("compile cache housekeeping", () => {
   // bundle, it hashes the bundle itself, and the key is the same.
   it("the build's hash of the bundle gives the same key as hashing it, and a missing or stale one is not trusted", async () => {
     const cache = join(dir, "hash-file");
-    const copy = join(CLI_DIR, `.launch-hash-${process.pid}`);
+    const copy = secondInstall("hash");
     try {
-      mkdirSync(join(copy, "bin"), { recursive: true });
-      mkdirSync(join(copy, "dist"), { recursive: true });
-      for (const f of [
-        "bin/launch.js",
-        "bin/check-iac.js",
-        "bin/package.json",
-        "dist/bundle.cjs",
-        "dist/bundle.cjs.sha256",
-      ])
-        copyFileSync(join(CLI_DIR, f), join(copy, f));
-      writeFileSync(join(copy, "package.json"), readFileSync(join(CLI_DIR, "package.json")));
       const env = { DEPUTYGUARD_NO_COMPILE_CACHE: undefined, DEPUTYGUARD_CACHE_DIR: cache };
       const bin = join(copy, "bin", "check-iac.js");
       const first = await runNode(bin, ["--format", "json", EXAMPLES], { env });
