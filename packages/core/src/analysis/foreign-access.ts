@@ -546,6 +546,16 @@ function variableBindings(q: ForeignAccessQuery, witness: Witness): Map<string, 
   return bound;
 }
 
+/** A statement shaped like a role trust policy's: no Resource or NotResource, and only STS actions. */
+export function isTrustStatement(stmt: Statement): boolean {
+  if (stmt.resource || stmt.notResource || !stmt.action) return false;
+  return stmt.action.values.every((v) =>
+    valueText(v, () => "")
+      .toLowerCase()
+      .startsWith("sts:"),
+  );
+}
+
 function searchWith(
   q: ForeignAccessQuery,
   bound: ReadonlyMap<string, string> | undefined,
@@ -661,27 +671,20 @@ function searchWith(
     // No Action element is not valid IAM, but keep the action variable defined.
     base.push({ kind: "const", value: true, origin: "Action" });
   }
-  {
-    const stsOnly = q.statement.action?.values.every((v) =>
-      valueText(v, () => "")
-        .toLowerCase()
-        .startsWith("sts:"),
-    );
-    if (q.trust || (!hasResource && stsOnly)) {
-      // A trust policy (a role's, or no Resource and STS actions): the service assumes the role,
-      // the only request it makes of one. sts:TagSession or sts:SetSourceIdentity alone, or any
-      // other action a NotAction or a wildcard allows, lets no one in.
-      const assume = [exactPattern("sts:assumerole", true)];
-      base.push({
-        kind: "member",
-        key: ACTION_KEY,
-        exact: assume,
-        positive: assume,
-        negate: false,
-        absentResult: false,
-        origin: "trust",
-      });
-    }
+  if (q.trust || isTrustStatement(q.statement)) {
+    // A trust policy (a role's, or no Resource and STS actions): the service assumes the role, the
+    // only request it makes of one. sts:TagSession or sts:SetSourceIdentity alone, or any other
+    // action a NotAction or a wildcard allows, lets no one in.
+    const assume = [exactPattern("sts:assumerole", true)];
+    base.push({
+      kind: "member",
+      key: ACTION_KEY,
+      exact: assume,
+      positive: assume,
+      negate: false,
+      absentResult: false,
+      origin: "trust",
+    });
   }
   // A bound variable's key holds the value it was bound to (see searchForeignAccess).
   for (const [key, value] of bound ?? []) {

@@ -13,6 +13,7 @@ import {
   type ForeignAccessQuery,
   type ForeignAccessResult,
   findForeignAccess,
+  isTrustStatement,
   pinnedToOurs,
   type Witness,
 } from "./foreign-access.js";
@@ -180,15 +181,6 @@ function accountDecidingUnknowns(kind: Guard["kind"], v: PolicyValue): ValueSymb
     if (colons === 4 && p.kind === "unknown") out.push(p);
   }
   return out;
-}
-
-function isTrustStatement(stmt: Statement): boolean {
-  if (stmt.resource || stmt.notResource || !stmt.action) return false;
-  return stmt.action.values.every((v) =>
-    valueText(v, () => "")
-      .toLowerCase()
-      .startsWith("sts:"),
-  );
 }
 
 function accountsOf(entry: ConditionEntry, render: (s: ValueSymbol) => string): string[] | undefined {
