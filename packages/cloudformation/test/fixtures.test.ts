@@ -89,12 +89,15 @@ describe("CloudFormation rule fixtures (CFN JSON, CFN YAML, SAM, CDK)", () => {
         resource: f.resource ?? null,
       }));
       expect(got).toEqual(want);
-      // Each position is where the statement begins: `{` in JSON, the first key of a `- ` item in YAML.
+      // Each position is where the statement begins: `{` in JSON, the first key of a `- ` item in YAML;
+      // for a Lambda permission, which has no statement, where the resource begins (its logical id).
       const lines = readFileSync(templateFile, "utf8").split(/\r?\n/);
       for (const f of findings) {
         const line = lines[f.line - 1] ?? "";
+        const at = line.slice(f.column - 1);
         const ok =
           line[f.column - 1] === "{" ||
+          (f.resource !== null && (at.startsWith(`${f.resource}:`) || at.startsWith(`"${f.resource}"`))) ||
           line
             .slice(0, f.column - 1)
             .trimEnd()

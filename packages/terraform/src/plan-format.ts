@@ -390,6 +390,8 @@ function permissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefin
       }
       return unknownValue(ref ?? `${r.address}.${attr}`, "known only after apply", range);
     }
+    // invoked_via_function_url is a boolean: read as the text Lambda's Bool condition compares.
+    if (typeof v === "boolean") return { parts: [String(v)], range: ctx.locator.at([...r.valuesPath, attr]) };
     return typeof v === "string" ? { parts: [v], range: ctx.locator.at([...r.valuesPath, attr]) } : undefined;
   };
   const principal = field("principal", "principal");
@@ -406,6 +408,8 @@ function permissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefin
     set("sourceAccount", "source_account");
     set("principalOrgId", "principal_org_id");
     set("eventSourceToken", "event_source_token");
+    set("functionUrlAuthType", "function_url_auth_type");
+    set("invokedViaFunctionUrl", "invoked_via_function_url");
   } else set("principalOrgId", "organization_id");
   const site: PolicySite = {
     file: ctx.file,

@@ -1425,6 +1425,9 @@ const GUARD_KEYS = new Set([
   "PrincipalOrgID",
   "EventSourceToken",
   "OrganizationId",
+  // They decide whether a permission opens a function URL to anyone (not reported) or not.
+  "FunctionUrlAuthType",
+  "InvokedViaFunctionUrl",
   // SAM event sources: the permission SAM generates takes its source or token from them.
   "SkillId",
   "Topic",

@@ -471,6 +471,8 @@ function lambdaPermissionSites(
             ["sourceAccount", "SourceAccount"],
             ["principalOrgId", "PrincipalOrgID"],
             ["eventSourceToken", "EventSourceToken"],
+            ["functionUrlAuthType", "FunctionUrlAuthType"],
+            ["invokedViaFunctionUrl", "InvokedViaFunctionUrl"],
           ]
         : [
             ["action", "Action"],

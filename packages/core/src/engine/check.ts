@@ -202,7 +202,39 @@ export function lambdaPermissionPolicy(p: LambdaPermission, range: SourceRange |
   add("StringEquals", "AWS:SourceAccount", p.sourceAccount);
   add("StringEquals", "aws:PrincipalOrgID", p.principalOrgId);
   add("StringEquals", "lambda:EventSourceToken", p.eventSourceToken);
+  // The function URL arguments (AddPermission's FunctionUrlAuthType and InvokedViaFunctionUrl).
+  add("StringEquals", "lambda:FunctionUrlAuthType", p.functionUrlAuthType);
+  add("Bool", "lambda:InvokedViaFunctionUrl", p.invokedViaFunctionUrl);
   return { version: "2012-10-17", statements: [stmt], form: "statement" };
+}
+
+/** The text of a value with no symbol in it; undefined otherwise. */
+function literalText(v: LambdaPermission["principal"] | undefined): string | undefined {
+  if (!v) return undefined;
+  let out = "";
+  for (const part of v.parts) {
+    if (typeof part !== "string") return undefined;
+    out += part;
+  }
+  return out;
+}
+
+/**
+ * Whether a Lambda permission opens the function's URL to anyone, as the Lambda guide's "Control
+ * access to Lambda function URLs" page has it for AuthType NONE: `Principal: "*"` with
+ * `lambda:InvokeFunctionUrl` and FunctionUrlAuthType NONE, or (required since October 2025) with
+ * `lambda:InvokeFunction` and InvokedViaFunctionUrl true. Anyone may then call the URL without a
+ * service acting for them, so there is no confused deputy, and a source guard would shut the URL.
+ * The second form admits only calls through the URL, which the first kind of statement governs.
+ * Values not known before deployment do not count.
+ */
+export function isPublicFunctionUrl(p: LambdaPermission): boolean {
+  if (literalText(p.principal) !== "*") return false;
+  const action = literalText(p.action)?.toLowerCase();
+  if (action === "lambda:invokefunctionurl") return literalText(p.functionUrlAuthType) === "NONE";
+  if (action === "lambda:invokefunction")
+    return literalText(p.invokedViaFunctionUrl)?.toLowerCase() === "true";
+  return false;
 }
 
 /** Checks one policy site: every Allow statement that lets a service principal act. */
@@ -264,8 +296,10 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
       });
     }
   }
+  // A public function URL is public by design; see isPublicFunctionUrl.
+  const publicUrl = site.permission !== undefined && isPublicFunctionUrl(site.permission);
   for (const stmt of policy.statements) {
-    if (stmt.effect !== "Allow") continue;
+    if (stmt.effect !== "Allow" || publicUrl) continue;
     const facts = statementFacts(policy, stmt, {
       ourAccounts,
       ourOrgs,

@@ -16,6 +16,18 @@ export interface LambdaPermission {
   principalOrgId?: PolicyValue;
   eventSourceToken?: PolicyValue;
   /**
+   * `FunctionUrlAuthType` / `function_url_auth_type`: Lambda writes it as StringEquals
+   * `lambda:FunctionUrlAuthType`, so the permission applies only to calls through the function's
+   * URL with that auth type.
+   */
+  functionUrlAuthType?: PolicyValue;
+  /**
+   * `InvokedViaFunctionUrl` / `invoked_via_function_url` (AddPermission, October 2025): Lambda
+   * writes it as Bool `lambda:InvokedViaFunctionUrl`, so `lambda:InvokeFunction` is allowed only
+   * through the function's URL.
+   */
+  invokedViaFunctionUrl?: PolicyValue;
+  /**
    * Guard arguments left out because they may turn out absent when deployed (a Terraform
    * conditional or `try` with a null alternative): what they depend on. The permission is judged
    * without them, and CD101 says so.

@@ -10,7 +10,7 @@ export default defineRule({
       "high for resource policies and Lambda permissions, medium for role trust policies and for statements whose Effect, Principal, whole Condition or guard arguments are not known before deployment, low for PassRole-bound trust with --strict",
     title: "Service principal without a source guard",
     description:
-      'An Allow statement lets an AWS service principal act, and nothing binds the request to the account or resource it comes from. Any other AWS customer can point that service at this resource (a cross-service confused deputy). A statement with `"Principal": "*"` and no such guard is public, and is reported here too.',
+      'An Allow statement lets an AWS service principal act, and nothing binds the request to the account or resource it comes from. Any other AWS customer can point that service at this resource (a cross-service confused deputy). A statement with `"Principal": "*"` and no such guard is public, and is reported here too, except the Lambda permissions that open a function URL with AuthType NONE to anyone (`Principal: "*"` with `lambda:InvokeFunctionUrl` and FunctionUrlAuthType NONE, or with `lambda:InvokeFunction` and InvokedViaFunctionUrl true): anyone may call such a URL directly, so no service is needed as a deputy, and a source guard would shut the URL.',
     howToFix:
       "Add a condition that pins the caller: `aws:SourceAccount` (StringEquals) with your account id, and `aws:SourceArn` (ArnLike) with the ARN of the resource that uses the service. For a Lambda permission, set `SourceAccount` and `SourceArn`.",
     references: [

@@ -528,6 +528,8 @@ function permissionOf(
     setGuard("sourceAccount", "source_account");
     setGuard("principalOrgId", "principal_org_id");
     setGuard("eventSourceToken", "event_source_token");
+    setGuard("functionUrlAuthType", "function_url_auth_type");
+    setGuard("invokedViaFunctionUrl", "invoked_via_function_url");
   } else {
     set("functionName", "layer_name");
     setGuard("principalOrgId", "organization_id");
