@@ -4,6 +4,7 @@ import { readdir, readFile } from "./fs-async.js";
 import { LineMap } from "./hcl/line-map.js";
 import { HclParser } from "./hcl/parser.js";
 import type { Block, Body, Expr, ObjectExpr, TemplateExpr } from "./hcl/syntax.js";
+import { alignTouched } from "./hcl-align.js";
 import { validateHcl } from "./load/hcl2json.js";
 
 /**
@@ -286,6 +287,8 @@ async function fixFile(
   edits.sort((a, b) => b.start - a.start);
   // Apply one edit at a time (from the end, so earlier offsets hold); drop any that breaks the file.
   let out = text;
+  // Where the applied edits' text stands in `out`: an edit before a range moves it.
+  const written: Array<[number, number]> = [];
   for (const e of edits) {
     const next = out.slice(0, e.start) + e.text + out.slice(e.end);
     try {
@@ -294,9 +297,25 @@ async function fixFile(
       notes.push(`${file}: the fix ${e.what} would not parse; it is left out`);
       continue;
     }
+    const shift = e.text.length - (e.end - e.start);
+    for (const r of written) {
+      r[0] += shift;
+      r[1] += shift;
+    }
+    written.push([e.start, e.start + e.text.length]);
     out = next;
   }
   if (out === text) return undefined;
+  // The lines written, aligned as `terraform fmt` aligns them (with the lines of their chains).
+  const aligned = alignTouched(out, written);
+  if (aligned !== out) {
+    try {
+      HclParser.parseBody(aligned);
+      out = aligned;
+    } catch {
+      notes.push(`${file}: aligning the fixed lines would not parse; they are left as written`);
+    }
+  }
   const problem = await validateHcl(file, out);
   if (problem) {
     notes.push(

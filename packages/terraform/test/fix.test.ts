@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -59,6 +60,67 @@ describe("applyTerraformFixes on every fixture with a fix", () => {
       expect(remaining, `${r.notes.join("\n")}\n${[...r.files.values()].join("\n----\n")}`).toEqual([]);
     });
   }
+});
+
+// Before session 10 a fixed file could fail `terraform fmt -check`: 9 of the 33 fmt-clean fixture
+// and corpus files `--fix --write` changed (unaligned Lambda permission arguments, a padded
+// `ArnLike      = {`). Terraform is the oracle where it is installed.
+const terraform = (() => {
+  try {
+    execFileSync("terraform", ["version"], {
+      stdio: "ignore",
+      env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
+    });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const fmtClean = (file: string): boolean => {
+  try {
+    execFileSync("terraform", ["fmt", "-check", file], {
+      stdio: "ignore",
+      env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
+    });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("fixed Terraform files stay terraform fmt-clean", () => {
+  it("adds Lambda permission arguments aligned with the others", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dg-tf-fmt-"));
+    cpSync(join(FIXTURES, "lambda-permission/invalid-02-sns-no-source-arn"), dir, { recursive: true });
+    const r = await fixAndRescan(dir);
+    expect([...r.files.values()][0]).toContain(`resource "aws_lambda_permission" "with_sns" {
+  action         = "lambda:InvokeFunction"
+  function_name  = var.function_name
+  principal      = "sns.amazonaws.com"
+  source_account = "210987654321"
+  source_arn     = "arn:aws:sns:*:210987654321:*"
+}`);
+  });
+
+  it.skipIf(!terraform)(
+    "on every fixture that was fmt-clean (skipped when terraform is not on PATH)",
+    async () => {
+      let checked = 0;
+      for (const mod of fixtureModules(FIXTURES)) {
+        const tmp = mkdtempSync(join(tmpdir(), "dg-tf-fmt-"));
+        cpSync(mod, tmp, { recursive: true });
+        const r = await fixAndRescan(tmp);
+        for (const file of r.files.keys()) {
+          const name = relative(tmp, file);
+          if (!fmtClean(join(mod, name))) continue;
+          checked++;
+          expect(fmtClean(file), `${relative(FIXTURES, mod)}/${name}:\n${r.files.get(file)}`).toBe(true);
+        }
+      }
+      expect(checked).toBeGreaterThan(10);
+    },
+    120_000,
+  );
 });
 
 describe("applyTerraformFixes by form", () => {
@@ -179,7 +241,7 @@ resource "aws_sns_topic_policy" "p" {
     expect(r.fixed.length).toBe(1);
     const text = [...r.files.values()][0] as string;
     expect(text).toContain(
-      `principal     = "sns.amazonaws.com" # the topic's service\n  source_account = "210987654321"\n`,
+      `principal      = "sns.amazonaws.com" # the topic's service\n  source_account = "210987654321"\n`,
     );
     expect(r.after.filter(fixable)).toEqual([]);
   });
@@ -211,7 +273,9 @@ resource "aws_sns_topic_policy" "p" {
       const text = r.files.get(file) as string;
       if (withIdentity) {
         expect(text).toContain("source_account = data.aws_caller_identity.this.account_id");
-        expect(text).toContain('source_arn = "arn:aws:sns:*:${data.aws_caller_identity.this.account_id}:*"');
+        expect(text).toContain(
+          'source_arn     = "arn:aws:sns:*:${data.aws_caller_identity.this.account_id}:*"',
+        );
         expect(r.notes).toEqual([]);
       } else {
         expect(text).toContain('source_account = "<SELF>"');

@@ -1,0 +1,189 @@
+/**
+ * The alignment of fixed lines (hcl-align.ts). Before session 10, `--fix --write` left Terraform
+ * files that `terraform fmt -check` rejects: the Lambda permission arguments it added were not
+ * aligned with the others, and a jsonencode Condition's `ArnLike = {` was padded as if it were a
+ * one-line assignment (9 of the 33 fmt-clean fixture and corpus files it changed). Every expected
+ * text below is what `terraform fmt` (1.11.4) writes for the input.
+ */
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { alignTouched } from "../src/hcl-align.js";
+
+/** The text without its markers, and the range between «…» (what a fix wrote). */
+function marked(s: string): { text: string; touched: Array<[number, number]> } {
+  const start = s.indexOf("«");
+  const end = s.indexOf("»") - 1;
+  return { text: s.replace("«", "").replace("»", ""), touched: [[start, end]] };
+}
+
+const CASES: Array<[string, string, string]> = [
+  [
+    "permission arguments join the chain of the block's arguments, and a trailing comment moves with it",
+    `resource "aws_lambda_permission" "p" {
+  action        = "lambda:InvokeFunction"
+  function_name = var.function_name # the function
+  principal     = "sns.amazonaws.com"
+«  source_account = "111122223333"
+  source_arn = "arn:aws:sns:*:111122223333:*"
+»}
+`,
+    `resource "aws_lambda_permission" "p" {
+  action         = "lambda:InvokeFunction"
+  function_name  = var.function_name # the function
+  principal      = "sns.amazonaws.com"
+  source_account = "111122223333"
+  source_arn     = "arn:aws:sns:*:111122223333:*"
+}
+`,
+  ],
+  [
+    "a line whose value opens an object ends a chain and keeps one space before =",
+    `resource "aws_sns_topic_policy" "p" {
+  arn = aws_sns_topic.t.arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "s3.amazonaws.com" }
+      Action    = "sns:Publish"
+«      Condition = {
+        StringEquals = {
+          "aws:SourceAccount" = "111122223333"
+        }
+        ArnLike      = {
+          "aws:SourceArn" = "arn:aws:s3:::b"
+        }
+      }
+»    }]
+  })
+}
+`,
+    `resource "aws_sns_topic_policy" "p" {
+  arn = aws_sns_topic.t.arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "s3.amazonaws.com" }
+      Action    = "sns:Publish"
+      Condition = {
+        StringEquals = {
+          "aws:SourceAccount" = "111122223333"
+        }
+        ArnLike = {
+          "aws:SourceArn" = "arn:aws:s3:::b"
+        }
+      }
+    }]
+  })
+}
+`,
+  ],
+  [
+    "a heredoc belongs to the line that opens it: the chain goes on after its closing marker",
+    `resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = <<EOF
+{"a": "b = c"}
+EOF
+«  description = "x"
+»}
+`,
+    `resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = <<EOF
+{"a": "b = c"}
+EOF
+  description        = "x"
+}
+`,
+  ],
+  [
+    "trailing comments of a chain are aligned after the longest line",
+    `locals {
+  a = 1 # one
+«  bbbbbb = 2
+»  cc = 3 # three
+}
+`,
+    `locals {
+  a      = 1 # one
+  bbbbbb = 2
+  cc     = 3 # three
+}
+`,
+  ],
+  [
+    "= inside strings, comparisons and for expressions is not an assignment",
+    `locals {
+  m = { for k, v in var.x : k => v if v != "a=b" }
+«  long_name = "#not a comment"
+»  n = 1 >= 2
+}
+`,
+    `locals {
+  m         = { for k, v in var.x : k => v if v != "a=b" }
+  long_name = "#not a comment"
+  n         = 1 >= 2
+}
+`,
+  ],
+];
+
+describe("alignTouched", () => {
+  for (const [name, input, want] of CASES) {
+    it(name, () => {
+      const { text, touched } = marked(input);
+      expect(alignTouched(text, touched)).toBe(want);
+    });
+  }
+
+  it("leaves the chains without a written line as they are", () => {
+    const { text, touched } = marked(`resource "a" "b" {
+  x = 1
+  longer_name = 2
+}
+resource "c" "d" {
+  y = 1
+«  much_longer = 2
+»}
+`);
+    expect(alignTouched(text, touched)).toBe(`resource "a" "b" {
+  x = 1
+  longer_name = 2
+}
+resource "c" "d" {
+  y           = 1
+  much_longer = 2
+}
+`);
+  });
+
+  // An oracle where Terraform is installed (it is on the machines this project is built on): the
+  // same cases must come out as `terraform fmt` writes them.
+  const terraform = (() => {
+    try {
+      execFileSync("terraform", ["version"], {
+        stdio: "ignore",
+        env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  it.skipIf(!terraform)(
+    "agrees with terraform fmt on every case (skipped when terraform is not on PATH)",
+    () => {
+      for (const [name, input] of CASES) {
+        const { text, touched } = marked(input);
+        const fmt = execFileSync("terraform", ["fmt", "-"], {
+          input: text,
+          env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
+          stdio: ["pipe", "pipe", "ignore"],
+        }).toString();
+        expect(alignTouched(text, touched), name).toBe(fmt);
+      }
+    },
+  );
+});
