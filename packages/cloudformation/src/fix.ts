@@ -3,8 +3,9 @@
  * statement (JSON or YAML, in the template's own indentation, quoting and block or flow style), and
  * SourceAccount / SourceArn into an `AWS::Lambda::Permission`. Condition entries the fix keeps are
  * copied from the template as written, so intrinsics (`!Ref`, `!Sub`, `Fn::GetAtt`) stay as they were;
- * a fix that keeps every entry and only adds is inserted, so the lines written (and their comments)
- * are not touched.
+ * a fix that keeps every entry and only adds is inserted, and one that gives a key written as one
+ * scalar another single value replaces just that value (checked to give the Condition the whole
+ * rewrite gives), so the lines written (and their comments) are not touched.
  *
  * Not edited (the text is left as it is for those findings):
  * - policies written as a JSON string (e.g. `AWS::Logs::ResourcePolicy.PolicyDocument`): editing
@@ -351,25 +352,73 @@ function conditionEdit(
   statement: ObjectNode,
   block: ConditionBlock,
   unchanged: Unchanged,
+  after: (edits: Edit[]) => SourceNode | undefined,
 ): Edit | Edit[] | undefined {
   const current = getOf(statement, "Condition");
   const ops = plan(ctx, block, current, unchanged);
   const entry = getEntryOf(statement, "Condition");
-  const added = additions(ctx, current, ops, entry ? startOfEntry(ctx, entry) : undefined);
-  if (added) return added;
-  return setEntry(
+  const whole = setEntry(
     ctx,
     statement,
     "Condition",
     (indent, flow) => renderCondition(ctx, ops, indent, flow),
     (cur) => isFlow(ctx, cur),
   );
+  const added = additions(ctx, current, ops, entry ? startOfEntry(ctx, entry) : undefined);
+  if (!added) return whole;
+  // Edits in place must give the Condition the whole rewrite gives (key order aside); else the
+  // Condition is written anew.
+  if (whole && added.some((e) => e.end > e.start)) {
+    const a = after(added);
+    const b = after([whole]);
+    if (!a || !b || plainOf(getOf(a, "Condition")) !== plainOf(getOf(b, "Condition"))) return whole;
+  }
+  return added;
+}
+
+/** A template value as text, positions left out and keys sorted: equal texts, equal values. */
+function plainOf(node: SourceNode | undefined, depth = 0): string {
+  if (!node || depth > 64) return "?";
+  if (node.kind === "scalar") return JSON.stringify(node.value === null ? null : String(node.value));
+  if (node.kind === "array") return `[${node.items.map((i) => plainOf(i, depth + 1)).join(",")}]`;
+  if (node.kind === "object") {
+    const entries = node.entries.map((e) => `${JSON.stringify(e.key)}:${plainOf(e.value, depth + 1)}`);
+    return `{${entries.sort().join(",")}}`;
+  }
+  return JSON.stringify(node);
+}
+
+/** The keys and indexes that lead from `root` to `target`, or undefined. */
+function pathOf(root: SourceNode, target: SourceNode, depth = 0): Array<string | number> | undefined {
+  if (root === target) return [];
+  if (depth > 64) return undefined;
+  if (root.kind === "object")
+    for (const e of root.entries) {
+      const p = pathOf(e.value, target, depth + 1);
+      if (p) return [e.key, ...p];
+    }
+  if (root.kind === "array")
+    for (let i = 0; i < root.items.length; i++) {
+      const p = pathOf(root.items[i] as SourceNode, target, depth + 1);
+      if (p) return [i, ...p];
+    }
+  return undefined;
+}
+
+function nodeAt(root: SourceNode | undefined, path: ReadonlyArray<string | number>): SourceNode | undefined {
+  let cur = root;
+  for (const step of path) {
+    if (typeof step === "number") cur = cur?.kind === "array" ? cur.items[step] : undefined;
+    else cur = getOf(cur, step);
+  }
+  return cur;
 }
 
 /**
- * When the fix keeps every operator and key the Condition has and only adds others, the edits that
- * insert just those: the lines written stay as they are, comments included. Undefined otherwise
- * (the whole Condition is written anew).
+ * When the fix keeps every operator and key the Condition has, and only adds others or gives a key
+ * written with one value on one line another single value, the edits that insert just those and
+ * replace just those values: the lines written stay as they are, comments included. Undefined
+ * otherwise (the whole Condition is written anew).
  */
 function additions(
   ctx: Ctx,
@@ -381,14 +430,23 @@ function additions(
   // A YAML anchor or alias in or around the Condition: its text may be shared with other statements
   // (an insertion would reach through the alias into them); the Condition is written anew instead.
   if (!ctx.style.json && sharesYaml(ctx, current, keyStart)) return undefined;
+  const edits: Edit[] = [];
+  const replaced = new Set<NewKey>();
   for (const e of current.entries) {
     const op = ops.find((o) => o.op === e.key);
     if (!op || e.value.kind !== "object" || e.value.entries.length === 0) return undefined;
-    for (const k of e.value.entries) if (!op.keys.some((x) => x.source === k)) return undefined;
+    const flow = isFlow(ctx, e.value) || (ctx.style.json && oneLine(e.value));
+    for (const k of e.value.entries) {
+      if (op.keys.some((x) => x.source === k)) continue;
+      const x = op.keys.find((y) => y.key === k.key && !y.source);
+      const edit = x && valueEdit(ctx, k, x, flow);
+      if (!x || !edit) return undefined;
+      replaced.add(x);
+      edits.push(edit);
+    }
   }
-  const edits: Edit[] = [];
   for (const o of ops) {
-    const fresh = o.keys.filter((k) => !k.source);
+    const fresh = o.keys.filter((k) => !k.source && !replaced.has(k));
     if (fresh.length === 0) continue;
     const written = getOf(current, o.op);
     if (written === undefined) {
@@ -420,6 +478,21 @@ function additions(
 }
 
 /**
+ * The edit that gives an entry written as one scalar on one line (`aws:SourceArn: arn:...`) the
+ * fix's single value, in place: the key, the entry's comments and its neighbours stay as written.
+ */
+function valueEdit(ctx: Ctx, entry: SourceEntry, k: NewKey, flow: boolean): Edit | undefined {
+  const v = k.value;
+  if (v.kind !== "items" || v.list || v.items.length !== 1) return undefined;
+  const node = entry.value;
+  if ((node.kind !== "scalar" && node.kind !== "value") || !node.range || !oneLine(node)) return undefined;
+  const start = offsetOf(ctx, node.range.start.line, node.range.start.column);
+  const end = endOf(ctx, node);
+  if (end === undefined || end <= start) return undefined;
+  return { start, end, text: renderValue(ctx, k, "", flow) };
+}
+
+/**
  * Whether the text from the Condition key to the end of its value holds a YAML anchor (`&a`) or
  * alias (`*a`), or the value's entries lie outside it (an alias's).
  */
@@ -433,7 +506,10 @@ function sharesYaml(ctx: Ctx, node: ObjectNode, keyStart: number): boolean {
     const k = startOfEntry(ctx, e);
     if (k === undefined || k < start || k > end) return true;
   }
-  return /(^|[\s[{,:-])[&*][^\s,[\]{}]/.test(ctx.text.slice(Math.min(keyStart, start), end));
+  // `&` and `*` start an anchor or alias only where a token starts: not inside a plain scalar such
+  // as `arn:aws:events:*:*:rule/*` (a `:` or `-` indicator needs a space after it). A quoted flow
+  // key may be followed by `:` and the value at once (`{"a":*b}`).
+  return /(^|[\s[{,]|["']:)[&*][^\s,[\]{}]/.test(ctx.text.slice(Math.min(keyStart, start), end));
 }
 
 function scalarEdit(ctx: Ctx, props: ObjectNode, key: string, value: string): Edit | undefined {
@@ -566,7 +642,10 @@ export function applyCloudFormationFixes(
           );
           continue;
         }
-        edit = conditionEdit(ctx, st, f.fix.condition, f.fix.unchanged ?? []);
+        const path = pathOf(root, st);
+        const after = (list: Edit[]) =>
+          path ? nodeAt(parse(applyEdits(text, list), file, json), path) : undefined;
+        edit = conditionEdit(ctx, st, f.fix.condition, f.fix.unchanged ?? [], after);
       } else if (f.fix.permission && f.resource) {
         const res = getOf(resources, f.resource);
         // SAM event permissions and Fn::ForEach copies have a logical id that is not in Resources.

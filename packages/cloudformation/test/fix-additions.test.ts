@@ -178,3 +178,98 @@ describe("a statement that needs another fix in each variant", () => {
     ]);
   });
 });
+
+// Session 10: a fix that gives a written key another value (CD102: an ArnLike aws:SourceArn with `*`
+// for the account) wrote the whole Condition anew, and every comment in it was lost. The check for
+// YAML aliases also took the `:*` of `arn:aws:events:*:*:rule/*` for one, which alone made any
+// insertion beside such a value write the Condition anew. The value is now replaced where it stands; the result is
+// checked to be the Condition the whole rewrite gives.
+describe("a fix that gives a written key another single value replaces just that value", () => {
+  const template = (condition: string) => `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+  TopicPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Topic]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: events.amazonaws.com
+            Action: sns:Publish
+            Resource: !Ref Topic
+            Condition:
+${condition}`;
+
+  it("YAML: the comments, the kept key and the order stay", async () => {
+    const text = template(`              # only our rules
+              ArnLike:
+                # any rule of any account: too wide
+                aws:SourceArn: arn:aws:events:*:*:rule/* # rules
+              StringEquals:
+                sns:Protocol: https # keep
+`);
+    const out = await fix("v.yaml", text);
+    expect(out).toBe(
+      text
+        .replace("arn:aws:events:*:*:rule/* # rules", "arn:aws:events:*:210987654321:rule/* # rules")
+        .replace(
+          "sns:Protocol: https # keep\n",
+          'sns:Protocol: https # keep\n                aws:SourceAccount: "210987654321"\n',
+        ),
+    );
+  });
+
+  it("JSON: the value is replaced in place, in the file's quoting", async () => {
+    const text = JSON.stringify(
+      {
+        Resources: {
+          Topic: { Type: "AWS::SNS::Topic" },
+          TopicPolicy: {
+            Type: "AWS::SNS::TopicPolicy",
+            Properties: {
+              Topics: [{ Ref: "Topic" }],
+              PolicyDocument: {
+                Statement: [
+                  {
+                    Effect: "Allow",
+                    Principal: { Service: "events.amazonaws.com" },
+                    Action: "sns:Publish",
+                    Resource: { Ref: "Topic" },
+                    Condition: {
+                      ArnLike: { "aws:SourceArn": "arn:aws:events:*:*:rule/*" },
+                      StringEquals: { "sns:Protocol": "https" },
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+      null,
+      2,
+    );
+    const out = await fix("v.json", text);
+    expect(out).toBe(
+      text
+        .replace('"arn:aws:events:*:*:rule/*"', '"arn:aws:events:*:210987654321:rule/*"')
+        .replace(
+          '"sns:Protocol": "https"',
+          '"sns:Protocol": "https",\n                  "aws:SourceAccount": "210987654321"',
+        ),
+    );
+  });
+
+  it("a value written as a list is still written anew", async () => {
+    const text = template(`              ArnLike:
+                aws:SourceArn:
+                  - arn:aws:events:*:*:rule/* # too wide
+`);
+    const out = await fix("l.yaml", text);
+    expect(out).not.toContain("# too wide");
+    expect(out).toContain("aws:SourceArn: arn:aws:events:*:210987654321:rule/*");
+  });
+});
