@@ -144,4 +144,15 @@ describe("function URL permissions", () => {
       expect(decision, name).toBe("Allow");
     }
   });
+
+  // Session 10: a permission's finding points at the resource and names the element that decides
+  // it; for `Principal: "*"` that element was missing (a service principal's was there).
+  it("names the Principal argument as the element of a public permission's finding", () => {
+    const range = { file: "t.yaml", start: { line: 7, column: 18 }, end: { line: 7, column: 21 } };
+    const r = check(
+      permission({ principal: { parts: ["*"], range }, action: text("lambda:InvokeFunction") }),
+    );
+    expect(r.findings.map((f) => [f.ruleId, f.element])).toEqual([["CD101", { line: 7, column: 18 }]]);
+    expect(r.findings[0]?.message).toContain("AWS services included, without aws:SourceAccount");
+  });
 });

@@ -170,7 +170,7 @@ export function lambdaPermissionPolicy(p: LambdaPermission, range: SourceRange |
     effect: "Allow",
     principal:
       principalText === "*"
-        ? { star: true, entries: [] }
+        ? { star: true, entries: [], ...(p.principal.range ? { range: p.principal.range } : {}) }
         : {
             star: false,
             entries: [{ type: isService ? "Service" : "AWS", values: [p.principal] }],

@@ -45,8 +45,8 @@ export default defineRule({
     const who =
       ctx.facts.isPublic && names.includes("*")
         ? ctx.facts.statement.notPrincipal && !ctx.facts.statement.principal
-          ? "every principal that NotPrincipal does not name (the statement is public), AWS services included"
-          : "any principal (the statement is public), AWS services included"
+          ? "every principal that NotPrincipal does not name (the statement is public), AWS services included,"
+          : "any principal (the statement is public), AWS services included,"
         : names.join(", ");
     const what = ctx.site.kind === "lambda-permission" ? "The permission" : "The statement";
     const fix = ctx.fixes.sourceGuard(
