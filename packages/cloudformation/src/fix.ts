@@ -357,22 +357,24 @@ function conditionEdit(
   const current = getOf(statement, "Condition");
   const ops = plan(ctx, block, current, unchanged);
   const entry = getEntryOf(statement, "Condition");
-  const whole = setEntry(
-    ctx,
-    statement,
-    "Condition",
-    (indent, flow) => renderCondition(ctx, ops, indent, flow),
-    (cur) => isFlow(ctx, cur),
-  );
+  const whole = () =>
+    setEntry(
+      ctx,
+      statement,
+      "Condition",
+      (indent, flow) => renderCondition(ctx, ops, indent, flow),
+      (cur) => isFlow(ctx, cur),
+    );
   const added = additions(ctx, current, ops, entry ? startOfEntry(ctx, entry) : undefined);
-  if (!added) return whole;
-  // Edits in place must give the Condition the whole rewrite gives (key order aside); else the
-  // Condition is written anew.
-  if (whole && added.some((e) => e.end > e.start)) {
-    const a = after(added);
-    const b = after([whole]);
-    if (!a || !b || plainOf(getOf(a, "Condition")) !== plainOf(getOf(b, "Condition"))) return whole;
-  }
+  if (!added) return whole();
+  // Insertions only: nothing written is changed. Values replaced in place must give the Condition
+  // the whole rewrite gives (key order aside); else the Condition is written anew.
+  if (added.every((e) => e.end === e.start)) return added;
+  const rewrite = whole();
+  if (!rewrite) return undefined;
+  const a = after(added);
+  const b = after([rewrite]);
+  if (!a || !b || plainOf(getOf(a, "Condition")) !== plainOf(getOf(b, "Condition"))) return rewrite;
   return added;
 }
 
