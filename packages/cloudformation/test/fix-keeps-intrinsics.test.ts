@@ -49,3 +49,19 @@ describe("--fix keeps the conditions it keeps as they are written", () => {
     );
   });
 });
+
+describe("--fix for an IfExists source ARN that names the deploying account (CD104)", () => {
+  it("drops IfExists, keeps the !Sub, and pins !Ref AWS::AccountId", async () => {
+    const { before, out, after } = await fix("ifexists-source-arn-ours.yaml");
+    expect(before.map((f) => f.ruleId)).toEqual(["CD104"]);
+    expect(out).toContain(
+      `            Condition:
+              ArnLike:
+                aws:SourceArn: !Sub "arn:aws:events:\${AWS::Region}:\${AWS::AccountId}:rule/x"
+              StringEquals:
+                aws:SourceAccount: !Ref AWS::AccountId
+`,
+    );
+    expect(after).toEqual([]);
+  });
+});

@@ -98,3 +98,45 @@ describe("fix description for a statement shared with a PassRole-bound principal
     );
   });
 });
+
+// From a session-10 hunt: the fix for CD104 on `ArnLikeIfExists aws:SourceArn` dropped a source ARN
+// that already named one rule of ours and wrote `aws:SourceAccount: ACCOUNT_ID` (a placeholder that
+// CD204 then reported) and a wider `arn:aws:events:*:ACCOUNT_ID:rule/*`. The guard is now kept,
+// without IfExists, and aws:SourceAccount is the account its ARN names.
+describe("the fix for an IfExists source ARN that names our account", () => {
+  const policy = (arn: string) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: "arn:aws:sqs:us-east-1:271828182845:jobs",
+          Condition: { ArnLikeIfExists: { "aws:SourceArn": arn } },
+        },
+      ],
+    });
+  it("keeps the ARN under ArnLike and pins the account it names", () => {
+    const text = policy("arn:aws:events:us-east-1:271828182845:rule/jobs");
+    for (const accounts of [[], ["271828182845"]]) {
+      const [f] = checkPolicyText(text, "p.json", { accounts }).findings;
+      expect(f?.ruleId).toBe("CD104");
+      expect(f?.fix?.condition).toEqual({
+        ArnLike: { "aws:SourceArn": "arn:aws:events:us-east-1:271828182845:rule/jobs" },
+        StringEquals: { "aws:SourceAccount": "271828182845" },
+      });
+      const after = applyPolicyJsonFixes(text, "p.json", f ? [f] : []);
+      expect(checkPolicyText(after as string, "p.json", { accounts }).findings).toEqual([]);
+    }
+  });
+  it("a foreign account in the ARN is still replaced", () => {
+    const [f] = checkPolicyText(policy("arn:aws:events:us-east-1:999988887777:rule/jobs"), "p.json", {
+      accounts: [OURS],
+    }).findings;
+    expect(f?.fix?.condition).toEqual({
+      StringEquals: { "aws:SourceAccount": OURS },
+      ArnLike: { "aws:SourceArn": `arn:aws:events:us-east-1:${OURS}:rule/jobs` },
+    });
+  });
+});

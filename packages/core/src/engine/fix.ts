@@ -65,6 +65,22 @@ function ownSourceAccounts(stmt: Statement, accounts: readonly string[]): string
   return out.length > 0 ? out : undefined;
 }
 
+/**
+ * The one account the values of a kept aws:SourceArn guard name (`<SELF>` for the deploying
+ * account's symbol, or an account id), for the fix's aws:SourceAccount; undefined when they name
+ * none (S3) or several.
+ */
+function arnAccountsOf(c: ConditionEntry): string[] | undefined {
+  let account: string | undefined;
+  for (const v of c.values) {
+    const field = valueText(v, (s) => (s.kind === "self-account" ? `<${s.name}>` : "\u0000")).split(":")[4];
+    if (field === undefined || (field !== "<SELF>" && !/^\d{12}$/.test(field))) return undefined;
+    if (account !== undefined && field !== account) return undefined;
+    account = field;
+  }
+  return account === undefined ? undefined : [account];
+}
+
 /** The statement's Condition as a plain block, with symbols as `<NAME>`. */
 export function conditionBlockOf(
   conditions: readonly ConditionEntry[],
@@ -225,29 +241,31 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
       // Keep the statement's other conditions and an aws:SourceArn guard that already pins an exact
       // account (or names an account-less resource); replace the other source guards. An account
       // the statement already names as ours (`!Ref AWS::AccountId`) is the one the fix uses.
-      const own = ownSourceAccounts(facts.statement, accounts);
-      const fixAccount = own?.length === 1 ? (own[0] as string) : account;
-      const arns = arnsFor(fixAccount);
       const block = new Map<string, Map<string, string[]>>();
+      // An ArnLike/ArnEquals aws:SourceArn guard that already names an exact account of ours (or an
+      // account-less resource) is kept; written with IfExists (CD104) it is kept without it.
       const keptArn = facts.statement.conditions.find(
         (c) =>
           c.keyLower === "aws:sourcearn" &&
           (c.operator.base === "ArnLike" || c.operator.base === "ArnEquals") &&
-          !c.operator.ifExists &&
           c.operator.set === null &&
           // Keep it only when its account is already the one the fix names (or the ARN has none).
           c.values.every((v) => sourceArnKeepsOwner(v, accounts)),
       );
+      const own = ownSourceAccounts(facts.statement, accounts) ?? (keptArn && arnAccountsOf(keptArn));
+      const fixAccount = own?.length === 1 ? (own[0] as string) : account;
+      const arns = arnsFor(fixAccount);
       const unchanged: NonNullable<Fix["unchanged"]> = [];
       for (const c of facts.statement.conditions) {
         if (c.operator.base === null || (c !== keptArn && guardKind(c.keyLower, []) !== undefined)) continue;
-        const op = block.get(c.operator.text) ?? new Map<string, string[]>();
+        const operator = c === keptArn && c.operator.ifExists ? (c.operator.base as string) : c.operator.text;
+        const op = block.get(operator) ?? new Map<string, string[]>();
         op.set(
           c.key,
           c.values.map((v) => valueText(v, (s) => `<${s.name}>`)),
         );
-        block.set(c.operator.text, op);
-        unchanged.push({ operator: c.operator.text, key: c.key });
+        block.set(operator, op);
+        if (operator === c.operator.text) unchanged.push({ operator, key: c.key });
       }
       const eq = block.get("StringEquals") ?? new Map<string, string[]>();
       eq.set("aws:SourceAccount", own ?? [account]);
