@@ -61,6 +61,14 @@ describe("function URL permissions", () => {
     // IAM action names are not case-sensitive; CloudFormation writes a boolean `True` as "True".
     expect(isPublicFunctionUrl({ ...url, action: text("Lambda:invokeFunctionURL") })).toBe(true);
     expect(isPublicFunctionUrl({ ...invoke, invokedViaFunctionUrl: text("True") })).toBe(true);
+    // From a session-10 hunt: Lambda sends lambda:FunctionUrlAuthType with the URL's actions only, so
+    // InvokeFunction with FunctionUrlAuthType NONE admits at most the public URL's calls.
+    const noneInvoke = permission({
+      action: text("lambda:InvokeFunction"),
+      functionUrlAuthType: text("NONE"),
+    });
+    expect(isPublicFunctionUrl(noneInvoke)).toBe(true);
+    expect(check(noneInvoke).findings).toEqual([]);
     expect(check(url).findings).toEqual([]);
     expect(check(invoke).findings).toEqual([]);
   });
@@ -85,12 +93,6 @@ describe("function URL permissions", () => {
         "lambda:InvokeFunction",
       ],
       ["no flag", permission({ action: text("lambda:InvokeFunction") }), "lambda:InvokeFunction"],
-      // Only `lambda:InvokeFunctionUrl` is governed by the auth type.
-      [
-        "InvokeFunction with NONE",
-        permission({ action: text("lambda:InvokeFunction"), functionUrlAuthType: text("NONE") }),
-        "lambda:InvokeFunction",
-      ],
       // A value not known before deployment may be AWS_IAM.
       [
         "unknown auth type",

@@ -225,15 +225,21 @@ function literalText(v: LambdaPermission["principal"] | undefined): string | und
  * `lambda:InvokeFunctionUrl` and FunctionUrlAuthType NONE, or (required since October 2025) with
  * `lambda:InvokeFunction` and InvokedViaFunctionUrl true. Anyone may then call the URL without a
  * service acting for them, so there is no confused deputy, and a source guard would shut the URL.
- * The second form admits only calls through the URL, which the first kind of statement governs.
+ * The second form admits only calls through the URL, which the first kind of statement governs; so
+ * does `lambda:InvokeFunction` with FunctionUrlAuthType NONE, if it admits any request at all.
  * Values not known before deployment do not count.
  */
 export function isPublicFunctionUrl(p: LambdaPermission): boolean {
   if (literalText(p.principal) !== "*") return false;
   const action = literalText(p.action)?.toLowerCase();
   if (action === "lambda:invokefunctionurl") return literalText(p.functionUrlAuthType) === "NONE";
+  // FunctionUrlAuthType NONE on InvokeFunction: the key is sent with the URL's actions only (the
+  // Service Authorization Reference), so the statement admits no other InvokeFunction request.
   if (action === "lambda:invokefunction")
-    return literalText(p.invokedViaFunctionUrl)?.toLowerCase() === "true";
+    return (
+      literalText(p.invokedViaFunctionUrl)?.toLowerCase() === "true" ||
+      literalText(p.functionUrlAuthType) === "NONE"
+    );
   return false;
 }
 
@@ -296,10 +302,15 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
       });
     }
   }
-  // A public function URL is public by design; see isPublicFunctionUrl.
-  const publicUrl = site.permission !== undefined && isPublicFunctionUrl(site.permission);
+  // A public function URL is public by design (see isPublicFunctionUrl). A Lambda layer's permission
+  // names an account, an organization or every account (`*`: the layer is shared, on purpose, with
+  // all), never a service: no service can be made a deputy through it.
+  const notDeputy =
+    site.permission !== undefined &&
+    (isPublicFunctionUrl(site.permission) ||
+      /LayerVersionPermission$|layer_version_permission$/.test(site.resourceType ?? ""));
   for (const stmt of policy.statements) {
-    if (stmt.effect !== "Allow" || publicUrl) continue;
+    if (stmt.effect !== "Allow" || notDeputy) continue;
     const facts = statementFacts(policy, stmt, {
       ourAccounts,
       ourOrgs,

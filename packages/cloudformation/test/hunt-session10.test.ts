@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { checkCloudFormation } from "../src/index.js";
+
+// Regressions from the session-10 hunt of the CloudFormation adapter (templates reduced from its
+// reproducers in fix1.yaml and lp.yaml).
+async function findings(text: string) {
+  const r = await checkCloudFormation("t.yaml", text, {});
+  return r.findings.map((f) => `${f.ruleId} ${f.severity} ${f.resource}`);
+}
+
+describe("permissions through which no service can be made a deputy", () => {
+  it("a Lambda layer shared with every account: no CD101 (and no fix naming SourceAccount, which the type lacks)", async () => {
+    const text = `Resources:
+  Layer:
+    Type: AWS::Lambda::LayerVersionPermission
+    Properties:
+      Action: lambda:GetLayerVersion
+      LayerVersionArn: arn:aws:lambda:us-east-1:271828182845:layer:x:1
+      Principal: "*"
+  LayerOrg:
+    Type: AWS::Lambda::LayerVersionPermission
+    Properties:
+      Action: lambda:GetLayerVersion
+      LayerVersionArn: arn:aws:lambda:us-east-1:271828182845:layer:x:1
+      Principal: "*"
+      OrganizationId: o-abcdefghij
+  Public:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: fn
+      Principal: "*"
+`;
+    // The function's public permission is still reported: only the layer's are not.
+    expect(await findings(text)).toEqual(["CD101 high Public"]);
+  });
+
+  it("InvokeFunction with FunctionUrlAuthType NONE for Principal *: no CD101", async () => {
+    const text = `Resources:
+  P7:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: fn
+      Principal: "*"
+      FunctionUrlAuthType: NONE
+`;
+    expect(await findings(text)).toEqual([]);
+  });
+});
