@@ -2,20 +2,23 @@
  * The alignment `terraform fmt` gives the lines a fix writes, so that a fixed file still passes
  * `terraform fmt -check`. It follows hclwrite's rules (format.go, `formatCells`):
  * - a line's "assign" cell begins at its first `=` (not the first token) when the brackets opened
- *   from there to the end of the line close on it (counting stops at a heredoc's `<<`): `a = 1`
- *   and `policy = <<EOT` have one, `Condition = {` does not;
+ *   from there to the end of the line close on it: `a = 1` and `policy = <<EOT` have one,
+ *   `Condition = {` does not;
  * - consecutive lines that have one form a chain, and the `=` of each line of a chain stands one
  *   column after the longest lead (indentation and key) of the chain;
- * - a line's "comment" cell is a comment that ends it after other tokens; consecutive lines with
- *   one form a chain, whose comments stand one column after the longest rest of the line;
- * - a heredoc's body belongs to the line that opens it, and a blank line, a comment line or a line
- *   without an assign cell ends a chain.
- * Only the chains that hold a line the fix wrote are aligned, and a written line with a `=` but no
- * assign cell gets one space before it, so the rest of a file keeps its own layout.
+ * - a line's "comment" cell is a `#` or `//` comment that ends it after other tokens (not a
+ *   block comment); consecutive lines with one form a chain, whose comments stand one column after
+ *   the longest rest of the line;
+ * - a heredoc's body belongs to the line that opens it (up to a newline inside one of its `${ }`),
+ *   and a blank line, a comment line or a line without an assign cell ends a chain.
+ * Only the chains that hold a line the fix wrote, or are next to one, are aligned, and a written
+ * line with a `=` but no assign cell gets one space before it, so the rest of a file keeps its own
+ * layout.
  */
 
 interface Token {
-  kind: "eq" | "open" | "close" | "comment" | "heredoc" | "other";
+  /** `comment` ends its line (`#`, `//`); a block comment is `other`. */
+  kind: "eq" | "open" | "close" | "comment" | "other";
   start: number;
   end: number;
 }
@@ -26,117 +29,123 @@ interface FormatLine {
   tokens: Token[];
 }
 
-function isSpace(c: string | undefined): boolean {
-  return c === " " || c === "\t";
-}
+const HEREDOC = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)\r?\n/;
 
-/** The end of a quoted template that opens at `i` (the `"`), or of the text when it never closes. */
-function stringEnd(text: string, i: number): number {
-  let j = i + 1;
-  while (j < text.length) {
-    const c = text[j];
-    if (c === "\\") j += 2;
-    else if (c === '"') return j + 1;
-    else if (c === "\n") return j;
-    else if ((c === "$" || c === "%") && text[j + 1] === c && text[j + 2] === "{") j += 3;
-    else if ((c === "$" || c === "%") && text[j + 1] === "{") j = sequenceEnd(text, j + 2);
-    else j++;
-  }
-  return j;
-}
-
-/** The end of a template sequence (`${ ... }`) whose body starts at `i`. */
-function sequenceEnd(text: string, i: number): number {
-  let depth = 1;
-  let j = i;
-  while (j < text.length && depth > 0) {
-    const c = text[j];
-    if (c === '"') j = stringEnd(text, j);
-    else {
-      if (c === "{") depth++;
-      else if (c === "}") depth--;
-      j++;
-    }
-  }
-  return j;
-}
-
-const HEREDOC = /^<<-?([A-Za-z_][A-Za-z0-9_-]*)\r?\n/;
-
-/** The end of a heredoc that opens at `i`: after its closing marker's line (before the newline). */
-function heredocEnd(text: string, i: number, marker: string, open: number): number {
-  let j = i + open;
-  while (j < text.length) {
-    const nl = text.indexOf("\n", j);
-    const line = text.slice(j, nl < 0 ? text.length : nl).replace(/\r$/, "");
-    if (line.trim() === marker) return nl < 0 ? text.length : nl - (text[nl - 1] === "\r" ? 1 : 0);
-    if (nl < 0) return text.length;
-    j = nl + 1;
-  }
-  return text.length;
-}
-
-/** The text cut into the lines hclwrite formats, each with the tokens that matter for alignment. */
+/**
+ * The text cut into the lines hclwrite formats, each with the tokens that matter for alignment. As
+ * in hclwrite, a line ends at every newline of the code, including one inside a template's `${ }`
+ * or `%{ }`, but not at the newlines of a quoted string's or a heredoc's literal text: a heredoc's
+ * body belongs to the line that opens it, up to a newline inside one of its interpolations.
+ */
 function formatLines(text: string): FormatLine[] {
   const lines: FormatLine[] = [];
   let line: FormatLine = { start: 0, tokens: [] };
+  const push = (kind: Token["kind"], start: number, end: number) => line.tokens.push({ kind, start, end });
+  // Contexts: code (depth of `{` to match inside an interpolation), a quoted template, a heredoc.
+  type Ctx = { kind: "code"; braces: number } | { kind: "quoted" } | { kind: "heredoc"; marker: string };
+  const stack: Ctx[] = [{ kind: "code", braces: 0 }];
   let i = 0;
-  const endLine = (next: number) => {
-    lines.push(line);
-    line = { start: next, tokens: [] };
+  // Where the literal text of a template being read began (its token runs to the next interpolation).
+  let literal = -1;
+  const flushLiteral = (end: number) => {
+    if (literal >= 0 && end > literal) push("other", literal, end);
+    literal = -1;
   };
   while (i < text.length) {
+    const ctx = stack[stack.length - 1] as Ctx;
     const c = text[i] as string;
+    if (ctx.kind === "quoted" || ctx.kind === "heredoc") {
+      if (ctx.kind === "heredoc" && (i === 0 || text[i - 1] === "\n")) {
+        // A line of the body: the closing marker ends the heredoc.
+        const nl = text.indexOf("\n", i);
+        const body = text.slice(i, nl < 0 ? text.length : nl).replace(/\r$/, "");
+        if (body.trim() === ctx.marker) {
+          flushLiteral(i);
+          const end = i + body.length;
+          push("other", i, end);
+          stack.pop();
+          i = end;
+          continue;
+        }
+      }
+      if (ctx.kind === "quoted" && c === "\\") {
+        if (literal < 0) literal = i;
+        i += 2;
+      } else if (ctx.kind === "quoted" && (c === '"' || c === "\n")) {
+        flushLiteral(i);
+        if (c === '"') push("other", i, i + 1);
+        stack.pop();
+        if (c === '"') i++;
+      } else if ((c === "$" || c === "%") && text[i + 1] === c && text[i + 2] === "{") {
+        if (literal < 0) literal = i;
+        i += 3;
+      } else if ((c === "$" || c === "%") && text[i + 1] === "{") {
+        flushLiteral(i);
+        push("open", i, i + 2);
+        stack.push({ kind: "code", braces: 0 });
+        i += 2;
+      } else {
+        if (literal < 0) literal = i;
+        i++;
+      }
+      continue;
+    }
     if (c === "\n") {
       i++;
-      endLine(i);
-    } else if (isSpace(c) || c === "\r") i++;
+      lines.push(line);
+      line = { start: i, tokens: [] };
+    } else if (c === " " || c === "\t" || c === "\r") i++;
     else if (c === "#" || (c === "/" && text[i + 1] === "/")) {
       const nl = text.indexOf("\n", i);
       const end = nl < 0 ? text.length : nl;
-      line.tokens.push({ kind: "comment", start: i, end: text[end - 1] === "\r" ? end - 1 : end });
+      push("comment", i, text[end - 1] === "\r" ? end - 1 : end);
       i = end;
     } else if (c === "/" && text[i + 1] === "*") {
       const close = text.indexOf("*/", i + 2);
       const end = close < 0 ? text.length : close + 2;
-      line.tokens.push({ kind: "comment", start: i, end });
+      push("other", i, end);
       i = end;
     } else if (c === '"') {
-      const end = stringEnd(text, i);
-      line.tokens.push({ kind: "other", start: i, end });
-      i = end;
+      push("other", i, i + 1);
+      stack.push({ kind: "quoted" });
+      i++;
     } else if (c === "<" && text[i + 1] === "<" && HEREDOC.test(text.slice(i, i + 200))) {
       const m = HEREDOC.exec(text.slice(i, i + 200)) as RegExpExecArray;
-      const end = heredocEnd(text, i, m[1] as string, m[0].length);
-      line.tokens.push({ kind: "heredoc", start: i, end });
-      i = end;
+      push("other", i, i + m[0].length - (m[0].endsWith("\r\n") ? 2 : 1));
+      stack.push({ kind: "heredoc", marker: m[2] as string });
+      i += m[0].length;
     } else if (c === "{" || c === "[" || c === "(") {
-      line.tokens.push({ kind: "open", start: i, end: i + 1 });
+      if (c === "{") (ctx as { braces: number }).braces++;
+      push("open", i, i + 1);
+      i++;
+    } else if (c === "}" && ctx.kind === "code" && ctx.braces === 0 && stack.length > 1) {
+      // The end of an interpolation: back to its template.
+      push("close", i, i + 1);
+      stack.pop();
       i++;
     } else if (c === "}" || c === "]" || c === ")") {
-      line.tokens.push({ kind: "close", start: i, end: i + 1 });
+      if (c === "}" && ctx.kind === "code") ctx.braces--;
+      push("close", i, i + 1);
       i++;
     } else if (c === "=") {
       const next = text[i + 1];
       const prev = line.tokens.length > 0 ? text[i - 1] : undefined;
       if (next === "=" || next === ">") {
-        line.tokens.push({ kind: "other", start: i, end: i + 2 });
+        push("other", i, i + 2);
         i += 2;
-      } else if (prev === "!" || prev === "<" || prev === ">" || prev === "=") {
-        line.tokens.push({ kind: "other", start: i, end: i + 1 });
-        i++;
       } else {
-        line.tokens.push({ kind: "eq", start: i, end: i + 1 });
+        push(prev === "!" || prev === "<" || prev === ">" || prev === "=" ? "other" : "eq", i, i + 1);
         i++;
       }
     } else {
       // A word, a number or an operator: one token up to the next character that starts another.
       let j = i + 1;
-      while (j < text.length && !/[\s"#={}[\]()/<]/.test(text[j] as string)) j++;
-      line.tokens.push({ kind: "other", start: i, end: j });
+      while (j < text.length && !/[\s"#={}[\]()/<~]/.test(text[j] as string)) j++;
+      push("other", i, j);
       i = j;
     }
   }
+  flushLiteral(i);
   lines.push(line);
   return lines;
 }
@@ -160,7 +169,6 @@ function cells(line: FormatLine): { assign?: Token; leadEnd?: number; comment?: 
     if (t.kind !== "eq") continue;
     let net = 0;
     for (const u of tokens.slice(i)) {
-      if (u.kind === "heredoc") break;
       if (u.kind === "open") net++;
       else if (u.kind === "close") net--;
     }
@@ -173,11 +181,19 @@ function cells(line: FormatLine): { assign?: Token; leadEnd?: number; comment?: 
   return out;
 }
 
-/** Columns a piece of text takes, as hclwrite counts them (grapheme clusters). */
+const segmenter = new Intl.Segmenter();
+
+/**
+ * Columns a piece of text takes, as hclwrite counts them: grapheme clusters, token by token (a
+ * quote is a token of its own, so a combining mark after it is not joined to it). hclwrite's
+ * Unicode tables may be older than Node's: a few scripts (Indic conjuncts) may count differently.
+ */
 function columns(s: string): number {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII test
   if (/^[\x00-\x7f]*$/.test(s)) return s.length;
-  return [...new Intl.Segmenter().segment(s)].length;
+  let n = 0;
+  for (const piece of s.split('"')) n += [...segmenter.segment(piece)].length;
+  return n + s.split('"').length - 1;
 }
 
 /**
@@ -214,7 +230,9 @@ export function alignTouched(text: string, touched: ReadonlyArray<readonly [numb
     let j = i;
     while (j < info.length && info[j]?.cells.assign) j++;
     const chain = info.slice(i, j);
-    if (chain.some((c) => c.touched)) {
+    // A chain with a written line, or next to one: a written line that is not one-line may have
+    // split a chain in two, and fmt aligns each part anew.
+    if (chain.some((c) => c.touched) || info[i - 1]?.touched || info[j]?.touched) {
       const width = Math.max(...chain.map((c) => columns(text.slice(c.line.start, c.cells.leadEnd))));
       chain.forEach((c, k) => {
         const lead = columns(text.slice(c.line.start, c.cells.leadEnd));
@@ -229,8 +247,8 @@ export function alignTouched(text: string, touched: ReadonlyArray<readonly [numb
     i = j;
   }
   let out = applyEdits(text, edits);
-  if (respaced.size === 0 && !info.some((c) => c.touched && c.cells.comment)) return out;
-  // Comment chains, on the text as re-spaced: those that hold a touched or re-spaced line.
+  // Comment chains, on the text as re-spaced: those that hold a touched or re-spaced line, or are
+  // next to a touched one.
   const again = formatLines(out).map((l) => ({ line: l, cells: cells(l) }));
   const comments: Array<[number, number, string]> = [];
   for (let i = 0; i < again.length; ) {
@@ -241,7 +259,10 @@ export function alignTouched(text: string, touched: ReadonlyArray<readonly [numb
     let j = i;
     while (j < again.length && again[j]?.cells.comment) j++;
     const chain = again.slice(i, j);
-    const hit = chain.some((_, k) => respaced.has(i + k) || info[i + k]?.touched);
+    const hit =
+      chain.some((_, k) => respaced.has(i + k) || info[i + k]?.touched) ||
+      info[i - 1]?.touched ||
+      info[j]?.touched;
     if (hit) {
       const width = Math.max(...chain.map((c) => columns(out.slice(c.line.start, c.cells.restEnd))));
       for (const c of chain) {
