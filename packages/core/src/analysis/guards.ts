@@ -86,8 +86,10 @@ function placeholderOf(kind: GuardKind, literal: string): string | undefined {
   return placeholderIn(`${parts[3] ?? ""}:${parts[4] ?? ""}`) ?? placeholderIn(literal, true);
 }
 
-function checkAccount(text: string): string | undefined {
-  if (EXAMPLE_ACCOUNTS.has(text)) return `${text} is an example account id from the AWS documentation`;
+function checkAccount(text: string, declared?: ReadonlySet<string>): string | undefined {
+  // An account the user declared as theirs (`--account`) is not a placeholder, whatever page shows it.
+  if (EXAMPLE_ACCOUNTS.has(text) && !declared?.has(text))
+    return `${text} is an example account id from the AWS documentation`;
   if (hasWildcard(text)) return undefined;
   if (!/^\d{12}$/.test(text)) return `"${text}" is not an AWS account id (12 digits)`;
   return undefined;
@@ -103,6 +105,7 @@ export function valueProblem(
   value: PolicyValue,
   operator?: string | null,
   variablesEnabled = true,
+  declared?: ReadonlySet<string>,
 ): string | undefined {
   // Under an IgnoreCase operator `O-ABC…` and `ARN:AWS:…` match as their lower-case forms do.
   const written = valueText(value, () => "\u0000");
@@ -111,7 +114,7 @@ export function valueProblem(
   const hasVariable = variablesEnabled && literal.includes("${");
   const hasSymbol = literal.includes("\u0000") || hasVariable;
   if (!variablesEnabled && literal.includes("${") && (kind === "account" || kind === "arn")) {
-    const problem = kind === "account" ? checkAccount(literal) : undefined;
+    const problem = kind === "account" ? checkAccount(literal, declared) : undefined;
     if (kind === "arn" || problem)
       return `"${literal}" is compared literally: policy variables are read only with "Version": "2012-10-17", so it matches no real source`;
   }
@@ -121,7 +124,7 @@ export function valueProblem(
   switch (kind) {
     case "account":
       // Under a Numeric operator the value is a bound (`NumericGreaterThan "0"`), not an account id.
-      return hasSymbol || operator?.startsWith("Numeric") ? undefined : checkAccount(literal);
+      return hasSymbol || operator?.startsWith("Numeric") ? undefined : checkAccount(literal, declared);
     case "org":
       if (hasSymbol || hasWildcard(literal)) return undefined;
       return /^o-[a-z0-9]{10,32}$/.test(literal)
@@ -157,7 +160,7 @@ export function valueProblem(
         return `the region component "${region}" is a documentation placeholder`;
       const account = parts[4] ?? "";
       if (account === "" || account.includes("\u0000") || hasWildcard(account)) return undefined;
-      return checkAccount(account);
+      return checkAccount(account, declared);
     }
   }
 }

@@ -120,6 +120,8 @@ export interface AnalysisSettings {
   knowledge: readonly ServiceKnowledge[];
   /** The policy is a role's trust policy (the site's kind): a service reaches it only by sts:AssumeRole. */
   trustPolicy?: boolean;
+  /** The accounts the user declared (`--account`): never documentation placeholders (CD204). */
+  declaredAccounts?: ReadonlySet<string>;
 }
 
 function coveredPrincipals(stmt: Statement): { principals: CoveredPrincipal[]; isPublic: boolean } {
@@ -383,7 +385,13 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
     for (const v of g.entry.values) {
       for (const symbol of accountDecidingUnknowns(g.kind, v)) unknowns.push({ value: v, symbol });
       if (g.entry.operator.base === null || g.entry.operator.base === "Null") continue;
-      const problem = valueProblem(g.kind, v, g.entry.operator.base, policy.version === "2012-10-17");
+      const problem = valueProblem(
+        g.kind,
+        v,
+        g.entry.operator.base,
+        policy.version === "2012-10-17",
+        s.declaredAccounts,
+      );
       if (problem) valueProblems.push({ guard: g, value: v, problem });
       const text = valueText(v, () => "");
       if (isExactStringOperator(g.entry) && isPositive(g.entry) && hasWildcard(text)) {

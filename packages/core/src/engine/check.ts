@@ -270,6 +270,7 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
     return tokenFor(s);
   };
   const ourAccounts = new Set<string>(accounts);
+  const declaredAccounts: ReadonlySet<string> = new Set(accounts);
   const ourOrgs = new Set<string>(orgIds);
   ourAccounts.add(tokenFor({ kind: "self-account", name: "SELF", provenance: { source: "", reason: "" } }));
   ourOrgs.add(symbolText(SELF_ORG));
@@ -318,6 +319,7 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
       strict: options.strict ?? false,
       knowledge,
       trustPolicy: site.kind === "trust-policy",
+      declaredAccounts,
     });
     if (facts.principals.length === 0) continue;
     for (const v of facts.verdicts) {

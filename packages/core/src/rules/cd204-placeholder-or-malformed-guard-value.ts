@@ -7,7 +7,7 @@ export default defineRule({
     severity: "high",
     title: "Placeholder or malformed value in a source guard",
     description:
-      "A source guard holds text copied from documentation (`your AWS account ID`, `accountNumber`, `your_account_id`, a `region` ARN component), an account id that AWS documentation uses as an example, or a value that is not an account id, ARN or organization id. In an ARN, such words count in its Region and account components (a resource named `rule/sync-account-id-mapping` is not a placeholder). The guard never matches the real source, so legitimate calls fail, or the deploy is rejected.",
+      "A source guard holds text copied from documentation (`your AWS account ID`, `accountNumber`, `your_account_id`, a `region` ARN component), an account id that AWS documentation uses as an example (unless you declare it as yours with `--account`), or a value that is not an account id, ARN or organization id. In an ARN, such words count in its Region and account components (a resource named `rule/sync-account-id-mapping` is not a placeholder). The guard never matches the real source, so legitimate calls fail, or the deploy is rejected.",
     howToFix: "Replace the value with your real account id, ARN or organization id.",
     references: [
       "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount",
