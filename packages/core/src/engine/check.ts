@@ -1,7 +1,7 @@
 import type { Witness } from "../analysis/foreign-access.js";
 import { guardsOf, isPositive, valueText } from "../analysis/guards.js";
 import { RESOURCE_ACCOUNT, SOURCE_ORG_ID, SOURCE_ORG_PATHS } from "../analysis/keys.js";
-import { DEFAULT_KNOWLEDGE, statementFacts } from "../analysis/statement-facts.js";
+import { DEFAULT_KNOWLEDGE, type StatementFacts, statementFacts } from "../analysis/statement-facts.js";
 import { splitArn } from "../iam/arn.js";
 import { hasWildcard } from "../iam/wildcard.js";
 import { parseJsonSource } from "../input/json-source.js";
@@ -344,12 +344,38 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
         display: displayTokens,
         fixes,
         report: (input: ReportInput) =>
-          findings.push(toFinding(rule, withUncertainDenies(input, facts.uncertainDenies, rule), site, stmt)),
+          findings.push(
+            toFinding(
+              rule,
+              withUncertainDenies(passRoleBound(input, facts, rule), facts.uncertainDenies, rule),
+              site,
+              stmt,
+            ),
+          ),
       });
     }
   }
   findings.sort(compareFindings);
   return { findings, diagnostics, policies: 1, statements: policy.statements.length };
+}
+
+/** The rules that say a foreign request gets through a guard; CD101 grades PassRole-bound trust itself. */
+const WEAK_GUARD_RULES = new Set(["CD102", "CD103", "CD104", "CD105"]);
+
+/**
+ * A weak guard in a trust policy that only PassRole-bound services (lambda, ec2, ...) get through
+ * is graded as CD101 grades no guard there: low, reported only with --strict (someone in the
+ * account must pass the role). Before session 10 such a CD102 was high while CD101 was low.
+ */
+function passRoleBound(input: ReportInput, facts: StatementFacts, rule: Rule): ReportInput {
+  if (!facts.isTrust || !WEAK_GUARD_RULES.has(rule.meta.id) || input.principals.length === 0) return input;
+  const bound = input.principals.every((n) => facts.principals.find((p) => p.name === n)?.passRoleBound);
+  if (!bound) return input;
+  return {
+    ...input,
+    severity: "low",
+    message: `${input.message} The role must be passed with iam:PassRole by someone in your account, so this is reported only with --strict.`,
+  };
 }
 
 /**

@@ -5,6 +5,8 @@ export default defineRule({
     id: "CD102",
     slug: "source-guard-admits-foreign-account",
     severity: "high",
+    severityNote:
+      "low for a role trust policy that only PassRole-bound services (lambda, ec2, ...) get through, reported only with --strict",
     title: "Source guard admits another account",
     description:
       "The statement has a source guard, but a request from another AWS account still satisfies it: a wildcard in the account part of `aws:SourceArn`, a wildcard `aws:SourceAccount`, a negated operator (StringNotEquals, ArnNotLike) on a source key in an Allow, `Null: false` alone, or a literal account that is not one of yours (`--account`).",

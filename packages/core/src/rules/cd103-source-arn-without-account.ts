@@ -5,6 +5,8 @@ export default defineRule({
     id: "CD103",
     slug: "source-arn-without-account",
     severity: "medium",
+    severityNote:
+      "low for a role trust policy that only PassRole-bound services (lambda, ec2, ...) get through, reported only with --strict",
     title: "aws:SourceArn without an account",
     description:
       "`aws:SourceArn` names a resource whose ARN has no account field (an S3 bucket, for example) and nothing pins the owner. If the resource is deleted, another account can create one with the same name and use the service against this resource. (A wildcard in the name, `arn:aws:s3:::logs-*`, admits resources another account simply creates: that is CD102.)",

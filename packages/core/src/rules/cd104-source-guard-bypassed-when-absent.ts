@@ -5,6 +5,8 @@ export default defineRule({
     id: "CD104",
     slug: "source-guard-bypassed-when-absent",
     severity: "medium",
+    severityNote:
+      "low for a role trust policy that only PassRole-bound services (lambda, ec2, ...) get through, reported only with --strict",
     title: "Source guard passes when the key is absent",
     description:
       "The only source guard is an `...IfExists` operator, a `ForAllValues:` operator or `Null: true`. Each of them is true when the request has no such key, and services do not send the source keys on every call path, so a foreign request without the key gets through.",
