@@ -7,7 +7,7 @@
  * scalar another single value replaces just that value (checked to give the Condition the whole
  * rewrite gives), so the lines written (and their comments) are not touched.
  *
- * Not edited (the text is left as it is for those findings):
+ * Not edited (the text is left as it is for those findings, and a note says why):
  * - policies written as a JSON string (e.g. `AWS::Logs::ResourcePolicy.PolicyDocument`): editing
  *   JSON inside a string (maybe built with `Fn::Sub` or `Fn::Join`) is not safe to do textually;
  * - permissions the SAM transform generates for a function's `Events` (SAM has no property for
@@ -624,7 +624,23 @@ export function applyCloudFormationFixes(
         // matched: it is skipped on purpose (see the module comment).
         const key = `${f.line}:${f.column}`;
         const st = statements.get(key);
-        if (!st || done.has(key)) continue;
+        if (!st) {
+          // Said once per place, so that `--fix` does not leave such a finding without a word.
+          if (!done.has(key)) {
+            done.add(key);
+            const props = getOf(getOf(resources, f.resource ?? ""), "Properties");
+            const legacy =
+              scalarTypeOf(getOf(resources, f.resource ?? "")) === "AWS::Events::EventBusPolicy" &&
+              getOf(props, "Statement") === undefined;
+            notes.push(
+              legacy
+                ? `${file}:${f.line}:${f.column}: not edited: ${f.resource} uses the legacy EventBusPolicy form (Principal, Action and a Condition of Type, Key and Value), which takes no such Condition; write it with Statement and the fix text shown with the finding`
+                : `${file}:${f.line}:${f.column}: not edited: the statement is inside a JSON string${f.resource ? ` (${f.resource})` : ""}, which is not edited as text; apply the fix text shown with the finding by hand`,
+            );
+          }
+          continue;
+        }
+        if (done.has(key)) continue;
         done.add(key);
         // A fix is worked out for one branch of an Fn::If: written over the intrinsic, it would drop
         // the other branch.
@@ -694,6 +710,12 @@ export function applyCloudFormationFixes(
   const out = applyEdits(text, edits);
   if (out === text || parse(out, file, json) === undefined) return undefined;
   return out;
+}
+
+/** A resource's Type, when written as text. */
+function scalarTypeOf(resource: SourceNode | undefined): string | undefined {
+  const t = getOf(resource, "Type");
+  return t?.kind === "scalar" && typeof t.value === "string" ? t.value : undefined;
 }
 
 /** Whether a template value holds `Fn::If` (`!If`) anywhere. */

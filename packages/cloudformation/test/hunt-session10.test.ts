@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkCloudFormation } from "../src/index.js";
+import { applyCloudFormationFixes, checkCloudFormation } from "../src/index.js";
 
 // Regressions from the session-10 hunt of the CloudFormation adapter (templates reduced from its
 // reproducers in fix1.yaml and lp.yaml).
@@ -46,5 +46,32 @@ describe("permissions through which no service can be made a deputy", () => {
       FunctionUrlAuthType: NONE
 `;
     expect(await findings(text)).toEqual([]);
+  });
+});
+
+describe("--fix says why it leaves a statement it cannot edit", () => {
+  it("a legacy EventBusPolicy and a statement inside a JSON string each get a note", async () => {
+    const text = `Resources:
+  LegacyOpen:
+    Type: AWS::Events::EventBusPolicy
+    Properties:
+      StatementId: s2
+      Action: events:PutEvents
+      Principal: "*"
+  LogPol:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: p
+      PolicyDocument: '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "route53.amazonaws.com"}, "Action": "logs:PutLogEvents", "Resource": "*"}]}'
+`;
+    const r = await checkCloudFormation("t.yaml", text, {});
+    expect(r.findings.map((f) => `${f.ruleId} ${f.resource}`)).toEqual(["CD101 LegacyOpen", "CD101 LogPol"]);
+    const notes: string[] = [];
+    expect(applyCloudFormationFixes(text, "t.yaml", r.findings, notes)).toBeUndefined();
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/^t\.yaml:\d+:\d+: not edited: LegacyOpen uses the legacy EventBusPolicy form/);
+    expect(notes[1]).toMatch(
+      /^t\.yaml:\d+:\d+: not edited: the statement is inside a JSON string \(LogPol\)/,
+    );
   });
 });
