@@ -75,3 +75,53 @@ describe("--fix says why it leaves a statement it cannot edit", () => {
     );
   });
 });
+
+// From the session-10 hunt: in a policy written as an escaped JSON string on one line (a JSON
+// template's `"PolicyDocument": "{\"Statement\": …}"`), every finding pointed at the string's start.
+// The escapes are now walked, so a finding points at its statement inside the string.
+describe("positions inside a policy written as one escaped string", () => {
+  const policy = {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "caf\u00e9",
+        Effect: "Allow",
+        Principal: { Service: "delivery.logs.amazonaws.com" },
+        Action: "logs:PutLogEvents",
+        Resource: "*",
+      },
+    ],
+  };
+  it.each([
+    [
+      "JSON template",
+      JSON.stringify(
+        {
+          Resources: {
+            P: {
+              Type: "AWS::Logs::ResourcePolicy",
+              Properties: {
+                PolicyName: "p",
+                PolicyDocument: JSON.stringify(policy).replace("\u00e9", "\\u00e9"),
+              },
+            },
+          },
+        },
+        null,
+        2,
+      ),
+      "t.json",
+    ],
+    [
+      "YAML double-quoted",
+      `Resources:\n  P:\n    Type: AWS::Logs::ResourcePolicy\n    Properties:\n      PolicyName: p\n      PolicyDocument: ${JSON.stringify(JSON.stringify(policy))}\n`,
+      "t.yaml",
+    ],
+  ])("%s: the finding points at the statement's `{`", async (_name, text, file) => {
+    const r = await checkCloudFormation(file, text, {});
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+    const f = r.findings[0] as (typeof r.findings)[number];
+    const line = text.split("\n")[f.line - 1] ?? "";
+    expect(line.slice(f.column - 1).startsWith('{\\"Sid\\"')).toBe(true);
+  });
+});

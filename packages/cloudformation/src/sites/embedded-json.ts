@@ -7,8 +7,8 @@ const TOKEN_CLOSE = "\uE101";
 /**
  * Parses a policy written as a JSON string (`AWS::Logs::ResourcePolicy`, a `!Sub |` block, a
  * `Fn::Join`). Unknown parts travel through the JSON parser as private-use tokens and come back as
- * symbols. Positions: inside a YAML block scalar, lines map one to one onto the template; otherwise
- * every node points at the string.
+ * symbols. Positions: inside a YAML block scalar, lines map one to one onto the template; inside a
+ * double-quoted string on one line, the escapes are walked; otherwise every node points at the string.
  */
 export function parseEmbeddedPolicy(
   parts: readonly ValuePart[],
@@ -62,7 +62,7 @@ export function readEmbeddedPolicy(
     );
     return { error: message, line, column };
   }
-  const mapRange = rangeMapper(range, templateText);
+  const mapRange = quotedMapper(range, templateText, text) ?? rangeMapper(range, templateText);
   const rebuild = (n: SourceNode, depth: number): SourceNode => {
     const r = mapRange(n.range);
     switch (n.kind) {
@@ -103,6 +103,70 @@ export function readEmbeddedPolicy(
     }
   };
   return { node: rebuild(parsed.node, 0) };
+}
+
+/**
+ * Positions inside a policy written as one double-quoted string on one line (a JSON template's
+ * `"PolicyDocument": "{\"Statement\": …}"`, a YAML `"…"`): the escapes are walked so that each
+ * character of the text maps to its column in the template. Undefined when the string is not that,
+ * or does not read back as `text` (a `Fn::Sub` whose `${…}` became symbols).
+ */
+function quotedMapper(
+  outer: SourceRange | undefined,
+  templateText: string,
+  text: string,
+): ((inner: SourceRange | undefined) => SourceRange | undefined) | undefined {
+  if (!outer || outer.start.line !== outer.end.line) return undefined;
+  const start = lineOffsets(templateText, outer.start.line, outer.start.line).get(outer.start.line);
+  if (start === undefined) return undefined;
+  // A byte order mark takes no column (see LineIndex).
+  const lineStart = outer.start.line === 1 && templateText.charCodeAt(0) === 0xfeff ? start + 1 : start;
+  const open = lineStart + outer.start.column - 1;
+  if (templateText[open] !== '"') return undefined;
+  // columns[k]: the template column of the text's k-th character (and one past its end).
+  const columns: number[] = [];
+  let decoded = "";
+  let i = open + 1;
+  while (i < templateText.length && templateText[i] !== '"') {
+    const c = templateText[i] as string;
+    if (c === "\n" || c === "\r") return undefined;
+    const column = i - lineStart + 1;
+    if (c !== "\\") {
+      columns.push(column);
+      decoded += c;
+      i++;
+      continue;
+    }
+    const e = templateText[i + 1];
+    const simple: Record<string, string> = {
+      '"': '"',
+      "\\": "\\",
+      "/": "/",
+      b: "\b",
+      f: "\f",
+      n: "\n",
+      r: "\r",
+      t: "\t",
+    };
+    if (e !== undefined && simple[e] !== undefined) {
+      columns.push(column);
+      decoded += simple[e];
+      i += 2;
+    } else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(templateText.slice(i + 2, i + 6))) {
+      columns.push(column);
+      decoded += String.fromCharCode(Number.parseInt(templateText.slice(i + 2, i + 6), 16));
+      i += 6;
+    } else return undefined;
+    if (decoded.length > text.length) return undefined;
+  }
+  if (decoded !== text) return undefined;
+  columns.push(i - lineStart + 1);
+  const index = new LineIndex(text);
+  const at = (p: SourcePosition): SourcePosition => ({
+    line: outer.start.line,
+    column: columns[Math.min(index.offset(p.line, p.column), columns.length - 1)] as number,
+  });
+  return (inner) => (inner ? { file: outer.file, start: at(inner.start), end: at(inner.end) } : outer);
 }
 
 function rangeMapper(
