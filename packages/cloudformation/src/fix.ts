@@ -352,7 +352,7 @@ function conditionEdit(
   statement: ObjectNode,
   block: ConditionBlock,
   unchanged: Unchanged,
-  after: (edits: Edit[]) => SourceNode | undefined,
+  file: string,
 ): Edit | Edit[] | undefined {
   const current = getOf(statement, "Condition");
   const ops = plan(ctx, block, current, unchanged);
@@ -372,10 +372,33 @@ function conditionEdit(
   if (added.every((e) => e.end === e.start)) return added;
   const rewrite = whole();
   if (!rewrite) return undefined;
-  const a = after(added);
-  const b = after([rewrite]);
-  if (!a || !b || plainOf(getOf(a, "Condition")) !== plainOf(getOf(b, "Condition"))) return rewrite;
+  const a = conditionAfter(ctx, entry, added, file);
+  const b = conditionAfter(ctx, entry, [rewrite], file);
+  if (!a || !b || plainOf(a) !== plainOf(b)) return rewrite;
   return added;
+}
+
+/**
+ * The Condition as `edits` (all within its entry) would leave it: only the entry's text is parsed
+ * again, so that checking each statement's fix costs its Condition's size, not the template's.
+ */
+function conditionAfter(
+  ctx: Ctx,
+  entry: SourceEntry | undefined,
+  edits: Edit[],
+  file: string,
+): SourceNode | undefined {
+  const start = entry ? startOfEntry(ctx, entry) : undefined;
+  const end = entry ? endOf(ctx, entry.value) : undefined;
+  if (start === undefined || end === undefined) return undefined;
+  let fragment = ctx.text.slice(start, end);
+  for (const e of [...edits].sort((x, y) => y.start - x.start)) {
+    if (e.start < start || e.end > end) return undefined;
+    fragment = fragment.slice(0, e.start - start) + e.text + fragment.slice(e.end - start);
+  }
+  // The entry alone: `"Condition": {...}` in braces for JSON, `Condition: ...` as a YAML mapping.
+  const node = parse(ctx.style.json ? `{${fragment}}` : fragment, file, ctx.style.json);
+  return getOf(node, "Condition");
 }
 
 /** A template value as text, positions left out and keys sorted: equal texts, equal values. */
@@ -388,32 +411,6 @@ function plainOf(node: SourceNode | undefined, depth = 0): string {
     return `{${entries.sort().join(",")}}`;
   }
   return JSON.stringify(node);
-}
-
-/** The keys and indexes that lead from `root` to `target`, or undefined. */
-function pathOf(root: SourceNode, target: SourceNode, depth = 0): Array<string | number> | undefined {
-  if (root === target) return [];
-  if (depth > 64) return undefined;
-  if (root.kind === "object")
-    for (const e of root.entries) {
-      const p = pathOf(e.value, target, depth + 1);
-      if (p) return [e.key, ...p];
-    }
-  if (root.kind === "array")
-    for (let i = 0; i < root.items.length; i++) {
-      const p = pathOf(root.items[i] as SourceNode, target, depth + 1);
-      if (p) return [i, ...p];
-    }
-  return undefined;
-}
-
-function nodeAt(root: SourceNode | undefined, path: ReadonlyArray<string | number>): SourceNode | undefined {
-  let cur = root;
-  for (const step of path) {
-    if (typeof step === "number") cur = cur?.kind === "array" ? cur.items[step] : undefined;
-    else cur = getOf(cur, step);
-  }
-  return cur;
 }
 
 /**
@@ -491,6 +488,15 @@ function valueEdit(ctx: Ctx, entry: SourceEntry, k: NewKey, flow: boolean): Edit
   const start = offsetOf(ctx, node.range.start.line, node.range.start.column);
   const end = endOf(ctx, node);
   if (end === undefined || end <= start) return undefined;
+  // A YAML value written in quotes stays in the same quotes.
+  const item = v.items[0];
+  const quote = ctx.text[start];
+  if (!ctx.style.json && item?.kind === "plain" && (quote === '"' || quote === "'"))
+    return {
+      start,
+      end,
+      text: quote === '"' ? JSON.stringify(item.text) : `'${item.text.replaceAll("'", "''")}'`,
+    };
   return { start, end, text: renderValue(ctx, k, "", flow) };
 }
 
@@ -600,6 +606,8 @@ export function applyCloudFormationFixes(
   const resources = getOf(root, "Resources");
 
   const edits: Edit[] = [];
+  /** Each finding's edits, kept or dropped together. */
+  const groups: Edit[][] = [];
   const done = new Set<string>();
   // The fixes each statement's findings ask for: the variants of one statement (a principal picked
   // by Fn::If or a parameter) may need different ones (another service's aws:SourceArn), and one
@@ -628,14 +636,17 @@ export function applyCloudFormationFixes(
           // Said once per place, so that `--fix` does not leave such a finding without a word.
           if (!done.has(key)) {
             done.add(key);
-            const props = getOf(getOf(resources, f.resource ?? ""), "Properties");
+            const res = getOf(resources, f.resource ?? "");
             const legacy =
-              scalarTypeOf(getOf(resources, f.resource ?? "")) === "AWS::Events::EventBusPolicy" &&
-              getOf(props, "Statement") === undefined;
+              scalarTypeOf(res) === "AWS::Events::EventBusPolicy" &&
+              getOf(getOf(res, "Properties"), "Statement") === undefined;
+            const where = `${file}:${f.line}:${f.column}: not edited:`;
             notes.push(
-              legacy
-                ? `${file}:${f.line}:${f.column}: not edited: ${f.resource} uses the legacy EventBusPolicy form (Principal, Action and a Condition of Type, Key and Value), which takes no such Condition; write it with Statement and the fix text shown with the finding`
-                : `${file}:${f.line}:${f.column}: not edited: the statement is inside a JSON string${f.resource ? ` (${f.resource})` : ""}, which is not edited as text; apply the fix text shown with the finding by hand`,
+              res === undefined
+                ? `${where} ${f.resource} is generated (by SAM or Fn::ForEach), not written in Resources; set the fix where it is generated`
+                : legacy
+                  ? `${where} ${f.resource} uses the legacy EventBusPolicy form (Principal, Action and a Condition of Type, Key and Value), which takes no such Condition; write it with Statement and the fix text shown with the finding`
+                  : `${where} the statement is inside a JSON string (${f.resource}), which is not edited as text; apply the fix text shown with the finding by hand`,
             );
           }
           continue;
@@ -660,10 +671,7 @@ export function applyCloudFormationFixes(
           );
           continue;
         }
-        const path = pathOf(root, st);
-        const after = (list: Edit[]) =>
-          path ? nodeAt(parse(applyEdits(text, list), file, json), path) : undefined;
-        edit = conditionEdit(ctx, st, f.fix.condition, f.fix.unchanged ?? [], after);
+        edit = conditionEdit(ctx, st, f.fix.condition, f.fix.unchanged ?? [], file);
       } else if (f.fix.permission && f.resource) {
         const res = getOf(resources, f.resource);
         // SAM event permissions and Fn::ForEach copies have a logical id that is not in Resources.
@@ -700,16 +708,22 @@ export function applyCloudFormationFixes(
       throw e;
     }
     const list = edit === undefined ? [] : Array.isArray(edit) ? edit : [edit];
-    // An edit that would not parse is dropped on its own.
     const group = list.filter((x) => x.text !== text.slice(x.start, x.end));
-    if (group.length === 0) continue;
-    if (parse(applyEdits(text, group), file, json) === undefined) continue;
-    edits.push(...group);
+    if (group.length > 0) groups.push(group);
   }
-  if (edits.length === 0) return undefined;
-  const out = applyEdits(text, edits);
-  if (out === text || parse(out, file, json) === undefined) return undefined;
-  return out;
+  if (groups.length === 0) return undefined;
+  // All the edits, parsed once. Only when that fails is each statement's edit tried on its own, and
+  // one that would not parse dropped (a parse per statement would make a large template's fix
+  // quadratic: 800 statements took a minute).
+  let out = applyEdits(text, groups.flat());
+  if (parse(out, file, json) === undefined) {
+    for (const group of groups)
+      if (parse(applyEdits(text, group), file, json) !== undefined) edits.push(...group);
+    if (edits.length === 0) return undefined;
+    out = applyEdits(text, edits);
+    if (parse(out, file, json) === undefined) return undefined;
+  }
+  return out === text ? undefined : out;
 }
 
 /** A resource's Type, when written as text. */
