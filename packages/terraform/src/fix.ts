@@ -255,7 +255,11 @@ async function fixFile(
     const where = `${file}:${f.line}:${f.column} (${f.ruleId} ${f.resource ?? ""})`;
     const block = sites.blocks.get(offset);
     let made: Edit[] | undefined;
-    if (f.fix?.permission && block?.type === "resource" && block.labels[0] === "aws_lambda_permission")
+    if (
+      f.fix?.permission &&
+      block?.type === "resource" &&
+      (block.labels[0] === "aws_lambda_permission" || block.labels[0] === "awscc_lambda_permission")
+    )
       made = permissionEdits(ctx, block, f.fix.permission, where);
     else if (f.fix?.condition && block?.type === "statement")
       made = documentEdits(ctx, block, f.fix.condition, where, f.fix.unchanged ?? []);

@@ -402,7 +402,8 @@ function permissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefin
     if (v) permission[k] = v;
   };
   set("action", "action");
-  if (r.type === "aws_lambda_permission") {
+  // The Cloud Control provider's function permission takes the AWS provider's argument names.
+  if (r.type === "aws_lambda_permission" || r.type === "awscc_lambda_permission") {
     set("functionName", "function_name");
     set("sourceArn", "source_arn");
     set("sourceAccount", "source_account");

@@ -522,7 +522,8 @@ function permissionOf(
   };
   const setGuard = (field: LambdaPermissionField, arg: string): void => set(field, arg, true);
   set("action", "action");
-  if (inst.type === "aws_lambda_permission") {
+  // The Cloud Control provider's function permission takes the AWS provider's argument names.
+  if (inst.type === "aws_lambda_permission" || inst.type === "awscc_lambda_permission") {
     set("functionName", "function_name");
     setGuard("sourceArn", "source_arn");
     setGuard("sourceAccount", "source_account");
