@@ -289,26 +289,41 @@ async function fixFile(
   }
   if (edits.length === 0) return undefined;
   edits.sort((a, b) => b.start - a.start);
-  // Apply one edit at a time (from the end, so earlier offsets hold); drop any that breaks the file.
-  let out = text;
-  // Where the applied edits' text stands in `out`: an edit before a range moves it.
-  const written: Array<[number, number]> = [];
-  for (const e of edits) {
-    const next = out.slice(0, e.start) + e.text + out.slice(e.end);
-    try {
-      HclParser.parseBody(next);
-    } catch {
-      notes.push(`${file}: the fix ${e.what} would not parse; it is left out`);
-      continue;
+  // Apply the edits from the end, so earlier offsets hold. All of them are parsed once; only when
+  // that fails is each one tried on its own, and one that breaks the file dropped (a parse per edit
+  // would make a large module's fix quadratic).
+  const apply = (check: boolean): { out: string; written: Array<[number, number]> } => {
+    let out = text;
+    // Where the applied edits' text stands in `out`: an edit before a range moves it.
+    const written: Array<[number, number]> = [];
+    for (const e of edits) {
+      const next = out.slice(0, e.start) + e.text + out.slice(e.end);
+      if (check) {
+        try {
+          HclParser.parseBody(next);
+        } catch {
+          notes.push(`${file}: the fix ${e.what} would not parse; it is left out`);
+          continue;
+        }
+      }
+      const shift = e.text.length - (e.end - e.start);
+      for (const r of written) {
+        r[0] += shift;
+        r[1] += shift;
+      }
+      written.push([e.start, e.start + e.text.length]);
+      out = next;
     }
-    const shift = e.text.length - (e.end - e.start);
-    for (const r of written) {
-      r[0] += shift;
-      r[1] += shift;
-    }
-    written.push([e.start, e.start + e.text.length]);
-    out = next;
+    return { out, written };
+  };
+  let applied = apply(false);
+  try {
+    HclParser.parseBody(applied.out);
+  } catch {
+    applied = apply(true);
   }
+  let { out } = applied;
+  const { written } = applied;
   if (out === text) return undefined;
   // The lines written, aligned as `terraform fmt` aligns them (with the lines of their chains).
   const aligned = alignTouched(out, written);
