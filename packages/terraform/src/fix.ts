@@ -81,9 +81,11 @@ export async function applyTerraformFixesWithNotes(
   const fixesAt = new Map<string, Set<string>>();
   const at = (f: Finding) => `${f.file}:${f.line}:${f.column}`;
   for (const f of findings) {
-    if (f.suppressed || !f.fix?.condition) continue;
+    // A permission's instances too (`for_each` over services): each may need another source_arn.
+    const fix = f.fix?.condition ?? f.fix?.permission;
+    if (f.suppressed || !fix) continue;
     const set = fixesAt.get(at(f)) ?? new Set<string>();
-    set.add(JSON.stringify(f.fix.condition));
+    set.add(JSON.stringify(fix));
     fixesAt.set(at(f), set);
   }
   const told = new Set<string>();
@@ -93,7 +95,7 @@ export async function applyTerraformFixesWithNotes(
     if ((fixesAt.get(at(f))?.size ?? 0) > 1) {
       if (!told.has(at(f)))
         notes.push(
-          `${at(f)}: ${f.ruleId}: the statements written here (a for expression, a dynamic value) need different fixes, and one edit would give them all the same; apply the fix text shown with each finding by hand`,
+          `${at(f)}: ${f.ruleId}: the statements written here (a for expression, a dynamic value, a for_each) need different fixes, and one edit would give them all the same; apply the fix text shown with each finding by hand`,
         );
       told.add(at(f));
       continue;
