@@ -614,11 +614,18 @@ export function applyCloudFormationFixes(
   // edit serves them all.
   const fixesAt = new Map<string, Set<string>>();
   for (const f of findings) {
-    if (f.suppressed || !f.fix?.condition || !f.statement) continue;
+    if (f.suppressed || !f.fix) continue;
     if (f.file && f.file !== file && resolve(f.file) !== resolve(file)) continue;
-    const key = `${f.line}:${f.column}`;
+    // A permission's variants too (a Principal from a parameter or Fn::If): each may need another SourceArn.
+    const key =
+      f.fix.condition && f.statement
+        ? `${f.line}:${f.column}`
+        : f.fix.permission && f.resource
+          ? `permission:${f.resource}`
+          : undefined;
+    if (key === undefined) continue;
     const set = fixesAt.get(key) ?? new Set<string>();
-    set.add(JSON.stringify(f.fix.condition));
+    set.add(JSON.stringify(f.fix.condition ?? f.fix.permission));
     fixesAt.set(key, set);
   }
   for (const f of findings) {
@@ -686,6 +693,15 @@ export function applyCloudFormationFixes(
         const key = `permission:${f.resource}`;
         if (props?.kind !== "object" || done.has(key)) continue;
         done.add(key);
+        if ((fixesAt.get(key)?.size ?? 0) > 1) {
+          const variants = findings
+            .filter((g) => g.resource === f.resource && g.fix?.permission && g.variant)
+            .map((g) => g.variant);
+          notes.push(
+            `${file}:${f.line}:${f.column}: not edited: the permission needs a different fix in each variant (${[...new Set(variants)].join("; ")}), and one edit would give every variant the same; edit each branch by hand`,
+          );
+          continue;
+        }
         if (["SourceAccount", "SourceArn"].some((k) => hasIntrinsicIf(getOf(props, k), 0))) {
           notes.push(
             `${file}:${f.line}:${f.column}: not edited: the permission's SourceAccount or SourceArn holds Fn::If, and the fix is for one branch only; edit each branch by hand`,

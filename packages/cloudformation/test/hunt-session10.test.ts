@@ -166,3 +166,30 @@ describe("--fix on a template with many statements to edit", () => {
     expect((await checkCloudFormation("big.yaml", out as string, options)).findings).toEqual([]);
   }, 60_000);
 });
+
+// From the session-10 review (its Terraform twin was a for_each): a permission whose Principal a
+// parameter picks got the first variant's SourceArn (sns) for every variant, which shut out s3.
+describe("--fix on a permission whose variants need different fixes", () => {
+  it("is not edited, and a note names the variants", async () => {
+    const text = `Parameters:
+  Source:
+    Type: String
+    AllowedValues: [sns.amazonaws.com, s3.amazonaws.com]
+    Default: sns.amazonaws.com
+Resources:
+  Perm:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: fn
+      Principal: !Ref Source
+`;
+    const r = await checkCloudFormation("v.yaml", text, { accounts: ["210987654321"] });
+    expect(new Set(r.findings.map((f) => JSON.stringify(f.fix?.permission))).size).toBe(2);
+    const notes: string[] = [];
+    expect(applyCloudFormationFixes(text, "v.yaml", r.findings, notes)).toBeUndefined();
+    expect(notes).toEqual([
+      "v.yaml:7:3: not edited: the permission needs a different fix in each variant (<Source>: sns.amazonaws.com (the default); <Source>: s3.amazonaws.com), and one edit would give every variant the same; edit each branch by hand",
+    ]);
+  });
+});
