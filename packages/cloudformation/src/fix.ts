@@ -339,7 +339,16 @@ function setEntry(
   if (at === undefined) return undefined;
   const value = render(indent, flowObj);
   const sep = value.startsWith("\n") ? ":" : ": ";
-  const entry = `${renderKey(key, style, flowObj)}${sep}${value}`;
+  // A YAML key is written in the quotes its neighbours are written in (`{"sns:Protocol": …}`).
+  const lastKey = kText(last);
+  const quote = !style.json && (lastKey.startsWith('"') || lastKey.startsWith("'")) ? lastKey[0] : undefined;
+  const keyText =
+    quote === '"'
+      ? JSON.stringify(key)
+      : quote === "'"
+        ? `'${key.replaceAll("'", "''")}'`
+        : renderKey(key, style, flowObj);
+  const entry = `${keyText}${sep}${value}`;
   if (flowObj) return { start: at, end: at, text: eol(`, ${entry}`) };
   if (style.json) return { start: at, end: at, text: eol(`,\n${indent}${entry}`) };
   // YAML block: after the rest of the last value's line (a trailing comment stays where it is).

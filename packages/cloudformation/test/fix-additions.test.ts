@@ -280,6 +280,17 @@ ${condition}`;
     }
   });
 
+  // From the session-10 review: the key inserted into a flow map of quoted keys came out unquoted.
+  it("YAML flow: an inserted key is quoted as its neighbours are", async () => {
+    const text =
+      template(`              {ArnLike: {"aws:SourceArn": "arn:aws:events:*:*:rule/*"}, StringEquals: {"sns:Protocol": "https"}}
+`).replace("            Condition:\n              {", "            Condition: {");
+    const out = await fix("fq.yaml", text);
+    expect(out).toContain(
+      `Condition: {ArnLike: {"aws:SourceArn": "arn:aws:events:*:210987654321:rule/*"}, StringEquals: {"sns:Protocol": "https", "aws:SourceAccount": "210987654321"}}`,
+    );
+  });
+
   it("a value written as a list is still written anew", async () => {
     const text = template(`              ArnLike:
                 aws:SourceArn:
