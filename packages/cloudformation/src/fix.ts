@@ -28,6 +28,7 @@ import {
   parseJsonSource,
   type SourceEntry,
   type SourceNode,
+  scalarText,
 } from "./tree.js";
 
 type ConditionBlock = NonNullable<NonNullable<Finding["fix"]>["condition"]>;
@@ -341,13 +342,7 @@ function setEntry(
   const sep = value.startsWith("\n") ? ":" : ": ";
   // A YAML key is written in the quotes its neighbours are written in (`{"sns:Protocol": …}`).
   const lastKey = kText(last);
-  const quote = !style.json && (lastKey.startsWith('"') || lastKey.startsWith("'")) ? lastKey[0] : undefined;
-  const keyText =
-    quote === '"'
-      ? JSON.stringify(key)
-      : quote === "'"
-        ? `'${key.replaceAll("'", "''")}'`
-        : renderKey(key, style, flowObj);
+  const keyText = (!style.json && quotedAs(lastKey[0], key)) || renderKey(key, style, flowObj);
   const entry = `${keyText}${sep}${value}`;
   if (flowObj) return { start: at, end: at, text: eol(`, ${entry}`) };
   if (style.json) return { start: at, end: at, text: eol(`,\n${indent}${entry}`) };
@@ -499,14 +494,15 @@ function valueEdit(ctx: Ctx, entry: SourceEntry, k: NewKey, flow: boolean): Edit
   if (end === undefined || end <= start) return undefined;
   // A YAML value written in quotes stays in the same quotes.
   const item = v.items[0];
-  const quote = ctx.text[start];
-  if (!ctx.style.json && item?.kind === "plain" && (quote === '"' || quote === "'"))
-    return {
-      start,
-      end,
-      text: quote === '"' ? JSON.stringify(item.text) : `'${item.text.replaceAll("'", "''")}'`,
-    };
-  return { start, end, text: renderValue(ctx, k, "", flow) };
+  const quoted = !ctx.style.json && item?.kind === "plain" ? quotedAs(ctx.text[start], item.text) : undefined;
+  return { start, end, text: quoted ?? renderValue(ctx, k, "", flow) };
+}
+
+/** `text` as a YAML scalar in the quotes `quote` opens (`"` or `'`); undefined for any other. */
+function quotedAs(quote: string | undefined, text: string): string | undefined {
+  if (quote === '"') return JSON.stringify(text);
+  if (quote === "'") return `'${text.replaceAll("'", "''")}'`;
+  return undefined;
 }
 
 /**
@@ -654,7 +650,7 @@ export function applyCloudFormationFixes(
             done.add(key);
             const res = getOf(resources, f.resource ?? "");
             const legacy =
-              scalarTypeOf(res) === "AWS::Events::EventBusPolicy" &&
+              scalarText(getOf(res, "Type")) === "AWS::Events::EventBusPolicy" &&
               getOf(getOf(res, "Properties"), "Statement") === undefined;
             const where = `${file}:${f.line}:${f.column}: not edited:`;
             notes.push(
@@ -691,8 +687,7 @@ export function applyCloudFormationFixes(
       } else if (f.fix.permission && f.resource) {
         const res = getOf(resources, f.resource);
         // SAM event permissions and Fn::ForEach copies have a logical id that is not in Resources.
-        const type = getOf(res, "Type");
-        if (type?.kind !== "scalar" || type.value !== "AWS::Lambda::Permission") {
+        if (scalarText(getOf(res, "Type")) !== "AWS::Lambda::Permission") {
           notes.push(
             `${file}:${f.line}:${f.column}: not edited: ${f.resource} is generated (by SAM or Fn::ForEach), not written in Resources; set the fix where it is generated`,
           );
@@ -749,12 +744,6 @@ export function applyCloudFormationFixes(
     if (parse(out, file, json) === undefined) return undefined;
   }
   return out === text ? undefined : out;
-}
-
-/** A resource's Type, when written as text. */
-function scalarTypeOf(resource: SourceNode | undefined): string | undefined {
-  const t = getOf(resource, "Type");
-  return t?.kind === "scalar" && typeof t.value === "string" ? t.value : undefined;
 }
 
 /** Whether a template value holds `Fn::If` (`!If`) anywhere. */

@@ -5,6 +5,7 @@ import { LineMap } from "./hcl/line-map.js";
 import { HclParser } from "./hcl/parser.js";
 import type { Block, Body, Expr, ObjectExpr, TemplateExpr } from "./hcl/syntax.js";
 import { alignTouched } from "./hcl-align.js";
+import { FUNCTION_PERMISSION_TYPES } from "./knowledge/policy-attributes.js";
 import { validateHcl } from "./load/hcl2json.js";
 
 /**
@@ -260,7 +261,7 @@ async function fixFile(
     if (
       f.fix?.permission &&
       block?.type === "resource" &&
-      (block.labels[0] === "aws_lambda_permission" || block.labels[0] === "awscc_lambda_permission")
+      FUNCTION_PERMISSION_TYPES.has(block.labels[0] ?? "")
     )
       made = permissionEdits(ctx, block, f.fix.permission, where);
     else if (f.fix?.condition && block?.type === "statement")

@@ -15,6 +15,7 @@ import type {
 import { looksLikePolicy, normalizeParts, parseJsonSource } from "@deputyguard/core";
 import { PARTITION, REGION, SELF_ACCOUNT, URL_SUFFIX } from "./eval/symbols.js";
 import {
+  FUNCTION_PERMISSION_TYPES,
   LAMBDA_PERMISSION_TYPES,
   POLICY_ATTRIBUTES,
   type PolicyAttribute,
@@ -391,8 +392,9 @@ function permissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefin
       return unknownValue(ref ?? `${r.address}.${attr}`, "known only after apply", range);
     }
     // invoked_via_function_url is a boolean: read as the text Lambda's Bool condition compares.
-    if (typeof v === "boolean") return { parts: [String(v)], range: ctx.locator.at([...r.valuesPath, attr]) };
-    return typeof v === "string" ? { parts: [v], range: ctx.locator.at([...r.valuesPath, attr]) } : undefined;
+    return typeof v === "string" || typeof v === "boolean"
+      ? { parts: [String(v)], range: ctx.locator.at([...r.valuesPath, attr]) }
+      : undefined;
   };
   const principal = field("principal", "principal");
   if (!principal) return undefined;
@@ -402,8 +404,7 @@ function permissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefin
     if (v) permission[k] = v;
   };
   set("action", "action");
-  // The Cloud Control provider's function permission takes the AWS provider's argument names.
-  if (r.type === "aws_lambda_permission" || r.type === "awscc_lambda_permission") {
+  if (FUNCTION_PERMISSION_TYPES.has(r.type)) {
     set("functionName", "function_name");
     set("sourceArn", "source_arn");
     set("sourceAccount", "source_account");

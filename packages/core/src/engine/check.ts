@@ -10,7 +10,14 @@ import { parseConditionOperator } from "../model/operators.js";
 import { looksLikePolicy, parsePolicy } from "../model/parse-policy.js";
 import type { ConditionEntry, Policy, Statement } from "../model/policy.js";
 import type { Diagnostic, SourceRange } from "../model/source.js";
-import { SELF_ORG, shortName, type ValueSymbol, wholeUnknown } from "../model/values.js";
+import {
+  knownText,
+  type PolicyValue,
+  SELF_ORG,
+  shortName,
+  type ValueSymbol,
+  wholeUnknown,
+} from "../model/values.js";
 import { RULES } from "../rules/index.js";
 import type { ReportInput, Rule, Severity } from "../rules/types.js";
 import type { TextEdit } from "./edit.js";
@@ -208,17 +215,6 @@ export function lambdaPermissionPolicy(p: LambdaPermission, range: SourceRange |
   return { version: "2012-10-17", statements: [stmt], form: "statement" };
 }
 
-/** The text of a value with no symbol in it; undefined otherwise. */
-function literalText(v: LambdaPermission["principal"] | undefined): string | undefined {
-  if (!v) return undefined;
-  let out = "";
-  for (const part of v.parts) {
-    if (typeof part !== "string") return undefined;
-    out += part;
-  }
-  return out;
-}
-
 /**
  * Whether a Lambda permission opens the function's URL to anyone, as the Lambda guide's "Control
  * access to Lambda function URLs" page has it for AuthType NONE: `Principal: "*"` with
@@ -230,6 +226,7 @@ function literalText(v: LambdaPermission["principal"] | undefined): string | und
  * Values not known before deployment do not count.
  */
 export function isPublicFunctionUrl(p: LambdaPermission): boolean {
+  const literalText = (v: PolicyValue | undefined) => (v ? knownText(v) : undefined);
   if (literalText(p.principal) !== "*") return false;
   const action = literalText(p.action)?.toLowerCase();
   if (action === "lambda:invokefunctionurl") return literalText(p.functionUrlAuthType) === "NONE";

@@ -87,6 +87,12 @@ export const POLICY_ATTRIBUTES: Readonly<Record<string, readonly PolicyAttribute
   aws_bedrockagentcore_agent_runtime: [],
 };
 
+/**
+ * The function permissions among them, read with the AWS provider's argument names (the Cloud
+ * Control provider's takes the same); the others are layer version permissions.
+ */
+export const FUNCTION_PERMISSION_TYPES = new Set(["aws_lambda_permission", "awscc_lambda_permission"]);
+
 /** Resource types that become a Lambda permission (a statement Lambda writes for you). */
 export const LAMBDA_PERMISSION_TYPES = new Set([
   "aws_lambda_permission",

@@ -22,7 +22,11 @@ import { parseJsonString, valueToNode } from "../eval/json.js";
 import { knownString, type TfValue, toPolicyValue } from "../eval/value.js";
 import type { Attribute, Body, Expr } from "../hcl/syntax.js";
 import { bodyExpressions, traversals } from "../hcl/traversals.js";
-import { LAMBDA_PERMISSION_TYPES, POLICY_ATTRIBUTES } from "../knowledge/policy-attributes.js";
+import {
+  FUNCTION_PERMISSION_TYPES,
+  LAMBDA_PERMISSION_TYPES,
+  POLICY_ATTRIBUTES,
+} from "../knowledge/policy-attributes.js";
 import { expandBlocks } from "./document.js";
 import { suppressionIndex } from "./suppressions.js";
 
@@ -522,8 +526,7 @@ function permissionOf(
   };
   const setGuard = (field: LambdaPermissionField, arg: string): void => set(field, arg, true);
   set("action", "action");
-  // The Cloud Control provider's function permission takes the AWS provider's argument names.
-  if (inst.type === "aws_lambda_permission" || inst.type === "awscc_lambda_permission") {
+  if (FUNCTION_PERMISSION_TYPES.has(inst.type)) {
     set("functionName", "function_name");
     setGuard("sourceArn", "source_arn");
     setGuard("sourceAccount", "source_account");
