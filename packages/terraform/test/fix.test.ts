@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -6,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { checkSite, type Finding } from "@deputyguard/core";
 import { describe, expect, it } from "vitest";
 import { applyTerraformFixesWithNotes, terraformFormat } from "../src/index.js";
-import { writeTree } from "./helpers.js";
+import { runTerraform, terraformInstalled, writeTree } from "./helpers.js";
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), "../../../test-fixtures/terraform");
 const OPTIONS = { accounts: ["210987654321"] };
@@ -65,28 +64,7 @@ describe("applyTerraformFixes on every fixture with a fix", () => {
 // Before session 10 a fixed file could fail `terraform fmt -check`: 9 of the 33 fmt-clean fixture
 // and corpus files `--fix --write` changed (unaligned Lambda permission arguments, a padded
 // `ArnLike      = {`). Terraform is the oracle where it is installed.
-const terraform = (() => {
-  try {
-    execFileSync("terraform", ["version"], {
-      stdio: "ignore",
-      env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
-    });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const fmtClean = (file: string): boolean => {
-  try {
-    execFileSync("terraform", ["fmt", "-check", file], {
-      stdio: "ignore",
-      env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
-    });
-    return true;
-  } catch {
-    return false;
-  }
-};
+const fmtClean = (file: string): boolean => runTerraform(["fmt", "-check", file]) !== undefined;
 
 describe("fixed Terraform files stay terraform fmt-clean", () => {
   it("adds Lambda permission arguments aligned with the others", async () => {
@@ -102,7 +80,7 @@ describe("fixed Terraform files stay terraform fmt-clean", () => {
 }`);
   });
 
-  it.skipIf(!terraform)(
+  it.skipIf(!terraformInstalled)(
     "on every fixture that was fmt-clean (skipped when terraform is not on PATH)",
     async () => {
       let checked = 0;

@@ -5,9 +5,9 @@
  * one-line assignment (9 of the 33 fmt-clean fixture and corpus files it changed). Every expected
  * text below is what `terraform fmt` (1.11.4) writes for the input.
  */
-import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { alignTouched } from "../src/hcl-align.js";
+import { runTerraform, terraformInstalled } from "./helpers.js";
 
 /** The text without its markers, and the range between «…» (what a fix wrote). */
 function marked(s: string): { text: string; touched: Array<[number, number]> } {
@@ -251,27 +251,12 @@ resource "c" "d" {
 
   // An oracle where Terraform is installed (it is on the machines this project is built on): the
   // same cases must come out as `terraform fmt` writes them.
-  const terraform = (() => {
-    try {
-      execFileSync("terraform", ["version"], {
-        stdio: "ignore",
-        env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
-      });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  it.skipIf(!terraform)(
+  it.skipIf(!terraformInstalled)(
     "agrees with terraform fmt on every case (skipped when terraform is not on PATH)",
     () => {
       for (const [name, input] of CASES) {
         const { text, touched } = marked(input);
-        const fmt = execFileSync("terraform", ["fmt", "-"], {
-          input: text,
-          env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
-          stdio: ["pipe", "pipe", "ignore"],
-        }).toString();
+        const fmt = runTerraform(["fmt", "-"], text);
         expect(alignTouched(text, touched), name).toBe(fmt);
       }
     },

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -104,3 +105,22 @@ export const SOURCE_ACCOUNT_PATH = [
   "StringEquals",
   "aws:SourceAccount",
 ] as const;
+
+/**
+ * `terraform` with its arguments, its output, or undefined when it fails or is not on PATH (tests
+ * use it as an oracle where it is installed, and say so when they skip).
+ */
+export function runTerraform(args: string[], input?: string): string | undefined {
+  try {
+    return execFileSync("terraform", args, {
+      ...(input !== undefined ? { input } : {}),
+      env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" },
+      stdio: ["pipe", "pipe", "ignore"],
+    }).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `terraform` is on PATH. */
+export const terraformInstalled = runTerraform(["version"]) !== undefined;
