@@ -43,7 +43,7 @@ Resources:
       "HandlerOnAlertPermission",
       "HandlerOnRulePermission",
       "HandlerNightlyPermission",
-      "HandlerGetPermission",
+      "HandlerGetPermissionprod",
       "HandlerSkillPermission",
       "HandlerOwnSkillPermission",
     ]);
@@ -65,7 +65,7 @@ Resources:
     expect(text(byId.get("HandlerNightlyPermission")?.sourceArn)).toBe(
       "arn:<PARTITION>:events:<REGION>:<SELF>:rule/nightly",
     );
-    expect(text(byId.get("HandlerGetPermission")?.sourceArn)).toBe(
+    expect(text(byId.get("HandlerGetPermissionprod")?.sourceArn)).toBe(
       "arn:<PARTITION>:execute-api:<REGION>:<SELF>:<Api.Ref>/*/GET/items/{id}",
     );
     // The permission points at the event that generates it.
@@ -86,6 +86,54 @@ Resources:
       expect(f.severity).toBe("info");
       expect(f.message).toMatch(/of this stack|generates the name/);
     }
+  });
+});
+
+describe("logical ids of the permissions SAM generates", () => {
+  // Expected ids are what aws-sam-translator 1.110.0 gives for this template (run once by hand,
+  // not a test dependency): Api permissions carry the stage as a suffix (Prod for the implicit
+  // API, the StageName when it is a string, "Stage" for an intrinsic, a SHA-1 prefix when the
+  // name is not alphanumeric), and Cognito events share one `<Function>CognitoPermission`, of which
+  // the last event's is kept.
+  it("names them as the SAM transform does", async () => {
+    const r = await extractCloudFormation(
+      "ids.yaml",
+      `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  StageParam: { Type: String, Default: beta }
+Resources:
+  Pool: { Type: AWS::Cognito::UserPool }
+  Pool2: { Type: AWS::Cognito::UserPool }
+  Dev: { Type: AWS::Serverless::Api, Properties: { StageName: dev } }
+  Hyphen: { Type: AWS::Serverless::Api, Properties: { StageName: v1-x } }
+  ByParam: { Type: AWS::Serverless::Api, Properties: { StageName: !Ref StageParam } }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: a.b
+      InlineCode: x
+      Events:
+        Implicit: { Type: Api, Properties: { Path: /a, Method: get } }
+        OnDev: { Type: Api, Properties: { RestApiId: !Ref Dev, Path: /b, Method: post } }
+        OnHyphen: { Type: Api, Properties: { RestApiId: !Ref Hyphen, Path: /c, Method: any } }
+        OnParam: { Type: Api, Properties: { RestApiId: !Ref ByParam, Path: /d, Method: any } }
+        Http: { Type: HttpApi }
+        Cog1: { Type: Cognito, Properties: { UserPool: !Ref Pool, Trigger: PreSignUp } }
+        Cog2: { Type: Cognito, Properties: { UserPool: !Ref Pool2, Trigger: PostConfirmation } }
+`,
+    );
+    const perms = r.sites.filter((s) => s.kind === "lambda-permission");
+    expect(perms.map((s) => s.resource)).toEqual([
+      "FnImplicitPermissionProd",
+      "FnOnDevPermissiondev",
+      "FnOnHyphenPermission9507903632",
+      "FnOnParamPermissionStage",
+      "FnHttpPermission",
+      "FnCognitoPermission",
+    ]);
+    const cognito = perms.find((s) => s.resource === "FnCognitoPermission");
+    expect(cognito?.propertyPath).toBe("Properties.Events.Cog2");
   });
 });
 

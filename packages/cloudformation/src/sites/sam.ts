@@ -31,7 +31,7 @@ export interface SamPermission {
  * -eventbridgerule.html, -schedule.html, -api.html, -httpapi.html, -cloudwatchlogs.html,
  * -iotrule.html, -cognito.html, -alexaskill.html under the same developer guide). Checked once
  * against aws-sam-translator 1.110.0 (samtranslator/model/eventsources/push.py): every push source
- * gets `<FunctionId><EventId>Permission` with lambda:InvokeFunction and
+ * gets a permission (its logical id: `permissionId`) with lambda:InvokeFunction and
  *   S3            s3.amazonaws.com, SourceAccount = AWS::AccountId (no SourceArn)
  *   SNS           sns.amazonaws.com, SourceArn = the Topic
  *   Schedule, CloudWatchEvent, EventBridgeRule
@@ -214,7 +214,7 @@ export function samEventPermissions(env: ResolveEnv, fn: ResourceModel): SamPerm
         }
       }
       out.push({
-        logicalId: `${generatedId}Permission`,
+        logicalId: permissionId(env, fn.id, event.key, type, propsNode),
         propertyPath: `Properties.Events.${event.key}`,
         permission,
         range,
@@ -222,7 +222,42 @@ export function samEventPermissions(env: ResolveEnv, fn: ResourceModel): SamPerm
       });
     }
   }
-  return out;
+  // SAM keys what it generates by logical id: of several Cognito events only the last one's
+  // permission is left (one `<FunctionId>CognitoPermission`).
+  const lastCognito = out.findLast((p) => p.logicalId === `${fn.id}CognitoPermission`)?.propertyPath;
+  return lastCognito === undefined
+    ? out
+    : out.filter((p) => p.logicalId !== `${fn.id}CognitoPermission` || p.propertyPath === lastCognito);
+}
+
+/**
+ * The logical id SAM gives an event's permission (aws-sam-translator 1.110.0,
+ * model/eventsources/push.py `_construct_permission`): `<FunctionId><EventId>Permission`, but
+ * `<FunctionId>CognitoPermission` for Cognito, and for Api a suffix naming the stage: `Prod` for
+ * the implicit API, the explicit API's StageName when it is a string, `Stage` when it is an
+ * intrinsic, `AllStages` when the RestApiId is not a reference to a resource of the template. A
+ * suffix that is not alphanumeric is replaced by the first 10 hex digits of its SHA-1
+ * (translator/logical_id_generator.py).
+ */
+function permissionId(env: ResolveEnv, fnId: string, event: string, type: string, props: SourceNode): string {
+  if (type === "Cognito") return `${fnId}CognitoPermission`;
+  const prefix = `${fnId}${event}Permission`;
+  if (type !== "Api") return prefix;
+  const restApi = getOf(props, "RestApiId");
+  let suffix = "Prod";
+  if (restApi) {
+    const id = restApi.kind === "object" ? scalarText(getOf(restApi, "Ref")) : scalarText(restApi);
+    const api = id === undefined ? undefined : env.model.resources.get(id);
+    const stage = getOf(api?.properties, "StageName");
+    suffix = !api
+      ? "AllStages"
+      : stage?.kind === "scalar" && typeof stage.value === "string"
+        ? stage.value
+        : "Stage";
+  }
+  if (/^[\p{L}\p{N}]+$/u.test(suffix)) return `${prefix}${suffix}`;
+  const hash = process.getBuiltinModule("node:crypto").createHash("sha1").update(suffix).digest("hex");
+  return `${prefix}${hash.slice(0, 10)}`;
 }
 
 /** A role that the SAM transform generates, with the trust policy it writes. */
