@@ -25,6 +25,7 @@ import {
   type TfValue,
   toPolicyValue,
   truth,
+  undeclared,
   unknown,
   withoutAlternatives,
 } from "./value.js";
@@ -183,7 +184,7 @@ export class ModuleInstance {
       if (v.kind !== "null" || !decl || !this.nonNullable(decl))
         return range && (isScalar(v) || v.kind === "unknown") ? at(v, range) : v;
     }
-    if (!decl) return failure(`var.${name}`, "the variable is not declared", range);
+    if (!decl) return undeclared(`var.${name}`, "the variable is not declared", range);
     const def = decl.block.body.attributes.get("default");
     if (def) {
       let v = this.evaluate(def.expr, this.scope(decl.file));
@@ -295,7 +296,7 @@ export class ModuleInstance {
     const cached = this.localCache.get(name);
     if (cached) return at(cached, range && isScalar(cached) ? range : cached.range);
     const def = this.config.locals.get(name);
-    if (!def) return failure(`local.${name}`, "the local value is not defined", range);
+    if (!def) return undeclared(`local.${name}`, "the local value is not defined", range);
     let v = this.guard(`local.${name}`, () => this.evaluate(def.attr.expr, this.scope(def.file)));
     v = namedAfterLocal(v, name);
     this.localCache.set(name, v);
@@ -325,7 +326,7 @@ export class ModuleInstance {
     const base = `${this.prefix}${mode === "data" ? "data." : ""}${type}.${name}`;
     if (!cb) {
       const what = mode === "data" ? "data source" : "resource";
-      const v: TfValue = failure(base, `${what} is not declared in ${this.label}`);
+      const v: TfValue = undeclared(base, `${what} is not declared in ${this.label}`);
       this.instanceCache.set(k, v);
       return v;
     }
@@ -986,7 +987,9 @@ export class ModuleInstance {
     if (expr.name === "try" || expr.name === "can") {
       for (let i = 0; i < expr.args.length; i++) {
         const v = this.evaluate(expr.args[i] as Expr, scope);
-        if (v.kind === "unknown" && v.error) continue;
+        // A failure falls through to the next argument; a reference to something not declared does
+        // not (Terraform rejects it before try runs).
+        if (v.kind === "unknown" && v.error && !v.undeclared) continue;
         if (expr.name === "can") {
           if (failingPicks.has(v))
             return unknown(
@@ -1122,7 +1125,7 @@ export class ModuleInstance {
         if (!name0) break;
         if (this.config.resources.has(`${root}.${name0}`))
           return finish(this.resourceValue("managed", root, name0, range), 1);
-        return failure(
+        return undeclared(
           sliceText(scope.map, expr.span),
           `${root}.${name0} is not declared in ${this.label}`,
           range,
@@ -1154,7 +1157,8 @@ export class ModuleInstance {
   /** `module.name`: an object of the child's outputs (lazy), or a list / map for count / for_each. */
   private moduleValue(name: string, range: SourceRange | undefined): TfValue {
     const call = this.config.moduleCalls.get(name);
-    if (!call) return failure(`module.${name}`, `module "${name}" is not declared in ${this.label}`, range);
+    if (!call)
+      return undeclared(`module.${name}`, `module "${name}" is not declared in ${this.label}`, range);
     const count = call.block.body.attributes.get("count");
     const forEach = call.block.body.attributes.get("for_each");
     const outputs = (k: TfValue | undefined): TfValue => {

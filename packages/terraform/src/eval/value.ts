@@ -41,6 +41,12 @@ export type TfValue =
       symbol: ValueSymbol;
       range?: SourceRange;
       error?: boolean;
+      /**
+       * The error is a reference to something not declared (a variable, resource, data source or
+       * module of a file not scanned): Terraform rejects that before evaluating, so `try` does not
+       * fall back from it, and the value stays unknown.
+       */
+      undeclared?: boolean;
       /** It may turn out null (a conditional or `try` with a null alternative): an optional argument may be absent. */
       mayBeNull?: boolean;
       /** Evaluating it may fail when known (a map key it may lack): `try` and `can` then decide. */
@@ -346,12 +352,18 @@ export function describeKind(v: TfValue): string {
 }
 
 /** An evaluation error (a missing attribute, a bad index): unknown, and skipped by `try`. */
-export function failure(source: string, reason: string, range?: SourceRange): TfValue {
+/** A reference to something not declared (see `undeclared` on the unknown value). */
+export function undeclared(source: string, reason: string, range?: SourceRange): TfValue {
+  return failure(source, reason, range, true);
+}
+
+export function failure(source: string, reason: string, range?: SourceRange, undeclared = false): TfValue {
   const v: TfValue = {
     kind: "unknown",
     symbol: { kind: "unknown", name: source, provenance: { source, reason } },
     error: true,
   };
+  if (undeclared) v.undeclared = true;
   if (range) v.range = range;
   return v;
 }
