@@ -106,10 +106,14 @@ export function provenanceText(symbols: readonly ValueSymbol[]): string {
   return symbols.map((s) => `${s.provenance.source}: ${s.provenance.reason}`).join("; ");
 }
 
-/** A symbol's name for a message: on one line, cut at 60 characters (names of expressions can be long). */
+/**
+ * A symbol's name for a message: on one line, at most 60 characters (names of expressions can be
+ * long). A longer one keeps its start and its end, which tell names apart (`….source_arn`,
+ * `….source_account`).
+ */
 export function shortName(name: string): string {
   const flat = name.replace(/\s+/g, " ").trim();
-  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
+  return flat.length > 60 ? `${flat.slice(0, 24)}…${flat.slice(-35)}` : flat;
 }
 
 /** Renders a value for messages: symbols as `<NAME>`. */
