@@ -871,6 +871,31 @@ resource "aws_lambda_permission" "k" {
     expect(warnings.map((d) => d.line)).toEqual([13]);
   });
 
+  // From the corpus (terraform-aws-modules/terraform-aws-lambda modules/alias): four guard arguments
+  // `try(each.value.x, null)` over one for_each gave four warnings per permission, one per line,
+  // each repeating the same reason.
+  it("one warning for the guard arguments that may be null for the same reason", async () => {
+    const r = await scan({
+      "main.tf": `variable "triggers" {}
+resource "aws_lambda_permission" "t" {
+  for_each           = var.triggers
+  function_name      = "fn"
+  principal          = try(each.value.principal, "events.amazonaws.com")
+  principal_org_id   = try(each.value.principal_org_id, null)
+  source_arn         = try(each.value.source_arn, null)
+  source_account     = try(each.value.source_account, null)
+  event_source_token = try(each.value.event_source_token, null)
+}
+`,
+    });
+    const warnings = r.diagnostics.filter((d) => d.code === "UnresolvedArgument");
+    expect(warnings.map((d) => [d.line, d.column])).toEqual([[6, 24]]);
+    expect(warnings[0]?.message).toMatch(
+      /^principal_org_id, source_arn, source_account and event_source_token may be null when applied \(.*for_each.*\); the permission is judged without them$/,
+    );
+    expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([["CD101", "medium"]]);
+  });
+
   it("a written statement with an unknown effect is analysed as an Allow", async () => {
     // Before: UnresolvedStatement ("the statement is not analysed") and no finding.
     const r = await scan({

@@ -19,7 +19,8 @@ import {
 import type { ModuleInstance, ResourceInstance, Scope } from "../eval/evaluator.js";
 import { describeUnknown, diag } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
-import { knownString, type TfValue, toPolicyValue } from "../eval/value.js";
+import { firstUnknown, knownString, type TfValue, toPolicyValue } from "../eval/value.js";
+import type { LineMap } from "../hcl/line-map.js";
 import type { Attribute, Body, Expr } from "../hcl/syntax.js";
 import { bodyExpressions, traversals } from "../hcl/traversals.js";
 import {
@@ -456,6 +457,8 @@ function permissionOf(
 ): LambdaPermission | undefined {
   const m = inst.module;
   const mayBeAbsent: ValueSymbol[] = [];
+  /** Guard arguments that may turn out null: one warning for those with the same reason. */
+  const mayBeNull: MayBeNull[] = [];
   /** Every choice of a value, those nested in any of its options too (not only in the first). */
   const register = (v: TfValue, depth: number): void => {
     const alt = v.kind === "unknown" || v.kind === "string" ? v.alternatives : undefined;
@@ -493,15 +496,7 @@ function permissionOf(
     if (guard && name !== "source_account" && inst.type.startsWith("aws_") && knownString(v) === "")
       return undefined;
     if (guard && v.kind === "unknown" && v.mayBeNull) {
-      if (map && !quiet)
-        m.host.diagnostics.push(
-          diag(
-            map,
-            a.expr.span.start,
-            "UnresolvedArgument",
-            `${name} may be null when applied (${describeUnknown(v)}); the permission is judged without it`,
-          ),
-        );
+      if (map && !quiet) mayBeNull.push({ name, map, offset: a.expr.span.start, v });
       mayBeAbsent.push(v.symbol);
       return undefined;
     }
@@ -539,7 +534,48 @@ function permissionOf(
     setGuard("principalOrgId", "organization_id");
   }
   if (mayBeAbsent.length > 0) permission.mayBeAbsent = mayBeAbsent;
+  warnMayBeNull(m, mayBeNull);
   return permission;
+}
+
+/** A guard argument that may turn out null, where it is written. */
+interface MayBeNull {
+  name: string;
+  map: LineMap;
+  offset: number;
+  v: TfValue;
+}
+
+/**
+ * One UnresolvedArgument warning for the guard arguments that may be null for the same reason
+ * (`try(each.value.source_arn, null)`, `try(each.value.source_account, null)`, … over one
+ * `for_each`), at the first of them, instead of one warning each.
+ */
+function warnMayBeNull(m: ModuleInstance, args: readonly MayBeNull[]): void {
+  const groups = new Map<string, MayBeNull[]>();
+  for (const a of args) {
+    const u = firstUnknown(a.v);
+    const key = u ? u.provenance.reason : describeUnknown(a.v);
+    const group = groups.get(key);
+    if (group) group.push(a);
+    else groups.set(key, [a]);
+  }
+  for (const [reason, unsorted] of groups) {
+    // In the order they are written; the warning points at the first.
+    const group = [...unsorted].sort((a, b) => a.offset - b.offset);
+    const first = group[0] as MayBeNull;
+    const names = group.map((a) => a.name);
+    const source = group.length === 1 ? firstUnknown(first.v)?.provenance.source : undefined;
+    const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+    m.host.diagnostics.push(
+      diag(
+        first.map,
+        first.offset,
+        "UnresolvedArgument",
+        `${list} may be null when applied (${source ? `${source}: ${reason}` : reason}); the permission is judged without ${names.length === 1 ? "it" : "them"}`,
+      ),
+    );
+  }
 }
 
 /** Every policy of the resources of one module instance. */
