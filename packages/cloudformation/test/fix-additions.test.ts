@@ -82,14 +82,14 @@ Resources:
     expect(inserted(yaml, await fix("u.yaml", yaml))).toEqual([
       '                aws:SourceAccount: "210987654321"',
       "              ArnLike:",
-      "                aws:SourceArn: arn:aws:cloudtrail:*:210987654321:trail/*",
+      "                aws:SourceArn: arn:aws:cloudtrail:*:210987654321:*",
     ]);
   });
 
   it("YAML flow and JSON one-line Conditions keep their own spacing", async () => {
     const flow = `${yaml.replace(/ {12}Condition:[\s\S]*$/, "")}            Condition: {StringEquals: {s3:x-amz-acl: x}}\n`;
     expect(await fix("f.yaml", flow)).toContain(
-      'Condition: {StringEquals: {s3:x-amz-acl: x, aws:SourceAccount: "210987654321"}, ArnLike: {aws:SourceArn: arn:aws:cloudtrail:*:210987654321:trail/*}}',
+      'Condition: {StringEquals: {s3:x-amz-acl: x, aws:SourceAccount: "210987654321"}, ArnLike: {aws:SourceArn: arn:aws:cloudtrail:*:210987654321:*}}',
     );
     const json = JSON.stringify(
       {
@@ -117,7 +117,7 @@ Resources:
       2,
     ).replace('"CONDITION"', '{ "StringEquals": { "s3:x-amz-acl": "x" } }');
     expect(await fix("p.json", json)).toContain(
-      '"Condition": { "StringEquals": { "s3:x-amz-acl": "x", "aws:SourceAccount": "210987654321" }, "ArnLike": { "aws:SourceArn": "arn:aws:cloudtrail:*:210987654321:trail/*" } }',
+      '"Condition": { "StringEquals": { "s3:x-amz-acl": "x", "aws:SourceAccount": "210987654321" }, "ArnLike": { "aws:SourceArn": "arn:aws:cloudtrail:*:210987654321:*" } }',
     );
   });
 

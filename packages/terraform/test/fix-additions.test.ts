@@ -105,11 +105,11 @@ describe("a Terraform fix that only adds to a Condition object inserts", () => {
       text
         .replace(
           '"s3:x-amz-acl" = "bucket-owner-full-control"\n          }\n',
-          '"s3:x-amz-acl"      = "bucket-owner-full-control"\n            "aws:SourceAccount" = "210987654321"\n          }\n          ArnLike = {\n            "aws:SourceArn" = "arn:aws:cloudtrail:*:210987654321:trail/*"\n          }\n',
+          '"s3:x-amz-acl"      = "bucket-owner-full-control"\n            "aws:SourceAccount" = "210987654321"\n          }\n          ArnLike = {\n            "aws:SourceArn" = "arn:aws:cloudtrail:*:210987654321:*"\n          }\n',
         )
         .replace(
           'Condition = { StringEquals = { "s3:x-amz-acl" = "x" } }',
-          'Condition = { StringEquals = { "s3:x-amz-acl" = "x", "aws:SourceAccount" = "210987654321" }, ArnLike = { "aws:SourceArn" = "arn:aws:cloudtrail:*:210987654321:trail/*" } }',
+          'Condition = { StringEquals = { "s3:x-amz-acl" = "x", "aws:SourceAccount" = "210987654321" }, ArnLike = { "aws:SourceArn" = "arn:aws:cloudtrail:*:210987654321:*" } }',
         ),
     );
   });

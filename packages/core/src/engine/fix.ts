@@ -139,15 +139,22 @@ function partitionOf(stmt: Statement): string {
 /** {@link sourceArnPattern} per row and account (the same few are asked for at every site). */
 const arnPatterns = new WeakMap<ServiceKnowledge, Map<string, string | undefined>>();
 
+/**
+ * Every resource of the service in the account: `arn:<partition>:<service>:*:<account>:*`. AWS's
+ * confused-deputy pages advise wildcards "for the unknown portions of the ARN" when the full ARN is
+ * not known or several resources call (the IAM page's example ends in `<account ID>:*`). The
+ * account pins the caller; naming one resource type (`trail/*`, `rule/*`, `training-job/*`) or a
+ * fixed number of path segments (`<api>/<stage>/<method>/<path>`) would shut out the service's
+ * other callers of the same account (event data stores, event buses, WebSocket routes, notebooks),
+ * and the table does not list every shape a service sends. A Region left empty in the format
+ * (CloudFront, Budgets) stays empty.
+ */
 function buildSourceArnPattern(k: ServiceKnowledge, account: string, partition: string): string | undefined {
   const format = k.sourceArnFormats.find((f) => /\$\{Account\}/.test(f));
   if (!format) return undefined;
-  const first = format.split(", ")[0] ?? format;
-  return first.replace(/\$\{([A-Za-z]+)\}/g, (_m, name: string) => {
-    if (name === "Partition") return partition;
-    if (name === "Account") return account;
-    return "*";
-  });
+  const [, , service, region] = format.split(":");
+  if (!service || region === undefined) return undefined;
+  return `arn:${partition}:${service}:${region === "" ? "" : "*"}:${account}:*`;
 }
 
 /**
@@ -214,15 +221,19 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
     sourceGuard(facts, principals) {
       const token = tokenGuard(principals);
       if (token) return tokenFix(kind, facts, principals, token);
-      const arnsFor = (acct: string) => [
-        ...new Set(
-          principals
-            .flatMap((p) =>
-              p.knowledge ? [sourceArnPattern(p.knowledge, acct, partitionOf(facts.statement))] : [],
-            )
-            .filter((a): a is string => !!a),
-        ),
-      ];
+      // One source ARN pattern per service of the statement; none at all when a service of the
+      // statement has none (an S3 bucket's ARN names no account, a service the table does not
+      // know): an aws:SourceArn guard would shut that service out (CDK merges grants to several
+      // services into one statement).
+      const arnsFor = (acct: string): string[] => {
+        const out = new Set<string>();
+        for (const p of new Set([...principals, ...facts.principals])) {
+          const arn = p.knowledge && sourceArnPattern(p.knowledge, acct, partitionOf(facts.statement));
+          if (!arn) return [];
+          out.add(arn);
+        }
+        return [...out];
+      };
       if (kind === "lambda-permission") {
         const arns = arnsFor(account);
         // Keep a SourceArn that already names an exact account of ours (or an account-less resource).
