@@ -340,7 +340,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     ],
     accountInArn: true,
     keysSent: { ...UNKNOWN_KEYS },
-    alternativeGuardKeys: [],
+    alternativeGuardKeys: [
+      {
+        key: "kms:EncryptionContext:aws:events:event-bus:arn",
+        binds: "arn",
+        source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html",
+        note: "For event buses EventBridge uses the same encryption context in every KMS operation, one pair holding the event bus ARN; AWS lists a condition on it beside aws:SourceArn and aws:SourceAccount as the way to scope the key policy.",
+      },
+    ],
     passRoleBound: false,
     notes: [
       "For event bus rule targets AWS says aws:SourceArn must be the rule ARN; the API Gateway target example uses ArnEquals with arn:aws:events:region:account-id:rule/rule-name.",
@@ -602,6 +609,12 @@ export const SERVICES: readonly ServiceKnowledge[] = [
         binds: "account",
         source: SNS_USE_CASES,
         note: "AWS's example for SES publishing to an SNS topic in another account guards ses.amazonaws.com with aws:SourceOwner (the account that owns the SES resource). Valid in SNS topic policies.",
+      },
+      {
+        key: "kms:EncryptionContext:aws:ses:source-account",
+        binds: "account",
+        source: "https://docs.aws.amazon.com/ses/latest/dg/receiving-email-permissions.html",
+        note: "Email receiving encrypts with an encryption context whose aws:ses:source-account is the account on behalf of which SES received the email; AWS's key policy for receipt rules (which CDK's S3 receipt action writes) guards ses.amazonaws.com with StringEquals on it.",
       },
     ],
     passRoleBound: false,

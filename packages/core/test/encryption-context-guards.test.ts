@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { checkPolicyText } from "../src/index.js";
+
+// From two hunts: AWS's documented KMS key policies that guard the service by its encryption
+// context were CD101 high, with witnesses no service sends, and fixes that broke the key's use.
+// - EventBridge event bus encryption (eb-encryption-key-policy.html): the context holds the bus ARN.
+// - SES email receiving (receiving-email-permissions.html; what aws-cdk-lib's S3 receipt action
+//   writes): aws:ses:source-account is the account on behalf of which SES received the email.
+const OURS = "246813579135";
+
+function findings(principal: string, condition: Record<string, unknown>) {
+  const policy = {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: principal },
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: "*",
+        Condition: condition,
+      },
+    ],
+  };
+  return checkPolicyText(JSON.stringify(policy), "key.json", { accounts: [OURS] }).findings.map(
+    (f) => `${f.ruleId} ${f.severity}`,
+  );
+}
+
+describe("encryption-context keys that name the caller's account", () => {
+  it("EventBridge: the event bus ARN of our account guards the key", () => {
+    expect(
+      findings("events.amazonaws.com", {
+        StringEquals: {
+          "kms:EncryptionContext:aws:events:event-bus:arn": `arn:aws:events:us-east-1:${OURS}:event-bus/orders`,
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  it("EventBridge: a bus ARN of any account does not", () => {
+    expect(
+      findings("events.amazonaws.com", {
+        StringLike: { "kms:EncryptionContext:aws:events:event-bus:arn": "arn:aws:events:*:*:event-bus/*" },
+      }),
+    ).not.toEqual([]);
+  });
+
+  it("SES receiving: aws:ses:source-account of our account guards the key (AWS's and CDK's policy)", () => {
+    expect(
+      findings("ses.amazonaws.com", {
+        Null: {
+          "kms:EncryptionContext:aws:ses:rule-name": "false",
+          "kms:EncryptionContext:aws:ses:message-id": "false",
+        },
+        StringEquals: { "kms:EncryptionContext:aws:ses:source-account": OURS },
+      }),
+    ).toEqual([]);
+  });
+
+  it("SES receiving: the Null checks alone do not", () => {
+    expect(
+      findings("ses.amazonaws.com", {
+        Null: {
+          "kms:EncryptionContext:aws:ses:rule-name": "false",
+          "kms:EncryptionContext:aws:ses:message-id": "false",
+        },
+      }),
+    ).toEqual(["CD101 high"]);
+  });
+});
