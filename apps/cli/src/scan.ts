@@ -862,6 +862,15 @@ async function attachEdits(
     if (list.length > MAX_EDITS_PER_FILE || file === "<stdin>") continue;
     const text = sources.get(file) ?? readForFrame(file, 16 * 1024 * 1024);
     if (text === undefined) continue;
+    if (formatOf.get(file) === "cloudformation") {
+      // The template is read once for all its findings, not once per finding.
+      const { cloudFormationFixPerFinding } = await import("@deputyguard/cloudformation");
+      for (const [f, after] of cloudFormationFixPerFinding(text, file, list)) {
+        const e = editBetween(file, text, after);
+        if (e && f.fix) f.fix.edits = [e];
+      }
+      continue;
+    }
     for (const f of list) {
       const changed = await fixedTexts(formatOf.get(file), new Map([[file, text]]), [f]);
       const edits = [...(changed ?? [])].flatMap(([path, after]) => {

@@ -12,7 +12,7 @@ export {
   type CloudFormationExtractResult,
   extractCloudFormation,
 } from "./extract.js";
-export { applyCloudFormationFixes } from "./fix.js";
+export { applyCloudFormationFixes, cloudFormationFixPerFinding } from "./fix.js";
 export { cloudFormationFormat } from "./format.js";
 export { parseParameterArgument, parseParametersFile } from "./parameters.js";
 export { looksLikeTemplate, parseTemplate } from "./read/template.js";
