@@ -77,23 +77,30 @@ export async function applyTerraformFixesWithNotes(
 ): Promise<TerraformFixResult> {
   const byFile = new Map<string, Finding[]>();
   const notes: string[] = [];
-  // The fixes asked for at each place: one written statement may stand for several (a `for`
-  // expression over services), which may each need another fix (another service's aws:SourceArn).
-  const fixesAt = new Map<string, Set<string>>();
+  // The fixes asked for at each place, per statement it stands for: one written statement may
+  // stand for several (a `for` expression over services), which may each need another fix (another
+  // service's aws:SourceArn). Different rules' fixes of one statement (CD102 and CD105) are no such
+  // conflict.
+  const fixesAt = new Map<string, Map<string, Set<string>>>();
   const at = (f: Finding) => `${f.file}:${f.line}:${f.column}`;
   for (const f of findings) {
     // A permission's instances too (`for_each` over services): each may need another source_arn.
     const fix = f.fix?.condition ?? f.fix?.permission;
     if (f.suppressed || !fix) continue;
-    const set = fixesAt.get(at(f)) ?? new Set<string>();
+    const which = `${f.resource}\u0000${f.variant ?? ""}\u0000${f.statement?.index ?? ""}`;
+    const each = fixesAt.get(at(f)) ?? new Map<string, Set<string>>();
+    const set = each.get(which) ?? new Set<string>();
     set.add(JSON.stringify(fix));
-    fixesAt.set(at(f), set);
+    each.set(which, set);
+    fixesAt.set(at(f), each);
   }
+  const contested = (f: Finding): boolean =>
+    new Set([...(fixesAt.get(at(f))?.values() ?? [])].map((x) => [...x].sort().join("\n"))).size > 1;
   const told = new Set<string>();
   for (const f of findings) {
     if (f.suppressed || (!f.fix?.condition && !f.fix?.permission)) continue;
     if (!/\.(tf|tofu)$/.test(f.file)) continue;
-    if ((fixesAt.get(at(f))?.size ?? 0) > 1) {
+    if (contested(f)) {
       if (!told.has(at(f)))
         notes.push(
           `${at(f)}: ${f.ruleId}: the statements written here (a for expression, a dynamic value, a for_each) need different fixes, and one edit would give them all the same; apply the fix text shown with each finding by hand`,
