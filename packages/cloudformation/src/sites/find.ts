@@ -20,6 +20,7 @@ import {
   getOf,
   type ObjectNode,
   partsOf,
+  type SourceEntry,
   type SourceNode,
   type SourceRange,
   scalarText,
@@ -571,7 +572,12 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
       }
     }
 
-    const props = resource.properties;
+    // A SAM function without Properties still gets Globals.Function (its role's trust policy).
+    const props =
+      resource.properties ??
+      (resource.type === "AWS::Serverless::Function"
+        ? ({ kind: "object", entries: [] } as ObjectNode)
+        : undefined);
     if (!props) continue;
 
     if (
@@ -718,7 +724,9 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
 
     const skip = IDENTITY_POLICY_PROPERTIES.get(resource.type);
     if (skip === "all") continue;
-    for (const entry of props.entries) {
+    const samFunction = resource.type === "AWS::Serverless::Function";
+    const entries = samFunction ? samFunctionEntries(props, getOf(model.root, "Globals")) : props.entries;
+    for (const entry of entries) {
       if (skip?.has(entry.key)) continue;
       const policyProperty = isPolicyProperty(resource.type, entry.key);
       // A policy property is resolved whatever it holds: a parameter or an import may be the policy.
@@ -782,7 +790,11 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
           entry.key,
         );
         for (const f of found) {
-          const site = base(kind, f.path, v.variant, f.node.range);
+          // A SAM function's trust policy is that of the role SAM generates for it.
+          const site =
+            samFunction && kind === "trust-policy"
+              ? base(kind, f.path, v.variant, f.node.range, `${resource.id}Role`, "AWS::IAM::Role")
+              : base(kind, f.path, v.variant, f.node.range);
           site.document = f.node;
           sites.push(site);
         }
@@ -896,4 +908,37 @@ function legacyEventBusStatement(props: ObjectNode): SourceNode | undefined {
     });
   }
   return { kind: "object", entries, ...r };
+}
+
+/**
+ * A SAM function's properties as the transform reads its role's trust policy: with a Role (its own
+ * or from Globals.Function) SAM generates no role and ignores AssumeRolePolicyDocument; without
+ * one, Globals.Function.AssumeRolePolicyDocument is merged into the function's own, the global
+ * statements first (aws-sam-translator 1.110.0, plugins/globals/globals.py: lists are joined).
+ */
+function samFunctionEntries(props: ObjectNode, globals: SourceNode | undefined): readonly SourceEntry[] {
+  const global = getOf(globals, "Function");
+  const local = getEntryOf(props, "AssumeRolePolicyDocument");
+  const globalDoc = global?.kind === "object" ? getEntryOf(global, "AssumeRolePolicyDocument") : undefined;
+  if (getOf(props, "Role") || getOf(global, "Role"))
+    return props.entries.filter((e) => e.key !== "AssumeRolePolicyDocument");
+  if (!globalDoc) return props.entries;
+  if (!local) return [...props.entries, globalDoc];
+  const g = globalDoc.value;
+  const l = local.value;
+  if (g.kind !== "object" || l.kind !== "object") return props.entries;
+  const gs = getOf(g, "Statement");
+  const ls = getOf(l, "Statement");
+  const merged: ObjectNode = {
+    ...l,
+    entries: [
+      ...g.entries.filter((e) => !getEntryOf(l, e.key)),
+      ...l.entries.map((e) =>
+        e.key === "Statement" && gs?.kind === "array" && ls?.kind === "array"
+          ? { ...e, value: { ...ls, items: [...gs.items, ...ls.items] } }
+          : e,
+      ),
+    ],
+  };
+  return props.entries.map((e) => (e === local ? { ...e, value: merged } : e));
 }
