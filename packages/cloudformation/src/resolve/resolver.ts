@@ -5,6 +5,7 @@ import {
   diagnostic,
   fromParts,
   getEntryOf,
+  getOf,
   type ObjectNode,
   partsOf,
   type SourceEntry,
@@ -368,6 +369,26 @@ export class Resolver {
           `ImportValue:${name}`,
           `Fn::ImportValue ${name}`,
           "an export of another stack, known only at deploy time",
+          range,
+        );
+      }
+      case "Fn::GetStackOutput": {
+        // {StackName, OutputName, Region?, RoleArn?}: another stack's output, read at deploy time
+        // (CDK writes it for cross-stack references when the stacks' Regions or accounts differ).
+        const field = (k: string) => {
+          const node = getOf(arg, k);
+          return node
+            ? this.stringParts(node, depth + 1, `the Fn::GetStackOutput ${k}`)
+                .map((p) => (typeof p === "string" ? p : `<${p.name}>`))
+                .join("")
+            : "";
+        };
+        const name = `${field("StackName")}.${field("OutputName")}`;
+        const role = getOf(arg, "RoleArn") ? `, read with role ${field("RoleArn")}` : "";
+        return this.unknown(
+          `GetStackOutput:${name}`,
+          `Fn::GetStackOutput ${name}`,
+          `an output of another stack${role}, known only at deploy time`,
           range,
         );
       }
