@@ -240,6 +240,23 @@ export function isPublicFunctionUrl(p: LambdaPermission): boolean {
   return false;
 }
 
+/**
+ * Whether every action of a statement is one an NFS client of an EFS file system asks for
+ * (`elasticfilesystem:ClientMount`, `ClientWrite`, `ClientRootAccess`, or `Client*`): those are
+ * authorized for the IAM identity of the client that mounts the file system (EFS user guide,
+ * "Using IAM to control NFS access to Amazon EFS"), never for a service principal acting for a
+ * customer, so no service can be made a deputy through them. aws-cdk-lib writes such a statement
+ * for `Principal "*"` on every file system (the console's "prevent anonymous access" policy), which
+ * was CD101 high with a fix EFS does not enforce for NFS clients.
+ */
+function onlyNfsClientActions(stmt: Statement): boolean {
+  if (!stmt.action || stmt.notAction || stmt.action.values.length === 0) return false;
+  return stmt.action.values.every((v) => {
+    const text = knownText(v);
+    return text !== undefined && /^elasticfilesystem:client(mount|write|rootaccess|\*)$/i.test(text);
+  });
+}
+
 /** Checks one policy site: every Allow statement that lets a service principal act. */
 export function checkSite(site: PolicySite, options: CheckOptions = {}): CheckResult {
   const diagnostics: Diagnostic[] = [];
@@ -308,7 +325,7 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
     (isPublicFunctionUrl(site.permission) ||
       /LayerVersionPermission$|layer_version_permission$/.test(site.resourceType ?? ""));
   for (const stmt of policy.statements) {
-    if (stmt.effect !== "Allow" || notDeputy) continue;
+    if (stmt.effect !== "Allow" || notDeputy || onlyNfsClientActions(stmt)) continue;
     const facts = statementFacts(policy, stmt, {
       ourAccounts,
       ourOrgs,
