@@ -279,6 +279,10 @@ function collectPolicies(
       const read = readEmbeddedPolicy(parts, node.range, c.text);
       if ("node" in read) {
         if (isPolicyDocument(read.node, policyProperty)) c.out.push({ node: read.node, path });
+        // JSON that holds a policy deeper, perhaps as a JSON string again: a custom resource's
+        // parameters (aws-cdk-lib's AwsCustomResource writes log-group resource policies as
+        // `{"action":"putResourcePolicy","parameters":{"policyDocument":"{\"Statement\":…}"}}`).
+        else collectPolicies(read.node, path, c, depth + 1, false, parentKey);
       } else if ("error" in read && policyProperty) {
         // Elsewhere (a function's inline code mentions "Statement") text that is not JSON is no policy.
         c.unreadable(
@@ -726,6 +730,9 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
     if (skip === "all") continue;
     const samFunction = resource.type === "AWS::Serverless::Function";
     const entries = samFunction ? samFunctionEntries(props, getOf(model.root, "Globals")) : props.entries;
+    // The same policy in two properties of one resource is one policy: a custom resource gives its
+    // call for Create and again for Update (aws-cdk-lib's AwsCustomResource).
+    const seen = new Set<string>();
     for (const entry of entries) {
       if (skip?.has(entry.key)) continue;
       const policyProperty = isPolicyProperty(resource.type, entry.key);
@@ -790,6 +797,9 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
           entry.key,
         );
         for (const f of found) {
+          const shape = `${v.variant ?? ""}\u0000${JSON.stringify(plainShape(f.node, 0))}`;
+          if (seen.has(shape)) continue;
+          seen.add(shape);
           // A SAM function's trust policy is that of the role SAM generates for it.
           const site =
             samFunction && kind === "trust-policy"
@@ -941,4 +951,19 @@ function samFunctionEntries(props: ObjectNode, globals: SourceNode | undefined):
     ],
   };
   return props.entries.map((e) => (e === local ? { ...e, value: merged } : e));
+}
+
+/** A tree without its positions, to tell the same policy written twice. */
+function plainShape(node: SourceNode, depth: number): unknown {
+  if (depth > 64) return null;
+  switch (node.kind) {
+    case "scalar":
+      return node.value;
+    case "value":
+      return node.value.parts.map((p) => (typeof p === "string" ? p : `\u0000${p.name}`));
+    case "array":
+      return node.items.map((i) => plainShape(i, depth + 1));
+    case "object":
+      return node.entries.map((e) => [e.key, plainShape(e.value, depth + 1)]);
+  }
 }
