@@ -40,8 +40,8 @@ describe("SAM API resource policies", () => {
   });
 
   it("an Api event's own Auth.ResourcePolicy.CustomStatements are checked (a miss)", async () => {
-    expect(await findings("sam-evauth.yaml")).toEqual(["CD101 Fn"]);
-    expect(await findings("sam-sm-evauth.yaml")).toContain("CD101 SM");
+    expect(await findings("sam-evauth.yaml")).toEqual(["CD101 Api"]);
+    expect(await findings("sam-sm-evauth.yaml")).toContain("CD101 Api");
   });
 });
 

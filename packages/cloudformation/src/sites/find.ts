@@ -683,21 +683,29 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
       const events = getOf(resource.properties, "Events");
       for (const e of events?.kind === "object" ? events.entries : []) {
         if (scalarText(getOf(e.value, "Type")) !== "Api") continue;
-        const custom = getOf(
-          getOf(getOf(getOf(e.value, "Properties"), "Auth"), "ResourcePolicy"),
-          "CustomStatements",
+        const eventProps = getOf(e.value, "Properties");
+        const auth = getOf(eventProps, "Auth");
+        const custom = getOf(getOf(auth, "ResourcePolicy"), "CustomStatements");
+        if (!custom) continue;
+        const api = eventApi(model.resources, eventProps);
+        if (!api.applies(auth)) continue;
+        // The API's own suppressions hold for what SAM writes into its policy.
+        const apiSuppressions = api.model ? suppressionsOf(api.model, model.file) : [];
+        sites.push(
+          ...customStatementSites(renv, custom, (variant, range) => {
+            const site = base(
+              "resource-policy",
+              `Properties.Events.${e.key}.Properties.Auth.ResourcePolicy.CustomStatements`,
+              variant,
+              range,
+              api.id,
+              "AWS::ApiGateway::RestApi",
+            );
+            if (apiSuppressions.length > 0)
+              site.suppressions = [...(site.suppressions ?? []), ...apiSuppressions];
+            return site;
+          }),
         );
-        if (custom)
-          sites.push(
-            ...customStatementSites(renv, custom, (variant, range) =>
-              base(
-                "resource-policy",
-                `Properties.Events.${e.key}.Properties.Auth.ResourcePolicy.CustomStatements`,
-                variant,
-                range,
-              ),
-            ),
-          );
       }
     }
 
@@ -966,4 +974,30 @@ function plainShape(node: SourceNode, depth: number): unknown {
     case "object":
       return node.entries.map((e) => [e.key, plainShape(e.value, depth + 1)]);
   }
+}
+
+/**
+ * The REST API an Api event's Auth.ResourcePolicy goes into (aws-sam-translator 1.110.0,
+ * model/eventsources/push.py): its RestApiId, or the implicit ServerlessRestApi. SAM writes the
+ * event's policy into an API's own definition only when it generates that definition (no
+ * DefinitionBody or DefinitionUri) or when the event says `OverrideApiAuth: true`; otherwise it is
+ * dropped, and reporting it was a false alarm.
+ */
+function eventApi(
+  resources: ReadonlyMap<string, ResourceModel>,
+  eventProps: SourceNode | undefined,
+): { id: string; model?: ResourceModel; applies: (auth: SourceNode | undefined) => boolean } {
+  const restApi = getOf(eventProps, "RestApiId");
+  if (!restApi) return { id: "ServerlessRestApi", applies: () => true };
+  const id = restApi.kind === "object" ? scalarText(getOf(restApi, "Ref")) : scalarText(restApi);
+  const api = id === undefined ? undefined : resources.get(id);
+  if (!api || id === undefined) return { id: id ?? "ServerlessRestApi", applies: () => true };
+  const defined =
+    getOf(api.properties, "DefinitionBody") !== undefined ||
+    getOf(api.properties, "DefinitionUri") !== undefined;
+  return {
+    id,
+    model: api,
+    applies: (auth) => !defined || scalarText(getOf(auth, "OverrideApiAuth"))?.toLowerCase() === "true",
+  };
 }
