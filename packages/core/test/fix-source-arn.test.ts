@@ -24,7 +24,7 @@ describe("the source ARN a fix writes", () => {
     ["cloudtrail.amazonaws.com", "s3:PutObject", `arn:aws:cloudtrail:*:${OURS}:*`],
     ["sagemaker.amazonaws.com", "sts:AssumeRole", `arn:aws:sagemaker:*:${OURS}:*`],
     ["ses.amazonaws.com", "s3:PutObject", `arn:aws:ses:*:${OURS}:*`],
-    ["events.amazonaws.com", "kms:GenerateDataKey", `arn:aws:events:*:${OURS}:*`],
+    ["events.amazonaws.com", "sns:Publish", `arn:aws:events:*:${OURS}:*`],
     ["apigateway.amazonaws.com", "lambda:InvokeFunction", `arn:aws:execute-api:*:${OURS}:*`],
     // A format with no Region keeps it empty.
     ["cloudfront.amazonaws.com", "s3:GetObject", `arn:aws:cloudfront::${OURS}:*`],
@@ -49,5 +49,41 @@ describe("the source ARN a fix writes", () => {
     [["rds.amazonaws.com", "monitoring.rds.amazonaws.com"]],
   ])("none when a service of the statement has none (%j): SourceAccount only", (principals) => {
     expect(fixOf(principals, "sns:Publish", "*")).toEqual({ StringEquals: { "aws:SourceAccount": OURS } });
+  });
+});
+
+// From the CDK hunt: `key.grantEncryptDecrypt(new ServicePrincipal("logs.amazonaws.com"))` got a fix
+// demanding aws:SourceAccount and aws:SourceArn, which CloudWatch Logs is not documented to send to
+// KMS; AWS's key policy scopes it with the encryption context, which the analysis accepts.
+describe("the fix of a KMS key statement for a service that names its resource in the encryption context", () => {
+  it.each([
+    ["logs.amazonaws.com", "kms:EncryptionContext:aws:logs:arn", `arn:aws:logs:*:${OURS}:*`],
+    [
+      "cloudtrail.amazonaws.com",
+      "kms:EncryptionContext:aws:cloudtrail:arn",
+      `arn:aws:cloudtrail:*:${OURS}:*`,
+    ],
+    ["events.amazonaws.com", "kms:EncryptionContext:aws:events:event-bus:arn", `arn:aws:events:*:${OURS}:*`],
+  ])("%s: that key with our account, and the fix clears the finding", (service, key, arn) => {
+    const fix = fixOf([service], "kms:GenerateDataKey*", "*");
+    expect(fix).toEqual({ ArnLike: { [key]: arn } });
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: service },
+          Action: "kms:GenerateDataKey*",
+          Resource: "*",
+          Condition: fix,
+        },
+      ],
+    };
+    expect(checkPolicyText(JSON.stringify(policy), "k.json", { accounts: [OURS] }).findings).toEqual([]);
+  });
+
+  it("not for other actions, nor a service without such a key", () => {
+    expect(fixOf(["logs.amazonaws.com"], "s3:PutObject", "*")).toHaveProperty("StringEquals");
+    expect(fixOf(["sns.amazonaws.com"], "kms:Decrypt", "*")).toHaveProperty("StringEquals");
   });
 });

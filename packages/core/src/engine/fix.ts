@@ -249,6 +249,8 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
           permission,
         };
       }
+      const context = encryptionContextFix(facts, principals, account, accountNote);
+      if (context) return context;
       // Keep the statement's other conditions and an aws:SourceArn guard that already pins an exact
       // account (or names an account-less resource); replace the other source guards. An account
       // the statement already names as ours (`!Ref AWS::AccountId`) is the one the fix uses.
@@ -306,6 +308,60 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
         ...(unchanged.length > 0 ? { unchanged } : {}),
       };
     },
+  };
+}
+
+/**
+ * For a KMS key statement (every action `kms:*`) whose services all name their resource in one
+ * encryption-context key (`kms:EncryptionContext:aws:logs:arn`, `…:aws:cloudtrail:arn`,
+ * `…:aws:events:event-bus:arn`): a condition on that key with our account. AWS's key policy
+ * examples scope these services with it, and it is set on every call, where the source keys are not
+ * documented for every path (CloudWatch Logs' aws:SourceAccount; CloudTrail Lake event data store
+ * keys take none).
+ */
+function encryptionContextFix(
+  facts: StatementFacts,
+  principals: readonly CoveredPrincipal[],
+  account: string,
+  accountNote: string,
+): Fix | undefined {
+  const stmt = facts.statement;
+  const actions = stmt.action?.values.map((v) => valueText(v, () => "\u0000"));
+  if (
+    stmt.notAction ||
+    !actions?.length ||
+    !actions.every((a) => a.toLowerCase().startsWith("kms:") && !a.includes("\u0000"))
+  )
+    return undefined;
+  const all = [...new Set([...principals, ...facts.principals])];
+  let key: string | undefined;
+  const arns = new Set<string>();
+  for (const p of all) {
+    const k = p.knowledge?.alternativeGuardKeys.find(
+      (g) => g.binds === "arn" && g.key.toLowerCase().startsWith("kms:encryptioncontext:"),
+    )?.key;
+    const arn = p.knowledge && sourceArnPattern(p.knowledge, account, partitionOf(stmt));
+    if (!k || !arn || (key !== undefined && k !== key)) return undefined;
+    key = k;
+    arns.add(arn);
+  }
+  if (key === undefined) return undefined;
+  const rows = all.flatMap((p) => (p.knowledge ? [p.knowledge] : []));
+  const block: Record<string, Record<string, string | string[]>> = {};
+  for (const c of stmt.conditions) {
+    if (c.operator.base === null || guardKind(c.keyLower, rows) !== undefined) continue;
+    const values = c.values.map((v) => valueText(v, (sym) => `<${sym.name}>`));
+    block[c.operator.text] = {
+      ...(block[c.operator.text] ?? {}),
+      [c.key]: values.length === 1 ? (values[0] as string) : values,
+    };
+  }
+  const list = [...arns];
+  block.ArnLike = { ...(block.ArnLike ?? {}), [key]: list.length === 1 ? (list[0] as string) : list };
+  return {
+    description: `Give the statement a Condition on ${key} with your own account: the service puts the ARN of the resource it encrypts for there on every call, and AWS's key policy examples scope it with that key.${accountNote}`,
+    text: `"Condition": ${JSON.stringify(block, null, 2)}`,
+    condition: block,
   };
 }
 
