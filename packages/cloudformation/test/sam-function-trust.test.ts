@@ -88,3 +88,21 @@ Resources:
     expect(await findings(t)).toEqual(["CD101 medium FnRole 13:13"]);
   });
 });
+
+// Same differential test: the translated template's `<Function>Role` (default trust,
+// lambda.amazonaws.com) is CD101 low under --strict, where the SAM form reported nothing.
+describe("the default execution role SAM generates", () => {
+  const t = `${HEADER}Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+  Given:
+    Type: AWS::Serverless::Function
+    Properties:
+      Role: arn:aws:iam::210987654321:role/x
+`;
+  it("is reported only with --strict, at low, as the written trust would be", async () => {
+    expect(await findings(t)).toEqual([]);
+    const r = await checkCloudFormation("sam.yaml", t, { accounts: ["210987654321"], strict: true });
+    expect(r.findings.map((f) => `${f.ruleId} ${f.severity} ${f.resource}`)).toEqual(["CD101 low FnRole"]);
+  });
+});

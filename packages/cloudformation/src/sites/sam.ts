@@ -287,14 +287,21 @@ export interface SamRole {
  *                                                  codedeploy.amazonaws.com
  * (the last two checked once against 1.110.0's stepfunctions events.Api and
  * DeploymentPreferenceCollection.get_codedeploy_iam_role, with its translator).
- * A function's own role trusts lambda.amazonaws.com, which is bound by iam:PassRole and not listed.
+ *   AWS::Serverless::Function without Role or AssumeRolePolicyDocument
+ *                                                  `<Id>Role` trusting lambda.amazonaws.com (bound by
+ *                                                  iam:PassRole: a finding only with --strict)
  */
 export function samGeneratedRoles(
   resource: ResourceModel,
   globals?: SourceNode,
   text: (node: SourceNode) => string | undefined = scalarText,
 ): SamRole[] {
-  const props = resource.properties;
+  // A function without Properties still gets its role (Globals.Function may give the rest).
+  const props =
+    resource.properties ??
+    (resource.type === "AWS::Serverless::Function"
+      ? ({ kind: "object", entries: [] } as ObjectNode)
+      : undefined);
   if (!props) return [];
   const out: SamRole[] = [];
   const trust = (service: string, range: SourceRange | undefined): SourceNode => {
@@ -387,6 +394,24 @@ export function samGeneratedRoles(
   const own = getOf(props, "DeploymentPreference");
   const global = getOf(getOf(globals, "Function"), "DeploymentPreference");
   const isFunction = resource.type === "AWS::Serverless::Function";
+  // The function's own role, when SAM generates it with its default trust (no Role, no
+  // AssumeRolePolicyDocument here or in Globals; a written document is read where it is written).
+  // lambda.amazonaws.com is bound by iam:PassRole: reported only with --strict, at low.
+  const globalFunction = getOf(globals, "Function");
+  if (
+    isFunction &&
+    !getOf(props, "Role") &&
+    !getOf(globalFunction, "Role") &&
+    !getOf(props, "AssumeRolePolicyDocument") &&
+    !getOf(globalFunction, "AssumeRolePolicyDocument")
+  )
+    out.push({
+      logicalId: `${resource.id}Role`,
+      propertyPath: "Properties",
+      purpose: `the execution role SAM generates for ${resource.id}, as no Role is given`,
+      trust: trust("lambda.amazonaws.com", resource.keyRange),
+      range: resource.keyRange,
+    });
   const setting = (key: string) => getOf(own, key) ?? getOf(global, key);
   const enabledNode = setting("Enabled");
   // `Enabled` as the deploy gives it: written, or a parameter given a value. One that depends on a
