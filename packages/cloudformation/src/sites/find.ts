@@ -26,7 +26,13 @@ import {
   scalarText,
 } from "../tree.js";
 import { readEmbeddedPolicy } from "./embedded-json.js";
-import { samConnectorResources, samEventPermissions, samGeneratedRoles, samSnsQueuePolicies } from "./sam.js";
+import {
+  eventRestApi,
+  samConnectorResources,
+  samEventPermissions,
+  samGeneratedRoles,
+  samSnsQueuePolicies,
+} from "./sam.js";
 
 /** A policy site of a template, with the CDK construct path when the template came from CDK. */
 export interface CloudFormationSite extends PolicySite {
@@ -987,10 +993,8 @@ function eventApi(
   resources: ReadonlyMap<string, ResourceModel>,
   eventProps: SourceNode | undefined,
 ): { id: string; model?: ResourceModel; applies: (auth: SourceNode | undefined) => boolean } {
-  const restApi = getOf(eventProps, "RestApiId");
-  if (!restApi) return { id: "ServerlessRestApi", applies: () => true };
-  const id = restApi.kind === "object" ? scalarText(getOf(restApi, "Ref")) : scalarText(restApi);
-  const api = id === undefined ? undefined : resources.get(id);
+  const named = eventRestApi(resources, eventProps);
+  const { id, api } = named ?? {};
   if (!api || id === undefined) return { id: id ?? "ServerlessRestApi", applies: () => true };
   const defined =
     getOf(api.properties, "DefinitionBody") !== undefined ||

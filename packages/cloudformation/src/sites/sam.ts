@@ -243,13 +243,11 @@ function permissionId(env: ResolveEnv, fnId: string, event: string, type: string
   if (type === "Cognito") return `${fnId}CognitoPermission`;
   const prefix = `${fnId}${event}Permission`;
   if (type !== "Api") return prefix;
-  const restApi = getOf(props, "RestApiId");
+  const named = eventRestApi(env.model.resources, props);
   let suffix = "Prod";
-  if (restApi) {
-    const id = restApi.kind === "object" ? scalarText(getOf(restApi, "Ref")) : scalarText(restApi);
-    const api = id === undefined ? undefined : env.model.resources.get(id);
-    const stage = getOf(api?.properties, "StageName");
-    suffix = !api
+  if (named) {
+    const stage = getOf(named.api?.properties, "StageName");
+    suffix = !named.api
       ? "AllStages"
       : stage?.kind === "scalar" && typeof stage.value === "string"
         ? stage.value
@@ -258,6 +256,21 @@ function permissionId(env: ResolveEnv, fnId: string, event: string, type: string
   if (/^[\p{L}\p{N}]+$/u.test(suffix)) return `${prefix}${suffix}`;
   const hash = process.getBuiltinModule("node:crypto").createHash("sha1").update(suffix).digest("hex");
   return `${prefix}${hash.slice(0, 10)}`;
+}
+
+/**
+ * The REST API an Api event's RestApiId names, as the SAM transform reads it (`Api.get_rest_api_id_string`:
+ * a `Ref`'s target or a plain logical id), with that resource when the template has it; undefined
+ * without a RestApiId (the implicit ServerlessRestApi).
+ */
+export function eventRestApi(
+  resources: ReadonlyMap<string, ResourceModel>,
+  eventProps: SourceNode | undefined,
+): { id: string | undefined; api: ResourceModel | undefined } | undefined {
+  const restApi = getOf(eventProps, "RestApiId");
+  if (!restApi) return undefined;
+  const id = restApi.kind === "object" ? scalarText(getOf(restApi, "Ref")) : scalarText(restApi);
+  return { id, api: id === undefined ? undefined : resources.get(id) };
 }
 
 /** A role that the SAM transform generates, with the trust policy it writes. */

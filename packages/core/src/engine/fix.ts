@@ -249,7 +249,7 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
           permission,
         };
       }
-      const context = encryptionContextFix(facts, principals, account, accountNote);
+      const context = encryptionContextFix(facts, principals, arnsFor(account), accountNote);
       if (context) return context;
       // Keep the statement's other conditions and an aws:SourceArn guard that already pins an exact
       // account (or names an account-less resource); replace the other source guards. An account
@@ -322,42 +322,34 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
 function encryptionContextFix(
   facts: StatementFacts,
   principals: readonly CoveredPrincipal[],
-  account: string,
+  arns: readonly string[],
   accountNote: string,
 ): Fix | undefined {
   const stmt = facts.statement;
   const actions = stmt.action?.values.map((v) => valueText(v, () => "\u0000"));
   if (
+    arns.length === 0 ||
     stmt.notAction ||
     !actions?.length ||
     !actions.every((a) => a.toLowerCase().startsWith("kms:") && !a.includes("\u0000"))
   )
     return undefined;
   const all = [...new Set([...principals, ...facts.principals])];
-  let key: string | undefined;
-  const arns = new Set<string>();
-  for (const p of all) {
-    const k = p.knowledge?.alternativeGuardKeys.find(
-      (g) => g.binds === "arn" && g.key.toLowerCase().startsWith("kms:encryptioncontext:"),
-    )?.key;
-    const arn = p.knowledge && sourceArnPattern(p.knowledge, account, partitionOf(stmt));
-    if (!k || !arn || (key !== undefined && k !== key)) return undefined;
-    key = k;
-    arns.add(arn);
-  }
-  if (key === undefined) return undefined;
+  const keys = new Set(
+    all.map(
+      (p) =>
+        p.knowledge?.alternativeGuardKeys.find(
+          (g) => g.binds === "arn" && g.key.toLowerCase().startsWith("kms:encryptioncontext:"),
+        )?.key,
+    ),
+  );
+  const [key] = keys;
+  if (keys.size !== 1 || key === undefined) return undefined;
   const rows = all.flatMap((p) => (p.knowledge ? [p.knowledge] : []));
-  const block: Record<string, Record<string, string | string[]>> = {};
-  for (const c of stmt.conditions) {
-    if (c.operator.base === null || guardKind(c.keyLower, rows) !== undefined) continue;
-    const values = c.values.map((v) => valueText(v, (sym) => `<${sym.name}>`));
-    block[c.operator.text] = {
-      ...(block[c.operator.text] ?? {}),
-      [c.key]: values.length === 1 ? (values[0] as string) : values,
-    };
-  }
-  const list = [...arns];
-  block.ArnLike = { ...(block.ArnLike ?? {}), [key]: list.length === 1 ? (list[0] as string) : list };
+  const block = conditionBlockOf(
+    stmt.conditions.filter((c) => c.operator.base !== null && guardKind(c.keyLower, rows) === undefined),
+  );
+  block.ArnLike = { ...(block.ArnLike ?? {}), [key]: arns.length === 1 ? (arns[0] as string) : [...arns] };
   return {
     description: `Give the statement a Condition on ${key} with your own account: the service puts the ARN of the resource it encrypts for there on every call, and AWS's key policy examples scope it with that key.${accountNote}`,
     text: `"Condition": ${JSON.stringify(block, null, 2)}`,

@@ -351,12 +351,12 @@ export function describeKind(v: TfValue): string {
   }
 }
 
-/** An evaluation error (a missing attribute, a bad index): unknown, and skipped by `try`. */
 /** A reference to something not declared (see `undeclared` on the unknown value). */
 export function undeclared(source: string, reason: string, range?: SourceRange): TfValue {
   return failure(source, reason, range, true);
 }
 
+/** An evaluation error (a missing attribute, a bad index): unknown, and skipped by `try`. */
 export function failure(source: string, reason: string, range?: SourceRange, undeclared = false): TfValue {
   const v: TfValue = {
     kind: "unknown",
