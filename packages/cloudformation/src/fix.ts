@@ -18,7 +18,7 @@
  * Every edit is checked by parsing the result again; an edit that would break the template is dropped.
  */
 import { resolve } from "node:path";
-import { type Finding, LineIndex } from "@deputyguard/core";
+import { contestedPlaces, type Finding, LineIndex } from "@deputyguard/core";
 import { stringify } from "yaml";
 import { readYamlTemplate } from "./read/yaml-template.js";
 import {
@@ -681,33 +681,22 @@ function planFixes(
   const keyOf = new Map<Finding, string>();
   const ownerAt = new Map<string, Finding>();
   const done = new Set<string>();
-  // The fixes each statement's findings ask for, per variant: the variants of one statement (a
-  // principal picked by Fn::If or a parameter) may need different ones (another service's
-  // aws:SourceArn), and one edit serves them all. Different rules' fixes in one variant (CD102 and
-  // CD105 on one statement) are no such conflict: the first finding's fix is written.
-  const fixesAt = new Map<string, Map<string, Set<string>>>();
-  for (const f of findings) {
-    if (f.suppressed || !f.fix) continue;
-    if (f.file && f.file !== file && resolve(f.file) !== resolve(file)) continue;
-    // A permission's variants too (a Principal from a parameter or Fn::If): each may need another SourceArn.
-    const key =
-      f.fix.condition && f.statement
+  // The variants of one statement (a principal picked by Fn::If or a parameter) may need different
+  // fixes (another service's aws:SourceArn), and one edit serves them all; different rules' fixes
+  // in one variant (CD102 and CD105 on one statement) are no such conflict: the first is written.
+  const contested = contestedPlaces(
+    findings,
+    (f) => {
+      if (f.file && f.file !== file && resolve(f.file) !== resolve(file)) return undefined;
+      // A permission's variants too (a Principal from a parameter or Fn::If): each may need another SourceArn.
+      return f.fix?.condition && f.statement
         ? `${f.line}:${f.column}`
-        : f.fix.permission && f.resource
+        : f.fix?.permission && f.resource
           ? `permission:${f.resource}`
           : undefined;
-    if (key === undefined) continue;
-    const variants = fixesAt.get(key) ?? new Map<string, Set<string>>();
-    const set = variants.get(f.variant ?? "") ?? new Set<string>();
-    set.add(JSON.stringify(f.fix.condition ?? f.fix.permission));
-    variants.set(f.variant ?? "", set);
-    fixesAt.set(key, variants);
-  }
-  /** Whether two variants of one statement or permission need different fixes. */
-  const contested = (key: string): boolean => {
-    const sets = [...(fixesAt.get(key)?.values() ?? [])].map((x) => [...x].sort().join("\n"));
-    return new Set(sets).size > 1;
-  };
+    },
+    (f) => f.variant ?? "",
+  );
   for (const f of findings) {
     if (f.suppressed || !f.fix) continue;
     // Findings of a nested stack's template belong to that file.

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from "node:path";
-import { applyPolicyJsonFixes, type ConditionBlock, type Finding } from "@deputyguard/core";
+import { applyPolicyJsonFixes, type ConditionBlock, contestedPlaces, type Finding } from "@deputyguard/core";
 import { readdir, readFile } from "./fs-async.js";
 import { LineMap } from "./hcl/line-map.js";
 import { HclParser } from "./hcl/parser.js";
@@ -81,21 +81,14 @@ export async function applyTerraformFixesWithNotes(
   // stand for several (a `for` expression over services), which may each need another fix (another
   // service's aws:SourceArn). Different rules' fixes of one statement (CD102 and CD105) are no such
   // conflict.
-  const fixesAt = new Map<string, Map<string, Set<string>>>();
   const at = (f: Finding) => `${f.file}:${f.line}:${f.column}`;
-  for (const f of findings) {
-    // A permission's instances too (`for_each` over services): each may need another source_arn.
-    const fix = f.fix?.condition ?? f.fix?.permission;
-    if (f.suppressed || !fix) continue;
-    const which = `${f.resource}\u0000${f.variant ?? ""}\u0000${f.statement?.index ?? ""}`;
-    const each = fixesAt.get(at(f)) ?? new Map<string, Set<string>>();
-    const set = each.get(which) ?? new Set<string>();
-    set.add(JSON.stringify(fix));
-    each.set(which, set);
-    fixesAt.set(at(f), each);
-  }
-  const contested = (f: Finding): boolean =>
-    new Set([...(fixesAt.get(at(f))?.values() ?? [])].map((x) => [...x].sort().join("\n"))).size > 1;
+  // A permission's instances too (`for_each` over services): each may need another source_arn.
+  const contestedAt = contestedPlaces(
+    findings,
+    at,
+    (f) => `${f.resource}\u0000${f.variant ?? ""}\u0000${f.statement?.index ?? ""}`,
+  );
+  const contested = (f: Finding): boolean => contestedAt(at(f));
   const told = new Set<string>();
   for (const f of findings) {
     if (f.suppressed || (!f.fix?.condition && !f.fix?.permission)) continue;

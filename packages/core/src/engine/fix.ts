@@ -5,6 +5,7 @@ import { hasWildcard } from "../iam/wildcard.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { ConditionEntry, Statement } from "../model/policy.js";
 import type { PolicyValue } from "../model/values.js";
+import type { Finding } from "./check.js";
 import type { PolicySiteKind } from "./site.js";
 
 /** A Condition element: operator → key → value(s). */
@@ -95,6 +96,33 @@ export function conditionBlockOf(
       values.length === 1 ? (values[0] as string) : values;
   }
   return block;
+}
+
+/**
+ * Which places (a statement or a permission as written) stand for several whose findings ask for
+ * different fixes: `placeOf` names the written place of a finding (undefined: not fixed there),
+ * `whichOf` the one it stands for there (a variant, a `for_each` instance). Several findings of one
+ * (CD102 and CD105 on one statement) are no conflict; one edit would give the others the same fix
+ * only when two of them ask for different ones.
+ */
+export function contestedPlaces(
+  findings: readonly Finding[],
+  placeOf: (f: Finding) => string | undefined,
+  whichOf: (f: Finding) => string,
+): (place: string) => boolean {
+  const fixesAt = new Map<string, Map<string, Set<string>>>();
+  for (const f of findings) {
+    const fix = f.fix?.condition ?? f.fix?.permission;
+    const place = f.suppressed || !fix ? undefined : placeOf(f);
+    if (place === undefined) continue;
+    const each = fixesAt.get(place) ?? new Map<string, Set<string>>();
+    const set = each.get(whichOf(f)) ?? new Set<string>();
+    set.add(JSON.stringify(fix));
+    each.set(whichOf(f), set);
+    fixesAt.set(place, each);
+  }
+  return (place) =>
+    new Set([...(fixesAt.get(place)?.values() ?? [])].map((x) => [...x].sort().join("\n"))).size > 1;
 }
 
 export interface FixBuilder {
