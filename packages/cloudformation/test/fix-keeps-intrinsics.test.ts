@@ -65,3 +65,27 @@ describe("--fix for an IfExists source ARN that names the deploying account (CD1
     expect(after).toEqual([]);
   });
 });
+
+// From the session-11 hunt on AWS's documentation policies (and the corpus's StackSets
+// log-setup-management.yaml): ARNs written with `${AWS::Partition}` got a fix in `arn:aws:`, which
+// never matches in aws-cn or aws-us-gov. The fix's source ARN now follows the template's partition.
+describe("--fix writes the source ARN in the template's partition", () => {
+  it("YAML: a bucket policy and a permission on ${AWS::Partition} ARNs get !Sub ${AWS::Partition}", async () => {
+    const { before, out, after } = await fix("partition.yaml", ["731234567890"]);
+    expect(before.map((f) => f.ruleId)).toEqual(["CD101", "CD101"]);
+    expect(out).toContain('aws:SourceArn: !Sub "arn:${AWS::Partition}:cloudtrail:*:731234567890:*"');
+    expect(out).toContain('SourceArn: !Sub "arn:${AWS::Partition}:sns:*:731234567890:*"');
+    expect(out).not.toContain("arn:aws:");
+    expect(after).toEqual([]);
+  });
+
+  it("JSON: the function's !GetAtt Arn names the partition of a permission", async () => {
+    const { before, out, after } = await fix("partition.json", ["731234567890"]);
+    expect(before.map((f) => f.ruleId)).toEqual(["CD101", "CD101"]);
+    expect(out).toContain(
+      '"aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:cloudtrail:*:731234567890:*"}',
+    );
+    expect(out).toContain('"SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:sns:*:731234567890:*"}');
+    expect(after).toEqual([]);
+  });
+});

@@ -422,8 +422,18 @@ function noteTokens(ctx: Ctx, value: string, where: string): void {
   }
 }
 
+/**
+ * A fix's `<PARTITION>` (the statement's ARNs are in the provider's partition) as `aws` when the
+ * module declares no `aws_partition` data source to refer to: the partition Terraform modules write
+ * literally, and what the fix wrote before it followed the statement's partition.
+ */
+function defaultPartition(ctx: Ctx, value: string): string {
+  return ctx.refs.PARTITION ? value : value.replace(/<PARTITION>/g, "aws");
+}
+
 /** A fix value as an HCL expression: a bare reference for a lone symbol, else a quoted template. */
-function hclValue(ctx: Ctx, value: string, where: string): string {
+function hclValue(ctx: Ctx, given: string, where: string): string {
+  const value = defaultPartition(ctx, given);
   noteTokens(ctx, value, where);
   const whole = /^<(SELF|REGION|PARTITION|URL_SUFFIX)>$/.exec(value);
   const ref = whole ? ctx.refs[whole[1] as keyof SymbolRefs] : undefined;
@@ -436,7 +446,8 @@ function hclValue(ctx: Ctx, value: string, where: string): string {
 }
 
 /** A fix value inside heredoc JSON (already JSON-escaped): template sequences escaped, symbols interpolated. */
-function heredocValue(ctx: Ctx, value: string, where: string): string {
+function heredocValue(ctx: Ctx, given: string, where: string): string {
+  const value = defaultPartition(ctx, given);
   noteTokens(ctx, value, where);
   return escapeTemplate(value).replace(TOKEN, (m, name: keyof SymbolRefs) => {
     const r = ctx.refs[name];

@@ -69,3 +69,28 @@ describe("--fix keeps the conditions it keeps as they are written", () => {
     expect(after).toEqual([]);
   });
 });
+
+// From the session-11 hunt (and the corpus's terraform-aws-s3-bucket main.tf): ARNs in the
+// provider's partition got a fix in `arn:aws:`, wrong in aws-cn and aws-us-gov. The fix now refers
+// to the module's aws_partition data source; a module without one gets `aws`, as before.
+describe("--fix writes the source ARN in the module's partition", () => {
+  it("refers to data.aws_partition when the module declares it", async () => {
+    const { before, text, after } = await fix("tf-partition-data", ["731234567890"]);
+    expect(before.map((f) => f.ruleId)).toEqual(["CD101", "CD101"]);
+    expect(text).toContain(
+      'values   = ["arn:${data.aws_partition.current.partition}:cloudtrail:*:731234567890:*"]',
+    );
+    expect(text).toContain(
+      'source_arn     = "arn:${data.aws_partition.current.partition}:sns:*:731234567890:*"',
+    );
+    expect(text).not.toContain("<PARTITION>");
+    expect(after).toEqual([]);
+  });
+
+  it("writes aws when the module declares no aws_partition", async () => {
+    const { text, after } = await fix("tf-partition-none", ["731234567890"]);
+    expect(text).toContain('"aws:SourceArn" = "arn:aws:events:*:731234567890:*"');
+    expect(text).not.toContain("<PARTITION>");
+    expect(after).toEqual([]);
+  });
+});

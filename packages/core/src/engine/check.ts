@@ -295,7 +295,11 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
   const findings: Finding[] = [];
   const diagnostics: Diagnostic[] = [];
   const rules = options.rules ?? RULES;
-  const fixes = createFixBuilder(site.kind, accounts);
+  const fixes = createFixBuilder(
+    site.kind,
+    accounts,
+    site.permission?.functionName ? [site.permission.functionName] : [],
+  );
   if (site.kind === "trust-policy") {
     // IAM refuses a role's trust policy with a Resource (CreateRole: MalformedPolicyDocument "Has
     // prohibited field Resource"): such a template fails to deploy. The analysis does not know the

@@ -152,16 +152,26 @@ export function sourceArnPattern(
 
 /**
  * The partition a statement's ARNs are written in (`aws-us-gov`, `aws-cn`): a fix's source ARN is
- * in the same one. `aws` when no ARN of the statement names one.
+ * in the same one. An ARN whose partition is the deploy-time one (`\${AWS::Partition}`,
+ * `data.aws_partition`) gives `<PARTITION>`, which the adapters write back the same way, so that a
+ * template deployed to aws-cn or aws-us-gov is fixed for that partition. `aws` when no ARN of the
+ * statement names one.
  */
-function partitionOf(stmt: Statement): string {
-  const values = [...(stmt.resource?.values ?? []), ...stmt.conditions.flatMap((c) => c.values)];
+function partitionOf(stmt: Statement, also: readonly PolicyValue[]): string {
+  const values = [...(stmt.resource?.values ?? []), ...stmt.conditions.flatMap((c) => c.values), ...also];
   for (const v of values) {
-    const text = valueText(v, () => "\u0000");
-    const m = /^arn:([a-z][a-z-]*):/.exec(text);
+    const text = valueText(v, (s) => (s.kind === "partition" ? "<PARTITION>" : "\u0000"));
+    const m = /^arn:([a-z][a-z-]*|<PARTITION>):/.exec(text);
     if (m) return m[1] as string;
   }
   return "aws";
+}
+
+/** What a fix's text says of `<PARTITION>`, when it holds one. */
+function partitionNote(text: string): string {
+  return text.includes("<PARTITION>")
+    ? " <PARTITION> is the partition that the ARNs written here are in (AWS::Partition, data.aws_partition)."
+    : "";
 }
 
 /** {@link sourceArnPattern} per row and account (the same few are asked for at every site). */
@@ -239,7 +249,15 @@ function tokenFix(
   };
 }
 
-export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string[]): FixBuilder {
+/**
+ * `alsoArns`: values beside the statement that name the partition the protected resource is in (a
+ * Lambda permission's function ARN).
+ */
+export function createFixBuilder(
+  kind: PolicySiteKind,
+  accounts: readonly string[],
+  alsoArns: readonly PolicyValue[] = [],
+): FixBuilder {
   const account = accounts[0] ?? ACCOUNT_PLACEHOLDER;
   const accountNote =
     accounts.length > 0
@@ -256,7 +274,8 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
       const arnsFor = (acct: string): string[] => {
         const out = new Set<string>();
         for (const p of new Set([...principals, ...facts.principals])) {
-          const arn = p.knowledge && sourceArnPattern(p.knowledge, acct, partitionOf(facts.statement));
+          const arn =
+            p.knowledge && sourceArnPattern(p.knowledge, acct, partitionOf(facts.statement, alsoArns));
           if (!arn) return [];
           out.add(arn);
         }
@@ -272,7 +291,7 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
         const lines = [`SourceAccount: "${account}"`];
         if (permission.sourceArn) lines.push(`SourceArn: "${permission.sourceArn}"`);
         return {
-          description: `Set SourceAccount${permission.sourceArn ? " and SourceArn" : ""} on the permission so that only your own resources can invoke the function through the service.${accountNote}`,
+          description: `Set SourceAccount${permission.sourceArn ? " and SourceArn" : ""} on the permission so that only your own resources can invoke the function through the service.${accountNote}${partitionNote(lines.join("\n"))}`,
           text: lines.join("\n"),
           permission,
         };
@@ -330,7 +349,7 @@ export function createFixBuilder(kind: PolicySiteKind, accounts: readonly string
       const what = arns.length > 0 || keptArn ? "aws:SourceAccount and aws:SourceArn" : "aws:SourceAccount";
       const note = own && (keptArn || arns.length === 0 || own.length === 1) ? "" : accountNote;
       return {
-        description: `Give the statement a Condition on ${what} with your own account${facts.isPublic ? ', or name the service principal instead of "*"' : ""}.${note}${passRoleNote(facts, principals)}`,
+        description: `Give the statement a Condition on ${what} with your own account${facts.isPublic ? ', or name the service principal instead of "*"' : ""}.${note}${partitionNote(text)}${passRoleNote(facts, principals)}`,
         text,
         condition,
         ...(unchanged.length > 0 ? { unchanged } : {}),
@@ -378,9 +397,10 @@ function encryptionContextFix(
     stmt.conditions.filter((c) => c.operator.base !== null && guardKind(c.keyLower, rows) === undefined),
   );
   block.ArnLike = { ...(block.ArnLike ?? {}), [key]: arns.length === 1 ? (arns[0] as string) : [...arns] };
+  const text = `"Condition": ${JSON.stringify(block, null, 2)}`;
   return {
-    description: `Give the statement a Condition on ${key} with your own account: the service puts the ARN of the resource it encrypts for there on every call, and AWS's key policy examples scope it with that key.${accountNote}`,
-    text: `"Condition": ${JSON.stringify(block, null, 2)}`,
+    description: `Give the statement a Condition on ${key} with your own account: the service puts the ARN of the resource it encrypts for there on every call, and AWS's key policy examples scope it with that key.${accountNote}${partitionNote(text)}`,
+    text,
     condition: block,
   };
 }

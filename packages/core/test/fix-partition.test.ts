@@ -1,0 +1,96 @@
+/**
+ * From the session-11 hunt on AWS's documentation policies: a statement whose ARNs follow the
+ * deploy-time partition (`!Sub "arn:${AWS::Partition}:s3:::…"`, `data.aws_partition`) was fixed with
+ * an `arn:aws:` source ARN, which never matches in aws-cn or aws-us-gov, so the fixed template shut
+ * the service out there. The fix now follows the statement: `<PARTITION>`, which the adapters write
+ * back as `${AWS::Partition}` or the module's `aws_partition` data source.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  checkSite,
+  nodeFromPlain,
+  type ObjectNode,
+  type PolicyValue,
+  type SourceNode,
+  type ValueSymbol,
+} from "../src/index.js";
+
+const PARTITION: ValueSymbol = {
+  kind: "partition",
+  name: "PARTITION",
+  provenance: { source: "AWS::Partition", reason: "the partition follows the region chosen at deploy time" },
+};
+const OURS = "246813579135";
+
+function bucketPolicy(resource: SourceNode): ObjectNode {
+  const statement = nodeFromPlain({
+    Effect: "Allow",
+    Principal: { Service: "cloudtrail.amazonaws.com" },
+    Action: "s3:PutObject",
+  }) as ObjectNode;
+  statement.entries.push({ key: "Resource", value: resource });
+  return { kind: "object", entries: [{ key: "Statement", value: { kind: "array", items: [statement] } }] };
+}
+
+const value = (...parts: PolicyValue["parts"]): SourceNode => ({ kind: "value", value: { parts } });
+
+function fixOfDocument(resource: SourceNode) {
+  const r = checkSite(
+    { file: "t.yaml", resource: "P", kind: "resource-policy", document: bucketPolicy(resource) },
+    { accounts: [OURS] },
+  );
+  return r.findings.find((f) => f.ruleId === "CD101")?.fix;
+}
+
+describe("the partition of a fix's source ARN", () => {
+  it("follows a statement whose ARN is in the deploy-time partition", () => {
+    const fix = fixOfDocument(value("arn:", PARTITION, ":s3:::logs/*"));
+    expect(fix?.condition).toEqual({
+      StringEquals: { "aws:SourceAccount": OURS },
+      ArnLike: { "aws:SourceArn": `arn:<PARTITION>:cloudtrail:*:${OURS}:*` },
+    });
+    expect(fix?.description).toContain("<PARTITION> is the partition that the ARNs written here are in");
+  });
+
+  it.each([
+    ["arn:aws-us-gov:s3:::logs/*", "aws-us-gov"],
+    ["arn:aws-cn:s3:::logs/*", "aws-cn"],
+    ["arn:aws:s3:::logs/*", "aws"],
+  ])("keeps a partition written literally (%s)", (arn, partition) => {
+    const fix = fixOfDocument(value(arn));
+    expect(fix?.condition?.ArnLike).toEqual({ "aws:SourceArn": `arn:${partition}:cloudtrail:*:${OURS}:*` });
+    expect(fix?.description).not.toContain("<PARTITION>");
+  });
+
+  it("a Lambda permission follows its function's ARN", () => {
+    const functionName: PolicyValue = { parts: ["arn:", PARTITION, `:lambda:us-east-1:${OURS}:function:f`] };
+    const r = checkSite(
+      {
+        file: "t.yaml",
+        resource: "Perm",
+        kind: "lambda-permission",
+        permission: { principal: { parts: ["sns.amazonaws.com"] }, functionName },
+      },
+      { accounts: [OURS] },
+    );
+    expect(r.findings.find((f) => f.ruleId === "CD101")?.fix?.permission).toEqual({
+      sourceAccount: OURS,
+      sourceArn: `arn:<PARTITION>:sns:*:${OURS}:*`,
+    });
+  });
+
+  it("a Lambda permission named by plain function name keeps aws", () => {
+    const r = checkSite(
+      {
+        file: "t.yaml",
+        resource: "Perm",
+        kind: "lambda-permission",
+        permission: { principal: { parts: ["sns.amazonaws.com"] }, functionName: { parts: ["f"] } },
+      },
+      { accounts: [OURS] },
+    );
+    expect(r.findings.find((f) => f.ruleId === "CD101")?.fix?.permission?.sourceArn).toBe(
+      `arn:aws:sns:*:${OURS}:*`,
+    );
+  });
+});
