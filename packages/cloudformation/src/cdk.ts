@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Diagnostic, DirectoryResult, ScanOptions } from "@deputyguard/core";
 import { extractCloudFormation } from "./extract.js";
 import type { CloudFormationSite } from "./sites/find.js";
@@ -11,6 +11,10 @@ interface ManifestArtifact {
 }
 
 const MAX_ASSEMBLY_DEPTH = 4;
+/** How deep below a scanned directory cloud assemblies are looked for. */
+const MAX_TREE_DEPTH = 32;
+/** Directories never looked into for cloud assemblies (as the directory walk skips them). */
+const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform", ".terragrunt-cache"]);
 
 /** The cloud assembly directory for `dir`: `dir` itself when it has a manifest, or its `cdk.out`. */
 export function findCloudAssembly(dir: string): string | undefined {
@@ -28,11 +32,76 @@ export function findCloudAssembly(dir: string): string | undefined {
   return undefined;
 }
 
+/** Whether `dir` holds the manifest of a cloud assembly. */
+function isCloudAssembly(dir: string): boolean {
+  return findCloudAssembly(dir) === dir;
+}
+
+/**
+ * The cloud assemblies in a directory tree: the one of `root` ({@link findCloudAssembly}), and
+ * every directory below holding an assembly's `manifest.json` that `includeFile` keeps. An
+ * assembly's own subdirectories (assets, stage assemblies its manifest names) are not looked into.
+ * Links to directories are not followed, as the directory walk does not follow them.
+ */
+export function findCloudAssemblies(root: string, includeFile?: (file: string) => boolean): string[] {
+  const out: string[] = [];
+  const top = findCloudAssembly(root);
+  if (top) out.push(top);
+  // The root itself an assembly: its subdirectories are its assets and stages.
+  const stack: Array<[string, number]> =
+    top !== undefined && resolve(top) === resolve(root) ? [] : [[root, 0]];
+  while (stack.length > 0) {
+    const [dir, depth] = stack.pop() as [string, number];
+    if (depth >= MAX_TREE_DEPTH) continue;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || SKIPPED_DIRS.has(e.name)) continue;
+      const sub = join(dir, e.name);
+      if (top !== undefined && resolve(sub) === resolve(top)) continue;
+      const manifest = join(sub, "manifest.json");
+      if (existsSync(manifest) && (!includeFile || includeFile(manifest)) && isCloudAssembly(sub))
+        out.push(sub);
+      else stack.push([sub, depth + 1]);
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * Every cloud assembly in a directory tree ({@link findCloudAssemblies}), each read through its
+ * manifest ({@link scanCloudAssembly}); undefined when there is none.
+ */
+export async function scanCloudAssemblies(
+  dir: string,
+  options: ScanOptions,
+): Promise<DirectoryResult | undefined> {
+  const assemblies = findCloudAssemblies(dir, options.includeFile);
+  if (assemblies.length === 0) return undefined;
+  const result: DirectoryResult = { sites: [], diagnostics: [], files: [], recognisedFiles: 0 };
+  for (const assembly of assemblies) {
+    const r = await scanCloudAssembly(assembly, options);
+    if (!r) continue;
+    result.sites.push(...r.sites);
+    result.diagnostics.push(...r.diagnostics);
+    result.files.push(...r.files);
+    result.recognisedFiles += r.recognisedFiles;
+  }
+  return result;
+}
+
 /**
  * Reads a CDK cloud assembly (`cdk.out`): `manifest.json` names each stack
  * (`aws:cloudformation:stack` artifacts, with `properties.templateFile`) and nested assemblies of
  * stages (`cdk:cloud-assembly`, `properties.directoryName`). Sites carry the construct path from
- * each resource's `aws:cdk:path` metadata.
+ * each resource's `aws:cdk:path` metadata. A `*.template.json` in the assembly that neither the
+ * manifest nor a stack read names is left from an earlier synth (`cdk synth` does not delete the
+ * templates of stacks taken out of the app): it is not scanned, with a `TemplateNotInManifest`
+ * warning, since it is not what a deploy of this assembly deploys.
  */
 export async function scanCloudAssembly(
   dir: string,
@@ -112,6 +181,25 @@ export async function scanCloudAssembly(
       result.files.push(...nested.files);
       result.recognisedFiles += nested.recognisedFiles;
     }
+  }
+  const read = new Set(result.files.map((f) => resolve(f)));
+  let names: string[] = [];
+  try {
+    names = readdirSync(assembly).filter((n) => n.endsWith(".template.json"));
+  } catch {
+    // the manifest was read; a listing that fails leaves nothing to warn of
+  }
+  for (const name of names.sort()) {
+    const file = join(assembly, name);
+    if (read.has(resolve(file))) continue;
+    result.files.push(file);
+    result.diagnostics.push({
+      code: "TemplateNotInManifest",
+      severity: "warning",
+      file,
+      message:
+        "the cloud assembly's manifest.json names no stack with this template, and no stack read refers to it as a nested stack: it is not scanned (probably left from an earlier synth; synthesize again or delete it, or name the file to scan it anyway)",
+    });
   }
   return result;
 }

@@ -1,5 +1,5 @@
 import type { InputFormat } from "@deputyguard/core";
-import { scanCloudAssembly } from "./cdk.js";
+import { scanCloudAssemblies } from "./cdk.js";
 import { extractCloudFormation } from "./extract.js";
 import { looksLikeTemplate } from "./read/template.js";
 
@@ -18,6 +18,6 @@ export const cloudFormationFormat: InputFormat = {
     return { sites, diagnostics };
   },
   scanDirectory(dir, options) {
-    return scanCloudAssembly(dir, options);
+    return scanCloudAssemblies(dir, options);
   },
 };

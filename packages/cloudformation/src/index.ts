@@ -5,7 +5,7 @@
  * handed to the core as a {@link PolicySite} with positions.
  */
 
-export { findCloudAssembly, scanCloudAssembly } from "./cdk.js";
+export { findCloudAssemblies, findCloudAssembly, scanCloudAssemblies, scanCloudAssembly } from "./cdk.js";
 export { type CheckedTemplate, checkCloudFormation } from "./check.js";
 export {
   type CloudFormationExtractOptions,

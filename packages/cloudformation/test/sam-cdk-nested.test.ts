@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -306,6 +306,95 @@ describe("CDK cloud assembly", () => {
     expect(r?.sites[0]?.resource).toBe("TopicPolicyA1B2C3");
     expect(r?.sites[0]?.variant).toBe("App/Alerts/Policy/Resource");
     expect(r?.sites[0]?.range?.start).toEqual({ line: 9, column: 27 });
+  });
+});
+
+describe("CDK cloud assemblies in a tree, and templates their manifest does not name", () => {
+  // From the session-11 hunt on real aws-cdk-lib output: `cdk synth` leaves the template of a stack
+  // taken out of the app in cdk.out (aws/aws-cdk#2869: cdk.out is never cleaned), and it was
+  // scanned as if deployed; a cdk.out below the scanned directory was read file by file, not
+  // through its manifest.
+  const policy = (service: string) =>
+    JSON.stringify({
+      Resources: {
+        TP: {
+          Type: "AWS::SNS::TopicPolicy",
+          Properties: {
+            Topics: ["x"],
+            PolicyDocument: {
+              Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sns:Publish" }],
+            },
+          },
+        },
+      },
+    });
+
+  function app(): { root: string; out: string } {
+    const out = cloudAssembly({
+      Live: { type: "aws:cloudformation:stack", properties: { templateFile: "Live.template.json" } },
+    });
+    writeFileSync(join(out, "Live.template.json"), policy("events.amazonaws.com"));
+    writeFileSync(join(out, "Removed.template.json"), policy("s3.amazonaws.com"));
+    return { root: join(out, ".."), out };
+  }
+
+  it.each([
+    ["the app directory", (a: { root: string }) => a.root],
+    ["the cdk.out directory", (a: { out: string }) => a.out],
+  ])("scanning %s: a stale template is not scanned, with a warning", async (_what, pick) => {
+    const a = app();
+    const r = await cloudFormationFormat.scanDirectory?.(pick(a), {});
+    expect(r?.sites.map((s) => s.file)).toEqual([join(a.out, "Live.template.json")]);
+    expect(r?.files).toContain(join(a.out, "Removed.template.json"));
+    expect(r?.recognisedFiles).toBe(1);
+    expect(r?.diagnostics.map((d) => [d.code, d.severity, d.file])).toEqual([
+      ["TemplateNotInManifest", "warning", join(a.out, "Removed.template.json")],
+    ]);
+  });
+
+  it("finds an assembly deeper in the tree, and one per app", async () => {
+    const a = app();
+    const b = app();
+    const repo = mkdtempSync(join(tmpdir(), "cdk-repo-"));
+    mkdirSync(join(repo, "infra"));
+    renameSync(a.root, join(repo, "infra", "one"));
+    renameSync(b.root, join(repo, "two"));
+    const r = await cloudFormationFormat.scanDirectory?.(repo, {});
+    expect(r?.sites.map((s) => relative(repo, s.file)).sort()).toEqual([
+      join("infra", "one", "cdk.out", "Live.template.json"),
+      join("two", "cdk.out", "Live.template.json"),
+    ]);
+    expect(r?.diagnostics.map((d) => d.code)).toEqual(["TemplateNotInManifest", "TemplateNotInManifest"]);
+  });
+
+  it("a manifest the walk leaves out (.gitignore) is not read", async () => {
+    const a = app();
+    const repo = mkdtempSync(join(tmpdir(), "cdk-repo-"));
+    renameSync(a.root, join(repo, "app"));
+    const r = await cloudFormationFormat.scanDirectory?.(repo, { includeFile: () => false });
+    expect(r).toBeUndefined();
+  });
+
+  it("a nested stack's template is read through its parent, not warned of", async () => {
+    const out = cloudAssembly({
+      Parent: { type: "aws:cloudformation:stack", properties: { templateFile: "Parent.template.json" } },
+    });
+    writeFileSync(
+      join(out, "Parent.template.json"),
+      JSON.stringify({
+        Resources: {
+          Child: {
+            Type: "AWS::CloudFormation::Stack",
+            Properties: { TemplateURL: "https://example.com/x" },
+            Metadata: { "aws:asset:path": "ParentChild.nested.template.json" },
+          },
+        },
+      }),
+    );
+    writeFileSync(join(out, "ParentChild.nested.template.json"), policy("events.amazonaws.com"));
+    const r = await cloudFormationFormat.scanDirectory?.(out, {});
+    expect(r?.sites.map((s) => relative(out, s.file))).toEqual(["ParentChild.nested.template.json"]);
+    expect(r?.diagnostics.filter((d) => d.code === "TemplateNotInManifest")).toEqual([]);
   });
 });
 
