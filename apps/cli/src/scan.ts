@@ -1036,6 +1036,20 @@ async function fixFiles(
           noteOf.set(d, findingIdentity(f));
           report.warnings.push(d);
         }
+    if (format === "cloudformation") {
+      // A template the CDK synthesized: the fix holds for a deploy of this assembly
+      // (`cdk deploy --app cdk.out`), and the next `cdk synth` writes the template anew.
+      const { findCloudAssembly } = await import("@deputyguard/cloudformation");
+      for (const file of changed.keys())
+        if (findCloudAssembly(dirname(file)) === dirname(file))
+          report.warnings.push({
+            code: "FixNote",
+            severity: "warning",
+            file,
+            message:
+              "this template was synthesized by the CDK: the next `cdk synth` writes it anew without the fix; make the change in the CDK app too (each finding's construct path says where)",
+          });
+    }
     for (const [file, after] of [...changed].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const before = files.get(file) ?? readForFrame(file, settings.maxFileSize) ?? "";
       // The diff goes to standard output unless a machine-readable report goes there.

@@ -1,6 +1,6 @@
 // End-to-end tests of the BUILT command line (`pnpm build` first): every case runs
 // `node apps/cli/bin/check-iac.js ...` or `node apps/cli/bin/deputyguard.js ...` as a child process.
-import { existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/main.js";
@@ -735,6 +735,33 @@ Resources:
     const notes = r.report.warnings.filter((w) => w.code === "FixNote");
     expect(notes.map((w) => [w.file, w.line, w.column])).toEqual([[file, 12, 13]]);
     expect(notes[0]?.message).toMatch(/^not edited: the statement's Condition holds Fn::If/);
+  });
+
+  it("a fix to a template the CDK synthesized says that the next synth writes it anew", async () => {
+    // From the session-11 hunt on real aws-cdk-lib output: --fix edited cdk.out templates with no
+    // word that `cdk synth` regenerates them.
+    const out = join(tmp, "cdk-fix", "cdk.out");
+    cpSync(
+      join(
+        FIXTURES,
+        "..",
+        "cloudformation",
+        "rules",
+        "CD101",
+        "invalid-01-cloudtrail-bucket-no-source-condition.cdk.out",
+      ),
+      out,
+      { recursive: true },
+    );
+    const r = await jsonRun([join(out, ".."), "--fix", "--account", "210987654321"]);
+    const notes = r.report.warnings.filter((w) => w.code === "FixNote");
+    expect(notes.map((w) => w.file)).toEqual([join(out, "FixtureStack.template.json")]);
+    expect(notes[0]?.message).toMatch(/synthesized by the CDK: the next `cdk synth` writes it anew/);
+    // The same template outside an assembly is no CDK output to speak of.
+    const plain = join(tmp, "cdk-fix-plain.json");
+    cpSync(join(out, "FixtureStack.template.json"), plain);
+    const p = await jsonRun([plain, "--fix", "--account", "210987654321"]);
+    expect(p.report.warnings.filter((w) => w.code === "FixNote")).toEqual([]);
   });
 
   it("--fix --write keeps a file's CRLF line ends and its byte order mark", async () => {
