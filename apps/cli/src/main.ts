@@ -63,7 +63,7 @@ Options:
   --max-file-size SIZE     refuse larger files (default: 64MB; a big file a walk finds that shows no
                            policy, template or plan in its name or start is only a warning)
   --quiet                  print findings and errors only (with --fix: the diff alone on
-                           standard output, findings and errors on standard error)
+                           standard output; findings, errors and fix notes on standard error)
   --version                print the version
   -h, --help               print this help
 

@@ -562,6 +562,8 @@ export async function scan(
           ...(useColor ? { palette: pc } : {}),
           source: (f) => sources.get(f) ?? readForFrame(f, settings.maxFileSize),
           quiet: settings.quiet,
+          // What a `--fix` asked for could not be done, or needs a hand: said even when quiet.
+          ...(settings.fix || settings.afterFix ? { keepWarnings: ["FixNote", "FixUnsupported"] } : {}),
           suppressed: report.findings.filter((f) => f.suppressed).length,
         },
       );

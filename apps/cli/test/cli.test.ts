@@ -764,6 +764,42 @@ Resources:
     expect(p.report.warnings.filter((w) => w.code === "FixNote")).toEqual([]);
   });
 
+  it("--fix --quiet still says what the fix could not do (FixNote), on standard error", async () => {
+    // From the session-11 hunt: `--quiet` dropped every warning, so a fix that was not made left
+    // no diff and no word of why.
+    const file = join(tmp, "quiet-fixnote.yaml");
+    writeFileSync(
+      file,
+      `Parameters:
+  Env: { Type: String, AllowedValues: [prod, dev] }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  TP:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [x]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: s3.amazonaws.com }
+            Action: sns:Publish
+            Resource: "*"
+            Condition:
+              ArnLike:
+                aws:SourceArn: !If [IsProd, "arn:aws:s3:::prod-bucket", "arn:aws:s3:::dev-bucket"]
+            # an element IAM does not know, which --quiet leaves unsaid
+            Comment: hello
+`,
+    );
+    const r = await checkIac([file, "--fix", "--quiet"]);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/warning FixNote: not edited: the statement's Condition holds Fn::If/);
+    expect(r.stderr).not.toMatch(/warning PolicyShape/);
+    const plain = await checkIac([file, "--quiet"]);
+    expect(plain.stdout).not.toMatch(/warning/);
+  });
+
   it("--fix --write keeps a file's CRLF line ends and its byte order mark", async () => {
     // From a hunt: the fixers insert "\n" and read text without its BOM, so a CRLF file came back
     // with mixed line ends and a BOM was dropped.

@@ -28,7 +28,10 @@ export interface TextOptions {
   palette?: Palette;
   /** The text of a file, for code frames. */
   source?: (file: string) => string | undefined;
+  /** Findings and errors only; warnings of the codes in `keepWarnings` are still shown. */
   quiet?: boolean;
+  /** Warning codes `quiet` keeps (the notes of a `--fix` the user asked for). */
+  keepWarnings?: readonly string[];
   /** Findings left out because a suppression covers them (shown in the summary). */
   suppressed?: number;
 }
@@ -149,7 +152,8 @@ export function renderText(report: ScanReport, options: TextOptions = {}): strin
       out.push("");
     }
   }
-  if (!options.quiet) for (const d of report.warnings) out.push(diagnosticLine(d, p));
+  for (const d of report.warnings)
+    if (!options.quiet || options.keepWarnings?.includes(d.code)) out.push(diagnosticLine(d, p));
   for (const d of report.errors) out.push(diagnosticLine(d, p));
   if (!options.quiet) {
     const counts = new Map<string, number>();
