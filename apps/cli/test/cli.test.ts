@@ -38,6 +38,27 @@ const fx = (rule: string, name: string): string => join(RULES, rule, `${name}.js
 const UNGUARDED = fx("CD101", "invalid-01-cloudtrail-bucket-no-source-condition");
 /** No finding at all. */
 const CLEAN = fx("CD101", "valid-01-cloudtrail-bucket-guarded");
+
+/** CD103 on a source ARN written with Fn::If: the fix is for one branch only, so it is a FixNote. */
+const IF_BRANCH_TEMPLATE = `Parameters:
+  Env: { Type: String, AllowedValues: [prod, dev] }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  TP:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [x]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { Service: s3.amazonaws.com }
+            Action: sns:Publish
+            Resource: "*"
+            Condition:
+              ArnLike:
+                aws:SourceArn: !If [IsProd, "arn:aws:s3:::prod-bucket", "arn:aws:s3:::dev-bucket"]
+`;
 /** Only CD103 (medium). */
 const ONLY_MEDIUM = fx("CD103", "invalid-01-sns-s3-event-bucket-arn-only");
 /** Only CD105 (low). */
@@ -709,28 +730,7 @@ Resources:
     // From a hunt: FixNote and FixUnsupported warnings named the input format ("cloudformation") as
     // their file, which also made a bogus SARIF location.
     const file = join(tmp, "fixnote.yaml");
-    writeFileSync(
-      file,
-      `Parameters:
-  Env: { Type: String, AllowedValues: [prod, dev] }
-Conditions:
-  IsProd: !Equals [!Ref Env, prod]
-Resources:
-  TP:
-    Type: AWS::SNS::TopicPolicy
-    Properties:
-      Topics: [x]
-      PolicyDocument:
-        Statement:
-          - Effect: Allow
-            Principal: { Service: s3.amazonaws.com }
-            Action: sns:Publish
-            Resource: "*"
-            Condition:
-              ArnLike:
-                aws:SourceArn: !If [IsProd, "arn:aws:s3:::prod-bucket", "arn:aws:s3:::dev-bucket"]
-`,
-    );
+    writeFileSync(file, IF_BRANCH_TEMPLATE);
     const r = await jsonRun([file, "--fix"]);
     const notes = r.report.warnings.filter((w) => w.code === "FixNote");
     expect(notes.map((w) => [w.file, w.line, w.column])).toEqual([[file, 12, 13]]);
@@ -770,25 +770,7 @@ Resources:
     const file = join(tmp, "quiet-fixnote.yaml");
     writeFileSync(
       file,
-      `Parameters:
-  Env: { Type: String, AllowedValues: [prod, dev] }
-Conditions:
-  IsProd: !Equals [!Ref Env, prod]
-Resources:
-  TP:
-    Type: AWS::SNS::TopicPolicy
-    Properties:
-      Topics: [x]
-      PolicyDocument:
-        Statement:
-          - Effect: Allow
-            Principal: { Service: s3.amazonaws.com }
-            Action: sns:Publish
-            Resource: "*"
-            Condition:
-              ArnLike:
-                aws:SourceArn: !If [IsProd, "arn:aws:s3:::prod-bucket", "arn:aws:s3:::dev-bucket"]
-            # an element IAM does not know, which --quiet leaves unsaid
+      `${IF_BRANCH_TEMPLATE}            # an element IAM does not know, which --quiet leaves unsaid
             Comment: hello
 `,
     );
