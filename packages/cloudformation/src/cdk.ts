@@ -64,9 +64,10 @@ export function findCloudAssemblies(root: string, includeFile?: (file: string) =
       const sub = join(dir, e.name);
       if (top !== undefined && resolve(sub) === resolve(top)) continue;
       const manifest = join(sub, "manifest.json");
-      if (existsSync(manifest) && (!includeFile || includeFile(manifest)) && isCloudAssembly(sub))
-        out.push(sub);
-      else stack.push([sub, depth + 1]);
+      // An assembly the walk leaves out (a .gitignore'd cdk.out) is not read, nor looked into.
+      if (existsSync(manifest) && isCloudAssembly(sub)) {
+        if (!includeFile || includeFile(manifest)) out.push(sub);
+      } else stack.push([sub, depth + 1]);
     }
   }
   return out.sort();

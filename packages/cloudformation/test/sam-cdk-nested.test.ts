@@ -371,7 +371,21 @@ describe("CDK cloud assemblies in a tree, and templates their manifest does not 
     const a = app();
     const repo = mkdtempSync(join(tmpdir(), "cdk-repo-"));
     renameSync(a.root, join(repo, "app"));
-    const r = await cloudFormationFormat.scanDirectory?.(repo, { includeFile: () => false });
+    expect(await cloudFormationFormat.scanDirectory?.(repo, { includeFile: () => false })).toBeUndefined();
+    // Nor is an assembly below one left out looked for (its assets can be large).
+    const inner = join(repo, "app", "cdk.out", "asset.1", "cdk.out");
+    mkdirSync(inner, { recursive: true });
+    writeFileSync(
+      join(inner, "manifest.json"),
+      JSON.stringify({
+        version: "36.0.0",
+        artifacts: {
+          S: { type: "aws:cloudformation:stack", properties: { templateFile: "S.template.json" } },
+        },
+      }),
+    );
+    writeFileSync(join(inner, "S.template.json"), policy("events.amazonaws.com"));
+    const r = await cloudFormationFormat.scanDirectory?.(repo, { includeFile: (f) => f.includes("asset.1") });
     expect(r).toBeUndefined();
   });
 
