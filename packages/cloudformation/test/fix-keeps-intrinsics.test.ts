@@ -89,3 +89,37 @@ describe("--fix writes the source ARN in the template's partition", () => {
     expect(after).toEqual([]);
   });
 });
+
+// From the session-12 hunt: a permission whose SourceArn left only the account open
+// (`arn:aws:execute-api:eu-west-1:*:abc123/*/*`) was fixed with `arn:aws:execute-api:*:<account>:*`,
+// every API of the account in every Region. The fix now writes our account into the ARN it named
+// (keeping `${AWS::Partition}` and `${AWS::Region}`), and leaves one naming a parameter as written,
+// with SourceAccount added.
+describe("--fix fills in the account of a source ARN and widens nothing", () => {
+  it("a permission or statement keeps the resources it named", async () => {
+    const { before, out, after } = await fix("lp-account-only.yaml", ["731234567890"]);
+    expect(before.map((f) => [f.resource, f.ruleId])).toEqual([
+      ["SnsPerm", "CD102"],
+      ["OtherPerm", "CD102"],
+      ["ApiPerm", "CD102"],
+      ["TopicPolicy", "CD102"],
+      ["TopicPolicy2", "CD102"],
+    ]);
+    const fixOf = (id: string) => before.find((f) => f.resource === id)?.fix;
+    expect(fixOf("SnsPerm")?.permission?.sourceArn).toBe("arn:<PARTITION>:sns:<REGION>:731234567890:orders");
+    expect(fixOf("OtherPerm")?.permission).toEqual({ sourceAccount: "731234567890" });
+    expect(fixOf("TopicPolicy")?.condition?.ArnLike).toEqual({
+      "aws:SourceArn": "arn:<PARTITION>:events:<REGION>:731234567890:rule/orders",
+    });
+    expect(fixOf("TopicPolicy2")?.condition?.ArnLike).toEqual({
+      "aws:SourceArn": "arn:<PARTITION>:events:<REGION>:*:rule/<Other>",
+    });
+    expect(fixOf("TopicPolicy2")?.unchanged).toEqual([{ operator: "ArnLike", key: "aws:SourceArn" }]);
+    expect(out).toContain('SourceArn: !Sub "arn:${AWS::Partition}:sns:${AWS::Region}:731234567890:orders"');
+    expect(out).toContain("SourceArn: !Sub arn:${AWS::Partition}:sns:${AWS::Region}:*:${Other}");
+    expect(out).toContain("SourceArn: arn:aws:execute-api:eu-west-1:731234567890:abc123/*/*");
+    expect(out).not.toMatch(/:\*:731234567890:\*/);
+    expect(out.match(/SourceAccount: "731234567890"/g)).toHaveLength(5);
+    expect(after).toEqual([]);
+  });
+});

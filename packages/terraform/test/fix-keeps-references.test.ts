@@ -94,3 +94,29 @@ describe("--fix writes the source ARN in the module's partition", () => {
     expect(after).toEqual([]);
   });
 });
+
+// From the session-12 hunt on Terraform: a Lambda permission whose source_arn left only the account
+// open (`arn:aws:sns:eu-west-1:*:orders`) was fixed with `arn:aws:sns:*:<account>:*`, every topic of
+// the account in every Region, wider than what it named. The fix now fills in only the account, and
+// a source ARN naming a variable (which it cannot write with our account) stays as written beside
+// the added source account.
+describe("--fix fills in the account of a source ARN and widens nothing", () => {
+  it("writes our account into each source ARN it can, and keeps the others", async () => {
+    const { before, text, after } = await fix("tf-lp-account-only", ["731234567890"]);
+    expect(before.map((f) => f.ruleId)).toEqual(["CD102", "CD102", "CD102", "CD102", "CD102"]);
+    expect(text).toContain('source_arn     = "arn:aws:sns:eu-west-1:731234567890:orders"');
+    expect(text).toContain('source_arn     = "arn:aws:execute-api:eu-west-1:731234567890:abc123/*/*"');
+    expect(text).toContain(
+      'source_arn     = "arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.name}:731234567890:orders"',
+    );
+    expect(text).toContain(
+      'source_arn     = "arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.name}:*:${var.topic}"',
+    );
+    expect(text).toContain(
+      'ArnLike = { "aws:SourceArn" = "arn:aws:events:eu-west-1:*:rule/${var.topic}" }, StringEquals = { "aws:SourceAccount" = "731234567890" }',
+    );
+    expect(text).not.toMatch(/:\*:731234567890:\*/);
+    expect(text.match(/source_account = "731234567890"/g)).toHaveLength(4);
+    expect(after).toEqual([]);
+  });
+});

@@ -287,7 +287,14 @@ export function createFixBuilder(
         const current = facts.statement.conditions.find((c) => c.keyLower === "aws:sourcearn");
         const sound = current?.values.every((v) => sourceArnKeepsOwner(v, accounts));
         const permission: NonNullable<Fix["permission"]> = { sourceAccount: account };
-        if (!sound && arns.length === 1) permission.sourceArn = arns[0] as string;
+        // The permission's own SourceArn with our account, where it wrote one ARN with an account
+        // field: the fix keeps the resource it named (`arn:aws:sns:eu-west-1:*:orders` becomes
+        // `arn:aws:sns:eu-west-1:<ours>:orders`, not every topic of the account).
+        // One we cannot rewrite so (it names a parameter) is left as it is: SourceAccount alone
+        // pins the caller, and every resource of the service would widen what it names.
+        const named = sound ? undefined : ownArnsWithAccount(facts.statement, account);
+        if (named?.length === 1) permission.sourceArn = named[0] as string;
+        else if (!current && arns.length === 1) permission.sourceArn = arns[0] as string;
         const lines = [`SourceAccount: "${account}"`];
         if (permission.sourceArn) lines.push(`SourceArn: "${permission.sourceArn}"`);
         return {
@@ -315,9 +322,27 @@ export function createFixBuilder(
       const own = ownSourceAccounts(facts.statement, accounts) ?? (keptArn && arnAccountsOf(keptArn));
       const fixAccount = own?.length === 1 ? (own[0] as string) : account;
       const arns = arnsFor(fixAccount);
+      const ownArns = keptArn ? undefined : ownArnsWithAccount(facts.statement, fixAccount);
+      // An ArnLike/ArnEquals aws:SourceArn guard whose ARNs cannot be written with our account (a
+      // parameter in them) is kept as it is: aws:SourceAccount pins the caller, and every resource
+      // of the service would widen what it names.
+      const heldArn =
+        keptArn || ownArns
+          ? undefined
+          : facts.statement.conditions.find(
+              (c) =>
+                c.keyLower === "aws:sourcearn" &&
+                (c.operator.base === "ArnLike" || c.operator.base === "ArnEquals") &&
+                c.operator.set === null &&
+                !c.operator.ifExists,
+            );
       const unchanged: NonNullable<Fix["unchanged"]> = [];
       for (const c of facts.statement.conditions) {
-        if (c.operator.base === null || (c !== keptArn && guardKind(c.keyLower, []) !== undefined)) continue;
+        if (
+          c.operator.base === null ||
+          (c !== keptArn && c !== heldArn && guardKind(c.keyLower, []) !== undefined)
+        )
+          continue;
         const operator = c === keptArn && c.operator.ifExists ? (c.operator.base as string) : c.operator.text;
         const op = block.get(operator) ?? new Map<string, string[]>();
         op.set(
@@ -330,12 +355,12 @@ export function createFixBuilder(
       const eq = block.get("StringEquals") ?? new Map<string, string[]>();
       eq.set("aws:SourceAccount", own ?? [account]);
       block.set("StringEquals", eq);
-      if (arns.length > 0 && !keptArn) {
+      if (arns.length > 0 && !keptArn && !heldArn) {
         const like = block.get("ArnLike") ?? new Map<string, string[]>();
         // The statement's own source ARNs with our account, where it wrote ARNs with an account
         // field: the fix keeps the resources it named (`arn:aws:sns:*:*:t` becomes
         // `arn:aws:sns:*:<ours>:t`, not every topic of the account).
-        like.set("aws:SourceArn", ownArnsWithAccount(facts.statement, fixAccount) ?? arns);
+        like.set("aws:SourceArn", ownArns ?? arns);
         block.set("ArnLike", like);
       }
       const obj: Record<string, Record<string, string | string[]>> = {};
@@ -346,7 +371,10 @@ export function createFixBuilder(
       }
       const text = `"Condition": ${JSON.stringify(obj, null, 2)}`;
       const condition: ConditionBlock = obj;
-      const what = arns.length > 0 || keptArn ? "aws:SourceAccount and aws:SourceArn" : "aws:SourceAccount";
+      const what =
+        (arns.length > 0 || keptArn) && !heldArn
+          ? "aws:SourceAccount and aws:SourceArn"
+          : "aws:SourceAccount";
       const note = own && (keptArn || arns.length === 0 || own.length === 1) ? "" : accountNote;
       return {
         description: `Give the statement a Condition on ${what} with your own account${facts.isPublic ? ', or name the service principal instead of "*"' : ""}.${note}${partitionNote(text)}${passRoleNote(facts, principals)}`,
@@ -405,19 +433,26 @@ function encryptionContextFix(
   };
 }
 
+/** Symbols a fix may write back as `<NAME>`: the adapters' fixers render them as references. */
+const RENDERABLE: ReadonlySet<string> = new Set(["partition", "region", "url-suffix", "self-account"]);
+
 /**
  * The statement's positive aws:SourceArn values, each with `account` in its account field; undefined
- * unless every one is a literal ARN with an account field (not an S3 bucket's empty one).
+ * unless every one is an ARN with an account field (not an S3 bucket's empty one) whose other fields
+ * are literal or pseudo parameters (`${AWS::Region}`), kept as `<REGION>` and the like.
  */
 function ownArnsWithAccount(stmt: Statement, account: string): string[] | undefined {
   const out: string[] = [];
   for (const c of stmt.conditions) {
     if (c.keyLower !== "aws:sourcearn" || !isPositive(c)) continue;
     for (const v of c.values) {
-      const text = valueText(v, () => "\u0000");
-      const parts = splitArn(text);
-      if (parts?.[0] !== "arn" || text.includes("\u0000") || text.includes("${")) return undefined;
+      // A symbol in the account field is replaced below; elsewhere only pseudo parameters stay.
+      const marked = valueText(v, (s) => (RENDERABLE.has(s.kind) ? `<${s.name}>` : "\u0000"));
+      const parts = splitArn(marked);
+      if (parts?.[0] !== "arn" || marked.includes("${")) return undefined;
+      if (parts.some((p, i) => (i === 4 ? p !== "\u0000" : true) && p.includes("\u0000"))) return undefined;
       if (parts[4] === "" || parts.slice(1, 3).some((p) => p === "" || hasWildcard(p))) return undefined;
+      if (/<(?!PARTITION>)/.test(parts.slice(1, 3).join(":"))) return undefined;
       parts[4] = account;
       const arn = parts.join(":");
       if (!out.includes(arn)) out.push(arn);
