@@ -983,14 +983,18 @@ async function fixFiles(
   const byFormat = new Map<string, Finding[]>();
   for (const f of findings) {
     if (f.fix && !f.suppressed && !fixable(f) && f.file !== "<stdin>") {
-      // A fix with no edit the tool can make (an Alexa skill ID only the user knows): said, not skipped.
+      // A fix with no edit the tool can make (an Alexa skill ID only the user knows, a SAM event's
+      // property): said, not skipped.
+      const why = /SKILL_ID|<an ARN in account/.test(f.fix.text)
+        ? "needs a value only you know"
+        : "is set where the permission is generated, which --fix does not edit,";
       const d: Diagnostic = {
         code: "FixNote",
         severity: "warning",
         file: f.file,
         line: f.line,
         column: f.column,
-        message: `${f.ruleId}${f.resource ? ` (${f.resource})` : ""}: this fix needs a value only you know and is not applied; apply the fix text shown with the finding`,
+        message: `${f.ruleId}${f.resource ? ` (${f.resource})` : ""}: this fix ${why} and is not applied; apply the fix text shown with the finding`,
       };
       noteOf.set(d, findingIdentity(f));
       report.warnings.push(d);

@@ -737,6 +737,43 @@ Resources:
     expect(notes[0]?.message).toMatch(/^not edited: the statement's Condition holds Fn::If/);
   });
 
+  it("a fix written in a SAM event says so, and one needing a skill ID says that", async () => {
+    // From the session-12 hunt on SAM: every such note said the fix "needs a value only you know",
+    // also for an SNS event's Topic fixed with our account.
+    const file = join(tmp, "sam-events.yaml");
+    writeFileSync(
+      file,
+      `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: "exports.handler=()=>1"
+      Events:
+        Alexa:
+          Type: AlexaSkill
+        Orders:
+          Type: SNS
+          Properties:
+            Topic: "arn:aws:sns:eu-west-1:*:orders"
+`,
+    );
+    const r = await jsonRun([file, "--fix", "--account", "210987654321"]);
+    const notes = r.report.warnings.filter((w) => w.code === "FixNote");
+    expect(notes.map((w) => [w.line, w.message])).toEqual([
+      [10, expect.stringMatching(/^CD101 \(FnAlexaPermission\): this fix needs a value only you know/)],
+      [
+        12,
+        expect.stringMatching(
+          /^CD102 \(FnOrdersPermission\): this fix is set where the permission is generated, which --fix does not edit/,
+        ),
+      ],
+    ]);
+    expect(readFileSync(file, "utf8")).toContain('Topic: "arn:aws:sns:eu-west-1:*:orders"');
+  });
+
   it("a fix to a template the CDK synthesized says that the next synth writes it anew", async () => {
     // From the session-11 hunt on real aws-cdk-lib output: --fix edited cdk.out templates with no
     // word that `cdk synth` regenerates them.

@@ -80,12 +80,63 @@ Resources:
     expect(weaknesses.map((f) => [f.ruleId, f.resource, f.line, f.column])).toEqual([
       ["CD101", "HandlerSkillPermission", 22, 9],
     ]);
-    expect(weaknesses[0]?.fix?.text).toBe('EventSourceToken: "SKILL_ID"');
+    // The session-12 hunt on SAM: the fix said to set EventSourceToken on a permission the template
+    // does not hold; SAM sets it from the event's SkillId.
+    expect(weaknesses[0]?.fix?.text).toBe('SkillId: "SKILL_ID"');
+    expect(weaknesses[0]?.fix?.description).toMatch(
+      /^Set SkillId on the AlexaSkill event Skill to your skill's ID/,
+    );
     // Generated names and ids of this stack are unknowns with provenance (info only).
     for (const f of r.findings.filter((x) => x.ruleId === "CD301")) {
       expect(f.severity).toBe("info");
       expect(f.message).toMatch(/of this stack|generates the name/);
     }
+  });
+});
+
+describe("the fix of a permission SAM generates is written in its event", () => {
+  // An SNS event's Topic becomes the permission's SourceArn, and no event property sets
+  // SourceAccount: a Topic leaving the account open is fixed in the Topic, with our account.
+  it("an SNS event's Topic gets our account; a Topic naming a parameter gets a word, not a guess", async () => {
+    const r = await checkCloudFormation(
+      "sam-sns.yaml",
+      `Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Name: { Type: String }
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: "exports.handler=()=>1"
+      Events:
+        Orders:
+          Type: SNS
+          Properties:
+            Topic: !Sub "arn:\${AWS::Partition}:sns:eu-west-1:*:orders"
+        Other:
+          Type: SNS
+          Properties:
+            Topic: !Sub "arn:aws:sns:eu-west-1:*:\${Name}"
+`,
+      { accounts: ["731234567890"] },
+    );
+    const fixes = Object.fromEntries(
+      r.findings.map((f) => [f.resource, [f.ruleId, f.fix?.text, f.fix?.description]]),
+    );
+    expect(fixes.FnOrdersPermission).toEqual([
+      "CD102",
+      'Topic: "arn:<PARTITION>:sns:eu-west-1:731234567890:orders"',
+      expect.stringMatching(/^Set Topic on the SNS event Orders so that only your own resources/),
+    ]);
+    expect(fixes.FnOtherPermission).toEqual([
+      "CD102",
+      'Topic: "<an ARN in account 731234567890>"',
+      expect.stringMatching(
+        /^The SNS event Other sets no SourceAccount on the permission it generates: name a resource of your own account in Topic there, or write the Lambda permission yourself/,
+      ),
+    ]);
   });
 });
 

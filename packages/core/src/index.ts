@@ -40,6 +40,7 @@ export { type ConditionBlock, contestedPlaces, type Fix } from "./engine/fix.js"
 export type { DirectoryResult, ExtractResult, InputFormat, ScanInput, ScanOptions } from "./engine/format.js";
 export { applyPolicyJsonFixes, unifiedDiff } from "./engine/json-fix.js";
 export type {
+  GeneratedPermissionSource,
   LambdaPermission,
   LambdaPermissionField,
   PolicySite,

@@ -87,6 +87,17 @@ export function samEventPermissions(env: ResolveEnv, fn: ResourceModel): SamPerm
       const permission: LambdaPermission = {
         principal: value([principalText], range),
         action: value(["lambda:InvokeFunction"], range),
+        // A fix is written in the event: its SkillId (AlexaSkill) or Topic (SNS) set the
+        // permission's EventSourceToken or SourceArn; no event property sets SourceAccount.
+        generatedFrom: {
+          place: `the ${type} event ${event.key}`,
+          properties:
+            type === "AlexaSkill"
+              ? { eventSourceToken: "SkillId" }
+              : type === "SNS"
+                ? { sourceArn: "Topic" }
+                : {},
+        },
       };
       const get = (k: string) => getOf(props, k);
       const account = value([SELF_ACCOUNT], range);

@@ -299,6 +299,7 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
     site.kind,
     accounts,
     site.permission?.functionName ? [site.permission.functionName] : [],
+    site.permission?.generatedFrom,
   );
   if (site.kind === "trust-policy") {
     // IAM refuses a role's trust policy with a Resource (CreateRole: MalformedPolicyDocument "Has

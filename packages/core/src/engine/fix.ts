@@ -6,7 +6,7 @@ import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { ConditionEntry, Statement } from "../model/policy.js";
 import type { PolicyValue } from "../model/values.js";
 import type { Finding } from "./check.js";
-import type { PolicySiteKind } from "./site.js";
+import type { GeneratedPermissionSource, PolicySiteKind } from "./site.js";
 
 /** A Condition element: operator → key → value(s). */
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
@@ -230,8 +230,16 @@ function tokenFix(
   facts: StatementFacts,
   principals: CoveredPrincipal[],
   key: string,
+  generated: GeneratedPermissionSource | undefined,
 ): Fix {
   const names = principals.map((p) => p.name).join(", ");
+  const tokenProperty = generated?.properties.eventSourceToken;
+  if (kind === "lambda-permission" && generated && tokenProperty) {
+    return {
+      description: `Set ${tokenProperty} on ${generated.place} to your skill's ID (it becomes the permission's EventSourceToken), so that only your skill can invoke the function through ${names}. Replace ${TOKEN_PLACEHOLDER} with the skill ID.`,
+      text: `${tokenProperty}: "${TOKEN_PLACEHOLDER}"`,
+    };
+  }
   if (kind === "lambda-permission") {
     return {
       description: `Set EventSourceToken on the permission to your skill's ID, so that only your skill can invoke the function through ${names}. Replace ${TOKEN_PLACEHOLDER} with the skill ID.`,
@@ -251,12 +259,14 @@ function tokenFix(
 
 /**
  * `alsoArns`: values beside the statement that name the partition the protected resource is in (a
- * Lambda permission's function ARN).
+ * Lambda permission's function ARN). `generated`: where a generated Lambda permission's arguments
+ * are written (a SAM event), which its fix names instead of the permission.
  */
 export function createFixBuilder(
   kind: PolicySiteKind,
   accounts: readonly string[],
   alsoArns: readonly PolicyValue[] = [],
+  generated?: GeneratedPermissionSource,
 ): FixBuilder {
   const account = accounts[0] ?? ACCOUNT_PLACEHOLDER;
   const accountNote =
@@ -266,7 +276,7 @@ export function createFixBuilder(
   return {
     sourceGuard(facts, principals) {
       const token = tokenGuard(principals);
-      if (token) return tokenFix(kind, facts, principals, token);
+      if (token) return tokenFix(kind, facts, principals, token, generated);
       // One source ARN pattern per service of the statement; none at all when a service of the
       // statement has none (an S3 bucket's ARN names no account, a service the table does not
       // know): an aws:SourceArn guard would shut that service out (CDK merges grants to several
@@ -295,6 +305,7 @@ export function createFixBuilder(
         const named = sound ? undefined : ownArnsWithAccount(facts.statement, account);
         if (named?.length === 1) permission.sourceArn = named[0] as string;
         else if (!current && arns.length === 1) permission.sourceArn = arns[0] as string;
+        if (generated) return generatedPermissionFix(generated, permission, named, account, accountNote);
         const lines = [`SourceAccount: "${account}"`];
         if (permission.sourceArn) lines.push(`SourceArn: "${permission.sourceArn}"`);
         return {
@@ -383,6 +394,50 @@ export function createFixBuilder(
         ...(unchanged.length > 0 ? { unchanged } : {}),
       };
     },
+  };
+}
+
+/**
+ * The fix of a generated Lambda permission, in the properties that set its arguments where it is
+ * generated. Where no property sets SourceAccount (a SAM SNS event's permission takes only the
+ * Topic as its SourceArn), the source ARN must name our account: the one the permission names with
+ * our account filled in, or a resource of ours the user picks.
+ */
+function generatedPermissionFix(
+  generated: GeneratedPermissionSource,
+  permission: NonNullable<Fix["permission"]>,
+  named: readonly string[] | undefined,
+  account: string,
+  accountNote: string,
+): Fix {
+  const { place, properties } = generated;
+  const lines: string[] = [];
+  const set: string[] = [];
+  if (properties.sourceAccount) {
+    lines.push(`${properties.sourceAccount}: "${account}"`);
+    set.push(properties.sourceAccount);
+    if (permission.sourceArn && properties.sourceArn) {
+      lines.push(`${properties.sourceArn}: "${permission.sourceArn}"`);
+      set.push(properties.sourceArn);
+    }
+  } else if (properties.sourceArn && named?.length === 1) {
+    lines.push(`${properties.sourceArn}: "${named[0]}"`);
+    set.push(properties.sourceArn);
+  }
+  const text = lines.join("\n");
+  if (set.length > 0)
+    return {
+      description: `Set ${set.join(" and ")} on ${place} so that only your own resources can invoke the function through the service.${accountNote}${partitionNote(text)}`,
+      text,
+    };
+  const own = properties.sourceArn
+    ? `name a resource of your own account in ${properties.sourceArn} there, or write the Lambda permission yourself`
+    : "write the Lambda permission yourself";
+  return {
+    description: `${place.charAt(0).toUpperCase()}${place.slice(1)} sets no SourceAccount on the permission it generates: ${own}, with SourceAccount set to your own account.${accountNote}`,
+    text: properties.sourceArn
+      ? `${properties.sourceArn}: "<an ARN in account ${account}>"`
+      : `SourceAccount: "${account}"`,
   };
 }
 

@@ -33,10 +33,26 @@ export interface LambdaPermission {
    * without them, and CD101 says so.
    */
   mayBeAbsent?: ValueSymbol[];
+  /**
+   * A permission generated from something else (a SAM function's event): the fix is written there,
+   * in the properties that set the permission's arguments.
+   */
+  generatedFrom?: GeneratedPermissionSource;
 }
 
-/** The fields of a Lambda permission that hold a value (all but `mayBeAbsent`). */
-export type LambdaPermissionField = Exclude<keyof LambdaPermission, "mayBeAbsent">;
+/** Where a generated Lambda permission's arguments are written (see `LambdaPermission.generatedFrom`). */
+export interface GeneratedPermissionSource {
+  /** What generates it, as the fix names it, e.g. `the AlexaSkill event Alexa`. */
+  place: string;
+  /**
+   * The property that sets each argument there, e.g. `{ eventSourceToken: "SkillId" }`; an argument
+   * left out cannot be set there.
+   */
+  properties: Partial<Record<"sourceArn" | "sourceAccount" | "eventSourceToken", string>>;
+}
+
+/** The fields of a Lambda permission that hold a value (all but `mayBeAbsent` and `generatedFrom`). */
+export type LambdaPermissionField = Exclude<keyof LambdaPermission, "mayBeAbsent" | "generatedFrom">;
 
 /**
  * Where a policy lives, as an adapter found it. Rules never see the input format: only sites,
