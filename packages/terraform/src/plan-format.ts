@@ -41,9 +41,10 @@ export interface PlanScanOptions extends ScanOptions {
 
 /** Quick content test: `terraform show -json` output names its format and holds planned values or changes. */
 function looksLikePlan(text: string): boolean {
-  const head = text.slice(0, 4096);
+  // Anywhere in the text: a plan written again with sorted keys (`jq -S`) has format_version after
+  // the configuration.
   return (
-    head.includes('"format_version"') &&
+    text.includes('"format_version"') &&
     (text.includes('"planned_values"') || text.includes('"resource_changes"'))
   );
 }
@@ -698,18 +699,28 @@ export function readPlan(text: string, file: string): PlanReading {
     unshown: [],
     unresolvedArguments: [],
   };
-  const version = stringAt(root, "format_version") ?? "";
+  const written = root === undefined ? undefined : own(root, "format_version");
+  const version = typeof written === "string" ? written : "";
   const major = version.split(".")[0];
   if (major !== "0" && major !== "1") {
+    const at = written === undefined ? undefined : locator.at(["format_version"]).start;
+    const message =
+      root === undefined
+        ? "a plan is a JSON object (as terraform show -json writes it); this file's top level is not one"
+        : written === undefined
+          ? "the plan has no format_version"
+          : typeof written !== "string"
+            ? `plan format_version is ${written === null ? "null" : Array.isArray(written) ? "an array" : `a ${typeof written}`}, not a string such as "1.2"`
+            : `plan format_version ${JSON.stringify(version)} is not supported (expected 0.x or 1.x, as written by terraform show -json)`;
     return emptyReading(
       [
         {
           code: "UnsupportedConstruct",
           severity: "error",
           file,
-          line: 1,
-          column: 1,
-          message: `plan format_version ${JSON.stringify(version)} is not supported (expected 0.x or 1.x, as written by terraform show -json)`,
+          line: at?.line ?? 1,
+          column: at?.column ?? 1,
+          message,
         },
       ],
       locator,
