@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { basename, dirname, extname, join, relative, resolve } from "node:path";
+import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import {
   applyBaseline,
@@ -181,6 +181,8 @@ export async function scan(
   const inSource: Suppression[] = [];
   const sources = new Map<string, string>();
   const formatOf = new Map<string, string>();
+  /** Each plan scanned, with the files its policies were read from (its own, and .tf sources beside it). */
+  const planFiles = new Map<string, Set<string>>();
   const keep =
     settings.config && (settings.config.include.length > 0 || settings.config.exclude.length > 0)
       ? keepFilter(settings.config)
@@ -222,6 +224,9 @@ export async function scan(
     inModule = false,
     origin?: string,
   ) => {
+    const ofPlan =
+      format === "terraform-plan" && origin !== undefined ? new Set<string>([origin]) : undefined;
+    if (ofPlan && origin !== undefined) planFiles.set(origin, ofPlan);
     for (const site of sites) {
       // A plan's finding may be reported at the .tf source it was analysed from: it belongs to the plan.
       const fromOrigin =
@@ -262,6 +267,7 @@ export async function scan(
         else for (const f of r.findings) ownScan.add(f);
       }
       if (site.suppressions) inSource.push(...site.suppressions);
+      ofPlan?.add(resolve(site.file));
       // --fix edits a plan's finding in the .tf source it points at, as a module scan's.
       formatOf.set(site.file, format === "terraform-plan" && site.file !== origin ? "terraform" : format);
     }
@@ -518,18 +524,24 @@ export async function scan(
     report.warnings.unshift(...settings.afterFix.warnings.map((d) => relocated(d, findings)));
     report.errors.unshift(...settings.afterFix.errors);
     // A saved plan is not rewritten by the fixes to its configuration: its findings are of the
-    // configuration as it was (and deploying that plan deploys them), which is said at the plan.
+    // configuration as it was (and deploying that plan deploys them), which is said at the plan:
+    // one with findings, or one whose policies were read from (or lie beside) a file the fix wrote;
+    // the rescan reads a plan's unknown policies from the fixed source, which the plan does not hold.
     const tf = settings.afterFix.written.filter((f) => /\.(tf|tofu)$/.test(f));
     if (tf.length > 0) {
       const plans = new Set(
         findings.filter((f) => formatOf.get(f.file) === "terraform-plan").map((f) => f.file),
       );
-      for (const plan of plans)
+      for (const [plan, read] of planFiles) {
+        const dir = resolve(dirname(plan));
+        if (tf.some((f) => read.has(resolve(f)) || resolve(f).startsWith(`${dir}${sep}`))) plans.add(plan);
+      }
+      for (const plan of [...plans].sort())
         report.warnings.push({
           code: "StalePlan",
           severity: "warning",
           file: plan,
-          message: `this plan was made before --fix --write changed ${tf.length} Terraform file${tf.length === 1 ? "" : "s"} (${tf.map((f) => relative(dirname(plan), f) || f).join(", ")}); its findings are of the configuration as it was, and applying it deploys them: run terraform plan again and check the new plan`,
+          message: `this plan was made before --fix --write changed ${tf.length} Terraform file${tf.length === 1 ? "" : "s"} (${tf.map((f) => relative(dirname(plan), f) || f).join(", ")}); applying it deploys the configuration as it was, without the fixes: run terraform plan again and check the new plan`,
         });
     }
   }

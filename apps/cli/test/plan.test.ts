@@ -106,9 +106,31 @@ describe("--fix --write beside a saved plan", () => {
     expect(stale.map((w) => [w.file, w.message])).toEqual([
       [
         "plan.json",
-        "this plan was made before --fix --write changed 1 Terraform file (main.tf); its findings are of the configuration as it was, and applying it deploys them: run terraform plan again and check the new plan",
+        "this plan was made before --fix --write changed 1 Terraform file (main.tf); applying it deploys the configuration as it was, without the fixes: run terraform plan again and check the new plan",
       ],
     ]);
     expect(r.code).toBe(1);
+  });
+
+  // From the session-13 hunt on plans: a plan whose policy is unknown (read from the .tf beside it)
+  // lost its finding after --fix --write fixed that .tf, and no StalePlan warning was given, though
+  // applying the saved plan still deploys the unguarded policy.
+  it("says a plan predates the fix when the policy it leaves unknown was read from the fixed .tf", async () => {
+    const d = join(tmp, String(n++));
+    cpSync(join(ROOT, "test-fixtures/terraform/plan-source/unknown-policy-root"), d, { recursive: true });
+    const before = parseReport(
+      (await checkIac(["--format", "json", "--account", "210987654321", "plan.json"], { cwd: d })).stdout,
+    );
+    expect(before.findings.map((f) => [f.ruleId, f.file])).toEqual([["CD101", "main.tf"]]);
+    const r = await checkIac(
+      ["--fix", "--write", "--format", "json", "--account", "210987654321", "plan.json"],
+      { cwd: d },
+    );
+    expect(readFileSync(join(d, "main.tf"), "utf8")).toContain('"aws:SourceAccount" = "210987654321"');
+    const report = parseReport(r.stdout);
+    expect(report.findings).toEqual([]);
+    expect((report.warnings ?? []).filter((w) => w.code === "StalePlan").map((w) => w.file)).toEqual([
+      "plan.json",
+    ]);
   });
 });
