@@ -726,6 +726,23 @@ export function readPlan(text: string, file: string): PlanReading {
       locator,
     );
   }
+  // Terraform 1.5+ marks a plan that failed (`errored`, hashicorp/terraform#33372) and, 1.8+, one that
+  // defers changes to a later round (`complete: false`, #34642): neither holds every policy the
+  // configuration will deploy.
+  const errored = own(root, "errored") === true;
+  if (errored || own(root, "complete") === false)
+    placeDiagnostic(
+      ctx,
+      {
+        code: "PlanIncomplete",
+        severity: "warning",
+        file,
+        message: errored
+          ? "the plan is marked errored (terraform plan failed): it cannot be applied, and what the failure stopped Terraform from planning is not in it; fix the error and plan again"
+          : "the plan is marked incomplete (complete: false): Terraform deferred some changes to a later plan, and their policies are not in this one",
+      },
+      locator.at([errored ? "errored" : "complete"]),
+    );
   moduleResources(
     objectAt(root, "planned_values", "root_module"),
     ["planned_values", "root_module"],

@@ -466,6 +466,22 @@ describe("plan JSON", () => {
     ]);
   });
 
+  // From the session-13 hunt on plans: a plan Terraform marked errored or incomplete was scanned
+  // with no word, though policies it never planned are missing from it.
+  it.each([
+    ['"errored": false', '"errored": true', "the plan is marked errored (terraform plan failed)"],
+    ['"complete": true', '"complete": false', "the plan is marked incomplete (complete: false)"],
+  ])("warns at %s when a plan is marked so", (from, to, message) => {
+    const text = plan({ changes: [] }).replace(from, to);
+    const r = run(text);
+    const line = text.split("\n").findIndex((l) => l.includes(to)) + 1;
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([
+      ["PlanIncomplete", "warning", line],
+    ]);
+    expect(r.diagnostics[0]?.message).toContain(message);
+    expect(run(plan({ changes: [] })).diagnostics).toEqual([]);
+  });
+
   it("says that a plan is a JSON object when the top level is not one", () => {
     const r = run(`[${plan({ changes: [] })}]`);
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
