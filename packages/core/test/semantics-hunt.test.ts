@@ -103,3 +103,22 @@ describe("semantics found wrong by a hunt", () => {
     expect(org).toEqual({ findings: [], warnings: [] });
   });
 });
+
+// From the session-13 hunt on IAM conditions (checked against iam-simulate): an Allow on
+// `Resource: "*"` closed by a Deny on `Resource: "?*"` for every foreign source account was CD101
+// high, with a witness whose resource was the empty string, which no request has.
+describe("a request's resource is never empty", () => {
+  it("a Deny on every resource (`?*`) closes an Allow on `*`", () => {
+    const open = { ...allow({ Service: "sns.amazonaws.com" }), Resource: "*" };
+    const deny = (resource: string) => ({
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sns:Publish",
+      Resource: resource,
+      Condition: { StringNotEquals: { "aws:SourceAccount": OURS } },
+    });
+    expect(check([open, deny("?*")]).findings).toEqual([]);
+    // A Deny on a part of the resources still leaves the rest open.
+    expect(check([open, deny("?*:*")]).findings).toEqual(["CD101 high sns.amazonaws.com"]);
+  });
+});

@@ -763,6 +763,9 @@ function solveBranch(
   }
 }
 
+/** What a request's resource is: some text. */
+const REQUEST_RESOURCE: Union = [globPattern("?*")];
+
 function solvePresence(
   atoms: Atom[],
   presence: Map<string, boolean>,
@@ -806,6 +809,10 @@ function solvePresence(
   // "*.amazonaws.com"`, where `*` is no wildcard) names no service, so no witness may carry it.
   const serviceName = q.principal === null ? perKey.get(PRINCIPAL_SERVICE_NAME) : undefined;
   if (serviceName) serviceName.negatives.push(...foreignNameCharacters(serviceName.positives));
+  // The resource of a request is never empty, which a Deny's `?*` leaves out while the Allow's `*`
+  // takes it. (Not an ARN shape: API Gateway policies write `execute-api:/*`, which the analysis
+  // reads as written.)
+  if (presence.get(RESOURCE_KEY)) get(RESOURCE_KEY).positives.push(REQUEST_RESOURCE);
   // A key only a Null condition requires present still needs a value in the request.
   for (const [k, present] of presence)
     if (present && !perKey.has(k) && !VALUED_ELSEWHERE.has(k)) perKey.set(k, emptyKeyConstraints());
