@@ -70,22 +70,47 @@ export function printableLine(s: string): string {
   return printable(s).replace(BREAKS, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
 }
 
-/** A few lines of source around `line`, with a caret under `column`. */
+/** The lines of the last text framed: a report frames many findings of one file in a row. */
+let framed: { text: string; lines: string[] } | undefined;
+
+function linesOf(text: string): string[] {
+  if (framed?.text !== text) framed = { text, lines: text.split(/\r\n|\r|\n/) };
+  return framed.lines;
+}
+
+/** How many characters of a source line a frame shows. */
+const FRAME_WIDTH = 160;
+
+/**
+ * A few lines of source around `line`, with a caret under `column`. A line longer than the frame (a
+ * minified policy) is shown around the column, with `...` where it is cut, so the caret stays on
+ * the text it points at; only that window is made printable.
+ */
 export function codeFrame(text: string, line: number, column: number, p: Palette = PLAIN): string {
-  const lines = text.split(/\r\n|\r|\n/);
+  const lines = linesOf(text);
   const first = Math.max(1, line - 2);
   const last = Math.min(lines.length, line + 2);
   const width = String(last).length;
+  const focus = lines[line - 1] ?? "";
+  const keep = FRAME_WIDTH - 6;
+  // One start for every line of the frame, so that the lines stay aligned under each other.
+  const start = focus.length <= FRAME_WIDTH ? 0 : Math.max(0, Math.min(column - 1 - 60, focus.length - keep));
   const out: string[] = [];
+  let caret = Math.max(0, Math.min(column - 1, FRAME_WIDTH));
   for (let n = first; n <= last; n++) {
-    const raw = printable((lines[n - 1] ?? "").replace(/\t/g, "  "));
-    const clipped = raw.length > 160 ? `${raw.slice(0, 157)}...` : raw;
+    const whole = lines[n - 1] ?? "";
+    let shown: string;
+    if (whole.length <= FRAME_WIDTH && start === 0) shown = printable(whole.replace(/\t/g, "  "));
+    else {
+      const cut = whole.slice(start, start + keep);
+      const before = start > 0 && whole.length > start ? "..." : "";
+      const after = start + keep < whole.length ? "..." : "";
+      shown = `${before}${printable(cut.replace(/\t/g, "  "))}${after}`;
+      if (n === line) caret = Math.max(0, column - 1 - start + before.length);
+    }
     const mark = n === line ? p.red(">") : " ";
-    out.push(`  ${mark} ${p.gray(String(n).padStart(width))} | ${clipped}`);
-    if (n === line)
-      out.push(
-        `    ${" ".repeat(width)} | ${" ".repeat(Math.max(0, Math.min(column - 1, 160)))}${p.red("^")}`,
-      );
+    out.push(`  ${mark} ${p.gray(String(n).padStart(width))} | ${shown}`);
+    if (n === line) out.push(`    ${" ".repeat(width)} | ${" ".repeat(caret)}${p.red("^")}`);
   }
   return out.join("\n");
 }
