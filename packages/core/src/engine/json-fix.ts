@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from "diff";
+import { createTwoFilesPatch, formatPatch, type StructuredPatch, structuredPatch } from "diff";
 import { parseJsonSource } from "../input/json-source.js";
 import { LineIndex } from "../model/line-index.js";
 import { parsePolicy } from "../model/parse-policy.js";
@@ -129,5 +129,103 @@ function indentUnit(entryIndent: string, objectColumn: number): string {
 
 /** A unified diff between two versions of a file. */
 export function unifiedDiff(file: string, before: string, after: string): string {
-  return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, "", "", { context: 3 });
+  const cuts = before.length + after.length > LARGE_DIFF ? diffCuts(before, after) : [];
+  if (cuts.length === 0)
+    return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, "", "", { context: 3 });
+  // Myers' diff takes time in the product of the size and the number of changes: a fix to thousands
+  // of statements took minutes. The texts are diffed in pieces, cut where they agree for 4 lines on
+  // each side (more than twice the context, so no hunk would have spanned the cut), and the hunks
+  // joined: the same patch, in time about linear in the size.
+  const patch: StructuredPatch = {
+    oldFileName: `a/${file}`,
+    newFileName: `b/${file}`,
+    oldHeader: "",
+    newHeader: "",
+    hunks: [],
+  };
+  let from = { a: 0, b: 0, line: { a: 0, b: 0 } };
+  for (const cut of [...cuts, undefined]) {
+    const to = cut ?? { a: before.length, b: after.length, line: { a: 0, b: 0 } };
+    const piece = structuredPatch("a", "b", before.slice(from.a, to.a), after.slice(from.b, to.b), "", "", {
+      context: 3,
+    });
+    for (const h of piece.hunks)
+      patch.hunks.push({ ...h, oldStart: h.oldStart + from.line.a, newStart: h.newStart + from.line.b });
+    if (cut) from = cut;
+  }
+  return formatPatch(patch);
+}
+
+/** Texts larger than this (both together, in characters) are diffed in pieces. */
+const LARGE_DIFF = 200_000;
+
+/**
+ * Places where `before` and `after` can be diffed apart: offsets (and the number of lines before
+ * them) of a line the two texts share once each (patience diff's anchors, kept in the order both
+ * texts have them) with 4 equal lines before and after it in both.
+ */
+function diffCuts(
+  before: string,
+  after: string,
+): Array<{ a: number; b: number; line: { a: number; b: number } }> {
+  const a = before.split("\n");
+  const b = after.split("\n");
+  const count = new Map<string, [number, number, number]>();
+  a.forEach((l, i) => {
+    const c = count.get(l) ?? [0, 0, i];
+    c[0]++;
+    c[2] = i;
+    count.set(l, c);
+  });
+  const pairs: Array<[number, number]> = [];
+  for (const l of b) {
+    const c = count.get(l);
+    if (c) c[1]++;
+  }
+  b.forEach((l, j) => {
+    const c = count.get(l);
+    if (c && c[0] === 1 && c[1] === 1) pairs.push([c[2], j]);
+  });
+  // The longest run of pairs increasing in both (pairs are in b's order; keep a increasing).
+  const tails: number[] = [];
+  const prev = new Array<number>(pairs.length).fill(-1);
+  for (let k = 0; k < pairs.length; k++) {
+    const ai = (pairs[k] as [number, number])[0];
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((pairs[tails[mid] as number] as [number, number])[0] < ai) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[k] = tails[lo - 1] as number;
+    tails[lo] = k;
+  }
+  const chain: Array<[number, number]> = [];
+  for (let k = tails.length > 0 ? (tails[tails.length - 1] as number) : -1; k >= 0; k = prev[k] as number)
+    chain.push(pairs[k] as [number, number]);
+  chain.reverse();
+  // Offsets of each line's start.
+  const startsOf = (lines: string[]) => {
+    const out = new Array<number>(lines.length);
+    let at = 0;
+    for (let i = 0; i < lines.length; i++) {
+      out[i] = at;
+      at += (lines[i] as string).length + 1;
+    }
+    return out;
+  };
+  const sa = startsOf(a);
+  const sb = startsOf(b);
+  const cuts: Array<{ a: number; b: number; line: { a: number; b: number } }> = [];
+  let last = 0;
+  for (const [i, j] of chain) {
+    if (i < 4 || j < 4 || i + 4 >= a.length || j + 4 >= b.length || i - last < 50) continue;
+    let same = true;
+    for (let d = -4; d <= 4 && same; d++) same = a[i + d] === b[j + d];
+    if (!same) continue;
+    cuts.push({ a: sa[i] as number, b: sb[j] as number, line: { a: i, b: j } });
+    last = i;
+  }
+  return cuts;
 }
