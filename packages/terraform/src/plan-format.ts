@@ -104,6 +104,8 @@ interface PlanResource {
   valuesPath: JsonPath;
   values?: JsonObject;
   unknown?: JsonObject;
+  /** Arguments marked sensitive and left out of the values (a redacted plan): read as unknown. */
+  redacted?: Set<string>;
   /** `module.a["x"].` or "" (for references to resources of the same module instance). */
   modulePrefix: string;
 }
@@ -119,6 +121,8 @@ export interface UnresolvedPolicy {
   blocks?: number;
   at: SourceRange;
   references: string[];
+  /** Marked sensitive and not shown (a redacted plan), rather than known only after apply. */
+  redacted?: true;
 }
 
 /** A Lambda permission argument known only after apply, which the plan did not resolve. */
@@ -621,6 +625,7 @@ function unresolvedPolicy(
   };
   if (block !== undefined) u.block = block;
   if (blocks !== undefined) u.blocks = blocks;
+  if (r.redacted?.has(splitPath(a.path)[0] as string)) u.redacted = true;
   return u;
 }
 
@@ -776,8 +781,17 @@ export function readPlan(text: string, file: string): PlanReading {
       modulePrefix: modulePrefixOf(address, stringAt(rc, "module_address")),
     };
     const after = objectAt(change, "after");
-    const unknown = objectAt(change, "after_unknown");
+    let unknown = objectAt(change, "after_unknown");
     if (after) r.values = after;
+    // A plan exported with its sensitive values redacted leaves them out of `after` and marks them
+    // in `after_sensitive`: such a policy is not known, which is said, never taken for absent.
+    const sensitive = objectAt(change, "after_sensitive");
+    for (const k of Object.keys(sensitive ?? {})) {
+      if (own(sensitive, k) !== true || own(after, k) !== undefined || isUnknown(unknown, k)) continue;
+      r.redacted ??= new Set();
+      r.redacted.add(k);
+      unknown = { ...(unknown ?? {}), [k]: true };
+    }
     if (unknown) r.unknown = unknown;
     resources.push(r);
   }
@@ -867,7 +881,9 @@ function unknownDiagnostics(
       file: u.at.file,
       line: u.at.start.line,
       column: u.at.start.column,
-      message: `${where} of ${u.address} ${u.block === "all" ? "are" : "is"} known only after apply${uses}; ${source ?? "scan the module directory to analyse it from the source"}`,
+      message: u.redacted
+        ? `${where} of ${u.address} is sensitive and this plan does not show it (its sensitive values are redacted)${uses}; ${source ?? "scan the plan as terraform show -json writes it, or the module directory, to analyse it"}`
+        : `${where} of ${u.address} ${u.block === "all" ? "are" : "is"} known only after apply${uses}; ${source ?? "scan the module directory to analyse it from the source"}`,
     };
   });
 }

@@ -482,6 +482,35 @@ describe("plan JSON", () => {
     expect(run(plan({ changes: [] })).diagnostics).toEqual([]);
   });
 
+  // From the session-13 hunt on plans: a plan exported with its sensitive values redacted leaves a
+  // sensitive policy out of `after` and marks it in `after_sensitive`; it was taken for absent and
+  // dropped without a word.
+  it("warns about a policy the plan marks sensitive and does not show", () => {
+    const redacted = change("aws_sns_topic_policy.t", { arn: "x" });
+    (redacted.change as { after_sensitive: unknown }).after_sensitive = { policy: true };
+    const config = [
+      {
+        address: "aws_sns_topic_policy.t",
+        mode: "managed",
+        type: "aws_sns_topic_policy",
+        name: "t",
+        expressions: { arn: { constant_value: "x" }, policy: { references: ["var.policy"] } },
+      },
+    ];
+    const r = run(plan({ changes: [redacted], config }));
+    expect(r.findings).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "PolicyUnknown",
+        "the policy of aws_sns_topic_policy.t is sensitive and this plan does not show it (its sensitive values are redacted) (it uses var.policy); scan the plan as terraform show -json writes it, or the module directory, to analyse it",
+      ],
+    ]);
+    // Shown, though sensitive (as terraform show -json writes it): analysed.
+    const shown = change("aws_sns_topic_policy.t", { arn: "x", policy: unguardedTopicPolicy });
+    (shown.change as { after_sensitive: unknown }).after_sensitive = { policy: true };
+    expect(run(plan({ changes: [shown], config })).findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+  });
+
   it("says that a plan is a JSON object when the top level is not one", () => {
     const r = run(`[${plan({ changes: [] })}]`);
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
