@@ -14,6 +14,7 @@ import {
   editBetween,
   emptyReport,
   type Finding,
+  fixNeedsUserValue,
   type InputFormat,
   parseBaseline,
   parseJsonSource,
@@ -997,7 +998,7 @@ async function fixFiles(
     if (f.fix && !f.suppressed && !fixable(f) && f.file !== "<stdin>") {
       // A fix with no edit the tool can make (an Alexa skill ID only the user knows, a SAM event's
       // property): said, not skipped.
-      const why = /SKILL_ID|<an ARN in account/.test(f.fix.text)
+      const why = fixNeedsUserValue(f.fix)
         ? "needs a value only you know"
         : "is set where the permission is generated, which --fix does not edit,";
       const d: Diagnostic = {

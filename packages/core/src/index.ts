@@ -36,7 +36,7 @@ export {
   type VariantOutcomes,
 } from "./engine/choices.js";
 export { editBetween, type TextEdit } from "./engine/edit.js";
-export { type ConditionBlock, contestedPlaces, type Fix } from "./engine/fix.js";
+export { type ConditionBlock, contestedPlaces, type Fix, fixNeedsUserValue } from "./engine/fix.js";
 export type { DirectoryResult, ExtractResult, InputFormat, ScanInput, ScanOptions } from "./engine/format.js";
 export { applyPolicyJsonFixes, unifiedDiff } from "./engine/json-fix.js";
 export type {

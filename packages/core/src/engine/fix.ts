@@ -210,6 +210,17 @@ function passRoleNote(facts: StatementFacts, fixed: CoveredPrincipal[]): string 
 /** What stands for the caller's own token (an Alexa skill ID) in a fix. */
 const TOKEN_PLACEHOLDER = "SKILL_ID";
 
+/** What stands, in a generated permission's fix, for an ARN of one of the account's own resources. */
+const OWN_ARN_PLACEHOLDER = "<an ARN in account ";
+
+/**
+ * Whether a fix's text holds a value only the user knows (a skill ID, an ARN of their own resource
+ * to pick): no tool can apply it as it is.
+ */
+export function fixNeedsUserValue(fix: { text: string }): boolean {
+  return fix.text.includes(TOKEN_PLACEHOLDER) || fix.text.includes(OWN_ARN_PLACEHOLDER);
+}
+
 /**
  * The key that binds every listed principal by a token of its own (Alexa's skill ID as
  * `lambda:EventSourceToken`), when they all have the same one: such a caller is pinned by its
@@ -322,13 +333,13 @@ export function createFixBuilder(
       const block = new Map<string, Map<string, string[]>>();
       // An ArnLike/ArnEquals aws:SourceArn guard that already names an exact account of ours (or an
       // account-less resource) is kept; written with IfExists (CD104) it is kept without it.
+      const arnGuard = (c: ConditionEntry) =>
+        c.keyLower === "aws:sourcearn" &&
+        (c.operator.base === "ArnLike" || c.operator.base === "ArnEquals") &&
+        c.operator.set === null;
       const keptArn = facts.statement.conditions.find(
-        (c) =>
-          c.keyLower === "aws:sourcearn" &&
-          (c.operator.base === "ArnLike" || c.operator.base === "ArnEquals") &&
-          c.operator.set === null &&
-          // Keep it only when its account is already the one the fix names (or the ARN has none).
-          c.values.every((v) => sourceArnKeepsOwner(v, accounts)),
+        // Keep it only when its account is already the one the fix names (or the ARN has none).
+        (c) => arnGuard(c) && c.values.every((v) => sourceArnKeepsOwner(v, accounts)),
       );
       const own = ownSourceAccounts(facts.statement, accounts) ?? (keptArn && arnAccountsOf(keptArn));
       const fixAccount = own?.length === 1 ? (own[0] as string) : account;
@@ -340,13 +351,7 @@ export function createFixBuilder(
       const heldArn =
         keptArn || ownArns
           ? undefined
-          : facts.statement.conditions.find(
-              (c) =>
-                c.keyLower === "aws:sourcearn" &&
-                (c.operator.base === "ArnLike" || c.operator.base === "ArnEquals") &&
-                c.operator.set === null &&
-                !c.operator.ifExists,
-            );
+          : facts.statement.conditions.find((c) => arnGuard(c) && !c.operator.ifExists);
       const unchanged: NonNullable<Fix["unchanged"]> = [];
       for (const c of facts.statement.conditions) {
         if (
@@ -436,7 +441,7 @@ function generatedPermissionFix(
   return {
     description: `${place.charAt(0).toUpperCase()}${place.slice(1)} sets no SourceAccount on the permission it generates: ${own}, with SourceAccount set to your own account.${accountNote}`,
     text: properties.sourceArn
-      ? `${properties.sourceArn}: "<an ARN in account ${account}>"`
+      ? `${properties.sourceArn}: "${OWN_ARN_PLACEHOLDER}${account}>"`
       : `SourceAccount: "${account}"`,
   };
 }
