@@ -48,6 +48,17 @@ describe("suppressions", () => {
     expect(r.warnings.map((w) => w.code)).toEqual(["SuppressionWithoutReason"]);
     expect(r.findings.some((f) => f.suppressed)).toBe(true);
   });
+  it("asks a configuration-file suppression for a reason key, not the comment syntax", () => {
+    // From a CLI hunt: {"suppressions":[{"path":"nothere.json","rule":"CD101"}]} was told to write after "--".
+    const external = applySuppressions(findings(), [sup({ reason: undefined })], "2026-11-27");
+    expect(external.warnings[0]?.message).toBe('suppression of CD101 gives no reason; add a "reason" to it');
+    const inSource = applySuppressions(
+      findings(),
+      [sup({ reason: undefined, kind: "inSource" })],
+      "2026-11-27",
+    );
+    expect(inSource.warnings[0]?.message).toBe('suppression of CD101 gives no reason; write one after "--"');
+  });
   it("an expired suppression stops suppressing", () => {
     const r = applySuppressions(findings(), [sup({ until: "2026-06-30" })], "2026-11-27");
     expect(r.warnings.map((w) => w.code)).toEqual(["SuppressionExpired"]);

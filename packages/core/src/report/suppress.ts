@@ -77,7 +77,11 @@ export function applySuppressions(
         code: "SuppressionWithoutReason",
         severity: "warning",
         ...at,
-        message: `suppression of ${s.rule} gives no reason; write one after "--"`,
+        // A configuration-file entry takes its reason in a "reason" key; "--" is the comment syntax.
+        message:
+          s.kind === "external"
+            ? `suppression of ${s.rule} gives no reason; add a "reason" to it`
+            : `suppression of ${s.rule} gives no reason; write one after "--"`,
       });
     }
     if (s.until !== undefined) {
