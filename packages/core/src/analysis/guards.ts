@@ -113,14 +113,15 @@ export function valueProblem(
   // Without Version 2012-10-17, `${...}` is literal text (IAM reads no policy variables then).
   const hasVariable = variablesEnabled && literal.includes("${");
   const hasSymbol = literal.includes("\u0000") || hasVariable;
+  // As messages show it: a part known only at deploy time is "…", never the marker character.
+  const shown = literal.replaceAll("\u0000", "…");
   if (!variablesEnabled && literal.includes("${") && (kind === "account" || kind === "arn")) {
     const problem = kind === "account" ? checkAccount(literal, declared) : undefined;
     if (kind === "arn" || problem)
-      return `"${literal}" is compared literally: policy variables are read only with "Version": "2012-10-17", so it matches no real source`;
+      return `"${shown}" is compared literally: policy variables are read only with "Version": "2012-10-17", so it matches no real source`;
   }
   const phrase = placeholderOf(kind, literal);
-  if (phrase)
-    return `"${literal.replaceAll("\u0000", "…")}" contains the documentation placeholder "${phrase}"`;
+  if (phrase) return `"${shown}" contains the documentation placeholder "${phrase}"`;
   switch (kind) {
     case "account":
       // Under a Numeric operator the value is a bound (`NumericGreaterThan "0"`), not an account id.
@@ -129,7 +130,7 @@ export function valueProblem(
       if (hasSymbol || hasWildcard(literal)) return undefined;
       return /^o-[a-z0-9]{10,32}$/.test(literal)
         ? undefined
-        : `"${literal}" is not an AWS organization id (o- followed by 10 to 32 lower-case letters or digits)`;
+        : `"${shown}" is not an AWS organization id (o- followed by 10 to 32 lower-case letters or digits)`;
     case "org-path":
       return undefined;
     case "token":
@@ -151,10 +152,10 @@ export function valueProblem(
           (!byComponents || literal.split(":").length >= 6);
         return mayMatchArn || hasSymbol
           ? undefined
-          : `"${literal}" is not an ARN (arn:partition:service:region:account:resource)`;
+          : `"${shown}" is not an ARN (arn:partition:service:region:account:resource)`;
       }
       const empty = ["partition", "service"].find((_, i) => (parts[i + 1] ?? "") === "");
-      if (empty) return `"${literal}" is not a valid ARN: its ${empty} component is empty`;
+      if (empty) return `"${shown}" is not a valid ARN: its ${empty} component is empty`;
       const region = parts[3] ?? "";
       if (region.toLowerCase() === "region")
         return `the region component "${region}" is a documentation placeholder`;
