@@ -32,3 +32,41 @@ describe("a value that repeats the source account through a variable", () => {
     expect(r.access).toEqual([]);
   });
 });
+
+// Session-14 oracle hunt: a value naming another source key the request may lack. With the key
+// absent the value matches nothing (AWS), but widening gave the variable `*`, so the first witness
+// lacked aws:SourceOrgID, the evaluator refused it, nothing was bound, and the statement got only
+// an AnalysisIncomplete warning (exit 0) though iam-simulate allows a foreign request
+// (SourceOrgID o-foreign999, SourceOrgPaths o-foreign999/r-ab12/ou-ab12-11111111/).
+describe("a value that names another source key through a variable", () => {
+  it("ForAnyValue:StringLike aws:SourceOrgPaths ${aws:SourceOrgID}/*: CD102, the paths under the witness's organization", () => {
+    const r = check({ "ForAnyValue:StringLike": { "aws:SourceOrgPaths": "${aws:SourceOrgID}/*" } });
+    expect(r.access.map((f) => f.ruleId)).toEqual(["CD102"]);
+    expect(r.diagnostics).not.toContain("AnalysisIncomplete");
+    const w = r.access[0]?.witness?.context ?? {};
+    expect(String(w["aws:SourceOrgPaths"]).startsWith(`${w["aws:SourceOrgID"]}/`)).toBe(true);
+  });
+
+  it("ArnLike aws:SourceArn with ${aws:SourceOrgID} in the name: CD102", () => {
+    const r = check({ ArnLike: { "aws:SourceArn": "arn:aws:sns:*:*:alerts-${aws:SourceOrgID}-*" } });
+    expect(r.access.map((f) => f.ruleId)).toEqual(["CD102"]);
+    expect(r.diagnostics).not.toContain("AnalysisIncomplete");
+    const w = r.access[0]?.witness?.context ?? {};
+    expect(w["aws:SourceArn"]).toContain(`:alerts-${w["aws:SourceOrgID"]}-`);
+  });
+
+  it("ForAnyValue:StringNotLike aws:SourceAccount ${aws:SourceOrgID}: CD102", () => {
+    const r = check({ "ForAnyValue:StringNotLike": { "aws:SourceAccount": "${aws:SourceOrgID}" } });
+    expect(r.access.map((f) => f.ruleId)).toEqual(["CD102"]);
+    expect(r.diagnostics).not.toContain("AnalysisIncomplete");
+  });
+
+  it("still pinned by our account beside it: nothing gets in", () => {
+    const r = check({
+      StringEquals: { "aws:SourceAccount": OURS },
+      "ForAnyValue:StringLike": { "aws:SourceOrgPaths": "${aws:SourceOrgID}/*" },
+    });
+    expect(r.access).toEqual([]);
+    expect(r.diagnostics).not.toContain("AnalysisIncomplete");
+  });
+});

@@ -505,9 +505,34 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
   // give each variable the value its key has in that request, require the key to hold it, and
   // search again. What this finds is confirmed like any witness; otherwise the first answer stands.
   const bound = variableBindings(q, result.witness);
-  if (bound.size === 0) return result;
-  const again = searchWith(q, bound);
-  return again.reachable && again.confirmed ? again : result;
+  if (bound.size > 0) {
+    const again = searchWith(q, bound);
+    if (again.reachable && again.confirmed) return again;
+  }
+  // A variable whose key the request lacks makes a value that names it match nothing, but widening
+  // gave it `*`: a witness without `aws:SourceOrgID` for `aws:SourceOrgPaths "${aws:SourceOrgID}/*"`.
+  // Search for a request that carries the keys the statement's variables name, then bind them to
+  // what that request holds.
+  const missing = [...new Set(conditionVariables([q.statement], q.symbolText))].filter(
+    (k) =>
+      !hasKey(result.witness, k) &&
+      k !== RESOURCE_ACCOUNT &&
+      k !== RESOURCE_ORG_ID &&
+      !isAbsentForServices(k),
+  );
+  if (missing.length === 0) return result;
+  const carrying = searchWith(q, undefined, missing);
+  if (!carrying.reachable) return result;
+  if (carrying.confirmed) return carrying;
+  const rebound = variableBindings(q, carrying.witness);
+  if (rebound.size === 0) return result;
+  const third = searchWith(q, rebound);
+  return third.reachable && third.confirmed ? third : result;
+}
+
+/** Whether the witness's request carries this key (lower-cased). */
+function hasKey(witness: Witness, key: string): boolean {
+  return Object.keys(witness.context).some((k) => k.toLowerCase() === key);
 }
 
 /** The policy variables (lower-cased names) the conditions of these statements use. */
@@ -559,6 +584,7 @@ export function isTrustStatement(stmt: Statement): boolean {
 function searchWith(
   q: ForeignAccessQuery,
   bound: ReadonlyMap<string, string> | undefined,
+  required: readonly string[] = [],
 ): ForeignAccessResult {
   const search = new Search(q.limits ?? DEFAULT_LIMITS);
   const variablesEnabled = q.policy.version === "2012-10-17";
@@ -699,6 +725,9 @@ function searchWith(
       origin: "binding",
     });
   }
+
+  // Keys the request must carry (a variable's, so that a value naming it can match).
+  for (const key of required) base.push({ kind: "presence", key, present: true, origin: "variable" });
 
   let combinations = 1;
   for (const c of denyChoices) combinations *= c.length;
