@@ -522,7 +522,8 @@ export class Resolver {
     if (passed && (passed.exact || !this.env.ignoreDefaults)) {
       // A value from the parent stack, decided by its Defaults.
       if (!passed.exact) this.defaultsUsed++;
-      return passedValue(passed, passed.values[0] as string, range);
+      const value = passedValue(passed, passed.values[0] as string, range);
+      return isList ? listMembers(name, value, range) : value;
     }
     if (passed) {
       const reason =
@@ -539,6 +540,8 @@ export class Resolver {
       if (isList) return fromParts([unknownSymbol(name, `parameter ${name}`, reason)], range);
       return this.unknown(name, `parameter ${name}`, reason, range);
     }
+    // A list parameter given text by the parent (`!Join [",", !Ref List]`, `!Sub "a,b"`) is split.
+    if (isList && given && text.kind === "value") return listMembers(name, text, range);
     // A given value keeps its own range when it came from a parent stack; a Default points at the Ref.
     if (text.kind === "value" || text.kind === "array") return given ? text : withRangeOf(text, range);
     const s = scalarText(text);
@@ -1181,6 +1184,39 @@ function display(node: SourceNode): string {
   const parts = partsOf(node);
   if (parts) return parts.map((p) => (typeof p === "string" ? p : `<${p.name}>`)).join("");
   return describeNode(node);
+}
+
+/**
+ * The members of a list parameter (CommaDelimitedList, List<...>) whose value a parent stack passes
+ * as text: split at its commas and each member trimmed, as CloudFormation does
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
+ * A part known only at deploy time that may hold a comma leaves the members unknown.
+ */
+function listMembers(name: string, value: Resolved, range: SourceRange | undefined): Resolved {
+  if (typeof value === "symbol" || (value.kind !== "value" && value.kind !== "scalar")) return value;
+  const at = value.range ?? range;
+  const text = scalarText(value);
+  const split =
+    text !== undefined
+      ? text === ""
+        ? []
+        : text.split(",").map((m): ValuePart[] => [m])
+      : splitParts(value.kind === "value" ? value.value.parts : [], ",");
+  if (!split) {
+    const reason = "the parent stack passes it text known only at deploy time, which may hold commas";
+    return fromParts([unknownSymbol(name, `parameter ${name}`, reason)], at);
+  }
+  const items = split.map((m) => fromParts(trimParts(m), at));
+  return at ? { kind: "array", items, range: at } : { kind: "array", items };
+}
+
+/** A list member's parts with the spaces around it trimmed, as CloudFormation trims each member. */
+function trimParts(parts: readonly ValuePart[]): ValuePart[] {
+  const out = [...parts];
+  if (typeof out[0] === "string") out[0] = out[0].trimStart();
+  const last = out.length - 1;
+  if (typeof out[last] === "string") out[last] = (out[last] as string).trimEnd();
+  return out.filter((p) => p !== "");
 }
 
 /** Splits parts at a delimiter; undefined when a symbol that may contain it is in the way. */
