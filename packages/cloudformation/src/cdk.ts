@@ -1,16 +1,20 @@
 import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Diagnostic, DirectoryResult, ScanOptions } from "@deputyguard/core";
 import { extractCloudFormation } from "./extract.js";
 import type { CloudFormationSite } from "./sites/find.js";
 
 interface ManifestArtifact {
   type?: string;
+  /** `aws://<account>/<region>`; `unknown-account` for an environment-agnostic stack. */
+  environment?: string;
   properties?: { templateFile?: string; directoryName?: string };
   displayName?: string;
 }
 
 const MAX_ASSEMBLY_DEPTH = 4;
+/** A manifest larger than this is not read to find a single template's stack account. */
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 /** How deep below a scanned directory cloud assemblies are looked for. */
 const MAX_TREE_DEPTH = 32;
 /** Directories never looked into for cloud assemblies (as the directory walk skips them). */
@@ -29,6 +33,37 @@ export function findCloudAssembly(dir: string): string | undefined {
       // unreadable manifest: not an assembly we can use
     }
   }
+  return undefined;
+}
+
+/**
+ * The account of a stack artifact's environment (`aws://123456789012/eu-west-1`); undefined for an
+ * environment-agnostic stack (`aws://unknown-account/unknown-region`) or anything else.
+ */
+function environmentAccount(environment: unknown): string | undefined {
+  if (typeof environment !== "string") return undefined;
+  const m = /^aws:\/\/(\d{12})\//.exec(environment);
+  return m?.[1];
+}
+
+/**
+ * The account of the stack whose template `file` is, when `file` sits in a cloud assembly whose
+ * manifest gives that stack an environment with an account (a template named on the command line).
+ */
+export function stackAccountOf(file: string): string | undefined {
+  if (!file.endsWith(".template.json")) return undefined;
+  const manifestPath = join(dirname(file), "manifest.json");
+  let manifest: { artifacts?: Record<string, ManifestArtifact> };
+  try {
+    if (statSync(manifestPath).size > MAX_MANIFEST_BYTES) return undefined;
+    manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as typeof manifest;
+  } catch {
+    return undefined; // no manifest beside it, or not one we can read: the template alone
+  }
+  const name = basename(file);
+  for (const artifact of Object.values(manifest?.artifacts ?? {}))
+    if (artifact?.type === "aws:cloudformation:stack" && artifact.properties?.templateFile === name)
+      return environmentAccount(artifact.environment);
   return undefined;
 }
 
@@ -160,6 +195,9 @@ export async function scanCloudAssembly(
         continue;
       }
       const extracted = await extractCloudFormation(file, text, options);
+      // A stack synthesized for an account deploys there (its nested stacks too): that account is ours.
+      const own = environmentAccount(artifact.environment);
+      if (own !== undefined) for (const site of extracted.sites) site.ownAccount = own;
       result.sites.push(...extracted.sites);
       result.diagnostics.push(...extracted.diagnostics);
       result.files.push(file, ...extracted.nestedFiles);

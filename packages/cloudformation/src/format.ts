@@ -1,5 +1,5 @@
 import type { InputFormat } from "@deputyguard/core";
-import { scanCloudAssemblies } from "./cdk.js";
+import { scanCloudAssemblies, stackAccountOf } from "./cdk.js";
 import { extractCloudFormation } from "./extract.js";
 import { looksLikeTemplate } from "./read/template.js";
 
@@ -15,6 +15,9 @@ export const cloudFormationFormat: InputFormat = {
   },
   async extract(input, options) {
     const { sites, diagnostics } = await extractCloudFormation(input.file, input.text, options);
+    // A CDK template named by itself: its stack's account from the manifest beside it.
+    const own = sites.length > 0 ? stackAccountOf(input.file) : undefined;
+    if (own !== undefined) for (const site of sites) site.ownAccount = own;
     return { sites, diagnostics };
   },
   scanDirectory(dir, options) {

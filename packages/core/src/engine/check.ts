@@ -276,7 +276,10 @@ export function checkSite(site: PolicySite, options: CheckOptions = {}): CheckRe
 /** Checks a parsed policy as found at `site`: every Allow statement that lets a service principal act. */
 export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOptions = {}): CheckResult {
   const knowledge = options.knowledge ?? DEFAULT_KNOWLEDGE;
-  const accounts = options.accounts ?? [];
+  const given = options.accounts ?? [];
+  // The site's own account (a CDK stack's environment) is the deploying account, and one of ours.
+  const own = site.ownAccount;
+  const accounts = own !== undefined ? [own, ...given.filter((a) => a !== own)] : given;
   const orgIds = options.orgIds ?? [];
   const symbolText = (s: ValueSymbol): string => {
     if (s.kind === "self-account" && accounts[0]) return accounts[0];
@@ -289,7 +292,8 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
   ourAccounts.add(tokenFor({ kind: "self-account", name: "SELF", provenance: { source: "", reason: "" } }));
   ourOrgs.add(symbolText(SELF_ORG));
   const trusted = collectTrusted(policy, knowledge, symbolText);
-  if (accounts.length === 0) for (const a of trusted.accounts) ourAccounts.add(a);
+  // Without --account, the accounts the policy names are taken as ours (a stack's own is not such a list).
+  if (given.length === 0) for (const a of trusted.accounts) ourAccounts.add(a);
   if (orgIds.length === 0) for (const o of trusted.orgs) ourOrgs.add(o);
 
   const findings: Finding[] = [];

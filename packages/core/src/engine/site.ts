@@ -89,6 +89,12 @@ export interface PolicySite {
    * A change in a calling module changes what the site says (`--changed-since` reports it then).
    */
   moduleDirs?: readonly string[];
+  /**
+   * The account the site is deployed in, when its source names it (a CDK stack's environment in the
+   * cloud assembly's manifest, `aws://123456789012/eu-west-1`). It is one of ours beside
+   * `CheckOptions.accounts`, and the deploying account (`AWS::AccountId`) of this site.
+   */
+  ownAccount?: string;
 }
 
 /** Another place a finding concerns (SARIF related location). */
