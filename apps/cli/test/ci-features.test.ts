@@ -6,6 +6,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
+import { findingFingerprint } from "@deputyguard/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import {
@@ -793,6 +794,52 @@ describe("baseline", () => {
     );
     const textRun = await checkIac(["--baseline", "baseline.json", "policies"], { cwd: d });
     expect(textRun.stdout + textRun.stderr).toMatch(/1 baseline entry no longer occurs/);
+  });
+
+  // Session-14 CLI hunt: a statement without a Sid was fingerprinted by its index, so a statement
+  // added above it brought its accepted finding back (exit 1) and re-opened its code-scanning alert.
+  it("statements without a Sid: one added above keeps them accepted; a baseline by index still matches", async () => {
+    const d = folder("baseline-no-sid");
+    const doc = JSON.parse(read(UNGUARDED)) as { Statement: Array<Record<string, unknown>> };
+    for (const st of doc.Statement) delete st.Sid;
+    writeTree(d, { "p.json": JSON.stringify(doc, null, 2) });
+    const written = await json(["--write-baseline", "b.json", "p.json"], { cwd: d });
+    expect(written.findings.map((f) => f.statement?.anchor)).toEqual([
+      "Service:cloudtrail.amazonaws.com#0",
+      "Service:cloudtrail.amazonaws.com#1",
+    ]);
+    const sarifBefore = await checkIac(["--format", "sarif", "p.json"], { cwd: d });
+    const prints = (out: string) =>
+      (JSON.parse(out) as SarifLog).runs[0]?.results?.map((r) => r.partialFingerprints?.["deputyguard/v1"]);
+
+    // Another service's statement, unguarded too, added above them: only it is new.
+    doc.Statement.unshift({
+      Effect: "Allow",
+      Principal: { Service: "config.amazonaws.com" },
+      Action: "s3:GetBucketAcl",
+      Resource: "arn:aws:s3:::acme-cloudtrail-logs",
+    });
+    writeFileSync(join(d, "p.json"), JSON.stringify(doc, null, 2));
+    const again = await json(["--baseline", "b.json", "p.json"], { cwd: d });
+    expect(again.findings.map((f) => [f.statement?.index, f.principals])).toEqual([
+      [0, ["config.amazonaws.com"]],
+    ]);
+    expect(again.code).toBe(1);
+    const sarifAfter = await checkIac(["--format", "sarif", "p.json"], { cwd: d });
+    expect((prints(sarifAfter.stdout) ?? []).slice(1)).toEqual(prints(sarifBefore.stdout));
+
+    // A baseline written before anchors (fingerprints by index) still accepts the findings it names.
+    doc.Statement.shift();
+    writeFileSync(join(d, "p.json"), JSON.stringify(doc, null, 2));
+    const old = JSON.parse(read(join(d, "b.json"))) as { entries: Array<{ fingerprint: string }> };
+    old.entries = written.findings.map((f) => ({
+      ...old.entries[0],
+      fingerprint: findingFingerprint({ ...f, statement: { index: f.statement?.index ?? 0 } }),
+    })) as typeof old.entries;
+    writeFileSync(join(d, "old.json"), JSON.stringify(old));
+    const legacy = await json(["--baseline", "old.json", "p.json"], { cwd: d });
+    expect(legacy.findings).toEqual([]);
+    expect(legacy.code).toBe(0);
   });
 
   it("leaves suppressed findings out of the baseline, and a broken baseline is an error", async () => {

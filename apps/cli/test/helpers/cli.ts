@@ -136,7 +136,7 @@ export interface Finding {
   endColumn: number;
   element?: { line: number; column: number };
   resource: string | null;
-  statement: { index: number; sid?: string } | null;
+  statement: { index: number; sid?: string; anchor?: string } | null;
   variant?: string;
   principals: string[];
   witness?: { principal: string; action?: string; resource?: string; context: Record<string, string> };

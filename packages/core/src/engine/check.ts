@@ -54,7 +54,13 @@ export interface Finding {
   related?: Array<{ file: string; line: number; column: number; message: string }>;
   /** Which variant of the input the finding holds for (an `Fn::If` branch, a CDK construct path). */
   variant?: string;
-  statement: { index: number; sid?: string } | null;
+  /**
+   * The statement as written: its 0-based index, its Sid, and without a Sid its `anchor` (its
+   * principals as written and how many statements without a Sid before it in the policy name the
+   * same, `Service:events.amazonaws.com#0`), which fingerprints use instead of the index, so that a
+   * statement added or removed elsewhere in the policy does not change them.
+   */
+  statement: { index: number; sid?: string; anchor?: string } | null;
   principals: string[];
   witness?: { principal: string; action?: string; resource?: string; context: Record<string, string> };
   fix?: {
@@ -333,6 +339,11 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
     site.permission !== undefined &&
     (isPublicFunctionUrl(site.permission) ||
       /LayerVersionPermission$|layer_version_permission$/.test(site.resourceType ?? ""));
+  let anchors: Map<number, string> | undefined;
+  const anchorOf = (stmt: Statement): string | undefined => {
+    anchors ??= statementAnchors(policy);
+    return anchors.get(stmt.index);
+  };
   for (const stmt of policy.statements) {
     if (stmt.effect !== "Allow" || notDeputy || onlyNfsClientActions(stmt)) continue;
     const facts = statementFacts(policy, stmt, {
@@ -373,6 +384,7 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
               withUncertainDenies(passRoleBound(input, facts, rule), facts.uncertainDenies, rule),
               site,
               stmt,
+              anchorOf(stmt),
             ),
           ),
       });
@@ -420,7 +432,42 @@ function withUncertainDenies(
   };
 }
 
-function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: Statement): Finding {
+/** Each statement's principals as written (Principal and NotPrincipal), as one text. */
+function principalText(st: Statement): string {
+  const parts: string[] = [];
+  for (const [spec, tag] of [
+    [st.principal, ""],
+    [st.notPrincipal, "not "],
+  ] as const) {
+    if (!spec) continue;
+    if (spec.star) parts.push(`${tag}*`);
+    for (const e of spec.entries)
+      for (const v of e.values) parts.push(`${tag}${e.type}:${valueText(v, (x) => `<${x.name}>`)}`);
+  }
+  return [...new Set(parts)].sort().join(",");
+}
+
+/** The anchor of each statement without a Sid (see `Finding.statement`), by index. */
+function statementAnchors(policy: Policy): Map<number, string> {
+  const out = new Map<number, string>();
+  const seen = new Map<string, number>();
+  for (const st of policy.statements) {
+    if (st.sid !== undefined) continue;
+    const key = principalText(st);
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    out.set(st.index, `${key}#${n}`);
+  }
+  return out;
+}
+
+function toFinding(
+  rule: Rule,
+  input: ReportInput,
+  site: PolicySite,
+  stmt: Statement,
+  anchor: string | undefined,
+): Finding {
   const range = site.permission ? (site.range ?? stmt.range) : (stmt.range ?? site.range);
   const f: Finding = {
     ruleId: rule.meta.id,
@@ -437,7 +484,9 @@ function toFinding(rule: Rule, input: ReportInput, site: PolicySite, stmt: State
       ? null
       : stmt.sid !== undefined
         ? { index: stmt.index, sid: stmt.sid }
-        : { index: stmt.index },
+        : anchor !== undefined
+          ? { index: stmt.index, anchor }
+          : { index: stmt.index },
     principals: input.principals,
   };
   const variant =

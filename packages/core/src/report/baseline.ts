@@ -1,5 +1,5 @@
 import type { Finding } from "../engine/check.js";
-import { findingFingerprint } from "./fingerprint.js";
+import { findingFingerprint, indexFingerprint } from "./fingerprint.js";
 
 /** A recorded set of accepted findings, identified by fingerprints that survive moved lines. */
 export interface Baseline {
@@ -48,8 +48,9 @@ export function applyBaseline(
   const out: Finding[] = [];
   let matched = 0;
   for (const f of findings) {
-    const fp = findingFingerprint(f);
-    if (known.has(fp)) {
+    // A baseline written before statements without a Sid were anchored names them by index.
+    const fp = [findingFingerprint(f), indexFingerprint(f)].find((x) => x !== undefined && known.has(x));
+    if (fp !== undefined) {
       matched++;
       seen.add(fp);
     } else out.push(f);
