@@ -70,3 +70,26 @@ describe("a value that names another source key through a variable", () => {
     expect(r.diagnostics).not.toContain("AnalysisIncomplete");
   });
 });
+
+// Session-15 oracle differential (iam-simulate): a request gets through only where a variable's key
+// is absent, so that its default is compared (`'*'`, text under StringNotEquals) or the value naming
+// it matches nothing; binding every variable to a value its key held found no such request, and
+// the statement got only AnalysisIncomplete. Each variable's key is now also taken absent.
+describe("a request that gets through only without a variable's key", () => {
+  it("two negated set conditions, one with a default: CD102, the witness without aws:SourceOwner", () => {
+    const r = check({
+      "ForAnyValue:StringNotEquals": { "aws:SourceAccount": "${aws:SourceOwner, '*'}" },
+      "ForAllValues:StringNotLike": { "aws:ResourceOrgID": ["${aws:SourceOrgID}"] },
+    });
+    expect(r.access.map((f) => f.ruleId)).toEqual(["CD102"]);
+    expect(r.diagnostics).not.toContain("AnalysisIncomplete");
+    expect(r.access[0]?.witness?.context["aws:SourceOwner"]).toBeUndefined();
+  });
+
+  it("aws:ResourceAccount compared with ${aws:SourceAccount, ours}: a request without aws:SourceAccount (CD101)", () => {
+    const r = check({ StringEquals: { "aws:ResourceAccount": `\${aws:SourceAccount, '${OURS}'}` } });
+    expect(r.access.map((f) => f.ruleId)).toEqual(["CD101"]);
+    expect(r.diagnostics).not.toContain("AnalysisIncomplete");
+    expect(r.access[0]?.witness?.context["aws:SourceAccount"]).toBeUndefined();
+  });
+});

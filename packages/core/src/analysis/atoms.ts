@@ -72,6 +72,11 @@ export interface AtomOptions {
    * its key has in a request the first one found (see searchForeignAccess).
    */
   bound?: ReadonlyMap<string, string>;
+  /**
+   * Variables whose key the request lacks (lower-cased keys): a value naming one reads its default,
+   * or matches nothing (see searchForeignAccess).
+   */
+  absent?: ReadonlySet<string>;
 }
 
 /** The ARN a wholly unknown aws:SourceArn stands for, under `accountlessArnFormat`. */
@@ -184,7 +189,7 @@ function knownVariables(
       text += o.symbolText(SELF_ORG);
       continue;
     }
-    if (p.variable !== "" && isAbsentForServices(key)) {
+    if (p.variable !== "" && (isAbsentForServices(key) || o.absent?.has(key))) {
       // Never in a service's request: no value matches, or the default the policy gives replaces it.
       if (p.fallback === undefined) return null;
       // A default is compared as written: its `*` or `?` would read as a wildcard in the pattern's

@@ -158,6 +158,7 @@ function policyContext(
     arnKeys?: ReadonlySet<string>;
     narrowKeys?: ReadonlySet<string>;
     bound?: ReadonlyMap<string, string>;
+    absent?: ReadonlySet<string>;
   },
 ): PolicyContext {
   let perPolicy = policyContexts.get(policy);
@@ -170,6 +171,7 @@ function policyContext(
   let key = `${o.variablesEnabled}|${o.symbolText(SELF_ACCOUNT)}|${o.symbolText(SELF_ORG)}`;
   if (o.narrowStringLikeArn && hasDeny(policy)) key += `|narrow|${[...(o.arnKeys ?? [])].join(",")}`;
   if (o.bound) for (const [k, v] of o.bound) key += `|bound|${piece(k)}${piece(v)}`;
+  if (o.absent) for (const k of o.absent) key += `|absent|${piece(k)}`;
   let ctx = perPolicy.get(key);
   if (ctx) return ctx;
   const denyChoices: Atom[][][] = [];
@@ -504,36 +506,36 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
   // key of the same request (`ArnLike aws:SourceArn "arn:aws:sns:*:*:alerts-${aws:SourceAccount}"`):
   // give each variable the value its key has in that request, require the key to hold it, and
   // search again. What this finds is confirmed like any witness; otherwise the first answer stands.
-  const bound = variableBindings(q, result.witness);
+  const bound = variableBindings(q, result.witness, NO_KEYS);
   if (bound.size > 0) {
     const again = searchWith(q, bound);
     if (again.reachable && again.confirmed) return again;
   }
-  // A variable whose key the request lacks makes a value that names it match nothing, but widening
-  // gave it `*`: a witness without `aws:SourceOrgID` for `aws:SourceOrgPaths "${aws:SourceOrgID}/*"`.
-  // Search for a request that carries the keys the statement's variables name, then bind them to
-  // what that request holds.
-  const missing = [...new Set(conditionVariables([q.statement], q.symbolText))].filter(
-    (k) =>
-      !hasKey(result.witness, k) &&
-      k !== RESOURCE_ACCOUNT &&
-      k !== RESOURCE_ORG_ID &&
-      !isAbsentForServices(k),
-  );
-  if (missing.length === 0) return result;
-  const carrying = searchWith(q, undefined, missing);
-  if (!carrying.reachable) return result;
-  if (carrying.confirmed) return carrying;
-  const rebound = variableBindings(q, carrying.witness);
-  if (rebound.size === 0) return result;
-  const third = searchWith(q, rebound);
-  return third.reachable && third.confirmed ? third : result;
+  // A variable whose key the request lacks makes a value naming it match nothing (or read its
+  // default), but widening gave it `*`: a witness without `aws:SourceOrgID` for
+  // `aws:SourceOrgPaths "${aws:SourceOrgID}/*"` is refused, and one with `aws:SourceOwner` may be
+  // refused where only its default lets the request in. So each variable's key is taken present
+  // (bound to what a request carrying it holds) or absent, a few such readings in turn.
+  const statements = [q.statement, ...q.policy.statements.filter((d) => d.effect === "Deny")];
+  const variables = [...new Set(conditionVariables(statements, q.symbolText))]
+    .filter((k) => k !== RESOURCE_ACCOUNT && k !== RESOURCE_ORG_ID && !isAbsentForServices(k))
+    .slice(0, MAX_READ_VARIABLES);
+  for (let mask = 0; mask < 1 << variables.length; mask++) {
+    const absent = new Set(variables.filter((_, i) => (mask >> i) & 1));
+    const present = variables.filter((k) => !absent.has(k));
+    const carrying = searchWith(q, undefined, present, absent);
+    if (!carrying.reachable) continue;
+    if (carrying.confirmed) return carrying;
+    const rebound = variableBindings(q, carrying.witness, absent);
+    if (rebound.size === 0) continue;
+    const again = searchWith(q, rebound, [], absent);
+    if (again.reachable && again.confirmed) return again;
+  }
+  return result;
 }
 
-/** Whether the witness's request carries this key (lower-cased). */
-function hasKey(witness: Witness, key: string): boolean {
-  return Object.keys(witness.context).some((k) => k.toLowerCase() === key);
-}
+/** How many variables' keys are read present or absent in turn (2^n readings at most). */
+const MAX_READ_VARIABLES = 3;
 
 /** The policy variables (lower-cased names) the conditions of these statements use. */
 function* conditionVariables(
@@ -558,15 +560,20 @@ function readResourceKeys(statements: readonly Statement[], render: (s: ValueSym
   return out;
 }
 
-/** The variables the statement or a Deny uses, each with the value its key has in `witness`. */
-function variableBindings(q: ForeignAccessQuery, witness: Witness): Map<string, string> {
+/** The variables the statement or a Deny uses, each with the value its key has in `witness` (but `absent` ones). */
+function variableBindings(
+  q: ForeignAccessQuery,
+  witness: Witness,
+  absent: ReadonlySet<string>,
+): Map<string, string> {
   const context = new Map<string, string>();
   for (const [k, v] of Object.entries(witness.context)) context.set(k.toLowerCase(), v);
   const bound = new Map<string, string>();
   const statements = [q.statement, ...q.policy.statements.filter((d) => d.effect === "Deny")];
   for (const key of conditionVariables(statements, q.symbolText)) {
     const value = context.get(key);
-    if (value !== undefined && key !== RESOURCE_ACCOUNT && key !== RESOURCE_ORG_ID) bound.set(key, value);
+    if (value !== undefined && key !== RESOURCE_ACCOUNT && key !== RESOURCE_ORG_ID && !absent.has(key))
+      bound.set(key, value);
   }
   return bound;
 }
@@ -585,6 +592,7 @@ function searchWith(
   q: ForeignAccessQuery,
   bound: ReadonlyMap<string, string> | undefined,
   required: readonly string[] = [],
+  absent: ReadonlySet<string> = NO_KEYS,
 ): ForeignAccessResult {
   const search = new Search(q.limits ?? DEFAULT_LIMITS);
   const variablesEnabled = q.policy.version === "2012-10-17";
@@ -595,6 +603,7 @@ function searchWith(
     arnKeys: alternativeArnKeys(q.knowledge),
     narrowKeys: narrowArnKeys(),
     ...(bound ? { bound } : {}),
+    ...(absent.size > 0 ? { absent } : {}),
   };
   const allowAtoms = statementAtoms(
     q.statement,
@@ -728,6 +737,7 @@ function searchWith(
 
   // Keys the request must carry (a variable's, so that a value naming it can match).
   for (const key of required) base.push({ kind: "presence", key, present: true, origin: "variable" });
+  for (const key of absent) base.push({ kind: "presence", key, present: false, origin: "variable" });
 
   let combinations = 1;
   for (const c of denyChoices) combinations *= c.length;
