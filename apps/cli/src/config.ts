@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { parseJsonSource, type Severity, type SourceNode, type Suppression } from "@deputyguard/core";
+import {
+  parseJsonSource,
+  type Severity,
+  type SourceNode,
+  type Suppression,
+  suggestRule,
+} from "@deputyguard/core";
 import picomatch from "picomatch";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { access, readFile } from "./fs-async.js";
@@ -9,6 +15,8 @@ import { access, readFile } from "./fs-async.js";
 export interface Config {
   file: string;
   rules: Map<string, Severity | "off">;
+  /** Where each key of `rules` is written, for messages. */
+  ruleAt: Map<string, { line: number; column: number }>;
   failOn?: Severity;
   accounts: string[];
   orgIds: string[];
@@ -156,12 +164,26 @@ function nodeAt(
   return keyRange ? { node, keyRange } : { node };
 }
 
+/** The position of each key of the `rules` object. */
+function ruleKeyPositions(root: SourceNode): Map<string, { line: number; column: number }> {
+  const out = new Map<string, { line: number; column: number }>();
+  const rules = nodeAt(root, "/rules")?.node;
+  if (rules?.kind !== "object") return out;
+  for (const e of rules.entries) {
+    const at = e.keyRange?.start ?? e.value.range?.start;
+    if (at) out.set(e.key, { line: at.line, column: at.column });
+  }
+  return out;
+}
+
 type Validator = ((data: unknown) => boolean) & {
   errors?: Array<{
     instancePath: string;
     message?: string;
     keyword: string;
     params: Record<string, unknown>;
+    /** Set when the error is about an object's key name (`propertyNames`). */
+    propertyName?: string;
   }> | null;
 };
 let validator: Validator | undefined;
@@ -220,6 +242,12 @@ export async function loadConfig(file: string): Promise<Config> {
       const child = at?.node.kind === "object" ? at.node.entries.find((x) => x.key === key) : undefined;
       where = child?.keyRange?.start ?? where;
       message = `unknown key "${key}"${e.instancePath ? ` in ${e.instancePath}` : ""}`;
+    } else if (e?.instancePath === "/rules" && e.propertyName !== undefined) {
+      const key = e.propertyName;
+      const child = at?.node.kind === "object" ? at.node.entries.find((x) => x.key === key) : undefined;
+      where = child?.keyRange?.start ?? where;
+      const near = suggestRule(key);
+      message = `rules: "${key}" is not a rule id (CD101) or slug${near ? ` (did you mean "${near}"?)` : ""}`;
     } else if (e?.keyword === "enum") {
       message = `${e.instancePath} must be one of ${(e.params.allowedValues as string[]).map((v) => JSON.stringify(v)).join(", ")}`;
     }
@@ -251,6 +279,7 @@ export async function loadConfig(file: string): Promise<Config> {
   const config: Config = {
     file,
     rules: new Map(Object.entries((d.rules as Record<string, Severity | "off">) ?? {})),
+    ruleAt: ruleKeyPositions(root),
     accounts: (d.accounts as string[]) ?? [],
     orgIds: (d.orgIds as string[]) ?? [],
     include: (d.include as string[]) ?? [],

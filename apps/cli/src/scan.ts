@@ -14,6 +14,7 @@ import {
   editBetween,
   emptyReport,
   type Finding,
+  findRule,
   fixNeedsUserValue,
   type InputFormat,
   parseBaseline,
@@ -27,6 +28,7 @@ import {
   type ScanReport,
   type Severity,
   type Suppression,
+  suggestRule,
   unifiedDiff,
 } from "@deputyguard/core";
 import type { PlanScanOptions } from "@deputyguard/terraform";
@@ -422,8 +424,20 @@ export async function scan(
   if (settings.config && settings.config.rules.size > 0) {
     const overrides = new Map<string, Severity | "off">();
     for (const [k, v] of settings.config.rules) {
-      const rule = RULES.find((r) => r.meta.id === k.toUpperCase() || r.meta.slug === k);
-      if (rule) overrides.set(rule.meta.id, v);
+      const rule = findRule(k);
+      if (rule) {
+        overrides.set(rule.meta.id, v);
+        continue;
+      }
+      // A misspelt name would leave the rule as it is, silently.
+      const near = suggestRule(k);
+      report.warnings.push({
+        code: "ConfigUnknownRule",
+        severity: "warning",
+        file: settings.config.file,
+        ...settings.config.ruleAt.get(k),
+        message: `rules: "${k}" is not a rule${near ? ` (did you mean "${near}"?)` : ""}; its setting is ignored (see deputyguard rules)`,
+      });
     }
     findings = findings.flatMap((f) => {
       const o = overrides.get(f.ruleId);

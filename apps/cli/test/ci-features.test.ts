@@ -355,6 +355,37 @@ describe("configuration file", () => {
     }
   });
 
+  // Session-14 CLI hunt: a misspelt rule name in `rules` was accepted without a word, so the rule
+  // the user meant to turn off or re-rate stayed as it was.
+  it("a rule name that is no rule's is a warning at its line, with the name it is a slip from", async () => {
+    const d = folder("config-unknown-rule");
+    cpSync(UNGUARDED, join(d, "unguarded.json"));
+    writeFileSync(
+      join(d, ".deputyguardrc.yaml"),
+      "rules:\n  source-arn-without-acount: off\n  CD999: low\n  CD101: low\n",
+    );
+    const r = await json(["unguarded.json"], { cwd: d });
+    const w = r.report.warnings.filter((x) => x.code === "ConfigUnknownRule");
+    expect(w.map((x) => [x.line, x.column, x.message])).toEqual([
+      [
+        2,
+        3,
+        'rules: "source-arn-without-acount" is not a rule (did you mean "source-arn-without-account"?); its setting is ignored (see deputyguard rules)',
+      ],
+      [3, 3, 'rules: "CD999" is not a rule; its setting is ignored (see deputyguard rules)'],
+    ]);
+    expect(w[0]?.file).toMatch(/\.deputyguardrc\.yaml$/);
+    // A name that cannot be a rule's is an error at its key, as before, now saying which.
+    writeFileSync(join(d, ".deputyguardrc.yaml"), "rules:\n  CD101: low\n  CD10l: off\n");
+    const bad = await checkIac(["unguarded.json"], { cwd: d });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      '.deputyguardrc.yaml:3:3: rules: "CD10l" is not a rule id (CD101) or slug (did you mean "CD101"?)',
+    );
+    // The settings that name rules still apply.
+    expect(r.findings.map((f) => f.severity)).toEqual(["low", "low"]);
+  });
+
   it("failOn applies, and --fail-on on the command line wins", async () => {
     const d = folder("config-failon");
     cpSync(ONLY_MEDIUM, join(d, "medium.json"));

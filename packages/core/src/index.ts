@@ -114,7 +114,7 @@ export { renderRuleDoc, renderRuleIndex } from "./report/rule-doc.js";
 export { renderJunit, renderSarif, type SarifOptions } from "./report/sarif.js";
 export { applySuppressions, type Suppression, type SuppressionOutcome } from "./report/suppress.js";
 export { codeFrame, type Palette, PLAIN, renderText, type TextOptions } from "./report/text.js";
-export { findRule, RULES } from "./rules/index.js";
+export { findRule, RULES, suggestRule } from "./rules/index.js";
 export {
   defineRule,
   type Rule,

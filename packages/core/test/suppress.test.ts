@@ -100,3 +100,13 @@ describe("baseline", () => {
     expect(() => parseBaseline({ version: 2 })).toThrow(/not a deputyguard baseline/);
   });
 });
+
+describe("a suppression naming no rule", () => {
+  it("says which rule a slip of the name meant, and nothing when none is near", () => {
+    const r = applySuppressions(findings(), [sup({ rule: "CD10l" }), sup({ rule: "CD999" })], "2026-01-01");
+    expect(r.warnings.filter((w) => w.code === "SuppressionUnknownRule").map((w) => w.message)).toEqual([
+      'suppression names "CD10l", which is not a rule (did you mean "CD101"?)',
+      'suppression names "CD999", which is not a rule',
+    ]);
+  });
+});

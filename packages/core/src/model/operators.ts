@@ -80,7 +80,8 @@ export function suggestOperator(text: string): string | undefined {
   return found ? prefix + found : undefined;
 }
 
-function closest(word: string, options: string[], maxDistance: number): string | undefined {
+/** The option nearest to `word` within `maxDistance` edits (Levenshtein), if any. */
+export function closest(word: string, options: string[], maxDistance: number): string | undefined {
   let best: string | undefined;
   let bestDistance = maxDistance + 1;
   for (const option of options) {

@@ -1,6 +1,6 @@
 import type { Finding } from "../engine/check.js";
 import type { Diagnostic } from "../model/source.js";
-import { findRule } from "../rules/index.js";
+import { findRule, suggestRule } from "../rules/index.js";
 
 /**
  * An accepted risk, recorded once with a reason: in the source (a Terraform comment, CloudFormation
@@ -68,7 +68,7 @@ export function applySuppressions(
         code: "SuppressionUnknownRule",
         severity: "warning",
         ...at,
-        message: `suppression names "${s.rule}", which is not a rule`,
+        message: `suppression names "${s.rule}", which is not a rule${suggestion(s.rule)}`,
       });
       continue;
     }
@@ -118,4 +118,10 @@ export function applySuppressions(
     warnings,
     unused: distinct.filter((s) => !used.has(s) && findRule(s.rule) !== undefined),
   };
+}
+
+/** ` (did you mean "CD101"?)` for a rule name a slip away from a rule's, else nothing. */
+function suggestion(name: string): string {
+  const near = suggestRule(name);
+  return near ? ` (did you mean "${near}"?)` : "";
 }

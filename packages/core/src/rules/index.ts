@@ -1,3 +1,4 @@
+import { closest } from "../model/operators.js";
 import cd101 from "./cd101-service-principal-without-source-guard.js";
 import cd102 from "./cd102-source-guard-admits-foreign-account.js";
 import cd103 from "./cd103-source-arn-without-account.js";
@@ -30,4 +31,18 @@ export const RULES: readonly Rule[] = [
 export function findRule(idOrSlug: string): Rule | undefined {
   const key = idOrSlug.toUpperCase();
   return RULES.find((r) => r.meta.id === key || r.meta.slug === idOrSlug || r.meta.aliases?.includes(key));
+}
+
+/**
+ * The rule id or slug a name that is no rule's is a slip away from (at most 2 edits, case aside):
+ * `CD10l` → `CD101`, `source-arn-without-acount` → `source-arn-without-account`.
+ */
+export function suggestRule(name: string): string | undefined {
+  const names = RULES.flatMap((r) => [r.meta.id, r.meta.slug]);
+  const best = closest(
+    name.toLowerCase(),
+    names.map((n) => n.toLowerCase()),
+    2,
+  );
+  return best === undefined ? undefined : names.find((n) => n.toLowerCase() === best);
 }
