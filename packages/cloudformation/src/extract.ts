@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve as resolvePath } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath } from "node:path";
 import {
   type Diagnostic,
   dedupeDiagnostics,
@@ -20,7 +20,7 @@ import {
 } from "./resolve/resolver.js";
 import { loadArnFormats } from "./resolve/resource-types.js";
 import { unknownSymbol } from "./resolve/symbols.js";
-import { type CloudFormationSite, findSites } from "./sites/find.js";
+import { type CloudFormationSite, findSites, resourceConditions } from "./sites/find.js";
 import {
   diagnostic,
   fromParts,
@@ -98,11 +98,28 @@ export async function extractCloudFormation(
   const sites = findSites(env);
   const nestedFiles: string[] = [];
   const chain = [...(options.nestedChain ?? []), resolvePath(file)];
+  const conditions = resourceConditions(env);
   for (const r of model.resources.values()) {
     if (r.type !== "AWS::CloudFormation::Stack" && r.type !== "AWS::Serverless::Application") continue;
-    const followed = await followNestedStack(env, r.id, chain, options);
+    // A nested stack with a Condition: never created (with the values given), not followed;
+    // created only under it, its parameters are read as it holds and its findings say so.
+    const created = conditions(r);
+    if (created === false) continue;
+    const stackEnv: ResolveEnv =
+      created === true || r.condition === undefined
+        ? env
+        : { ...env, assume: new Map([[r.condition, true]]) };
+    const followed = await followNestedStack(stackEnv, r.id, chain, options);
     if (!followed) continue;
     const { path, result: nested } = followed;
+    if (typeof created === "string") {
+      const label = `${created} in ${basename(file)} (nested stack ${r.id})`;
+      for (const site of nested.sites) {
+        site.variant = site.variant ? `${label}; ${site.variant}` : label;
+        if (site.statementVariants)
+          site.statementVariants = site.statementVariants.map((v) => (v ? `${label}; ${v}` : label));
+      }
+    }
     sites.push(...nested.sites);
     diagnostics.push(...nested.diagnostics);
     for (const f of [path, ...nested.nestedFiles]) if (!nestedFiles.includes(f)) nestedFiles.push(f);

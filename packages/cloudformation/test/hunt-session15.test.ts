@@ -148,3 +148,100 @@ describe("the account of a CDK stack's environment", () => {
     ]);
   });
 });
+
+// Session-14 hunt of nested stacks and Fn::ForEach: resources no deploy creates were reported.
+describe("resources a deploy never creates, through a parent stack or Fn::ForEach", () => {
+  const child = `Parameters:
+  Env: { Type: String }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Topic: { Type: AWS::SNS::Topic }
+  Policy:
+    Type: AWS::SNS::TopicPolicy
+    Condition: IsProd
+    Properties:
+      Topics: [!Ref Topic]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sns:Publish
+            Resource: !Ref Topic
+`;
+  async function nested(parent: string) {
+    const dir = mkdtempSync(join(tmpdir(), "nested-cond-"));
+    writeFileSync(join(dir, "child.yaml"), child);
+    const file = join(dir, "parent.yaml");
+    writeFileSync(file, parent);
+    return checkCloudFormation(file, parent, {});
+  }
+  const stack = (extra: string, env: string) => `Resources:
+  Child:
+    Type: AWS::CloudFormation::Stack
+${extra}    Properties:
+      TemplateURL: ./child.yaml
+      Parameters:
+        Env: ${env}
+`;
+
+  it("the parent passes a parameter whose AllowedValues never meet the child's Condition: nothing", async () => {
+    const parent = `Parameters:
+  Env: { Type: String, AllowedValues: [dev, test], Default: dev }
+${stack("", "!Ref Env")}`;
+    expect((await nested(parent)).findings).toEqual([]);
+  });
+
+  it("a nested stack whose own Condition never holds is not followed", async () => {
+    const parent = `Conditions:
+  Never: !Equals [a, b]
+${stack("    Condition: Never\n", "prod")}`;
+    expect((await nested(parent)).findings).toEqual([]);
+  });
+
+  it("a nested stack created only under a Condition: its findings say so", async () => {
+    const parent = `Parameters:
+  Deploy: { Type: String, AllowedValues: ["yes", "no"], Default: "no" }
+Conditions:
+  DoDeploy: !Equals [!Ref Deploy, "yes"]
+${stack("    Condition: DoDeploy\n", "prod")}`;
+    const r = await nested(parent);
+    expect(r.findings.map((f) => [f.ruleId, f.variant])).toEqual([
+      [
+        "CD101",
+        "only if condition DoDeploy holds (false with the parameter defaults) in parent.yaml (nested stack Child)",
+      ],
+    ]);
+  });
+
+  it('Fn::ForEach: a copy\'s Condition: !Sub "Is${Name}" is the named condition', async () => {
+    const text = `Transform: AWS::LanguageExtensions
+Parameters:
+  Env: { Type: String, AllowedValues: [dev, prod], Default: dev }
+Conditions:
+  IsA: !Equals [!Ref Env, prod]
+  IsB: !Equals ["x", "y"]
+Resources:
+  Fn::ForEach::Topics:
+    - Name
+    - [A, B]
+    - Policy\${Name}:
+        Type: AWS::SNS::TopicPolicy
+        Condition: !Sub "Is\${Name}"
+        Properties:
+          Topics: ["t"]
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Principal: { Service: events.amazonaws.com }
+                Action: sns:Publish
+                Resource: "*"
+`;
+    const r = await checkCloudFormation("fe.yaml", text, {});
+    expect(r.findings.map((f) => [f.ruleId, f.resource, f.variant])).toEqual([
+      ["CD101", "PolicyA", "only if condition IsA holds (false with the parameter defaults)"],
+    ]);
+  });
+});

@@ -217,6 +217,15 @@ function substitute(
           return node.range ? { kind: "scalar", value, range: node.range } : { kind: "scalar", value };
         }
         if (e.key === "Fn::Sub" && !known) return subWithUnknown(node, e, identifier, value, depth);
+        // `!Sub "Is${Name}"` with the item in it and nothing else to substitute is that text, as
+        // the transform leaves it (a resource's `Condition` must be text).
+        if (e.key === "Fn::Sub" && known && e.value.kind === "scalar" && typeof e.value.value === "string") {
+          const text = replaceIn(e.value.value, identifier, value);
+          if (text !== e.value.value && !text.includes("${"))
+            return node.range
+              ? { kind: "scalar", value: text, range: node.range }
+              : { kind: "scalar", value: text };
+        }
       }
       return {
         ...node,

@@ -1421,19 +1421,31 @@ function parameterDomainOf(
     const allowed = allowedValuesOf(model, name);
     if (!allowed) return undefined;
     const { values, byDefault } = firstIfAmong(allowed, fallback);
-    if (isGuarded(model, name)) return { values, byDefault, exact: true };
-    // Read only where it does not guard: values the template neither compares nor selects with
-    // act alike, and are one option (its first stands for them all), so that they multiply no
-    // variants.
-    const uses = usesOf(model, name);
-    const alike = values.filter((v) => !uses.has(v));
-    if (alike.length < 2) return { values, byDefault, exact: true };
-    const merged = values.filter((v) => uses.has(v) || v === alike[0]);
-    const labels = merged.map((v) => (v === alike[0] ? alike.map(shownValue).join(" or ") : shownValue(v)));
-    return { values: merged, labels, byDefault: byDefault && merged[0] === values[0], exact: true };
+    return exactDomain(model, name, values, byDefault);
   }
   const values = openValues(model, name, fallback !== undefined ? [fallback] : []);
   return { values, byDefault: fallback !== undefined, exact: false, compared: usesOf(model, name).size > 0 };
+}
+
+/**
+ * The domain of a parameter that can take only `values` (its AllowedValues, or what a parent stack
+ * passes). Read only where it does not guard, values the template neither compares nor selects with
+ * act alike, and are one option (its first stands for them all), so that they multiply no variants
+ * and a condition none of them meets is decided.
+ */
+function exactDomain(
+  model: TemplateModel,
+  name: string,
+  values: string[],
+  byDefault: boolean,
+): ParameterDomain {
+  if (isGuarded(model, name)) return { values, byDefault, exact: true };
+  const uses = usesOf(model, name);
+  const alike = values.filter((v) => !uses.has(v));
+  if (alike.length < 2) return { values, byDefault, exact: true };
+  const merged = values.filter((v) => uses.has(v) || v === alike[0]);
+  const labels = merged.map((v) => (v === alike[0] ? alike.map(shownValue).join(" or ") : shownValue(v)));
+  return { values: merged, labels, byDefault: byDefault && merged[0] === values[0], exact: true };
 }
 
 /** `values` with `first` moved to the front when it is one of them (then `byDefault`). */
@@ -1461,13 +1473,13 @@ function passedDomain(
   const allowed = allowedValuesOf(model, name);
   if (allowed) {
     const values = passed.values.filter((v) => allowed.includes(v));
-    if (passed.exact && values.length > 0) return { values, byDefault: false, exact: true };
+    if (passed.exact && values.length > 0) return exactDomain(model, name, values, false);
     return {
       ...firstIfAmong(allowed, withDefault && !passed.exact ? passed.values[0] : undefined),
       exact: true,
     };
   }
-  if (passed.exact) return { values: [...passed.values], byDefault: false, exact: true };
+  if (passed.exact) return exactDomain(model, name, [...passed.values], false);
   const values = openValues(model, name, withDefault ? passed.values : passed.values.slice(1));
   return { values, byDefault: withDefault, exact: false };
 }

@@ -501,28 +501,38 @@ function lambdaPermissionSites(
   return out;
 }
 
+/**
+ * Whether a resource is created, by its `Condition`: true (always, or no Condition), false (never
+ * with the values the user gave), or the label of the condition it is created under. A resource is
+ * left out only when the values the user gave decide that it is not created: parameter defaults
+ * alone must not hide a resource that other deploys create.
+ */
+export function resourceConditions(env: ResolveEnv): (resource: ResourceModel) => boolean | string {
+  const probe = new Resolver(env, { choose: () => 0 });
+  const givenOnly = new Resolver({ ...env, diagnostics: [], ignoreDefaults: true }, { choose: () => 0 });
+  return (resource) => {
+    if (resource.condition === undefined) return true;
+    const decided = probe.decideCondition(resource.condition);
+    if (decided === true) return true;
+    if (givenOnly.decideCondition(resource.condition) === false) return false;
+    return decided === false
+      ? `only if condition ${resource.condition} holds (false with the parameter defaults)`
+      : `if condition ${resource.condition} holds`;
+  };
+}
+
 /** Every policy site of the template's resources. */
 export function findSites(env: ResolveEnv): CloudFormationSite[] {
   const sites: CloudFormationSite[] = [];
   const model = env.model;
-  const probe = new Resolver(env, { choose: () => 0 });
+  const conditions = resourceConditions(env);
   const givenOnly = new Resolver({ ...env, diagnostics: [], ignoreDefaults: true }, { choose: () => 0 });
   /** Roles SAM generates once per template (CodeDeployServiceRole), reported once. */
   const samRoles = new Set<string>();
   for (const resource of model.resources.values()) {
-    let condition: string | undefined;
-    if (resource.condition !== undefined) {
-      // A resource is left out only when the values the user gave decide that it is not created:
-      // parameter defaults alone must not hide a resource that other deploys create.
-      const decided = probe.decideCondition(resource.condition);
-      if (decided !== true) {
-        if (givenOnly.decideCondition(resource.condition) === false) continue;
-        condition =
-          decided === false
-            ? `only if condition ${resource.condition} holds (false with the parameter defaults)`
-            : `if condition ${resource.condition} holds`;
-      }
-    }
+    const created = conditions(resource);
+    if (created === false) continue;
+    let condition = created === true ? undefined : created;
     // Within the resource, its own Condition holds (its body is deployed only then), and a copy of
     // Fn::ForEach that only some choices make is resolved with those choices.
     const renv: ResolveEnv = { ...env };
