@@ -1,7 +1,7 @@
-import { join, relative, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { wideTextProblem } from "@deputyguard/core";
 import ignore, { type Ignore } from "ignore";
-import { readdir, readFile, readHead, readUpTo, stat } from "./fs-async.js";
+import { access, readdir, readFile, readHead, readUpTo, stat } from "./fs-async.js";
 
 /** Directories a walk never enters. */
 const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform", ".turbo", "dist"]);
@@ -18,14 +18,15 @@ export interface WalkOptions {
 
 /**
  * Files under a directory whose name ends in one of the extensions, sorted, then the links to files
- * among them, sorted. `.gitignore` files are honoured (each applies below its own folder). A link to
+ * among them, sorted. `.gitignore` files are honoured (each applies below its own folder; those of
+ * the folders above `dir` in its git work tree too, see enclosingRules). A link to
  * a directory is not entered (it may lead out of the tree, or back into it): `notFollowed` is told.
  */
 export async function walk(dir: string, options: WalkOptions): Promise<string[]> {
   const out: string[] = [];
   const links: string[] = [];
   const stack: Array<{ path: string; rules: Array<{ base: string; ig: Ignore }> }> = [
-    { path: dir, rules: [] },
+    { path: dir, rules: await enclosingRules(dir) },
   ];
   while (stack.length > 0) {
     const current = stack.pop() as { path: string; rules: Array<{ base: string; ig: Ignore }> };
@@ -85,6 +86,44 @@ export async function walk(dir: string, options: WalkOptions): Promise<string[]>
   }
   // Links last: a caller that reads a file once goes by its own name when the walk meets it too.
   return [...out.sort(), ...links.sort()];
+}
+
+/**
+ * The `.gitignore` files of the folders above `dir` up to the root of the git work tree it is in (a
+ * folder holding `.git`), root first: git applies them below `dir` too. None outside a work tree.
+ * A file whose patterns leave out `dir` itself is not used: naming the directory asks for it.
+ */
+async function enclosingRules(dir: string): Promise<Array<{ base: string; ig: Ignore }>> {
+  const start = resolve(dir);
+  const above: string[] = [];
+  let root: string | undefined;
+  if (!(await exists(join(start, ".git"))))
+    for (let d = dirname(start), prev = start; d !== prev; prev = d, d = dirname(d)) {
+      above.push(d);
+      if (await exists(join(d, ".git"))) {
+        root = d;
+        break;
+      }
+    }
+  if (root === undefined) return [];
+  const rules: Array<{ base: string; ig: Ignore }> = [];
+  for (const base of above.reverse()) {
+    const text = await readFile(join(base, ".gitignore"), "utf8").catch(() => undefined);
+    if (text === undefined) continue;
+    const ig = ignore().add(text);
+    if (ig.test(`${relative(base, start).split(sep).join("/")}/`).ignored) continue;
+    rules.push({ base, ig });
+  }
+  return rules;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export type ReadOutcome =

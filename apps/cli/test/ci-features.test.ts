@@ -1274,6 +1274,30 @@ describe(".gitignore", () => {
     expect(named.findings).toHaveLength(2);
   });
 
+  // Session-14 CLI hunt: `check-iac infra` in a repository whose root .gitignore leaves out
+  // `*.local.json` read them, as git would not: only the scanned directory's own .gitignore files
+  // counted.
+  it("of the folders above the scanned one, up to the git work tree's root", async () => {
+    const d = folder("gitignore-above");
+    mkdirSync(join(d, ".git"));
+    writeTree(d, {
+      ".gitignore": "*.local.json\ngenerated/\n",
+      "infra/keep.json": read(UNGUARDED),
+      "infra/a.local.json": read(UNGUARDED),
+      "infra/generated/x.json": read(UNGUARDED),
+    });
+    const files = async (args: string[], cwd: string) =>
+      [...new Set((await json(args, { cwd })).findings.map((f) => f.file))].sort();
+    expect(await files(["infra"], d)).toEqual(["infra/keep.json"]);
+    expect(await files(["."], join(d, "infra"))).toEqual(["keep.json"]);
+    // A directory the root's patterns leave out, named: it is what was asked for.
+    expect(await files(["generated"], join(d, "infra"))).toEqual(["generated/x.json"]);
+    // Outside a git work tree, a .gitignore above the scanned folder is not git's: it is not read.
+    const plain = folder("gitignore-above-no-git");
+    writeTree(plain, { ".gitignore": "*.local.json\n", "infra/a.local.json": read(UNGUARDED) });
+    expect(await files(["infra"], plain)).toEqual(["infra/a.local.json"]);
+  });
+
   // From a hunt: Terraform modules were found by their own walk, which read neither .gitignore nor
   // the configuration's exclude.
   it("and the configuration's exclude leave Terraform modules out too", async () => {
