@@ -84,7 +84,7 @@ Resources:
                             StringEquals:
                                 aws:SourceAccount: '210987654321'
                             ArnLike:
-                                aws:SourceArn: arn:aws:sns:*:210987654321:*
+                                aws:SourceArn: !Sub "arn:\${AWS::Partition}:sns:*:210987654321:*"
 `);
     expect(after?.findings.filter(fixable)).toEqual([]);
   });
@@ -100,7 +100,7 @@ Resources:
 `;
     const { out, after } = await fixAndRescan("t.yaml", text);
     expect(out).toContain(
-      `Resource: "*", Condition: { StringEquals: { aws:SourceAccount: "210987654321" }, ArnLike: { aws:SourceArn: arn:aws:sns:*:210987654321:* } } }`,
+      `Resource: "*", Condition: { StringEquals: { aws:SourceAccount: "210987654321" }, ArnLike: { aws:SourceArn: !Sub "arn:\${AWS::Partition}:sns:*:210987654321:*" } } }`,
     );
     expect(after?.findings.filter(fixable)).toEqual([]);
   });
@@ -133,7 +133,7 @@ Resources:
                 aws:RequestedRegion: !Sub "\${AWS::Region}"
                 aws:SourceAccount: "210987654321"
               ArnLike:
-                aws:SourceArn: arn:aws:sns:*:210987654321:*
+                aws:SourceArn: !Sub "arn:\${AWS::Partition}:sns:*:210987654321:*"
             Sid: Last
 `);
     expect(out).not.toContain(`aws:SourceAccount: "*"`);
@@ -198,7 +198,7 @@ describe("JSON style", () => {
 `;
     const { out, after } = await fixAndRescan("t.json", text);
     expect(out).toContain(
-      `"Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "210987654321"}, "ArnLike": {"aws:SourceArn": "arn:aws:sns:*:210987654321:*"}}}`,
+      `"Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "210987654321"}, "ArnLike": {"aws:SourceArn": {"Fn::Sub": "arn:\${AWS::Partition}:sns:*:210987654321:*"}}}}`,
     );
     expect(after?.findings.filter(fixable)).toEqual([]);
   });

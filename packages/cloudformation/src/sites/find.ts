@@ -207,6 +207,8 @@ function holdsNestedPolicy(node: SourceNode, parentKey: string, depth: number): 
 interface Found {
   node: SourceNode;
   path: string;
+  /** Read from a JSON string: a fix there is written by hand, so it names the partition plainly. */
+  embedded?: boolean;
 }
 
 /** Where policies are collected, and how what cannot be read there is reported. */
@@ -284,7 +286,8 @@ function collectPolicies(
       }
       const read = readEmbeddedPolicy(parts, node.range, c.text);
       if ("node" in read) {
-        if (isPolicyDocument(read.node, policyProperty)) c.out.push({ node: read.node, path });
+        if (isPolicyDocument(read.node, policyProperty))
+          c.out.push({ node: read.node, path, embedded: true });
         // JSON that holds a policy deeper, perhaps as a JSON string again: a custom resource's
         // parameters (aws-cdk-lib's AwsCustomResource writes log-group resource policies as
         // `{"action":"putResourcePolicy","parameters":{"policyDocument":"{\"Statement\":…}"}}`).
@@ -563,6 +566,8 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
       if (constructPath) site.constructPath = constructPath;
       if (range) site.range = range;
       if (suppressions.length > 0) site.suppressions = suppressions;
+      // A fix can write `${AWS::Partition}` (see the fixes' partition in core).
+      site.deployPartition = true;
       return site;
     };
     // Connectors (even on a resource without Properties: an AWS::Serverless::Connector, or the Connectors attribute of any resource): the
@@ -830,6 +835,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
               ? base(kind, f.path, v.variant, f.node.range, `${resource.id}Role`, "AWS::IAM::Role")
               : base(kind, f.path, v.variant, f.node.range);
           site.document = f.node;
+          if (f.embedded) delete site.deployPartition;
           sites.push(site);
         }
       }

@@ -310,6 +310,8 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
     accounts,
     site.permission?.functionName ? [site.permission.functionName] : [],
     site.permission?.generatedFrom,
+    policy.statements,
+    site.deployPartition ? "<PARTITION>" : "aws",
   );
   if (site.kind === "trust-policy") {
     // IAM refuses a role's trust policy with a Resource (CreateRole: MalformedPolicyDocument "Has

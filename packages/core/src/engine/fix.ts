@@ -154,17 +154,31 @@ export function sourceArnPattern(
  * The partition a statement's ARNs are written in (`aws-us-gov`, `aws-cn`): a fix's source ARN is
  * in the same one. An ARN whose partition is the deploy-time one (`\${AWS::Partition}`,
  * `data.aws_partition`) gives `<PARTITION>`, which the adapters write back the same way, so that a
- * template deployed to aws-cn or aws-us-gov is fixed for that partition. `aws` when no ARN of the
- * statement names one.
+ * template deployed to aws-cn or aws-us-gov is fixed for that partition. When no ARN of the
+ * statement names one: the ARNs of `also`, then `elsewhere()`: the policy's first ARN's (a key
+ * policy's administrators, `arn:${AWS::Partition}:iam::…:root`), else the site's default.
  */
-function partitionOf(stmt: Statement, also: readonly PolicyValue[]): string {
-  const values = [...(stmt.resource?.values ?? []), ...stmt.conditions.flatMap((c) => c.values), ...also];
+function partitionOf(stmt: Statement, also: readonly PolicyValue[], elsewhere: () => string): string {
+  return arnPartition(arnValues(stmt)) ?? arnPartition(also) ?? elsewhere();
+}
+
+/** The values of a statement that may be ARNs: its Resource, Condition and Principal values. */
+function arnValues(st: Statement): PolicyValue[] {
+  return [
+    ...(st.resource?.values ?? []),
+    ...st.conditions.flatMap((c) => c.values),
+    ...[st.principal, st.notPrincipal].flatMap((p) => p?.entries.flatMap((e) => e.values) ?? []),
+  ];
+}
+
+/** The partition of the first ARN among `values`, `<PARTITION>` for the deploy-time one. */
+function arnPartition(values: readonly PolicyValue[]): string | undefined {
   for (const v of values) {
     const text = valueText(v, (s) => (s.kind === "partition" ? "<PARTITION>" : "\u0000"));
     const m = /^arn:([a-z][a-z-]*|<PARTITION>):/.exec(text);
     if (m) return m[1] as string;
   }
-  return "aws";
+  return undefined;
 }
 
 /** What a fix's text says of `<PARTITION>`, when it holds one. */
@@ -278,8 +292,21 @@ export function createFixBuilder(
   accounts: readonly string[],
   alsoArns: readonly PolicyValue[] = [],
   generated?: GeneratedPermissionSource,
+  policyStatements: readonly Statement[] = [],
+  fallbackPartition = "aws",
 ): FixBuilder {
   const account = accounts[0] ?? ACCOUNT_PLACEHOLDER;
+  // The partition of the policy's first ARN, found once (a policy may have thousands of statements).
+  let inPolicy: string | undefined;
+  const policyPartition = (): string => {
+    if (inPolicy !== undefined) return inPolicy;
+    for (const st of policyStatements) {
+      inPolicy = arnPartition(arnValues(st));
+      if (inPolicy !== undefined) return inPolicy;
+    }
+    inPolicy = fallbackPartition;
+    return inPolicy;
+  };
   const accountNote =
     accounts.length > 0
       ? ""
@@ -296,7 +323,8 @@ export function createFixBuilder(
         const out = new Set<string>();
         for (const p of new Set([...principals, ...facts.principals])) {
           const arn =
-            p.knowledge && sourceArnPattern(p.knowledge, acct, partitionOf(facts.statement, alsoArns));
+            p.knowledge &&
+            sourceArnPattern(p.knowledge, acct, partitionOf(facts.statement, alsoArns, policyPartition));
           if (!arn) return [];
           out.add(arn);
         }

@@ -95,6 +95,12 @@ export interface PolicySite {
    * `CheckOptions.accounts`, and the deploying account (`AWS::AccountId`) of this site.
    */
   ownAccount?: string;
+  /**
+   * The source can name the partition it is deployed to (CloudFormation's `${AWS::Partition}`): a
+   * source ARN a fix writes uses it (`<PARTITION>`) when the policy's own ARNs name no partition,
+   * so that the fix holds in aws-cn and aws-us-gov too.
+   */
+  deployPartition?: boolean;
 }
 
 /** Another place a finding concerns (SARIF related location). */
