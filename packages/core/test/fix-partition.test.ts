@@ -94,3 +94,44 @@ describe("the partition of a fix's source ARN", () => {
     );
   });
 });
+
+// Session-14 fix round-trip hunt: a statement that names no ARN (a key policy's `Resource: "*"`, a
+// role's trust policy) was fixed with a literal `arn:aws:`, though the template's other fixes used
+// `${AWS::Partition}`; in aws-cn or aws-us-gov the fixed stack shut the service out.
+describe("a statement that names no ARN", () => {
+  const keyPolicy = (admin: string) => ({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Principal: { AWS: admin }, Action: "kms:*", Resource: "*" },
+      {
+        Effect: "Allow",
+        Principal: { Service: "logs.amazonaws.com" },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"],
+        Resource: "*",
+      },
+    ],
+  });
+  const fixOf = (doc: unknown, deployPartition?: boolean) =>
+    checkSite(
+      {
+        file: "k.json",
+        resource: "Key",
+        kind: "resource-policy",
+        document: nodeFromPlain(doc),
+        ...(deployPartition ? { deployPartition } : {}),
+      },
+      { accounts: [OURS] },
+    ).findings[0]?.fix?.text;
+
+  it("takes the partition of the policy's first ARN", () => {
+    expect(fixOf(keyPolicy(`arn:aws-cn:iam::${OURS}:root`))).toContain(`"arn:aws-cn:logs:*:${OURS}:*"`);
+  });
+
+  it("where the site can name the deploy-time partition and the policy names none: <PARTITION>", () => {
+    expect(fixOf(keyPolicy(OURS), true)).toContain(`"arn:<PARTITION>:logs:*:${OURS}:*"`);
+  });
+
+  it("elsewhere: aws", () => {
+    expect(fixOf(keyPolicy(OURS))).toContain(`"arn:aws:logs:*:${OURS}:*"`);
+  });
+});
