@@ -391,12 +391,21 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
     return EXIT_OK;
   }
   if (settings.changedSince) {
-    try {
-      const { execFileSync } = await import("node:child_process");
-      execFileSync("git", ["rev-parse", "--verify", "--quiet", settings.changedSince], { stdio: "ignore" });
-    } catch {
+    const { execFileSync } = await import("node:child_process");
+    const git = (args: string[]): boolean => {
+      try {
+        execFileSync("git", args, { stdio: "ignore" });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (!git(["rev-parse", "--is-inside-work-tree"]))
+      throw new UsageError(
+        `--changed-since ${settings.changedSince}: the current directory is not in a git work tree (or git is not installed)`,
+      );
+    if (!git(["rev-parse", "--verify", "--quiet", `${settings.changedSince}^{commit}`]))
       throw new UsageError(`--changed-since ${settings.changedSince}: not a git revision here`);
-    }
   }
   await refuseInputAsOutput(settings);
   const outcome = await scan(settings, loadFormats(), io, { name: "deputyguard", version: version() });

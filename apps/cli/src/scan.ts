@@ -471,7 +471,7 @@ export async function scan(
       await writeFile(settings.writeBaseline, `${JSON.stringify(createBaseline(mapped), null, 2)}\n`);
     } catch (e) {
       io.stderr(
-        `deputyguard: cannot write the baseline ${settings.writeBaseline}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+        `deputyguard: cannot write the baseline ${settings.writeBaseline}: ${writeProblem(settings.writeBaseline, e)}\n`,
       );
       return { report, code: 2 };
     }
@@ -564,7 +564,12 @@ export async function scan(
   if (settings.format === "sarif" || settings.format === "json")
     await attachEdits(findings, formatOf, sources);
 
-  const useColor = !settings.output && io.isTTY && pc.isColorSupported && !process.env.NO_COLOR;
+  // NO_COLOR (no-color.org) turns colour off; FORCE_COLOR turns it on when piped, as Node reads it
+  // (0 or false: off). A report written to a file (--output) has none.
+  const forceColor = process.env.FORCE_COLOR;
+  const forced =
+    forceColor !== undefined && forceColor !== "" ? !["0", "false"].includes(forceColor) : undefined;
+  const useColor = !settings.output && !process.env.NO_COLOR && (forced ?? (io.isTTY && pc.isColorSupported));
   const failing = (s: Severity) => atLeast(s, settings.failOn);
   let rendered: string;
   switch (settings.format) {
@@ -586,7 +591,7 @@ export async function scan(
       rendered = renderText(
         { ...report, findings: report.findings.filter((f) => !f.suppressed) },
         {
-          ...(useColor ? { palette: pc } : {}),
+          ...(useColor ? { palette: forced ? pc.createColors(true) : pc } : {}),
           source: (f) => sources.get(f) ?? readForFrame(f, settings.maxFileSize),
           quiet: settings.quiet,
           // What a `--fix` asked for could not be done, or needs a hand: said even when quiet.
@@ -599,9 +604,7 @@ export async function scan(
     try {
       await writeFile(settings.output, rendered);
     } catch (e) {
-      io.stderr(
-        `deputyguard: cannot write ${settings.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
-      );
+      io.stderr(`deputyguard: cannot write ${settings.output}: ${writeProblem(settings.output, e)}\n`);
       return { report, code: 2 };
     }
   } else if ((settings.fix || settings.afterFix) && settings.format === "text" && settings.quiet) {
@@ -1113,4 +1116,10 @@ async function fixFiles(
     });
   }
   return written;
+}
+
+/** Why a report file could not be written: its error code, and a missing folder named. */
+function writeProblem(file: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  return code === "ENOENT" ? `ENOENT, the folder ${dirname(file)} does not exist (create it first)` : code;
 }

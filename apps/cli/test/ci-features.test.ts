@@ -1219,7 +1219,12 @@ describe("--changed-since", () => {
     // Not a revision: a usage error.
     const bad = await checkIac(["--changed-since", "no-such-ref", "."], { cwd: d });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/no-such-ref/);
+    expect(bad.stderr).toMatch(/no-such-ref: not a git revision here/);
+    // Outside a git work tree it says so (session-14 CLI hunt: it said "not a git revision").
+    const outside = folder("changed-outside-git");
+    const noGit = await checkIac(["--changed-since", "HEAD", "."], { cwd: outside });
+    expect(noGit.code).toBe(2);
+    expect(noGit.stderr).toMatch(/--changed-since HEAD: the current directory is not in a git work tree/);
   });
 
   // From a CLI hunt: a change only in a calling module (the value it passes) changes the child

@@ -401,12 +401,22 @@ describe.concurrent("--format text", () => {
     expect(r.stdout).toMatch(/"aws:SourceAccount": "ACCOUNT_ID"/);
   });
 
-  it("has no ANSI escapes when NO_COLOR=1 or when the output is piped", async () => {
+  it("has no ANSI escapes when NO_COLOR=1 or when the output is piped, unless FORCE_COLOR says so", async () => {
     const noColor = await checkIac([EXAMPLES], { env: { NO_COLOR: "1" } });
     expect(noColor.stdout).not.toMatch(ANSI);
-    const piped = await checkIac([EXAMPLES], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
+    const piped = await checkIac([EXAMPLES], { env: { NO_COLOR: undefined, FORCE_COLOR: undefined } });
     expect(piped.stdout).not.toMatch(ANSI);
     expect(piped.stdout).toBe(noColor.stdout);
+    // Session-14 CLI hunt: FORCE_COLOR was ignored. It colours piped output (a CI log), as Node
+    // reads it: 0 or false turns colour off; NO_COLOR and --output still win.
+    const forced = await checkIac([EXAMPLES], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
+    expect(forced.stdout).toMatch(ANSI);
+    expect(forced.stdout.replace(new RegExp(`${ESC}\\[[0-9;]*m`, "g"), "")).toBe(noColor.stdout);
+    for (const env of [
+      { NO_COLOR: undefined, FORCE_COLOR: "0" },
+      { NO_COLOR: "1", FORCE_COLOR: "1" },
+    ])
+      expect((await checkIac([EXAMPLES], { env })).stdout).not.toMatch(ANSI);
     const usage = await checkIac(["--format", "xml"], { env: { NO_COLOR: undefined } });
     expect(usage.stderr).not.toMatch(ANSI);
   });
@@ -883,6 +893,12 @@ Resources:
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^deputyguard: cannot write the baseline .*b\.json: ENOENT/m);
     expectNoStack(r);
+    // Session-14 CLI hunt: a bare ENOENT did not say what was missing.
+    const out = await checkIac([join(dir, "bucket-policy.json"), "--output", join(tmp, "nowhere", "r.txt")]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(
+      `cannot write ${join(tmp, "nowhere", "r.txt")}: ENOENT, the folder ${join(tmp, "nowhere")} does not exist (create it first)`,
+    );
   });
 
   it("an explicitly named file inside a skipped directory is scanned", async () => {
