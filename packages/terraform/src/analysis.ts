@@ -49,7 +49,7 @@ export interface ModuleAnalysis {
 }
 
 const CONFIG_SUFFIXES = [".tf", ".tf.json", ".tofu", ".tofu.json"];
-const DEFAULT_MAX_FILE = 64 * 1024 * 1024;
+export const DEFAULT_MAX_FILE = 64 * 1024 * 1024;
 const MAX_MODULE_DEPTH = 24;
 
 export function isConfigFile(name: string): boolean {
@@ -91,7 +91,8 @@ export async function configFiles(dir: string): Promise<string[]> {
     .map((n) => join(dir, n));
 }
 
-async function readText(path: string, max: number): Promise<string | { error: string }> {
+/** A file's text, or why it cannot be read (too large, not a regular file, not UTF-8 text, missing). */
+export async function readText(path: string, max: number): Promise<string | { error: string }> {
   try {
     const st = statSync(path);
     // A FIFO would block the run and a device never end: only regular files are read.

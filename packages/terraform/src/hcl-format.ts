@@ -1,7 +1,15 @@
 import { dirname, join, resolve } from "node:path";
 import type { Diagnostic, DirectoryResult, ExtractResult, InputFormat, ScanOptions } from "@deputyguard/core";
 import { parseJsonSource } from "@deputyguard/core";
-import { analyseModule, configFiles, isFileEntry, sitesOf, type TerraformOptions } from "./analysis.js";
+import {
+  analyseModule,
+  configFiles,
+  DEFAULT_MAX_FILE,
+  isFileEntry,
+  readText,
+  sitesOf,
+  type TerraformOptions,
+} from "./analysis.js";
 import { readdir, readFile } from "./fs-async.js";
 import { bodyFromJson } from "./hcl/json-body.js";
 import { LineMap } from "./hcl/line-map.js";
@@ -126,15 +134,29 @@ export const terraformFormat: InputFormat = {
     const list = [...files];
     return { sites, diagnostics, files: list, recognisedFiles: list.length };
   },
-  async scanFileInContext(file, options) {
-    const a = await analyseModule(dirname(file), terraformOptions(options));
-    const own = resolve(file);
-    const dirFiles = new Set(
-      a.files.filter((f) => resolve(dirname(f)) === resolve(dirname(file))).map((f) => resolve(f)),
-    );
-    const diagnostics = a.diagnostics.filter(
-      (d) => resolve(d.file) === own || !dirFiles.has(resolve(d.file)),
-    );
-    return result(sitesOf(a, file), diagnostics, [file]);
+  scanFileInContext(file, options) {
+    return fileInContext(file, options);
   },
 };
+
+/**
+ * One file analysed in its directory's module, reporting only what concerns it. A file that cannot
+ * be read is a `ReadError` naming it.
+ */
+async function fileInContext(file: string, options: ScanOptions): Promise<DirectoryResult> {
+  const own = resolve(file);
+  const a = await analyseModule(dirname(file), terraformOptions(options));
+  const dirFiles = new Set(
+    a.files.filter((f) => resolve(dirname(f)) === resolve(dirname(file))).map((f) => resolve(f)),
+  );
+  const diagnostics = a.diagnostics.filter((d) => resolve(d.file) === own || !dirFiles.has(resolve(d.file)));
+  if (!dirFiles.has(own)) {
+    // The module's listing does not hold the file: it is missing, or not a file. Said, not a clean result.
+    const read = await readText(file, options.maxFileSize ?? DEFAULT_MAX_FILE);
+    if (typeof read !== "string") {
+      diagnostics.unshift({ code: "ReadError", severity: "error", file, message: read.error });
+      return { sites: [], diagnostics, files: [file], recognisedFiles: 0 };
+    }
+  }
+  return result(sitesOf(a, file), diagnostics, [file]);
+}
