@@ -28,6 +28,12 @@ export interface TerraformOptions {
   /** Per-directory values from the configuration file: after *.auto.tfvars, before `varFiles`. */
   variablesFor?: (moduleDir: string) => Readonly<Record<string, unknown>> | undefined;
   maxFileSize?: number;
+  /**
+   * Texts of configuration files given by the caller, by absolute path (`path.resolve`): read
+   * instead of the disk, and part of their directory's module even when no such file exists there
+   * (`terraformFormat.extract` gives the text it was handed). Other files are read from the disk.
+   */
+  texts?: ReadonlyMap<string, string>;
 }
 
 /** A module call whose source was not analysed (not local and not installed by `terraform init`). */
@@ -67,17 +73,20 @@ export function isFileEntry(dir: string, e: Dirent): boolean {
   }
 }
 
-/** Configuration files of a directory (not recursive); `x.tofu` hides `x.tf` as in OpenTofu. */
-export async function configFiles(dir: string): Promise<string[]> {
+/**
+ * Configuration files of a directory (not recursive); `x.tofu` hides `x.tf` as in OpenTofu. `extra`
+ * names files the caller gives the text of, listed even when the directory does not hold them.
+ */
+export async function configFiles(dir: string, extra: readonly string[] = []): Promise<string[]> {
   let names: string[];
   try {
     names = (await readdir(dir, { withFileTypes: true }))
       .filter((e) => isFileEntry(dir, e))
       .map((e) => e.name);
   } catch {
-    return [];
+    names = [];
   }
-  const files = names.filter(isConfigFile);
+  const files = [...new Set([...names, ...extra])].filter(isConfigFile);
   const tofu = new Set(
     files
       .filter((n) => n.endsWith(".tofu") || n.endsWith(".tofu.json"))
@@ -261,12 +270,15 @@ async function analyseOnce(
     const key = resolve(dir);
     if (configs.has(key)) return configs.get(key);
     configs.set(key, undefined);
-    const paths = await configFiles(dir);
+    const given = [...(options.texts?.keys() ?? [])]
+      .filter((f) => dirname(f) === key)
+      .map((f) => basename(f));
+    const paths = await configFiles(dir, given);
     if (paths.length === 0) return undefined;
     const parsed: SourceFile[] = [];
     for (const p of paths) {
       files.push(p);
-      const text = await readText(p, max);
+      const text = options.texts?.get(resolve(p)) ?? (await readText(p, max));
       if (typeof text !== "string") {
         diagnostics.push({ code: "ReadError", severity: "error", file: p, message: text.error });
         continue;

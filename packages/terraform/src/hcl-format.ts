@@ -104,9 +104,14 @@ export const terraformFormat: InputFormat = {
   recognises(input) {
     return /\.(tf|tofu)(\.json)?$/.test(input.file);
   },
+  /**
+   * Analyses `input.text` as the file `input.file` of its module: the other configuration files of
+   * its directory (and the modules it calls, variable files, `file()` targets) are read from the
+   * disk, since a `.tf` file's references reach them; `input.file` itself is never read from it.
+   */
   async extract(input, options) {
-    const r = await terraformFormat.scanFileInContext?.(input.file, options);
-    return r ? { sites: r.sites, diagnostics: r.diagnostics } : { sites: [], diagnostics: [] };
+    const r = await fileInContext(input.file, options, input.text);
+    return { sites: r.sites, diagnostics: r.diagnostics };
   },
   async scanDirectory(dir, options) {
     const dirs = await moduleDirs(dir, options.includeFile);
@@ -140,17 +145,19 @@ export const terraformFormat: InputFormat = {
 };
 
 /**
- * One file analysed in its directory's module, reporting only what concerns it. A file that cannot
- * be read is a `ReadError` naming it.
+ * One file analysed in its directory's module, reporting only what concerns it; `text`, when given,
+ * is its content (the disk's is not read). A file that cannot be read is a `ReadError` naming it.
  */
-async function fileInContext(file: string, options: ScanOptions): Promise<DirectoryResult> {
+async function fileInContext(file: string, options: ScanOptions, text?: string): Promise<DirectoryResult> {
   const own = resolve(file);
-  const a = await analyseModule(dirname(file), terraformOptions(options));
+  const o = terraformOptions(options);
+  if (text !== undefined) o.texts = new Map([[own, text]]);
+  const a = await analyseModule(dirname(file), o);
   const dirFiles = new Set(
     a.files.filter((f) => resolve(dirname(f)) === resolve(dirname(file))).map((f) => resolve(f)),
   );
   const diagnostics = a.diagnostics.filter((d) => resolve(d.file) === own || !dirFiles.has(resolve(d.file)));
-  if (!dirFiles.has(own)) {
+  if (text === undefined && !dirFiles.has(own)) {
     // The module's listing does not hold the file: it is missing, or not a file. Said, not a clean result.
     const read = await readText(file, options.maxFileSize ?? DEFAULT_MAX_FILE);
     if (typeof read !== "string") {
