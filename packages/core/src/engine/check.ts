@@ -24,11 +24,19 @@ import type { TextEdit } from "./edit.js";
 import { type ConditionBlock, createFixBuilder } from "./fix.js";
 import type { LambdaPermission, PolicySite } from "./site.js";
 
-/** What counts as ours and which rules run; given to `checkSite`, `checkPolicy` and `checkPolicyText`. */
+/**
+ * What counts as ours and which rules run; given to `checkSite`, `checkPolicy` and `checkPolicyText`.
+ * Those functions throw a `TypeError` naming the value when `accounts` or `orgIds` is not an array
+ * of well-formed ids: a slip there (`"111111111111"` for `["111111111111"]`, a trailing space) would
+ * otherwise make the user's own account foreign and report it silently.
+ */
 export interface CheckOptions {
-  /** Accounts that count as ours (`--account`); the deploying account (SELF) resolves to the first. */
+  /**
+   * Accounts that count as ours (`--account`): 12-digit AWS account ids, exactly (no spaces); the
+   * deploying account (SELF) resolves to the first.
+   */
   accounts?: readonly string[];
-  /** Organizations that count as ours (`--org-id`). */
+  /** Organizations that count as ours (`--org-id`): ids of the form `o-` and 10 to 32 of `a-z0-9`. */
   orgIds?: readonly string[];
   /** Report PassRole-bound trust (lambda, edgelambda, ec2, ecs-tasks, iotevents) without a guard, at low. */
   strict?: boolean;
@@ -263,8 +271,12 @@ function onlyNfsClientActions(stmt: Statement): boolean {
   });
 }
 
-/** Checks one policy site: every Allow statement that lets a service principal act. */
+/**
+ * Checks one policy site: every Allow statement that lets a service principal act. Throws a
+ * `TypeError` when `options.accounts` or `options.orgIds` is malformed (see {@link CheckOptions}).
+ */
 export function checkSite(site: PolicySite, options: CheckOptions = {}): CheckResult {
+  validateOwnership(options);
   const diagnostics: Diagnostic[] = [];
   let policy: Policy | undefined;
   if (site.permission) policy = lambdaPermissionPolicy(site.permission, site.range);
@@ -279,8 +291,45 @@ export function checkSite(site: PolicySite, options: CheckOptions = {}): CheckRe
   return { ...checked, diagnostics: [...diagnostics, ...checked.diagnostics] };
 }
 
-/** Checks a parsed policy as found at `site`: every Allow statement that lets a service principal act. */
+const ACCOUNT_ID = /^\d{12}$/;
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+
+/** Throws a `TypeError` naming the value when `accounts` or `orgIds` is not a list of well-formed ids. */
+function validateOwnership(options: CheckOptions): void {
+  const check = (name: "accounts" | "orgIds", pattern: RegExp, one: string, many: string): void => {
+    const list: unknown = options[name];
+    if (list === undefined) return;
+    if (!Array.isArray(list)) {
+      const hint = typeof list === "string" ? ` (write [${JSON.stringify(list)}])` : "";
+      throw new TypeError(
+        `CheckOptions.${name} must be an array of ${many}, not ${describeValue(list)}${hint}`,
+      );
+    }
+    for (const v of list as unknown[])
+      if (typeof v !== "string" || !pattern.test(v))
+        throw new TypeError(`CheckOptions.${name}: ${describeValue(v)} is not ${one}`);
+  };
+  check("accounts", ACCOUNT_ID, "a 12-digit AWS account id", "12-digit AWS account ids");
+  check(
+    "orgIds",
+    ORG_ID,
+    "an organization id (o- and 10 to 32 of a-z0-9)",
+    "organization ids (o- and 10 to 32 of a-z0-9)",
+  );
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === "string") return `the string ${JSON.stringify(v)}`;
+  if (v === null) return "null";
+  return typeof v === "object" ? "an object" : `the ${typeof v} ${String(v)}`;
+}
+
+/**
+ * Checks a parsed policy as found at `site`: every Allow statement that lets a service principal act.
+ * Throws a `TypeError` when `options.accounts` or `options.orgIds` is malformed (see {@link CheckOptions}).
+ */
 export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOptions = {}): CheckResult {
+  validateOwnership(options);
   const knowledge = options.knowledge ?? DEFAULT_KNOWLEDGE;
   const given = options.accounts ?? [];
   // The site's own account (a CDK stack's environment) is the deploying account, and one of ours.
@@ -565,8 +614,12 @@ export interface PolicyFileResult extends CheckResult {
   recognised: boolean;
 }
 
-/** Checks the text of an IAM policy JSON file (a document, a statement or a list of statements). */
+/**
+ * Checks the text of an IAM policy JSON file (a document, a statement or a list of statements).
+ * Throws a `TypeError` when `options.accounts` or `options.orgIds` is malformed (see {@link CheckOptions}).
+ */
 export function checkPolicyText(text: string, file: string, options: CheckOptions = {}): PolicyFileResult {
+  validateOwnership(options);
   const parsed = parseJsonSource(text, file);
   if (!parsed.node)
     return { findings: [], diagnostics: parsed.diagnostics, policies: 0, statements: 0, recognised: true };
