@@ -1,4 +1,5 @@
 import {
+  applySuppressions,
   type CheckOptions,
   checkSite,
   compareFindings,
@@ -6,6 +7,7 @@ import {
   dedupeDiagnostics,
   type Finding,
   type ScanOptions,
+  type Suppression,
 } from "@deputyguard/core";
 import { extractCloudFormation } from "./extract.js";
 import type { CloudFormationSite } from "./sites/find.js";
@@ -19,7 +21,10 @@ export interface CheckedTemplate {
 /**
  * Extracts and checks a template in one call (for library users and tests). Findings of a site
  * that is one variant of its resource (an `Fn::If` branch, a CDK construct) name that variant at
- * the end of the message, and a finding repeated by several variants is reported once.
+ * the end of the message, and a finding repeated by several variants is reported once. A
+ * resource's `Metadata.deputyguard.ignore` applies as in the CLI: the findings it covers stay in
+ * the list marked `suppressed`, and a suppression without a reason, expired or naming no rule is a
+ * warning in `diagnostics`.
  */
 export async function checkCloudFormation(
   file: string,
@@ -30,7 +35,9 @@ export async function checkCloudFormation(
   const diagnostics = [...extracted.diagnostics];
   const findings: Finding[] = [];
   const seen = new Map<string, Finding>();
+  const suppressions: Suppression[] = [];
   for (const site of extracted.sites) {
+    if (site.suppressions) suppressions.push(...site.suppressions);
     const result = checkSite(site, options);
     diagnostics.push(...result.diagnostics);
     for (const f of result.findings) {
@@ -43,6 +50,12 @@ export async function checkCloudFormation(
     }
   }
   findings.sort(compareFindings);
+  const suppressed = applySuppressions(findings, suppressions, new Date().toISOString().slice(0, 10));
+  diagnostics.push(...suppressed.warnings);
   // The variants of one resource (Fn::If branches) repeat the diagnostics of what they share.
-  return { findings, diagnostics: dedupeDiagnostics(diagnostics), sites: extracted.sites };
+  return {
+    findings: suppressed.findings,
+    diagnostics: dedupeDiagnostics(diagnostics),
+    sites: extracted.sites,
+  };
 }
