@@ -17,6 +17,7 @@ import {
   findRule,
   fixNeedsUserValue,
   type InputFormat,
+  mergeVariantFindings,
   parseBaseline,
   parseJsonSource,
   RULES,
@@ -413,7 +414,7 @@ export async function scan(
   }
 
   // Rules turned off or re-rated in the configuration file.
-  let findings = dedupe(
+  let findings = mergeVariantFindings(
     (f) => {
       const key = policyOf.get(f);
       if (key === undefined) return undefined;
@@ -652,100 +653,6 @@ function keepFilter(config: Config): (file: string) => boolean {
   const include = config.include.length > 0 ? config.matcher(config.include) : undefined;
   const exclude = config.exclude.length > 0 ? config.matcher(config.exclude) : undefined;
   return (f) => (!include || include(f)) && !(exclude?.(f) ?? false);
-}
-
-/**
- * The branches of one resource repeat their shared statements: report each finding once. A finding
- * found twice (a module scanned with its plan: `check-iac plan.json infra/`) keeps the related
- * locations of both, such as the plan's resource whose policy was analysed from the source.
- */
-const SEVERITY_RANK: Record<string, number> = { info: 0, low: 1, medium: 2, high: 3 };
-
-/**
- * One finding per place, rule, resource, statement and element. The same finding again (a plan's
- * resource also found in its module) is one; so is the same rule on the same statement in several
- * variants of one policy (both branches of an Fn::If, each value a Terraform conditional may take):
- * it names the variants it holds in, none when it holds in all that policy was analysed in, and its
- * witness and message are the most severe variant's. `variantsOf` gives a finding's policy's variants.
- */
-function dedupe(
-  variantsOf: (f: Finding) => ReadonlySet<string | undefined> | undefined,
-  findings: Finding[],
-): Finding[] {
-  const seen = new Map<string, Finding[]>();
-  const holds = new Map<Finding, Set<string | undefined>>();
-  const out: Finding[] = [];
-  for (const f of findings) {
-    // The statement is part of the key: two statements of a policy written on one line (a JSON
-    // string, a plan's attribute) are reported at one position, and each is a finding of its own.
-    // The element is not: a variant may take its value from another line (a map's entry).
-    // The statement's index is not in the key: an Fn::If that removes an earlier statement shifts
-    // it between variants. Within one variant two statements at one position stay two findings.
-    const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.resource}\u0000${f.statement?.sid ?? ""}`;
-    const kept = seen.get(key) ?? [];
-    const sameElement = (g: Finding) =>
-      g.element?.line === f.element?.line && g.element?.column === f.element?.column;
-    const sameStatement = (g: Finding) => g.statement?.index === f.statement?.index;
-    const heldBy = (g: Finding) => holds.get(g) ?? new Set([g.variant]);
-    const first =
-      kept.find(
-        (g) => g.message === f.message && g.variant === f.variant && sameElement(g) && sameStatement(g),
-      ) ??
-      kept.find(
-        (g) =>
-          !heldBy(g).has(f.variant) &&
-          g.variant !== undefined &&
-          f.variant !== undefined &&
-          g.principals.join("\u0000") === f.principals.join("\u0000"),
-      ) ??
-      kept.find((g) => g.message === f.message && sameElement(g) && sameStatement(g));
-    if (first) {
-      // The variants a kept finding holds in, made only when a second one comes (most never do).
-      let variants = holds.get(first);
-      if (!variants) {
-        variants = new Set([first.variant]);
-        holds.set(first, variants);
-      }
-      if (!variants.has(f.variant)) {
-        variants.add(f.variant);
-        if (
-          first.message !== f.message &&
-          (SEVERITY_RANK[f.severity] ?? 0) > (SEVERITY_RANK[first.severity] ?? 0)
-        ) {
-          const { variant: _v, related: _r, ...worse } = f;
-          Object.assign(first, worse);
-          if (!f.witness) delete first.witness;
-          if (!f.fix) delete first.fix;
-        }
-      }
-      for (const r of f.related ?? []) {
-        first.related ??= [];
-        if (!first.related.some((x) => x.file === r.file && x.line === r.line && x.column === r.column))
-          first.related.push(r);
-      }
-      continue;
-    }
-    kept.push(f);
-    seen.set(key, kept);
-    out.push(f);
-  }
-  for (const f of out) {
-    const variants = holds.get(f);
-    if (!variants || variants.size < 2) continue;
-    const all = variantsOf(f);
-    if (variants.has(undefined)) delete f.variant;
-    else if (all && [...all].every((v) => variants.has(v))) {
-      // Holds in every variant: only what they all say stays (a resource's condition, a CDK
-      // construct path, written first and ended by "; ").
-      const parts = [...variants].map((v) => (v ?? "").split("; "));
-      const common: string[] = [];
-      for (let i = 0; parts.every((p) => i < p.length - 1 && p[i] === parts[0]?.[i]); i++)
-        common.push(parts[0]?.[i] as string);
-      if (common.length > 0) f.variant = common.join("; ");
-      else delete f.variant;
-    } else f.variant = [...variants].join("; or ");
-  }
-  return out;
 }
 
 async function scanFile(

@@ -1,13 +1,12 @@
 import {
   applySuppressions,
   type CheckOptions,
-  checkSite,
+  checkSites,
   compareFindings,
   type Diagnostic,
   dedupeDiagnostics,
   type Finding,
   type ScanOptions,
-  type Suppression,
 } from "@deputyguard/core";
 import { extractCloudFormation } from "./extract.js";
 import type { CloudFormationSite } from "./sites/find.js";
@@ -19,9 +18,10 @@ export interface CheckedTemplate {
 }
 
 /**
- * Extracts and checks a template in one call (for library users and tests). Findings of a site
- * that is one variant of its resource (an `Fn::If` branch, a CDK construct) name that variant at
- * the end of the message, and a finding repeated by several variants is reported once. A
+ * Extracts and checks a template in one call (for library users and tests), as the CLI does (see
+ * `checkSites`): a finding repeated by several variants of its resource (`Fn::If` branches) is
+ * reported once, and one that holds only in some names them (`variant`, and at the end of the
+ * message), as does one of a CDK construct. A
  * resource's `Metadata.deputyguard.ignore` applies as in the CLI: the findings it covers stay in
  * the list marked `suppressed`, and a suppression without a reason, expired or naming no rule is a
  * warning in `diagnostics`.
@@ -32,23 +32,14 @@ export async function checkCloudFormation(
   options: ScanOptions & CheckOptions = {},
 ): Promise<CheckedTemplate> {
   const extracted = await extractCloudFormation(file, text, options);
-  const diagnostics = [...extracted.diagnostics];
-  const findings: Finding[] = [];
-  const seen = new Map<string, Finding>();
-  const suppressions: Suppression[] = [];
-  for (const site of extracted.sites) {
-    if (site.suppressions) suppressions.push(...site.suppressions);
-    const result = checkSite(site, options);
-    diagnostics.push(...result.diagnostics);
-    for (const f of result.findings) {
-      const key = `${f.file}|${f.line}|${f.column}|${f.ruleId}|${f.resource}|${f.message}`;
-      const earlier = seen.get(key);
-      if (earlier) continue;
-      const out = site.variant ? { ...f, message: `${f.message} (${site.variant})` } : f;
-      seen.set(key, out);
-      findings.push(out);
-    }
-  }
+  const suppressions = extracted.sites.flatMap((site) => site.suppressions ?? []);
+  // As the CLI does: a finding true in every variant of its resource is reported once, without a
+  // label; one true in some names those.
+  const checked = checkSites(extracted.sites, options);
+  const diagnostics = [...extracted.diagnostics, ...checked.diagnostics];
+  const findings = checked.findings.map((f) =>
+    f.variant ? { ...f, message: `${f.message} (${f.variant})` } : f,
+  );
   findings.sort(compareFindings);
   const suppressed = applySuppressions(findings, suppressions, new Date().toISOString().slice(0, 10));
   diagnostics.push(...suppressed.warnings);

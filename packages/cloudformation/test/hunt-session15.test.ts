@@ -245,3 +245,46 @@ Resources:
     ]);
   });
 });
+
+// Session-14 library hunt: checkCloudFormation kept a finding once per message and labelled one
+// true in both branches of an Fn::If with the first branch, where the CLI reports it once without a
+// label (it now merges variants with core's checkSites, as the CLI does).
+describe("checkCloudFormation and Fn::If branches", () => {
+  const template = (other: string, first = "111111111111") => `Parameters:
+  Strict: { Type: String, AllowedValues: ["yes", "no"] }
+Conditions:
+  IsStrict: !Equals [!Ref Strict, "yes"]
+Resources:
+  P:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: ["t"]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sns:Publish
+            Resource: "*"
+            Condition: !If [IsStrict, { StringEquals: { "aws:SourceAccount": "${first}" } }, ${other}]
+`;
+  it("a finding in every branch is reported once, without a branch", async () => {
+    const r = await checkCloudFormation(
+      "t.yaml",
+      template('{ StringEquals: { "aws:SourceAccount": "234567890123" } }', "234567890124"),
+      {
+        accounts: ["111111111111"],
+      },
+    );
+    expect(r.findings.map((f) => [f.ruleId, f.variant])).toEqual([["CD102", undefined]]);
+  });
+
+  it("a finding in one branch names it", async () => {
+    const r = await checkCloudFormation("t.yaml", template("!Ref AWS::NoValue"), {
+      accounts: ["111111111111"],
+    });
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+    expect(r.findings[0]?.variant).toBe("<Strict>: no");
+    expect(r.findings[0]?.message).toMatch(/ \(<Strict>: no\)$/);
+  });
+});
