@@ -174,6 +174,19 @@ function knownVariables(
       continue;
     }
     const key = p.variable.toLowerCase();
+    if (p.variable !== "" && (isAbsentForServices(key) || o.absent?.has(key))) {
+      // Never in a service's request (or not in the requests searched, see searchForeignAccess):
+      // no value matches, or the default the policy gives replaces it.
+      if (p.fallback === undefined) return null;
+      // A default is compared as written: its `*` or `?` would read as a wildcard in the pattern's
+      // text, so such a value is widened instead (and `evaluate` decides).
+      if (like && /[*?]/.test(p.fallback)) {
+        open = true;
+        continue;
+      }
+      text += p.fallback;
+      continue;
+    }
     const given = o.bound?.get(key);
     if (given !== undefined) {
       text += given;
@@ -183,22 +196,10 @@ function knownVariables(
       text += o.symbolText(SELF_ACCOUNT);
       continue;
     }
-    // Our organization, or no value when the account is in none. A foreign request's value equals
-    // neither our organization nor a value that does not exist, so both readings decide it alike.
+    // Our organization. The reading with the account in none (no value) is searched apart
+    // (`ForeignAccessQuery.noOrganization`): a negated comparison in a Deny decides it otherwise.
     if (key === RESOURCE_ORG_ID) {
       text += o.symbolText(SELF_ORG);
-      continue;
-    }
-    if (p.variable !== "" && (isAbsentForServices(key) || o.absent?.has(key))) {
-      // Never in a service's request: no value matches, or the default the policy gives replaces it.
-      if (p.fallback === undefined) return null;
-      // A default is compared as written: its `*` or `?` would read as a wildcard in the pattern's
-      // text, so such a value is widened instead (and `evaluate` decides).
-      if (like && /[*?]/.test(p.fallback)) {
-        open = true;
-        continue;
-      }
-      text += p.fallback;
       continue;
     }
     open = true;

@@ -62,6 +62,11 @@ export interface ForeignAccessQuery {
   limits?: SearchLimits;
   /** The policy is a role's trust policy: a service reaches it only by sts:AssumeRole. */
   trust?: boolean;
+  /**
+   * The deploying account is in no organization: requests to it carry no aws:ResourceOrgID, and
+   * `${aws:ResourceOrgID}` has no value (otherwise it is our organization's).
+   */
+  noOrganization?: boolean;
 }
 
 /** Either a confirmed foreign request that gets through (the witness), or a proof that none does. */
@@ -486,7 +491,7 @@ function queryKey(q: ForeignAccessQuery): string {
       knowledgeIds.set(q.knowledge, id);
     }
   }
-  let k = `${variablesEnabled}|${q.trust === true}|${q.principal === null ? "*" : piece(q.principal)}|${id}|`;
+  let k = `${variablesEnabled}|${q.trust === true}|${q.noOrganization === true}|${q.principal === null ? "*" : piece(q.principal)}|${id}|`;
   k += piece(render(SELF_ACCOUNT)) + piece(render(SELF_ORG));
   k += `${q.ourAccounts.size}[`;
   for (const a of q.ourAccounts) k += piece(a);
@@ -549,6 +554,16 @@ function* conditionVariables(
           if ("variable" in part && part.variable !== "") yield part.variable.toLowerCase();
 }
 
+/** Whether the statement or a Deny of the policy reads aws:ResourceOrgID, as a key or a variable. */
+export function readsResourceOrgId(
+  policy: Policy,
+  statement: Statement,
+  render: (s: ValueSymbol) => string,
+): boolean {
+  const statements = [statement, ...policy.statements.filter((d) => d.effect === "Deny")];
+  return readResourceKeys(statements, render).has(RESOURCE_ORG_ID);
+}
+
 /** Which of aws:ResourceAccount and aws:ResourceOrgID (lower-cased) the statements read, as a key or a variable. */
 function readResourceKeys(statements: readonly Statement[], render: (s: ValueSymbol) => string): Set<string> {
   const out = new Set<string>();
@@ -592,8 +607,9 @@ function searchWith(
   q: ForeignAccessQuery,
   bound: ReadonlyMap<string, string> | undefined,
   required: readonly string[] = [],
-  absent: ReadonlySet<string> = NO_KEYS,
+  absentKeys: ReadonlySet<string> = NO_KEYS,
 ): ForeignAccessResult {
+  const absent = q.noOrganization ? new Set([...absentKeys, RESOURCE_ORG_ID]) : absentKeys;
   const search = new Search(q.limits ?? DEFAULT_LIMITS);
   const variablesEnabled = q.policy.version === "2012-10-17";
   const o = {
@@ -1360,7 +1376,7 @@ function confirmExact(
     [RESOURCE_ACCOUNT, "aws:ResourceAccount", SELF_ACCOUNT],
     [RESOURCE_ORG_ID, "aws:ResourceOrgID", SELF_ORG],
   ] as const) {
-    if (written.has(key)) continue;
+    if (written.has(key) || (key === RESOURCE_ORG_ID && q.noOrganization)) continue;
     requestContext[spelled] = q.symbolText(symbol);
     if (read.has(key)) context[spelled] = q.symbolText(symbol);
   }

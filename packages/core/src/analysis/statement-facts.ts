@@ -15,6 +15,7 @@ import {
   findForeignAccess,
   isTrustStatement,
   pinnedToOurs,
+  readsResourceOrgId,
   type Witness,
 } from "./foreign-access.js";
 import {
@@ -110,6 +111,12 @@ export interface StatementFacts {
    */
   blocked: boolean;
   verdicts: PrincipalVerdict[];
+  /**
+   * Set when no foreign request gets through only because the account is taken to be in an
+   * organization (the policy compares with aws:ResourceOrgID, which requests to an account in none
+   * do not carry) and the user did not name one: the request that gets through otherwise.
+   */
+  outsideOrganization?: { principal: string; witness: Witness };
 }
 
 export interface AnalysisSettings {
@@ -122,6 +129,8 @@ export interface AnalysisSettings {
   trustPolicy?: boolean;
   /** The accounts the user declared (`--account`): never documentation placeholders (CD204). */
   declaredAccounts?: ReadonlySet<string>;
+  /** The user named the organization (`--org-id`): the account is in one. */
+  organizationDeclared?: boolean;
 }
 
 function coveredPrincipals(stmt: Statement): { principals: CoveredPrincipal[]; isPublic: boolean } {
@@ -560,6 +569,18 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
         : denyGuards,
     );
     facts.verdicts.push({ principal: p, result, diagnoses, culprits });
+    // Closed with the account in an organization, which the user did not say: is it closed in none?
+    if (
+      !result.reachable &&
+      !result.incomplete &&
+      !s.organizationDeclared &&
+      facts.outsideOrganization === undefined &&
+      readsResourceOrgId(policy, stmt, s.symbolText)
+    ) {
+      const alone = findForeignAccess({ ...query, noOrganization: true });
+      if (alone.reachable && alone.confirmed)
+        facts.outsideOrganization = { principal: p.name, witness: alone.witness };
+    }
     // Closed, but not by the statement's own guards: the Denies close it, so the verdict rests on
     // their values too (an unrelated Deny's unknown is no assumption of this statement's).
     if (!result.reachable && denyUnknowns.length > 0 && !pinnedToOurs(query))

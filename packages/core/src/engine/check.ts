@@ -405,6 +405,7 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
       knowledge,
       trustPolicy: site.kind === "trust-policy",
       declaredAccounts,
+      organizationDeclared: orgIds.length > 0,
     });
     if (facts.principals.length === 0) continue;
     for (const v of facts.verdicts) {
