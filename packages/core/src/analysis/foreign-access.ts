@@ -560,9 +560,20 @@ export function readsResourceOrgId(
   statement: Statement,
   render: (s: ValueSymbol) => string,
 ): boolean {
-  const statements = [statement, ...policy.statements.filter((d) => d.effect === "Deny")];
-  return readResourceKeys(statements, render).has(RESOURCE_ORG_ID);
+  if (readResourceKeys([statement], render).has(RESOURCE_ORG_ID)) return true;
+  // The Denies' answer once per policy: it is asked for each of its statements (thousands).
+  let denies = deniesReadOrg.get(policy);
+  if (denies === undefined) {
+    denies = readResourceKeys(
+      policy.statements.filter((d) => d.effect === "Deny"),
+      render,
+    ).has(RESOURCE_ORG_ID);
+    deniesReadOrg.set(policy, denies);
+  }
+  return denies;
 }
+
+const deniesReadOrg = new WeakMap<Policy, boolean>();
 
 /** Which of aws:ResourceAccount and aws:ResourceOrgID (lower-cased) the statements read, as a key or a variable. */
 function readResourceKeys(statements: readonly Statement[], render: (s: ValueSymbol) => string): Set<string> {
