@@ -53,6 +53,27 @@ describe("suppression comments", () => {
     expect(index.forBlock(range(2, 3), "aws_sns_topic_policy.p")).toEqual([]);
   });
 
+  // Session-14 CLI hunt: two ignore comments stacked above a block (one per rule, each with its
+  // own reason): only the lower one applied, and the upper one was a SuppressionMisplaced warning.
+  it("takes every comment stacked right above a block, each alone on its line", () => {
+    const text = [
+      'resource "aws_sqs_queue" "a" {', // 1
+      "}", // 2
+      "# deputyguard:ignore CD101 -- the queue is ours", // 3
+      "# deputyguard:ignore CD102 -- partner account", // 4
+      'resource "aws_sqs_queue_policy" "p" {', // 5
+      "}", // 6
+    ].join("\n");
+    const index = new SuppressionIndex(text);
+    expect(index.forBlock(range(5, 6), "p").map((s) => [s.rule, s.origin.line, s.reason])).toEqual([
+      ["CD101", 3, "the queue is ours"],
+      ["CD102", 4, "partner account"],
+    ]);
+    expect(index.outside([{ first: 5, last: 6 }])).toEqual([]);
+    // Not above the block before them: a stack ends at the first line that is not such a comment.
+    expect(index.forBlock(range(1, 2), "a")).toEqual([]);
+  });
+
   it("finds each comment once per file and only in the block's lines and the line above", () => {
     const text = [
       'resource "aws_sqs_queue" "a" {', // 1

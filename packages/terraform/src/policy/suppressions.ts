@@ -3,7 +3,7 @@ import type { SourceRange, Suppression } from "@deputyguard/core";
 /**
  * `# deputyguard:ignore CD101 -- reason` (also `//` and `/* … *\/`, several rules separated by commas,
  * and an optional `until=YYYY-MM-DD` before `--`) on the line of a resource block, the line above it
- * (a line with nothing but the comment), or
+ * (a line with nothing but the comment; several such lines stacked right above the block all count), or
  * any line inside it (the line of an attribute or the line above an attribute) suppresses those rules
  * for that resource. The pattern below is fixed, not built from input, and has no nested quantifiers.
  */
@@ -90,7 +90,7 @@ export class SuppressionIndex {
     return this.comments
       .filter(
         (c) =>
-          !blocks.some((b) => c.line <= b.last && (c.line >= b.first || (c.alone && c.line === b.first - 1))),
+          !blocks.some((b) => c.line <= b.last && (c.line >= b.first || c.line >= this.stackAbove(b.first))),
       )
       .map((c) => ({ line: c.line, column: c.column }));
   }
@@ -112,9 +112,23 @@ export class SuppressionIndex {
     return out;
   }
 
+  /** Lines holding nothing but a suppression comment. */
+  private aloneLines: Set<number> | undefined;
+
+  /**
+   * The first line of the comments stacked right above the line `first` (each alone on its line,
+   * one after another up to `first - 1`); `first` when the line above holds none.
+   */
+  private stackAbove(first: number): number {
+    this.aloneLines ??= new Set(this.comments.filter((c) => c.alone).map((c) => c.line));
+    let top = first;
+    while (this.aloneLines.has(top - 1)) top--;
+    return top;
+  }
+
   private make(block: SourceRange, scope: Suppression["scope"]): Suppression[] {
     const out: Suppression[] = [];
-    const first = Math.max(1, block.start.line - 1);
+    const first = Math.max(1, this.stackAbove(block.start.line));
     let lo = 0;
     let hi = this.comments.length;
     while (lo < hi) {
