@@ -51,15 +51,19 @@ export const CONFIG_NAMES = [
   ".deputyguardrc.yml",
 ];
 
-/** Finds the configuration file by walking up from `cwd`. */
+/**
+ * Finds the configuration file by walking up from `cwd`: its path relative to `cwd` (as messages
+ * show it, like the scanned files), or absolute when `cwd` is not the working directory.
+ */
 export async function findConfig(cwd: string): Promise<string | undefined> {
-  let dir = resolve(cwd);
+  const start = resolve(cwd);
+  let dir = start;
   for (;;) {
     for (const name of CONFIG_NAMES) {
       const p = join(dir, name);
       try {
         await access(p);
-        return p;
+        return start === process.cwd() ? relative(start, p) : p;
       } catch {
         // not here
       }
