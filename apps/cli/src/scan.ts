@@ -566,10 +566,10 @@ export async function scan(
     await attachEdits(findings, formatOf, sources);
 
   // NO_COLOR (no-color.org) turns colour off; FORCE_COLOR turns it on when piped, as Node reads it
-  // (0 or false: off). A report written to a file (--output) has none.
+  // (set to "", 1, 2, 3 or true: on; to anything else, 0 or false: off). A report written to a
+  // file (--output) has none.
   const forceColor = process.env.FORCE_COLOR;
-  const forced =
-    forceColor !== undefined && forceColor !== "" ? !["0", "false"].includes(forceColor) : undefined;
+  const forced = forceColor === undefined ? undefined : ["", "1", "2", "3", "true"].includes(forceColor);
   const useColor = !settings.output && !process.env.NO_COLOR && (forced ?? (io.isTTY && pc.isColorSupported));
   const failing = (s: Severity) => atLeast(s, settings.failOn);
   let rendered: string;

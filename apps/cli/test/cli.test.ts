@@ -414,9 +414,14 @@ describe.concurrent("--format text", () => {
     expect(forced.stdout.replace(new RegExp(`${ESC}\\[[0-9;]*m`, "g"), "")).toBe(noColor.stdout);
     for (const env of [
       { NO_COLOR: undefined, FORCE_COLOR: "0" },
+      { NO_COLOR: undefined, FORCE_COLOR: "false" },
       { NO_COLOR: "1", FORCE_COLOR: "1" },
     ])
       expect((await checkIac([EXAMPLES], { env })).stdout).not.toMatch(ANSI);
+    // Set but empty: on, as Node reads it (session-15 review).
+    expect((await checkIac([EXAMPLES], { env: { NO_COLOR: undefined, FORCE_COLOR: "" } })).stdout).toMatch(
+      ANSI,
+    );
     const usage = await checkIac(["--format", "xml"], { env: { NO_COLOR: undefined } });
     expect(usage.stderr).not.toMatch(ANSI);
   });
