@@ -288,3 +288,36 @@ Resources:
     expect(r.findings[0]?.message).toMatch(/ \(<Strict>: no\)$/);
   });
 });
+
+// Session-15 review: the outer of two nested loops collapsed `!Sub "Is${A}&{B}"` to the text
+// `IsA&{B}`, which the inner loop (it substitutes only in Fn::Sub) then left as it was: a Condition
+// naming no condition, and a false CD101 on resources never created.
+it("nested Fn::ForEach: a Condition naming both loops' identifiers is resolved by both", async () => {
+  const text = `Transform: AWS::LanguageExtensions
+Conditions:
+  IsAx: !Equals ["a", "b"]
+  IsAy: !Equals ["a", "b"]
+Resources:
+  Fn::ForEach::Outer:
+    - A
+    - [A]
+    - Fn::ForEach::Inner:
+        - B
+        - [x, y]
+        - "P\${A}&{B}":
+            Type: AWS::SQS::QueuePolicy
+            Condition: !Sub "Is\${A}&{B}"
+            Properties:
+              Queues: ["u"]
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal: { Service: sns.amazonaws.com }
+                    Action: sqs:SendMessage
+                    Resource: "*"
+`;
+  const r = await checkCloudFormation("fe.yaml", text, {});
+  expect(r.findings).toEqual([]);
+  expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+});

@@ -221,7 +221,8 @@ function substitute(
         // the transform leaves it (a resource's `Condition` must be text).
         if (e.key === "Fn::Sub" && known && e.value.kind === "scalar" && typeof e.value.value === "string") {
           const text = replaceIn(e.value.value, identifier, value);
-          if (text !== e.value.value && !text.includes("${"))
+          // (Another loop's `${B}` or `&{B}` left in it: an inner loop still substitutes the Sub.)
+          if (text !== e.value.value && !text.includes("${") && !text.includes("&{"))
             return node.range
               ? { kind: "scalar", value: text, range: node.range }
               : { kind: "scalar", value: text };
