@@ -52,20 +52,43 @@ function environmentAccount(environment: unknown): string | undefined {
  */
 export function stackAccountOf(file: string): string | undefined {
   if (!file.endsWith(".template.json")) return undefined;
-  const manifestPath = join(dirname(file), "manifest.json");
+  return stackAccounts(join(dirname(file), "manifest.json"))?.get(basename(file));
+}
+
+/**
+ * Each stack template's account in a manifest (`templateFile` → account), read once per manifest
+ * (and again when it changes): naming an assembly's thousands of templates one by one reads it
+ * once, not once each. Undefined when there is no manifest, or one that cannot be read.
+ */
+function stackAccounts(manifestPath: string): ReadonlyMap<string, string> | undefined {
+  let stamp: string;
+  try {
+    const info = statSync(manifestPath);
+    if (!info.isFile() || info.size > MAX_MANIFEST_BYTES) return undefined;
+    stamp = `${info.size}:${info.mtimeMs}`;
+  } catch {
+    return undefined; // no manifest beside it: the template alone
+  }
+  const known = manifestAccounts.get(manifestPath);
+  if (known?.stamp === stamp) return known.accounts;
   let manifest: { artifacts?: Record<string, ManifestArtifact> };
   try {
-    if (statSync(manifestPath).size > MAX_MANIFEST_BYTES) return undefined;
     manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as typeof manifest;
   } catch {
-    return undefined; // no manifest beside it, or not one we can read: the template alone
+    return undefined; // not one we can read: the template alone
   }
-  const name = basename(file);
-  for (const artifact of Object.values(manifest?.artifacts ?? {}))
-    if (artifact?.type === "aws:cloudformation:stack" && artifact.properties?.templateFile === name)
-      return environmentAccount(artifact.environment);
-  return undefined;
+  const accounts = new Map<string, string>();
+  for (const artifact of Object.values(manifest?.artifacts ?? {})) {
+    const template = artifact?.properties?.templateFile;
+    const account = environmentAccount(artifact?.environment);
+    if (artifact?.type === "aws:cloudformation:stack" && typeof template === "string" && account)
+      accounts.set(template, account);
+  }
+  manifestAccounts.set(manifestPath, { stamp, accounts });
+  return accounts;
 }
+
+const manifestAccounts = new Map<string, { stamp: string; accounts: ReadonlyMap<string, string> }>();
 
 /** Whether `dir` holds the manifest of a cloud assembly. */
 function isCloudAssembly(dir: string): boolean {
