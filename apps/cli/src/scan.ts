@@ -331,6 +331,7 @@ export async function scan(
         walked.push({ file: f, key: await inputKey(f) });
       // A directory inside one scanned before (`check-iac infra infra/app`): its modules were analysed.
       const included = new Set(walked.filter((w) => !consumed.has(w.key)).map((w) => resolve(w.file)));
+      let readByScans = 0;
       for (const format of formats) {
         if (!format.scanDirectory) continue;
         let r: Awaited<ReturnType<NonNullable<InputFormat["scanDirectory"]>>>;
@@ -346,12 +347,22 @@ export async function scan(
         }
         if (!r) continue;
         for (const f of r.files) consumed.add(await inputKey(f));
+        readByScans += r.files.length;
         report.summary.files += changed ? r.files.filter(isChangedModule).length : r.recognisedFiles;
         for (const d of r.diagnostics)
           if (isChangedModule(d.file)) (d.severity === "error" ? report.errors : report.warnings).push(d);
         addSites(r.sites, format.name, true);
       }
       for (const w of walked) if (!consumed.has(w.key) && isChanged(w.file)) addTarget(w.file, w.key, false);
+      // A directory with no file of a name the walk reads (`policy` without an extension) is said,
+      // not reported as clean without a word.
+      if (walked.length === 0 && readByScans === 0 && !changed)
+        report.warnings.push({
+          code: "NothingToScan",
+          severity: "warning",
+          file: p,
+          message: `no file in this directory has a name a scan reads (${extensions.map((x) => `*${x}`).join(", ")}), or .gitignore or the configuration leaves them out; name a file to scan it`,
+        });
     } else if (isChanged(p)) addTarget(p, await inputKey(p), true);
   }
   // A file a directory scan read (a module's .tf, a cdk.out template) is not read again on its own.

@@ -1279,6 +1279,23 @@ describe(".gitignore", () => {
     expect(named.findings).toHaveLength(2);
   });
 
+  // Session-14 CLI hunt: a directory whose files a walk does not read (a policy saved as `policy`,
+  // no extension) was reported clean without a word.
+  it("a directory with no file of a name a scan reads says so; the file named is scanned", async () => {
+    const d = folder("nothing-to-scan");
+    writeTree(d, { "dd/policy": read(UNGUARDED), "empty/.keep": "" });
+    for (const dir of ["dd", "empty"]) {
+      const r = await json([dir], { cwd: d });
+      expect(r.code).toBe(0);
+      expect(r.report.warnings.map((w) => [w.code, w.file])).toEqual([["NothingToScan", dir]]);
+      expect(r.report.warnings[0]?.message).toMatch(/name a file to scan it$/);
+    }
+    expect((await json(["dd/policy"], { cwd: d })).findings.map((f) => f.ruleId)).toEqual(["CD101", "CD101"]);
+    // A directory with inputs: no such warning.
+    writeTree(d, { "ok/p.json": read(UNGUARDED) });
+    expect((await json(["ok"], { cwd: d })).report.warnings).toEqual([]);
+  });
+
   // Session-14 CLI hunt: `check-iac infra` in a repository whose root .gitignore leaves out
   // `*.local.json` read them, as git would not: only the scanned directory's own .gitignore files
   // counted.
