@@ -9,7 +9,7 @@ import {
 } from "@deputyguard/core";
 import { parseTemplate } from "./read/template.js";
 import { expandForEach } from "./resolve/foreach.js";
-import { buildModel, type TemplateModel } from "./resolve/model.js";
+import { buildModel, type ResourceModel, type TemplateModel } from "./resolve/model.js";
 import {
   CHILD_DEFAULT,
   NO_VALUE,
@@ -47,6 +47,8 @@ export interface CloudFormationExtractResult extends ExtractResult {
   recognised: boolean;
   /** Nested stack templates that were followed (their sites are included). */
   nestedFiles: string[];
+  /** The template's Outputs whose values do not depend on a choice, resolved (for a parent stack). */
+  outputs?: ReadonlyMap<string, SourceNode>;
 }
 
 const MAX_NESTING = 5;
@@ -95,20 +97,25 @@ export async function extractCloudFormation(
     env = { model, given, arnFormats: formats, diagnostics, ...(passed ? { passed } : {}) };
   }
 
-  const sites = findSites(env);
   const nestedFiles: string[] = [];
+  const nestedSites: CloudFormationSite[] = [];
   const chain = [...(options.nestedChain ?? []), resolvePath(file)];
   const conditions = resourceConditions(env);
-  for (const r of model.resources.values()) {
-    if (r.type !== "AWS::CloudFormation::Stack" && r.type !== "AWS::Serverless::Application") continue;
+  // Nested stacks first, each after the ones whose Outputs its parameters read
+  // (`!GetAtt StackA.Outputs.TopicArn`), so that their Outputs are known to it and to this
+  // template's own policies.
+  const stackOutputs = new Map<string, ReadonlyMap<string, SourceNode>>();
+  for (const r of nestedStackOrder(model)) {
     // A nested stack with a Condition: never created (with the values given), not followed;
     // created only under it, its parameters are read as it holds and its findings say so.
     const created = conditions(r);
     if (created === false) continue;
+    const withOutputs: ResolveEnv =
+      stackOutputs.size > 0 ? { ...env, stackOutputs: new Map(stackOutputs) } : env;
     const stackEnv: ResolveEnv =
       created === true || r.condition === undefined
-        ? env
-        : { ...env, assume: new Map([[r.condition, true]]) };
+        ? withOutputs
+        : { ...withOutputs, assume: new Map([[r.condition, true]]) };
     const followed = await followNestedStack(stackEnv, r.id, chain, options);
     if (!followed) continue;
     const { path, result: nested } = followed;
@@ -120,11 +127,95 @@ export async function extractCloudFormation(
           site.statementVariants = site.statementVariants.map((v) => (v ? `${label}; ${v}` : label));
       }
     }
-    sites.push(...nested.sites);
+    nestedSites.push(...nested.sites);
+    if (nested.outputs && nested.outputs.size > 0) stackOutputs.set(r.id, nested.outputs);
     diagnostics.push(...nested.diagnostics);
     for (const f of [path, ...nested.nestedFiles]) if (!nestedFiles.includes(f)) nestedFiles.push(f);
   }
-  return { sites, diagnostics: dedupeDiagnostics(diagnostics), recognised: true, nestedFiles };
+  const own: ResolveEnv = stackOutputs.size > 0 ? { ...env, stackOutputs } : env;
+  const sites = [...findSites(own), ...nestedSites];
+  // Only a nested stack's Outputs are read (by its parent).
+  const outputs = options.nestedChain?.length ? resolvedOutputs(own) : new Map<string, SourceNode>();
+  return {
+    sites,
+    diagnostics: dedupeDiagnostics(diagnostics),
+    recognised: true,
+    nestedFiles,
+    ...(outputs.size > 0 ? { outputs } : {}),
+  };
+}
+
+/**
+ * The template's nested stacks (`AWS::CloudFormation::Stack`, `AWS::Serverless::Application`),
+ * each after the nested stacks whose Outputs its properties read; in template order otherwise (and
+ * where they read each other's in a circle, which CloudFormation rejects).
+ */
+function nestedStackOrder(model: TemplateModel): ResourceModel[] {
+  const stacks = [...model.resources.values()].filter(
+    (r) => r.type === "AWS::CloudFormation::Stack" || r.type === "AWS::Serverless::Application",
+  );
+  const ids = new Set(stacks.map((r) => r.id));
+  const out: ResourceModel[] = [];
+  const seen = new Set<string>();
+  const visit = (r: ResourceModel): void => {
+    if (seen.has(r.id)) return;
+    seen.add(r.id);
+    for (const dep of outputsRead(r.properties, ids)) {
+      const d = model.resources.get(dep);
+      if (d) visit(d);
+    }
+    out.push(r);
+  };
+  for (const r of stacks) visit(r);
+  return out;
+}
+
+/** The stacks among `ids` whose Outputs a node reads (`Fn::GetAtt [S, Outputs.X]`, `S.Outputs.X`, `${S.Outputs.X}`). */
+function outputsRead(
+  node: SourceNode | undefined,
+  ids: ReadonlySet<string>,
+  depth = 0,
+  out = new Set<string>(),
+): Set<string> {
+  if (!node || depth > 64) return out;
+  if (node.kind === "array") for (const i of node.items) outputsRead(i, ids, depth + 1, out);
+  else if (node.kind === "object")
+    for (const e of node.entries) {
+      if (e.key === "Fn::GetAtt") {
+        const v = e.value;
+        const text =
+          v.kind === "array"
+            ? `${scalarText(v.items[0]) ?? ""}.${scalarText(v.items[1]) ?? ""}`
+            : (scalarText(v) ?? "");
+        const m = /^([^.]+)\.Outputs\./.exec(text);
+        if (m && ids.has(m[1] as string)) out.add(m[1] as string);
+      }
+      if (e.key === "Fn::Sub") {
+        const text = e.value.kind === "array" ? scalarText(e.value.items[0]) : scalarText(e.value);
+        for (const m of (text ?? "").matchAll(/\$\{([^.}!]+)\.Outputs\./g))
+          if (ids.has(m[1] as string)) out.add(m[1] as string);
+      }
+      outputsRead(e.value, ids, depth + 1, out);
+    }
+  return out;
+}
+
+/** The template's Outputs whose values resolve the same in every run (no choice), by name. */
+function resolvedOutputs(env: ResolveEnv): Map<string, SourceNode> {
+  const out = new Map<string, SourceNode>();
+  const outputs = getEntryOf(env.model.root, "Outputs")?.value;
+  if (outputs?.kind !== "object") return out;
+  for (const e of outputs.entries) {
+    const value = e.value.kind === "object" ? getEntryOf(e.value, "Value")?.value : undefined;
+    if (!value) continue;
+    const { results } = enumerateVariants(
+      (run) => new Resolver({ ...env, diagnostics: [] }, run).resolve(value),
+      2,
+    );
+    const only = results.length === 1 ? results[0]?.value : undefined;
+    if (only !== undefined && only !== NO_VALUE) out.set(e.key, only as SourceNode);
+  }
+  return out;
 }
 
 async function followNestedStack(

@@ -371,3 +371,68 @@ it("templates of a large cloud assembly named one by one read its manifest once"
   // About 0.15 s here; reading the manifest per template took 2.8 s.
   expect(performance.now() - t).toBeLessThan(1200);
 });
+
+// Session-14 CDK hunt: `Fn::GetAtt [NestedStack, Outputs.X]` between sibling nested stacks, how CDK
+// wires every cross-nested-stack reference, was an unknown (CD301 noise), though both templates
+// are local. The sibling's Outputs are now read, as it resolves them.
+describe("a nested stack's Outputs passed to its sibling", () => {
+  const b = `Parameters:
+  TopicArn: { Type: String }
+Resources:
+  Q: { Type: AWS::SQS::Queue }
+  P:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Q]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: sns.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: !GetAtt Q.Arn
+            Condition:
+              ArnEquals:
+                aws:SourceArn: !Ref TopicArn
+`;
+  async function scan(outputValue: string, passed = "!GetAtt StackA.Outputs.TopicArn") {
+    const dir = mkdtempSync(join(tmpdir(), "nested-outputs-"));
+    writeFileSync(join(dir, "b.yaml"), b);
+    writeFileSync(
+      join(dir, "a.yaml"),
+      `Resources:\n  Topic: { Type: AWS::SNS::Topic }\nOutputs:\n  TopicArn:\n    Value: ${outputValue}\n`,
+    );
+    // B comes first in the template: it is followed after A, whose Outputs it reads.
+    const parent = `Resources:
+  StackB:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./b.yaml
+      Parameters:
+        TopicArn: ${passed}
+  StackA:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./a.yaml
+`;
+    const file = join(dir, "parent.yaml");
+    writeFileSync(file, parent);
+    return checkCloudFormation(file, parent, { accounts: ["111111111111"] });
+  }
+  const rules = (r: Awaited<ReturnType<typeof scan>>) => r.findings.map((f) => f.ruleId);
+
+  it("the sibling's own topic: nothing (it was a CD301)", async () => {
+    expect(rules(await scan("!Ref Topic"))).toEqual([]);
+    expect(rules(await scan("!Ref Topic", '!Sub "${StackA.Outputs.TopicArn}"'))).toEqual([]);
+  });
+
+  it("a foreign topic the sibling outputs: CD102", async () => {
+    const r = await scan("arn:aws:sns:us-east-1:234567890123:evil");
+    expect(rules(r)).toEqual(["CD102"]);
+    expect(r.findings[0]?.witness?.context["aws:SourceArn"]).toBe("arn:aws:sns:us-east-1:234567890123:evil");
+  });
+
+  it("an output the sibling does not have stays an assumption (CD301)", async () => {
+    expect(rules(await scan("!Ref Topic", "!GetAtt StackA.Outputs.Other"))).toEqual(["CD301"]);
+  });
+});

@@ -46,6 +46,11 @@ export interface ResolveEnv {
    * values it may pass (see {@link PassedValues}). They stand in for the parameter's own Default.
    */
   passed?: ReadonlyMap<string, PassedValues>;
+  /**
+   * The Outputs of nested stacks of this template whose templates were followed (stack logical id
+   * → output name → value, resolved in the child): `Fn::GetAtt Stack.Outputs.X` reads them.
+   */
+  stackOutputs?: ReadonlyMap<string, ReadonlyMap<string, SourceNode>>;
 }
 
 /**
@@ -694,6 +699,11 @@ export class Resolver {
     if (!resource) {
       this.error(`Fn::GetAtt ${id}.${attr}: no resource ${id} in the template`, range, "UnresolvedReference");
       return this.unknown(`${id}.${attr}`, `Fn::GetAtt ${id}.${attr}`, "no resource of that name", range);
+    }
+    if (attr.startsWith("Outputs.")) {
+      // A nested stack's output, as the child stack resolves it (CDK wires its nested stacks so).
+      const output = this.env.stackOutputs?.get(id)?.get(attr.slice("Outputs.".length));
+      if (output) return withRangeOf(output, range);
     }
     const model = RESOURCE_TYPES.get(resource.type);
     if (attr === "Arn" || (resource.type === "AWS::SNS::Topic" && attr === "TopicArn")) {
