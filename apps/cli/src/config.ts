@@ -226,7 +226,11 @@ export async function loadConfig(file: string): Promise<Config> {
       const p = lc.linePos(err.pos[0]);
       throw new ConfigError(file, p.line, p.col, err.message.split("\n")[0] ?? "YAML error");
     }
-    root = yamlToNode(doc.contents as Node | null, file, lc);
+    // Empty, or comments only: no settings (the defaults), as an empty JSON file below.
+    root =
+      doc.contents === null ? { kind: "object", entries: [] } : yamlToNode(doc.contents as Node, file, lc);
+  } else if (text.trim() === "") {
+    root = { kind: "object", entries: [] };
   } else {
     const parsed = parseJsonSource(text, file, { maxDepth: 64 });
     const err = parsed.diagnostics.find((d) => d.severity === "error");

@@ -386,6 +386,26 @@ describe("configuration file", () => {
     expect(r.findings.map((f) => f.severity)).toEqual(["low", "low"]);
   });
 
+  // Session-14 CLI hunt: an empty configuration file (`touch .deputyguardrc.yaml`) was fatal
+  // ("configuration must be object", exit 2). Empty, or comments only, it means the defaults.
+  it("an empty configuration file, or one of comments only, means the defaults", async () => {
+    const d = folder("config-empty");
+    cpSync(UNGUARDED, join(d, "unguarded.json"));
+    const defaults = await json(["unguarded.json"], { cwd: d });
+    for (const [name, text] of [
+      [".deputyguardrc.yaml", ""],
+      [".deputyguardrc.yaml", "# nothing yet\n"],
+      ["deputyguard.config.json", "  \n"],
+    ] as const) {
+      const e = folder(`config-empty-${name}`);
+      cpSync(UNGUARDED, join(e, "unguarded.json"));
+      writeFileSync(join(e, name), text);
+      const r = await json(["unguarded.json"], { cwd: e });
+      expect(r.code, `${name} ${JSON.stringify(text)}`).toBe(defaults.code);
+      expect(r.findings).toEqual(defaults.findings);
+    }
+  });
+
   it("failOn applies, and --fail-on on the command line wins", async () => {
     const d = folder("config-failon");
     cpSync(ONLY_MEDIUM, join(d, "medium.json"));
