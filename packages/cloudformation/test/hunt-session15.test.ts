@@ -436,3 +436,35 @@ Resources:
     expect(rules(await scan("!Ref Topic", "!GetAtt StackA.Outputs.Other"))).toEqual(["CD301"]);
   });
 });
+
+// Session-15 miss hunt: a guard no request can meet (`StringLike aws:SourceAccount ${aws:SourceArn}`:
+// an account id never equals an ARN) was a CD102 in a template, because the queue's ARN there is a
+// value known at deploy time and any such statement kept its refused witness as a finding; in a
+// policy file it is, rightly, only "not proven safe". The resource's unknown name no longer decides that.
+it("a guard no request meets is not proven safe (a warning), not a CD102, though the Resource is known only at deploy", async () => {
+  const text = `Resources:
+  Q: { Type: AWS::SQS::Queue }
+  P:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Q]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: events.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: !GetAtt Q.Arn
+            Condition:
+              StringLike:
+                aws:SourceAccount: "\${aws:SourceArn}"
+`;
+  const r = await checkCloudFormation("q.yaml", text, { accounts: ["111111111111"] });
+  expect(r.findings).toEqual([]);
+  expect(r.diagnostics.map((d) => d.code)).toContain("AnalysisIncomplete");
+  // The same statement with a guard a foreign request meets is still found, its witness confirmed.
+  const open = await checkCloudFormation("q.yaml", text.replace('"${aws:SourceArn}"', '"2345*"'), {
+    accounts: ["111111111111"],
+  });
+  expect(open.findings.map((f) => f.ruleId)).toEqual(["CD102"]);
+});

@@ -327,11 +327,14 @@ function withoutValues(stmt: Statement, values: readonly PolicyValue[]): Stateme
   return { ...stmt, conditions };
 }
 
-/** Whether any value of the statement holds a symbol (a value not known before deployment). */
+/**
+ * Whether a value of the statement that decides who gets in holds a symbol (a value not known
+ * before deployment): its principals, actions or conditions. Its Resource's (a queue's ARN whose
+ * name CloudFormation chooses) does not: the search and `evaluate` read it alike.
+ */
 function hasSymbols(stmt: Statement): boolean {
   const values: PolicyValue[] = [];
-  for (const list of [stmt.action, stmt.notAction, stmt.resource, stmt.notResource])
-    if (list) values.push(...list.values);
+  for (const list of [stmt.action, stmt.notAction]) if (list) values.push(...list.values);
   for (const spec of [stmt.principal, stmt.notPrincipal])
     for (const e of spec?.entries ?? []) values.push(...e.values);
   for (const c of stmt.conditions) values.push(...c.values);
