@@ -227,8 +227,9 @@ export async function loadConfig(file: string): Promise<Config> {
       throw new ConfigError(file, p.line, p.col, err.message.split("\n")[0] ?? "YAML error");
     }
     // Empty, or comments only: no settings (the defaults), as an empty JSON file below.
-    root =
-      doc.contents === null ? { kind: "object", entries: [] } : yamlToNode(doc.contents as Node, file, lc);
+    // (`---` alone gives a null scalar: no settings either.)
+    const none = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
+    root = none ? { kind: "object", entries: [] } : yamlToNode(doc.contents as Node, file, lc);
   } else if (text.trim() === "") {
     root = { kind: "object", entries: [] };
   } else {

@@ -395,6 +395,7 @@ describe("configuration file", () => {
     for (const [name, text] of [
       [".deputyguardrc.yaml", ""],
       [".deputyguardrc.yaml", "# nothing yet\n"],
+      [".deputyguardrc.yaml", "---\n# nothing yet\n"],
       ["deputyguard.config.json", "  \n"],
     ] as const) {
       const e = folder(`config-empty-${name}`);
