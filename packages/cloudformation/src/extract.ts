@@ -17,6 +17,7 @@ import {
   type PassedValues,
   type ResolveEnv,
   Resolver,
+  type StackOutput,
 } from "./resolve/resolver.js";
 import { loadArnFormats } from "./resolve/resource-types.js";
 import { unknownSymbol } from "./resolve/symbols.js";
@@ -47,8 +48,8 @@ export interface CloudFormationExtractResult extends ExtractResult {
   recognised: boolean;
   /** Nested stack templates that were followed (their sites are included). */
   nestedFiles: string[];
-  /** The template's Outputs whose values do not depend on a choice, resolved (for a parent stack). */
-  outputs?: ReadonlyMap<string, SourceNode>;
+  /** The template's Outputs, resolved (for a parent stack): each value, or one per choice it depends on. */
+  outputs?: ReadonlyMap<string, StackOutput>;
 }
 
 const MAX_NESTING = 5;
@@ -104,7 +105,7 @@ export async function extractCloudFormation(
   // Nested stacks first, each after the ones whose Outputs its parameters read
   // (`!GetAtt StackA.Outputs.TopicArn`), so that their Outputs are known to it and to this
   // template's own policies.
-  const stackOutputs = new Map<string, ReadonlyMap<string, SourceNode>>();
+  const stackOutputs = new Map<string, ReadonlyMap<string, StackOutput>>();
   for (const r of nestedStackOrder(model)) {
     // A nested stack with a Condition: never created (with the values given), not followed;
     // created only under it, its parameters are read as it holds and its findings say so.
@@ -135,7 +136,7 @@ export async function extractCloudFormation(
   const own: ResolveEnv = stackOutputs.size > 0 ? { ...env, stackOutputs } : env;
   const sites = [...findSites(own), ...nestedSites];
   // Only a nested stack's Outputs are read (by its parent).
-  const outputs = options.nestedChain?.length ? resolvedOutputs(own) : new Map<string, SourceNode>();
+  const outputs = options.nestedChain?.length ? resolvedOutputs(own) : new Map<string, StackOutput>();
   return {
     sites,
     diagnostics: dedupeDiagnostics(diagnostics),
@@ -200,22 +201,65 @@ function outputsRead(
   return out;
 }
 
-/** The template's Outputs whose values resolve the same in every run (no choice), by name. */
-function resolvedOutputs(env: ResolveEnv): Map<string, SourceNode> {
-  const out = new Map<string, SourceNode>();
+/**
+ * The template's Outputs, by name: each value, or one per choice it depends on (at most
+ * {@link MAX_OUTPUT_VARIANTS}). An Output with more, or whose text is longer than CloudFormation
+ * takes (each stack passing its sibling's Outputs on could double it), is left out: reading it
+ * stays an unknown.
+ */
+function resolvedOutputs(env: ResolveEnv): Map<string, StackOutput> {
+  const out = new Map<string, StackOutput>();
   const outputs = getEntryOf(env.model.root, "Outputs")?.value;
   if (outputs?.kind !== "object") return out;
   for (const e of outputs.entries) {
     const value = e.value.kind === "object" ? getEntryOf(e.value, "Value")?.value : undefined;
     if (!value) continue;
-    const { results } = enumerateVariants(
+    const { results, truncated } = enumerateVariants(
       (run) => new Resolver({ ...env, diagnostics: [] }, run).resolve(value),
-      2,
+      MAX_OUTPUT_VARIANTS,
     );
-    const only = results.length === 1 ? results[0]?.value : undefined;
-    if (only !== undefined && only !== NO_VALUE) out.set(e.key, only as SourceNode);
+    if (truncated) continue;
+    const variants = results
+      .filter((r) => r.value !== NO_VALUE)
+      .map((r) => ({ node: r.value as SourceNode, label: r.variant }));
+    if (variants.length === 0 || variants.some((v) => textLength(v.node) > MAX_OUTPUT_LENGTH)) continue;
+    out.set(e.key, { variants });
   }
   return out;
+}
+
+const MAX_OUTPUT_VARIANTS = 8;
+/** CloudFormation's limit on a parameter's value, which a nested stack's Output is passed as. */
+const MAX_OUTPUT_LENGTH = 4096;
+
+/** About how long a resolved value's text is (a symbol counts 16), stopping once over the limit. */
+function textLength(node: SourceNode, depth = 0): number {
+  if (depth > 64) return Number.POSITIVE_INFINITY;
+  switch (node.kind) {
+    case "scalar":
+      return String(node.value).length;
+    case "value": {
+      let n = 0;
+      for (const p of node.value.parts) n += typeof p === "string" ? p.length : 16;
+      return n;
+    }
+    case "array": {
+      let n = 0;
+      for (const i of node.items) {
+        n += textLength(i, depth + 1);
+        if (n > MAX_OUTPUT_LENGTH) break;
+      }
+      return n;
+    }
+    case "object": {
+      let n = 0;
+      for (const en of node.entries) {
+        n += en.key.length + textLength(en.value, depth + 1);
+        if (n > MAX_OUTPUT_LENGTH) break;
+      }
+      return n;
+    }
+  }
 }
 
 async function followNestedStack(

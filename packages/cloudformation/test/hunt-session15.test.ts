@@ -432,6 +432,65 @@ Resources:
     expect(r.findings[0]?.witness?.context["aws:SourceArn"]).toBe("arn:aws:sns:us-east-1:234567890123:evil");
   });
 
+  // Session-15 hunt: an Output that depends on a choice of the child (`!If [IsProd, …, …]`) was left
+  // out (a CD301 info, exit 0) though every branch names a foreign account. Each value is now one
+  // the parent chooses among.
+  it("an output with a value per branch of the child: each is analysed (CD102)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nested-outputs-if-"));
+    writeFileSync(join(dir, "b.yaml"), b);
+    writeFileSync(
+      join(dir, "a.yaml"),
+      `Parameters:
+  Env: { Type: String, Default: prod }
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Topic: { Type: AWS::SNS::Topic }
+Outputs:
+  TopicArn:
+    Value: !If [IsProd, "arn:aws:sns:us-east-1:234567890123:p", !Ref Topic]
+`,
+    );
+    const parent = `Resources:
+  StackB:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./b.yaml
+      Parameters:
+        TopicArn: !GetAtt StackA.Outputs.TopicArn
+  StackA:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./a.yaml
+`;
+    const file = join(dir, "parent.yaml");
+    writeFileSync(file, parent);
+    const r = await checkCloudFormation(file, parent, { accounts: ["111111111111"] });
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD102"]);
+    expect(r.findings[0]?.witness?.context["aws:SourceArn"]).toBe("arn:aws:sns:us-east-1:234567890123:p");
+  });
+
+  // Session-15 hunt: each stack passing `${Prev.Outputs.Out}${Prev.Outputs.Out}` on doubled the value:
+  // 27 stacks took 8 s and 29 ended in "Invalid string length". An Output longer than CloudFormation
+  // takes as a parameter (4,096 characters) is left an unknown.
+  it("Outputs that double along a chain of stacks stay bounded", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nested-outputs-double-"));
+    writeFileSync(
+      join(dir, "a.yaml"),
+      `Parameters:\n  In: { Type: String, Default: "x" }\nResources:\n  Topic: { Type: AWS::SNS::Topic }\nOutputs:\n  Out:\n    Value: !Sub "\${In}-a"\n`,
+    );
+    let parent =
+      "Resources:\n  S0:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./a.yaml\n";
+    for (let i = 1; i <= 30; i++)
+      parent += `  S${i}:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./a.yaml\n      Parameters:\n        In: !Sub "\${S${i - 1}.Outputs.Out}\${S${i - 1}.Outputs.Out}"\n`;
+    const file = join(dir, "parent.yaml");
+    writeFileSync(file, parent);
+    const t = performance.now();
+    const r = await checkCloudFormation(file, parent, {});
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(performance.now() - t).toBeLessThan(3000);
+  });
+
   it("an output the sibling does not have stays an assumption (CD301)", async () => {
     expect(rules(await scan("!Ref Topic", "!GetAtt StackA.Outputs.Other"))).toEqual(["CD301"]);
   });

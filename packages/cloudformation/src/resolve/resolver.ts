@@ -50,7 +50,15 @@ export interface ResolveEnv {
    * The Outputs of nested stacks of this template whose templates were followed (stack logical id
    * → output name → value, resolved in the child): `Fn::GetAtt Stack.Outputs.X` reads them.
    */
-  stackOutputs?: ReadonlyMap<string, ReadonlyMap<string, SourceNode>>;
+  stackOutputs?: ReadonlyMap<string, ReadonlyMap<string, StackOutput>>;
+}
+
+/**
+ * A nested stack's Output as the child resolves it: one value, or one per choice it depends on
+ * (`!If [IsProd, …, …]`), each with the label of the child's variant; the parent chooses among them.
+ */
+export interface StackOutput {
+  variants: ReadonlyArray<{ node: SourceNode; label: string | undefined }>;
 }
 
 /**
@@ -703,7 +711,17 @@ export class Resolver {
     if (attr.startsWith("Outputs.")) {
       // A nested stack's output, as the child stack resolves it (CDK wires its nested stacks so).
       const output = this.env.stackOutputs?.get(id)?.get(attr.slice("Outputs.".length));
-      if (output) return withRangeOf(output, range);
+      if (output && output.variants.length > 0) {
+        const pick =
+          output.variants.length === 1
+            ? 0
+            : this.run.choose(
+                `output:${id}.${attr}`,
+                `${id}.${attr}`,
+                output.variants.map((v, i) => v.label ?? `value ${i + 1}`),
+              );
+        return withRangeOf((output.variants[pick] ?? output.variants[0])?.node as SourceNode, range);
+      }
     }
     const model = RESOURCE_TYPES.get(resource.type);
     if (attr === "Arn" || (resource.type === "AWS::SNS::Topic" && attr === "TopicArn")) {
