@@ -763,6 +763,9 @@ async function scanFile(
     const planOptions: PlanScanOptions = { ...options, moduleDirs };
     extracted = await format.extract(input, format.name === "terraform-plan" ? planOptions : options);
   } catch (e) {
+    // A limit of the engine (`Invalid string length`, a stack overflow) is no fault of the input's
+    // syntax: the caller reports it as an internal error, as any other.
+    if (e instanceof RangeError) throw e;
     const err = e as Error & { line?: number; column?: number };
     report.errors.push({
       code: "ParseError",

@@ -64,6 +64,52 @@ describe("one input's failure does not stop the others", () => {
   });
 });
 
+// Session-15 hunt: an engine limit hit while extracting (`RangeError: Invalid string length`, from
+// nested-stack Outputs doubling along a chain) was reported as a ParseError of the input, as if its
+// syntax were wrong. It is an InternalError (exit 3), and the other inputs are still reported.
+describe("an engine limit while extracting", () => {
+  it("is an InternalError, not a ParseError", async () => {
+    const good = join(tmp, "good2.json");
+    const bad = join(tmp, "bad.template");
+    writeFileSync(
+      good,
+      '{"Statement":[{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"sns:Publish","Resource":"*"}]}',
+    );
+    writeFileSync(bad, "Resources: {}\n");
+    const limited: InputFormat = {
+      ...policyJsonFormat,
+      name: "limited",
+      extensions: [".template"],
+      recognises: (input) => input.file.endsWith(".template"),
+      extract: async () => {
+        throw new RangeError("Invalid string length");
+      },
+    };
+    const outcome = await scan(
+      {
+        format: "json",
+        failOn: "medium",
+        options: {},
+        maxFileSize: 1 << 20,
+        quiet: false,
+        paths: [bad, good],
+        reportUnusedSuppressions: false,
+        fix: false,
+        write: false,
+        onlyRecognised: false,
+        progress: false,
+      },
+      [limited, policyJsonFormat],
+      { stdout: () => {}, stderr: () => {}, readStdin: async () => Buffer.alloc(0), isTTY: false },
+      { name: "deputyguard", version: "0" },
+    );
+    expect(outcome.code).toBe(3);
+    expect(outcome.report.errors.map((e) => [e.code, e.file])).toEqual([["InternalError", bad]]);
+    expect(outcome.report.errors[0]?.message).toMatch(/Invalid string length/);
+    expect(outcome.report.findings.map((f) => [f.ruleId, f.file])).toEqual([["CD101", good]]);
+  });
+});
+
 // From a fuzz hunt: --max-file-size was checked with stat() or after buffering everything, so
 // `cat /dev/zero | check-iac -` and `check-iac /dev/zero` filled the memory, and a FIFO named
 // terraform.tfvars blocked the run for ever.
