@@ -12,6 +12,7 @@ import { expandForEach } from "./resolve/foreach.js";
 import { buildModel, type ResourceModel, type TemplateModel } from "./resolve/model.js";
 import {
   CHILD_DEFAULT,
+  type ChildOutputs,
   NO_VALUE,
   PASSED_NODE,
   type PassedValues,
@@ -49,7 +50,7 @@ export interface CloudFormationExtractResult extends ExtractResult {
   /** Nested stack templates that were followed (their sites are included). */
   nestedFiles: string[];
   /** The template's Outputs, resolved (for a parent stack): each value, or one per choice it depends on. */
-  outputs?: ReadonlyMap<string, StackOutput>;
+  outputs?: ChildOutputs;
 }
 
 const MAX_NESTING = 5;
@@ -105,7 +106,7 @@ export async function extractCloudFormation(
   // Nested stacks first, each after the ones whose Outputs its parameters read
   // (`!GetAtt StackA.Outputs.TopicArn`), so that their Outputs are known to it and to this
   // template's own policies.
-  const stackOutputs = new Map<string, ReadonlyMap<string, StackOutput>>();
+  const stackOutputs = new Map<string, ChildOutputs>();
   for (const r of nestedStackOrder(model)) {
     // A nested stack with a Condition: never created (with the values given), not followed;
     // created only under it, its parameters are read as it holds and its findings say so.
@@ -129,20 +130,20 @@ export async function extractCloudFormation(
       }
     }
     nestedSites.push(...nested.sites);
-    if (nested.outputs && nested.outputs.size > 0) stackOutputs.set(r.id, nested.outputs);
+    if (nested.outputs) stackOutputs.set(r.id, nested.outputs);
     diagnostics.push(...nested.diagnostics);
     for (const f of [path, ...nested.nestedFiles]) if (!nestedFiles.includes(f)) nestedFiles.push(f);
   }
   const own: ResolveEnv = stackOutputs.size > 0 ? { ...env, stackOutputs } : env;
   const sites = [...findSites(own), ...nestedSites];
   // Only a nested stack's Outputs are read (by its parent).
-  const outputs = options.nestedChain?.length ? resolvedOutputs(own) : new Map<string, StackOutput>();
+  const outputs = options.nestedChain?.length ? resolvedOutputs(own) : undefined;
   return {
     sites,
     diagnostics: dedupeDiagnostics(diagnostics),
     recognised: true,
     nestedFiles,
-    ...(outputs.size > 0 ? { outputs } : {}),
+    ...(outputs ? { outputs } : {}),
   };
 }
 
@@ -207,11 +208,16 @@ function outputsRead(
  * takes (each stack passing its sibling's Outputs on could double it), is left out: reading it
  * stays an unknown.
  */
-function resolvedOutputs(env: ResolveEnv): Map<string, StackOutput> {
+function resolvedOutputs(env: ResolveEnv): ChildOutputs {
   const out = new Map<string, StackOutput>();
   const outputs = getEntryOf(env.model.root, "Outputs")?.value;
-  if (outputs?.kind !== "object") return out;
+  if (outputs === undefined) return { outputs: out, complete: true };
+  if (outputs.kind !== "object") return { outputs: out, complete: false };
+  // Names a Fn::ForEach would make are not expanded here: such a template's list is not complete.
+  const complete = !outputs.entries.some((e) => e.key.startsWith("Fn::ForEach::"));
   for (const e of outputs.entries) {
+    // Every Output is named, an unknown one with no value (reading it stays an unknown).
+    out.set(e.key, { variants: [] });
     const value = e.value.kind === "object" ? getEntryOf(e.value, "Value")?.value : undefined;
     if (!value) continue;
     const { results, truncated } = enumerateVariants(
@@ -225,7 +231,7 @@ function resolvedOutputs(env: ResolveEnv): Map<string, StackOutput> {
     if (variants.length === 0 || variants.some((v) => textLength(v.node) > MAX_OUTPUT_LENGTH)) continue;
     out.set(e.key, { variants });
   }
-  return out;
+  return { outputs: out, complete };
 }
 
 const MAX_OUTPUT_VARIANTS = 8;

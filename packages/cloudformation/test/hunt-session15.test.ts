@@ -491,8 +491,27 @@ Outputs:
     expect(performance.now() - t).toBeLessThan(3000);
   });
 
-  it("an output the sibling does not have stays an assumption (CD301)", async () => {
-    expect(rules(await scan("!Ref Topic", "!GetAtt StackA.Outputs.Other"))).toEqual(["CD301"]);
+  // Session-15 hunt: an Output the followed child does not have was only a CD301; CloudFormation
+  // rejects such a template. It is an UnresolvedReference error at the GetAtt (and stays unknown).
+  it("Outputs a Fn::ForEach makes are not known by name here: no error, an unknown (CD301)", async () => {
+    const r = await scan(
+      '"x"\n  Fn::ForEach::Outs:\n    - N\n    - [One]\n    - "Out${N}":\n        Value: !Ref Topic',
+      "!GetAtt StackA.Outputs.OutOne",
+    );
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(rules(r)).toEqual(["CD301"]);
+  });
+
+  it("an output the sibling does not have is an UnresolvedReference error, and stays unknown (CD301)", async () => {
+    const r = await scan("!Ref Topic", "!GetAtt StackA.Outputs.Other");
+    expect(rules(r)).toEqual(["CD301"]);
+    const errors = r.diagnostics.filter((d) => d.severity === "error");
+    expect(errors.map((d) => [d.code, d.message])).toEqual([
+      [
+        "UnresolvedReference",
+        "Fn::GetAtt StackA.Outputs.Other: the template of nested stack StackA has no Output Other",
+      ],
+    ]);
   });
 });
 

@@ -50,7 +50,13 @@ export interface ResolveEnv {
    * The Outputs of nested stacks of this template whose templates were followed (stack logical id
    * → output name → value, resolved in the child): `Fn::GetAtt Stack.Outputs.X` reads them.
    */
-  stackOutputs?: ReadonlyMap<string, ReadonlyMap<string, StackOutput>>;
+  stackOutputs?: ReadonlyMap<string, ChildOutputs>;
+}
+
+/** A followed nested stack's Outputs; `complete` when its template names them all (no Fn::ForEach). */
+export interface ChildOutputs {
+  outputs: ReadonlyMap<string, StackOutput>;
+  complete: boolean;
 }
 
 /**
@@ -710,7 +716,23 @@ export class Resolver {
     }
     if (attr.startsWith("Outputs.")) {
       // A nested stack's output, as the child stack resolves it (CDK wires its nested stacks so).
-      const output = this.env.stackOutputs?.get(id)?.get(attr.slice("Outputs.".length));
+      const child = this.env.stackOutputs?.get(id);
+      const name = attr.slice("Outputs.".length);
+      const output = child?.outputs.get(name);
+      if (child?.complete && !output) {
+        // CloudFormation rejects the template: the nested stack has no such Output.
+        this.error(
+          `Fn::GetAtt ${id}.${attr}: the template of nested stack ${id} has no Output ${name}`,
+          range,
+          "UnresolvedReference",
+        );
+        return this.unknown(
+          `${id}.${attr}`,
+          `Fn::GetAtt ${id}.${attr}`,
+          "the nested stack has no such Output",
+          range,
+        );
+      }
       if (output && output.variants.length > 0) {
         const pick =
           output.variants.length === 1
