@@ -565,12 +565,7 @@ export class Resolver {
     if (text.kind === "value" || text.kind === "array") return given ? text : withRangeOf(text, range);
     const s = scalarText(text);
     if (s === undefined) return this.unknown(name, `parameter ${name}`, "its value is not a string", range);
-    if (isList) {
-      // "Each member string is space trimmed", CommaDelimitedList and List<...> alike
-      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
-      const items = s === "" ? [] : s.split(",").map((v) => scalar(v.trim(), range));
-      return range ? { kind: "array", items, range } : { kind: "array", items };
-    }
+    if (isList) return listMembers(name, scalar(s, range), range);
     if (s.includes("{{resolve:")) return fromParts(this.dynamicReferences(s), range);
     return scalar(s, range);
   }
@@ -1237,9 +1232,10 @@ function display(node: SourceNode): string {
 }
 
 /**
- * The members of a list parameter (CommaDelimitedList, List<...>) whose value a parent stack passes
- * as text: split at its commas and each member trimmed, as CloudFormation does
- * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
+ * The members of a list parameter (CommaDelimitedList, List<...>) given as text (its Default, or
+ * text a parent stack passes): split at its commas and each member trimmed ("Each member string is
+ * space trimmed", CommaDelimitedList and List<...> alike,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
  * A part known only at deploy time that may hold a comma leaves the members unknown.
  */
 function listMembers(name: string, value: Resolved, range: SourceRange | undefined): Resolved {
