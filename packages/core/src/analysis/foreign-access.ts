@@ -511,7 +511,12 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
   // key of the same request (`ArnLike aws:SourceArn "arn:aws:sns:*:*:alerts-${aws:SourceAccount}"`):
   // give each variable the value its key has in that request, require the key to hold it, and
   // search again. What this finds is confirmed like any witness; otherwise the first answer stands.
-  const bound = variableBindings(q, result.witness, NO_KEYS);
+  // The variables the statement or a Deny uses (but those whose value every request decides alike).
+  const statements = [q.statement, ...q.policy.statements.filter((d) => d.effect === "Deny")];
+  const used = [...new Set(conditionVariables(statements, q.symbolText))].filter(
+    (k) => k !== RESOURCE_ACCOUNT && k !== RESOURCE_ORG_ID,
+  );
+  const bound = variableBindings(used, result.witness, NO_KEYS);
   if (bound.size > 0) {
     const again = searchWith(q, bound);
     if (again.reachable && again.confirmed) return again;
@@ -521,17 +526,14 @@ export function searchForeignAccess(q: ForeignAccessQuery): ForeignAccessResult 
   // `aws:SourceOrgPaths "${aws:SourceOrgID}/*"` is refused, and one with `aws:SourceOwner` may be
   // refused where only its default lets the request in. So each variable's key is taken present
   // (bound to what a request carrying it holds) or absent, a few such readings in turn.
-  const statements = [q.statement, ...q.policy.statements.filter((d) => d.effect === "Deny")];
-  const variables = [...new Set(conditionVariables(statements, q.symbolText))]
-    .filter((k) => k !== RESOURCE_ACCOUNT && k !== RESOURCE_ORG_ID && !isAbsentForServices(k))
-    .slice(0, MAX_READ_VARIABLES);
+  const variables = used.filter((k) => !isAbsentForServices(k)).slice(0, MAX_READ_VARIABLES);
   for (let mask = 0; mask < 1 << variables.length; mask++) {
     const absent = new Set(variables.filter((_, i) => (mask >> i) & 1));
     const present = variables.filter((k) => !absent.has(k));
     const carrying = searchWith(q, undefined, present, absent);
     if (!carrying.reachable) continue;
     if (carrying.confirmed) return carrying;
-    const rebound = variableBindings(q, carrying.witness, absent);
+    const rebound = variableBindings(used, carrying.witness, absent);
     if (rebound.size === 0) continue;
     const again = searchWith(q, rebound, [], absent);
     if (again.reachable && again.confirmed) return again;
@@ -586,20 +588,18 @@ function readResourceKeys(statements: readonly Statement[], render: (s: ValueSym
   return out;
 }
 
-/** The variables the statement or a Deny uses, each with the value its key has in `witness` (but `absent` ones). */
+/** Each of the variables (lower-cased keys) with the value its key has in `witness`, but `absent` ones. */
 function variableBindings(
-  q: ForeignAccessQuery,
+  variables: readonly string[],
   witness: Witness,
   absent: ReadonlySet<string>,
 ): Map<string, string> {
   const context = new Map<string, string>();
   for (const [k, v] of Object.entries(witness.context)) context.set(k.toLowerCase(), v);
   const bound = new Map<string, string>();
-  const statements = [q.statement, ...q.policy.statements.filter((d) => d.effect === "Deny")];
-  for (const key of conditionVariables(statements, q.symbolText)) {
+  for (const key of variables) {
     const value = context.get(key);
-    if (value !== undefined && key !== RESOURCE_ACCOUNT && key !== RESOURCE_ORG_ID && !absent.has(key))
-      bound.set(key, value);
+    if (value !== undefined && !absent.has(key)) bound.set(key, value);
   }
   return bound;
 }
