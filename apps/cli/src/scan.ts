@@ -18,6 +18,7 @@ import {
   fixNeedsUserValue,
   type InputFormat,
   mergeVariantFindings,
+  PolicyVariants,
   parseBaseline,
   parseJsonSource,
   RULES,
@@ -217,10 +218,8 @@ export async function scan(
     });
     if (process.env.DEPUTYGUARD_DEBUG) io.stderr(`${err?.stack ?? ""}\n`);
   };
-  const countedPolicies = new Set<string>();
   /** The variants each policy was analysed in (its Fn::If branches, its Terraform choices). */
-  const policyVariants = new Map<string, Set<string | undefined>>();
-  const policyOf = new WeakMap<Finding, string>();
+  const policyVariants = new PolicyVariants();
   const ownScan = new Set<Finding>();
   const addSites = (
     sites: Awaited<ReturnType<InputFormat["extract"]>>["sites"],
@@ -247,20 +246,7 @@ export async function scan(
         continue;
       }
       // The variants of one policy (Fn::If branches) are one policy of the input.
-      const policyKey = `${site.file}\u0000${site.resource}\u0000${site.propertyPath ?? ""}\u0000${site.range?.start.line}:${site.range?.start.column}`;
-      const variants = policyVariants.get(policyKey) ?? new Set<string | undefined>();
-      variants.add(site.variant);
-      policyVariants.set(policyKey, variants);
-      // A statement's findings are labelled with its own choices: its variants are counted apart.
-      site.statementVariants?.forEach((v, i) => {
-        const own = policyVariants.get(`${policyKey}\u0000#${i}`) ?? new Set<string | undefined>();
-        own.add(v);
-        policyVariants.set(`${policyKey}\u0000#${i}`, own);
-      });
-      if (site.variant !== undefined || site.statementVariants)
-        for (const f of r.findings) policyOf.set(f, policyKey);
-      if (!countedPolicies.has(policyKey)) {
-        countedPolicies.add(policyKey);
+      if (policyVariants.add(site, r.findings)) {
         report.summary.policies += r.policies;
         report.summary.statements += r.statements;
       }
@@ -426,11 +412,7 @@ export async function scan(
 
   // Rules turned off or re-rated in the configuration file.
   let findings = mergeVariantFindings(
-    (f) => {
-      const key = policyOf.get(f);
-      if (key === undefined) return undefined;
-      return policyVariants.get(`${key}\u0000#${f.statement?.index ?? ""}`) ?? policyVariants.get(key);
-    },
+    policyVariants.of,
     report.findings.filter((f) => !(ownScan.has(f) && followedNested.has(resolve(f.file)))),
   );
   if (settings.config && settings.config.rules.size > 0) {

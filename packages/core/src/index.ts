@@ -39,7 +39,7 @@ export { editBetween, type TextEdit } from "./engine/edit.js";
 export { type ConditionBlock, contestedPlaces, type Fix, fixNeedsUserValue } from "./engine/fix.js";
 export type { DirectoryResult, ExtractResult, InputFormat, ScanInput, ScanOptions } from "./engine/format.js";
 export { applyPolicyJsonFixes, unifiedDiff } from "./engine/json-fix.js";
-export { checkSites, mergeVariantFindings } from "./engine/merge.js";
+export { checkSites, mergeVariantFindings, PolicyVariants } from "./engine/merge.js";
 export type {
   GeneratedPermissionSource,
   LambdaPermission,

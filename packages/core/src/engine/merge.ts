@@ -135,6 +135,48 @@ export function mergeVariantFindings(
 }
 
 /**
+ * The variants each policy was analysed in (its Fn::If branches, each value a Terraform conditional
+ * may take) and which policy a finding is of: what {@link mergeVariantFindings} needs to tell a
+ * finding that holds in every variant from one that holds in some. A policy is its site's file,
+ * resource, property and position; a statement whose site labels it apart (`statementVariants`)
+ * has variants of its own.
+ */
+export class PolicyVariants {
+  private readonly byPolicy = new Map<string, Set<string | undefined>>();
+  private readonly policyOf = new WeakMap<Finding, string>();
+
+  /** Records a checked site and its findings; true the first time its policy is seen (count it then). */
+  add(site: PolicySite, findings: readonly Finding[]): boolean {
+    const key = `${site.file}\u0000${site.resource}\u0000${site.propertyPath ?? ""}\u0000${site.range?.start.line}:${site.range?.start.column}`;
+    const first = !this.byPolicy.has(key);
+    this.variantsAt(key).add(site.variant);
+    // A statement's findings are labelled with its own choices: its variants are counted apart.
+    site.statementVariants?.forEach((v, i) => {
+      this.variantsAt(`${key}\u0000#${i}`).add(v);
+    });
+    if (site.variant !== undefined || site.statementVariants)
+      for (const f of findings) this.policyOf.set(f, key);
+    return first;
+  }
+
+  /** The variants of a finding's policy (or of its statement); undefined when it has one. */
+  readonly of = (f: Finding): ReadonlySet<string | undefined> | undefined => {
+    const key = this.policyOf.get(f);
+    if (key === undefined) return undefined;
+    return this.byPolicy.get(`${key}\u0000#${f.statement?.index ?? ""}`) ?? this.byPolicy.get(key);
+  };
+
+  private variantsAt(key: string): Set<string | undefined> {
+    let set = this.byPolicy.get(key);
+    if (!set) {
+      set = new Set();
+      this.byPolicy.set(key, set);
+    }
+    return set;
+  }
+}
+
+/**
  * Checks the sites an adapter extracted (`extract`, `scanDirectory`) as `check-iac` does: each site
  * with {@link checkSite}, then the findings merged by {@link mergeVariantFindings} (a policy's
  * variants, its Fn::If branches or Terraform choices, are one policy: a finding true in every
@@ -142,36 +184,17 @@ export function mergeVariantFindings(
  * per policy. Suppressions are not applied (see `applySuppressions` and `PolicySite.suppressions`).
  */
 export function checkSites(sites: readonly PolicySite[], options: CheckOptions = {}): CheckResult {
-  const variantsByPolicy = new Map<string, Set<string | undefined>>();
-  const policyOf = new WeakMap<Finding, string>();
-  const counted = new Set<string>();
+  const variants = new PolicyVariants();
   const out: CheckResult = { findings: [], diagnostics: [], policies: 0, statements: 0 };
   for (const site of sites) {
     const r = checkSite(site, options);
-    const key = `${site.file}\u0000${site.resource}\u0000${site.propertyPath ?? ""}\u0000${site.range?.start.line}:${site.range?.start.column}`;
-    const variants = variantsByPolicy.get(key) ?? new Set<string | undefined>();
-    variants.add(site.variant);
-    variantsByPolicy.set(key, variants);
-    // A statement's findings are labelled with its own choices: its variants are counted apart.
-    site.statementVariants?.forEach((v, i) => {
-      const own = variantsByPolicy.get(`${key}\u0000#${i}`) ?? new Set<string | undefined>();
-      own.add(v);
-      variantsByPolicy.set(`${key}\u0000#${i}`, own);
-    });
-    if (site.variant !== undefined || site.statementVariants)
-      for (const f of r.findings) policyOf.set(f, key);
-    if (!counted.has(key)) {
-      counted.add(key);
+    if (variants.add(site, r.findings)) {
       out.policies += r.policies;
       out.statements += r.statements;
     }
     out.diagnostics.push(...r.diagnostics);
     out.findings.push(...r.findings);
   }
-  out.findings = mergeVariantFindings((f) => {
-    const key = policyOf.get(f);
-    if (key === undefined) return undefined;
-    return variantsByPolicy.get(`${key}\u0000#${f.statement?.index ?? ""}`) ?? variantsByPolicy.get(key);
-  }, out.findings);
+  out.findings = mergeVariantFindings(variants.of, out.findings);
   return out;
 }
