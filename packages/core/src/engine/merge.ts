@@ -33,11 +33,10 @@ export function mergeVariantFindings(
   const withVariant = new Map<string, { list: Finding[]; cursor: Map<string | undefined, number> }>();
   const order = new Map<Finding, number>();
   const holdsVariant = (g: Finding, v: string | undefined) => holds.get(g)?.has(v) ?? g.variant === v;
-  const place = (g: Finding, key: string) =>
+  const place = (g: Finding, key = positionKey(g)) =>
     `${key}\u0000${g.statement?.index}\u0000${g.element?.line}:${g.element?.column}\u0000${g.message}`;
   const positionOf = new Map<Finding, string>();
-  const index = (g: Finding, key: string) => {
-    const at = place(g, key);
+  const index = (g: Finding, at = place(g)) => {
     const n = order.get(g) ?? 0;
     const same = exact.get(`${at}\u0000${g.variant}`);
     if (!same || same.order > n) exact.set(`${at}\u0000${g.variant}`, { g, order: n });
@@ -51,7 +50,7 @@ export function mergeVariantFindings(
     // The element is not: a variant may take its value from another line (a map's entry).
     // The statement's index is not in the key: an Fn::If that removes an earlier statement shifts
     // it between variants. Within one variant two statements at one position stay two findings.
-    const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.resource}\u0000${f.statement?.sid ?? ""}`;
+    const key = positionKey(f);
     const at = place(f, key);
     const group = `${key}\u0000${f.principals.join("\u0000")}`;
     // 1. The same message in the same variant, statement and element.
@@ -93,9 +92,9 @@ export function mergeVariantFindings(
               exact.delete(`${was}\u0000${first.variant}`);
             if (byMessage.get(was)?.g === first) byMessage.delete(was);
           }
-          const firstKey = `${first.file}\u0000${first.line}\u0000${first.column}\u0000${first.ruleId}\u0000${first.resource}\u0000${first.statement?.sid ?? ""}`;
-          index(first, firstKey);
-          positionOf.set(first, place(first, firstKey));
+          const now = place(first);
+          index(first, now);
+          positionOf.set(first, now);
         }
       }
       for (const r of f.related ?? []) {
@@ -106,7 +105,7 @@ export function mergeVariantFindings(
       continue;
     }
     order.set(f, out.length);
-    index(f, key);
+    index(f, at);
     positionOf.set(f, at);
     if (f.variant !== undefined) {
       const candidates = withVariant.get(group);
@@ -132,6 +131,11 @@ export function mergeVariantFindings(
     } else f.variant = [...variants].join("; or ");
   }
   return out;
+}
+
+/** Where a finding is reported: file, position, rule, resource and its statement's Sid. */
+function positionKey(f: Finding): string {
+  return `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}\u0000${f.resource}\u0000${f.statement?.sid ?? ""}`;
 }
 
 /**
