@@ -107,13 +107,13 @@ export async function extractCloudFormation(
   // (`!GetAtt StackA.Outputs.TopicArn`), so that their Outputs are known to it and to this
   // template's own policies.
   const stackOutputs = new Map<string, ChildOutputs>();
+  // (Resolved while the map holds the Outputs of the stacks followed so far; it only grows.)
+  const withOutputs: ResolveEnv = { ...env, stackOutputs };
   for (const r of nestedStackOrder(model)) {
     // A nested stack with a Condition: never created (with the values given), not followed;
     // created only under it, its parameters are read as it holds and its findings say so.
     const created = conditions(r);
     if (created === false) continue;
-    const withOutputs: ResolveEnv =
-      stackOutputs.size > 0 ? { ...env, stackOutputs: new Map(stackOutputs) } : env;
     const stackEnv: ResolveEnv =
       created === true || r.condition === undefined
         ? withOutputs
@@ -134,10 +134,9 @@ export async function extractCloudFormation(
     diagnostics.push(...nested.diagnostics);
     for (const f of [path, ...nested.nestedFiles]) if (!nestedFiles.includes(f)) nestedFiles.push(f);
   }
-  const own: ResolveEnv = stackOutputs.size > 0 ? { ...env, stackOutputs } : env;
-  const sites = [...findSites(own), ...nestedSites];
+  const sites = [...findSites(withOutputs), ...nestedSites];
   // Only a nested stack's Outputs are read (by its parent).
-  const outputs = options.nestedChain?.length ? resolvedOutputs(own) : undefined;
+  const outputs = options.nestedChain?.length ? resolvedOutputs(withOutputs) : undefined;
   return {
     sites,
     diagnostics: dedupeDiagnostics(diagnostics),
