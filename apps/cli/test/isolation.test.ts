@@ -11,6 +11,28 @@ import { checkIac, cleanup, EXAMPLES, parseReport, tempDir } from "./helpers/cli
 const tmp = tempDir();
 afterAll(() => cleanup(tmp));
 
+/** The CLI's scan of `paths` with these formats, JSON output, in process. */
+function scanJson(paths: string[], formats: InputFormat[]) {
+  return scan(
+    {
+      format: "json",
+      failOn: "medium",
+      options: {},
+      maxFileSize: 1 << 20,
+      quiet: false,
+      paths,
+      reportUnusedSuppressions: false,
+      fix: false,
+      write: false,
+      onlyRecognised: false,
+      progress: false,
+    },
+    formats,
+    { stdout: () => {}, stderr: () => {}, readStdin: async () => Buffer.alloc(0), isTTY: false },
+    { name: "deputyguard", version: "0" },
+  );
+}
+
 describe("one input's failure does not stop the others", () => {
   it('policy = "" is an error at its line; the other files are still reported', async () => {
     const mod = join(tmp, "mod");
@@ -40,24 +62,7 @@ describe("one input's failure does not stop the others", () => {
         throw new Error("boom");
       },
     };
-    const outcome = await scan(
-      {
-        format: "json",
-        failOn: "medium",
-        options: {},
-        maxFileSize: 1 << 20,
-        quiet: false,
-        paths: [dir, good],
-        reportUnusedSuppressions: false,
-        fix: false,
-        write: false,
-        onlyRecognised: false,
-        progress: false,
-      },
-      [throwing, policyJsonFormat],
-      { stdout: () => {}, stderr: () => {}, readStdin: async () => Buffer.alloc(0), isTTY: false },
-      { name: "deputyguard", version: "0" },
-    );
+    const outcome = await scanJson([dir, good], [throwing, policyJsonFormat]);
     expect(outcome.code).toBe(3);
     expect(outcome.report.errors.map((e) => [e.code, e.file])).toEqual([["InternalError", dir]]);
     expect(outcome.report.findings.map((f) => [f.ruleId, f.file])).toEqual([["CD101", good]]);
@@ -85,24 +90,7 @@ describe("an engine limit while extracting", () => {
         throw new RangeError("Invalid string length");
       },
     };
-    const outcome = await scan(
-      {
-        format: "json",
-        failOn: "medium",
-        options: {},
-        maxFileSize: 1 << 20,
-        quiet: false,
-        paths: [bad, good],
-        reportUnusedSuppressions: false,
-        fix: false,
-        write: false,
-        onlyRecognised: false,
-        progress: false,
-      },
-      [limited, policyJsonFormat],
-      { stdout: () => {}, stderr: () => {}, readStdin: async () => Buffer.alloc(0), isTTY: false },
-      { name: "deputyguard", version: "0" },
-    );
+    const outcome = await scanJson([bad, good], [limited, policyJsonFormat]);
     expect(outcome.code).toBe(3);
     expect(outcome.report.errors.map((e) => [e.code, e.file])).toEqual([["InternalError", bad]]);
     expect(outcome.report.errors[0]?.message).toMatch(/Invalid string length/);
