@@ -12,6 +12,7 @@ import {
   realpath as realpathCb,
   type Stats,
   stat as statCb,
+  write as writeCb,
   writeFile as writeFileCb,
 } from "node:fs";
 
@@ -92,4 +93,44 @@ export function access(path: string): Promise<void> {
 /** Writes a whole file. */
 export function writeFile(path: string, data: string): Promise<void> {
   return new Promise((resolve, reject) => writeFileCb(path, data, (err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * Writes text given in pieces (created or truncated, as {@link writeFile}), one piece at a time, so that
+ * a large report is never held whole as a string nor as a buffer.
+ */
+export function writeFileChunks(path: string, pieces: Iterable<string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    openCb(path, "w", (err, fd) => {
+      if (err) return reject(err);
+      const it = pieces[Symbol.iterator]();
+      const finish = (e: unknown) =>
+        closeCb(fd, (closeErr) => (e || closeErr ? reject(e ?? closeErr) : resolve()));
+      const writeAll = (text: string, done: (e: unknown) => void) => {
+        // A write may take fewer bytes than given (a full disk takes some, then fails the rest).
+        const buf = Buffer.from(text, "utf8");
+        let offset = 0;
+        const step = () => {
+          if (offset >= buf.length) return done(undefined);
+          writeCb(fd, buf, offset, buf.length - offset, null, (e, n) => {
+            if (e) return done(e);
+            offset += n;
+            step();
+          });
+        };
+        step();
+      };
+      const next = () => {
+        let item: IteratorResult<string>;
+        try {
+          item = it.next();
+        } catch (e) {
+          return finish(e);
+        }
+        if (item.done) return finish(undefined);
+        writeAll(item.value, (e) => (e ? finish(e) : next()));
+      };
+      next();
+    });
+  });
 }

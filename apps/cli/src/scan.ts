@@ -6,6 +6,7 @@ import {
   applyPolicyJsonFixes,
   applySuppressions,
   atLeast,
+  batched,
   checkSite,
   compareFindings,
   createBaseline,
@@ -22,9 +23,9 @@ import {
   parseBaseline,
   parseJsonSource,
   RULES,
-  renderJson,
+  renderJsonChunks,
   renderJunit,
-  renderSarif,
+  renderSarifChunks,
   renderText,
   type ScanOptions,
   type ScanReport,
@@ -38,7 +39,7 @@ import pc from "picocolors";
 import type { Config } from "./config.js";
 import { decode, formatBytes, mayBeInput, readText, walk } from "./files.js";
 import { prepareFormats } from "./formats.js";
-import { readFile, realpath, stat, writeFile } from "./fs-async.js";
+import { readFile, realpath, stat, writeFile, writeFileChunks } from "./fs-async.js";
 
 export interface ScanSettings {
   format: "text" | "json" | "sarif" | "junit";
@@ -565,18 +566,22 @@ export async function scan(
   const forced = forceColor === undefined ? undefined : ["", "1", "2", "3", "true"].includes(forceColor);
   const useColor = !settings.output && !process.env.NO_COLOR && (forced ?? (io.isTTY && pc.isColorSupported));
   const failing = (s: Severity) => atLeast(s, settings.failOn);
-  let rendered: string;
+  // JSON and SARIF are written in pieces (batched to about 1 MB): a large report (180 MB for a 50 MB
+  // policy) is then never held whole, once as a string and again as the bytes written.
+  let rendered: string | Iterable<string>;
   switch (settings.format) {
     case "json":
-      rendered = renderJson(report, tool);
+      rendered = batched(renderJsonChunks(report, tool));
       break;
     case "sarif":
-      rendered = renderSarif(report, {
-        tool,
-        rules: RULES,
-        helpBase: "https://github.com/deputyguard/deputyguard/blob/main/docs/rules/",
-        root: process.cwd(),
-      });
+      rendered = batched(
+        renderSarifChunks(report, {
+          tool,
+          rules: RULES,
+          helpBase: "https://github.com/deputyguard/deputyguard/blob/main/docs/rules/",
+          root: process.cwd(),
+        }),
+      );
       break;
     case "junit":
       rendered = renderJunit({ ...report, findings: report.findings.filter((f) => !f.suppressed) }, failing);
@@ -596,7 +601,9 @@ export async function scan(
   }
   if (settings.output) {
     try {
-      await writeFile(settings.output, rendered);
+      await (typeof rendered === "string"
+        ? writeFile(settings.output, rendered)
+        : writeFileChunks(settings.output, rendered));
     } catch (e) {
       io.stderr(`deputyguard: cannot write ${settings.output}: ${writeProblem(settings.output, e)}\n`);
       return { report, code: 2 };
@@ -604,8 +611,8 @@ export async function scan(
   } else if ((settings.fix || settings.afterFix) && settings.format === "text" && settings.quiet) {
     // `--fix --quiet`: standard output is the diff alone (for `patch`); the findings and errors
     // still reach the user, on standard error.
-    io.stderr(rendered);
-  } else io.stdout(rendered);
+    for (const piece of typeof rendered === "string" ? [rendered] : rendered) io.stderr(piece);
+  } else for (const piece of typeof rendered === "string" ? [rendered] : rendered) io.stdout(piece);
 
   if (internal) return { report, code: 3 };
   if (report.errors.length > 0) return { report, code: 2 };

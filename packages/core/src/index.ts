@@ -92,7 +92,7 @@ export type {
 } from "./model/policy.js";
 export { BASE_OPERATORS, isNegatedOperator } from "./model/policy.js";
 export type { Diagnostic, SourcePosition, SourceRange } from "./model/source.js";
-export { dedupeDiagnostics, diagnosticAt } from "./model/source.js";
+export { dedupeDiagnostics, diagnosticAt, PackedRange, plainRange } from "./model/source.js";
 export type { ArrayNode, ObjectNode, ScalarNode, SourceEntry, SourceNode, ValueNode } from "./model/tree.js";
 export { nodeFromPlain } from "./model/tree.js";
 export type { PolicyValue, Provenance, SymbolKind, ValuePart, ValueSymbol } from "./model/values.js";
@@ -109,10 +109,11 @@ export {
 } from "./model/values.js";
 export { applyBaseline, type Baseline, createBaseline, parseBaseline } from "./report/baseline.js";
 export { findingFingerprint } from "./report/fingerprint.js";
-export { renderJson } from "./report/json.js";
+export { renderJson, renderJsonChunks } from "./report/json.js";
+export { batched, jsonChunks } from "./report/json-chunks.js";
 export { atLeast, emptyReport, isSeverity, type ScanReport } from "./report/report.js";
 export { renderRuleDoc, renderRuleIndex } from "./report/rule-doc.js";
-export { renderJunit, renderSarif, type SarifOptions } from "./report/sarif.js";
+export { renderJunit, renderSarif, renderSarifChunks, type SarifOptions } from "./report/sarif.js";
 export { applySuppressions, type Suppression, type SuppressionOutcome } from "./report/suppress.js";
 export { codeFrame, type Palette, PLAIN, renderText, type TextOptions } from "./report/text.js";
 export { findRule, RULES, suggestRule } from "./rules/index.js";

@@ -24,7 +24,7 @@ describe("public API", () => {
   for (const { name, file } of api) {
     it(`${name} has a TSDoc comment`, () => {
       const text = readFileSync(join(SRC, file), "utf8");
-      const decl = new RegExp(`export (?:async )?(?:function|const|interface|type|class) ${name}\\b`).exec(
+      const decl = new RegExp(`export (?:async )?(?:function\\*?|const|interface|type|class) ${name}\\b`).exec(
         text,
       );
       expect(decl, `${name} is declared in ${file}`).not.toBeNull();

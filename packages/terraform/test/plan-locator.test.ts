@@ -1,4 +1,4 @@
-import { parseJsonSource, type SourceNode, type SourceRange } from "@deputyguard/core";
+import { parseJsonSource, plainRange, type SourceNode, type SourceRange } from "@deputyguard/core";
 import { describe, expect, it, vi } from "vitest";
 import { JsonLocator } from "../src/plan/json-locator.js";
 
@@ -8,7 +8,7 @@ function paths(
   path: Array<string | number> = [],
   out: Array<[Array<string | number>, SourceRange]> = [],
 ) {
-  if (node.range) out.push([path, node.range]);
+  if (node.range) out.push([path, plainRange(node.range)]);
   if (node.kind === "object") for (const e of node.entries) paths(e.value, [...path, e.key], out);
   if (node.kind === "array") for (const [i, n] of node.items.entries()) paths(n, [...path, i], out);
   return out;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { SourceRange } from "../model/source.js";
+import { PackedRange, plainRange, type SourceRange } from "../model/source.js";
 import type { SourceNode } from "../model/tree.js";
 import { parseJsonSource } from "./json-source.js";
 
@@ -37,8 +37,9 @@ function parseOk(text: string): SourceNode {
   return result.node;
 }
 
+/** The parser's ranges are packed (one object of numbers), so the expected ones are built the same way. */
 function range(sl: number, sc: number, el: number, ec: number): SourceRange {
-  return { file: FILE, start: { line: sl, column: sc }, end: { line: el, column: ec } };
+  return new PackedRange(FILE, sl, sc, el, ec);
 }
 
 /**
@@ -223,6 +224,19 @@ describe("parseJsonSource positions", () => {
     if (root.kind !== "object") throw new Error("object expected");
     expect(root.entries[0]?.keyRange).toEqual(range(3, 3, 3, 6));
     expect(root.entries[0]?.value.range).toEqual(range(4, 2, 4, 3));
+  });
+
+  it("reads packed ranges as plain ones: start, end, toJSON and plainRange", () => {
+    const root = parseOk('{\n  "a": [1]\n}');
+    if (root.kind !== "object") throw new Error("object expected");
+    const plain = { file: FILE, start: { line: 2, column: 8 }, end: { line: 2, column: 11 } };
+    const r = root.entries[0]?.value.range;
+    if (!r) throw new Error("range expected");
+    expect(r.start).toEqual(plain.start);
+    expect(r.end).toEqual(plain.end);
+    expect(JSON.parse(JSON.stringify(r))).toEqual(plain);
+    expect(plainRange(r)).toEqual(plain);
+    expect(Object.getPrototypeOf(plainRange(r))).toBe(Object.prototype);
   });
 
   it("skips a leading byte order mark without giving it a column", () => {

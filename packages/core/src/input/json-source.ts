@@ -1,4 +1,4 @@
-import type { Diagnostic, SourcePosition, SourceRange } from "../model/source.js";
+import { type Diagnostic, PackedRange, type SourcePosition, type SourceRange } from "../model/source.js";
 import type { ArrayNode, ObjectNode, ScalarNode, SourceEntry, SourceNode } from "../model/tree.js";
 
 /** Nesting deeper than this is refused unless the caller asks otherwise. */
@@ -526,26 +526,15 @@ class JsonSourceParser {
     return { line: this.line, column: offset - this.lineStart + 1 };
   }
 
-  /**
-   * Range from the given start to just after the last consumed character. One literal with nested
-   * literals lets V8 allocate the three objects together, which matters at millions of nodes.
-   */
+  /** Range from the given start to just after the last consumed character. */
   private rangeFrom(startLine: number, startColumn: number): SourceRange {
-    return {
-      file: this.file,
-      start: { line: startLine, column: startColumn },
-      end: { line: this.line, column: this.pos - this.lineStart + 1 },
-    };
+    return new PackedRange(this.file, startLine, startColumn, this.line, this.pos - this.lineStart + 1);
   }
 
   /** {@link rangeFrom} for a token, which never spans lines. */
   private rangeOnLine(startColumn: number): SourceRange {
     const line = this.line;
-    return {
-      file: this.file,
-      start: { line, column: startColumn },
-      end: { line, column: this.pos - this.lineStart + 1 },
-    };
+    return new PackedRange(this.file, line, startColumn, line, this.pos - this.lineStart + 1);
   }
 
   private failUnclosed(line: number, column: number, what: "object" | "array"): never {

@@ -11,6 +11,39 @@ export interface SourceRange {
   end: SourcePosition;
 }
 
+/**
+ * A {@link SourceRange} held as one object of four numbers rather than three objects: half the memory,
+ * which matters for parsers of large inputs (a 50 MB policy has millions of ranges). `start` and `end`
+ * are read through getters (each read makes a new position object) and `toJSON` gives the plain form;
+ * a spread (`{ ...range }`) copies only `file`, so copy a range with {@link plainRange}.
+ */
+export class PackedRange implements SourceRange {
+  constructor(
+    readonly file: string,
+    private readonly startLine: number,
+    private readonly startColumn: number,
+    private readonly endLine: number,
+    private readonly endColumn: number,
+  ) {}
+
+  get start(): SourcePosition {
+    return { line: this.startLine, column: this.startColumn };
+  }
+
+  get end(): SourcePosition {
+    return { line: this.endLine, column: this.endColumn };
+  }
+
+  toJSON(): SourceRange {
+    return plainRange(this);
+  }
+}
+
+/** A plain-object copy of `range` (of a {@link PackedRange} too). */
+export function plainRange(range: SourceRange): SourceRange {
+  return { file: range.file, start: { ...range.start }, end: { ...range.end } };
+}
+
 /** A problem with the input (not a finding about the policy). */
 export interface Diagnostic {
   /** Stable code, e.g. `ParseError`, `PolicyShape`, `UnsupportedConstruct`. */

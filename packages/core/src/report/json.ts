@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../model/source.js";
+import { jsonChunks } from "./json-chunks.js";
 import type { ScanReport } from "./report.js";
 
 function diagnosticJson(d: Diagnostic): Record<string, unknown> {
@@ -12,7 +13,23 @@ function diagnosticJson(d: Diagnostic): Record<string, unknown> {
 
 /** The JSON output (version 1), documented by `schemas/output.schema.json`. */
 export function renderJson(report: ScanReport, tool: { name: string; version: string }): string {
-  const doc = {
+  return `${JSON.stringify(jsonDocument(report, tool), null, 2)}\n`;
+}
+
+/**
+ * {@link renderJson}'s text in pieces (joined, the same text), for writing a large report without
+ * holding it whole.
+ */
+export function* renderJsonChunks(
+  report: ScanReport,
+  tool: { name: string; version: string },
+): Generator<string> {
+  yield* jsonChunks(jsonDocument(report, tool));
+  yield "\n";
+}
+
+function jsonDocument(report: ScanReport, tool: { name: string; version: string }): unknown {
+  return {
     version: 1,
     tool,
     findings: report.findings,
@@ -20,5 +37,4 @@ export function renderJson(report: ScanReport, tool: { name: string; version: st
     errors: report.errors.map(diagnosticJson),
     summary: report.summary,
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
 }

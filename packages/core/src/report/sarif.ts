@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import type { Finding } from "../engine/check.js";
 import type { Rule, Severity } from "../rules/types.js";
 import { findingFingerprint } from "./fingerprint.js";
+import { jsonChunks } from "./json-chunks.js";
 import type { ScanReport } from "./report.js";
 
 /** Options of `renderSarif`. */
@@ -78,6 +79,19 @@ function region(f: Finding) {
 
 /** SARIF 2.1.0, one run (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html). */
 export function renderSarif(report: ScanReport, options: SarifOptions): string {
+  return `${JSON.stringify(sarifDocument(report, options), null, 2)}\n`;
+}
+
+/**
+ * {@link renderSarif}'s text in pieces (joined, the same text), for writing a large log without
+ * holding it whole.
+ */
+export function* renderSarifChunks(report: ScanReport, options: SarifOptions): Generator<string> {
+  yield* jsonChunks(sarifDocument(report, options));
+  yield "\n";
+}
+
+function sarifDocument(report: ScanReport, options: SarifOptions): unknown {
   const ruleIndex = new Map(options.rules.map((r, i) => [r.meta.id, i]));
   const rules = options.rules.map((r) => ({
     id: r.meta.id,
@@ -209,7 +223,7 @@ export function renderSarif(report: ScanReport, options: SarifOptions): string {
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return sarif;
 }
 
 function xml(s: string): string {
