@@ -1485,13 +1485,23 @@ function exactDomain(
   values: string[],
   byDefault: boolean,
 ): ParameterDomain {
-  if (isGuarded(model, name)) return { values, byDefault, exact: true };
   const uses = usesOf(model, name);
+  // Where it guards, every value is its own option; those the template compares or selects with
+  // (which may switch statements on and off) come right after the first, so that they are among
+  // the variants analysed when there are more than MAX_VARIANTS.
+  if (isGuarded(model, name)) return { values: usedFirst(values, uses), byDefault, exact: true };
   const alike = values.filter((v) => !uses.has(v));
   if (alike.length < 2) return { values, byDefault, exact: true };
   const merged = values.filter((v) => uses.has(v) || v === alike[0]);
   const labels = merged.map((v) => (v === alike[0] ? alike.map(shownValue).join(" or ") : shownValue(v)));
   return { values: merged, labels, byDefault: byDefault && merged[0] === values[0], exact: true };
+}
+
+/** `values` with its first kept first, then the ones in `uses`, then the others (each in its order). */
+function usedFirst(values: string[], uses: ReadonlySet<string>): string[] {
+  const [first, ...rest] = values;
+  if (first === undefined) return values;
+  return [first, ...rest.filter((v) => uses.has(v)), ...rest.filter((v) => !uses.has(v))];
 }
 
 /** `values` with `first` moved to the front when it is one of them (then `byDefault`). */
