@@ -74,7 +74,9 @@ describe("--fix writes the source ARN in the template's partition", () => {
     const { before, out, after } = await fix("partition.yaml", ["731234567890"]);
     expect(before.map((f) => f.ruleId)).toEqual(["CD101", "CD101"]);
     expect(out).toContain('aws:SourceArn: !Sub "arn:${AWS::Partition}:cloudtrail:*:731234567890:*"');
-    expect(out).toContain('SourceArn: !Sub "arn:${AWS::Partition}:sns:*:731234567890:*"');
+    // The permission gets SourceAccount alone: Lambda refuses a SourceArn whose Region is `*`.
+    expect(out).toContain('SourceAccount: "731234567890"');
+    expect(out).not.toContain(":sns:*:");
     expect(out).not.toContain("arn:aws:");
     expect(after).toEqual([]);
   });
@@ -85,7 +87,8 @@ describe("--fix writes the source ARN in the template's partition", () => {
     expect(out).toContain(
       '"aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:cloudtrail:*:731234567890:*"}',
     );
-    expect(out).toContain('"SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:sns:*:731234567890:*"}');
+    expect(out).toContain('"SourceAccount": "731234567890"');
+    expect(out).not.toContain(":sns:*:");
     expect(after).toEqual([]);
   });
 });

@@ -170,7 +170,37 @@ describe("--fix on a template with many statements to edit", () => {
 // From the session-10 review (its Terraform twin was a for_each): a permission whose Principal a
 // parameter picks got the first variant's SourceArn (sns) for every variant, which shut out s3.
 describe("--fix on a permission whose variants need different fixes", () => {
-  it("is not edited, and a note names the variants", async () => {
+  it("a statement is not edited, and a note names the variants", async () => {
+    const text = `Parameters:
+  Source:
+    Type: String
+    AllowedValues: [sns.amazonaws.com, cloudtrail.amazonaws.com]
+    Default: sns.amazonaws.com
+Resources:
+  Policy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [q]
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: !Ref Source
+            Action: sqs:SendMessage
+            Resource: "*"
+`;
+    const r = await checkCloudFormation("v.yaml", text, { accounts: ["210987654321"] });
+    expect(new Set(r.findings.map((f) => JSON.stringify(f.fix?.condition))).size).toBe(2);
+    const notes: string[] = [];
+    expect(applyCloudFormationFixes(text, "v.yaml", r.findings, notes)).toBeUndefined();
+    expect(notes).toEqual([
+      "v.yaml:13:13: not edited: the statement needs a different fix in each variant (<Source>: sns.amazonaws.com (the default); <Source>: cloudtrail.amazonaws.com), and one edit would give every variant the same; edit each branch by hand",
+    ]);
+  });
+
+  // Since session 16 a permission's fix is SourceAccount alone (Lambda refuses a SourceArn with a
+  // `*` Region): the same in every variant, so one edit serves them all.
+  it("a permission gets the one SourceAccount every variant needs", async () => {
     const text = `Parameters:
   Source:
     Type: String
@@ -185,11 +215,15 @@ Resources:
       Principal: !Ref Source
 `;
     const r = await checkCloudFormation("v.yaml", text, { accounts: ["210987654321"] });
-    expect(new Set(r.findings.map((f) => JSON.stringify(f.fix?.permission))).size).toBe(2);
+    expect(new Set(r.findings.map((f) => JSON.stringify(f.fix?.permission)))).toEqual(
+      new Set([JSON.stringify({ sourceAccount: "210987654321" })]),
+    );
     const notes: string[] = [];
-    expect(applyCloudFormationFixes(text, "v.yaml", r.findings, notes)).toBeUndefined();
-    expect(notes).toEqual([
-      "v.yaml:7:3: not edited: the permission needs a different fix in each variant (<Source>: sns.amazonaws.com (the default); <Source>: s3.amazonaws.com), and one edit would give every variant the same; edit each branch by hand",
-    ]);
+    const out = applyCloudFormationFixes(text, "v.yaml", r.findings, notes);
+    expect(notes).toEqual([]);
+    expect(out).toContain('SourceAccount: "210987654321"');
+    expect(
+      (await checkCloudFormation("v.yaml", out as string, { accounts: ["210987654321"] })).findings,
+    ).toEqual([]);
   });
 });

@@ -62,36 +62,45 @@ describe("the partition of a fix's source ARN", () => {
     expect(fix?.description).not.toContain("<PARTITION>");
   });
 
-  it("a Lambda permission follows its function's ARN", () => {
-    const functionName: PolicyValue = { parts: ["arn:", PARTITION, `:lambda:us-east-1:${OURS}:function:f`] };
-    const r = checkSite(
-      {
-        file: "t.yaml",
-        resource: "Perm",
-        kind: "lambda-permission",
-        permission: { principal: { parts: ["sns.amazonaws.com"] }, functionName },
-      },
-      { accounts: [OURS] },
-    );
-    expect(r.findings.find((f) => f.ruleId === "CD101")?.fix?.permission).toEqual({
-      sourceAccount: OURS,
-      sourceArn: `arn:<PARTITION>:sns:*:${OURS}:*`,
-    });
-  });
+  // Session-16 real-world hunt (aws-samples/serverless-patterns sns-lambda): the fix added
+  // `SourceArn: arn:<PARTITION>:sns:*:<account>:*`, which Lambda's AddPermission refuses (its SourceArn
+  // pattern takes a Region or none, never `*`), so the fixed template did not deploy. SourceAccount
+  // alone pins the same account.
+  it.each([
+    ["its function's ARN", { parts: ["arn:", PARTITION, `:lambda:us-east-1:${OURS}:function:f`] }],
+    ["a plain function name", { parts: ["f"] }],
+  ] as Array<[string, PolicyValue]>)(
+    "a Lambda permission named by %s gets SourceAccount, no SourceArn pattern",
+    (_, functionName) => {
+      const r = checkSite(
+        {
+          file: "t.yaml",
+          resource: "Perm",
+          kind: "lambda-permission",
+          permission: { principal: { parts: ["sns.amazonaws.com"] }, functionName },
+        },
+        { accounts: [OURS] },
+      );
+      expect(r.findings.find((f) => f.ruleId === "CD101")?.fix?.permission).toEqual({ sourceAccount: OURS });
+    },
+  );
 
-  it("a Lambda permission named by plain function name keeps aws", () => {
+  it("a Lambda permission's own SourceArn is rewritten with our account, in its partition", () => {
     const r = checkSite(
       {
         file: "t.yaml",
         resource: "Perm",
         kind: "lambda-permission",
-        permission: { principal: { parts: ["sns.amazonaws.com"] }, functionName: { parts: ["f"] } },
+        permission: {
+          principal: { parts: ["sns.amazonaws.com"] },
+          functionName: { parts: ["f"] },
+          sourceArn: { parts: ["arn:", PARTITION, ":sns:eu-west-1:*:orders"] },
+        },
       },
       { accounts: [OURS] },
     );
-    expect(r.findings.find((f) => f.ruleId === "CD101")?.fix?.permission?.sourceArn).toBe(
-      `arn:aws:sns:*:${OURS}:*`,
-    );
+    const fix = r.findings.find((f) => f.fix?.permission)?.fix?.permission;
+    expect(fix).toEqual({ sourceAccount: OURS, sourceArn: `arn:<PARTITION>:sns:eu-west-1:${OURS}:orders` });
   });
 });
 

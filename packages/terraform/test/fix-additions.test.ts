@@ -135,19 +135,22 @@ describe("one written statement that stands for several needing different fixes"
   });
 
   // From a session-10 review: a Lambda permission with for_each over sns and s3 got the sns
-  // instance's source_arn written for both, which broke the s3 one (and CD205 then said so).
-  it("a Lambda permission whose for_each instances need different source ARNs is not edited", async () => {
+  // instance's source_arn written for both, which broke the s3 one (and CD205 then said so). Since
+  // session 16 a permission's fix is source_account alone (Lambda refuses a source ARN with a `*`
+  // Region), the same for every instance: one edit serves them all.
+  it("a Lambda permission whose for_each instances need the same source account is edited once", async () => {
     const dir = join(import.meta.dirname, "fixtures-fix-variants", "for-each-permission");
     const file = join(dir, "main.tf");
     const before = await findingsOf(dir);
-    expect(new Set(before.map((f) => JSON.stringify(f.fix?.permission))).size).toBe(2);
+    expect(before).toHaveLength(2);
+    expect(new Set(before.map((f) => JSON.stringify(f.fix?.permission)))).toEqual(
+      new Set([JSON.stringify({ sourceAccount: "210987654321" })]),
+    );
     const { files, notes } = await applyTerraformFixesWithNotes(
       new Map([[file, readFileSync(file, "utf8")]]),
       before,
     );
-    expect(files.size).toBe(0);
-    expect(notes).toEqual([
-      `${file}:2:1: CD101: the statements written here (a for expression, a dynamic value, a for_each) need different fixes, and one edit would give them all the same; apply the fix text shown with each finding by hand`,
-    ]);
+    expect(notes).toEqual([]);
+    expect(files.get(file)).toContain('  principal      = each.value\n  source_account = "210987654321"\n}');
   });
 });

@@ -76,7 +76,6 @@ describe("fixed Terraform files stay terraform fmt-clean", () => {
   function_name  = var.function_name
   principal      = "sns.amazonaws.com"
   source_account = "210987654321"
-  source_arn     = "arn:aws:sns:*:210987654321:*"
 }`);
   });
 

@@ -331,7 +331,6 @@ export function createFixBuilder(
         return [...out];
       };
       if (kind === "lambda-permission") {
-        const arns = arnsFor(account);
         // Keep a SourceArn that already names an exact account of ours (or an account-less resource).
         const current = facts.statement.conditions.find((c) => c.keyLower === "aws:sourcearn");
         const sound = current?.values.every((v) => sourceArnKeepsOwner(v, accounts));
@@ -342,8 +341,10 @@ export function createFixBuilder(
         // One we cannot rewrite so (it names a parameter) is left as it is: SourceAccount alone
         // pins the caller, and every resource of the service would widen what it names.
         const named = sound ? undefined : ownArnsWithAccount(facts.statement, account);
+        // Not the table's every-resource pattern (`arn:aws:sns:*:<account>:*`): Lambda's AddPermission
+        // refuses a SourceArn whose Region is `*` (its pattern allows a Region or none), so the
+        // template would not deploy; SourceAccount pins the same account.
         if (named?.length === 1) permission.sourceArn = named[0] as string;
-        else if (!current && arns.length === 1) permission.sourceArn = arns[0] as string;
         if (generated) return generatedPermissionFix(generated, permission, named, account, accountNote);
         const lines = [`SourceAccount: "${account}"`];
         if (permission.sourceArn) lines.push(`SourceArn: "${permission.sourceArn}"`);

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { applyCloudFormationFixes, checkCloudFormation } from "../src/index.js";
+
+// Session-16 real-world hunt: widdix/aws-cf-templates security/kms-key.yaml uses a 26-value Service
+// parameter in a kms:ViaService `!Sub`, so every value is a variant of its own; only 16 are analysed.
+// A statement switched on by a Condition on the last allowed value was never analysed: 0 findings,
+// exit 0, a TooManyVariants warning. The values the Conditions compare with now come right after
+// the Default, so the statements they switch on are among the variants analysed.
+describe("a guarded parameter with more allowed values than variants analysed", () => {
+  const services = Array.from({ length: 25 }, (_, i) => `svc${String(i).padStart(2, "0")}`);
+  const template = (allowed: string[]) => `Parameters:
+  Service:
+    Type: String
+    AllowedValues: [${allowed.join(", ")}]
+    Default: svc00
+Conditions:
+  IsOpen: !Equals [!Ref Service, OPEN]
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeyPolicy:
+        Version: '2012-10-17'
+        Statement:
+        - Effect: Allow
+          Principal: {AWS: !Sub 'arn:aws:iam::\${AWS::AccountId}:root'}
+          Action: 'kms:*'
+          Resource: '*'
+        - Effect: Allow
+          Principal: {AWS: '*'}
+          Action: kms:Decrypt
+          Resource: '*'
+          Condition:
+            StringEquals:
+              kms:CallerAccount: !Ref AWS::AccountId
+              kms:ViaService: !Sub '\${Service}.\${AWS::Region}.amazonaws.com'
+        - !If
+          - IsOpen
+          - Effect: Allow
+            Principal: {Service: cloudtrail.amazonaws.com}
+            Action: kms:GenerateDataKey*
+            Resource: '*'
+          - !Ref AWS::NoValue
+`;
+
+  it("analyses the value a Condition compares with, wherever it is listed", async () => {
+    for (const allowed of [
+      [...services, "OPEN"],
+      ["OPEN", ...services],
+      [...services.slice(0, 20), "OPEN", ...services.slice(20)],
+    ]) {
+      const r = await checkCloudFormation("kms-key.yaml", template(allowed), {});
+      expect(r.findings.map((f) => [f.ruleId, f.line, f.variant])).toEqual([
+        ["CD101", 29, "<Service>: OPEN"],
+      ]);
+      expect(r.diagnostics.map((d) => d.code)).toEqual(["TooManyVariants"]);
+    }
+  });
+});
+
+// Session-16 real-world hunt: aws-samples/serverless-patterns sns-lambda/template.yaml. --fix gave
+// the permission `SourceArn: !Sub "arn:${AWS::Partition}:sns:*:<account>:*"`, which Lambda's
+// AddPermission refuses (its SourceArn pattern takes a Region or none, never `*`): the fixed template
+// did not deploy. The fix is now SourceAccount alone, which pins the same account.
+describe("--fix on an SNS Lambda permission", () => {
+  const text = `Resources:
+  MySnsTopic:
+    Type: AWS::SNS::Topic
+    Properties:
+      Subscription:
+        - Protocol: lambda
+          Endpoint: !GetAtt TopicConsumerFunction1.Arn
+  TopicConsumerFunction1Permission:
+    Type: 'AWS::Lambda::Permission'
+    Properties:
+      Action: 'lambda:InvokeFunction'
+      FunctionName: !Ref TopicConsumerFunction1
+      Principal: sns.amazonaws.com
+  TopicConsumerFunction1:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs20.x
+      Role: !Sub 'arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/consumer'
+      Code:
+        ZipFile: 'exports.handler = async () => {};'
+`;
+  // Lambda's AddPermission SourceArn pattern (the `Arn` shape of its API model).
+  const LAMBDA_SOURCE_ARN =
+    /^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$/;
+
+  it("adds SourceAccount and no SourceArn that Lambda would refuse", async () => {
+    const options = { accounts: ["210987654321"] };
+    const r = await checkCloudFormation("template.yaml", text, options);
+    expect(r.findings.map((f) => [f.ruleId, f.fix?.permission])).toEqual([
+      ["CD101", { sourceAccount: "210987654321" }],
+    ]);
+    const out = applyCloudFormationFixes(text, "template.yaml", r.findings) as string;
+    expect(out).toContain(`      Principal: sns.amazonaws.com\n      SourceAccount: '210987654321'\n`);
+    expect(out).not.toContain("SourceArn");
+    expect((await checkCloudFormation("template.yaml", out, options)).findings).toEqual([]);
+  });
+
+  it("keeps a SourceArn it writes within Lambda's pattern", async () => {
+    const named = text.replace(
+      "Principal: sns.amazonaws.com",
+      "Principal: sns.amazonaws.com\n      SourceArn: arn:aws:sns:eu-west-1:*:orders",
+    );
+    const r = await checkCloudFormation("template.yaml", named, { accounts: ["210987654321"] });
+    const arn = r.findings[0]?.fix?.permission?.sourceArn;
+    expect(arn).toBe("arn:aws:sns:eu-west-1:210987654321:orders");
+    expect(arn).toMatch(LAMBDA_SOURCE_ARN);
+  });
+});
