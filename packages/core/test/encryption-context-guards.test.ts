@@ -68,3 +68,27 @@ describe("encryption-context keys that name the caller's account", () => {
     ).toEqual(["CD101 high"]);
   });
 });
+
+// Session-16 real-world hunt (dxw/terraform-dxw-dalmatian-account-bootstrap,
+// kms-key-policy-sns-topic.json.tpl): a key usable by cloudwatch.amazonaws.com only for the messages
+// of one topic of ours was CD101 high. SNS encrypts a topic's messages with the topic ARN as
+// encryption context (AWS's key policy for a service publishing to an encrypted topic pins it).
+describe("the SNS topic ARN encryption context", () => {
+  const topic = (arn: string, operator = "StringEquals") => ({
+    [operator]: { "kms:EncryptionContext:aws:sns:topicArn": arn },
+  });
+
+  it("a topic of our account guards the key, for a publisher the table does not know too", () => {
+    expect(findings("cloudwatch.amazonaws.com", topic(`arn:aws:sns:eu-west-2:${OURS}:alerts`))).toEqual([]);
+    expect(findings("events.amazonaws.com", topic(`arn:aws:sns:eu-west-2:${OURS}:alerts`))).toEqual([]);
+  });
+
+  it("a topic of any account, or of a foreign one, does not", () => {
+    expect(findings("cloudwatch.amazonaws.com", topic("arn:aws:sns:*:*:alerts", "ArnLike"))).toEqual([
+      "CD102 high",
+    ]);
+    expect(findings("events.amazonaws.com", topic("arn:aws:sns:eu-west-2:135792468024:alerts"))).toEqual([
+      "CD102 high",
+    ]);
+  });
+});

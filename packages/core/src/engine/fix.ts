@@ -503,7 +503,8 @@ function encryptionContextFix(
     all.map(
       (p) =>
         p.knowledge?.alternativeGuardKeys.find(
-          (g) => g.binds === "arn" && g.key.toLowerCase().startsWith("kms:encryptioncontext:"),
+          (g) =>
+            g.binds === "arn" && !g.setForOthers && g.key.toLowerCase().startsWith("kms:encryptioncontext:"),
         )?.key,
     ),
   );

@@ -321,6 +321,13 @@ export const SERVICES: readonly ServiceKnowledge[] = [
         source: SNS_USE_CASES,
         note: "Legacy key that SNS evaluates in SNS topic policies: the console's default topic policy uses it for the topic owner, and AWS's SES-to-SNS example uses it to name the account that owns the calling service's resource. It binds an account only in policies on SNS topics (SNS is the called service), whatever the calling principal.",
       },
+      {
+        key: "kms:EncryptionContext:aws:sns:topicArn",
+        binds: "arn",
+        source: "https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html",
+        note: "SNS encrypts a topic's messages with the topic's ARN as encryption context; AWS's key policy for a service that publishes to an encrypted topic pins this key to the topic (beside aws:SourceArn). It names the topic the message goes to, whichever service publishes, so a topic of the account that owns it.",
+        setForOthers: true,
+      },
     ],
     passRoleBound: false,
     notes: [

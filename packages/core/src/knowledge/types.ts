@@ -10,6 +10,12 @@ export interface AlternativeGuardKey {
   /** Where AWS documents it. */
   source: string;
   note?: string;
+  /**
+   * The service sets the key on calls made for other principals (SNS encrypts a publisher's message
+   * with the topic's ARN), not on calls its own principal makes: it guards any principal, and a fix
+   * for this row's principal does not write it.
+   */
+  setForOthers?: boolean;
 }
 
 /** One row of the service knowledge table. Every row comes from AWS's own documentation. */
