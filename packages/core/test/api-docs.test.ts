@@ -24,9 +24,9 @@ describe("public API", () => {
   for (const { name, file } of api) {
     it(`${name} has a TSDoc comment`, () => {
       const text = readFileSync(join(SRC, file), "utf8");
-      const decl = new RegExp(`export (?:async )?(?:function\\*?|const|interface|type|class) ${name}\\b`).exec(
-        text,
-      );
+      const decl = new RegExp(
+        `export (?:async )?(?:function\\*?|const|interface|type|class) ${name}\\b`,
+      ).exec(text);
       expect(decl, `${name} is declared in ${file}`).not.toBeNull();
       const before = text.slice(0, decl?.index ?? 0).trimEnd();
       expect(before.endsWith("*/"), `${name} in ${file} has no /** ... */ comment`).toBe(true);
