@@ -594,7 +594,35 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
         facts.uncertainDenies = [...new Set([...(facts.uncertainDenies ?? []), ...symbols])];
     }
   }
+  dropUndecidingUnknowns(facts, (p, statement) => findForeignAccess(queryFor(p, statement)));
   return facts;
+}
+
+/**
+ * Forgets the statement's own unknowns when they decide nothing: closed for every principal, and
+ * still closed without the conditions that hold them (dropping a condition of an Allow only widens
+ * it), as when aws:SourceAccount pins our account beside an aws:SourceArn list not known before
+ * deployment. CD301 would otherwise say the verdict assumes a value it does not depend on.
+ */
+function dropUndecidingUnknowns(
+  facts: StatementFacts,
+  search: (p: CoveredPrincipal, statement: Statement) => ForeignAccessResult,
+): void {
+  const stmt = facts.statement;
+  const own = new Set(stmt.conditions.flatMap((c) => c.values));
+  const ownUnknowns = facts.unknowns.filter((u) => own.has(u.value));
+  if (ownUnknowns.length === 0 || facts.verdicts.length === 0) return;
+  if (facts.verdicts.some((v) => v.result.reachable || v.result.incomplete)) return;
+  const holding = new Set(ownUnknowns.map((u) => u.value));
+  const widened: Statement = {
+    ...stmt,
+    conditions: stmt.conditions.filter((c) => !c.values.some((v) => holding.has(v))),
+  };
+  for (const v of facts.verdicts) {
+    const r = search(v.principal, widened);
+    if (r.reachable || r.incomplete) return;
+  }
+  facts.unknowns = facts.unknowns.filter((u) => !holding.has(u.value));
 }
 
 /**
