@@ -998,6 +998,21 @@ function ours(set: ReadonlySet<string>): Union[] {
   return [...set].map((v) => [exactPattern(v)]);
 }
 
+/** The accounts a statement's Resource names right after `AWSLogs/`. */
+function awsLogsAccounts(stmt: Statement, render: (s: ValueSymbol) => string): string[] {
+  const out = new Set<string>();
+  for (const v of stmt.resource?.values ?? [])
+    for (const m of valueText(v, render).matchAll(/AWSLogs\/(\d{12})\//g)) out.add(m[1] as string);
+  return [...out];
+}
+
+/** Whether the statement allows `s3:PutObject` alone (no NotAction, no wildcard, no other action). */
+function onlyPutObject(stmt: Statement): boolean {
+  const values = stmt.action?.values;
+  if (stmt.notAction || !values || values.length === 0) return false;
+  return values.every((v) => v.parts.length === 1 && String(v.parts[0]).toLowerCase() === "s3:putobject");
+}
+
 /** Keys a witness gets its value for elsewhere (the request itself, or what AWS adds to it). */
 const VALUED_ELSEWHERE = new Set([
   ACTION_KEY,
@@ -1154,6 +1169,10 @@ function solveAccountKeys(
       // is at least `o-<10 or more>/r-<4 or more>/`, as AWS Organizations writes it.
       constraints.positives.push([ORG_PATH], [ORG_PATH_END]);
       for (const org of q.ourOrgs) constraints.negatives.push([globPattern(`${org}/*`)], [exactPattern(org)]);
+    } else if (key === RESOURCE_KEY && q.knowledge?.awsLogsKeyPrefix && onlyPutObject(q.statement)) {
+      // Its objects' keys hold AWSLogs once, followed by the account it delivers for (ELB).
+      constraints.positives.push([globPattern(`arn:*:s3:::*/AWSLogs/${account}/*`)]);
+      constraints.negatives.push([globPattern("*AWSLogs*AWSLogs*")]);
     } else if (alt?.binds === "arn") {
       domain = { kind: "arn", account: { fixed: account } };
     } else if (alt?.binds === "account") {
@@ -1185,6 +1204,9 @@ function solveAccountKeys(
         values.set(key, empty.value);
         continue;
       }
+      // The path may name another foreign account than the one chosen: the caller forces it.
+      if (key === RESOURCE_KEY && forced === undefined && q.knowledge?.awsLogsKeyPrefix)
+        accounts.push(...awsLogsAccounts(q.statement, q.symbolText));
       return fail();
     }
     values.set(key, r.value);

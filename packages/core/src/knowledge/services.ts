@@ -579,9 +579,14 @@ export const SERVICES: readonly ServiceKnowledge[] = [
     notes: [
       "Regions without a per-Region ELB account use logdelivery.elasticloadbalancing.amazonaws.com; Outposts use logdelivery.elb.amazonaws.com. AWS's bucket policies for both carry no source condition (the Outposts one only s3:x-amz-acl). The prefix AWSLogs/<your account> in the Resource is the only account binding shown.",
       "Older Regions grant the ELB account as an AWS principal instead; see ELB_LOG_DELIVERY_ACCOUNTS.",
+      "ELB adds the part of the object key from AWSLogs/<account>/ after the bucket and prefix, and refuses a prefix that includes AWSLogs: a Resource under AWSLogs/<your account>/ admits no other account's load balancer.",
     ],
+    awsLogsKeyPrefix: {
+      source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/enable-access-logs.html",
+    },
     sources: [
       "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html",
+      "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/enable-access-logs.html",
     ],
   },
   {

@@ -47,6 +47,12 @@ export interface ServiceKnowledge {
   };
   alternativeGuardKeys: AlternativeGuardKey[];
   /**
+   * The service writes S3 objects only under `[prefix/]AWSLogs/<account>/`, the account it delivers
+   * for, and refuses a prefix holding `AWSLogs` (Elastic Load Balancing access logs): a statement
+   * that grants it only `s3:PutObject` on keys under `AWSLogs/<your account>/` pins the caller.
+   */
+  awsLogsKeyPrefix?: { source: string };
+  /**
    * True when a trust policy for this principal is bound by iam:PassRole: the role must be passed by
    * someone in the same account (lambda, ec2, ...), so a foreign account cannot make the service
    * assume it.
