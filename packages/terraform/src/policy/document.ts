@@ -5,6 +5,7 @@ import { describeUnknown, diag, symbolKey } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
 import { knownString, list, object, type TfValue, unknown } from "../eval/value.js";
 import type { Block, Body } from "../hcl/syntax.js";
+import { argumentBlocks, checkDocumentBlock, type Report } from "./document-schema.js";
 
 /** A block as it is finally used: its body and the scope its expressions see (dynamic iterators). */
 interface ExpandedBlock {
@@ -63,14 +64,20 @@ function presenceOf(coll: TfValue, text: string, where: string): Presence {
  */
 export function expandBlocks(body: Body, type: string, scope: Scope): ExpandedBlock[] {
   const out: ExpandedBlock[] = [];
-  for (const b of body.blocks) {
+  const written = argumentBlocks(body, type, configError(scope));
+  const blocks = written.length
+    ? [...body.blocks, ...written].sort((a, b) => a.span.start - b.span.start)
+    : body.blocks;
+  for (const b of blocks) {
     if (b.type === type) {
+      checkDocumentBlock(type, b.body, configError(scope));
       out.push({ body: b.body, scope, span: b.span });
       continue;
     }
     if (b.type !== "dynamic" || b.labels[0] !== type) continue;
     const content = b.body.blocks.find((c) => c.type === "content");
     if (!content) continue;
+    checkDocumentBlock(type, content.body, configError(scope));
     const it = b.body.attributes.get("iterator");
     // `iterator = name` in native syntax; a string holding the name in JSON syntax.
     const iteratorText =
@@ -123,6 +130,12 @@ export function expandBlocks(body: Body, type: string, scope: Scope): ExpandedBl
     }
   }
   return out;
+}
+
+/** Reports what Terraform rejects in a policy document block as an error at its place. */
+function configError(scope: Scope): Report {
+  return (offset, message) =>
+    scope.module.host.diagnostics.push(diag(scope.map, offset, "ConfigError", message, "error"));
 }
 
 function attr(e: ExpandedBlock, name: string): TfValue | undefined {
