@@ -10,6 +10,7 @@ import {
 } from "./config/module-config.js";
 import { type AnalysisHost, ModuleInstance, type ResourceInstance } from "./eval/evaluator.js";
 import { nodeToValue } from "./eval/json.js";
+import { missingTemplateVars } from "./eval/template-vars.js";
 import { fromPlain, knownString, object, str, type TfValue, unknown } from "./eval/value.js";
 import { readdir, readFile } from "./fs-async.js";
 import { bodyFromJson } from "./hcl/json-body.js";
@@ -433,6 +434,8 @@ async function analyseOnce(
         });
         return unknown(`templatefile("${path}")`, "the template has a syntax error", range);
       }
+      const missing = missingTemplateVars(parts, vars, seg.source.map, path, range, diagnostics);
+      if (missing) return missing;
       const bindings = new Map<string, TfValue>(vars.kind === "object" ? vars.entries : []);
       return m.template(
         parts,

@@ -1,4 +1,4 @@
-import type { Body, Expr, TemplatePart } from "./syntax.js";
+import type { Body, Expr, Span, TemplatePart } from "./syntax.js";
 
 const MAX_DEPTH = 256;
 
@@ -102,4 +102,102 @@ export function bodyExpressions(body: Body, out: Expr[] = [], depth = 0): Expr[]
   for (const a of body.attributes.values()) out.push(a.expr);
   for (const b of body.blocks) bodyExpressions(b.body, out, depth + 1);
   return out;
+}
+
+/** A reference to a root name that no `for` around it binds, where it is written. */
+export interface FreeReference {
+  name: string;
+  span: Span;
+}
+
+/**
+ * The root names a template refers to that its own `for` directives and expressions do not bind,
+ * in every branch (taken or not): the variables `templatefile` must be given, as Terraform checks
+ * them (hcl's `Expression.Variables`) before it renders anything.
+ */
+export function freeReferences(
+  parts: TemplatePart[],
+  bound: ReadonlySet<string> = new Set(),
+  out: FreeReference[] = [],
+  depth = 0,
+): FreeReference[] {
+  if (depth > MAX_DEPTH) return out;
+  const expr = (e: Expr, names: ReadonlySet<string>) => freeExprReferences(e, names, out, depth + 1);
+  for (const p of parts) {
+    if (p.kind === "interpolation") expr(p.expr, bound);
+    else if (p.kind === "if") {
+      expr(p.condition, bound);
+      freeReferences(p.whenTrue, bound, out, depth + 1);
+      freeReferences(p.whenFalse, bound, out, depth + 1);
+    } else if (p.kind === "for") {
+      expr(p.collection, bound);
+      freeReferences(p.body, withLoopNames(bound, p.keyVar, p.valueVar), out, depth + 1);
+    }
+  }
+  return out;
+}
+
+function withLoopNames(
+  bound: ReadonlySet<string>,
+  keyVar: string | undefined,
+  valueVar: string,
+): Set<string> {
+  const names = new Set(bound);
+  if (keyVar !== undefined) names.add(keyVar);
+  names.add(valueVar);
+  return names;
+}
+
+function freeExprReferences(
+  expr: Expr,
+  bound: ReadonlySet<string>,
+  out: FreeReference[],
+  depth: number,
+): void {
+  if (depth > MAX_DEPTH) return;
+  if (expr.type === "variable") {
+    if (!bound.has(expr.name)) out.push({ name: expr.name, span: expr.span });
+    return;
+  }
+  if (expr.type === "template") {
+    freeReferences(expr.parts, bound, out, depth + 1);
+    return;
+  }
+  if (expr.type === "for") {
+    freeExprReferences(expr.collection, bound, out, depth + 1);
+    const inner = withLoopNames(bound, expr.keyVar, expr.valueVar);
+    for (const e of [expr.key, expr.value, expr.condition])
+      if (e) freeExprReferences(e, inner, out, depth + 1);
+    return;
+  }
+  for (const child of childExpressions(expr)) freeExprReferences(child, bound, out, depth + 1);
+}
+
+/** The expressions directly inside one (not through templates and `for`, which bind names). */
+function childExpressions(expr: Expr): Expr[] {
+  switch (expr.type) {
+    case "getattr":
+      return [expr.object];
+    case "index":
+      return [expr.collection, expr.key];
+    case "tuple":
+      return expr.items;
+    case "object":
+      // A bare name as a key is a literal key, not a reference (HCL).
+      return expr.items.flatMap((i) => (i.key.type === "variable" ? [i.value] : [i.key, i.value]));
+    case "splat":
+      return [expr.source, ...expr.steps.flatMap((s) => (s.kind === "index" ? [s.key] : []))];
+    case "call":
+      return expr.args;
+    case "conditional":
+      return [expr.condition, expr.whenTrue, expr.whenFalse];
+    case "binary":
+      return [expr.left, expr.right];
+    case "unary":
+      return [expr.operand];
+    case "paren":
+      return [expr.expr];
+    default:
+      return [];
+  }
 }
