@@ -370,7 +370,7 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
     for (const stmt of policy.statements) {
       const element = stmt.resource ? "Resource" : stmt.notResource ? "NotResource" : undefined;
       if (!element) continue;
-      const range = (stmt.resource ?? stmt.notResource)?.range ?? stmt.range;
+      const range = inSiteFile(site, (stmt.resource ?? stmt.notResource)?.range ?? stmt.range);
       diagnostics.push({
         code: "PolicyShape",
         severity: "warning",
@@ -417,7 +417,7 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
           message: v.result.unconfirmed
             ? `statement ${stmt.index}: a foreign request for ${v.principal.name} was found only by widening policy variables, and evaluating it exactly rejected it; the statement was not proven safe`
             : `statement ${stmt.index}: the search for a foreign request for ${v.principal.name} stopped at its limit; the statement was not proven safe`,
-          ...(stmt.range ? { line: stmt.range.start.line, column: stmt.range.start.column } : {}),
+          ...startOf(inSiteFile(site, stmt.range)),
         });
       }
     }
@@ -513,6 +513,21 @@ function statementAnchors(policy: Policy): Map<number, string> {
   return out;
 }
 
+/**
+ * A range where the site's file holds it. A statement written in another file (a Terraform source
+ * document read with file()) has no place in the site's file: its line and column would point at
+ * unrelated text there, so what is reported of it is at the site (the argument or document that
+ * holds the policy).
+ */
+function inSiteFile(site: PolicySite, range: SourceRange | undefined): SourceRange | undefined {
+  if (range && (range.file === site.file || range.file === "")) return range;
+  return site.range;
+}
+
+function startOf(range: SourceRange | undefined): { line?: number; column?: number } {
+  return range ? { line: range.start.line, column: range.start.column } : {};
+}
+
 function toFinding(
   rule: Rule,
   input: ReportInput,
@@ -520,7 +535,7 @@ function toFinding(
   stmt: Statement,
   anchor: string | undefined,
 ): Finding {
-  const range = site.permission ? (site.range ?? stmt.range) : (stmt.range ?? site.range);
+  const range = site.permission ? (site.range ?? stmt.range) : inSiteFile(site, stmt.range);
   const f: Finding = {
     ruleId: rule.meta.id,
     rule: rule.meta.slug,
