@@ -54,3 +54,47 @@ describe("ELB access-log delivery under AWSLogs/<account>/", () => {
     expect(findings(`arn:aws:s3:::logs/AWSLogs/${OURS}/*`, "s3:*")).toHaveLength(1);
   });
 });
+
+// Session-16 real-world hunt: AWS's access-log bucket policy for the Regions that have one grants
+// s3:PutObject to the Region's ELB log-delivery account (`arn:aws:iam::127311923021:root`), an AWS
+// principal that writes the logs of every customer's load balancer. Granted the whole bucket, any
+// other account's load balancer could deliver into it; the tool did not analyse AWS principals and
+// said nothing. It is now analysed as the service it stands for.
+describe("an ELB log-delivery account as an AWS principal", () => {
+  function elbAccount(principal: unknown, resource: string) {
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: principal }, Action: "s3:PutObject", Resource: resource },
+      ],
+    };
+    return checkPolicyText(JSON.stringify(policy), "bucket.json", { accounts: [OURS] }).findings;
+  }
+
+  it("granted the whole bucket: CD101, naming the account and its Region, with a Resource fix", () => {
+    for (const principal of [
+      "arn:aws:iam::127311923021:root",
+      "127311923021",
+      ["arn:aws:iam::797873946194:root"],
+    ]) {
+      const f = elbAccount(principal, "arn:aws:s3:::logs/*");
+      expect(f.map((x) => x.ruleId)).toEqual(["CD101"]);
+      expect(f[0]?.message).toMatch(/Elastic Load Balancing log-delivery account of us-(east-1|west-2)/);
+      expect(f[0]?.witness?.principal).toMatch(/^(arn:aws:iam::)?\d{12}(:root)?$/);
+      expect(f[0]?.witness?.resource).toMatch(/^arn:aws:s3:::logs\/.*AWSLogs\/\d{12}\//);
+      expect(f[0]?.fix?.text).toBe(`"Resource": "arn:aws:s3:::logs/<your prefix/>AWSLogs/${OURS}/*"`);
+      expect(f[0]?.fix?.condition).toBeUndefined();
+    }
+  });
+
+  it("granted AWSLogs/<your account>/ (AWS's policy): nothing", () => {
+    expect(
+      elbAccount("arn:aws:iam::127311923021:root", `arn:aws:s3:::logs/prefix/AWSLogs/${OURS}/*`),
+    ).toEqual([]);
+  });
+
+  it("another account, or a malformed ARN, is not taken for ELB", () => {
+    expect(elbAccount("arn:aws:iam::135792468024:root", "arn:aws:s3:::logs/*")).toEqual([]);
+    expect(elbAccount("arn:aws:iam::127311923021:user/x", "arn:aws:s3:::logs/*")).toEqual([]);
+  });
+});

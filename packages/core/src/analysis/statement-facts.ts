@@ -2,6 +2,7 @@ import { splitArn } from "../iam/arn.js";
 import { matchOne } from "../iam/conditions.js";
 import { type EvaluationRequest, evaluate, toContextMap, traceStatement } from "../iam/evaluate.js";
 import { hasWildcard } from "../iam/wildcard.js";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../knowledge/elb-accounts.js";
 import { findService, isServicePrincipalName } from "../knowledge/lookup.js";
 import { SERVICES } from "../knowledge/services.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
@@ -44,6 +45,12 @@ export interface CoveredPrincipal {
   element?: PolicyValue;
   /** Trust for a principal whose role must be passed by the same account (lambda, ec2, ...). */
   passRoleBound: boolean;
+  /**
+   * The service principal an AWS principal acts for, and is analysed as: an Elastic Load Balancing
+   * log-delivery account (`arn:aws:iam::127311923021:root`) writes the access logs of every load
+   * balancer of its Region, whoever owns it.
+   */
+  standsFor?: string;
 }
 
 export type AccessDiagnosis = "CD101" | "CD102" | "CD103" | "CD104";
@@ -153,6 +160,12 @@ function coveredPrincipals(stmt: Statement): { principals: CoveredPrincipal[]; i
     for (const v of entry.values) {
       const text = valueText(v, (s) => `<${s.name}>`);
       if (entry.type === "AWS" && text === "*") isPublic = true;
+      if (entry.type === "AWS") {
+        const elb = elbDeliveryAccount(text);
+        if (elb)
+          out.push({ name: text, element: v, passRoleBound: false, knowledge: elb, standsFor: ELB_SERVICE });
+        continue;
+      }
       if (entry.type !== "Service") continue;
       if (!isServicePrincipalName(text) && !text.includes("<")) continue;
       const knowledge = findService(text);
@@ -167,6 +180,37 @@ function coveredPrincipals(stmt: Statement): { principals: CoveredPrincipal[]; i
   }
   if (isPublic) out.unshift({ name: "*", passRoleBound: false });
   return { principals: out, isPublic };
+}
+
+/** The service principal an ELB log-delivery account stands for (the Regions that have none use it). */
+const ELB_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+const ELB_ACCOUNTS: ReadonlySet<string> = new Set(ELB_LOG_DELIVERY_ACCOUNTS.map((e) => e.account));
+
+/**
+ * The knowledge row of Elastic Load Balancing access-log delivery, when `text` names one of its
+ * per-Region accounts as AWS's bucket policies write them (`arn:<partition>:iam::<account>:root`, or
+ * the account alone).
+ */
+function elbDeliveryAccount(text: string): ServiceKnowledge | undefined {
+  const m = /^(?:arn:aws[a-z-]*:iam::)?(\d{12})(?::root)?$/.exec(text);
+  if (!m || !ELB_ACCOUNTS.has(m[1] as string) || (m[0] !== m[1] && !text.endsWith(":root"))) return undefined;
+  return findService(ELB_SERVICE);
+}
+
+/**
+ * A statement as the service an AWS principal stands for sees it: that principal written as the
+ * service principal (the request it makes is the one the service makes for a load balancer's owner).
+ */
+function asService(stmt: Statement, p: CoveredPrincipal): Statement {
+  const spec = stmt.principal;
+  if (!spec || !p.standsFor || !p.element) return stmt;
+  const element = p.element;
+  const entries = spec.entries.map((e) =>
+    e.type === "AWS" ? { ...e, values: e.values.filter((v) => v !== element) } : e,
+  );
+  entries.push({ type: "Service", values: [{ parts: [p.standsFor] }] });
+  return { ...stmt, principal: { ...spec, entries } };
 }
 
 /**
@@ -469,7 +513,16 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
   // may still let a foreign account in, which the search finds; a request that gets in only by
   // carrying the faulty value itself is that finding's, not another.
   /** The question findForeignAccess answers for one principal of the statement (or a variant of it). */
-  const queryFor = (p: CoveredPrincipal, statement: Statement): ForeignAccessQuery => ({
+  const queryFor = (p: CoveredPrincipal, statement: Statement): ForeignAccessQuery => {
+    if (!p.standsFor) return plainQuery(p, statement);
+    // The policy with the principal written as the service it stands for, so that the exact
+    // evaluation of a witness sees the statement as the search did.
+    const seen = asService(statement, p);
+    const statements = policy.statements.map((x) => (x === stmt ? seen : x));
+    if (!statements.includes(seen)) statements.push(seen);
+    return { ...plainQuery(p, seen), policy: { ...policy, statements }, principal: p.standsFor };
+  };
+  const plainQuery = (p: CoveredPrincipal, statement: Statement): ForeignAccessQuery => ({
     policy,
     statement,
     principal: p.name === "*" ? null : p.name,
@@ -541,7 +594,10 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
     // Unknowns (symbols) are taken the wide way on purpose and `evaluate` cannot match them: their
     // unconfirmed requests stay findings.
     const search = (statement: Statement): ForeignAccessResult => {
-      const found = findForeignAccess({ ...query, statement });
+      let found = findForeignAccess(statement === stmt ? query : queryFor(p, statement));
+      // The request is the AWS principal's (an ELB log-delivery account), not the service's name.
+      if (p.standsFor && found.reachable)
+        found = { ...found, witness: { ...found.witness, principal: p.name } };
       return found.reachable && !found.confirmed && !p.name.includes("<") && !hasSymbols(stmt)
         ? { reachable: false, incomplete: true, unconfirmed: found.witness }
         : found;

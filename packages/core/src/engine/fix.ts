@@ -232,7 +232,34 @@ const OWN_ARN_PLACEHOLDER = "<an ARN in account ";
  * to pick): no tool can apply it as it is.
  */
 export function fixNeedsUserValue(fix: { text: string }): boolean {
-  return fix.text.includes(TOKEN_PLACEHOLDER) || fix.text.includes(OWN_ARN_PLACEHOLDER);
+  return (
+    fix.text.includes(TOKEN_PLACEHOLDER) ||
+    fix.text.includes(OWN_ARN_PLACEHOLDER) ||
+    fix.text.includes(LOG_PREFIX_PLACEHOLDER)
+  );
+}
+
+/** What stands for the key prefix a load balancer's access logs are configured with (none: nothing). */
+const LOG_PREFIX_PLACEHOLDER = "<your prefix/>";
+
+/**
+ * The fix for a service that writes only under `[prefix/]AWSLogs/<account>/` (Elastic Load Balancing):
+ * a Resource limited to that path with our account, which AWS's bucket policies use; they carry no
+ * source condition, and the service may not send source keys.
+ */
+function awsLogsFix(facts: StatementFacts, account: string, accountNote: string): Fix {
+  const buckets = new Set<string>();
+  for (const v of facts.statement.resource?.values ?? []) {
+    const m = /^(arn:[^:]*:s3:::[^/]+)/.exec(valueText(v, (s) => `<${s.name}>`));
+    if (m) buckets.add(m[1] as string);
+  }
+  if (buckets.size === 0) buckets.add("arn:aws:s3:::<bucket>");
+  const resources = [...buckets].map((b) => `${b}/${LOG_PREFIX_PLACEHOLDER}AWSLogs/${account}/*`);
+  const text = `"Resource": ${JSON.stringify(resources.length === 1 ? resources[0] : resources, null, 2)}`;
+  return {
+    description: `Limit Resource to the keys Elastic Load Balancing writes for your own load balancers, [prefix/]AWSLogs/<your account>/* (drop ${LOG_PREFIX_PLACEHOLDER} when the access logs have no prefix): it writes under AWSLogs/<the load balancer's account>/ and refuses a prefix that holds AWSLogs, so no other account's load balancer can write there. AWS's bucket policies for it carry no source condition.${accountNote}`,
+    text,
+  };
 }
 
 /**
@@ -313,6 +340,8 @@ export function createFixBuilder(
       : ` Replace ${ACCOUNT_PLACEHOLDER} with the account that owns the calling resources (or pass --account).`;
   return {
     sourceGuard(facts, principals) {
+      if (principals.length > 0 && principals.every((p) => p.knowledge?.awsLogsKeyPrefix))
+        return awsLogsFix(facts, account, accountNote);
       const token = tokenGuard(principals);
       if (token) return tokenFix(kind, facts, principals, token, generated);
       // One source ARN pattern per service of the statement; none at all when a service of the
