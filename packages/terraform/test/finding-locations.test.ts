@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { checkSite } from "@deputyguard/core";
+import { applySuppressions, checkSite } from "@deputyguard/core";
 import { describe, expect, it } from "vitest";
 import { terraformFormat } from "../src/index.js";
 import { scan } from "./helpers.js";
@@ -19,14 +19,42 @@ async function module(name: string) {
 }
 
 describe("templatefile() with an %{if} not known before apply", () => {
-  it("a finding in a text the template may render points into the template, at the statement", async () => {
+  it("a finding in a text the template may render points at the templatefile call", async () => {
     const r = await module("templatefile-undecided-if");
     expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    const tpl = join(DIR, "templatefile-undecided-if/policy.json.tpl");
-    expect(r.sites.map((s) => s.file)).toEqual([tpl, tpl]);
+    const main = join(DIR, "templatefile-undecided-if/main.tf");
+    expect(r.sites.map((s) => s.file)).toEqual([main, main]);
     expect([...new Set(r.findings.map((f) => [f.ruleId, f.file, f.line, f.column].join(" ")))]).toEqual([
-      `CD101 ${tpl} 4 5`,
+      `CD101 ${main} 12 12`,
     ]);
+  });
+
+  // From the session-16 review: pointing such findings into the template moved them out of the
+  // resource block, and a `# deputyguard:ignore` on the resource no longer covered them.
+  it("a suppression on the resource still covers them", async () => {
+    const r = await scan({
+      "main.tf": `variable "extra" { type = string }
+# deputyguard:ignore CD101 -- reviewed
+resource "aws_sns_topic" "t" {
+  name   = "t"
+  policy = templatefile("\${path.module}/p.tpl", { extra = var.extra })
+}
+`,
+      "p.tpl": `{
+  "Statement": [
+    %{ if extra != "" }{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish"},%{ endif }
+    {"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sns:Publish"}
+  ]
+}
+`,
+    });
+    expect(r.findings.length).toBeGreaterThan(0);
+    const out = applySuppressions(
+      r.findings,
+      r.sites.flatMap((x) => x.suppressions ?? []),
+      "2026-01-01",
+    );
+    expect(out.findings.every((f) => f.suppressed && f.file.endsWith("main.tf"))).toBe(true);
   });
 });
 

@@ -223,12 +223,6 @@ function addSite(
   const { documents, truncated } = variantDocuments(node);
   for (const d of documents) {
     const variant: PolicySite = { ...site, document: d.node };
-    // Each text a template may render is read from the template file (`templatefile` with an
-    // `%{if}` not known before apply), not from the .tf file the choice is made in.
-    if (d.node.range && d.node.range.file !== site.file) {
-      variant.file = d.node.range.file;
-      variant.range = d.node.range;
-    }
     if (d.variant) variant.variant = d.variant;
     if (d.statementVariants) variant.statementVariants = d.statementVariants;
     collector.sites.push({ site: variant, rootFile });
