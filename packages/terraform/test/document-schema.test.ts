@@ -227,4 +227,26 @@ variable "services" {
       'an argument named "principal" is not expected in a statement block',
     );
   });
+
+  // From the session-16 review: in JSON syntax an empty array is zero blocks, not an argument.
+  it("in JSON syntax, an empty list of condition or not_principals blocks is no error", async () => {
+    const r = await scan({
+      "main.tf.json": `{
+  "data": {"aws_iam_policy_document": {"d": {
+    "statement": [{
+      "effect": "Allow",
+      "actions": ["sns:Publish"],
+      "resources": ["*"],
+      "principals": [{"type": "Service", "identifiers": ["events.amazonaws.com"]}],
+      "condition": [],
+      "not_principals": []
+    }]
+  }}},
+  "resource": {"aws_sns_topic_policy": {"p": {"arn": "arn:aws:sns:us-east-1:111122223333:t", "policy": "\${data.aws_iam_policy_document.d.json}"}}}
+}
+`,
+    });
+    expect(errors(r)).toEqual([]);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CD101"]);
+  });
 });

@@ -55,6 +55,10 @@ export function argumentBlocks(body: Body, type: string, report: Report): Block[
   if (!ARGUMENT_BLOCKS.has(type)) return [];
   const a = body.attributes.get(type);
   if (!a) return [];
+  // `"condition": []` in a .tf.json file is zero blocks (JSON syntax writes blocks as arrays of
+  // objects, and the reader cannot tell an empty one from an argument); in native syntax it is an
+  // error Terraform reports, but it adds nothing to the policy either way.
+  if (a.expr.type === "tuple" && a.expr.items.length === 0) return [];
   const values = a.expr.type === "tuple" ? a.expr.items : [a.expr];
   const bodies = values.map(objectBody);
   const read = bodies.every((b) => b !== undefined);
