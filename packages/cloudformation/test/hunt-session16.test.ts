@@ -58,6 +58,41 @@ Resources:
   });
 });
 
+// Session-16 review of the ordering above: values the Conditions compare with pushed a wildcard
+// value past the limit, and its CD102 went (0 findings, exit 0). A value with a wildcard, the
+// likeliest to let another account in, now comes first.
+describe("a guarded parameter whose wildcard value is among more than 16", () => {
+  it("still analyses the wildcard value", async () => {
+    const arn = (n: string) => `"arn:aws:sns:us-east-1:210987654321:${n}"`;
+    const topics = Array.from({ length: 16 }, (_, i) => `t${i}`);
+    const text = `Parameters:
+  Src:
+    Type: String
+    Default: ${arn("a")}
+    AllowedValues: [${[arn("a"), '"*"', ...topics.map(arn)].join(", ")}]
+Conditions:
+${topics.map((t, i) => `  Is${i}: !Equals [!Ref Src, ${arn(t)}]`).join("\n")}
+Resources:
+  Q:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [q]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: { Service: sns.amazonaws.com }
+            Action: sqs:SendMessage
+            Resource: "*"
+            Condition:
+              ArnLike: { "aws:SourceArn": !Ref Src }
+${topics.map((t, i) => `          - !If [Is${i}, {Effect: Allow, Principal: {Service: sns.amazonaws.com}, Action: sqs:SendMessage, Resource: "*", Condition: {ArnLike: {"aws:SourceArn": ${arn(`x${i}`)}}}}, !Ref AWS::NoValue]`).join("\n")}
+`;
+    const r = await checkCloudFormation("many.yaml", text, { accounts: ["210987654321"] });
+    expect(r.findings.filter((f) => f.ruleId === "CD102").map((f) => f.variant)).toEqual(["<Src>: *"]);
+  });
+});
+
 // Session-16 real-world hunt: aws-samples/serverless-patterns sns-lambda/template.yaml. --fix gave
 // the permission `SourceArn: !Sub "arn:${AWS::Partition}:sns:*:<account>:*"`, which Lambda's
 // AddPermission refuses (its SourceArn pattern takes a Region or none, never `*`): the fixed template

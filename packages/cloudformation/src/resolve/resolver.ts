@@ -1486,9 +1486,10 @@ function exactDomain(
   byDefault: boolean,
 ): ParameterDomain {
   const uses = usesOf(model, name);
-  // Where it guards, every value is its own option; those the template compares or selects with
-  // (which may switch statements on and off) come right after the first, so that they are among
-  // the variants analysed when there are more than MAX_VARIANTS.
+  // Where it guards, every value is its own option. When there are more than MAX_VARIANTS, the
+  // first ones are analysed: after the first, a value with a wildcard (the likeliest to let another
+  // account in), then those the template compares or selects with (which may switch statements on
+  // and off), then the others.
   if (isGuarded(model, name)) return { values: usedFirst(values, uses), byDefault, exact: true };
   const alike = values.filter((v) => !uses.has(v));
   if (alike.length < 2) return { values, byDefault, exact: true };
@@ -1497,11 +1498,20 @@ function exactDomain(
   return { values: merged, labels, byDefault: byDefault && merged[0] === values[0], exact: true };
 }
 
-/** `values` with its first kept first, then the ones in `uses`, then the others (each in its order). */
+/**
+ * `values` with its first kept first, then those with a wildcard, then the ones in `uses`, then the
+ * others (each in its order).
+ */
 function usedFirst(values: string[], uses: ReadonlySet<string>): string[] {
   const [first, ...rest] = values;
   if (first === undefined) return values;
-  return [first, ...rest.filter((v) => uses.has(v)), ...rest.filter((v) => !uses.has(v))];
+  const wild = (v: string) => /[*?]/.test(v);
+  return [
+    first,
+    ...rest.filter(wild),
+    ...rest.filter((v) => !wild(v) && uses.has(v)),
+    ...rest.filter((v) => !wild(v) && !uses.has(v)),
+  ];
 }
 
 /** `values` with `first` moved to the front when it is one of them (then `byDefault`). */
