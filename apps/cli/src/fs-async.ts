@@ -95,10 +95,19 @@ export function writeFile(path: string, data: string): Promise<void> {
   return new Promise((resolve, reject) => writeFileCb(path, data, (err) => (err ? reject(err) : resolve())));
 }
 
+/** A failure while making the pieces {@link writeFileChunks} writes, not while writing them. */
+export class PieceError extends Error {
+  constructor(readonly reason: unknown) {
+    super("making the text to write failed");
+  }
+}
+
 /**
  * Writes text given in pieces (created or truncated, as {@link writeFile}), one piece at a time, so that
- * a large report is never held whole as a string nor as a buffer.
+ * a large report is never held whole as a string nor as a buffer. A piece that cannot be made rejects
+ * with a {@link PieceError} (the file then holds the pieces before it).
  */
+
 export function writeFileChunks(path: string, pieces: Iterable<string>): Promise<void> {
   return new Promise((resolve, reject) => {
     openCb(path, "w", (err, fd) => {
@@ -125,7 +134,7 @@ export function writeFileChunks(path: string, pieces: Iterable<string>): Promise
         try {
           item = it.next();
         } catch (e) {
-          return finish(e);
+          return finish(new PieceError(e));
         }
         if (item.done) return finish(undefined);
         writeAll(item.value, (e) => (e ? finish(e) : next()));

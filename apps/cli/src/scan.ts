@@ -39,7 +39,7 @@ import pc from "picocolors";
 import type { Config } from "./config.js";
 import { decode, formatBytes, mayBeInput, readText, walk } from "./files.js";
 import { prepareFormats } from "./formats.js";
-import { readFile, realpath, stat, writeFile, writeFileChunks } from "./fs-async.js";
+import { PieceError, readFile, realpath, stat, writeFile, writeFileChunks } from "./fs-async.js";
 
 export interface ScanSettings {
   format: "text" | "json" | "sarif" | "junit";
@@ -605,6 +605,8 @@ export async function scan(
         ? writeFile(settings.output, rendered)
         : writeFileChunks(settings.output, rendered));
     } catch (e) {
+      // Not a write problem: the report itself could not be made (an internal error).
+      if (e instanceof PieceError) throw e.reason;
       io.stderr(`deputyguard: cannot write ${settings.output}: ${writeProblem(settings.output, e)}\n`);
       return { report, code: 2 };
     }

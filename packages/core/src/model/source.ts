@@ -14,8 +14,10 @@ export interface SourceRange {
 /**
  * A {@link SourceRange} held as one object of four numbers rather than three objects: half the memory,
  * which matters for parsers of large inputs (a 50 MB policy has millions of ranges). `start` and `end`
- * are read through getters (each read makes a new position object) and `toJSON` gives the plain form;
- * a spread (`{ ...range }`) copies only `file`, so copy a range with {@link plainRange}.
+ * are read through getters (each read makes a new position object, so `r.start === r.start` is
+ * false) and `toJSON` gives the plain form. A spread or `structuredClone` copies the numbers but not
+ * `start` and `end`, and deep equality with a plain range fails: copy or compare a range through
+ * {@link plainRange}.
  */
 export class PackedRange implements SourceRange {
   constructor(
