@@ -9,6 +9,7 @@ import { PARTITION, REGION, SELF_ACCOUNT, URL_SUFFIX } from "./symbols.js";
 import {
   type Alternatives,
   at,
+  type ForCandidate,
   concatSegments,
   derivedUnknown,
   failingPicks,
@@ -787,27 +788,31 @@ export class ModuleInstance {
         `the for expressions of this configuration make more than ${MAX_FOR_ITEMS} items; the value is not computed`,
         range,
       );
+    /** Every element made, with the `if` that keeps it when that is not known (see `candidates`). */
+    const candidates: ForCandidate[] = [];
+    let undecided = false;
     for (const [k, v] of pairs) {
       const bindings = new Map(scope.bindings ?? []);
       if (expr.keyVar !== undefined) bindings.set(expr.keyVar, k);
       bindings.set(expr.valueVar, v);
       const inner: Scope = { ...scope, bindings };
+      let when: ForCandidate["when"];
       if (expr.condition) {
-        const c = truth(this.evaluate(expr.condition, inner));
+        const cv = this.evaluate(expr.condition, inner);
+        const c = truth(cv);
+        if (c === false) continue;
         if (c === undefined) {
-          // An item the filter may keep: in a list, it is kept for a policy (an Allow that may be
-          // there is analysed; a Deny that may not be there is not counted on); a map's is unknown.
-          if (expr.producesObject)
+          // A grouped map (`...`) would be a list that may lack the element under its key: the
+          // whole map stays unknown.
+          if (expr.producesObject && expr.grouped)
             return unknown(
               `for ${expr.valueVar} in ...`,
               "the for condition is not known before apply",
               range,
             );
-          uncertain.add(items.length);
-          items.push(this.evaluate(expr.value, inner));
-          continue;
+          undecided = true;
+          when = this.filterChoice(cv, expr, inner, k);
         }
-        if (!c) continue;
       }
       if (expr.producesObject && expr.key) {
         const kk = knownString(this.evaluate(expr.key, inner));
@@ -818,22 +823,64 @@ export class ModuleInstance {
             range,
           );
         const val = this.evaluate(expr.value, inner);
+        candidates.push(when ? { key: str(kk), value: val, when } : { key: str(kk), value: val });
+        if (when) continue;
         if (expr.grouped) {
           const prev = entries.get(kk);
           entries.set(kk, list([...(prev?.kind === "list" ? prev.items : []), val]));
         } else entries.set(kk, val);
         keyRanges.set(kk, scope.map.range(expr.key.span));
-      } else items.push(this.evaluate(expr.value, inner));
+      } else {
+        const val = this.evaluate(expr.value, inner);
+        // An index after an element that may be dropped is not known.
+        const index: TfValue = undecided
+          ? unknown(`for ${expr.valueVar} in ...`, "an element before it may be dropped by the for condition")
+          : { kind: "number", value: items.length };
+        candidates.push(when ? { key: index, value: val, when } : { key: index, value: val });
+        // An item the filter may keep: in a list, it is kept for a policy (an Allow that may be
+        // there is analysed; a Deny that may not be there is not counted on).
+        if (when) uncertain.add(items.length);
+        items.push(val);
+      }
     }
-    if (uncertain.size > 0) {
-      // Not known which items the filter keeps: an unknown list, whose policy statements are those
-      // certainly kept and those it may keep, but for a Deny it may drop (not counted on).
+    if (undecided) {
+      // Not known which elements the filter keeps: an unknown collection. A list's policy
+      // statements are those certainly kept and those it may keep, but for a Deny it may drop (not
+      // counted on); a dynamic block generates a block for each element, those the filter may drop
+      // only if their condition holds (`candidates`).
       const u = unknown(`for ${expr.valueVar} in ...`, "the for condition is not known before apply", range);
-      if (u.kind === "unknown")
-        u.knownItems = items.filter((item, i) => !uncertain.has(i) || !isDenyStatement(item));
+      if (u.kind === "unknown") {
+        if (!expr.producesObject)
+          u.knownItems = items.filter((item, i) => !uncertain.has(i) || !isDenyStatement(item));
+        u.candidates = candidates;
+      }
       return u;
     }
     return expr.producesObject ? { kind: "object", entries, keyRanges, range } : list(items, range);
+  }
+
+  /**
+   * The choice an element's undecided `if` makes. A test on an unknown against the element
+   * (`k == data.aws_region.current.region`) is the choice a conditional on the same test is; any
+   * other is the element's own, named by the condition's text and the element.
+   */
+  private filterChoice(
+    cv: TfValue,
+    expr: Expr & { type: "for" },
+    inner: Scope,
+    k: TfValue,
+  ): NonNullable<ForCandidate["when"]> {
+    const text = oneLine(sliceText(inner.map, (expr.condition as Expr).span));
+    const reason = `the for condition ${text} is not known before apply (${describeUnknown(cv)})`;
+    if (cv.kind === "unknown" && cv.choice?.label && cv.choice.key.startsWith("eq:"))
+      return { key: `cond:${cv.choice.key}`, label: cv.choice.label, negated: cv.choice.negated, reason };
+    const element = `${expr.keyVar ?? expr.valueVar} = ${key(k)}`;
+    return {
+      key: `for:${this.prefix}:${inner.map.file}:${expr.span.start}:${key(k)}`,
+      label: `${text} (${element})`,
+      negated: false,
+      reason,
+    };
   }
 
   template(parts: TemplatePart[], scope: Scope, range: SourceRange): TfValue {

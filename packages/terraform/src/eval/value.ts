@@ -75,6 +75,12 @@ export type TfValue =
        * for each (`key` names the choice, `label` what chooses).
        */
       alternatives?: Alternatives;
+      /**
+       * The elements a `for` expression over a known collection makes when its `if` is not known
+       * for some: only a `dynamic` block uses them (a block per element, those with `when` only if
+       * their condition holds); everything else sees an unknown collection.
+       */
+      candidates?: ForCandidate[];
     }
   | { kind: "json"; value: TfValue; range?: SourceRange }
   | { kind: "document"; node: SourceNode; origin: string; sources?: string[]; range?: SourceRange }
@@ -96,6 +102,18 @@ export function unknown(source: string, reason: string, range?: SourceRange): Tf
   };
   if (range) v.range = range;
   return v;
+}
+
+/**
+ * An element a `for` expression makes (see `candidates`): its key (the index in a list, unknown
+ * after an element that may be dropped) and value, and with `when` the undecided `if` that keeps it
+ * (`key` names the choice as a conditional on the same test would, `label` says what it tests,
+ * `negated`: kept when the test is false).
+ */
+export interface ForCandidate {
+  key: TfValue;
+  value: TfValue;
+  when?: { key: string; label: string; negated: boolean; reason: string };
 }
 
 /** The values a value is one of, for a selector not known before apply: `key` names the choice. */

@@ -110,7 +110,25 @@ export function expandBlocks(body: Body, type: string, scope: Scope): ExpandedBl
           scope: bind({ kind: "string", segments: [{ text: k }] }, v),
           span: b.span,
         });
-    else if (coll.kind !== "null") {
+    else if (coll.kind === "unknown" && coll.candidates) {
+      // A for expression whose `if` is not known for some elements: a block for each element, those
+      // the filter may drop generated only if their condition holds.
+      for (const c of coll.candidates) {
+        const block: ExpandedBlock = { body: content.body, scope: bind(c.key, c.value), span: b.span };
+        if (c.when) {
+          block.mayBeAbsent = c.when.reason;
+          block.presence = {
+            key: c.when.key,
+            label: c.when.label,
+            options: [
+              { label: "true", present: !c.when.negated },
+              { label: "false", present: c.when.negated },
+            ],
+          };
+        }
+        out.push(block);
+      }
+    } else if (coll.kind !== "null") {
       const why = `the dynamic "${type}" for_each is not known before apply (${describeUnknown(coll)})`;
       const span = forEach?.expr.span ?? b.span;
       const presence = presenceOf(
