@@ -833,9 +833,13 @@ export class ModuleInstance {
       } else {
         const val = this.evaluate(expr.value, inner);
         // An index after an element that may be dropped is not known.
-        const index: TfValue = undecided
-          ? unknown(`for ${expr.valueVar} in ...`, "an element before it may be dropped by the for condition")
-          : { kind: "number", value: items.length };
+        const index: TfValue =
+          uncertain.size > 0
+            ? unknown(
+                `for ${expr.valueVar} in ...`,
+                "an element before it may be dropped by the for condition",
+              )
+            : { kind: "number", value: items.length };
         candidates.push(when ? { key: index, value: val, when } : { key: index, value: val });
         // An item the filter may keep: in a list, it is kept for a policy (an Allow that may be
         // there is analysed; a Deny that may not be there is not counted on).

@@ -20,6 +20,8 @@ interface ExpandedBlock {
   mayBeAbsent?: string;
   /** With `mayBeAbsent`: the choice that decides whether the block is generated. */
   presence?: Presence;
+  /** The element of a `for` expression whose `if` is not known that the block is generated for. */
+  filtered?: boolean;
 }
 
 /**
@@ -116,6 +118,7 @@ export function expandBlocks(body: Body, type: string, scope: Scope): ExpandedBl
       for (const c of coll.candidates) {
         const block: ExpandedBlock = { body: content.body, scope: bind(c.key, c.value), span: b.span };
         if (c.when) {
+          block.filtered = true;
           block.mayBeAbsent = c.when.reason;
           block.presence = {
             key: c.when.key,
@@ -511,6 +514,26 @@ function mayBeGenerated(
 }
 
 /**
+ * An Allow generated for an element of a `for` expression only if its `if` holds: analysed as
+ * there (without it nothing is allowed), and its findings say under which condition. The option it
+ * is absent in is not analysed, so the choice is one of its own, apart from a conditional on the
+ * same test (whose both options are).
+ */
+function keptIf(s: ExpandedBlock, presence: Presence, n: ObjectNode): SourceNode {
+  const range = s.scope.map.range(s.span);
+  return {
+    kind: "value",
+    value: { parts: [absentSymbol(s, "statement")], range },
+    range,
+    alternatives: {
+      key: `kept:${presence.key}`,
+      label: presence.label,
+      options: presence.options.filter((o) => o.present).map((o) => ({ label: o.label, node: n })),
+    },
+  };
+}
+
+/**
  * The JSON of an `aws_iam_policy_document` instance, as the provider builds it: source documents
  * first, then the `statement` blocks (replacing source statements with the same Sid), then the
  * override documents (replacing any statement with the same Sid)
@@ -575,7 +598,8 @@ export function buildPolicyDocument(inst: ResourceInstance): TfValue {
     const i = sid === undefined ? -1 : statements.findIndex((x) => sidOf(x) === sid);
     const replaced = statements[i];
     if (replaced && s.presence) statements[i] = mayBeGenerated(s, s.presence, n, replaced);
-    else statements.push(isDenyStatement(n) ? notCountedOn(s, "statement", n) : n);
+    else if (isDenyStatement(n)) statements.push(notCountedOn(s, "statement", n));
+    else statements.push(s.filtered && s.presence ? keptIf(s, s.presence, n) : n);
   }
   const failedOverride = mergeDocs(
     docs("override_policy_documents", "override_json"),
