@@ -123,7 +123,7 @@ describe("a for expression whose if is not known before apply", () => {
     const { sites } = await scan({
       "main.tf": tf.replace(
         "identifiers = [statement.value]",
-        'identifiers = [statement.value, "x\${statement.key}.amazonaws.com"]',
+        'identifiers = [statement.value, "x${statement.key}.amazonaws.com"]',
       ),
     });
     const doc = plainDocument(sites[0]) as { Statement: Array<{ Principal: { Service: string[] } }> };

@@ -9,9 +9,9 @@ import { PARTITION, REGION, SELF_ACCOUNT, URL_SUFFIX } from "./symbols.js";
 import {
   type Alternatives,
   at,
-  type ForCandidate,
   concatSegments,
   derivedUnknown,
+  type ForCandidate,
   failingPicks,
   failure,
   firstUnknown,
