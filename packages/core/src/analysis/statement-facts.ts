@@ -161,7 +161,7 @@ function coveredPrincipals(stmt: Statement): { principals: CoveredPrincipal[]; i
       const text = valueText(v, (s) => `<${s.name}>`);
       if (entry.type === "AWS" && text === "*") isPublic = true;
       if (entry.type === "AWS") {
-        const elb = elbDeliveryAccount(text);
+        const elb = elbDeliveryAccount(v);
         if (elb)
           out.push({ name: text, element: v, passRoleBound: false, knowledge: elb, standsFor: ELB_SERVICE });
         continue;
@@ -188,11 +188,14 @@ const ELB_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
 const ELB_ACCOUNTS: ReadonlySet<string> = new Set(ELB_LOG_DELIVERY_ACCOUNTS.map((e) => e.account));
 
 /**
- * The knowledge row of Elastic Load Balancing access-log delivery, when `text` names one of its
- * per-Region accounts as AWS's bucket policies write them (`arn:<partition>:iam::<account>:root`, or
- * the account alone).
+ * The knowledge row of Elastic Load Balancing access-log delivery, when `v` names one of its
+ * per-Region accounts as AWS's bucket policies write them (`arn:<partition>:iam::<account>:root`,
+ * the partition written or the deploy's, or the account alone), or is what Terraform's
+ * `aws_elb_service_account` data source gives (the account of the provider's Region).
  */
-function elbDeliveryAccount(text: string): ServiceKnowledge | undefined {
+function elbDeliveryAccount(v: PolicyValue): ServiceKnowledge | undefined {
+  const text = valueText(v, (s) => (s.kind === "partition" ? "aws" : `<${s.name}>`));
+  if (/^<data\.aws_elb_service_account\.[\w-]+\.(arn|id)>$/.test(text)) return findService(ELB_SERVICE);
   const m = /^(?:arn:aws[a-z-]*:iam::)?(\d{12})(?::root)?$/.exec(text);
   if (!m || !ELB_ACCOUNTS.has(m[1] as string) || (m[0] !== m[1] && !text.endsWith(":root"))) return undefined;
   return findService(ELB_SERVICE);
