@@ -1,6 +1,7 @@
 import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Diagnostic, DirectoryResult, ScanOptions } from "@deputyguard/core";
+import { type CdkFileAssets, readAssetManifest } from "./cdk-assets.js";
 import { extractCloudFormation } from "./extract.js";
 import type { CloudFormationSite } from "./sites/find.js";
 
@@ -8,7 +9,15 @@ interface ManifestArtifact {
   type?: string;
   /** `aws://<account>/<region>`; `unknown-account` for an environment-agnostic stack. */
   environment?: string;
-  properties?: { templateFile?: string; directoryName?: string };
+  properties?: {
+    templateFile?: string;
+    directoryName?: string;
+    /** A `cdk:asset-manifest`'s file. */
+    file?: string;
+    additionalDependencies?: unknown;
+  };
+  /** The artifacts deployed before it, among them a stack's `cdk:asset-manifest`. */
+  dependencies?: unknown;
   displayName?: string;
 }
 
@@ -90,6 +99,44 @@ function stackAccounts(manifestPath: string): ReadonlyMap<string, string> | unde
 
 const manifestAccounts = new Map<string, { stamp: string; accounts: ReadonlyMap<string, string> }>();
 
+interface AssetManifestRead {
+  byObjectKey: Map<string, string>;
+  sources: Set<string>;
+}
+
+/**
+ * The file assets of a stack artifact: those of the asset manifests (`cdk:asset-manifest`) among
+ * its dependencies, where CDK's stack synthesizer puts its own and its nested stacks' templates.
+ * Each asset manifest is read once per assembly (`read`); undefined when the stack names none.
+ */
+function stackFileAssets(
+  assembly: string,
+  artifacts: Record<string, ManifestArtifact>,
+  stack: ManifestArtifact,
+  read: Map<string, AssetManifestRead>,
+  diagnostics: Diagnostic[],
+): CdkFileAssets | undefined {
+  const names = [stack.dependencies, stack.properties?.additionalDependencies].flatMap((d) =>
+    Array.isArray(d) ? d.filter((n): n is string => typeof n === "string") : [],
+  );
+  const byObjectKey = new Map<string, string>();
+  let found = false;
+  for (const name of new Set(names)) {
+    const artifact = Object.hasOwn(artifacts, name) ? artifacts[name] : undefined;
+    const file = artifact?.type === "cdk:asset-manifest" ? artifact.properties?.file : undefined;
+    if (typeof file !== "string") continue;
+    found = true;
+    let manifest = read.get(file);
+    if (!manifest) {
+      manifest = { byObjectKey: new Map(), sources: new Set() };
+      readAssetManifest(join(assembly, file), manifest.byObjectKey, manifest.sources, diagnostics);
+      read.set(file, manifest);
+    }
+    for (const [key, path] of manifest.byObjectKey) byObjectKey.set(key, path);
+  }
+  return found ? { directory: assembly, byObjectKey } : undefined;
+}
+
 /** Whether `dir` holds the manifest of a cloud assembly. */
 function isCloudAssembly(dir: string): boolean {
   return findCloudAssembly(dir) === dir;
@@ -157,7 +204,9 @@ export async function scanCloudAssemblies(
  * Reads a CDK cloud assembly (`cdk.out`): `manifest.json` names each stack
  * (`aws:cloudformation:stack` artifacts, with `properties.templateFile`) and nested assemblies of
  * stages (`cdk:cloud-assembly`, `properties.directoryName`). Sites carry the construct path from
- * each resource's `aws:cdk:path` metadata. A `*.template.json` in the assembly that neither the
+ * each resource's `aws:cdk:path` metadata. A stack's nested stacks are followed through their
+ * `aws:asset:path` metadata or, without it, through the stack's asset manifest (its
+ * `cdk:asset-manifest` dependency). A `*.template.json` in the assembly that neither the
  * manifest nor a stack read names is left from an earlier synth (`cdk synth` does not delete the
  * templates of stacks taken out of the app): it is not scanned, with a `TemplateNotInManifest`
  * warning, since it is not what a deploy of this assembly deploys.
@@ -190,6 +239,7 @@ export async function scanCloudAssembly(
   }
   result.files.push(manifestPath);
   const artifacts = manifest.artifacts && typeof manifest.artifacts === "object" ? manifest.artifacts : {};
+  const assetManifests = new Map<string, AssetManifestRead>();
   for (const [name, artifact] of Object.entries(artifacts)) {
     if (
       artifact?.type === "aws:cloudformation:stack" &&
@@ -217,7 +267,17 @@ export async function scanCloudAssembly(
         );
         continue;
       }
-      const extracted = await extractCloudFormation(file, text, options);
+      const cdkFileAssets = stackFileAssets(
+        assembly,
+        artifacts,
+        artifact,
+        assetManifests,
+        result.diagnostics,
+      );
+      const extracted = await extractCloudFormation(file, text, {
+        ...options,
+        ...(cdkFileAssets ? { cdkFileAssets } : {}),
+      });
       // A stack synthesized for an account deploys there (its nested stacks too): that account is ours.
       const own = environmentAccount(artifact.environment);
       if (own !== undefined) for (const site of extracted.sites) site.ownAccount = own;
@@ -251,6 +311,7 @@ export async function scanCloudAssembly(
   } catch {
     // the manifest was read; a listing that fails leaves nothing to warn of
   }
+  const assetSources = new Set([...assetManifests.values()].flatMap((m) => [...m.sources]));
   for (const name of names.sort()) {
     const file = join(assembly, name);
     if (read.has(resolve(file))) continue;
@@ -259,8 +320,9 @@ export async function scanCloudAssembly(
       code: "TemplateNotInManifest",
       severity: "warning",
       file,
-      message:
-        "the cloud assembly's manifest.json names no stack with this template, and no stack read refers to it as a nested stack: it is not scanned (probably left from an earlier synth; synthesize again or delete it, or name the file to scan it anyway)",
+      message: assetSources.has(name)
+        ? "a stack's asset manifest in the cloud assembly lists this template as a file asset (a nested stack's template), but no stack read links a nested stack to it, by aws:asset:path metadata or by a TemplateURL ending in its object key: it is not scanned (name the file to scan it on its own)"
+        : "the cloud assembly's manifest.json names no stack with this template, and no stack read refers to it as a nested stack: it is not scanned (probably left from an earlier synth; synthesize again or delete it, or name the file to scan it anyway)",
     });
   }
   return result;

@@ -7,6 +7,7 @@ import {
   enumerateVariants,
   type ScanOptions,
 } from "@deputyguard/core";
+import { assetTemplateOf, type CdkFileAssets } from "./cdk-assets.js";
 import { parseTemplate } from "./read/template.js";
 import { expandForEach } from "./resolve/foreach.js";
 import { buildModel, type ResourceModel, type TemplateModel } from "./resolve/model.js";
@@ -41,6 +42,11 @@ export interface CloudFormationExtractOptions extends ScanOptions {
   parameterChoices?: ReadonlyMap<string, PassedValues>;
   /** Nested stack files already being read (cycle guard). */
   nestedChain?: readonly string[];
+  /**
+   * The file assets of the CDK stack being read (its nested stacks' too): a nested stack without
+   * `aws:asset:path` metadata is read from the asset whose object key its TemplateURL ends in.
+   */
+  cdkFileAssets?: CdkFileAssets;
 }
 
 export interface CloudFormationExtractResult extends ExtractResult {
@@ -298,6 +304,32 @@ async function followNestedStack(
     location = assetPath;
     fromAsset = true;
   }
+  // That metadata is optional (`cdk synth --no-asset-metadata`; aws-cdk's integ snapshots have
+  // none): the stack's asset manifest names the file uploaded to the object the TemplateURL ends in.
+  const assets = isSam ? undefined : options.cdkFileAssets;
+  let assetFile: string | undefined;
+  if (assets && !fromAsset && (!location || REMOTE.test(location))) {
+    const asset = assetTemplateOf(assets, resolvedUrl === NO_VALUE ? undefined : resolvedUrl);
+    if (asset.kind === "file") {
+      location = asset.sourcePath;
+      assetFile = asset.path;
+    } else if (asset.kind !== "none") {
+      const why =
+        asset.kind === "outside"
+          ? `the file asset its TemplateURL names, ${asset.sourcePath.slice(0, 200)}, is outside the cloud assembly; it is not followed`
+          : `its TemplateURL ends in the object keys of several file assets (${asset.sourcePaths.join(", ").slice(0, 400)}); none is followed`;
+      env.diagnostics.push(
+        diagnostic(
+          "NestedStackNotChecked",
+          "warning",
+          `nested stack ${id}: ${why}, and its policies are not checked`,
+          model.file,
+          where,
+        ),
+      );
+      return undefined;
+    }
+  }
   // Remote templates (https://, s3://) and SAR applications are not fetched: the tool is offline.
   if (!location || REMOTE.test(location)) {
     const what = isSam ? "application" : "stack";
@@ -306,11 +338,14 @@ async function followNestedStack(
       : isSam && urlNode?.kind === "object" && getOf(urlNode, "ApplicationId")
         ? "it comes from the Serverless Application Repository, which is not downloaded"
         : `its ${isSam ? "Location" : "TemplateURL"} is not known before deployment`;
+    const unlinked = assets
+      ? " (it has no aws:asset:path metadata, and no file asset of the stack's asset manifest has the object key it ends in)"
+      : "";
     env.diagnostics.push(
       diagnostic(
         "NestedStackNotChecked",
         "warning",
-        `nested ${what} ${id}: ${why}; its policies are not checked (scan its template on its own)`,
+        `nested ${what} ${id}: ${why}${unlinked}; its policies are not checked (scan its template on its own)`,
         model.file,
         where,
       ),
@@ -320,7 +355,7 @@ async function followNestedStack(
   // Findings name the nested file the way the parent was named (relative stays relative), so that
   // the same file named on the command line too is recognised as the same.
   const base = model.file.startsWith("<") ? process.cwd() : dirname(model.file);
-  const path = isAbsolute(location) ? location : join(base, location);
+  const path = assetFile ?? (isAbsolute(location) ? location : join(base, location));
   // CDK's asset files sit in cdk.out beside the parent: a path leaving that folder is not followed.
   if (
     fromAsset &&
