@@ -61,15 +61,33 @@ function environmentAccount(environment: unknown): string | undefined {
  */
 export function stackAccountOf(file: string): string | undefined {
   if (!file.endsWith(".template.json")) return undefined;
-  return stackAccounts(join(dirname(file), "manifest.json"))?.get(basename(file));
+  return manifestStacks(join(dirname(file), "manifest.json"))?.get(basename(file))?.account;
 }
 
 /**
- * Each stack template's account in a manifest (`templateFile` → account), read once per manifest
- * (and again when it changes): naming an assembly's thousands of templates one by one reads it
- * once, not once each. Undefined when there is no manifest, or one that cannot be read.
+ * The file assets of the stack whose template `file` is, when `file` sits in a cloud assembly
+ * whose manifest names that stack's asset manifest (a template named on the command line): its
+ * nested stacks without `aws:asset:path` metadata are read through them, as in the assembly.
  */
-function stackAccounts(manifestPath: string): ReadonlyMap<string, string> | undefined {
+export function stackFileAssetsOf(file: string, diagnostics: Diagnostic[]): CdkFileAssets | undefined {
+  if (!file.endsWith(".template.json")) return undefined;
+  const stack = manifestStacks(join(dirname(file), "manifest.json"))?.get(basename(file));
+  if (!stack) return undefined;
+  return fileAssetsFrom(dirname(file), stack.assetManifests, new Map(), diagnostics);
+}
+
+interface ManifestStack {
+  account?: string;
+  /** The files of the asset manifests among its dependencies. */
+  assetManifests: string[];
+}
+
+/**
+ * Each stack template's account and asset manifests in a manifest (by `templateFile`), read once
+ * per manifest (and again when it changes): naming an assembly's thousands of templates one by
+ * one reads it once, not once each. Undefined when there is no manifest, or one that cannot be read.
+ */
+function manifestStacks(manifestPath: string): ReadonlyMap<string, ManifestStack> | undefined {
   let stamp: string;
   try {
     const info = statSync(manifestPath);
@@ -78,26 +96,30 @@ function stackAccounts(manifestPath: string): ReadonlyMap<string, string> | unde
   } catch {
     return undefined; // no manifest beside it: the template alone
   }
-  const known = manifestAccounts.get(manifestPath);
-  if (known?.stamp === stamp) return known.accounts;
+  const known = manifestsRead.get(manifestPath);
+  if (known?.stamp === stamp) return known.stacks;
   let manifest: { artifacts?: Record<string, ManifestArtifact> };
   try {
     manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as typeof manifest;
   } catch {
     return undefined; // not one we can read: the template alone
   }
-  const accounts = new Map<string, string>();
-  for (const artifact of Object.values(manifest?.artifacts ?? {})) {
+  const artifacts = manifest?.artifacts && typeof manifest.artifacts === "object" ? manifest.artifacts : {};
+  const stacks = new Map<string, ManifestStack>();
+  for (const artifact of Object.values(artifacts)) {
     const template = artifact?.properties?.templateFile;
-    const account = environmentAccount(artifact?.environment);
-    if (artifact?.type === "aws:cloudformation:stack" && typeof template === "string" && account)
-      accounts.set(template, account);
+    if (artifact?.type !== "aws:cloudformation:stack" || typeof template !== "string") continue;
+    const account = environmentAccount(artifact.environment);
+    stacks.set(template, {
+      ...(account ? { account } : {}),
+      assetManifests: assetManifestFiles(artifacts, artifact),
+    });
   }
-  manifestAccounts.set(manifestPath, { stamp, accounts });
-  return accounts;
+  manifestsRead.set(manifestPath, { stamp, stacks });
+  return stacks;
 }
 
-const manifestAccounts = new Map<string, { stamp: string; accounts: ReadonlyMap<string, string> }>();
+const manifestsRead = new Map<string, { stamp: string; stacks: ReadonlyMap<string, ManifestStack> }>();
 
 interface AssetManifestRead {
   byObjectKey: Map<string, string>;
@@ -105,27 +127,35 @@ interface AssetManifestRead {
 }
 
 /**
- * The file assets of a stack artifact: those of the asset manifests (`cdk:asset-manifest`) among
- * its dependencies, where CDK's stack synthesizer puts its own and its nested stacks' templates.
- * Each asset manifest is read once per assembly (`read`); undefined when the stack names none.
+ * The files of a stack artifact's asset manifests: the `cdk:asset-manifest` artifacts among its
+ * dependencies, where CDK's stack synthesizer puts its own and its nested stacks' templates.
  */
-function stackFileAssets(
-  assembly: string,
-  artifacts: Record<string, ManifestArtifact>,
-  stack: ManifestArtifact,
-  read: Map<string, AssetManifestRead>,
-  diagnostics: Diagnostic[],
-): CdkFileAssets | undefined {
+function assetManifestFiles(artifacts: Record<string, ManifestArtifact>, stack: ManifestArtifact): string[] {
   const names = [stack.dependencies, stack.properties?.additionalDependencies].flatMap((d) =>
     Array.isArray(d) ? d.filter((n): n is string => typeof n === "string") : [],
   );
-  const byObjectKey = new Map<string, string>();
-  let found = false;
+  const files: string[] = [];
   for (const name of new Set(names)) {
     const artifact = Object.hasOwn(artifacts, name) ? artifacts[name] : undefined;
     const file = artifact?.type === "cdk:asset-manifest" ? artifact.properties?.file : undefined;
-    if (typeof file !== "string") continue;
-    found = true;
+    if (typeof file === "string" && !files.includes(file)) files.push(file);
+  }
+  return files;
+}
+
+/**
+ * The file assets of the asset manifests `files` in `assembly`, each read once (`read` holds those
+ * read so far); undefined when there is none.
+ */
+function fileAssetsFrom(
+  assembly: string,
+  files: readonly string[],
+  read: Map<string, AssetManifestRead>,
+  diagnostics: Diagnostic[],
+): CdkFileAssets | undefined {
+  if (files.length === 0) return undefined;
+  const byObjectKey = new Map<string, string>();
+  for (const file of files) {
     let manifest = read.get(file);
     if (!manifest) {
       manifest = { byObjectKey: new Map(), sources: new Set() };
@@ -134,7 +164,7 @@ function stackFileAssets(
     }
     for (const [key, path] of manifest.byObjectKey) byObjectKey.set(key, path);
   }
-  return found ? { directory: assembly, byObjectKey } : undefined;
+  return { directory: assembly, byObjectKey };
 }
 
 /** Whether `dir` holds the manifest of a cloud assembly. */
@@ -267,10 +297,9 @@ export async function scanCloudAssembly(
         );
         continue;
       }
-      const cdkFileAssets = stackFileAssets(
+      const cdkFileAssets = fileAssetsFrom(
         assembly,
-        artifacts,
-        artifact,
+        assetManifestFiles(artifacts, artifact),
         assetManifests,
         result.diagnostics,
       );

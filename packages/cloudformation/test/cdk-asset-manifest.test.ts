@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { checkSites } from "@deputyguard/core";
 import { describe, expect, it } from "vitest";
-import { scanCloudAssembly } from "../src/index.js";
+import { cloudFormationFormat, scanCloudAssembly } from "../src/index.js";
 
 // Session-16 hunt (R1), on aws-cdk's own integ.nested-stack snapshot: CDK writes the
 // `aws:asset:path` metadata that named a nested stack's template file only when asked to (`cdk synth
@@ -217,6 +217,17 @@ describe("CDK nested stacks without aws:asset:path metadata", () => {
     const without = await scan(assembly());
     expect(without.findings).toEqual(withMetadata.findings);
     expect(without.codes).toEqual(withMetadata.codes);
+  });
+
+  it("are followed from a stack's template named by itself, through the manifest beside it", async () => {
+    const out = assembly();
+    const file = join(out, "nested-stacks-test.template.json");
+    const r = await cloudFormationFormat.extract({ file, text: readFileSync(file, "utf8") }, {});
+    const { findings } = checkSites(r.sites, {});
+    expect(findings.map((f) => [relative(out, f.file), f.ruleId, f.line, f.column])).toEqual([
+      [NESTED, "CD101", 38, 7],
+    ]);
+    expect(r.diagnostics).toEqual([]);
   });
 
   it("follow a nested stack's own nested stacks through the same asset manifest", async () => {
