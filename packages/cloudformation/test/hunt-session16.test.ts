@@ -86,7 +86,7 @@ Resources:
             Resource: "*"
             Condition:
               ArnLike: { "aws:SourceArn": !Ref Src }
-${topics.map((t, i) => `          - !If [Is${i}, {Effect: Allow, Principal: {Service: sns.amazonaws.com}, Action: sqs:SendMessage, Resource: "*", Condition: {ArnLike: {"aws:SourceArn": ${arn(`x${i}`)}}}}, !Ref AWS::NoValue]`).join("\n")}
+${topics.map((_t, i) => `          - !If [Is${i}, {Effect: Allow, Principal: {Service: sns.amazonaws.com}, Action: sqs:SendMessage, Resource: "*", Condition: {ArnLike: {"aws:SourceArn": ${arn(`x${i}`)}}}}, !Ref AWS::NoValue]`).join("\n")}
 `;
     const r = await checkCloudFormation("many.yaml", text, { accounts: ["210987654321"] });
     expect(r.findings.filter((f) => f.ruleId === "CD102").map((f) => f.variant)).toEqual(["<Src>: *"]);
