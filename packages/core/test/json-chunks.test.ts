@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -13,8 +13,8 @@ import {
   renderJsonChunks,
   renderSarif,
   renderSarifChunks,
-  type ScanReport,
 } from "../src/index.js";
+import { policyFiles, scanPolicies } from "./helpers/policy-fixtures.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../test-fixtures/policy-json");
 
@@ -69,7 +69,7 @@ describe("jsonChunks", () => {
 });
 
 describe("renderJsonChunks and renderSarifChunks", () => {
-  const report = scan(policyFiles(FIXTURES));
+  const report = scanPolicies(policyFiles(FIXTURES));
   const tool = { name: "deputyguard", version: "0.0.0" };
 
   it("join to the text of renderJson", () => {
@@ -95,25 +95,3 @@ describe("batched", () => {
     expect([...batched([], 100)]).toEqual([]);
   });
 });
-
-function policyFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...policyFiles(p));
-    else if (name.endsWith(".json") && !name.endsWith(".expected.json")) out.push(p);
-  }
-  return out.sort();
-}
-
-function scan(files: string[]): ScanReport {
-  const report = emptyReport();
-  for (const f of files) {
-    const r = checkPolicyText(readFileSync(f, "utf8"), f);
-    report.findings.push(...r.findings);
-    for (const d of r.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
-    report.summary.files++;
-  }
-  report.summary.findings = report.findings.length;
-  return report;
-}

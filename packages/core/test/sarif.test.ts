@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import * as ajvDraft04 from "ajv-draft-04";
 import * as ajvFormats from "ajv-formats";
@@ -10,8 +10,8 @@ import {
   RULES,
   renderJunit,
   renderSarif,
-  type ScanReport,
 } from "../src/index.js";
+import { policyFiles, scanPolicies } from "./helpers/policy-fixtures.js";
 
 const SCHEMA = join(import.meta.dirname, "../../../../shared/schemas/sarif-schema-2.1.0.json");
 const FIXTURES = join(import.meta.dirname, "../../../test-fixtures/policy-json");
@@ -22,28 +22,6 @@ const hasSchema = (() => {
     return false;
   }
 })();
-
-function policyFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...policyFiles(p));
-    else if (name.endsWith(".json") && !name.endsWith(".expected.json")) out.push(p);
-  }
-  return out.sort();
-}
-
-function scan(files: string[]): ScanReport {
-  const report = emptyReport();
-  for (const f of files) {
-    const r = checkPolicyText(readFileSync(f, "utf8"), f);
-    report.findings.push(...r.findings);
-    for (const d of r.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
-    report.summary.files++;
-  }
-  report.summary.findings = report.findings.length;
-  return report;
-}
 
 // Both packages are CommonJS; depending on the loader the class or function sits on `default` once or twice.
 type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
@@ -67,7 +45,7 @@ describe("SARIF", () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, "utf8")));
-    const report = scan(policyFiles(FIXTURES));
+    const report = scanPolicies(policyFiles(FIXTURES));
     expect(report.findings.length).toBeGreaterThan(50);
     const sarif = JSON.parse(renderSarif(report, sarifOptions));
     const ok = validate(sarif);
@@ -144,7 +122,7 @@ describe("SARIF", () => {
   });
 
   it("carries every rule with security-severity, and results with levels, regions and fingerprints", () => {
-    const report = scan([
+    const report = scanPolicies([
       join(FIXTURES, "rules/CD101/invalid-01-cloudtrail-bucket-no-source-condition.json"),
     ]);
     const sarif = JSON.parse(renderSarif(report, sarifOptions));
@@ -173,7 +151,7 @@ describe("SARIF", () => {
 
 describe("JUnit", () => {
   it("has one failing test case per finding at or above the threshold", () => {
-    const report = scan([
+    const report = scanPolicies([
       join(FIXTURES, "rules/CD101/invalid-01-cloudtrail-bucket-no-source-condition.json"),
     ]);
     const xml = renderJunit(report, (s) => s === "high");
