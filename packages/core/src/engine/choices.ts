@@ -56,6 +56,13 @@ export class ChoiceRun implements Chooser {
 /** The most variants (combinations of undecided choices) one policy is analysed in. */
 export const MAX_VARIANTS = 16;
 
+/**
+ * How many times {@link MAX_VARIANTS} are analysed while every run made one and the same choice (a
+ * parameter with many AllowedValues): its options grow the work linearly, not as a product, and
+ * one left out may be the one that lets another account in.
+ */
+export const ONE_CHOICE_FACTOR = 4;
+
 /** How {@link enumerateVariants} tells runs apart. */
 export interface VariantOutcomes<T> {
   /**
@@ -93,6 +100,7 @@ export function enumerateVariants<T>(
   const stack: number[][] = [[]];
   let runs = 0;
   let truncated = false;
+  const choiceKeys = new Set<string>();
   while (stack.length > 0) {
     if (runs >= maxRuns) {
       truncated = true;
@@ -102,6 +110,7 @@ export function enumerateVariants<T>(
     const run = new ChoiceRun(prefix, forced);
     const value = resolve(run);
     runs++;
+    for (const c of run.seen) choiceKeys.add(c.key);
     const chosen = run.seen.map((c) => c.chosen);
     for (let i = run.seen.length - 1; i >= prefix.length; i--) {
       const c = run.seen[i] as Choice;
@@ -116,7 +125,7 @@ export function enumerateVariants<T>(
       continue;
     }
     // A new outcome beyond the limit: the runs left are not analysed.
-    if (kept.length >= limit) {
+    if (kept.length >= (choiceKeys.size <= 1 ? limit * ONE_CHOICE_FACTOR : limit)) {
       truncated = true;
       break;
     }
