@@ -33,6 +33,7 @@ export {
   expandAlternatives,
   hasAlternatives,
   MAX_VARIANTS,
+  ONE_CHOICE_FACTOR,
   type VariantOutcomes,
 } from "./engine/choices.js";
 export { editBetween, type TextEdit } from "./engine/edit.js";
