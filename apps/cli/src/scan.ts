@@ -568,7 +568,7 @@ export async function scan(
   const failing = (s: Severity) => atLeast(s, settings.failOn);
   // JSON and SARIF are written in pieces (batched to about 1 MB): a large report (180 MB for a 50 MB
   // policy) is then never held whole, once as a string and again as the bytes written.
-  let rendered: string | Iterable<string>;
+  let rendered: string[] | Generator<string>;
   switch (settings.format) {
     case "json":
       rendered = batched(renderJsonChunks(report, tool));
@@ -584,26 +584,28 @@ export async function scan(
       );
       break;
     case "junit":
-      rendered = renderJunit({ ...report, findings: report.findings.filter((f) => !f.suppressed) }, failing);
+      rendered = [
+        renderJunit({ ...report, findings: report.findings.filter((f) => !f.suppressed) }, failing),
+      ];
       break;
     default:
-      rendered = renderText(
-        { ...report, findings: report.findings.filter((f) => !f.suppressed) },
-        {
-          ...(useColor ? { palette: forced ? pc.createColors(true) : pc } : {}),
-          source: (f) => sources.get(f) ?? readForFrame(f, settings.maxFileSize),
-          quiet: settings.quiet,
-          // What a `--fix` asked for could not be done, or needs a hand: said even when quiet.
-          ...(settings.fix || settings.afterFix ? { keepWarnings: ["FixNote", "FixUnsupported"] } : {}),
-          suppressed: report.findings.filter((f) => f.suppressed).length,
-        },
-      );
+      rendered = [
+        renderText(
+          { ...report, findings: report.findings.filter((f) => !f.suppressed) },
+          {
+            ...(useColor ? { palette: forced ? pc.createColors(true) : pc } : {}),
+            source: (f) => sources.get(f) ?? readForFrame(f, settings.maxFileSize),
+            quiet: settings.quiet,
+            // What a `--fix` asked for could not be done, or needs a hand: said even when quiet.
+            ...(settings.fix || settings.afterFix ? { keepWarnings: ["FixNote", "FixUnsupported"] } : {}),
+            suppressed: report.findings.filter((f) => f.suppressed).length,
+          },
+        ),
+      ];
   }
   if (settings.output) {
     try {
-      await (typeof rendered === "string"
-        ? writeFile(settings.output, rendered)
-        : writeFileChunks(settings.output, rendered));
+      await writeFileChunks(settings.output, rendered);
     } catch (e) {
       // Not a write problem: the report itself could not be made (an internal error).
       if (e instanceof PieceError) throw e.reason;
@@ -613,8 +615,8 @@ export async function scan(
   } else if ((settings.fix || settings.afterFix) && settings.format === "text" && settings.quiet) {
     // `--fix --quiet`: standard output is the diff alone (for `patch`); the findings and errors
     // still reach the user, on standard error.
-    for (const piece of typeof rendered === "string" ? [rendered] : rendered) io.stderr(piece);
-  } else for (const piece of typeof rendered === "string" ? [rendered] : rendered) io.stdout(piece);
+    for (const piece of rendered) io.stderr(piece);
+  } else for (const piece of rendered) io.stdout(piece);
 
   if (internal) return { report, code: 3 };
   if (report.errors.length > 0) return { report, code: 2 };

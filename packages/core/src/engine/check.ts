@@ -379,7 +379,7 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
           element === "Resource"
             ? `statement ${stmt.index} of a role's trust policy has Resource: IAM rejects it ("Has prohibited field Resource"), so the role cannot be deployed as written; remove Resource, a trust policy applies to its role only. The analysis does not know the role's ARN: its verdict on this policy may be wrong.`
             : `statement ${stmt.index} of a role's trust policy has NotResource, which trust policies do not take (IAM rejects Resource in them: "Has prohibited field Resource"); remove it, a trust policy applies to its role only. The analysis does not know the role's ARN: its verdict on this policy may be wrong.`,
-        ...(range ? { line: range.start.line, column: range.start.column } : {}),
+        ...startOf(range),
       });
     }
   }
