@@ -1,12 +1,14 @@
 // Cold start of `check-iac` on one small template and one small .tf, against their floors, in one run:
 // `node -e 0`; for Terraform, node (with the CLI's V8 flag) loading hcl2json and parsing the same file.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "dg-cold-"));
+// The small template and .tf go when the bench ends, however it ends.
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 const template = join(dir, "template.yaml");
 writeFileSync(
   template,

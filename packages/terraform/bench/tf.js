@@ -3,7 +3,7 @@
 // one small .tf against the floor (node with --liftoff-only loading hcl2json and parsing the file).
 // Run after `pnpm build`: node packages/terraform/bench/tf.js
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -157,6 +157,8 @@ function plan5mb() {
 }
 
 const work = mkdtempSync(join(tmpdir(), "dg-tf-bench-"));
+// The generated module and the small .tf go when the bench ends, however it ends.
+process.on("exit", () => rmSync(work, { recursive: true, force: true }));
 const modDir = join(work, "module");
 mkdirSync(modDir);
 const tf = module2000();
