@@ -167,6 +167,53 @@ resource "aws_sns_topic_policy" "b" {
     expect(out.unused.map((u) => [u.rule, u.origin.line])).toEqual([["CD101", 7]]);
   });
 
+  // Left by session 16, seen with a topic policy written by templatefile(): its findings are at the
+  // template's lines, and the comment on the resource block did not reach them (exit 1).
+  it("a comment on the resource covers findings in the template its templatefile() policy is written in", async () => {
+    const s = await scan({
+      "main.tf": `resource "aws_sns_topic" "t" { name = "t" }
+
+# deputyguard:ignore CD101 -- events from any account are fine here
+resource "aws_sns_topic_policy" "t" {
+  arn    = aws_sns_topic.t.arn
+  policy = templatefile("\${path.module}/policy.json.tpl", { topic = aws_sns_topic.t.arn })
+}
+
+resource "aws_sns_topic_policy" "u" {
+  arn    = aws_sns_topic.t.arn
+  policy = templatefile("\${path.module}/policy.json.tpl", { topic = aws_sns_topic.t.arn })
+}
+`,
+      "policy.json.tpl": `{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Principal": { "Service": "events.amazonaws.com" },
+    "Action": "sns:Publish",
+    "Resource": "\${topic}"
+  }]
+}
+`,
+    });
+    expect(s.findings.map((f) => [f.ruleId, f.resource, f.file.endsWith("policy.json.tpl"), f.line])).toEqual(
+      [
+        ["CD101", "aws_sns_topic_policy.t", true, 3],
+        ["CD101", "aws_sns_topic_policy.u", true, 3],
+      ],
+    );
+    const out = applySuppressions(
+      s.findings,
+      s.sites.flatMap((x) => x.suppressions ?? []),
+      "2026-01-01",
+    );
+    // The comment covers its own resource only, not the other one using the same template.
+    expect(out.findings.map((f) => [f.resource, f.suppressed?.justification ?? null])).toEqual([
+      ["aws_sns_topic_policy.t", "events from any account are fine here"],
+      ["aws_sns_topic_policy.u", null],
+    ]);
+    expect(out.unused).toEqual([]);
+  });
+
   it("a comment outside every resource, data and locals block is a SuppressionMisplaced warning", async () => {
     const s = await scan({
       "main.tf": `variable "v" {

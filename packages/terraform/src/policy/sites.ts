@@ -186,10 +186,13 @@ function mayHoldPolicy(name: string, e: Expr): boolean {
   return false;
 }
 
-/** Suppression comments written at the resource's block (see suppressions.ts). */
-function blockSuppressions(inst: ResourceInstance): Suppression[] {
+/**
+ * Suppression comments written at the resource's block (see suppressions.ts), covering its findings
+ * in `documentFile` too (the template a decided `templatefile()` policy is written in).
+ */
+function blockSuppressions(inst: ResourceInstance, documentFile?: string): Suppression[] {
   const map = inst.config.file.map;
-  return suppressionIndex(map).forBlock(map.range(inst.config.block.span), inst.address);
+  return suppressionIndex(map).forBlock(map.range(inst.config.block.span), inst.address, documentFile);
 }
 
 function addSite(
@@ -211,7 +214,7 @@ function addSite(
     document: node,
     range,
   };
-  const suppressions = [...blockSuppressions(inst), ...documentSuppressions(inst, range)];
+  const suppressions = [...blockSuppressions(inst, range.file), ...documentSuppressions(inst, range)];
   if (suppressions.length > 0) site.suppressions = suppressions;
   if (inst.module.chain.length > 1) site.moduleDirs = inst.module.chain;
   if (!hasAlternatives(node)) {

@@ -57,9 +57,19 @@ export class SuppressionIndex {
     }
   }
 
-  /** Suppressions for a resource whose block spans `block` (and from the line above it). */
-  forBlock(block: SourceRange, resource: string): Suppression[] {
-    return this.collect(block, { file: (f) => f === block.file, resource });
+  /**
+   * Suppressions for a resource whose block spans `block` (and from the line above it). `documentFile`
+   * is the file the resource's policy is written in when that is another file (a decided
+   * `templatefile()` reports its statements in the template): the block's comments cover the
+   * resource's findings there too. (Another root module of the same scan whose resource has the same
+   * address and uses the same template would be covered as well: findings name no module directory.)
+   */
+  forBlock(block: SourceRange, resource: string, documentFile = block.file): Suppression[] {
+    const file =
+      documentFile === block.file
+        ? (f: string) => f === block.file
+        : (f: string) => f === block.file || f === documentFile;
+    return this.collect(block, { file, resource }, documentFile === block.file ? "" : `in ${documentFile}`);
   }
 
   /**
