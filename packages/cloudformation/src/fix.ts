@@ -782,7 +782,10 @@ function planFixes(
           continue;
         }
         const list: Edit[] = [];
-        const a = scalarEdit(ctx, props, "SourceAccount", f.fix.permission.sourceAccount);
+        const a =
+          f.fix.permission.sourceAccount === undefined
+            ? undefined
+            : scalarEdit(ctx, props, "SourceAccount", f.fix.permission.sourceAccount);
         if (a) list.push(a);
         if (f.fix.permission.sourceArn !== undefined) {
           const b = scalarEdit(ctx, props, "SourceArn", f.fix.permission.sourceArn);

@@ -74,8 +74,8 @@ describe("--fix writes the source ARN in the template's partition", () => {
     const { before, out, after } = await fix("partition.yaml", ["731234567890"]);
     expect(before.map((f) => f.ruleId)).toEqual(["CD101", "CD101"]);
     expect(out).toContain('aws:SourceArn: !Sub "arn:${AWS::Partition}:cloudtrail:*:731234567890:*"');
-    // The permission gets SourceAccount alone: Lambda refuses a SourceArn whose Region is `*`.
-    expect(out).toContain('SourceAccount: "731234567890"');
+    // The permission gets a SourceArn in the function's Region: Lambda refuses one whose Region is `*`.
+    expect(out).toContain('SourceArn: !Sub "arn:${AWS::Partition}:sns:${AWS::Region}:731234567890:*"');
     expect(out).not.toContain(":sns:*:");
     expect(out).not.toContain("arn:aws:");
     expect(after).toEqual([]);
@@ -87,7 +87,9 @@ describe("--fix writes the source ARN in the template's partition", () => {
     expect(out).toContain(
       '"aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:cloudtrail:*:731234567890:*"}',
     );
-    expect(out).toContain('"SourceAccount": "731234567890"');
+    expect(out).toContain(
+      '"SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:731234567890:*"}',
+    );
     expect(out).not.toContain(":sns:*:");
     expect(after).toEqual([]);
   });
@@ -97,7 +99,7 @@ describe("--fix writes the source ARN in the template's partition", () => {
 // (`arn:aws:execute-api:eu-west-1:*:abc123/*/*`) was fixed with `arn:aws:execute-api:*:<account>:*`,
 // every API of the account in every Region. The fix now writes our account into the ARN it named
 // (keeping `${AWS::Partition}` and `${AWS::Region}`), and leaves one naming a parameter as written,
-// with SourceAccount added.
+// with SourceAccount added (since session 17, only there: an ARN naming our account pins it).
 describe("--fix fills in the account of a source ARN and widens nothing", () => {
   it("a permission or statement keeps the resources it named", async () => {
     const { before, out, after } = await fix("lp-account-only.yaml", ["731234567890"]);
@@ -122,7 +124,9 @@ describe("--fix fills in the account of a source ARN and widens nothing", () => 
     expect(out).toContain("SourceArn: !Sub arn:${AWS::Partition}:sns:${AWS::Region}:*:${Other}");
     expect(out).toContain("SourceArn: arn:aws:execute-api:eu-west-1:731234567890:abc123/*/*");
     expect(out).not.toMatch(/:\*:731234567890:\*/);
-    expect(out.match(/SourceAccount: "731234567890"/g)).toHaveLength(5);
+    // SourceAccount where no rewritten ARN names our account: OtherPerm (its ARN names a parameter)
+    // and the two topic policies; the permissions whose ARN now names it get none beside it.
+    expect(out.match(/SourceAccount: "731234567890"/g)).toHaveLength(3);
     expect(after).toEqual([]);
   });
 });

@@ -198,14 +198,43 @@ Resources:
     ]);
   });
 
-  // Since session 16 a permission's fix is SourceAccount alone (Lambda refuses a SourceArn with a
-  // `*` Region): the same in every variant, so one edit serves them all.
-  it("a permission gets the one SourceAccount every variant needs", async () => {
+  // Session 16 made every permission's fix SourceAccount alone, the same in each variant. Since
+  // session 17 a service whose ARNs name the account (SNS) gets a SourceArn and S3 SourceAccount, as
+  // AWS's Lambda guide has them: the variants need different fixes again, and the note says so.
+  it("a permission whose variants need SourceArn and SourceAccount is not edited, with a note", async () => {
     const text = `Parameters:
   Source:
     Type: String
     AllowedValues: [sns.amazonaws.com, s3.amazonaws.com]
     Default: sns.amazonaws.com
+Resources:
+  Perm:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: fn
+      Principal: !Ref Source
+`;
+    const r = await checkCloudFormation("v.yaml", text, { accounts: ["210987654321"] });
+    expect(new Set(r.findings.map((f) => JSON.stringify(f.fix?.permission)))).toEqual(
+      new Set([
+        JSON.stringify({ sourceArn: "arn:<PARTITION>:sns:<REGION>:210987654321:*" }),
+        JSON.stringify({ sourceAccount: "210987654321" }),
+      ]),
+    );
+    const notes: string[] = [];
+    expect(applyCloudFormationFixes(text, "v.yaml", r.findings, notes)).toBeUndefined();
+    expect(notes).toEqual([
+      "v.yaml:7:3: not edited: the permission needs a different fix in each variant (<Source>: sns.amazonaws.com (the default); <Source>: s3.amazonaws.com), and one edit would give every variant the same; edit each branch by hand",
+    ]);
+  });
+
+  it("a permission whose variants all take SourceAccount is edited once", async () => {
+    const text = `Parameters:
+  Source:
+    Type: String
+    AllowedValues: [s3.amazonaws.com, logging.s3.amazonaws.com]
+    Default: s3.amazonaws.com
 Resources:
   Perm:
     Type: AWS::Lambda::Permission

@@ -131,7 +131,9 @@ ${topics.map((_t, i) => `          - !If [Is${i}, {Effect: Allow, Principal: {Se
 // Session-16 real-world hunt: aws-samples/serverless-patterns sns-lambda/template.yaml. --fix gave
 // the permission `SourceArn: !Sub "arn:${AWS::Partition}:sns:*:<account>:*"`, which Lambda's
 // AddPermission refuses (its SourceArn pattern takes a Region or none, never `*`): the fixed template
-// did not deploy. The fix is now SourceAccount alone, which pins the same account.
+// did not deploy. Session 16 made it SourceAccount alone; since session 17 it is a SourceArn in the
+// function's Region (`${AWS::Region}`), which AddPermission takes and AWS's Lambda guide advises
+// (EventBridge was reported to send no SourceAccount to Lambda, so that fix could stop invocations).
 describe("--fix on an SNS Lambda permission", () => {
   const text = `Resources:
   MySnsTopic:
@@ -159,15 +161,19 @@ describe("--fix on an SNS Lambda permission", () => {
   const LAMBDA_SOURCE_ARN =
     /^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}(-gov)?-[a-z]+-\d{1})?:(\d{12})?:(.*)$/;
 
-  it("adds SourceAccount and no SourceArn that Lambda would refuse", async () => {
+  it("adds a SourceArn in the function's Region, which Lambda takes", async () => {
     const options = { accounts: ["210987654321"] };
     const r = await checkCloudFormation("template.yaml", text, options);
     expect(r.findings.map((f) => [f.ruleId, f.fix?.permission])).toEqual([
-      ["CD101", { sourceAccount: "210987654321" }],
+      ["CD101", { sourceArn: "arn:<PARTITION>:sns:<REGION>:210987654321:*" }],
     ]);
     const out = applyCloudFormationFixes(text, "template.yaml", r.findings) as string;
-    expect(out).toContain(`      Principal: sns.amazonaws.com\n      SourceAccount: '210987654321'\n`);
-    expect(out).not.toContain("SourceArn");
+    expect(out).toContain(
+      `      Principal: sns.amazonaws.com\n      SourceArn: !Sub "arn:\${AWS::Partition}:sns:\${AWS::Region}:210987654321:*"\n`,
+    );
+    expect(out).not.toContain("SourceAccount");
+    // As deployed in a Region, the ARN is within AddPermission's pattern.
+    expect("arn:aws:sns:eu-west-1:210987654321:*").toMatch(LAMBDA_SOURCE_ARN);
     expect((await checkCloudFormation("template.yaml", out, options)).findings).toEqual([]);
   });
 

@@ -64,14 +64,20 @@ describe("the partition of a fix's source ARN", () => {
 
   // Session-16 real-world hunt (aws-samples/serverless-patterns sns-lambda): the fix added
   // `SourceArn: arn:<PARTITION>:sns:*:<account>:*`, which Lambda's AddPermission refuses (its SourceArn
-  // pattern takes a Region or none, never `*`), so the fixed template did not deploy. SourceAccount
-  // alone pins the same account.
+  // pattern takes a Region or none, never `*`), so the fixed template did not deploy. Session 16 made
+  // it SourceAccount alone; the session-17 hunt found that EventBridge was reported to send no
+  // aws:SourceAccount to Lambda (the fixed permission stopped every invocation) and that AWS's Lambda
+  // guide pins such services with SourceArn. The source ARN is now in the function's Region.
   it.each([
-    ["its function's ARN", { parts: ["arn:", PARTITION, `:lambda:us-east-1:${OURS}:function:f`] }],
-    ["a plain function name", { parts: ["f"] }],
-  ] as Array<[string, PolicyValue]>)(
-    "a Lambda permission named by %s gets SourceAccount, no SourceArn pattern",
-    (_, functionName) => {
+    [
+      "its function's ARN",
+      { parts: ["arn:", PARTITION, `:lambda:us-east-1:${OURS}:function:f`] },
+      `arn:<PARTITION>:sns:us-east-1:${OURS}:*`,
+    ],
+    ["a plain function name", { parts: ["f"] }, `arn:aws:sns:<REGION>:${OURS}:*`],
+  ] as Array<[string, PolicyValue, string]>)(
+    "a Lambda permission named by %s gets a SourceArn in the function's Region, no SourceAccount",
+    (_, functionName, sourceArn) => {
       const r = checkSite(
         {
           file: "t.yaml",
@@ -81,7 +87,12 @@ describe("the partition of a fix's source ARN", () => {
         },
         { accounts: [OURS] },
       );
-      expect(r.findings.find((f) => f.ruleId === "CD101")?.fix?.permission).toEqual({ sourceAccount: OURS });
+      const fix = r.findings.find((f) => f.ruleId === "CD101")?.fix;
+      expect(fix?.permission).toEqual({ sourceArn });
+      // <REGION> is explained where the function's ARN does not name its Region.
+      expect(fix?.description.includes("<REGION> is the Region the function is deployed in")).toBe(
+        sourceArn.includes("<REGION>"),
+      );
     },
   );
 
@@ -100,8 +111,43 @@ describe("the partition of a fix's source ARN", () => {
       { accounts: [OURS] },
     );
     const fix = r.findings.find((f) => f.fix?.permission)?.fix?.permission;
-    expect(fix).toEqual({ sourceAccount: OURS, sourceArn: `arn:<PARTITION>:sns:eu-west-1:${OURS}:orders` });
+    // The ARN names our account: no SourceAccount beside it (the permission set none).
+    expect(fix).toEqual({ sourceArn: `arn:<PARTITION>:sns:eu-west-1:${OURS}:orders` });
   });
+
+  it.each([
+    [
+      "s3.amazonaws.com, whose bucket ARNs name no account",
+      "s3.amazonaws.com",
+      undefined,
+      { sourceAccount: OURS },
+    ],
+    [
+      "a permission that sets SourceAccount already",
+      "events.amazonaws.com",
+      "999988887777",
+      { sourceAccount: OURS },
+    ],
+    ["a service the table does not know", "example.amazonaws.com", undefined, { sourceAccount: OURS }],
+  ] as Array<[string, string, string | undefined, object]>)(
+    "a Lambda permission for %s gets SourceAccount",
+    (_, principal, sourceAccount, expected) => {
+      const r = checkSite(
+        {
+          file: "t.yaml",
+          resource: "Perm",
+          kind: "lambda-permission",
+          permission: {
+            principal: { parts: [principal] },
+            functionName: { parts: ["f"] },
+            ...(sourceAccount ? { sourceAccount: { parts: [sourceAccount] } } : {}),
+          },
+        },
+        { accounts: [OURS] },
+      );
+      expect(r.findings.find((f) => f.fix?.permission)?.fix?.permission).toEqual(expected);
+    },
+  );
 });
 
 // Session-14 fix round-trip hunt: a statement that names no ARN (a key policy's `Resource: "*"`, a

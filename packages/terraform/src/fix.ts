@@ -249,7 +249,12 @@ async function fixFile(
   const sites: Sites = { objects: new Map(), blocks: new Map(), heredocs: [] };
   collect(body, sites);
   const map = new LineMap(file, text);
-  const ctx: Ctx = { file, text, refs, notes };
+  // A permission's source ARN names the function's Region (`<REGION>`): a module that declares no
+  // `data "aws_region"` gets one, in the file of the first permission that needs it.
+  const region = "data.aws_region.current.name";
+  const declareRegion =
+    !refs.REGION && findings.some((f) => f.fix?.permission?.sourceArn?.includes("<REGION>"));
+  const ctx: Ctx = { file, text, refs: declareRegion ? { ...refs, REGION: region } : refs, notes };
   const edits: Edit[] = [];
   const done = new Set<number>();
   for (const f of findings) {
@@ -291,6 +296,13 @@ async function fixFile(
     edits.push(...made);
   }
   if (edits.length === 0) return undefined;
+  if (declareRegion && edits.some((e) => e.text.includes(region)))
+    edits.push({
+      start: text.length,
+      end: text.length,
+      text: `${text.endsWith("\n") || text === "" ? "" : "\n"}\ndata "aws_region" "current" {}\n`,
+      what: "declaring data.aws_region.current",
+    });
   edits.sort((a, b) => b.start - a.start);
   // Apply the edits from the end, so earlier offsets hold. All of them are parsed once; only when
   // that fails is each one tried on its own, and one that breaks the file dropped (a parse per edit
@@ -345,6 +357,8 @@ async function fixFile(
     );
     return undefined;
   }
+  // The module's other files refer to the data source declared here.
+  if (declareRegion && out.includes('data "aws_region" "current" {}')) refs.REGION = region;
   return out;
 }
 
@@ -861,7 +875,7 @@ function documentEdits(
 function permissionEdits(
   ctx: Ctx,
   resource: Block,
-  permission: { sourceAccount: string; sourceArn?: string },
+  permission: { sourceAccount?: string; sourceArn?: string },
   where: string,
 ): Edit[] | undefined {
   const { text } = ctx;
@@ -878,7 +892,7 @@ function permissionEdits(
     if (a) edits.push({ start: a.expr.span.start, end: a.expr.span.end, text: expr, what });
     else added.push(`${name} = ${expr}`);
   };
-  set("source_account", permission.sourceAccount);
+  if (permission.sourceAccount !== undefined) set("source_account", permission.sourceAccount);
   if (permission.sourceArn !== undefined) set("source_arn", permission.sourceArn);
   if (added.length > 0) {
     const at = afterItem(text, last.span.end);

@@ -135,22 +135,27 @@ describe("one written statement that stands for several needing different fixes"
   });
 
   // From a session-10 review: a Lambda permission with for_each over sns and s3 got the sns
-  // instance's source_arn written for both, which broke the s3 one (and CD205 then said so). Since
-  // session 16 a permission's fix is source_account alone (Lambda refuses a source ARN with a `*`
-  // Region), the same for every instance: one edit serves them all.
-  it("a Lambda permission whose for_each instances need the same source account is edited once", async () => {
+  // instance's source_arn written for both, which broke the s3 one (and CD205 then said so). Session
+  // 16 made every permission's fix source_account alone; since session 17 the sns instance gets a
+  // source ARN (AWS's Lambda guide) and the s3 one source_account: different fixes again, left with
+  // a note.
+  it("a Lambda permission whose for_each instances need different arguments is not edited", async () => {
     const dir = join(import.meta.dirname, "fixtures-fix-variants", "for-each-permission");
     const file = join(dir, "main.tf");
     const before = await findingsOf(dir);
     expect(before).toHaveLength(2);
     expect(new Set(before.map((f) => JSON.stringify(f.fix?.permission)))).toEqual(
-      new Set([JSON.stringify({ sourceAccount: "210987654321" })]),
+      new Set([
+        JSON.stringify({ sourceArn: "arn:aws:sns:<REGION>:210987654321:*" }),
+        JSON.stringify({ sourceAccount: "210987654321" }),
+      ]),
     );
     const { files, notes } = await applyTerraformFixesWithNotes(
       new Map([[file, readFileSync(file, "utf8")]]),
       before,
     );
-    expect(notes).toEqual([]);
-    expect(files.get(file)).toContain('  principal      = each.value\n  source_account = "210987654321"\n}');
+    expect(files.size).toBe(0);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain("need different fixes");
   });
 });

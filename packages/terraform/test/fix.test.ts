@@ -71,12 +71,35 @@ describe("fixed Terraform files stay terraform fmt-clean", () => {
     const dir = mkdtempSync(join(tmpdir(), "dg-tf-fmt-"));
     cpSync(join(FIXTURES, "lambda-permission/invalid-02-sns-no-source-arn"), dir, { recursive: true });
     const r = await fixAndRescan(dir);
+    // (Since session 17 an SNS permission gets a source ARN in the function's Region, from an
+    // aws_region data source the fix declares.)
     expect([...r.files.values()][0]).toContain(`resource "aws_lambda_permission" "with_sns" {
-  action         = "lambda:InvokeFunction"
-  function_name  = var.function_name
-  principal      = "sns.amazonaws.com"
-  source_account = "210987654321"
+  action        = "lambda:InvokeFunction"
+  function_name = var.function_name
+  principal     = "sns.amazonaws.com"
+  source_arn    = "arn:aws:sns:\${data.aws_region.current.name}:210987654321:*"
 }`);
+  });
+
+  it("adds a longer argument with the others realigned", async () => {
+    const dir = writeTree({
+      "main.tf": `resource "aws_lambda_permission" "s3" {
+  action        = "lambda:InvokeFunction"
+  function_name = "f"
+  principal     = "s3.amazonaws.com"
+  source_arn    = "arn:aws:s3:::my-bucket"
+}
+`,
+    });
+    const r = await fixAndRescan(dir);
+    expect([...r.files.values()][0]).toBe(`resource "aws_lambda_permission" "s3" {
+  action         = "lambda:InvokeFunction"
+  function_name  = "f"
+  principal      = "s3.amazonaws.com"
+  source_arn     = "arn:aws:s3:::my-bucket"
+  source_account = "210987654321"
+}
+`);
   });
 
   it.skipIf(!terraformInstalled)(
@@ -205,7 +228,7 @@ resource "aws_sns_topic_policy" "p" {
     expect(r.after.filter(fixable)).toEqual([]);
   });
 
-  it("sets source_account (and source_arn) on a Lambda permission", async () => {
+  it("sets source_arn on an SNS Lambda permission (and declares data.aws_region)", async () => {
     const dir = writeTree({
       "main.tf": `resource "aws_lambda_permission" "sns" {
   action        = "lambda:InvokeFunction"
@@ -217,9 +240,15 @@ resource "aws_sns_topic_policy" "p" {
     const r = await fixAndRescan(dir);
     expect(r.fixed.length).toBe(1);
     const text = [...r.files.values()][0] as string;
-    expect(text).toContain(
-      `principal      = "sns.amazonaws.com" # the topic's service\n  source_account = "210987654321"\n`,
-    );
+    expect(text).toBe(`resource "aws_lambda_permission" "sns" {
+  action        = "lambda:InvokeFunction"
+  function_name = "f"
+  principal     = "sns.amazonaws.com" # the topic's service
+  source_arn    = "arn:aws:sns:\${data.aws_region.current.name}:210987654321:*"
+}
+
+data "aws_region" "current" {}
+`);
     expect(r.after.filter(fixable)).toEqual([]);
   });
 

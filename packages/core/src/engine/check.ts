@@ -75,7 +75,7 @@ export interface Finding {
     description: string;
     text: string;
     condition?: ConditionBlock;
-    permission?: { sourceAccount: string; sourceArn?: string };
+    permission?: { sourceAccount?: string; sourceArn?: string };
     /** Entries of `condition` the fix copies from the statement unchanged (see `Fix.unchanged`). */
     unchanged?: Array<{ operator: string; key: string }>;
     /** The edits that apply this fix alone, where the CLI could compute them (SARIF `fixes`). */
@@ -570,7 +570,8 @@ function toFinding(
     if (input.fix.condition) f.fix.condition = displayBlock(input.fix.condition);
     if (input.fix.permission) {
       const p = input.fix.permission;
-      f.fix.permission = { sourceAccount: displayTokens(p.sourceAccount) };
+      f.fix.permission = {};
+      if (p.sourceAccount !== undefined) f.fix.permission.sourceAccount = displayTokens(p.sourceAccount);
       if (p.sourceArn !== undefined) f.fix.permission.sourceArn = displayTokens(p.sourceArn);
     }
     if (input.fix.unchanged)

@@ -17,8 +17,12 @@ export interface Fix {
   text: string;
   /** The statement's whole Condition after the fix, for tools that apply it (`--fix`). */
   condition?: ConditionBlock;
-  /** For a Lambda permission: the SourceAccount to set, and the SourceArn when it must change. */
-  permission?: { sourceAccount: string; sourceArn?: string };
+  /**
+   * For a Lambda permission: the SourceArn and the SourceAccount to set (at least one). The
+   * SourceArn of a service whose ARNs name the account, as AWS's Lambda guide advises; SourceAccount
+   * for one whose ARNs do not (an S3 bucket), or where the permission already sets it.
+   */
+  permission?: { sourceAccount?: string; sourceArn?: string };
   /**
    * Entries of `condition` copied from the statement unchanged (operator and key as written):
    * `--fix` keeps their text as the input writes it (references, intrinsics, variables), since
@@ -181,11 +185,50 @@ function arnPartition(values: readonly PolicyValue[]): string | undefined {
   return undefined;
 }
 
-/** What a fix's text says of `<PARTITION>`, when it holds one. */
+/** What a fix's text says of `<PARTITION>` and `<REGION>`, when it holds them. */
 function partitionNote(text: string): string {
-  return text.includes("<PARTITION>")
-    ? " <PARTITION> is the partition that the ARNs written here are in (AWS::Partition, data.aws_partition)."
-    : "";
+  return (
+    (text.includes("<PARTITION>")
+      ? " <PARTITION> is the partition that the ARNs written here are in (AWS::Partition, data.aws_partition)."
+      : "") +
+    (text.includes("<REGION>")
+      ? " <REGION> is the Region the function is deployed in (AWS::Region, data.aws_region)."
+      : "")
+  );
+}
+
+/** The Region of the first ARN among `values` that writes one literally (the function's ARN). */
+function literalRegion(values: readonly PolicyValue[]): string | undefined {
+  for (const v of values) {
+    const region = splitArn(valueText(v, () => "\u0000"))?.[3];
+    if (region !== undefined && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) return region;
+  }
+  return undefined;
+}
+
+/**
+ * The source ARN a Lambda permission's fix sets for a service whose ARNs name the account: every
+ * resource of the service in `account` and the function's Region (`<REGION>`), or undefined when a
+ * principal's ARNs name no account (an S3 bucket: SourceAccount is AWS's advice there) or the table
+ * does not know them. Not the Region `*` of {@link sourceArnPattern}: Lambda's AddPermission refuses
+ * a SourceArn whose Region is `*` (its pattern takes a Region or none).
+ */
+function permissionSourceArn(
+  principals: readonly CoveredPrincipal[],
+  account: string,
+  partition: string,
+  region: string,
+): string | undefined {
+  const out = new Set<string>();
+  for (const p of principals) {
+    const k = p.knowledge;
+    if (!k || k.accountInArn !== true) return undefined;
+    const format = k.sourceArnFormats.find((f) => /\$\{Account\}/.test(f));
+    const [, , service, inFormat] = format?.split(":") ?? [];
+    if (!service || inFormat === undefined) return undefined;
+    out.add(`arn:${partition}:${service}:${inFormat === "" ? "" : region}:${account}:*`);
+  }
+  return out.size === 1 ? [...out][0] : undefined;
 }
 
 /** {@link sourceArnPattern} per row and account (the same few are asked for at every site). */
@@ -363,22 +406,41 @@ export function createFixBuilder(
         // Keep a SourceArn that already names an exact account of ours (or an account-less resource).
         const current = facts.statement.conditions.find((c) => c.keyLower === "aws:sourcearn");
         const sound = current?.values.every((v) => sourceArnKeepsOwner(v, accounts));
-        const permission: NonNullable<Fix["permission"]> = { sourceAccount: account };
+        const permission: NonNullable<Fix["permission"]> = {};
         // The permission's own SourceArn with our account, where it wrote one ARN with an account
         // field: the fix keeps the resource it named (`arn:aws:sns:eu-west-1:*:orders` becomes
         // `arn:aws:sns:eu-west-1:<ours>:orders`, not every topic of the account).
         // One we cannot rewrite so (it names a parameter) is left as it is: SourceAccount alone
         // pins the caller, and every resource of the service would widen what it names.
         const named = sound ? undefined : ownArnsWithAccount(facts.statement, account);
-        // Not the table's every-resource pattern (`arn:aws:sns:*:<account>:*`): Lambda's AddPermission
-        // refuses a SourceArn whose Region is `*` (its pattern allows a Region or none), so the
-        // template would not deploy; SourceAccount pins the same account.
+        // SourceAccount where the permission sets it already: corrected, and nothing added.
+        const setsAccount = facts.statement.conditions.some((c) => c.keyLower === "aws:sourceaccount");
         if (named?.length === 1) permission.sourceArn = named[0] as string;
+        else if (!current && !setsAccount && !generated) {
+          // None written: AWS's Lambda guide pins a service whose ARNs hold the account with
+          // SourceArn, and one whose ARNs do not (S3) with SourceAccount. Not SourceAccount for all:
+          // EventBridge was reported to send none to Lambda, so such a permission stops every
+          // invocation (awsdocs/aws-cloudformation-user-guide#481, terraform-provider-aws#4116).
+          const arn = permissionSourceArn(
+            [...new Set([...principals, ...facts.principals])],
+            account,
+            partitionOf(facts.statement, alsoArns, policyPartition),
+            literalRegion(alsoArns) ?? "<REGION>",
+          );
+          if (arn) permission.sourceArn = arn;
+        }
+        // SourceAccount where no SourceArn pins the account, or where the permission sets it already.
+        if (setsAccount || !permission.sourceArn) permission.sourceAccount = account;
         if (generated) return generatedPermissionFix(generated, permission, named, account, accountNote);
-        const lines = [`SourceAccount: "${account}"`];
+        const lines: string[] = [];
+        if (permission.sourceAccount) lines.push(`SourceAccount: "${permission.sourceAccount}"`);
         if (permission.sourceArn) lines.push(`SourceArn: "${permission.sourceArn}"`);
+        const set = [permission.sourceAccount && "SourceAccount", permission.sourceArn && "SourceArn"]
+          .filter(Boolean)
+          .join(" and ");
+        const every = permission.sourceArn?.endsWith(":*") && !named;
         return {
-          description: `Set SourceAccount${permission.sourceArn ? " and SourceArn" : ""} on the permission so that only your own resources can invoke the function through the service.${accountNote}${partitionNote(lines.join("\n"))}`,
+          description: `Set ${set} on the permission so that only your own resources can invoke the function through the service${every ? " (better still, the ARN of the one resource that invokes it)" : ""}.${accountNote}${partitionNote(lines.join("\n"))}`,
           text: lines.join("\n"),
           permission,
         };

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { applyCloudFormationFixes, checkCloudFormation } from "../src/index.js";
+
+// Session-17 real-world hunt (the scheduled-Lambda shape of many public templates): --fix gave the
+// EventBridge permission SourceAccount alone. EventBridge was reported to send no aws:SourceAccount
+// to Lambda, so the fixed permission stops every invocation (awsdocs/aws-cloudformation-user-guide
+// #481, terraform-provider-aws #4116), and AWS documents SourceArn (the rule's ARN) for it. The fix
+// is now a SourceArn of our account in the stack's Region, which AddPermission takes.
+describe("--fix on an EventBridge Lambda permission", () => {
+  const text = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+      Role: !Sub arn:aws:iam::\${AWS::AccountId}:role/x
+      Runtime: python3.12
+      Code: {ZipFile: "def handler(e,c): pass"}
+  Rule:
+    Type: AWS::Events::Rule
+    Properties:
+      ScheduleExpression: rate(5 minutes)
+      Targets: [{Arn: !GetAtt Fn.Arn, Id: t}]
+  PermEvents:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !Ref Fn
+      Action: lambda:InvokeFunction
+      Principal: events.amazonaws.com
+`;
+  const options = { accounts: ["210987654321"] };
+
+  it("sets a SourceArn of our account in the stack's Region, and no SourceAccount", async () => {
+    const r = await checkCloudFormation("template.yaml", text, options);
+    expect(r.findings.map((f) => [f.ruleId, f.resource, f.fix?.permission])).toEqual([
+      ["CD101", "PermEvents", { sourceArn: "arn:<PARTITION>:events:<REGION>:210987654321:*" }],
+    ]);
+    expect(r.findings[0]?.fix?.description).toContain("<REGION> is the Region the function is deployed in");
+    const out = applyCloudFormationFixes(text, "template.yaml", r.findings) as string;
+    expect(out).toContain(
+      `      Principal: events.amazonaws.com\n      SourceArn: !Sub "arn:\${AWS::Partition}:events:\${AWS::Region}:210987654321:*"\n`,
+    );
+    expect(out).not.toContain("SourceAccount");
+    expect((await checkCloudFormation("template.yaml", out, options)).findings).toEqual([]);
+  });
+
+  it("keeps SourceAccount where the permission sets it, with our account", async () => {
+    const withAccount = `${text}      SourceAccount: "999988887777"\n`;
+    const r = await checkCloudFormation("template.yaml", withAccount, options);
+    expect(r.findings.map((f) => [f.ruleId, f.fix?.permission])).toEqual([
+      ["CD102", { sourceAccount: "210987654321" }],
+    ]);
+  });
+});
