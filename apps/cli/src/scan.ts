@@ -236,7 +236,10 @@ export async function scan(
       const fromOrigin =
         format === "terraform-plan" && origin !== undefined && site.file !== origin && isChanged(origin);
       // A site in a child module also changes when a module calling it does (its inputs).
-      const callerChanged = inModule && (site.moduleDirs ?? []).some((d) => changedDirs.has(d));
+      const callerChanged =
+        inModule &&
+        (site.moduleDirs?.length ?? 0) > 1 &&
+        (site.moduleDirs ?? []).some((d) => changedDirs.has(d));
       if (!fromOrigin && !callerChanged && !(inModule ? isChangedModule(site.file) : isChanged(site.file)))
         continue;
       let r: ReturnType<typeof checkSite>;

@@ -920,6 +920,10 @@ function withSourceLocations(sites: PolicySite[], sources: ModuleSources | undef
     site.related = [
       { file: at.file, line: at.line, column: at.column, message: `source of ${site.resource}` },
     ];
+    // The modules it is declared in, as a scan of that module directory names them: a run that
+    // scans the module too reports the policy once (`PlanModulePairs`).
+    const chain = sources.moduleChain(parseAddress(site.resource as string)?.moduleCalls ?? []);
+    if (chain) site.moduleDirs = chain;
     // Suppression comments at the resource's block count for the plan's finding too, as they do
     // when the source resolves the policy (a module scan and a plan scan agree).
     if (at.block && site.resource && !site.suppressions?.length) {

@@ -82,8 +82,21 @@ export class ModuleSources {
 
   /** The directory of the module instance reached through these calls from the root. */
   moduleDir(calls: readonly string[]): string | undefined {
+    return this.modulePath(calls)?.at(-1);
+  }
+
+  /**
+   * The directories of the modules from the root to the one these calls reach, absolute, as a
+   * module scan's sites name them (`PolicySite.moduleDirs`).
+   */
+  moduleChain(calls: readonly string[]): string[] | undefined {
+    return this.modulePath(calls)?.map((d) => resolve(d));
+  }
+
+  private modulePath(calls: readonly string[]): string[] | undefined {
     if (calls.length > MAX_MODULE_DEPTH) return undefined;
     let dir = this.rootDir;
+    const chain = [dir];
     for (let i = 0; i < calls.length; i++) {
       const path = calls.slice(0, i + 1);
       const name = calls[i] as string;
@@ -95,8 +108,9 @@ export class ModuleSources {
         if (installed === undefined) return undefined;
         dir = installed;
       }
+      chain.push(dir);
     }
-    return dir;
+    return chain;
   }
 
   /** `terraform init`'s record of the modules it installed: `a.b` → directory. */

@@ -216,7 +216,7 @@ function addSite(
   };
   const suppressions = [...blockSuppressions(inst, range.file), ...documentSuppressions(inst, range)];
   if (suppressions.length > 0) site.suppressions = suppressions;
-  if (inst.module.chain.length > 1) site.moduleDirs = inst.module.chain;
+  site.moduleDirs = inst.module.chain;
   if (!hasAlternatives(node)) {
     collector.sites.push({ site, rootFile });
     return;
@@ -428,7 +428,7 @@ function permissionSite(inst: ResourceInstance, rootFile: string, collector: Sit
     };
     if (variant) site.variant = variant;
     if (suppressions.length > 0) site.suppressions = suppressions;
-    if (inst.module.chain.length > 1) site.moduleDirs = inst.module.chain;
+    site.moduleDirs = inst.module.chain;
     collector.sites.push({ site, rootFile });
   };
   if (keys.length === 0) {
