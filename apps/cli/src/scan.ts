@@ -34,7 +34,7 @@ import {
   suggestRule,
   unifiedDiff,
 } from "@deputyguard/core";
-import type { PlanScanOptions } from "@deputyguard/terraform";
+import type { CheckedSite, PlanScanOptions } from "@deputyguard/terraform";
 import pc from "picocolors";
 import type { Config } from "./config.js";
 import { decode, formatBytes, mayBeInput, readText, walk } from "./files.js";
@@ -222,6 +222,12 @@ export async function scan(
   /** The variants each policy was analysed in (its Fn::If branches, its Terraform choices). */
   const policyVariants = new PolicyVariants();
   const ownScan = new Set<Finding>();
+  /**
+   * Terraform sites as checked: a plan's (with what it added to the counts) and module scans', so
+   * that a policy read both from a plan and from the module it was made from is reported once.
+   */
+  const terraformChecked: CheckedSite[] = [];
+  const terraformCounts = new Map<CheckedSite, { policies: number; statements: number }>();
   const addSites = (
     sites: Awaited<ReturnType<InputFormat["extract"]>>["sites"],
     format: string,
@@ -250,9 +256,23 @@ export async function scan(
         continue;
       }
       // The variants of one policy (Fn::If branches) are one policy of the input.
-      if (policyVariants.add(site, r.findings)) {
+      const first = policyVariants.add(site, r.findings);
+      if (first) {
         report.summary.policies += r.policies;
         report.summary.statements += r.statements;
+      }
+      const fromPlan = format === "terraform-plan" && site.file === origin;
+      if ((fromPlan || format === "terraform") && site.moduleDirs) {
+        // Not the policy itself: a large module's documents are not held to the end for this.
+        const { resource, propertyPath, moduleDirs } = site;
+        const c: CheckedSite = {
+          site: { resource, propertyPath, moduleDirs },
+          fromPlan,
+          findings: r.findings,
+          diagnostics: r.diagnostics,
+        };
+        terraformChecked.push(c);
+        if (first) terraformCounts.set(c, { policies: r.policies, statements: r.statements });
       }
       for (const d of r.diagnostics) (d.severity === "error" ? report.errors : report.warnings).push(d);
       report.findings.push(...r.findings);
@@ -419,6 +439,8 @@ export async function scan(
     policyVariants.of,
     report.findings.filter((f) => !(ownScan.has(f) && followedNested.has(resolve(f.file)))),
   );
+  if (terraformChecked.some((c) => c.fromPlan) && terraformChecked.some((c) => !c.fromPlan))
+    findings = await oncePerPolicy(terraformChecked, terraformCounts, findings, report);
   if (settings.config && settings.config.rules.size > 0) {
     const overrides = new Map<string, Severity | "off">();
     for (const [k, v] of settings.config.rules) {
@@ -788,6 +810,43 @@ async function scanFile(
   addSites(extracted.sites, format.name, false, t.file);
   if ((report.findings.length > before || settings.fix) && text.length < 16 * 1024 * 1024)
     sources.set(t.file, text);
+}
+
+/**
+ * A plan scanned with the module it was made from (`check-iac plan.json infra/`, or a directory that
+ * holds both) reads each of its policies twice. What both readings say is reported once, at the
+ * `.tf` source (where a fix goes), and counted once; what only one finds stays.
+ */
+async function oncePerPolicy(
+  checked: CheckedSite[],
+  counts: Map<CheckedSite, { policies: number; statements: number }>,
+  findings: Finding[],
+  report: ScanReport,
+): Promise<Finding[]> {
+  const { PlanModulePairs } = await import("@deputyguard/terraform");
+  const pairs = new PlanModulePairs(checked);
+  const repeated = new Set<Diagnostic>(pairs.repeatedWarnings(report.warnings));
+  const uncount = new Set<CheckedSite>();
+  for (const c of checked) {
+    const inModule = pairs.inModule(c);
+    if (inModule.length === 0) continue;
+    // One policy: the plan's instance, unless the module has it too; a resource the module leaves
+    // unexpanded (its count not known there) stands for the plan's instances, which are counted.
+    if (inModule.some((m) => m.site.resource === c.site.resource)) uncount.add(c);
+    else for (const m of inModule) uncount.add(m);
+    for (const d of pairs.repeatedDiagnostics(c)) repeated.add(d);
+  }
+  for (const c of uncount) {
+    const counted = counts.get(c);
+    if (!counted) continue;
+    report.summary.policies -= counted.policies;
+    report.summary.statements -= counted.statements;
+  }
+  if (repeated.size > 0) {
+    report.warnings = report.warnings.filter((d) => !repeated.has(d));
+    report.errors = report.errors.filter((d) => !repeated.has(d));
+  }
+  return pairs.fold(findings);
 }
 
 /** Files with more fixable findings than this get no per-finding edits (each edit re-reads the file). */

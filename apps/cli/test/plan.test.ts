@@ -134,3 +134,217 @@ describe("--fix --write beside a saved plan", () => {
     ]);
   });
 });
+
+// From the session-17 brief: a plan named with the module it was made from (`check-iac plan.json
+// infra/`, or a directory that holds both) reported each finding the plan knows twice, at the plan
+// and at the .tf line (exit code, summary counts and SARIF results doubled). Each finding both read
+// is now reported once, at the .tf line, with the plan's resource related; what only one finds stays.
+describe("a plan and the module it was made from, scanned together", () => {
+  const SOURCE = join(ROOT, "test-fixtures/terraform/plan-source");
+  type Brief = [string, string, number, number, string | null];
+  const brief = (r: ReturnType<typeof parseReport>): Brief[] =>
+    r.findings.map((f) => [f.ruleId, f.file, f.line, f.column, f.resource]);
+  const relatedOf = (r: ReturnType<typeof parseReport>, i = 0) =>
+    (r.findings[i] as { related?: Array<{ file: string; line: number; column: number; message: string }> })
+      .related;
+
+  /** A fresh copy of a plan-source fixture, its plan at `plan` and its .tf files under `module`. */
+  function copyCase(name: string, plan = "plan.json", module = "."): string {
+    const d = join(tmp, String(n++));
+    mkdirSync(join(d, module), { recursive: true });
+    mkdirSync(join(d, plan, ".."), { recursive: true });
+    cpSync(join(SOURCE, name), join(d, module), { recursive: true });
+    if (plan !== join(module, "plan.json")) {
+      cpSync(join(d, module, "plan.json"), join(d, plan));
+      execFileSync("rm", [join(d, module, "plan.json")]);
+    }
+    return d;
+  }
+
+  /**
+   * known-policy-root with its resource made `count` or `for_each` instances: `head` replaces the
+   * resource's first line in main.tf, and the plan holds one instance per key (as Terraform writes
+   * them), with `variables` the plan was made with.
+   */
+  function instancesCase(
+    head: string,
+    keys: Array<number | string>,
+    variables: Record<string, unknown> = {},
+  ) {
+    const d = copyCase("known-policy-root");
+    const tf = join(d, "main.tf");
+    const declared = Object.keys(variables).map((v) => `variable "${v}" {}\n\n`);
+    writeFileSync(
+      tf,
+      declared.join("") +
+        readFileSync(tf, "utf8").replace('resource "aws_s3_bucket_policy" "this" {\n', `${head}\n`),
+    );
+    const planFile = join(d, "plan.json");
+    const plan = JSON.parse(readFileSync(planFile, "utf8"));
+    const instance = (r: { address: string }, k: number | string) => ({
+      ...r,
+      address: `${r.address}[${JSON.stringify(k)}]`,
+      index: k,
+    });
+    plan.resource_changes = keys.map((k) => instance(plan.resource_changes[0], k));
+    const planned = plan.planned_values.root_module;
+    planned.resources = keys.map((k) => instance(planned.resources[0], k));
+    plan.variables = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, { value: v }]));
+    writeFileSync(planFile, JSON.stringify(plan, null, 2));
+    return d;
+  }
+
+  it("check-iac plan.json infra/: a finding the plan knows is reported once, at the .tf line", async () => {
+    const d = copyCase("known-policy-root", "plan.json", "infra");
+    const r = await checkIac(["--format", "json", "plan.json", "infra/"], { cwd: d });
+    const report = parseReport(r.stdout);
+    expect(brief(report)).toEqual([["CD101", "infra/main.tf", 6, 7, "aws_s3_bucket_policy.this"]]);
+    expect(relatedOf(report)).toEqual([
+      {
+        file: "plan.json",
+        line: 37,
+        column: 21,
+        message: "aws_s3_bucket_policy.this in the plan, where its values give the same finding",
+      },
+    ]);
+    expect(report.summary).toMatchObject({ findings: 1, policies: 1, statements: 1 });
+    expect(report.warnings ?? []).toEqual([]);
+    expect(r.code).toBe(1);
+    const sarif = JSON.parse(
+      (await checkIac(["--format", "sarif", "plan.json", "infra/"], { cwd: d })).stdout,
+    ) as { runs: Array<{ results: unknown[] }> };
+    expect(sarif.runs[0]?.results).toHaveLength(1);
+  });
+
+  it("a directory that holds the plan and its module: once, at the .tf line", async () => {
+    const d = copyCase("known-policy-root");
+    const report = parseReport((await checkIac(["--format", "json", "."], { cwd: d })).stdout);
+    expect(brief(report)).toEqual([["CD101", "main.tf", 6, 7, "aws_s3_bucket_policy.this"]]);
+    expect(report.summary).toMatchObject({ findings: 1, policies: 1, statements: 1 });
+  });
+
+  it("the plan alone, or the module alone, reports as before", async () => {
+    const d = copyCase("known-policy-root", "plans/plan.json", "infra");
+    const plan = parseReport((await checkIac(["--format", "json", "plans/plan.json"], { cwd: d })).stdout);
+    expect(brief(plan)).toEqual([["CD101", "plans/plan.json", 37, 21, "aws_s3_bucket_policy.this"]]);
+    const module = parseReport((await checkIac(["--format", "json", "infra"], { cwd: d })).stdout);
+    expect(brief(module)).toEqual([["CD101", "infra/main.tf", 6, 7, "aws_s3_bucket_policy.this"]]);
+    expect(relatedOf(module)).toBeUndefined();
+  });
+
+  it("child modules: each finding once, at its module's .tf line (a Lambda permission too)", async () => {
+    const d = copyCase("unknown-policy-module");
+    const report = parseReport((await checkIac(["--format", "json", "plan.json", "."], { cwd: d })).stdout);
+    expect(brief(report)).toEqual([
+      ["CD103", "main.tf", 6, 1, "aws_lambda_permission.from_trail_bucket"],
+      ["CD101", "modules/trail-bucket/main.tf", 10, 3, "module.trail_bucket.aws_s3_bucket_policy.this"],
+      ["CD101", "modules/trail-bucket/main.tf", 34, 18, "module.trail_bucket.aws_sns_topic_policy.alerts"],
+    ]);
+    expect(relatedOf(report, 2)).toEqual([
+      {
+        file: "plan.json",
+        line: 1,
+        column: 7609,
+        message:
+          "module.trail_bucket.aws_sns_topic_policy.alerts in the plan, where its values give the same finding",
+      },
+    ]);
+    expect(report.summary).toMatchObject({ findings: 3, policies: 3, statements: 3 });
+  });
+
+  it("a policy neither resolves is said once, at the .tf line", async () => {
+    const d = copyCase("unknown-everywhere");
+    const report = parseReport((await checkIac(["--format", "json", "plan.json", "."], { cwd: d })).stdout);
+    expect(report.findings).toEqual([]);
+    expect(
+      (report.warnings ?? [])
+        .filter((w) => w.code === "PolicyUnknown")
+        .map((w) => [w.file, w.line, w.column]),
+    ).toEqual([["main.tf", 13, 12]]);
+    expect(report.summary).toMatchObject({ policies: 3, statements: 3 });
+  });
+
+  it("a plan whose resources the named directory does not declare keeps its findings", async () => {
+    const d = copyCase("known-policy-root", "plan.json", "keep");
+    cpSync(join(SOURCE, "unknown-policy-module"), join(d, "infra"), { recursive: true });
+    execFileSync("rm", [join(d, "infra", "plan.json")]);
+    const report = parseReport(
+      (await checkIac(["--format", "json", "plan.json", "infra"], { cwd: d })).stdout,
+    );
+    expect(brief(report)).toEqual([
+      ["CD103", "infra/main.tf", 6, 1, "aws_lambda_permission.from_trail_bucket"],
+      ["CD101", "infra/modules/trail-bucket/main.tf", 10, 3, "module.trail_bucket.aws_s3_bucket_policy.this"],
+      [
+        "CD101",
+        "infra/modules/trail-bucket/main.tf",
+        34,
+        18,
+        "module.trail_bucket.aws_sns_topic_policy.alerts",
+      ],
+      ["CD101", "plan.json", 37, 21, "aws_s3_bucket_policy.this"],
+    ]);
+  });
+
+  it("another root module with the same address keeps its own finding", async () => {
+    const d = copyCase("known-policy-root", "envs/prod/plan.json", "envs/prod");
+    cpSync(join(d, "envs/prod/main.tf"), join(d, "envs/staging/main.tf"), { recursive: true });
+    const report = parseReport((await checkIac(["--format", "json", "envs"], { cwd: d })).stdout);
+    expect(brief(report)).toEqual([
+      ["CD101", "envs/prod/main.tf", 6, 7, "aws_s3_bucket_policy.this"],
+      ["CD101", "envs/staging/main.tf", 6, 7, "aws_s3_bucket_policy.this"],
+    ]);
+    expect(relatedOf(report, 0)?.map((x) => x.file)).toEqual(["envs/prod/plan.json"]);
+    expect(relatedOf(report, 1)).toBeUndefined();
+  });
+
+  it.each([
+    ["count", 'resource "aws_s3_bucket_policy" "this" {\n  count  = 2', [0, 1]],
+    ["for_each", 'resource "aws_s3_bucket_policy" "this" {\n  for_each = toset(["a", "b"])', ["a", "b"]],
+  ] as const)(
+    "%s instances the module knows: one finding per instance, at the .tf line",
+    async (_, head, keys) => {
+      const d = instancesCase(head, [...keys]);
+      const report = parseReport((await checkIac(["--format", "json", "plan.json", "."], { cwd: d })).stdout);
+      const at = keys.map(
+        (k): Brief => ["CD101", "main.tf", 7, 7, `aws_s3_bucket_policy.this[${JSON.stringify(k)}]`],
+      );
+      expect(brief(report)).toEqual(at);
+      expect(report.summary).toMatchObject({ findings: 2, policies: 2, statements: 2 });
+    },
+  );
+
+  it("a count only the plan knows: one finding at the .tf line, with each instance related", async () => {
+    const d = instancesCase('resource "aws_s3_bucket_policy" "this" {\n  count  = var.copies', [0, 1], {
+      copies: 2,
+    });
+    const report = parseReport((await checkIac(["--format", "json", "plan.json", "."], { cwd: d })).stdout);
+    expect(brief(report)).toEqual([["CD101", "main.tf", 9, 7, "aws_s3_bucket_policy.this"]]);
+    expect(relatedOf(report)?.map((x) => x.message)).toEqual([
+      "aws_s3_bucket_policy.this[0] in the plan, where its values give the same finding",
+      "aws_s3_bucket_policy.this[1] in the plan, where its values give the same finding",
+    ]);
+    expect(report.summary).toMatchObject({ findings: 1, policies: 2, statements: 2 });
+  });
+
+  it("the finding says what the plan's values say where the source does not know them", async () => {
+    const d = copyCase("known-policy-root");
+    const tf = join(d, "main.tf");
+    writeFileSync(
+      tf,
+      `variable "service" {}\n\n${readFileSync(tf, "utf8").replace('Service = "cloudtrail.amazonaws.com"', "Service = var.service")}`,
+    );
+    const alone = parseReport((await checkIac(["--format", "json", "main.tf"], { cwd: d })).stdout);
+    expect(alone.findings[0]?.message).toContain("<var.service>");
+    const report = parseReport((await checkIac(["--format", "json", "plan.json", "."], { cwd: d })).stdout);
+    expect(brief(report)).toEqual([["CD101", "main.tf", 8, 7, "aws_s3_bucket_policy.this"]]);
+    expect(report.findings[0]?.message).toContain("allows cloudtrail.amazonaws.com without");
+    expect(relatedOf(report)).toEqual([
+      {
+        file: "plan.json",
+        line: 37,
+        column: 21,
+        message: "aws_s3_bucket_policy.this in the plan, whose values this finding is read from",
+      },
+    ]);
+  });
+});

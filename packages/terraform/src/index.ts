@@ -16,4 +16,5 @@ export {
   type TerraformFixResult,
 } from "./fix.js";
 export { terraformFormat } from "./hcl-format.js";
+export { type CheckedSite, PlanModulePairs } from "./plan/module-pairs.js";
 export { type PlanScanOptions, planSites, terraformPlanFormat } from "./plan-format.js";

@@ -23,6 +23,7 @@ import {
 import { RESOURCE_ATTRIBUTES } from "./knowledge/resource-arns.js";
 import { configAddress, parseAddress } from "./plan/addresses.js";
 import { JsonLocator, type JsonPath } from "./plan/json-locator.js";
+import { sourceWarnings } from "./plan/module-pairs.js";
 import { ModuleSources, type PlanModuleCalls } from "./plan/module-sources.js";
 import { type SourceFallback, sourceFallback } from "./plan/source-fallback.js";
 import { discoveredKind } from "./policy/sites.js";
@@ -875,7 +876,7 @@ function unknownDiagnostics(
     const uses = u.references.length > 0 ? ` (it uses ${refs.join(", ") || u.references.join(", ")})` : "";
     const where = u.block === "all" ? `the ${u.attribute.path} blocks` : `the ${u.attribute.path}`;
     const source = fallback?.explain(u);
-    return {
+    const d: Diagnostic = {
       code: "PolicyUnknown",
       severity: "warning",
       file: u.at.file,
@@ -885,6 +886,9 @@ function unknownDiagnostics(
         ? `${where} of ${u.address} is sensitive and this plan does not show it (its sensitive values are redacted)${uses}; ${source ?? "scan the plan as terraform show -json writes it, or the module directory, to analyse it"}`
         : `${where} of ${u.address} ${u.block === "all" ? "are" : "is"} known only after apply${uses}; ${source ?? "scan the module directory to analyse it from the source"}`,
     };
+    const said = fallback?.sourceWarning(u);
+    if (said) sourceWarnings.set(d, said);
+    return d;
   });
 }
 

@@ -1,9 +1,9 @@
 import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkSite, type Finding, type PolicySite } from "@deputyguard/core";
+import { checkSite, type Finding, mergeVariantFindings, type PolicySite } from "@deputyguard/core";
 import { describe, expect, it } from "vitest";
-import { type PlanScanOptions, terraformFormat, terraformPlanFormat } from "../src/index.js";
+import { PlanModulePairs, type PlanScanOptions, terraformFormat, terraformPlanFormat } from "../src/index.js";
 import { elementText, writeTree } from "./helpers.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../test-fixtures/terraform/plan-source");
@@ -256,5 +256,68 @@ resource "aws_sns_topic_policy" "t" {
     expect(elementText(r.sites[1]?.document, "Statement", 0, "Resource")).toBe(
       "arn:<PARTITION>:sns:<REGION>:<SELF>:main",
     );
+  });
+});
+
+// From the session-17 brief: with the plan and its module both read, a finding both made was
+// reported twice. A plan's site names the module directories its resource is declared in, as the
+// module scan's sites do, and PlanModulePairs folds the plan's finding into the module's.
+describe("a plan's sites paired with its module scan's", () => {
+  async function checked(plan: string, dir: string) {
+    const p = await terraformPlanFormat.extract({ file: plan, text: readFileSync(plan, "utf8") }, {});
+    const m = await terraformFormat.scanDirectory?.(dir, {});
+    const of = (site: PolicySite, fromPlan: boolean) => {
+      const r = checkSite(site, {});
+      return { site, fromPlan, findings: r.findings, diagnostics: r.diagnostics };
+    };
+    // As check-iac tells them: a site in the plan file is the plan's reading; one the plan analysed
+    // from the source (its value known only after apply) is at the .tf line already.
+    return [...(m?.sites ?? []).map((s) => of(s, false)), ...p.sites.map((s) => of(s, s.file === plan))];
+  }
+
+  it("names the same root and module directories for the same resource", async () => {
+    const all = await checked(join(MODULE_CASE, "plan.json"), MODULE_CASE);
+    const address = "module.trail_bucket.aws_sns_topic_policy.alerts";
+    const dirs = all.filter((c) => c.site.resource === address).map((c) => [c.fromPlan, c.site.moduleDirs]);
+    const chain = [MODULE_CASE, join(MODULE_CASE, "modules/trail-bucket")];
+    expect(dirs).toEqual([
+      [false, chain],
+      [true, chain],
+    ]);
+    const root = all.filter((c) => c.site.resource === "aws_lambda_permission.from_trail_bucket");
+    expect(root.map((c) => c.site.moduleDirs)).toEqual([[MODULE_CASE], [MODULE_CASE]]);
+  });
+
+  it("folds each plan finding into the module's finding of the same statement", async () => {
+    const all = await checked(join(MODULE_CASE, "plan.json"), MODULE_CASE);
+    const pairs = new PlanModulePairs(all);
+    // The same finding at the same place is one already (the plan's policy known only after apply).
+    const findings = mergeVariantFindings(
+      () => undefined,
+      all.flatMap((c) => c.findings),
+    );
+    expect(findings.map((f) => f.file.slice(MODULE_CASE.length + 1))).toEqual([
+      "main.tf",
+      "modules/trail-bucket/main.tf",
+      "modules/trail-bucket/main.tf",
+      "plan.json",
+      "plan.json",
+    ]);
+    const once = pairs.fold(findings);
+    expect(once.map((f) => [f.ruleId, f.file.slice(MODULE_CASE.length + 1), f.line, f.column])).toEqual([
+      ["CD103", "main.tf", 6, 1],
+      ["CD101", "modules/trail-bucket/main.tf", 10, 3],
+      ["CD101", "modules/trail-bucket/main.tf", 34, 18],
+    ]);
+    // The module's own scan of a plan's unknown policy is not a plan site: it has no pair.
+    expect(all.filter((c) => c.fromPlan && pairs.inModule(c).length > 0).map((c) => c.site.resource)).toEqual(
+      ["aws_lambda_permission.from_trail_bucket", "module.trail_bucket.aws_sns_topic_policy.alerts"],
+    );
+  });
+
+  it("pairs nothing with a module directory the plan was not made from", async () => {
+    const all = await checked(join(FIXTURES, "known-policy-root", "plan.json"), MODULE_CASE);
+    const findings = all.flatMap((c) => c.findings);
+    expect(new PlanModulePairs(all).fold(findings)).toEqual(findings);
   });
 });

@@ -12,6 +12,8 @@ export interface SourceFallback {
   unresolved: UnresolvedPolicy[];
   /** Why the source leaves a policy unknown, for the plan's warning. */
   explain(u: UnresolvedPolicy): string | undefined;
+  /** The source analysis's own warning that the policy is unknown, which a scan of the module gives too. */
+  sourceWarning(u: UnresolvedPolicy): Diagnostic | undefined;
 }
 
 const NOT_KNOWN = " is not known before apply (";
@@ -137,14 +139,21 @@ export async function sourceFallback(
     const at = `${declared.file}:${declared.line}:${declared.column}`;
     if (typeof u.block === "number" && (u.blocks ?? 0) > 1)
       return `its source (${at}) cannot tell which of its ${u.blocks} blocks this is`;
-    const reason = unknownReason(analysis.diagnostics, u);
+    const reason = unknownWarning(analysis.diagnostics, u)?.reason;
     return `its source (${at}) does not resolve it either${reason ? ` (${reason})` : ""}`;
   };
-  return { sites, diagnostics: [], unresolved, explain };
+  const sourceWarning = (u: UnresolvedPolicy) =>
+    sources.declaration(u.address) && !(typeof u.block === "number" && (u.blocks ?? 0) > 1)
+      ? unknownWarning(analysis.diagnostics, u)?.diagnostic
+      : undefined;
+  return { sites, diagnostics: [], unresolved, explain, sourceWarning };
 }
 
 /** The module analysis's own account of why the value is unknown (its `PolicyUnknown` warning). */
-function unknownReason(diagnostics: readonly Diagnostic[], u: UnresolvedPolicy): string | undefined {
+function unknownWarning(
+  diagnostics: readonly Diagnostic[],
+  u: UnresolvedPolicy,
+): { diagnostic: Diagnostic; reason: string } | undefined {
   const prefix = `the ${u.attribute.path} of `;
   for (const d of diagnostics) {
     if (d.code !== "PolicyUnknown" || !d.message.startsWith(prefix)) continue;
@@ -152,7 +161,8 @@ function unknownReason(diagnostics: readonly Diagnostic[], u: UnresolvedPolicy):
     const cut = rest.indexOf(NOT_KNOWN);
     const end = rest.lastIndexOf(NOT_ANALYSED);
     if (cut < 0 || end < cut) continue;
-    if (covers(rest.slice(0, cut), u.address)) return rest.slice(cut + NOT_KNOWN.length, end);
+    if (covers(rest.slice(0, cut), u.address))
+      return { diagnostic: d, reason: rest.slice(cut + NOT_KNOWN.length, end) };
   }
   return undefined;
 }
