@@ -264,6 +264,18 @@ describe("a plan and the module it was made from, scanned together", () => {
     expect(report.summary).toMatchObject({ policies: 3, statements: 3 });
   });
 
+  it("a warning the check of both readings gives is said once, at the .tf line", async () => {
+    const d = copyCase("known-policy-root");
+    for (const f of ["main.tf", "plan.json"])
+      writeFileSync(join(d, f), readFileSync(join(d, f), "utf8").replaceAll("cloudtrail.amazonaws.com", "*"));
+    const report = parseReport((await checkIac(["--format", "json", "plan.json", "."], { cwd: d })).stdout);
+    expect(report.findings).toEqual([]);
+    expect((report.warnings ?? []).map((w) => [w.code, w.file, w.line])).toEqual([
+      ["PolicyShape", "main.tf", 10],
+    ]);
+    expect(report.summary).toMatchObject({ policies: 1, statements: 1 });
+  });
+
   it("a plan whose resources the named directory does not declare keeps its findings", async () => {
     const d = copyCase("known-policy-root", "plan.json", "keep");
     cpSync(join(SOURCE, "unknown-policy-module"), join(d, "infra"), { recursive: true });
