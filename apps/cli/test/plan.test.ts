@@ -252,6 +252,27 @@ describe("a plan and the module it was made from, scanned together", () => {
     expect(report.summary).toMatchObject({ findings: 3, policies: 3, statements: 3 });
   });
 
+  it("a child module called with count: each finding once, at its module's .tf line", async () => {
+    const d = copyCase("unknown-policy-module");
+    const edit = (f: string, from: string | RegExp, to: string) =>
+      writeFileSync(join(d, f), readFileSync(join(d, f), "utf8").replace(from, to));
+    edit(
+      "main.tf",
+      'source      = "./modules/trail-bucket"',
+      'source      = "./modules/trail-bucket"\n  count       = 1',
+    );
+    edit("main.tf", "module.trail_bucket.arn", "module.trail_bucket[0].arn");
+    edit("plan.json", /module\.trail_bucket\./g, "module.trail_bucket[0].");
+    edit("plan.json", /"module\.trail_bucket"/g, '"module.trail_bucket[0]"');
+    const report = parseReport((await checkIac(["--format", "json", "plan.json", "."], { cwd: d })).stdout);
+    expect(brief(report)).toEqual([
+      ["CD103", "main.tf", 7, 1, "aws_lambda_permission.from_trail_bucket"],
+      ["CD101", "modules/trail-bucket/main.tf", 10, 3, "module.trail_bucket[0].aws_s3_bucket_policy.this"],
+      ["CD101", "modules/trail-bucket/main.tf", 34, 18, "module.trail_bucket[0].aws_sns_topic_policy.alerts"],
+    ]);
+    expect(report.summary).toMatchObject({ findings: 3, policies: 3, statements: 3 });
+  });
+
   it("a policy neither resolves is said once, at the .tf line", async () => {
     const d = copyCase("unknown-everywhere");
     const report = parseReport((await checkIac(["--format", "json", "plan.json", "."], { cwd: d })).stdout);
