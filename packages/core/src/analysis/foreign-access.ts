@@ -26,6 +26,7 @@ import { valueText } from "./guards.js";
 import {
   ACTION_KEY,
   isAbsentForServices,
+  MFA_PRESENT,
   PRINCIPAL_IS_AWS_SERVICE,
   PRINCIPAL_SERVICE_NAME,
   RESOURCE_ACCOUNT,
@@ -1173,6 +1174,8 @@ function solveAccountKeys(
       // Its objects' keys hold AWSLogs once, followed by the account it delivers for (ELB).
       constraints.positives.push([globPattern(`arn:*:s3:::*/AWSLogs/${account}/*`)]);
       constraints.negatives.push([globPattern("*AWSLogs*AWSLogs*")]);
+    } else if (key === MFA_PRESENT) {
+      constraints.positives.push([exactPattern("false")]);
     } else if (alt?.binds === "arn") {
       domain = { kind: "arn", account: { fixed: account } };
     } else if (alt?.binds === "account") {

@@ -61,7 +61,17 @@ const ABSENT_FOR_SERVICES = new Set([
   // AWS's own CloudTrail key policy lets `"AWS": "*"` decrypt on kms:CallerAccount = the key's
   // account. A service acting for another account never presents ours in it.
   "kms:calleraccount",
+  // How long ago the caller authenticated with MFA: present only when it did
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthage),
+  // and a service acting for an account never signs in with an MFA device.
+  "aws:multifactorauthage",
 ]);
+
+/**
+ * Whether the caller authenticated with MFA: a service acting for an account never does, so in its
+ * request the key is absent or false, never true (aws:MultiFactorAuthPresent, on the same page).
+ */
+export const MFA_PRESENT = "aws:multifactorauthpresent";
 
 export function isAbsentForServices(key: string): boolean {
   return ABSENT_FOR_SERVICES.has(key) || key.startsWith("aws:principaltag/");

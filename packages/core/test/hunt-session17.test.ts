@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { checkPolicyText } from "../src/index.js";
+
+const trust = (condition: Record<string, Record<string, string>>) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: condition,
+      },
+    ],
+  });
+const access = (text: string) =>
+  checkPolicyText(text, "trust.json", {})
+    .findings.filter((f) => f.ruleId.startsWith("CD1"))
+    .map((f) => [f.ruleId, f.witness?.context["aws:MultiFactorAuthPresent"] ?? "absent"]);
+
+// Session-17 Terraform hunt: terraform-aws-modules/iam iam-assumable-role renders, with its default
+// role_requires_mfa = true, a service trust policy requiring aws:MultiFactorAuthPresent true and an
+// aws:MultiFactorAuthAge: CD101 with a witness in which events.amazonaws.com had signed in with MFA.
+// A service acting for an account never authenticates with MFA: the key is absent or false in its
+// request, and the age absent (IAM's global condition keys page: present only when MFA was used).
+describe("MFA keys in a service principal's request", () => {
+  it("MultiFactorAuthPresent true (and an age) shuts the service out: no finding", () => {
+    expect(
+      access(
+        trust({
+          Bool: { "aws:MultiFactorAuthPresent": "true" },
+          NumericLessThan: { "aws:MultiFactorAuthAge": "86400" },
+        }),
+      ),
+    ).toEqual([]);
+    expect(access(trust({ NumericLessThan: { "aws:MultiFactorAuthAge": "86400" } }))).toEqual([]);
+  });
+
+  it("a condition the key's absence or false satisfies still lets another account in", () => {
+    expect(access(trust({ Bool: { "aws:MultiFactorAuthPresent": "false" } }))).toEqual([["CD101", "false"]]);
+    expect(access(trust({ BoolIfExists: { "aws:MultiFactorAuthPresent": "true" } }))).toEqual([
+      ["CD101", "absent"],
+    ]);
+    expect(access(trust({ Null: { "aws:MultiFactorAuthAge": "true" } }))).toEqual([["CD101", "absent"]]);
+  });
+});
