@@ -52,3 +52,43 @@ Resources:
     ]);
   });
 });
+
+// Session-17 hunt: AWS's own SRA GuardDuty delivery-bucket template writes `Condition:` twice in a
+// statement (an empty one, then the real one) and deploys: CloudFormation keeps the last value of a
+// duplicate key silently (aws-cli#2404, cfn-language-discussion#96). The warning said CloudFormation
+// rejects such templates.
+describe("a duplicate key", () => {
+  it("is warned of as CloudFormation reads it: the last value, the earlier one ignored", async () => {
+    const text = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  B:
+    Type: AWS::S3::Bucket
+  BP:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref B
+      PolicyDocument:
+        Statement:
+          - Sid: OptIn
+            Effect: Allow
+            Action: s3:PutObject
+            Condition:
+            Resource: !Sub \${B.Arn}/*
+            Principal: '*'
+            Condition:
+              StringLike:
+                aws:PrincipalServiceName: guardduty.*.amazonaws.com
+`;
+    const r = await checkCloudFormation("template.yaml", text, {});
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.column, d.message])).toEqual([
+      [
+        "DuplicateKey",
+        17,
+        13,
+        'duplicate key "Condition": this later value is used and the earlier one at line 14, column 13 is ignored, as CloudFormation ignores it; remove one of them',
+      ],
+    ]);
+    // The statement is read with the later Condition.
+    expect(r.findings.map((f) => [f.ruleId, f.line])).toEqual([["CD101", 11]]);
+  });
+});

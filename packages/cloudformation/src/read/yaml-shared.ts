@@ -96,7 +96,9 @@ export function yaml11Plain(text: string): { value: string | number | boolean; o
 
 /**
  * Adds a mapping entry; a key already there keeps its place, takes the later value and gets a
- * DuplicateKey warning (CloudFormation rejects such templates). `index` (keys to places) is made once
+ * DuplicateKey warning: CloudFormation takes the last value as well, silently (aws-cli#2404,
+ * cfn-language-discussion#96), so the earlier one, the one a reader sees first, is dead text. `index`
+ * (keys to places) is made once
  * a mapping has 8 entries; returns it.
  */
 export function addEntry(
@@ -119,7 +121,7 @@ export function addEntry(
       code: "DuplicateKey",
       severity: "warning",
       file,
-      message: `duplicate key "${key.slice(0, 60)}": this later value is used and the earlier one${earlier ? ` at line ${earlier.line}, column ${earlier.column}` : ""} is ignored; CloudFormation rejects such templates, remove one of them`,
+      message: `duplicate key "${key.slice(0, 60)}": this later value is used and the earlier one${earlier ? ` at line ${earlier.line}, column ${earlier.column}` : ""} is ignored, as CloudFormation ignores it; remove one of them`,
       ...(keyRange ? { line: keyRange.start.line, column: keyRange.start.column } : {}),
     });
     entries[previous] = entry;
