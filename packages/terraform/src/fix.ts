@@ -1,5 +1,11 @@
 import { dirname, join, resolve } from "node:path";
-import { applyPolicyJsonFixes, type ConditionBlock, contestedPlaces, type Finding } from "@deputyguard/core";
+import {
+  applyPolicyJsonFixes,
+  type ConditionBlock,
+  contestedPlaces,
+  type Finding,
+  SERVICES,
+} from "@deputyguard/core";
 import { readdir, readFile } from "./fs-async.js";
 import { LineMap } from "./hcl/line-map.js";
 import { HclParser } from "./hcl/parser.js";
@@ -28,13 +34,18 @@ import { validateHcl } from "./load/hcl2json.js";
  * dropped, with a note.
  */
 
-/** The condition keys a source guard uses (`variable` of a `condition` block, case-insensitive). */
+/**
+ * The condition keys a guard uses (`variable` of a `condition` block, case-insensitive): the source
+ * keys, and the keys some service binds instead (a KMS key's `kms:EncryptionContext:aws:cloudtrail:arn`,
+ * which a fix for a key statement writes).
+ */
 const SOURCE_KEYS = new Set([
   "aws:sourceaccount",
   "aws:sourcearn",
   "aws:sourceorgid",
   "aws:sourceorgpaths",
   "aws:sourceowner",
+  ...SERVICES.flatMap((k) => k.alternativeGuardKeys.map((g) => g.key.toLowerCase())),
 ]);
 
 export interface TerraformFixResult {

@@ -344,3 +344,43 @@ resource "aws_sns_topic_policy" "j" {
     expect(r.notes.length).toBeGreaterThan(0);
   });
 });
+
+// Session-17 hunt (nozaq/terraform-aws-secure-baseline's CloudTrail key, cattle-ops' logs key): a
+// key statement in an aws_iam_policy_document whose fix is a kms:EncryptionContext condition got no
+// diff ("no fixable statement or permission at this position"), while the same statement in
+// jsonencode did: the document fix wrote only source keys.
+describe("--fix on a KMS key statement of an aws_iam_policy_document", () => {
+  it("writes the kms:EncryptionContext condition block, and the rescan is clean", async () => {
+    const dir = writeTree({
+      "main.tf": `data "aws_iam_policy_document" "k" {
+  statement {
+    sid       = "CloudTrailEncrypt"
+    actions   = ["kms:GenerateDataKey*"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_kms_key" "doc" {
+  description = "policy document"
+  policy      = data.aws_iam_policy_document.k.json
+}
+`,
+    });
+    const r = await fixAndRescan(dir);
+    expect(r.notes).toEqual([]);
+    expect([...r.files.values()][0]).toContain(`      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "kms:EncryptionContext:aws:cloudtrail:arn"
+      values   = ["arn:aws:cloudtrail:*:210987654321:*"]
+    }
+  }
+}`);
+    expect(r.after.filter(fixable)).toEqual([]);
+  });
+});
