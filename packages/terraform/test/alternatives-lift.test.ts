@@ -18,9 +18,9 @@ resource "aws_sns_topic_policy" "p" {
 });
 
 const rules = async (value: string, vars?: Record<string, string>) =>
-  (await scan(policy(value), { accounts: ["210987654321"], ...(vars ? { vars } : {}) })).findings.map(
-    (f) => `${f.ruleId} ${f.severity}${f.variant ? ` when ${f.variant}` : ""}`,
-  );
+  (
+    await scan(policy(value), { accounts: ["210987654321"], ...(vars ? { variables: vars } : {}) })
+  ).findings.map((f) => `${f.ruleId} ${f.severity}${f.variant ? ` when ${f.variant}` : ""}`);
 
 describe("a value one of several known ones, through string functions and templates", () => {
   it.each([

@@ -408,7 +408,15 @@ export class ModuleInstance {
         );
         result = set([make(base, new Map([["each", each]]))], "unknown");
       }
-    } else result = set([make(base, new Map())], "single");
+    } else {
+      // OpenTofu's `lifecycle { enabled = false }` (1.11): the resource is not created, and a
+      // reference to it is null. Unknown, the instance is analysed as if it exists.
+      const enabled = cb.block.body.blocks
+        .find((b) => b.type === "lifecycle")
+        ?.body.attributes.get("enabled");
+      const on = enabled && this.guard(`${base}.lifecycle.enabled`, () => this.evaluate(enabled.expr, scope));
+      result = set(on?.kind === "bool" && !on.value ? [] : [make(base, new Map())], "single");
+    }
     this.instanceCache.set(k, result);
     return result;
   }
@@ -514,7 +522,7 @@ export class ModuleInstance {
       ...(range ? { range } : {}),
     });
     const first = set.instances[0];
-    if (set.shape === "single" && first) return lazy(first);
+    if (set.shape === "single") return first ? lazy(first) : NULL;
     if (set.shape === "unknown" && first) {
       // Indexing gives the one instance analysed with an unknown key.
       const one = lazy(first);
