@@ -19,7 +19,7 @@ import {
 import type { ModuleInstance, ResourceInstance, Scope } from "../eval/evaluator.js";
 import { describeUnknown, diag } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
-import { firstUnknown, knownString, type TfValue, toPolicyValue } from "../eval/value.js";
+import { firstUnknown, knownString, object, str, type TfValue, toPolicyValue } from "../eval/value.js";
 import type { LineMap } from "../hcl/line-map.js";
 import type { Attribute, Body, Expr } from "../hcl/syntax.js";
 import { bodyExpressions, traversals } from "../hcl/traversals.js";
@@ -592,6 +592,12 @@ export function resourceSites(
     const name = key.slice(key.indexOf(".") + 1);
     const table = Object.hasOwn(POLICY_ATTRIBUTES, type) ? POLICY_ATTRIBUTES[type] : undefined;
     const isPermission = LAMBDA_PERMISSION_TYPES.has(type);
+    if (type === "aws_cloudwatch_event_permission") {
+      const set = m.instances("managed", type, name);
+      if ("instances" in set)
+        for (const inst of set.instances) eventPermissionSite(m, inst, rootFile(cb.file.path), collector);
+      continue;
+    }
     // Unlisted types of the AWS provider and of the Cloud Control provider (awscc_*) are searched
     // for arguments that hold a policy.
     if (!table && !isPermission && !type.startsWith("aws_") && !type.startsWith("awscc_")) continue;
@@ -636,6 +642,61 @@ export function resourceSites(
       }
     }
   }
+}
+
+/**
+ * `aws_cloudwatch_event_permission`: the statement EventBridge's PutPermission writes on the event
+ * bus (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html):
+ * `Principal` an account (`{"AWS": <account>}`) or `"*"`, `Action` (default `events:PutEvents`), and
+ * the `condition` block's `{type: {key: value}}` (an organization, when the principal is `*`).
+ */
+function eventPermissionSite(
+  m: ModuleInstance,
+  inst: ResourceInstance,
+  rootFile: string,
+  collector: SiteCollector,
+): void {
+  const body = inst.config.block.body;
+  const scope = m.scope(inst.config.file, inst.bindings);
+  const at = (path: string[]): { v: TfValue; range: SourceRange } | undefined => {
+    const found = valuesAt(body, path, scope)[0];
+    if (!found) return undefined;
+    const file = m.fileOf(found.attr);
+    const sc = file ? { ...found.scope, map: file.map } : found.scope;
+    const range = sc.map.range(found.attr.expr.span);
+    return { v: m.guard(`${inst.address}.${path.join(".")}`, () => m.evaluate(found.attr.expr, sc)), range };
+  };
+  const principal = at(["principal"]);
+  if (!principal || principal.v.kind === "null") return;
+  const fallback = inst.config.file.map.range(inst.config.block.span);
+  const entries = new Map<string, TfValue>([
+    ["Effect", str("Allow", fallback)],
+    [
+      "Principal",
+      knownString(principal.v) === "*"
+        ? principal.v
+        : object(new Map([["AWS", principal.v]]), principal.range),
+    ],
+    ["Action", at(["action"])?.v ?? str("events:PutEvents", fallback)],
+  ]);
+  const type = at(["condition", "type"]);
+  const key = at(["condition", "key"]);
+  const value = at(["condition", "value"]);
+  const keyText = key && knownString(key.v);
+  const typeText = type && knownString(type.v);
+  if (type && key && value) {
+    // A condition whose type or key is not known before apply is a guard the analysis cannot count on.
+    entries.set(
+      "Condition",
+      keyText !== undefined && typeText !== undefined
+        ? object(new Map([[typeText, object(new Map([[keyText, value.v]]), value.range)]]), type.range)
+        : typeText === undefined
+          ? type.v
+          : key.v,
+    );
+  }
+  const document = valueToNode(object(entries, fallback));
+  addSite(collector, inst, rootFile, document, "resource-policy", "principal", fallback);
 }
 
 /**
