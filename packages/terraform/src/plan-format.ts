@@ -432,6 +432,61 @@ function permissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefin
 }
 
 /**
+ * An `aws_cloudwatch_event_permission` as the statement PutPermission writes (see the module
+ * source's eventPermissionSite): a principal or condition known only after apply is a
+ * `PolicyUnknown` warning at the resource, never taken for absent.
+ */
+function eventPermissionSite(r: PlanResource, ctx: PlanContext): PolicySite | undefined {
+  const range = ctx.locator.at(r.path);
+  const conditions = own(r.values, "condition");
+  const condition = Array.isArray(conditions) ? conditions[0] : undefined;
+  const unknownCondition = own(r.unknown, "condition");
+  const later =
+    isUnknown(r.unknown, "principal") || isUnknown(r.unknown, "action") || unknownCondition !== undefined
+      ? "principal, action or condition"
+      : undefined;
+  const principal = own(r.values, "principal");
+  if (later) {
+    placeDiagnostic(
+      ctx,
+      {
+        code: "PolicyUnknown",
+        severity: "warning",
+        file: ctx.file,
+        message: `the ${later} of ${r.address} is known only after apply; scan the module directory to analyse it from the source`,
+      },
+      range,
+    );
+    return undefined;
+  }
+  if (typeof principal !== "string") return undefined;
+  const action = own(r.values, "action");
+  const statement: JsonObject = {
+    Effect: "Allow",
+    Principal: principal === "*" ? "*" : { AWS: principal },
+    Action: typeof action === "string" ? action : "events:PutEvents",
+  };
+  if (condition && typeof condition === "object" && !Array.isArray(condition)) {
+    const type = own(condition, "type");
+    const key = own(condition, "key");
+    const value = own(condition, "value");
+    if (typeof type === "string" && typeof key === "string" && typeof value === "string")
+      statement.Condition = { [type]: { [key]: value } };
+  }
+  const document = nodeAt(statement, range, 0);
+  if (!document) return undefined;
+  return {
+    file: ctx.file,
+    resource: r.address,
+    resourceType: r.type,
+    propertyPath: "principal",
+    kind: "resource-policy",
+    document,
+    range,
+  };
+}
+
+/**
  * The document a configuration expression refers to, from a data source read at plan time, when the
  * expression uses nothing else (`policy = data.aws_iam_policy_document.d.json`). A data source read
  * at plan time has known JSON, so a policy still unknown that also uses something else combines the
@@ -825,6 +880,9 @@ export function readPlan(text: string, file: string): PlanReading {
     }
     if (LAMBDA_PERMISSION_TYPES.has(r.type)) {
       const s = permissionSite(r, ctx);
+      if (s) sites.push(s);
+    } else if (r.type === "aws_cloudwatch_event_permission") {
+      const s = eventPermissionSite(r, ctx);
       if (s) sites.push(s);
     } else policySites(r, ctx, sites);
   }

@@ -585,3 +585,44 @@ describe("plan JSON", () => {
     expect(elementText(undefined)).toBeUndefined();
   });
 });
+
+// Session 17: aws_cloudwatch_event_permission, the statement EventBridge's PutPermission writes, is
+// analysed from the plan too (principal "*" without a condition is CD101; with the organization
+// condition it is not); a principal known only after apply is a PolicyUnknown warning.
+describe("aws_cloudwatch_event_permission in a plan", () => {
+  const permission = (after: Record<string, unknown>, unknown: Record<string, unknown> = {}) =>
+    run(
+      plan({
+        changes: [
+          change(
+            "aws_cloudwatch_event_permission.p",
+            { statement_id: "Put", event_bus_name: "central", action: "events:PutEvents", ...after },
+            unknown,
+          ),
+        ],
+      }),
+    );
+
+  it('principal "*" without a condition is CD101', () => {
+    const r = permission({ principal: "*", condition: [] });
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.resource])).toEqual([
+      ["CD101", "high", "aws_cloudwatch_event_permission.p"],
+    ]);
+  });
+
+  it("the organization condition, or an account principal, is not reported", () => {
+    expect(
+      permission({
+        principal: "*",
+        condition: [{ key: "aws:PrincipalOrgID", type: "StringEquals", value: "o-abcdefghij" }],
+      }).findings,
+    ).toEqual([]);
+    expect(permission({ principal: "210987654321", condition: [] }).findings).toEqual([]);
+  });
+
+  it("a principal known only after apply is a PolicyUnknown warning", () => {
+    const r = permission({ condition: [] }, { principal: true });
+    expect(r.findings).toEqual([]);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["PolicyUnknown"]);
+  });
+});
