@@ -92,3 +92,39 @@ Resources:
     expect(r.findings.map((f) => [f.ruleId, f.line])).toEqual([["CD101", 11]]);
   });
 });
+
+// Session-17 hunt: in a `!Sub |` JSON policy the element's column was taken in the substituted text,
+// so every `${…}` earlier on the line moved it (9:111 for a principal at 9:150); in a single-quoted
+// JSON string every position was the string's start.
+describe("positions inside a JSON string policy", () => {
+  const text = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  LogsPolicy:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: x
+      PolicyDocument: !Sub |
+        {"Version":"2012-10-17","Statement":[
+          {"Sid":"a","Effect":"Allow","Resource":"arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/x/*","Principal":{"Service":"route53.amazonaws.com"},"Action":"logs:PutLogEvents"}]}
+  LogsPolicySingleQuoted:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: w
+      PolicyDocument: '{"Version":"2012-10-17","Statement":[{"Sid":"d","Effect":"Allow","Resource":"*","Principal":{"Service":"route53.amazonaws.com"},"Action":"logs:PutLogEvents"}]}'
+`;
+  const lines = text.split("\n");
+  const columnOf = (line: number, needle: string) => (lines[line - 1] as string).indexOf(needle) + 1;
+
+  it("the statement and its principal are where the template writes them", async () => {
+    const r = await checkCloudFormation("template.yaml", text, {});
+    expect(r.findings.map((f) => [f.resource, f.line, f.column, f.element])).toEqual([
+      ["LogsPolicy", 9, columnOf(9, '{"Sid":"a"'), { line: 9, column: columnOf(9, '"route53') }],
+      [
+        "LogsPolicySingleQuoted",
+        14,
+        columnOf(14, '{"Sid":"d"'),
+        { line: 14, column: columnOf(14, '"route53') },
+      ],
+    ]);
+  });
+});

@@ -62,7 +62,7 @@ export function readEmbeddedPolicy(
     );
     return { error: message, line, column };
   }
-  const mapRange = quotedMapper(range, templateText, text) ?? rangeMapper(range, templateText);
+  const mapRange = quotedMapper(range, templateText, text) ?? rangeMapper(range, templateText, text);
   const rebuild = (n: SourceNode, depth: number): SourceNode => {
     const r = mapRange(n.range);
     switch (n.kind) {
@@ -122,6 +122,7 @@ function quotedMapper(
   // A byte order mark takes no column (see LineIndex).
   const lineStart = outer.start.line === 1 && templateText.charCodeAt(0) === 0xfeff ? start + 1 : start;
   const open = lineStart + outer.start.column - 1;
+  if (templateText[open] === "'") return singleQuotedMapper(outer, templateText, text, open, lineStart);
   if (templateText[open] !== '"') return undefined;
   // columns[k]: the template column of the text's k-th character (and one past its end).
   const columns: number[] = [];
@@ -169,9 +170,101 @@ function quotedMapper(
   return (inner) => (inner ? { file: outer.file, start: at(inner.start), end: at(inner.end) } : outer);
 }
 
+/**
+ * {@link quotedMapper} for a YAML single-quoted string on one line: `''` is one quote, every other
+ * character stands for itself.
+ */
+function singleQuotedMapper(
+  outer: SourceRange,
+  templateText: string,
+  text: string,
+  open: number,
+  lineStart: number,
+): ((inner: SourceRange | undefined) => SourceRange | undefined) | undefined {
+  const columns: number[] = [];
+  let decoded = "";
+  let i = open + 1;
+  for (;;) {
+    const c = templateText[i];
+    if (c === undefined || c === "\n" || c === "\r") return undefined;
+    if (c === "'") {
+      if (templateText[i + 1] !== "'") break;
+      columns.push(i - lineStart + 1);
+      decoded += "'";
+      i += 2;
+      continue;
+    }
+    columns.push(i - lineStart + 1);
+    decoded += c;
+    i++;
+    if (decoded.length > text.length) return undefined;
+  }
+  if (decoded !== text) return undefined;
+  columns.push(i - lineStart + 1);
+  const index = new LineIndex(text);
+  const at = (p: SourcePosition): SourcePosition => ({
+    line: outer.start.line,
+    column: columns[Math.min(index.offset(p.line, p.column), columns.length - 1)] as number,
+  });
+  return (inner) => (inner ? { file: outer.file, start: at(inner.start), end: at(inner.end) } : outer);
+}
+
+/**
+ * Where each character of a line of a `Fn::Sub` text stands on its template line: literal text maps
+ * one to one, a `${Name}` the substitution replaced (by a symbol's token or by a value) maps to its
+ * `${`, and `${!Literal}` to the `${Literal}` it writes. Undefined where the two cannot be told
+ * apart (a substituted value right before another `${…}`).
+ */
+function subLineColumns(template: string, text: string): number[] | undefined {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (j < text.length) {
+    if (template.startsWith("${!", i)) {
+      // `${!Literal}` writes `${Literal}`.
+      out.push(i, i + 1);
+      i += 3;
+      j += 2;
+      continue;
+    }
+    if (template.startsWith("${", i)) {
+      const close = template.indexOf("}", i);
+      if (close < 0) return undefined;
+      let end: number;
+      if (text[j] === TOKEN_OPEN) {
+        const t = text.indexOf(TOKEN_CLOSE, j);
+        if (t < 0) return undefined;
+        end = t + 1;
+      } else {
+        // A value: it ends where the template's next literal text starts.
+        const next = template.indexOf("${", close + 1);
+        const literal = template.slice(close + 1, next < 0 ? template.length : next);
+        if (literal === "") {
+          if (next >= 0) return undefined;
+          end = text.length;
+        } else {
+          const found = text.indexOf(literal, j);
+          if (found < 0) return undefined;
+          end = found;
+        }
+      }
+      for (; j < end; j++) out.push(i);
+      i = close + 1;
+      continue;
+    }
+    if (template[i] !== text[j]) return undefined;
+    out.push(i);
+    i++;
+    j++;
+  }
+  out.push(i);
+  return out;
+}
+
 function rangeMapper(
   outer: SourceRange | undefined,
   templateText: string,
+  text?: string,
 ): (inner: SourceRange | undefined) => SourceRange | undefined {
   if (!outer) return () => undefined;
   // A block scalar (`|`) spans lines: its content starts on the line after the indicator.
@@ -186,9 +279,38 @@ function rangeMapper(
     const contentStart = nextLine ?? 0;
     let indent = 0;
     while (templateText.charCodeAt(contentStart + indent) === 32) indent++;
+    // A line where a `Fn::Sub` replaced `${…}`: its columns are walked (see subLineColumns).
+    const lines = text?.split("\n");
+    const walked = new Map<number, number[] | undefined>();
+    const templateLineHasSub = (line: number): boolean => {
+      const offsets = lineOffsets(templateText, outer.start.line + line, outer.start.line + line);
+      const from = offsets.get(outer.start.line + line);
+      if (from === undefined) return false;
+      const end = templateText.indexOf("\n", from);
+      return templateText.slice(from, end < 0 ? templateText.length : end).includes("${");
+    };
+    const columnOf = (p: SourcePosition): number => {
+      const own = lines?.[p.line - 1];
+      if (own === undefined || (!own.includes(TOKEN_OPEN) && !templateLineHasSub(p.line)))
+        return p.column + indent;
+      if (!walked.has(p.line)) {
+        const offsets = lineOffsets(templateText, outer.start.line + p.line, outer.start.line + p.line + 1);
+        const from = offsets.get(outer.start.line + p.line);
+        const to = offsets.get(outer.start.line + p.line + 1);
+        const line =
+          from === undefined
+            ? undefined
+            : templateText.slice(from + indent, (to ?? templateText.length + 1) - 1);
+        walked.set(p.line, line === undefined ? undefined : subLineColumns(line.replace(/\r$/, ""), own));
+      }
+      const columns = walked.get(p.line);
+      return columns
+        ? (columns[Math.min(p.column - 1, columns.length - 1)] as number) + 1 + indent
+        : p.column + indent;
+    };
     const at = (p: SourcePosition): SourcePosition => ({
       line: outer.start.line + p.line,
-      column: p.column + indent,
+      column: columnOf(p),
     });
     return (inner) => (inner ? { file: outer.file, start: at(inner.start), end: at(inner.end) } : outer);
   }
