@@ -222,7 +222,7 @@ function permissionSourceArn(
   const out = new Set<string>();
   for (const p of principals) {
     const k = p.knowledge;
-    if (!k || k.accountInArn !== true) return undefined;
+    if (k?.accountInArn !== true) return undefined;
     const format = k.sourceArnFormats.find((f) => /\$\{Account\}/.test(f));
     const [, , service, inFormat] = format?.split(":") ?? [];
     if (!service || inFormat === undefined) return undefined;
