@@ -771,6 +771,8 @@ export class ModuleInstance {
     if (coll.kind === "list") pairs = coll.items.map((v, i) => [{ kind: "number", value: i }, v]);
     else if (coll.kind === "object") pairs = [...coll.entries].map(([k, v]) => [str(k), v]);
     else if (coll.kind === "null") pairs = [];
+    else if (coll.kind === "unknown" && !coll.error && !expr.producesObject)
+      return this.forOverUnknown(coll, expr, scope, range);
     else
       return unknown(
         `for ${expr.valueVar} in ...`,
@@ -869,6 +871,56 @@ export class ModuleInstance {
       return u;
     }
     return expr.producesObject ? { kind: "object", entries, keyRanges, range } : list(items, range);
+  }
+
+  /**
+   * A list `for` expression over a collection not known before apply: an unknown list whose policy
+   * items (see `knownItems`) are the element made once for an unknown item, as a `dynamic` block
+   * over such a collection generates its block once (and for the items the collection is known to
+   * hold, each). The list may be empty, which grants nothing: an Allow is analysed as there, a
+   * Deny is not counted on, and an element whose Effect is not known is wholly the caller's, as in
+   * a `dynamic "statement"`, and not analysed (the parser warns of what is left out).
+   */
+  private forOverUnknown(
+    coll: TfValue & { kind: "unknown" },
+    expr: Expr & { type: "for" },
+    scope: Scope,
+    range: SourceRange,
+  ): TfValue {
+    const why = `the collection is not known before apply (${describeUnknown(coll)})`;
+    const u = unknown(`for ${expr.valueVar} in ...`, why, range);
+    if (u.kind !== "unknown") return u;
+    const item = `an item of a collection not known before apply (${describeUnknown(coll)})`;
+    const made = (value: TfValue, key: TfValue): { value: TfValue; sure: boolean } | undefined => {
+      const bindings = new Map(scope.bindings ?? []);
+      if (expr.keyVar !== undefined) bindings.set(expr.keyVar, key);
+      bindings.set(expr.valueVar, value);
+      const inner: Scope = { ...scope, bindings };
+      const c = expr.condition ? truth(this.evaluate(expr.condition, inner)) : true;
+      if (c === false) return undefined;
+      return { value: this.evaluate(expr.value, inner), sure: c === true };
+    };
+    const kept: TfValue[] = [];
+    let complete = true;
+    // Items the collection is known to hold are in it (an Allow that may be filtered out stays).
+    for (const known of coll.knownItems ?? []) {
+      const m = made(known, unknown(expr.keyVar ?? "key", item));
+      if (!m) continue;
+      if (!m.sure && isDenyStatement(m.value)) complete = false;
+      else kept.push(m.value);
+    }
+    if (!coll.itemsComplete) {
+      const m = made(unknown(expr.valueVar, item), unknown(expr.keyVar ?? "key", item));
+      if (m) {
+        const effect = statementEffect(m.value);
+        if (isDenyStatement(m.value) || (effect !== undefined && knownString(effect) === undefined))
+          complete = false;
+        else kept.push(m.value);
+      }
+    }
+    u.knownItems = kept;
+    if (complete) u.itemsComplete = true;
+    return u;
   }
 
   /**
@@ -1426,8 +1478,18 @@ export function index(v: TfValue, k: TfValue, range: SourceRange | undefined): T
     return item ?? failure(`["${s ?? "?"}"]`, `the map has no key "${s ?? "?"}"`, range);
   }
   // A collection not known before apply may lack the key: try() and can() decide.
-  if (v.kind === "unknown")
-    return v.error ? at(v, range) : { ...v, ...(range ? { range } : {}), mayFail: true };
+  if (v.kind === "unknown") {
+    if (v.error) return at(v, range);
+    // An item, not the list: what the list's policy items are is not the item's.
+    const {
+      knownItems: _items,
+      itemsComplete: _complete,
+      knownEntries: _entries,
+      candidates: _c,
+      ...item
+    } = v;
+    return { ...item, ...(range ? { range } : {}), mayFail: true };
+  }
   if (v.kind === "lazy") return v.get(knownString(k) ?? "", range);
   return failure("index", `cannot index ${v.kind}`, range);
 }
@@ -1472,9 +1534,15 @@ export function diag(
   return { code, severity, message, file: map.file, line: p.line, column: p.column };
 }
 
+/** The Effect of a value that may be a policy statement (an object, or one merged with unknown ones). */
+function statementEffect(v: TfValue): TfValue | undefined {
+  const entries =
+    v.kind === "object" ? v.entries : v.kind === "unknown" ? v.knownEntries?.entries : undefined;
+  return entries?.get("Effect") ?? entries?.get("effect");
+}
+
 /** A policy statement whose Effect is "Deny" (known). */
 function isDenyStatement(v: TfValue): boolean {
-  if (v.kind !== "object") return false;
-  const effect = v.entries.get("Effect") ?? v.entries.get("effect");
+  const effect = statementEffect(v);
   return effect !== undefined && knownString(effect) === "Deny";
 }

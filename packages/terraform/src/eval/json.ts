@@ -58,15 +58,12 @@ export function valueToNode(v: TfValue, depth = 0): SourceNode {
         return withRange({ kind: "object", entries: out });
       }
       if (v.kind === "unknown" && v.knownItems) {
-        // The known items, and the rest as one unknown item (the policy parser warns of it).
-        const { knownItems, ...rest } = v;
-        return withRange({
-          kind: "array",
-          items: [
-            ...knownItems.map((i) => valueToNode(i, depth + 1)),
-            valueToNode(rest as TfValue, depth + 1),
-          ],
-        });
+        // The known items, and the rest as one unknown item (the policy parser warns of it), unless
+        // the known ones stand for all the list may hold.
+        const { knownItems, itemsComplete, ...rest } = v;
+        const items = knownItems.map((i) => valueToNode(i, depth + 1));
+        if (!itemsComplete) items.push(valueToNode(rest as TfValue, depth + 1));
+        return withRange({ kind: "array", items });
       }
       const pv = toPolicyValue(v);
       if (pv && pv.parts.length === 1 && typeof pv.parts[0] === "string")

@@ -59,10 +59,18 @@ export type TfValue =
        */
       choice?: { key: string; negated: boolean; label?: string };
       /**
-       * Items the list is known to hold (`concat` of known lists and unknown ones). Only turning the
-       * value into a policy JSON node uses them: everything else sees an unknown list.
+       * Items the list is known to hold (`concat` of known lists and unknown ones), and those it may
+       * hold that only widen a policy (an Allow a `for` expression makes for an item not known
+       * before apply). Only turning the value into a policy JSON node uses them: everything else
+       * sees an unknown list.
        */
       knownItems?: TfValue[];
+      /**
+       * With `knownItems`: they stand for everything the list may hold (a `for` expression over a
+       * collection not known before apply makes its element once, for an unknown item; the list
+       * may also be empty, which grants nothing), so no unknown item is left to warn of.
+       */
+      itemsComplete?: boolean;
       /**
        * Entries the object is known to hold (`merge` of known objects and unknown ones), and those an
        * unknown argument after them may replace. Only turning a policy statement into a JSON node

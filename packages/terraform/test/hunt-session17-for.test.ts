@@ -1,0 +1,125 @@
+import { checkSite } from "@deputyguard/core";
+import { describe, expect, it } from "vitest";
+import { scan } from "./helpers.js";
+
+// Session-17 real-world hunt (items #1 and #2): statements made over a collection not known before
+// apply (a variable without a default, as when CI scans a module on its own) were not analysed at
+// all, with a warning and exit 0, though a `dynamic "statement"` over the same collection is
+// analysed once with its item unknown.
+
+async function run(files: Record<string, string>) {
+  const r = await scan(files);
+  return {
+    findings: r.findings.map((f) => ({
+      rule: f.ruleId,
+      severity: f.severity,
+      at: [f.file.endsWith(".tpl") ? "tpl" : "tf", f.line, f.column],
+      variant: f.variant,
+    })),
+    // What the adapter warns of, and what the policy parser does.
+    diagnostics: [...r.diagnostics, ...r.sites.flatMap((s) => checkSite(s).diagnostics)].map(
+      (d) => `${d.code} ${d.line}: ${d.message}`,
+    ),
+    statements: r.sites.map((s) => (s.document?.kind === "object" ? s.document.entries : [])),
+  };
+}
+
+const NO_DEFAULT = "the variable has no default and no value was given (--var, --var-file, terraform.tfvars)";
+
+// repro/for-expr-unknown-collection-miss/main.tf
+const topics = (filter = "", effect = "Allow") => ({
+  "main.tf": `variable "topics" { type = list(string) }
+resource "aws_sns_topic" "t" {
+  name = "t"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [for t in var.topics : {
+      Effect = ${effect === "item" ? "t" : `"${effect}"`}, Principal = { Service = "events.amazonaws.com" }, Action = "sns:Publish", Resource = "arn:aws:sns:us-east-1:210987654321:\${t}"
+    }${filter}]
+  })
+}
+`,
+});
+
+describe("a for expression over a collection not known before apply", () => {
+  it("makes its statement once, for an unknown item: an unguarded one is CD101 high", async () => {
+    // Before: UnresolvedStatement "the statements are not known before deployment", 0 findings.
+    expect(await run(topics())).toMatchObject({
+      findings: [{ rule: "CD101", severity: "high", at: ["tf", 6, 40], variant: undefined }],
+      diagnostics: [],
+    });
+  });
+
+  it("with an if: the statement may not be made, but an empty list grants nothing", async () => {
+    expect(await run(topics(' if t != "legacy"'))).toMatchObject({
+      findings: [{ rule: "CD101", severity: "high", at: ["tf", 6, 40], variant: undefined }],
+      diagnostics: [],
+    });
+    // An if false for any item: no statement at all.
+    expect(await run(topics(" if false"))).toMatchObject({ findings: [], diagnostics: [] });
+  });
+
+  it("leaves out a statement whose effect is the item's, as a dynamic statement's", async () => {
+    const r = await run(topics("", "item"));
+    expect(r.findings).toEqual([]);
+    expect(r.diagnostics).toEqual([
+      `UnresolvedStatement 6: statement 0 is not known before deployment (for t in ...: the collection is not known before apply (var.topics: ${NO_DEFAULT})); it is not analysed`,
+    ]);
+  });
+
+  it("does not count on a Deny it makes: it may make none", async () => {
+    const r = await run({
+      "main.tf": `variable "accounts" { type = list(string) }
+resource "aws_sns_topic_policy" "p" {
+  arn = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat([{
+      Effect = "Allow", Principal = { Service = "events.amazonaws.com" }, Action = "sns:Publish", Resource = "*"
+    }], [for a in var.accounts : {
+      Effect = "Deny", Principal = "*", Action = "sns:Publish", Resource = "*"
+      Condition = { StringNotEquals = { "aws:SourceAccount" = "210987654321" } }
+    }])
+  })
+}
+`,
+    });
+    expect(r.findings).toEqual([{ rule: "CD101", severity: "high", at: ["tf", 6, 25], variant: undefined }]);
+    expect(r.diagnostics).toEqual([
+      `UnresolvedStatement 6: statement 1 is not known before deployment (for a in ...: the collection is not known before apply (var.accounts: ${NO_DEFAULT})); it is not analysed`,
+    ]);
+  });
+});
+
+// inputs/gh-15992049152-dyn-trust without its terraform.tfvars (the session-17 "Related" note): a
+// statement whose effect and principals all come from the caller is not judged, by design (see
+// the changeset of "An unknown Effect is analysed as an Allow"); README says so.
+describe("a dynamic statement over an unknown collection whose effect is the item's", () => {
+  it("is left out with a warning", async () => {
+    const r = await run({
+      "main.tf": `data "aws_iam_policy_document" "assume_role" {
+  dynamic "statement" {
+    for_each = var.assume_role_statements
+    content {
+      effect  = try(statement.value.effect)
+      actions = try(statement.value.actions, ["sts:AssumeRole"])
+      principals {
+        type        = try(statement.value.principals.type, null)
+        identifiers = try(statement.value.principals.identifiers, null)
+      }
+    }
+  }
+}
+resource "aws_iam_role" "this" {
+  name               = "r"
+  assume_role_policy = data.aws_iam_policy_document.assume_role.json
+}
+variable "assume_role_statements" { type = any }
+`,
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.diagnostics).toEqual([
+      `UnresolvedStatement 2: the statement's effect is not known before apply (statement.value.effect: the dynamic "statement" for_each is not known before apply (var.assume_role_statements: ${NO_DEFAULT})); the statement is not analysed`,
+    ]);
+  });
+});
