@@ -89,6 +89,69 @@ resource "aws_sns_topic_policy" "p" {
       `UnresolvedStatement 6: statement 1 is not known before deployment (for a in ...: the collection is not known before apply (var.accounts: ${NO_DEFAULT})); it is not analysed`,
     ]);
   });
+
+  it("flattened, nested over an item's own collection: each guard value is the item's", async () => {
+    const r = await run({
+      "main.tf": `variable "groups" { type = any }
+resource "aws_sns_topic_policy" "p" {
+  arn = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = flatten([for g in var.groups : [for s in g.services : {
+      Effect = "Allow", Principal = { Service = s }, Action = "sns:Publish", Resource = "*"
+      Condition = { StringEquals = { "aws:SourceAccount" = g.account } }
+    }]])
+  })
+}
+`,
+    });
+    expect(r.findings).toEqual([{ rule: "CD301", severity: "info", at: ["tf", 6, 71], variant: undefined }]);
+  });
+});
+
+// repro/flatten-partial-unknown-miss/main.tf
+const extra = (statement: string) => ({
+  "main.tf": `variable "additional_statements" {
+  type = list(any)
+}
+
+locals {
+  default_statements = [{
+    Sid       = "AllowEventBridge"
+    Effect    = "Allow"
+    Principal = { Service = "events.amazonaws.com" }
+    Action    = "sqs:SendMessage"
+    Resource  = aws_sqs_queue.q.arn
+  }]
+}
+
+resource "aws_sqs_queue" "q" {
+  name = "jobs"
+}
+
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = aws_sqs_queue.q.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = ${statement}
+  })
+}
+`,
+});
+
+describe("known statement lists combined with unknown ones", () => {
+  const unknownRest = `UnresolvedStatement 23: statement 1 is not known before deployment (var.additional_statements: ${NO_DEFAULT}); it is not analysed`;
+  it.each([
+    "flatten([local.default_statements, var.additional_statements])",
+    "distinct(concat(local.default_statements, var.additional_statements))",
+    "compact(tolist(toset(flatten([local.default_statements, [var.additional_statements]]))))",
+  ])("%s: the known ones are analysed, the rest warned of", async (statement) => {
+    // Before: UnresolvedStatement "the statements are not known before deployment", 0 findings.
+    expect(await run(extra(statement))).toMatchObject({
+      findings: [{ rule: "CD101", severity: "high", at: ["tf", 6, 25], variant: undefined }],
+      diagnostics: [unknownRest],
+    });
+  });
 });
 
 // inputs/gh-15992049152-dyn-trust without its terraform.tfvars (the session-17 "Related" note): a

@@ -432,16 +432,75 @@ function concat(args: TfValue[], range: SourceRange | undefined): TfValue {
   }
   const items: TfValue[] = [];
   let open: TfValue | undefined;
+  let complete = true;
   for (const a of args) {
     if (a.kind === "list") items.push(...a.items);
-    else if (a.kind === "unknown" && !a.error) open ??= a;
-    else return propagate("concat", [a], range);
+    else if (a.kind === "unknown" && !a.error) {
+      // The policy items an unknown list is known to hold are in the result too.
+      items.push(...(a.knownItems ?? []));
+      if (!(a.knownItems && a.itemsComplete)) {
+        // What the result's unknown rest is named after: a list with unknown items.
+        if (complete) open = a;
+        complete = false;
+      } else open ??= a;
+    } else return propagate("concat", [a], range);
   }
   if (!open) return list(items, range);
   // Unknown lists make the result unknown, but the items of the known ones are in it for sure.
-  const u = propagate("concat", [open], range);
-  if (u.kind === "unknown" && items.length > 0) u.knownItems = items;
-  return u;
+  return partialList(propagate("concat", [open], range), items, complete);
+}
+
+/**
+ * `distinct`, `toset`, `tolist` or `compact` of a list not known before apply, or of one whose
+ * duplicates cannot be told (items with unknown parts): unknown, but every policy item it is known
+ * to hold (not null or "", for `compact`) is in the result, once or more.
+ */
+function keepsItems(name: string, l: TfValue, range: SourceRange | undefined): TfValue {
+  const items = l.kind === "list" ? l.items : l.kind === "unknown" && !l.error ? l.knownItems : undefined;
+  if (!items) return propagate(name, [l], range);
+  const kept = name === "compact" ? items.filter((i) => i.kind !== "null" && knownString(i) !== "") : items;
+  const complete = l.kind === "list" || (l.kind === "unknown" && l.itemsComplete === true);
+  return partialList(propagate(name, [l], range), kept, complete);
+}
+
+/** An unknown list with the policy items it is known to hold (see `knownItems`). */
+function partialList(u: TfValue, items: TfValue[], complete: boolean): TfValue {
+  if (u.kind !== "unknown" || (items.length === 0 && !complete)) return u;
+  const out: TfValue = { ...u, knownItems: items };
+  if (complete) out.itemsComplete = true;
+  return out;
+}
+
+/**
+ * `flatten` over a list some of whose items are not known before apply: the concatenation of its
+ * items flattened (an unknown item is an unknown list, its known policy items flattened too), so
+ * that the known ones are analysed as in `concat`.
+ */
+function flattenPartial(v: TfValue, range: SourceRange | undefined, depth: number): TfValue {
+  if (depth > 64) return propagate("flatten", [v], range);
+  if (v.kind === "unknown") {
+    if (v.error) return v;
+    if (v.alternatives) {
+      const alt = v.alternatives;
+      return oneOf(
+        flattenPartial(withoutAlternatives(v), range, depth + 1),
+        alt.key,
+        alt.label,
+        alt.options.map((o) => ({ label: o.label, value: flattenPartial(o.value, range, depth + 1) })),
+      );
+    }
+    if (!v.knownItems) return v;
+    const { knownItems, itemsComplete, ...rest } = v;
+    const known = flattenPartial(list(knownItems), range, depth + 1);
+    // Nothing else in it: the rest holds no items, though how many copies is not known.
+    const tail: TfValue = itemsComplete ? { ...rest, knownItems: [], itemsComplete } : rest;
+    return concat([known, tail], range);
+  }
+  if (v.kind !== "list") return list([v], range);
+  return concat(
+    v.items.map((i) => flattenPartial(i, range, depth + 1)),
+    range,
+  );
 }
 
 /** A value as a choice's option is named: its text with unknowns as `<name>`, quoted. */
@@ -833,13 +892,13 @@ const FUNCTIONS: Record<string, Fn> = {
   tobool: (a) => a[0] ?? NULL,
   tolist: (a, r) => {
     const l = a[0] ?? NULL;
-    return l.kind === "list" ? l : propagate("tolist", a, r);
+    return l.kind === "list" ? l : keepsItems("tolist", l, r);
   },
   toset: (a, r) => {
     const l = a[0] ?? NULL;
-    if (l.kind !== "list") return propagate("toset", a, r);
+    if (l.kind !== "list") return keepsItems("toset", l, r);
     const d = dedupe(l.items);
-    return d ? list(d, l.range ?? r) : propagate("toset", a, r);
+    return d ? list(d, l.range ?? r) : keepsItems("toset", l, r);
   },
   tomap: (a, r) => {
     const m = a[0] ?? NULL;
@@ -847,7 +906,10 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   flatten: (a, r) => {
     const f = a[0] ? flatten(a[0], 0) : undefined;
-    return f ? list(f, r) : propagate("flatten", a, r);
+    if (f) return list(f, r);
+    return a[0]?.kind === "list" || (a[0]?.kind === "unknown" && a[0].knownItems)
+      ? flattenPartial(a[0], r, 0)
+      : propagate("flatten", a, r);
   },
   element: (a, r) => element(a, r),
   one: (a, r) => {
@@ -861,11 +923,11 @@ const FUNCTIONS: Record<string, Fn> = {
   distinct: (a, r) => {
     const l = a[0] ?? NULL;
     const d = l.kind === "list" ? dedupe(l.items) : undefined;
-    return d ? list(d, r) : propagate("distinct", a, r);
+    return d ? list(d, r) : keepsItems("distinct", l, r);
   },
   compact: (a, r) => {
     const l = a[0] ?? NULL;
-    if (l.kind !== "list") return propagate("compact", a, r);
+    if (l.kind !== "list") return keepsItems("compact", l, r);
     return list(
       l.items.filter((i) => i.kind !== "null" && knownString(i) !== ""),
       r,
