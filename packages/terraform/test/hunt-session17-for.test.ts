@@ -109,6 +109,50 @@ resource "aws_sns_topic_policy" "p" {
   });
 });
 
+// repro/for-expr-unknown-collection-miss-templatefile
+const TRAIL_TF = `variable "reader_accounts" { type = list(string) }
+resource "aws_s3_bucket_policy" "b" {
+  bucket = "acme-trail"
+  policy = templatefile("\${path.module}/policy.json.tpl", { bucket = "acme-trail", readers = var.reader_accounts })
+}
+`;
+const trailTemplate = (effect = "Allow") => `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "CloudTrailWrite",
+      "Effect": "Allow",
+      "Principal": { "Service": "cloudtrail.amazonaws.com" },
+      "Action": "s3:PutObject",
+      "Resource": "arn:aws:s3:::\${bucket}/AWSLogs/*"
+    }%{ for a in readers },
+    {
+      "Effect": "${effect}",
+      "Principal": { "AWS": "arn:aws:iam::\${a}:root" },
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::\${bucket}/*"
+    }%{ endfor }
+  ]
+}
+`;
+
+describe("a template %{ for } over a collection not known before apply", () => {
+  it("makes its Allow statements once, so the written ones are analysed", async () => {
+    // Before: PolicyUnknown "the template loops over a collection not known before apply", 0 findings.
+    const r = await run({ "main.tf": TRAIL_TF, "policy.json.tpl": trailTemplate() });
+    expect(r.findings).toEqual([{ rule: "CD101", severity: "high", at: ["tpl", 4, 5], variant: undefined }]);
+    expect(r.diagnostics).toEqual([]);
+    const statements = r.statements[0]?.find((e) => e.key === "Statement")?.value;
+    expect(statements?.kind === "array" && statements.items.length).toBe(2);
+  });
+
+  it("leaves a policy whose loop makes a Deny not known, as before", async () => {
+    const r = await run({ "main.tf": TRAIL_TF, "policy.json.tpl": trailTemplate("Deny") });
+    expect(r.findings).toEqual([]);
+    expect(r.diagnostics.map((d) => d.split(":")[0])).toEqual(["PolicyUnknown 4"]);
+  });
+});
+
 // repro/flatten-partial-unknown-miss/main.tf
 const extra = (statement: string) => ({
   "main.tf": `variable "additional_statements" {

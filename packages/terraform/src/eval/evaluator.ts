@@ -1,10 +1,11 @@
 import { relative, resolve } from "node:path";
-import type { Diagnostic, SourceRange, ValueSymbol } from "@deputyguard/core";
+import type { Diagnostic, SourceNode, SourceRange, ValueSymbol } from "@deputyguard/core";
 import type { ConfigBlock, ModuleConfig, SourceFile } from "../config/module-config.js";
 import type { LineMap } from "../hcl/line-map.js";
 import type { Attribute, Block, Expr, SplatStep, TemplatePart } from "../hcl/syntax.js";
 import { RESOURCE_ATTRIBUTES } from "../knowledge/resource-arns.js";
 import { callFunction, type FunctionHost, segmentsOf } from "./functions.js";
+import { parseJsonString, SYMBOL_MARK } from "./json.js";
 import { PARTITION, REGION, SELF_ACCOUNT, URL_SUFFIX } from "./symbols.js";
 import {
   type Alternatives,
@@ -100,6 +101,11 @@ const forBudgets = new WeakMap<object, { left: number }>();
 
 /** The most `%{if}` directives with unknown conditions one template is built both ways for (2^4 strings). */
 const MAX_TEMPLATE_CHOICES = 4;
+
+/** Whether a template rendered a `%{for}` over a collection not known before apply once (see `template`). */
+interface LoopsOnce {
+  rendered: boolean;
+}
 
 /** The first part of a template whose value is not decided: a `%{if}`, or an interpolation of one of several values. */
 interface Undecided {
@@ -951,6 +957,13 @@ export class ModuleInstance {
     // "${x}" alone is x itself, not its string form (HCL).
     const only = parts.length === 1 ? parts[0] : undefined;
     if (only?.kind === "interpolation") return this.evaluate(only.expr, scope);
+    // A `%{for}` over a collection not known before apply that makes whole Allow statements is
+    // rendered once, for an unknown item, as a `dynamic "statement"` over such a collection is
+    // generated once: the policy's other statements are then read too. Only when the text is then
+    // JSON that reads as written; otherwise the text stays unknown, as before.
+    const once: LoopsOnce = { rendered: false };
+    const v = this.templateChoosing(parts, scope, range, new Map(), once);
+    if (!once.rendered || readsAsJson(v)) return v;
     return this.templateChoosing(parts, scope, range, new Map());
   }
 
@@ -964,9 +977,10 @@ export class ModuleInstance {
     scope: Scope,
     range: SourceRange,
     forced: Map<TemplatePart, boolean | number>,
+    once?: LoopsOnce,
   ): TfValue {
     const undecided: Undecided = {};
-    const segs = this.templateSegments(parts, scope, 0, forced, undecided);
+    const segs = this.templateSegments(parts, scope, 0, forced, undecided, once);
     if (!Array.isArray(segs)) return at(segs, range);
     const value: TfValue = { kind: "string", segments: concatSegments([segs]), range };
     const p = undecided.part;
@@ -983,7 +997,7 @@ export class ModuleInstance {
           label: alternatives.label,
           options: alternatives.options.map((o, i) => ({
             label: o.label,
-            value: this.templateChoosing(parts, scope, range, new Map([...forced, [part, i]])),
+            value: this.templateChoosing(parts, scope, range, new Map([...forced, [part, i]]), once),
           })),
         },
       };
@@ -997,7 +1011,7 @@ export class ModuleInstance {
         label,
         options: [true, false].map((b) => ({
           label: String(b),
-          value: this.templateChoosing(parts, scope, range, new Map([...forced, [p, b]])),
+          value: this.templateChoosing(parts, scope, range, new Map([...forced, [p, b]]), once),
         })),
       },
     };
@@ -1009,6 +1023,7 @@ export class ModuleInstance {
     depth: number,
     forced?: Map<TemplatePart, boolean | number>,
     undecided?: Undecided,
+    once?: LoopsOnce,
   ): StringSegment[] | TfValue {
     const out: StringSegment[] = [];
     for (const p of parts) {
@@ -1065,6 +1080,7 @@ export class ModuleInstance {
           depth + 1,
           forced,
           undecided,
+          once,
         );
         if (!Array.isArray(inner)) return inner;
         out.push(...inner);
@@ -1076,16 +1092,48 @@ export class ModuleInstance {
             : coll.kind === "object"
               ? [...coll.entries].map(([k, v]) => [str(k), v])
               : [];
-        if (coll.kind !== "list" && coll.kind !== "object")
-          return unknown(
-            sliceText(scope.map, p.span),
-            `the template loops over a collection not known before apply (${describeUnknown(coll)})`,
-          );
+        if (coll.kind !== "list" && coll.kind !== "object") {
+          const why = `the template loops over a collection not known before apply (${describeUnknown(coll)})`;
+          const u = unknown(sliceText(scope.map, p.span), why);
+          if (!once || coll.kind !== "unknown" || coll.error) return u;
+          // Once for an unknown item (and for each item it is known to hold), when each time it
+          // makes only Allow statements (see `template`).
+          const item = `an item of a collection not known before apply (${describeUnknown(coll)})`;
+          const items = [
+            ...(coll.knownItems ?? []),
+            ...(coll.itemsComplete ? [] : [unknown(p.valueVar, item)]),
+          ];
+          for (const v of items) {
+            const bindings = new Map(scope.bindings ?? []);
+            if (p.keyVar !== undefined) bindings.set(p.keyVar, unknown(p.keyVar, item));
+            bindings.set(p.valueVar, v);
+            const inner = this.templateSegments(
+              p.body,
+              { ...scope, bindings },
+              depth + 1,
+              forced,
+              undecided,
+              once,
+            );
+            if (!Array.isArray(inner)) return inner;
+            if (!makesAllowStatements(inner)) return u;
+            out.push(...inner);
+          }
+          once.rendered = true;
+          continue;
+        }
         for (const [k, v] of pairs) {
           const bindings = new Map(scope.bindings ?? []);
           if (p.keyVar !== undefined) bindings.set(p.keyVar, k);
           bindings.set(p.valueVar, v);
-          const inner = this.templateSegments(p.body, { ...scope, bindings }, depth + 1, forced, undecided);
+          const inner = this.templateSegments(
+            p.body,
+            { ...scope, bindings },
+            depth + 1,
+            forced,
+            undecided,
+            once,
+          );
           if (!Array.isArray(inner)) return inner;
           out.push(...inner);
         }
@@ -1545,4 +1593,44 @@ function statementEffect(v: TfValue): TfValue | undefined {
 function isDenyStatement(v: TfValue): boolean {
   const effect = statementEffect(v);
   return effect !== undefined && knownString(effect) === "Deny";
+}
+
+/**
+ * Whether the text a `%{for}` makes for one item is whole policy statements, each a written Allow
+ * with no key not known before apply (`,` between them, and around, taken out): such statements
+ * only widen a policy when the loop makes them once or more, and an empty loop grants nothing.
+ */
+function makesAllowStatements(segs: StringSegment[]): boolean {
+  const text = segs.map((x): StringSegment => ("text" in x ? { text: x.text } : x));
+  const first = text[0];
+  if (first && "text" in first) text[0] = { text: first.text.replace(/^\s*,?/, "") };
+  const last = text[text.length - 1];
+  if (last && "text" in last) text[text.length - 1] = { text: last.text.replace(/,?\s*$/, "") };
+  const parsed = parseJsonString(
+    { kind: "string", segments: [{ text: "[" }, ...text, { text: "]" }] },
+    undefined,
+  );
+  const node = parsed.node;
+  if (node?.kind !== "array" || parsed.diagnostics.some((d) => d.severity === "error")) return false;
+  return node.items.every((statement) => {
+    if (statement.kind !== "object" || hasUnknownKey(statement, 0)) return false;
+    const effect = statement.entries.find((e) => e.key === "Effect")?.value;
+    return effect?.kind === "scalar" && effect.value === "Allow";
+  });
+}
+
+/** An object key holding a value not known before apply (JSON text parsed with its unknowns). */
+function hasUnknownKey(n: SourceNode, depth: number): boolean {
+  if (depth > 64) return true;
+  if (n.kind === "array") return n.items.some((i) => hasUnknownKey(i, depth + 1));
+  if (n.kind !== "object") return false;
+  return n.entries.some((e) => e.key.includes(SYMBOL_MARK) || hasUnknownKey(e.value, depth + 1));
+}
+
+/** Whether a template's text is JSON that reads as written: one text, no part of its structure unknown. */
+function readsAsJson(v: TfValue): boolean {
+  if (v.kind !== "string" || v.alternatives) return false;
+  const parsed = parseJsonString(v, undefined);
+  const kind = parsed.node?.kind;
+  return (kind === "object" || kind === "array") && !parsed.diagnostics.some((d) => d.severity === "error");
 }

@@ -216,6 +216,8 @@ export function jsonSegments(v: TfValue, depth = 0): StringSegment[] {
 }
 
 const OPEN = "\uE000";
+/** What an unknown stands as in parsed JSON text that is not restored: an object key. */
+export const SYMBOL_MARK = OPEN;
 const CLOSE = "\uE001";
 
 interface Piece {
