@@ -146,6 +146,32 @@ describe("a template %{ for } over a collection not known before apply", () => {
     expect(statements?.kind === "array" && statements.items.length).toBe(2);
   });
 
+  it("with a separator on the loop's index: the text that closes the list is the one read", async () => {
+    const template = trailTemplate()
+      .replace("}%{ for a in readers },", "},%{ for i, a in readers }")
+      .replace("}%{ endfor }", "}%{ if i < length(readers) - 1 },%{ endif }%{ endfor }");
+    const r = await run({ "main.tf": TRAIL_TF, "policy.json.tpl": template });
+    expect(r.findings).toEqual([{ rule: "CD101", severity: "high", at: ["tpl", 4, 5], variant: undefined }]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it("with a %{ if } on the item: each text is analysed, labelled", async () => {
+    const template = trailTemplate().replace(
+      '"Principal": { "AWS": "arn:aws:iam::${a}:root" },',
+      `"Principal": { "Service": "events.amazonaws.com" },%{ if a != "" }
+      "Condition": { "StringEquals": { "aws:SourceAccount": "210987654321" } },%{ endif }`,
+    );
+    const r = await run({ "main.tf": TRAIL_TF, "policy.json.tpl": template });
+    // Two texts, each analysed (the CLI reports CloudTrailWrite once, for both): findings are at
+    // the templatefile() call, as for any undecided %{ if }.
+    expect(r.findings).toEqual([
+      { rule: "CD101", severity: "high", at: ["tf", 4, 12], variant: '%{if a != ""}: true' },
+      { rule: "CD101", severity: "high", at: ["tf", 4, 12], variant: '%{if a != ""}: false' },
+      { rule: "CD101", severity: "high", at: ["tf", 4, 12], variant: '%{if a != ""}: false' },
+    ]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
   it("leaves a policy whose loop makes a Deny not known, as before", async () => {
     const r = await run({ "main.tf": TRAIL_TF, "policy.json.tpl": trailTemplate("Deny") });
     expect(r.findings).toEqual([]);

@@ -105,6 +105,8 @@ const MAX_TEMPLATE_CHOICES = 4;
 /** Whether a template rendered a `%{for}` over a collection not known before apply once (see `template`). */
 interface LoopsOnce {
   rendered: boolean;
+  /** `%{if}` directives left undecided so far (a text is built for each way, and checked then). */
+  undecided: number;
 }
 
 /** The first part of a template whose value is not decided: a `%{if}`, or an interpolation of one of several values. */
@@ -960,11 +962,13 @@ export class ModuleInstance {
     // A `%{for}` over a collection not known before apply that makes whole Allow statements is
     // rendered once, for an unknown item, as a `dynamic "statement"` over such a collection is
     // generated once: the policy's other statements are then read too. Only when the text is then
-    // JSON that reads as written; otherwise the text stays unknown, as before.
-    const once: LoopsOnce = { rendered: false };
+    // JSON that reads as written; otherwise the text stays unknown, as before. A `%{if}` that is
+    // not decided (a separator on the loop's index) makes it one of several texts: those that are
+    // no JSON are no deploy's policy (the last item takes the branch that closes the list).
+    const once: LoopsOnce = { rendered: false, undecided: 0 };
     const v = this.templateChoosing(parts, scope, range, new Map(), once);
-    if (!once.rendered || readsAsJson(v)) return v;
-    return this.templateChoosing(parts, scope, range, new Map());
+    if (!once.rendered) return v;
+    return readableTexts(v) ?? this.templateChoosing(parts, scope, range, new Map());
   }
 
   /**
@@ -1065,6 +1069,7 @@ export class ModuleInstance {
         const c = typeof given === "boolean" ? given : truth(this.evaluate(p.condition, scope));
         if (c === undefined) {
           if (undecided && !undecided.part) undecided.part = p;
+          if (once) once.undecided++;
           out.push({
             symbol: (
               unknown(sliceText(scope.map, p.span), "the template condition is not known before apply") as {
@@ -1104,6 +1109,7 @@ export class ModuleInstance {
             ...(coll.itemsComplete ? [] : [unknown(p.valueVar, item)]),
           ];
           for (const v of items) {
+            const pending = once.undecided;
             const bindings = new Map(scope.bindings ?? []);
             if (p.keyVar !== undefined) bindings.set(p.keyVar, unknown(p.keyVar, item));
             bindings.set(p.valueVar, v);
@@ -1116,7 +1122,8 @@ export class ModuleInstance {
               once,
             );
             if (!Array.isArray(inner)) return inner;
-            if (!makesAllowStatements(inner)) return u;
+            // With an undecided `%{if}` in it, the texts built for each way are checked.
+            if (once.undecided === pending && !makesAllowStatements(inner)) return u;
             out.push(...inner);
           }
           once.rendered = true;
@@ -1627,10 +1634,34 @@ function hasUnknownKey(n: SourceNode, depth: number): boolean {
   return n.entries.some((e) => e.key.includes(SYMBOL_MARK) || hasUnknownKey(e.value, depth + 1));
 }
 
-/** Whether a template's text is JSON that reads as written: one text, no part of its structure unknown. */
-function readsAsJson(v: TfValue): boolean {
-  if (v.kind !== "string" || v.alternatives) return false;
-  const parsed = parseJsonString(v, undefined);
-  const kind = parsed.node?.kind;
-  return (kind === "object" || kind === "array") && !parsed.diagnostics.some((d) => d.severity === "error");
+/**
+ * A template's text, or of the texts it may be (`alternatives`) those that are JSON that reads as
+ * written (no part of its structure unknown); undefined when none is, or when one is no text at all
+ * (a loop that writes no Allow statements that way: not a text to leave out).
+ */
+function readableTexts(v: TfValue): TfValue | undefined {
+  let made = true;
+  const readable = (t: TfValue, depth: number): TfValue | undefined => {
+    if (t.kind !== "string" || depth > MAX_TEMPLATE_CHOICES) {
+      made = false;
+      return undefined;
+    }
+    if (!t.alternatives) {
+      const parsed = parseJsonString(t, undefined);
+      const kind = parsed.node?.kind;
+      const reads =
+        (kind === "object" || kind === "array") && !parsed.diagnostics.some((d) => d.severity === "error");
+      return reads ? t : undefined;
+    }
+    const options: Array<{ label: string; value: TfValue }> = [];
+    for (const o of t.alternatives.options) {
+      const value = readable(o.value, depth + 1);
+      if (value) options.push({ label: o.label, value });
+    }
+    const only = options.length === 1 ? options[0] : undefined;
+    if (only) return t.range ? { ...only.value, range: t.range } : only.value;
+    return options.length > 0 ? { ...t, alternatives: { ...t.alternatives, options } } : undefined;
+  };
+  const out = readable(v, 0);
+  return made ? out : undefined;
 }
