@@ -551,8 +551,10 @@ export function buildPolicyDocument(inst: ResourceInstance): TfValue {
     const v = attr(self, name);
     if (v?.kind === "list") out.push(...v.items);
     else if (v) out.push(v);
+    // The provider merges source_json and override_json only when set (`d.GetOk`), and "" is not
+    // set: `override_json = var.custom_policy_json` with a default of "" adds no document.
     const l = attr(self, legacy);
-    if (l) out.push(l);
+    if (l && knownString(l) !== "") out.push(l);
     return out;
   };
   const sources: string[] = [];
