@@ -3,8 +3,136 @@ import { scan } from "./helpers.js";
 
 // Session-17 real-world Terraform hunt: false alarms and findings reported twice.
 
+const where = (r: Awaited<ReturnType<typeof scan>>) =>
+  r.findings.map((f) => [f.ruleId, f.resource, f.line, f.column, f.statement?.sid]);
+
 const diagnostics = (r: Awaited<ReturnType<typeof scan>>) =>
   r.diagnostics.map((d) => [d.code, d.line, d.column, d.message]);
+
+// cloudposse's modules write `policy = join("", data.aws_iam_policy_document.x[*].json)` for a
+// counted document. join() made a new text of it: the document was reported on its own as well
+// as at the resource (twice, "2 policies"), the resource's finding had no statement to fix, and a
+// suppression on the resource left the document's finding.
+describe("join() of a counted document's [*].json", () => {
+  const topic = (policy: string, above = "") => ({
+    "main.tf": `variable "enabled" {
+  type    = bool
+  default = true
+}
+
+resource "aws_sns_topic" "t" {
+  count = var.enabled ? 1 : 0
+  name  = "alerts"
+}
+
+data "aws_iam_policy_document" "p" {
+  count = var.enabled ? 1 : 0
+
+  statement {
+    sid       = "AllowEvents"
+    actions   = ["sns:Publish"]
+    resources = aws_sns_topic.t[*].arn
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+  }
+}
+
+${above}resource "aws_sns_topic_policy" "p" {
+  count  = var.enabled ? 1 : 0
+  arn    = aws_sns_topic.t[0].arn
+  policy = ${policy}
+}
+`,
+  });
+
+  it.each([
+    'join("", data.aws_iam_policy_document.p[*].json)',
+    'join("\\n", data.aws_iam_policy_document.p.*.json)',
+    "data.aws_iam_policy_document.p[0].json",
+    "one(data.aws_iam_policy_document.p[*].json)",
+  ])("is the document, reported once at the resource (%s)", async (policy) => {
+    const r = await scan(topic(policy));
+    expect(where(r)).toEqual([["CD101", "aws_sns_topic_policy.p[0]", 14, 3, "AllowEvents"]]);
+    expect(r.sites.map((s) => [s.resource, s.file.endsWith("main.tf")])).toEqual([
+      ["aws_sns_topic_policy.p[0]", true],
+    ]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it("is covered by the resource's suppression", async () => {
+    const r = await scan(
+      topic('join("", data.aws_iam_policy_document.p[*].json)', "# deputyguard:ignore CD101 -- accepted\n"),
+    );
+    expect(r.sites.map((s) => [s.resource, s.suppressions?.map((x) => x.rule)])).toEqual([
+      ["aws_sns_topic_policy.p[0]", ["CD101"]],
+    ]);
+  });
+
+  it("reports nothing when the count is 0", async () => {
+    const r = await scan(topic('join("", data.aws_iam_policy_document.p[*].json)'), {
+      variables: { enabled: false },
+    });
+    expect(r.sites).toEqual([]);
+  });
+
+  it("through an aggregate document whose sources come from a for expression (cloudposse iam-role)", async () => {
+    const r = await scan({
+      "main.tf": `variable "principals" {
+  default = { Service = ["config.amazonaws.com"] }
+}
+data "aws_iam_policy_document" "assume_role" {
+  for_each = var.principals
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = each.key
+      identifiers = each.value
+    }
+  }
+}
+data "aws_iam_policy_document" "agg" {
+  count = 1
+  override_policy_documents = [for doc in data.aws_iam_policy_document.assume_role : doc.json]
+}
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = join("", data.aws_iam_policy_document.agg[*].json)
+}
+`,
+    });
+    expect(where(r)).toEqual([["CD101", "aws_iam_role.r", 6, 3, undefined]]);
+  });
+
+  it("of two documents stays one text (not either document)", async () => {
+    const r = await scan({
+      "main.tf": `data "aws_iam_policy_document" "p" {
+  count = 2
+  statement {
+    actions   = ["sns:Publish"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+  }
+}
+resource "aws_sns_topic_policy" "p" {
+  arn    = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = join("", data.aws_iam_policy_document.p[*].json)
+}
+`,
+    });
+    // Two JSON texts run together are no policy: said at the resource, and each document is
+    // reported on its own as before.
+    expect(r.findings.map((f) => f.resource)).toEqual([
+      "data.aws_iam_policy_document.p[0]",
+      "data.aws_iam_policy_document.p[1]",
+    ]);
+    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([["ParseError", 14]]);
+  });
+});
 
 // nozaq/terraform-aws-secure-baseline: `override_json = var.custom_policy_json` with a default of
 // "". The provider merges override_json (and source_json) only when set (`d.GetOk`), and "" is not

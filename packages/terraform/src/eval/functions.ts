@@ -270,6 +270,7 @@ function join(args: TfValue[], range: SourceRange | undefined): TfValue {
   const sep = segmentsOf(args[0] ?? NULL);
   if (!sep) return propagate("join", args, range);
   const pieces: StringSegment[][] = [];
+  const items: TfValue[] = [];
   for (const l of args.slice(1)) {
     if (l.kind !== "list") return propagate("join", [l], range);
     for (const item of l.items) {
@@ -277,8 +278,13 @@ function join(args: TfValue[], range: SourceRange | undefined): TfValue {
       if (!segs) return propagate("join", [item], range);
       if (pieces.length > 0) pieces.push(sep);
       pieces.push(segs);
+      items.push(item);
     }
   }
+  // One item joined is that item's text: `join("", data.aws_iam_policy_document.x[*].json)` of a
+  // counted document (cloudposse's idiom) is the document, used by the resource as `x[0].json` is.
+  const only = items.length === 1 ? items[0] : undefined;
+  if (only?.kind === "document" || only?.kind === "json") return range ? { ...only, range } : only;
   const v: TfValue = { kind: "string", segments: concatSegments(pieces) };
   if (range) v.range = range;
   return v;
