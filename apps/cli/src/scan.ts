@@ -282,8 +282,14 @@ export async function scan(
       }
       if (site.suppressions) inSource.push(...site.suppressions);
       ofPlan?.add(resolve(site.file));
-      // --fix edits a plan's finding in the .tf source it points at, as a module scan's.
-      formatOf.set(site.file, format === "terraform-plan" && site.file !== origin ? "terraform" : format);
+      // --fix edits a plan's finding in the .tf source it points at, as a module scan's; a Terraform
+      // policy read from a file (`templatefile("policy.json", {...})`) in that file, as the policy
+      // JSON it is (a template that is not JSON, with `%{if}` directives, is not edited: a note says so).
+      const fixedAs = format === "terraform-plan" && site.file !== origin ? "terraform" : format;
+      formatOf.set(
+        site.file,
+        fixedAs === "terraform" && !/\.(tf|tofu)(\.json)?$/i.test(site.file) ? "iam-policy-json" : fixedAs,
+      );
     }
   };
   /** Directories named on the command line: a plan's module may be one of them (`check-iac plan.json infra/`). */
@@ -293,6 +299,8 @@ export async function scan(
   const targetOf = new Map<string, Target>();
   const scannedDirs = new Set<string>();
   const consumed = new Set<string>();
+  /** Keys of the files directory scans read as part of their inputs (a module's policy templates). */
+  const embedded = new Set<string>();
   const addTarget = (file: string, key: string, explicit: boolean) => {
     const known = targetOf.get(key);
     if (known) known.explicit ||= explicit;
@@ -357,6 +365,7 @@ export async function scan(
         }
         if (!r) continue;
         for (const f of r.files) consumed.add(await inputKey(f));
+        for (const f of r.embedded ?? []) embedded.add(await inputKey(f));
         readByScans += r.files.length;
         report.summary.files += changed ? r.files.filter(isChangedModule).length : r.recognisedFiles;
         for (const d of r.diagnostics)
@@ -375,10 +384,14 @@ export async function scan(
         });
     } else if (isChanged(p)) addTarget(p, await inputKey(p), true);
   }
-  // A file a directory scan read (a module's .tf, a cdk.out template) is not read again on its own.
+  // A file a directory scan read (a module's .tf, a cdk.out template) is not read again on its own;
+  // nor is a policy template a scanned module renders (`templatefile("policy.json", {...})`) that a
+  // walk found: its policy is the one rendered where the module uses it, and read alone its
+  // `${account_id}` would be an IAM policy variable. One named explicitly is still read.
   for (let i = targets.length - 1; i >= 0; i--) {
-    const key = targets[i]?.key;
-    if (key !== undefined && consumed.has(key)) targets.splice(i, 1);
+    const t = targets[i];
+    if (t?.key !== undefined && (consumed.has(t.key) || (embedded.has(t.key) && !t.explicit)))
+      targets.splice(i, 1);
   }
 
   /** Keys of the inputs read and recognised (the files directory scans read are in `consumed`). */
@@ -426,7 +439,7 @@ export async function scan(
       () => inputKey(file),
       () => undefined,
     );
-    if (key !== undefined && (recognised.has(key) || consumed.has(key))) {
+    if (key !== undefined && (recognised.has(key) || consumed.has(key) || embedded.has(key))) {
       io.stderr(
         `deputyguard: ${option} ${file} is one of the inputs scanned; it is not overwritten (nothing was written): write the ${option === "--output" ? "report" : "baseline"} elsewhere\n`,
       );

@@ -50,6 +50,12 @@ export interface ModuleAnalysis {
   diagnostics: Diagnostic[];
   /** Every configuration file read (root and called modules). */
   files: string[];
+  /**
+   * The files `file()` and `templatefile()` read, and those a policy argument of a resource with no
+   * instance names (`count = 0`): a policy template is analysed as the module renders it, where it
+   * is used, not as a policy of its own (its `${...}` are Terraform's, not IAM policy variables).
+   */
+  embeddedFiles: string[];
   /** Module directories reached through calls (besides the root). */
   calledDirs: Set<string>;
   unanalysedModules: UnanalysedModule[];
@@ -263,6 +269,7 @@ async function analyseOnce(
   const max = options.maxFileSize ?? DEFAULT_MAX_FILE;
   const configs = new Map<string, ModuleConfig | undefined>();
   const files: string[] = [];
+  const embedded = new Set<string>();
   const modulesJson = await readModulesJson(rootDir);
   const calledDirs = new Set<string>();
   const unanalysedModules: UnanalysedModule[] = [];
@@ -326,7 +333,7 @@ async function analyseOnce(
   };
   await preload(rootDir, "", 0, new Set([resolve(rootDir)]));
   const rootConfig = configs.get(resolve(rootDir));
-  if (!rootConfig) return { sites: [], diagnostics, files, calledDirs, unanalysedModules };
+  if (!rootConfig) return { sites: [], diagnostics, files, embeddedFiles: [], calledDirs, unanalysedModules };
 
   const rootInputs = await rootVariables(rootDir, rootConfig, options, diagnostics, max);
   const instances: Array<{ m: ModuleInstance; rootFile?: string }> = [];
@@ -413,9 +420,9 @@ async function analyseOnce(
       return child;
     },
     policyDocument: (inst: ResourceInstance) => buildPolicyDocument(inst),
-    readFile: (m, path, range) => readModuleFile(m, path, range, max),
+    readFile: (m, path, range) => readModuleFile(m, path, range, max, embedded),
     renderTemplateFile: (m, path, vars, range) => {
-      const f = readModuleFile(m, path, range, max);
+      const f = readModuleFile(m, path, range, max, embedded);
       if (f.kind !== "string") return f;
       const seg = f.segments[0];
       if (!seg || !("text" in seg) || !seg.source) return f;
@@ -493,6 +500,7 @@ async function analyseOnce(
     sites: collector.sites,
     diagnostics: dedupeDiagnostics(diagnostics),
     files,
+    embeddedFiles: [...embedded],
     calledDirs,
     unanalysedModules,
   };
@@ -507,12 +515,16 @@ function eachValue(parent: ModuleInstance, call: ConfigBlock, key: TfValue): TfV
   return key;
 }
 
-/** `file()` and `templatefile()`: files inside the module (or root module) directory only. */
+/**
+ * `file()` and `templatefile()`: files inside the module (or root module) directory only. A file
+ * read goes to `read`.
+ */
 function readModuleFile(
   m: ModuleInstance,
   path: string,
   range: SourceRange | undefined,
   max: number,
+  read: Set<string>,
 ): TfValue {
   const full = isAbsolute(path) ? path : join(m.rootDir, path);
   const inside = (dir: string): boolean => {
@@ -537,6 +549,7 @@ function readModuleFile(
       );
     if (st.size > max) return unknown(`file("${path}")`, "the file is over the size limit", range);
     const text = readFileSync(full, "utf8");
+    read.add(full);
     const map = new LineMap(full, text);
     const v: TfValue = { kind: "string", segments: [{ text, source: { map, start: 0, end: text.length } }] };
     if (range) v.range = range;

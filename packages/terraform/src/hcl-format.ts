@@ -124,12 +124,14 @@ export const terraformFormat: InputFormat = {
     const sites: ExtractResult["sites"] = [];
     const diagnostics: Diagnostic[] = [];
     const files = new Set<string>();
+    const embedded = new Set<string>();
     const covered = new Set<string>();
     const analyse = async (root: string) => {
       const a = await analyseModule(root, terraformOptions(options));
       sites.push(...sitesOf(a));
       diagnostics.push(...a.diagnostics);
       for (const f of a.files) files.add(f);
+      for (const f of a.embeddedFiles) embedded.add(f);
       covered.add(resolve(root));
       for (const c of a.calledDirs) covered.add(c);
     };
@@ -137,7 +139,7 @@ export const terraformFormat: InputFormat = {
     // Modules that only call each other (a cycle) have no root: each is analysed on its own.
     for (const d of dirs) if (!covered.has(resolve(d))) await analyse(d);
     const list = [...files];
-    return { sites, diagnostics, files: list, recognisedFiles: list.length };
+    return { sites, diagnostics, files: list, recognisedFiles: list.length, embedded: [...embedded] };
   },
   scanFileInContext(file, options) {
     return fileInContext(file, options);

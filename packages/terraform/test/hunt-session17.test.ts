@@ -1,5 +1,7 @@
+import { relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
-import { scan } from "./helpers.js";
+import { terraformFormat } from "../src/index.js";
+import { scan, writeTree } from "./helpers.js";
 
 // Session-17 real-world Terraform hunt: false alarms and findings reported twice.
 
@@ -197,5 +199,67 @@ variable "unset" {
         "a document in override_policy_documents of data.aws_iam_policy_document.audit_log is not known before apply (var.unset: the variable has no default and no value was given (--var, --var-file, terraform.tfvars)); its statements are not analysed, and it may replace a statement below that has the same Sid",
       ],
     ]);
+  });
+});
+
+// A policy template a module renders (templatefile("policies/x.json", ...)) is analysed where it
+// is used; the directory scan names it, so that the CLI's walk does not read it as a policy of its
+// own (where `${account_id}` would be an IAM policy variable).
+describe("files a module reads for its policies", () => {
+  const template = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": "${account_id}" } },
+      },
+    ],
+  });
+  const topic = (meta: string, policy: string) => ({
+    "main.tf": `variable "enabled" {
+  default = false
+}
+data "aws_caller_identity" "current" {}
+resource "aws_sns_topic_policy" "t" {
+  ${meta}
+  arn    = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = ${policy}
+}
+`,
+    "policies/a.json": template,
+    "policies/b.json": template,
+    "policies/unread.json": template,
+  });
+  const embedded = async (files: Record<string, string>) => {
+    const dir = writeTree(files);
+    const d = await terraformFormat.scanDirectory?.(dir, {});
+    return (d?.embedded ?? []).map((f) => relative(dir, f).split(sep).join("/")).sort();
+  };
+  const rendered =
+    'templatefile("${path.module}/policies/a.json", { account_id = data.aws_caller_identity.current.account_id })';
+
+  it.each([
+    ["", rendered, ["policies/a.json"]],
+    ["count = 0", rendered, ["policies/a.json"]],
+    [
+      'for_each = toset(["a", "b"])',
+      'templatefile("${path.module}/policies/${each.key}.json", { account_id = "1" })',
+      ["policies/a.json", "policies/b.json"],
+    ],
+    [
+      "",
+      'replace(file("${path.module}/policies/a.json"), "x", data.aws_caller_identity.current.account_id)',
+      ["policies/a.json"],
+    ],
+    [
+      "for_each = var.unset",
+      'templatefile("${path.module}/policies/${each.key}.json", { account_id = "1" })',
+      [],
+    ],
+  ])("are named (%s, policy %s)", async (meta, policy, expected) => {
+    expect(await embedded(topic(meta, policy))).toEqual(expected);
   });
 });

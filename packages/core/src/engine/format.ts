@@ -41,6 +41,12 @@ export interface ScanOptions extends CheckOptions {
 export interface DirectoryResult extends ExtractResult {
   /** Files this format consumed; the file-level walk skips them. */
   files: string[];
+  /**
+   * Other files read as part of these inputs (a policy template a Terraform module renders with
+   * `templatefile()`): their policies are reported where they are used, so a directory walk does
+   * not read them on their own; a file named explicitly still is.
+   */
+  embedded?: string[];
   /** Number of files read and recognised. */
   recognisedFiles: number;
 }

@@ -1,4 +1,4 @@
-import type { Body, Expr, Span, TemplatePart } from "./syntax.js";
+import type { Body, CallExpr, Expr, Span, TemplatePart } from "./syntax.js";
 
 const MAX_DEPTH = 256;
 
@@ -94,6 +94,35 @@ function templateTraversals(parts: TemplatePart[], out: string[][], depth: numbe
       templateTraversals(p.body, out, depth + 1);
     }
   }
+}
+
+/** The `file()` and `templatefile()` calls in an expression, in its templates and `for` bodies too. */
+export function fileCalls(expr: Expr, out: CallExpr[] = [], depth = 0): CallExpr[] {
+  if (depth > MAX_DEPTH) return out;
+  const next = (e: Expr) => fileCalls(e, out, depth + 1);
+  if (expr.type === "call" && (expr.name === "file" || expr.name === "templatefile")) out.push(expr);
+  if (expr.type === "template") for (const e of templateExpressions(expr.parts, [], depth + 1)) next(e);
+  else if (expr.type === "for")
+    for (const e of [expr.collection, expr.key, expr.value, expr.condition])
+      if (e) next(e);
+      else for (const child of childExpressions(expr)) next(child);
+  return out;
+}
+
+function templateExpressions(parts: TemplatePart[], out: Expr[], depth: number): Expr[] {
+  if (depth > MAX_DEPTH) return out;
+  for (const p of parts) {
+    if (p.kind === "interpolation") out.push(p.expr);
+    else if (p.kind === "if") {
+      out.push(p.condition);
+      templateExpressions(p.whenTrue, out, depth + 1);
+      templateExpressions(p.whenFalse, out, depth + 1);
+    } else if (p.kind === "for") {
+      out.push(p.collection);
+      templateExpressions(p.body, out, depth + 1);
+    }
+  }
+  return out;
 }
 
 /** The expressions of a body: its attributes and those of its nested blocks. */

@@ -16,13 +16,14 @@ import {
   provenanceText,
   wholeUnknown,
 } from "@deputyguard/core";
+import type { ConfigBlock } from "../config/module-config.js";
 import type { ModuleInstance, ResourceInstance, Scope } from "../eval/evaluator.js";
 import { describeUnknown, diag } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
 import { firstUnknown, knownString, object, str, type TfValue, toPolicyValue } from "../eval/value.js";
 import type { LineMap } from "../hcl/line-map.js";
 import type { Attribute, Body, Expr } from "../hcl/syntax.js";
-import { bodyExpressions, traversals } from "../hcl/traversals.js";
+import { fileCalls, traversals } from "../hcl/traversals.js";
 import {
   FUNCTION_PERMISSION_TYPES,
   LAMBDA_PERMISSION_TYPES,
@@ -612,12 +613,7 @@ export function resourceSites(
     const set = m.instances("managed", type, name);
     if (!("instances" in set)) continue;
     if (set.instances.length === 0) {
-      absentResourceDocuments(
-        m,
-        cb.block.body,
-        new Set(candidates.map((c) => c.path.split(".")[0])),
-        collector,
-      );
+      absentResourceDocuments(m, cb, new Set(candidates.map((c) => c.path.split(".")[0])), collector);
       continue;
     }
     const origin = rootFile(cb.file.path);
@@ -642,6 +638,22 @@ export function resourceSites(
       }
     }
   }
+}
+
+/** An expression with the scope it is evaluated in. */
+interface Written {
+  expr: Expr;
+  scope: Scope;
+}
+
+/** The expressions of a block's body (nested blocks too), each with the scope of the file it is written in. */
+function writtenIn(m: ModuleInstance, cb: ConfigBlock, body: Body, depth = 0): Written[] {
+  if (depth > 64) return [];
+  const out: Written[] = [];
+  for (const a of body.attributes.values())
+    out.push({ expr: a.expr, scope: m.scope(m.fileOf(a) ?? cb.file) });
+  for (const b of body.blocks) out.push(...writtenIn(m, cb, b.body, depth + 1));
+  return out;
 }
 
 /**
@@ -707,27 +719,45 @@ function eventPermissionSite(
  */
 function absentResourceDocuments(
   m: ModuleInstance,
-  body: Body,
+  cb: ConfigBlock,
   policyArguments: Set<string | undefined>,
   collector: SiteCollector,
 ): void {
-  const pending: Expr[] = [];
-  for (const a of body.attributes.values()) if (policyArguments.has(a.name)) pending.push(a.expr);
+  const body = cb.block.body;
+  const pending: Written[] = [];
+  for (const a of body.attributes.values())
+    if (policyArguments.has(a.name)) pending.push({ expr: a.expr, scope: m.scope(m.fileOf(a) ?? cb.file) });
   for (const b of body.blocks)
-    if (policyArguments.has(b.type === "dynamic" ? b.labels[0] : b.type)) bodyExpressions(b.body, pending);
+    if (policyArguments.has(b.type === "dynamic" ? b.labels[0] : b.type))
+      pending.push(...writtenIn(m, cb, b.body));
+  undeployedDocuments(m, pending, collector);
+}
+
+/**
+ * Marks as used the documents that `pending` (expressions whose value is not deployed) refers to,
+ * through locals and source documents too, so that they are not reported on their own; and reads the
+ * files their `file()` and `templatefile()` calls name, as Terraform would, so that the directory walk
+ * leaves such a policy template to this module instead of reading it as a policy of its own.
+ */
+function undeployedDocuments(m: ModuleInstance, pending: Written[], collector: SiteCollector): void {
   const seen = new Set<string>();
-  for (let e = pending.pop(); e !== undefined; e = pending.pop()) {
-    for (const [root, type, name] of traversals(e)) {
+  for (let w = pending.pop(); w !== undefined; w = pending.pop()) {
+    for (const call of fileCalls(w.expr)) {
+      const first = call.args[0];
+      const path = first ? knownString(m.evaluate(first, w.scope)) : undefined;
+      if (path !== undefined) m.host.readFile(m, path, undefined);
+    }
+    for (const [root, type, name] of traversals(w.expr)) {
       if (root === "local" && type !== undefined && !seen.has(`local.${type}`)) {
         seen.add(`local.${type}`);
         const local = m.config.locals.get(type);
-        if (local) pending.push(local.attr.expr);
+        if (local) pending.push({ expr: local.attr.expr, scope: m.scope(local.file) });
       } else if (root === "data" && type === "aws_iam_policy_document" && name !== undefined) {
         const key = `${type}.${name}`;
         const cb = m.config.data.get(key);
         if (!cb || seen.has(key)) continue;
         seen.add(key);
-        bodyExpressions(cb.block.body, pending);
+        pending.push(...writtenIn(m, cb, cb.block.body));
         const set = m.instances("data", type, name);
         if ("instances" in set)
           for (const inst of set.instances) collector.consumedDocuments.add(inst.address);
