@@ -379,5 +379,19 @@ describe("a plan and the module it was made from, scanned together", () => {
         message: "aws_s3_bucket_policy.this in the plan, whose values this finding is read from",
       },
     ]);
+// Session-17 hunt (terraform-aws-modules/iam's iam-assumable-role): the role takes
+// `var.role_requires_mfa ? data.X.assume_role_with_mfa.json : data.X.assume_role.json` with the
+// condition false. The plan alone was right; with the module beside it, the module's scan reported
+// the document of the branch not taken on its own (CD101 medium, "3 policies").
+describe("a plan beside a module with a document only the untaken branch names", () => {
+  it("reports nothing for that document", async () => {
+    const r = await checkIac(["--format", "json", "."], {
+      cwd: join(ROOT, "test-fixtures/terraform/plan-source/untaken-branch-document"),
+    });
+    const report = parseReport(r.stdout);
+    expect(report.findings).toEqual([]);
+    expect(report.warnings).toEqual([]);
+    expect(report.summary).toMatchObject({ files: 2, policies: 2, statements: 2 });
+    expect(r.code).toBe(0);
   });
 });

@@ -136,6 +136,103 @@ resource "aws_sns_topic_policy" "p" {
   });
 });
 
+// terraform-aws-modules/iam's iam-assumable-role: `assume_role_policy = var.role_requires_mfa ?
+// data.X.assume_role_with_mfa.json : data.X.assume_role.json`. With the condition known, the
+// document of the branch not taken is attached to nothing, yet it was reported on its own (CD101
+// medium), and a suppression on the role did not cover it.
+describe("a document named only by the branch a known condition does not take", () => {
+  const role = (policy: string, extra = "") => ({
+    "main.tf": `variable "role_requires_mfa" {
+  type    = bool
+  default = false
+}
+
+data "aws_caller_identity" "current" {}
+
+data "aws_iam_policy_document" "assume_role" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "assume_role_with_mfa" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:MultiFactorAuthPresent"
+      values   = ["true"]
+    }
+  }
+}
+${extra}
+resource "aws_iam_role" "this" {
+  name               = "events-invoke"
+  assume_role_policy = ${policy}
+}
+`,
+  });
+  const conditional =
+    "var.role_requires_mfa ? data.aws_iam_policy_document.assume_role_with_mfa.json : data.aws_iam_policy_document.assume_role.json";
+
+  it.each([
+    conditional,
+    "!var.role_requires_mfa ? data.aws_iam_policy_document.assume_role.json : data.aws_iam_policy_document.assume_role_with_mfa.json",
+    "local.trust",
+    '"${var.role_requires_mfa ? data.aws_iam_policy_document.assume_role_with_mfa.json : data.aws_iam_policy_document.assume_role.json}"',
+  ])("is not reported (%s)", async (policy) => {
+    const r = await scan(role(policy, `locals {\n  trust = ${conditional}\n}\n`));
+    expect(r.sites.map((s) => s.resource)).toEqual(["aws_iam_role.this"]);
+    expect(r.findings).toEqual([]);
+  });
+
+  it("through a document that merges the branch's document", async () => {
+    const r = await scan(
+      role(
+        "data.aws_iam_policy_document.merged.json",
+        `data "aws_iam_policy_document" "merged" {
+  source_policy_documents = [var.role_requires_mfa ? data.aws_iam_policy_document.assume_role_with_mfa.json : data.aws_iam_policy_document.assume_role.json]
+}
+`,
+      ),
+    );
+    expect(r.sites.map((s) => s.resource)).toEqual(["aws_iam_role.this"]);
+    expect(r.findings).toEqual([]);
+  });
+
+  it("is the resource's policy when the condition takes it", async () => {
+    const r = await scan(role(conditional), { variables: { role_requires_mfa: true } });
+    expect(where(r)).toEqual([["CD101", "aws_iam_role.this", 24, 3, undefined]]);
+  });
+
+  it("is analysed at the resource, labelled, when the condition is not known", async () => {
+    const r = await scan(role(conditional.replace("var.role_requires_mfa", "var.unset")), {});
+    expect(r.findings.map((f) => [f.ruleId, f.resource, f.variant])).toEqual([
+      ["CD101", "aws_iam_role.this", "var.unset: true"],
+    ]);
+  });
+
+  it("stays reported when no resource names it at all", async () => {
+    const r = await scan(role("data.aws_iam_policy_document.assume_role.json"));
+    expect(where(r)).toEqual([
+      ["CD101", "data.aws_iam_policy_document.assume_role_with_mfa", 24, 3, undefined],
+    ]);
+  });
+});
+
 // nozaq/terraform-aws-secure-baseline: `override_json = var.custom_policy_json` with a default of
 // "". The provider merges override_json (and source_json) only when set (`d.GetOk`), and "" is not
 // set; it was warned about as a document "not known before apply (it is string)".
@@ -253,6 +350,11 @@ resource "aws_sns_topic_policy" "t" {
       "",
       'replace(file("${path.module}/policies/a.json"), "x", data.aws_caller_identity.current.account_id)',
       ["policies/a.json"],
+    ],
+    [
+      "",
+      'var.enabled ? file("${path.module}/policies/b.json") : file("${path.module}/policies/a.json")',
+      ["policies/a.json", "policies/b.json"],
     ],
     [
       "for_each = var.unset",

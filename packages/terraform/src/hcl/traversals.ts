@@ -203,7 +203,7 @@ function freeExprReferences(
 }
 
 /** The expressions directly inside one (not through templates and `for`, which bind names). */
-function childExpressions(expr: Expr): Expr[] {
+export function childExpressions(expr: Expr): Expr[] {
   switch (expr.type) {
     case "getattr":
       return [expr.object];

@@ -20,10 +20,10 @@ import type { ConfigBlock } from "../config/module-config.js";
 import type { ModuleInstance, ResourceInstance, Scope } from "../eval/evaluator.js";
 import { describeUnknown, diag } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
-import { firstUnknown, knownString, object, str, type TfValue, toPolicyValue } from "../eval/value.js";
+import { firstUnknown, knownString, object, str, type TfValue, toPolicyValue, truth } from "../eval/value.js";
 import type { LineMap } from "../hcl/line-map.js";
 import type { Attribute, Body, Expr } from "../hcl/syntax.js";
-import { fileCalls, traversals } from "../hcl/traversals.js";
+import { childExpressions, fileCalls, traversals } from "../hcl/traversals.js";
 import {
   FUNCTION_PERMISSION_TYPES,
   LAMBDA_PERMISSION_TYPES,
@@ -630,6 +630,9 @@ export function resourceSites(
           const sc = file ? { ...s, map: file.map } : s;
           const fallback = sc.map.range(attr.expr.span);
           const v = m.guard(`${inst.address}.${c.path}`, () => m.evaluate(attr.expr, sc));
+          const untaken: Written[] = [];
+          untakenBranches(m, { expr: attr.expr, scope: sc }, untaken, new Set());
+          undeployedDocuments(m, untaken, collector);
           const node = policyNode(v, `the ${c.path} of ${inst.address}`, fallback, m, collector, discovered);
           if (!node) continue;
           if (discovered && !looksLikePolicy(node)) continue;
@@ -764,6 +767,68 @@ function undeployedDocuments(m: ModuleInstance, pending: Written[], collector: S
       }
     }
   }
+}
+
+/** The arguments of a document that name other documents (merged by the provider). */
+const DOCUMENT_ARGUMENTS = [
+  "source_policy_documents",
+  "override_policy_documents",
+  "source_json",
+  "override_json",
+];
+
+/**
+ * The branches of the conditionals in a policy argument (and in the locals and documents it uses)
+ * whose condition is known, that the evaluation did not take: the documents they name
+ * (`var.role_requires_mfa ? data.x.with_mfa.json : data.x.plain.json`) are not deployed by this
+ * resource. A `for` or a template directive binds names of its own, and a document with `count` or
+ * `for_each` has instances: their conditionals are not followed (their documents stay reported).
+ */
+function untakenBranches(m: ModuleInstance, w: Written, out: Written[], seen: Set<string>, depth = 0): void {
+  if (depth > 256) return;
+  const e = w.expr;
+  const next = (expr: Expr, scope: Scope = w.scope) =>
+    untakenBranches(m, { expr, scope }, out, seen, depth + 1);
+  if (e.type === "conditional") {
+    const taken = truth(m.evaluate(e.condition, w.scope));
+    if (taken === undefined) {
+      next(e.whenTrue);
+      next(e.whenFalse);
+    } else {
+      out.push({ expr: taken ? e.whenFalse : e.whenTrue, scope: w.scope });
+      next(taken ? e.whenTrue : e.whenFalse);
+    }
+    return;
+  }
+  if (e.type === "for") return;
+  if (e.type === "template") {
+    for (const p of e.parts) if (p.kind === "interpolation") next(p.expr);
+    return;
+  }
+  if (e.type === "variable" || e.type === "getattr") {
+    const [root, type, name] = traversals(e)[0] ?? [];
+    const key = `${root}.${type}.${name}`;
+    if (root === "local" && type !== undefined && !seen.has(`local.${type}`)) {
+      seen.add(`local.${type}`);
+      const local = m.config.locals.get(type);
+      if (local) next(local.attr.expr, m.scope(local.file));
+    } else if (
+      root === "data" &&
+      type === "aws_iam_policy_document" &&
+      name !== undefined &&
+      !seen.has(key)
+    ) {
+      seen.add(key);
+      const cb = m.config.data.get(`${type}.${name}`);
+      const body = cb?.block.body;
+      if (cb && body && !body.attributes.has("count") && !body.attributes.has("for_each"))
+        for (const arg of DOCUMENT_ARGUMENTS) {
+          const a = body.attributes.get(arg);
+          if (a) next(a.expr, m.scope(m.fileOf(a) ?? cb.file));
+        }
+    }
+  }
+  for (const child of childExpressions(e)) next(child);
 }
 
 /** Policy documents no resource used: reported on their own, at the data source. */
