@@ -379,6 +379,9 @@ describe("a plan and the module it was made from, scanned together", () => {
         message: "aws_s3_bucket_policy.this in the plan, whose values this finding is read from",
       },
     ]);
+  });
+});
+
 // Session-17 hunt (terraform-aws-modules/iam's iam-assumable-role): the role takes
 // `var.role_requires_mfa ? data.X.assume_role_with_mfa.json : data.X.assume_role.json` with the
 // condition false. The plan alone was right; with the module beside it, the module's scan reported

@@ -171,8 +171,10 @@ data "aws_iam_policy_document" "assume_role_with_mfa" {
       type        = "Service"
       identifiers = ["events.amazonaws.com"]
     }
+    # (BoolIfExists: a service's request holds no MFA key, so this document is open to another
+    # account and reported where it is used; the module's Bool would shut the service out.)
     condition {
-      test     = "Bool"
+      test     = "BoolIfExists"
       variable = "aws:MultiFactorAuthPresent"
       values   = ["true"]
     }
