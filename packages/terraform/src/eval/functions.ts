@@ -1,6 +1,7 @@
 import type { SourceRange, ValueSymbol } from "@deputyguard/core";
 import { parse as parseYaml } from "yaml";
 import { jsonSegments, nodeToValue, parseJsonString, valueToNode } from "./json.js";
+import { compileGo, type GoMatch, goMatches, goReplaceAll } from "./regex.js";
 import {
   type Alternatives,
   concatSegments,
@@ -18,6 +19,7 @@ import {
   str,
   type TfValue,
   toPolicyValue,
+  truth,
   unknown,
   withoutAlternatives,
 } from "./value.js";
@@ -295,9 +297,14 @@ function replace(args: TfValue[], range: SourceRange | undefined): TfValue {
   const from = knownString(search ?? NULL);
   const to = knownString(repl ?? NULL);
   if (!s || from === undefined || to === undefined) return propagate("replace", args, range);
-  // A /regex/ search: input-built regular expressions are not run (untrusted input).
-  if (from.length > 1 && from.startsWith("/") && from.endsWith("/"))
-    return unknown("replace(...)", "replace with a regular expression is not evaluated", range);
+  // A /regex/ search: Go's regexp (linear time), the replacement's `$1` and `${name}` expanded.
+  if (from.length > 1 && from.startsWith("/") && from.endsWith("/")) {
+    const re = compileGo(from.slice(1, -1));
+    if ("error" in re) return failure("replace(...)", re.error, range);
+    const text = knownString(s);
+    if (text !== undefined) return str(goReplaceAll(re, text, to), range);
+    return propagate("replace", [s], range);
+  }
   const f = (t: string) => (from === "" ? t : t.split(from).join(to));
   // A symbol written without any character of the search is not changed, and no match spans it.
   const untouched = (sym: ValueSymbol) => {
@@ -819,8 +826,244 @@ function arnBuild(args: TfValue[], range: SourceRange | undefined): TfValue {
   return v;
 }
 
+/** At most this many elements are made by `setproduct` (as `range` has a limit of its own). */
+const MAX_PRODUCT = 10_000;
+
+/**
+ * `setproduct(a, b, ...)`: every combination, one element from each argument, the first
+ * argument's element varying slowest. Each argument's elements are converted to one type, as
+ * Terraform unifies them (a string among them makes numbers and bools strings).
+ */
+function setproduct(args: TfValue[], range: SourceRange | undefined): TfValue {
+  if (args.length < 2) return failure("setproduct(...)", "at least two arguments are required", range);
+  const lists: TfValue[][] = [];
+  for (const a of args) {
+    if (a.kind !== "list") return propagate("setproduct", args, range);
+    lists.push(unifyPrimitives(a.items));
+  }
+  if (lists.reduce((n, l) => n * l.length, 1) > MAX_PRODUCT)
+    return unknown(
+      "setproduct(...)",
+      `setproduct makes more than ${MAX_PRODUCT} elements; not computed`,
+      range,
+    );
+  let out: TfValue[][] = [[]];
+  for (const l of lists) out = out.flatMap((prefix) => l.map((i) => [...prefix, i]));
+  return list(
+    out.map((items) => list(items, range)),
+    range,
+  );
+}
+
+/** Items of one collection converted to one primitive type: strings when any is a string. */
+function unifyPrimitives(items: TfValue[]): TfValue[] {
+  if (!items.some((i) => i.kind === "string")) return items;
+  return items.map((i) => (i.kind === "number" || i.kind === "bool" ? str(String(i.value), i.range) : i));
+}
+
+/** `index(list, value)`: the first index of an equal element (no conversion: 1 is not "1"). */
+function indexOf(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const [l, v] = args;
+  if (!l || !v || l.kind !== "list") return propagate("index", args, range);
+  if (v.kind === "null") return failure("index(...)", "the value must not be null", range);
+  for (const [i, item] of l.items.entries()) {
+    const same = sameValue(item, v);
+    if (same === undefined) return propagate("index", args, range);
+    if (same) return { kind: "number", value: i, ...(range ? { range } : {}) };
+  }
+  return failure("index(...)", "item not found", range);
+}
+
+/**
+ * `matchkeys(values, keys, searchset)`: the values whose key (at the same index) is in the search
+ * set, keys and search set converted to one primitive type.
+ */
+function matchkeys(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const [values, keys, search] = args;
+  if (values?.kind !== "list" || keys?.kind !== "list" || search?.kind !== "list")
+    return propagate("matchkeys", args, range);
+  if (values.items.length !== keys.items.length)
+    return failure("matchkeys(...)", "length of keys and values should be equal", range);
+  const all = [...keys.items, ...search.items];
+  if (all.some((i) => i.kind !== "string" && i.kind !== "number" && i.kind !== "bool"))
+    return all.some((i) => i.kind === "unknown") || all.some((i) => i.kind === "string")
+      ? propagate("matchkeys", args, range)
+      : unknown("matchkeys(...)", "matchkeys is evaluated over strings, numbers and bools", range);
+  const kinds = new Set(all.map((i) => i.kind));
+  if (kinds.has("number") && kinds.has("bool") && !kinds.has("string"))
+    return failure("matchkeys(...)", "the keys hold numbers and bools, which Terraform cannot unify", range);
+  const wanted = new Set<string>();
+  for (const i of search.items) {
+    const t = knownString(i);
+    if (t === undefined) return propagate("matchkeys", args, range);
+    wanted.add(t);
+  }
+  const out: TfValue[] = [];
+  for (const [i, k] of keys.items.entries()) {
+    const t = knownString(k);
+    if (t === undefined) return propagate("matchkeys", args, range);
+    if (wanted.has(t)) out.push(values.items[i] as TfValue);
+  }
+  return list(out, range);
+}
+
+/**
+ * `transpose(map)`: a map of lists of strings turned around, each value's list naming the keys it
+ * was under (keys in lexical order, as Terraform walks a map).
+ */
+function transpose(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const m = args[0] ?? NULL;
+  if (m.kind !== "object" || m.unknownKeys) return propagate("transpose", args, range);
+  const out = new Map<string, TfValue[]>();
+  for (const k of [...m.entries.keys()].sort(byCodePoint)) {
+    const l = m.entries.get(k) as TfValue;
+    if (l.kind !== "list") return propagate("transpose", args, range);
+    for (const v of l.items) {
+      if (v.kind === "null") return failure("transpose(...)", "the lists must not hold null", range);
+      const t = knownString(v);
+      if (t === undefined) return propagate("transpose", args, range);
+      out.set(t, [...(out.get(t) ?? []), str(k)]);
+    }
+  }
+  const entries = new Map<string, TfValue>();
+  for (const k of [...out.keys()].sort(byCodePoint)) entries.set(k, list(out.get(k) as TfValue[], range));
+  return object(entries, range);
+}
+
+/**
+ * `alltrue` and `anytrue` over a list of bools ("true" and "false" converted; null is false). An
+ * element that settles the result decides it though another is not known before apply.
+ */
+function allOrAny(name: "alltrue" | "anytrue", args: TfValue[], range: SourceRange | undefined): TfValue {
+  const l = args[0] ?? NULL;
+  if (l.kind === "null") return failure(`${name}(...)`, "the list must not be null", range);
+  if (l.kind !== "list") return propagate(name, args, range);
+  const settles = name === "anytrue";
+  let open = false;
+  for (const i of l.items) {
+    if (i.kind === "null") {
+      if (!settles) return { kind: "bool", value: false, ...(range ? { range } : {}) };
+      continue;
+    }
+    const b = i.kind === "bool" || i.kind === "string" ? truth(i) : undefined;
+    if (b === undefined) {
+      if (i.kind === "unknown" || (i.kind === "string" && knownString(i) === undefined)) {
+        open = true;
+        continue;
+      }
+      return failure(`${name}(...)`, "a bool is required", range);
+    }
+    if (b === settles) return { kind: "bool", value: settles, ...(range ? { range } : {}) };
+  }
+  return open ? propagate(name, args, range) : { kind: "bool", value: !settles, ...(range ? { range } : {}) };
+}
+
+/** `strcontains(s, sub)`: true as soon as a known part of `s` holds `sub`. */
+function strcontains(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const [s, sub] = args;
+  const segs = s ? segmentsOf(s) : undefined;
+  const needle = knownString(sub ?? NULL);
+  if (!segs || needle === undefined) return propagate("strcontains", args, range);
+  const runs = runsOf(segs);
+  const bool = (value: boolean): TfValue => ({ kind: "bool", value, ...(range ? { range } : {}) });
+  if (runs.some((r) => typeof r === "string" && r.includes(needle))) return bool(true);
+  return runs.every((r) => typeof r === "string") ? bool(false) : propagate("strcontains", args, range);
+}
+
+/**
+ * `regex(pattern, s)` and `regexall(pattern, s)`: with no capture group the matched text, with
+ * unnamed groups the list of their texts (null for a group that did not take part), with named
+ * groups an object by name. `regex` fails when nothing matches (so `can(regex(...))` tests it);
+ * over a string not known before apply it is an unknown that may fail.
+ */
+function regex(name: "regex" | "regexall", args: TfValue[], range: SourceRange | undefined): TfValue {
+  const [p, s] = args;
+  const pattern = knownString(p ?? NULL);
+  if (pattern === undefined || p?.kind !== "string") return propagate(name, args, range);
+  const re = compileGo(pattern);
+  if ("error" in re) return failure(`${name}(...)`, re.error, range);
+  const named = re.groupNames.slice(1).filter((n) => n !== "").length;
+  if (named > 0 && named < re.groupNames.length - 1)
+    return failure(
+      `${name}(...)`,
+      "invalid regexp pattern: cannot mix both named and unnamed capture groups",
+      range,
+    );
+  const text = s?.kind === "string" ? knownString(s) : undefined;
+  if (text === undefined) {
+    const u = propagate(name, [s ?? NULL], range);
+    return name === "regex" && u.kind === "unknown" ? { ...u, mayFail: true } : u;
+  }
+  const shape = (m: GoMatch): TfValue => {
+    if (re.groupNames.length === 1) return str(m.groups[0] as string, range);
+    const groups = m.groups.slice(1).map((g) => (g === null ? NULL : str(g, range)));
+    if (named === 0) return list(groups, range);
+    return object(new Map(groups.map((g, i) => [re.groupNames[i + 1] as string, g])), range);
+  };
+  if (name === "regex") {
+    const [m] = goMatches(re, text, 1);
+    return m ? shape(m) : failure("regex(...)", "pattern did not match any part of the given string", range);
+  }
+  return list(goMatches(re, text).map(shape), range);
+}
+
+/**
+ * `provider::aws::arn_parse(arn)`: its partition, service, region, account_id and resource (the
+ * AWS provider's function documentation; the AWS SDK's `arn.Parse`: "arn:" then five `:`-separated
+ * sections, the last holding the rest). Over an ARN with unknown parts each section is read from
+ * the known text when the `:`s are in it and no unknown part may hold one.
+ */
+function arnParse(args: TfValue[], range: SourceRange | undefined): TfValue {
+  const name = "provider::aws::arn_parse";
+  if (args.length !== 1) return failure(`${name}(...)`, "it takes one argument", range);
+  const a = args[0] as TfValue;
+  const segs = segmentsOf(a);
+  if (!segs || a.kind === "null") return propagate(name, args, range);
+  const sections: Array<Array<string | ValueSymbol>> = [[]];
+  const last = () => sections[sections.length - 1] as Array<string | ValueSymbol>;
+  for (const r of runsOf(segs)) {
+    if (typeof r !== "string") {
+      // Before the last section, a part that may hold a `:` hides where the sections end.
+      const alphabet = SYMBOL_ALPHABETS[r.kind];
+      if (sections.length < 6 && (alphabet === undefined || alphabet.includes(":")))
+        return derivedUnknown(r, name, range);
+      last().push(r);
+      continue;
+    }
+    for (const [i, t] of r.split(":").entries()) {
+      if (i > 0 && sections.length < 6) sections.push([]);
+      else if (i > 0) last().push(":");
+      if (t !== "") last().push(t);
+    }
+  }
+  const prefix = sections[0] ?? [];
+  const symbol = prefix.find((p): p is ValueSymbol => typeof p !== "string");
+  if (symbol) return derivedUnknown(symbol, name, range);
+  if (sections.length < 6 || prefix.join("") !== "arn")
+    return failure(`${name}(...)`, `${shown(a)} is not an ARN`, range);
+  const names = ["partition", "service", "region", "account_id", "resource"];
+  return object(
+    new Map(names.map((n, i) => [n, fromRuns(runsOf(toSegments(sections[i + 1] ?? [])), range)])),
+    range,
+  );
+}
+
+function toSegments(parts: Array<string | ValueSymbol>): StringSegment[] {
+  return parts.map((p) => (typeof p === "string" ? { text: p } : { symbol: p }));
+}
+
 const FUNCTIONS: Record<string, Fn> = {
   "provider::aws::arn_build": (a, r) => arnBuild(a, r),
+  "provider::aws::arn_parse": (a, r) => arnParse(a, r),
+  setproduct: (a, r) => setproduct(a, r),
+  index: (a, r) => indexOf(a, r),
+  matchkeys: (a, r) => matchkeys(a, r),
+  transpose: (a, r) => transpose(a, r),
+  alltrue: (a, r) => allOrAny("alltrue", a, r),
+  anytrue: (a, r) => allOrAny("anytrue", a, r),
+  strcontains: (a, r) => strcontains(a, r),
+  regex: (a, r) => regex("regex", a, r),
+  regexall: (a, r) => regex("regexall", a, r),
   format: (a, r) => format(a, r),
   join: (a, r) => join(a, r),
   concat: (a, r) => concat(a, r),
