@@ -79,6 +79,23 @@ const KNOWN: Array<[string, string]> = [
   ['replace("baaac", "/a*/", "-")', '"-b-c-"'],
   ['replace("ab", "/b", "-")', '"ab"'],
   ['replace("a/b", "/", "-")', '"a-b"'],
+  ['format("%012d", 12345678901)', '"012345678901"'],
+  ['format("%5d|%-5d|%05d|%+d|% d", 42, 42, -42, 42, 42)', '"   42|42   |-0042|+42| 42"'],
+  ['format("%.3d|%08.3d|%-8d|%+05d", 7, 7, -7, 7)', '"007|     007|-7      |+0007"'],
+  ['format("%#08x|%#o|%#b|%08b|%x|% x", 255, 8, 5, 5, -255, 255)', '"0x0000ff|010|0b101|00000101|-ff| ff"'],
+  ['format("%x %X %o %b", 255, 255, 8, 5)', '"ff FF 10 101"'],
+  ['format("%5s|%-5s|%.2s|%05s|%5.1s|", "ab", "ab", "abcd", "ab", "abc")', '"   ab|ab   |ab|000ab|    a|"'],
+  ['format("%q|%.2q|%10q|%q", "a\\"b", "abc", "a", 1)', '"\\"a\\\\\\"b\\"|\\"ab\\"|       \\"a\\"|\\"1\\""'],
+  ['format("%q", "<&>")', '"\\"\\\\u003c\\\\u0026\\\\u003e\\""'],
+  [
+    'format("%v|%v|%v|%v|%v", 1000000, 12345678901, 999999, -1200000, true)',
+    '"1e+06|1.2345678901e+10|999999|-1.2e+06|true"',
+  ],
+  ['format("%5v|%05v|%-5v|", 1, "a", "x")', '"    1|0000a|x    |"'],
+  ['format("%v|%#v", ["a", 1], "a")', '"[\\"a\\",1]|\\"a\\""'],
+  ['format("%t|%5t|%s|%s", "true", true, true, 1.5)', '"true|true|true|1.5"'],
+  ['format("%[2]s %[1]s|%[4]d %d", "a", "b", 1, 2, 3)', '"b a|2 3"'],
+  ['format("%.0d|%.d|%d|%d", 0, 1, "12", 1e3)', '"|1|12|1000"'],
   ['provider::aws::arn_parse("arn:aws:sns:us-east-1:210987654321:a:b").account_id', '"210987654321"'],
   ['provider::aws::arn_parse("arn:aws:sns:us-east-1:210987654321:a:b").resource', '"a:b"'],
   ['provider::aws::arn_parse("arn:aws:s3:::bucket").region', '""'],
@@ -107,6 +124,16 @@ const ERRORS: Array<[string, string]> = [
   ['regex("a++", "aa")', "invalid nested repetition operator"],
   ['regex("a{2,1001}", "aa")', "invalid repeat count"],
   ['replace("x", "/(/", "")', "missing closing )"],
+  ['format("%d", 1.5)', "an integer is required"],
+  ['format("%d", "abc")', "a number is required"],
+  ['format("%d", true)', "a number is required"],
+  ['format("%s", ["a"])', "string required"],
+  ['format("%s")', "not enough arguments"],
+  ['format("%[3]s", "a")', "need index 3 but have 1 total"],
+  ['format("%d", 5, 6)', "too many arguments; only 1 used by format string"],
+  ['format("%%d", 5)', "too many arguments; no verbs in format string"],
+  ['format("%", 5)', "invalid format string starting at offset 1"],
+  ['format("%y", 1)', "unsupported format verb 'y'"],
   ['provider::aws::arn_parse("x").account_id', '"x" is not an ARN'],
 ];
 
@@ -129,6 +156,9 @@ describe("an argument not known before apply: an unknown named after the computa
     ['regexall(var.x, "a")', "<regexall(var.x)>", VAR],
     ['replace(var.x, "/\\\\s/", "")', "<replace(var.x)>", VAR],
     ['replace("${var.x}1", "/1/", "2")', "<replace(var.x)>", VAR],
+    ['format("%012d", data.aws_caller_identity.current.account_id)', "<format(SELF)>", SELF],
+    ['format("%.3s", var.x)', "<format(var.x)>", VAR],
+    ['format("%f", 1.5)', "<format(...)>", ""],
     [
       'provider::aws::arn_parse("arn:aws:sns:us-east-1:${var.x}:t").account_id',
       "<provider::aws::arn_parse(var.x).account_id>",
@@ -253,6 +283,32 @@ resource "aws_sns_topic" "alerts" {
     expect(
       elementText(r.r.sites[0]?.document, "Statement", 0, "Condition", "StringLike", "aws:SourceAccount"),
     ).toBe('["210987654321","*"]');
+  });
+
+  it('format("%012d", n) keeps the zero padding of an account id held as a number (was CD204)', async () => {
+    const r = await findingsOf(`variable "account_id" {
+  type    = number
+  default = 021098765432
+}
+resource "aws_sns_topic_policy" "p" {
+  arn = "arn:aws:sns:us-east-1:021098765432:alerts"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "Events"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = "sns:Publish"
+      Resource  = "arn:aws:sns:us-east-1:021098765432:alerts"
+      Condition = { StringEquals = { "aws:SourceAccount" = format("%012d", var.account_id) } }
+    }]
+  })
+}
+`);
+    expect(r.findings).toEqual([]);
+    expect(
+      elementText(r.r.sites[0]?.document, "Statement", 0, "Condition", "StringEquals", "aws:SourceAccount"),
+    ).toBe("021098765432");
   });
 });
 

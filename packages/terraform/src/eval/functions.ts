@@ -4,11 +4,14 @@ import { jsonSegments, nodeToValue, parseJsonString, valueToNode } from "./json.
 import { compileGo, type GoMatch, goMatches, goReplaceAll } from "./regex.js";
 import {
   type Alternatives,
+  byCodePoint,
   concatSegments,
   derivedSymbol,
   derivedUnknown,
   failure,
   firstUnknown,
+  goJsonString,
+  jsonEncoded,
   knownString,
   list,
   NULL,
@@ -229,12 +232,33 @@ function flatten(v: TfValue, depth: number): TfValue[] | undefined {
   return out;
 }
 
-/** `format` verbs: %s %d %v %q %%, with flags and widths ignored for strings. */
+/** A `%` sequence of a format string: flags, width, precision, argument index and verb. */
+const FORMAT_VERB = /^%([-+# 0]*)([0-9]+)?(?:\.([0-9]*))?(?:\[([0-9]+)\])?([a-zA-Z%])?/;
+
+interface FormatVerb {
+  raw: string;
+  flags: string;
+  width?: number;
+  precision?: number;
+  verb: string;
+}
+
+/**
+ * `format`, as Terraform's (go-cty's `format`) prints: `%s`, `%q`, `%v`, `%t`, `%d`, `%b`, `%o`,
+ * `%x`, `%X` with the flags `-`, `+`, ` `, `0`, `#`, widths, precisions and `%[n]` argument
+ * indexes; widths and precisions of strings count characters (grapheme clusters). `%e`, `%f` and
+ * `%g` (Go's decimal conversion of a big float) are not evaluated. An argument not known before
+ * apply stays in the text where it is printed as it is, and makes the result a new unknown where
+ * the verb would change it (a width, a padding, a conversion).
+ */
 function format(args: TfValue[], range: SourceRange | undefined): TfValue {
   const spec = knownString(args[0] ?? NULL);
   if (spec === undefined) return propagate("format", args, range);
+  const values = args.slice(1);
   const out: StringSegment[][] = [];
-  let argi = 1;
+  let next = 0;
+  let used = 0;
+  let verbs = 0;
   let i = 0;
   let text = "";
   while (i < spec.length) {
@@ -249,23 +273,208 @@ function format(args: TfValue[], range: SourceRange | undefined): TfValue {
       i += 2;
       continue;
     }
-    let j = i + 1;
-    while (j < spec.length && /[-+# 0-9.[\]*]/.test(spec[j] as string)) j++;
-    const verb = spec[j];
-    const arg = args[argi++];
-    if (!arg || !verb) return unknown("format(...)", "format has fewer arguments than verbs", range);
-    out.push([{ text }]);
+    const m = FORMAT_VERB.exec(spec.slice(i)) as RegExpExecArray;
+    const [raw, flags = "", width, precision, argIndex, verb] = m;
+    if (!verb || verb === "%")
+      return failure("format(...)", `invalid format string starting at offset ${i + 1}`, range);
+    verbs++;
+    const n = argIndex !== undefined ? Number(argIndex) - 1 : next;
+    next = n + 1;
+    used = Math.max(used, n + 1);
+    const arg = values[n];
+    if (!arg)
+      return failure(
+        "format(...)",
+        `not enough arguments for "${raw}" at ${i}: need index ${n + 1} but have ${values.length} total`,
+        range,
+      );
+    const v: FormatVerb = { raw, flags, verb };
+    if (width !== undefined) v.width = Number(width);
+    if (precision !== undefined) v.precision = Number(precision || "0");
+    const printed = formatOne(v, arg, range);
+    if (!Array.isArray(printed)) return printed;
+    out.push([{ text }], printed);
     text = "";
-    const segs = segmentsOf(arg);
-    if (!segs) return unknown("format(...)", `format cannot print ${arg.kind} with %${verb}`, range);
-    if (verb === "q") out.push([{ text: '"' }, ...segs, { text: '"' }]);
-    else out.push(segs);
-    i = j + 1;
+    i += raw.length;
   }
+  if (values.length > used)
+    return failure(
+      "format(...)",
+      verbs === 0
+        ? "too many arguments; no verbs in format string"
+        : `too many arguments; only ${used} used by format string`,
+      range,
+    );
   out.push([{ text }]);
-  const v: TfValue = { kind: "string", segments: concatSegments(out) };
-  if (range) v.range = range;
-  return v;
+  const result: TfValue = { kind: "string", segments: concatSegments(out) };
+  if (range) result.range = range;
+  return result;
+}
+
+/** One verb's text, or the unknown (or error) the whole result is. */
+function formatOne(v: FormatVerb, arg: TfValue, range: SourceRange | undefined): StringSegment[] | TfValue {
+  const at = `"${v.raw}"`;
+  const plainVerb = v.flags === "" && v.width === undefined && v.precision === undefined;
+  if (arg.kind === "null")
+    return unknown("format(...)", `format of null with ${at} is not known before apply`, range);
+  const text =
+    arg.kind === "string" || arg.kind === "unknown" || arg.kind === "json" || arg.kind === "document";
+  const symbol = firstUnknown(arg);
+  // Printed as it is, its positions and unknown parts kept: a string by %s or %v, and by %d an
+  // unknown (an account id held as a number).
+  if (plainVerb && (((v.verb === "s" || v.verb === "v") && text) || (v.verb === "d" && symbol && text)))
+    return segmentsOf(arg) as StringSegment[];
+  if (symbol) {
+    // Quoted: unknown parts written only with characters JSON does not escape stay as they are.
+    if (v.verb === "q" && plainVerb && (arg.kind === "string" || arg.kind === "unknown")) {
+      const runs = runsOf(segmentsOf(arg) as StringSegment[]);
+      const quoted: Array<string | ValueSymbol> = ['"'];
+      for (const r of runs) {
+        if (typeof r !== "string") {
+          if (SYMBOL_ALPHABETS[r.kind] === undefined) return derivedUnknown(r, "format", range);
+          quoted.push(r);
+          continue;
+        }
+        const q = goJsonString(r);
+        if (q === undefined) return derivedUnknown(symbol, "format", range);
+        quoted.push(q.slice(1, -1));
+      }
+      quoted.push('"');
+      return runsOf(toSegments(quoted)).map((r) => (typeof r === "string" ? { text: r } : { symbol: r }));
+    }
+    return derivedUnknown(symbol, "format", range);
+  }
+  const notEvaluated = (why: string) => unknown("format(...)", why, range);
+  const error = (why: string) => failure("format(...)", `unsupported value for ${at}: ${why}`, range);
+  switch (v.verb) {
+    case "v": {
+      if (!v.flags.includes("#")) {
+        if (arg.kind === "string") return [{ text: padWidth(v, knownString(arg) as string) }];
+        if (arg.kind === "json") {
+          const json = jsonEncoded(arg.value);
+          return json === undefined
+            ? notEvaluated(`format cannot print this JSON text exactly with ${at}`)
+            : [{ text: padWidth(v, json) }];
+        }
+        if (arg.kind === "number") {
+          const g = shortestG(arg.value);
+          return g === undefined
+            ? notEvaluated(
+                `format prints ${arg.value} with ${at} as Go's big float does, which is not evaluated`,
+              )
+            : [{ text: padWidth(v, g) }];
+        }
+      }
+      const json = jsonEncoded(arg);
+      return json === undefined
+        ? notEvaluated(`format prints this value with ${at} as JSON, which is not evaluated for it`)
+        : [{ text: padWidth(v, json) }];
+    }
+    case "t": {
+      const b = arg.kind === "bool" || arg.kind === "string" ? truth(arg) : undefined;
+      return b === undefined ? error("a bool is required") : [{ text: String(b) }];
+    }
+    case "b":
+    case "d":
+    case "o":
+    case "x":
+    case "X": {
+      if (arg.kind !== "number" && arg.kind !== "string") return error("a number is required");
+      const n = num(arg);
+      if (n === undefined) return error("a number is required");
+      if (!Number.isInteger(n)) return error("an integer is required");
+      if (!Number.isSafeInteger(n))
+        return notEvaluated(`${n} is past the integers a double holds exactly; format is not evaluated`);
+      return [{ text: formatInteger(v, n) }];
+    }
+    case "s":
+    case "q": {
+      let s: string | undefined;
+      if (arg.kind === "string" || arg.kind === "bool") s = knownString(arg);
+      else if (arg.kind === "number") s = numberText(arg.value);
+      else if (arg.kind === "json") s = jsonEncoded(arg.value);
+      else return error("string required");
+      if (s === undefined) return notEvaluated(`format cannot print this value exactly with ${at}`);
+      if (v.precision !== undefined && v.precision > 0) s = graphemes(s).slice(0, v.precision).join("");
+      if (v.verb === "s") return [{ text: padWidth(v, s) }];
+      const q = goJsonString(s);
+      return q === undefined
+        ? notEvaluated(`format quotes this text as Go's JSON encoder does, which is not evaluated for it`)
+        : [{ text: padWidth(v, q) }];
+    }
+    case "e":
+    case "E":
+    case "f":
+    case "g":
+    case "G":
+      return notEvaluated(`format prints numbers with ${at} as Go's big float does, which is not evaluated`);
+    default:
+      return failure("format(...)", `unsupported format verb '${v.verb}' in ${at}`, range);
+  }
+}
+
+function graphemes(s: string): string[] {
+  return [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(s)].map((c) => c.segment);
+}
+
+/** The width of a verb, counted in characters (grapheme clusters), `0` padding with zeros. */
+function padWidth(v: FormatVerb, s: string): string {
+  const short = (v.width ?? 0) - graphemes(s).length;
+  if (short <= 0) return s;
+  const pad = (v.flags.includes("0") ? "0" : " ").repeat(short);
+  return v.flags.includes("-") ? s + pad : pad + s;
+}
+
+/**
+ * An integer as Go's `big.Int` formats it (go-cty hands integers to it): sign, then `#`'s base
+ * prefix, then zeros to the precision (or to the width with `0` and no precision), then the digits;
+ * spaces to the width, on the right with `-`.
+ */
+function formatInteger(v: FormatVerb, n: number): string {
+  const base = { b: 2, d: 10, o: 8, x: 16, X: 16 }[v.verb as "b" | "d" | "o" | "x" | "X"];
+  let digits = BigInt(Math.abs(n)).toString(base);
+  if (v.verb === "X") digits = digits.toUpperCase();
+  const sign = n < 0 ? "-" : v.flags.includes("+") ? "+" : v.flags.includes(" ") ? " " : "";
+  const prefix = v.flags.includes("#") ? ({ b: "0b", o: "0", x: "0x", X: "0X" }[v.verb] ?? "") : "";
+  let zeros = 0;
+  if (v.precision !== undefined) {
+    if (digits.length < v.precision) zeros = v.precision - digits.length;
+    // Go prints nothing at all for 0 with precision 0, not even the width.
+    else if (digits === "0" && v.precision === 0) return "";
+  }
+  let left = 0;
+  let right = 0;
+  const length = sign.length + prefix.length + zeros + digits.length;
+  if (v.width !== undefined && length < v.width) {
+    const d = v.width - length;
+    if (v.flags.includes("-")) right = d;
+    else if (v.flags.includes("0") && v.precision === undefined) zeros = d;
+    else left = d;
+  }
+  return `${" ".repeat(left)}${sign}${prefix}${"0".repeat(zeros)}${digits}${" ".repeat(right)}`;
+}
+
+/** A number as Terraform converts it to a string (`%s`): its decimal digits, no exponent. */
+function numberText(n: number): string | undefined {
+  if (Object.is(n, -0)) return "0";
+  if (Number.isSafeInteger(n)) return String(n);
+  const s = String(n);
+  return /e/i.test(s) ? undefined : s;
+}
+
+/**
+ * A number as `%v` prints it (Go's big float `Text('g', -1)`): the shortest digits, with an
+ * exponent from 1e+06 on or under 1e-04. Evaluated for integers a double holds exactly.
+ */
+function shortestG(n: number): string | undefined {
+  if (!Number.isSafeInteger(n)) return undefined;
+  if (n === 0) return "0";
+  const sign = n < 0 ? "-" : "";
+  const all = String(Math.abs(n));
+  const exp = all.length - 1;
+  if (exp < 6) return sign + all;
+  const mant = all.replace(/0+$/, "");
+  return `${sign}${mant[0]}${mant.length > 1 ? `.${mant.slice(1)}` : ""}e+${String(exp).padStart(2, "0")}`;
 }
 
 function join(args: TfValue[], range: SourceRange | undefined): TfValue {
@@ -587,17 +796,6 @@ function yamldecode(args: TfValue[], range: SourceRange | undefined): TfValue {
     return failure("yamldecode(...)", `not YAML: ${(e as Error).message.split("\n")[0]}`, range);
   }
   return jsondecode([str(JSON.stringify(value ?? null), range)], range);
-}
-
-/** Orders strings by Unicode code point, as Go compares strings (byte by byte in UTF-8). */
-function byCodePoint(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = ((x[i] as string).codePointAt(0) ?? 0) - ((y[i] as string).codePointAt(0) ?? 0);
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
 }
 
 /** `sort(list)`: the strings in lexicographic order (by code point); an unknown item leaves the order unknown. */

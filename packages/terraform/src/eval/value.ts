@@ -331,6 +331,91 @@ export function plain(v: TfValue, depth = 0): unknown {
   }
 }
 
+/**
+ * The text `jsonencode` gives for a fully known value, as Terraform writes it (Go's encoder: object
+ * keys in code point order, `<`, `>`, `&`, U+2028 and U+2029 escaped). Undefined where it is not
+ * known exactly: an unknown part, a number that is not an integer a double holds exactly, a control
+ * character other than a line feed, carriage return or tab.
+ */
+export function jsonEncoded(v: TfValue, depth = 0): string | undefined {
+  if (depth > 64) return undefined;
+  switch (v.kind) {
+    case "string": {
+      const s = knownString(v);
+      return s === undefined ? undefined : goJsonString(s);
+    }
+    case "number":
+      if (Object.is(v.value, -0)) return "-0";
+      return Number.isSafeInteger(v.value) ? String(v.value) : undefined;
+    case "bool":
+      return String(v.value);
+    case "null":
+      return "null";
+    case "list": {
+      const items: string[] = [];
+      for (const i of v.items) {
+        const t = jsonEncoded(i, depth + 1);
+        if (t === undefined) return undefined;
+        items.push(t);
+      }
+      return `[${items.join(",")}]`;
+    }
+    case "object": {
+      if (v.unknownKeys) return undefined;
+      const entries: string[] = [];
+      for (const k of [...v.entries.keys()].sort(byCodePoint)) {
+        const key = goJsonString(k);
+        const t = jsonEncoded(v.entries.get(k) as TfValue, depth + 1);
+        if (key === undefined || t === undefined) return undefined;
+        entries.push(`${key}:${t}`);
+      }
+      return `{${entries.join(",")}}`;
+    }
+    case "json": {
+      const inner = jsonEncoded(v.value, depth + 1);
+      return inner === undefined ? undefined : goJsonString(inner);
+    }
+    default:
+      return undefined;
+  }
+}
+
+const JSON_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+  "<": "\\u003c",
+  ">": "\\u003e",
+  "&": "\\u0026",
+  "\u2028": "\\u2028",
+  "\u2029": "\\u2029",
+};
+
+/** A string as Go's JSON encoder quotes it; undefined for a control character it may write either way. */
+export function goJsonString(s: string): string | undefined {
+  let out = '"';
+  for (const c of s) {
+    const e = JSON_ESCAPES[c];
+    if (e !== undefined) out += e;
+    else if (c < " ") return undefined;
+    else out += c;
+  }
+  return `${out}"`;
+}
+
+/** Orders strings by Unicode code point, as Go compares strings (byte by byte in UTF-8). */
+export function byCodePoint(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = ((x[i] as string).codePointAt(0) ?? 0) - ((y[i] as string).codePointAt(0) ?? 0);
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
 /** A value from plain JSON data (tfvars given on the command line, plan values). */
 export function fromPlain(x: unknown, range?: SourceRange, depth = 0): TfValue {
   if (depth > 64) return unknown("value", "nested too deeply", range);
