@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { applySuppressions } from "@deputyguard/core";
 import { describe, expect, it } from "vitest";
+import { applyTerraformFixesWithNotes } from "../src/index.js";
 import { elementText, scan, terraformInstalled, topicPolicy, writeTree } from "./helpers.js";
 
 // From a real-world hunt (session 17): functions the evaluator did not implement made the
@@ -79,6 +82,10 @@ const KNOWN: Array<[string, string]> = [
   ['replace("baaac", "/a*/", "-")', '"-b-c-"'],
   ['replace("ab", "/b", "-")', '"ab"'],
   ['replace("a/b", "/", "-")', '"a-b"'],
+  ['jsonencode({ a = 1 }) == ""', "false"],
+  ['jsonencode({ b = 1, a = 2, B = 3 }) == "{\\"B\\":3,\\"a\\":2,\\"b\\":1}"', "true"],
+  ['jsonencode("<&>") == "\\"\\\\u003c\\\\u0026\\\\u003e\\""', "true"],
+  ['distinct([jsonencode({ a = 1 }), jsonencode({ a = 1 }), "x"])', '["{\\"a\\":1}","x"]'],
   ['format("%012d", 12345678901)', '"012345678901"'],
   ['format("%5d|%-5d|%05d|%+d|% d", 42, 42, -42, 42, 42)', '"   42|42   |-0042|+42| 42"'],
   ['format("%.3d|%08.3d|%-8d|%+05d", 7, 7, -7, 7)', '"007|     007|-7      |+0007"'],
@@ -96,6 +103,10 @@ const KNOWN: Array<[string, string]> = [
   ['format("%t|%5t|%s|%s", "true", true, true, 1.5)', '"true|true|true|1.5"'],
   ['format("%[2]s %[1]s|%[4]d %d", "a", "b", 1, 2, 3)', '"b a|2 3"'],
   ['format("%.0d|%.d|%d|%d", 0, 1, "12", 1e3)', '"|1|12|1000"'],
+  [
+    'format("%s|%v|%3s|%-4v|", jsonencode({ a = 1 }), jsonencode("x"), jsonencode(1), jsonencode(2))',
+    '"{\\"a\\":1}|\\"x\\"|  1|2   |"',
+  ],
   ['provider::aws::arn_parse("arn:aws:sns:us-east-1:210987654321:a:b").account_id', '"210987654321"'],
   ['provider::aws::arn_parse("arn:aws:sns:us-east-1:210987654321:a:b").resource', '"a:b"'],
   ['provider::aws::arn_parse("arn:aws:s3:::bucket").region', '""'],
@@ -171,6 +182,7 @@ describe("an argument not known before apply: an unknown named after the computa
   it.each([
     // Known text settles it, the unknown part aside.
     ['strcontains("arn:${var.x}", "arn:")', true, VAR],
+    ['"x-${var.x}" == ""', false, VAR],
     // An unknown that may hold no `:` (the deploying account) does not move the sections.
     [
       'provider::aws::arn_parse("arn:aws:sns:us-east-1:${data.aws_caller_identity.current.account_id}:t").account_id',
@@ -283,6 +295,123 @@ resource "aws_sns_topic" "alerts" {
     expect(
       elementText(r.r.sites[0]?.document, "Statement", 0, "Condition", "StringLike", "aws:SourceAccount"),
     ).toBe('["210987654321","*"]');
+  });
+
+  it('can(regex(...)) and jsonencode(...) == "" over known values pick one branch (both were reported)', async () => {
+    const r = await findingsOf(`data "aws_caller_identity" "current" {}
+variable "source_topic" {
+  type    = string
+  default = "arn:aws:sns:eu-west-1:210987654321:orders"
+}
+locals {
+  source_topic_arn = can(regex("^arn:", var.source_topic)) ? var.source_topic : "arn:aws:sns:*:*:\${var.source_topic}"
+  extra_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+  source_account = local.extra_policy == "" ? "*" : data.aws_caller_identity.current.account_id
+}
+resource "aws_sqs_queue" "q" {
+  name = "orders"
+}
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = aws_sqs_queue.q.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "FromTopic"
+        Effect    = "Allow"
+        Principal = { Service = "sns.amazonaws.com" }
+        Action    = "sqs:SendMessage"
+        Resource  = aws_sqs_queue.q.arn
+        Condition = { ArnEquals = { "aws:SourceArn" = local.source_topic_arn } }
+      },
+      {
+        Sid       = "FromEvents"
+        Effect    = "Allow"
+        Principal = { Service = "events.amazonaws.com" }
+        Action    = "sqs:SendMessage"
+        Resource  = aws_sqs_queue.q.arn
+        Condition = { StringLike = { "aws:SourceAccount" = local.source_account } }
+      }
+    ]
+  })
+}
+`);
+    expect(r.findings).toEqual([]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it('local.p == "" ? null : local.p with a jsonencode() policy: no `when:` label, and a fix', async () => {
+    const r = await findingsOf(`variable "policy" {
+  type    = string
+  default = ""
+}
+locals {
+  topic_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "CW"
+      Effect    = "Allow"
+      Principal = { Service = "cloudwatch.amazonaws.com" }
+      Action    = "sns:Publish"
+      Resource  = "*"
+    }]
+  })
+}
+resource "aws_sns_topic" "a" {
+  name   = "a"
+  policy = local.topic_policy == "" ? null : local.topic_policy
+}
+`);
+    expect(r.findings).toEqual(["CD101 high aws_sns_topic.a"]);
+    // The fix is applied (it was refused: "that value is picked at apply").
+    const file = r.r.findings[0]?.file as string;
+    const { files, notes } = await applyTerraformFixesWithNotes(
+      new Map([[file, readFileSync(file, "utf8")]]),
+      r.r.findings,
+    );
+    expect(notes).toEqual([]);
+    expect(files.get(file)).toContain('"aws:SourceAccount" = "ACCOUNT_ID"');
+  });
+
+  it("distinct() over known document JSON: merged into the repository policy, its suppression applies", async () => {
+    const r = await findingsOf(`variable "lambda_accounts" {
+  type    = list(string)
+  default = ["210987654321"]
+}
+data "aws_iam_policy_document" "empty" {}
+data "aws_iam_policy_document" "lambda_access" {
+  statement {
+    sid     = "LambdaECRImageRetrieval"
+    actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+data "aws_iam_policy_document" "resource" {
+  source_policy_documents = [data.aws_iam_policy_document.empty.json]
+  override_policy_documents = distinct([
+    length(var.lambda_accounts) > 0 ? data.aws_iam_policy_document.lambda_access.json : data.aws_iam_policy_document.empty.json,
+    data.aws_iam_policy_document.empty.json,
+    data.aws_iam_policy_document.empty.json,
+  ])
+}
+resource "aws_ecr_repository" "r" {
+  name = "app"
+}
+# deputyguard:ignore CD101 -- accepted for this repository
+resource "aws_ecr_repository_policy" "r" {
+  repository = aws_ecr_repository.r.name
+  policy     = data.aws_iam_policy_document.resource.json
+}
+`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.sites).toBe(1);
+    expect(r.findings).toEqual(["CD101 high aws_ecr_repository_policy.r"]);
+    const suppressions = r.r.sites.flatMap((x) => x.suppressions ?? []);
+    const out = applySuppressions(r.r.findings, suppressions, "2026-01-01");
+    expect(out.findings.map((f) => f.suppressed?.justification)).toEqual(["accepted for this repository"]);
   });
 
   it('format("%012d", n) keeps the zero padding of an account id held as a number (was CD204)', async () => {

@@ -4,7 +4,7 @@ import type { ConfigBlock, ModuleConfig, SourceFile } from "../config/module-con
 import type { LineMap } from "../hcl/line-map.js";
 import type { Attribute, Block, Expr, SplatStep, TemplatePart } from "../hcl/syntax.js";
 import { RESOURCE_ATTRIBUTES } from "../knowledge/resource-arns.js";
-import { callFunction, type FunctionHost, segmentsOf } from "./functions.js";
+import { callFunction, type FunctionHost, mayBeText, segmentsOf } from "./functions.js";
 import { parseJsonString, SYMBOL_MARK } from "./json.js";
 import { PARTITION, REGION, SELF_ACCOUNT, URL_SUFFIX } from "./symbols.js";
 import {
@@ -727,7 +727,13 @@ export class ModuleInstance {
       // unknown parts, a list or an object.
       if ((l.kind === "null" && neverNull(r)) || (r.kind === "null" && neverNull(l)))
         return { kind: "bool", value: op === "!=", range };
-      if (pa === undefined || pb === undefined) return unknownFrom([l, r], range);
+      if (pa === undefined || pb === undefined) {
+        // A string partly known, or a JSON text, that cannot be the other side's known string
+        // (`jsonencode({...}) == ""`) is decided all the same.
+        if ((typeof pb === "string" && !mayBeText(l, pb)) || (typeof pa === "string" && !mayBeText(r, pa)))
+          return { kind: "bool", value: op === "!=", range };
+        return unknownFrom([l, r], range);
+      }
       const eq = JSON.stringify(pa) === JSON.stringify(pb);
       return { kind: "bool", value: op === "==" ? eq : !eq, range };
     }

@@ -1,4 +1,4 @@
-import type { SourceRange, ValueSymbol } from "@deputyguard/core";
+import type { SourceNode, SourceRange, ValueSymbol } from "@deputyguard/core";
 import { parse as parseYaml } from "yaml";
 import { jsonSegments, nodeToValue, parseJsonString, valueToNode } from "./json.js";
 import { compileGo, type GoMatch, goMatches, goReplaceAll } from "./regex.js";
@@ -197,23 +197,77 @@ function num(v: TfValue): number | undefined {
 }
 
 function sameValue(a: TfValue, b: TfValue): boolean | undefined {
+  if (a.kind === "document" && b.kind === "document") return sameDocument(a, b);
   const pa = plain(a);
   const pb = plain(b);
   if (pa === undefined || pb === undefined) return undefined;
   return JSON.stringify(pa) === JSON.stringify(pb);
 }
 
+/**
+ * Whether two `aws_iam_policy_document` JSONs are the same text: yes for the same instance's (an
+ * address with no key unknown before apply), no when they hold different numbers of statements or
+ * different Sids at one place (the provider writes every statement, and its Sid as given), else
+ * not known here (the provider's own ordering of the rest is not modelled).
+ */
+function sameDocument(
+  a: TfValue & { kind: "document" },
+  b: TfValue & { kind: "document" },
+): boolean | undefined {
+  if (a.origin === b.origin && !a.origin.includes("[?]")) return true;
+  const sa = documentStatements(a.node);
+  const sb = documentStatements(b.node);
+  if (!sa || !sb) return undefined;
+  if (sa.length !== sb.length) return false;
+  for (const [i, x] of sa.entries()) {
+    const y = sb[i] as SourceNode;
+    const ia = statementSid(x);
+    const ib = statementSid(y);
+    if (ia !== undefined && ib !== undefined && ia !== ib) return false;
+  }
+  return undefined;
+}
+
+/** A document's statements, when each is written for sure (none a dynamic block may leave out). */
+function documentStatements(n: SourceNode): SourceNode[] | undefined {
+  if (n.kind !== "object") return undefined;
+  const st = n.entries.find((e) => e.key === "Statement")?.value;
+  if (st?.kind !== "array" || st.items.some((i) => i.kind !== "object")) return undefined;
+  return st.items;
+}
+
+/** A statement's Sid as written ("" for none), or undefined when it is not known. */
+function statementSid(n: SourceNode): string | undefined {
+  if (n.kind !== "object") return undefined;
+  const sid = n.entries.find((e) => e.key === "Sid")?.value;
+  if (!sid) return "";
+  return sid.kind === "scalar" && typeof sid.value === "string" ? sid.value : undefined;
+}
+
+/** The distinct items, in order of first appearance; undefined when some cannot be compared. */
 function dedupe(items: TfValue[]): TfValue[] | undefined {
-  const seen = new Set<string>();
+  const keys = items.map((i) => plain(i));
+  if (keys.every((k) => k !== undefined)) {
+    const seen = new Set<string>();
+    return items.filter((_, i) => {
+      const k = JSON.stringify(keys[i]);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  }
   const out: TfValue[] = [];
   for (const i of items) {
-    const p = plain(i);
-    if (p === undefined) return undefined;
-    const k = JSON.stringify(p);
-    if (!seen.has(k)) {
-      seen.add(k);
-      out.push(i);
+    let seen = false;
+    for (const o of out) {
+      const same = sameValue(o, i);
+      if (same === undefined) return undefined;
+      if (same) {
+        seen = true;
+        break;
+      }
     }
+    if (!seen) out.push(i);
   }
   return out;
 }
@@ -548,6 +602,29 @@ function mayBe(runs: Array<string | ValueSymbol>, text: string): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Whether a string not wholly known may turn out to be `text`: a string with unknown parts by its
+ * known runs (see `mayBe`), a `jsonencode` result by its first and last characters (every JSON
+ * text is non-empty), the JSON of an `aws_iam_policy_document` as an object's.
+ */
+export function mayBeText(v: TfValue, text: string): boolean {
+  const around = (open: string, close: string) =>
+    text.length >= 2 && text.startsWith(open) && text.endsWith(close);
+  switch (v.kind) {
+    case "string":
+      return mayBe(runsOf(v.segments), text);
+    case "document":
+      return around("{", "}");
+    case "json":
+      if (v.value.kind === "object") return around("{", "}");
+      if (v.value.kind === "list") return around("[", "]");
+      if (v.value.kind === "string") return around('"', '"');
+      return text !== "";
+    default:
+      return true;
+  }
 }
 
 function lookup(args: TfValue[], range: SourceRange | undefined): TfValue {

@@ -326,6 +326,9 @@ export function plain(v: TfValue, depth = 0): unknown {
       }
       return out;
     }
+    case "json":
+      // A `jsonencode` result is a string: its text, where it is known exactly.
+      return jsonEncoded(v.value, depth + 1);
     default:
       return undefined;
   }
