@@ -11,12 +11,13 @@ import {
 import { type AnalysisHost, ModuleInstance, type ResourceInstance } from "./eval/evaluator.js";
 import { nodeToValue } from "./eval/json.js";
 import { missingTemplateVars } from "./eval/template-vars.js";
-import { fromPlain, knownString, object, str, type TfValue, unknown } from "./eval/value.js";
+import { failure, fromPlain, knownString, object, str, type TfValue, unknown } from "./eval/value.js";
 import { readdir, readFile } from "./fs-async.js";
 import { bodyFromJson } from "./hcl/json-body.js";
 import { LineMap } from "./hcl/line-map.js";
 import { HclParser, HclSyntaxError } from "./hcl/parser.js";
 import type { Body } from "./hcl/syntax.js";
+import { freeReferences } from "./hcl/traversals.js";
 import { type HclSyntaxProblem, validateHcl } from "./load/hcl2json.js";
 import { buildPolicyDocument } from "./policy/document.js";
 import { documentSites, type FoundSite, resourceSites, type SiteCollector } from "./policy/sites.js";
@@ -450,6 +451,9 @@ async function analyseOnce(
         range ?? seg.source.map.range({ start: 0, end: 0 }),
       );
     },
+    renderTemplateString: (m, t, vars, range) =>
+      // The function calls it with a known string and an object (see `templatestring`).
+      renderTemplateString(m, t as TfValue & { kind: "string" }, vars as TfValue & { kind: "object" }, range),
   };
 
   const root = new ModuleInstance(
@@ -513,6 +517,48 @@ function eachValue(parent: ModuleInstance, call: ConfigBlock, key: TfValue): TfV
   const k = knownString(key);
   if (c.kind === "object" && k !== undefined) return c.entries.get(k) ?? key;
   return key;
+}
+
+/**
+ * `templatestring(template, vars)`: the string rendered as a template with the vars only (as
+ * `templatefile`; every reference must be a key of vars, and the result a string). Evaluated when
+ * the string is written as it is in a file (a `file()` text, a string with no escapes), so that
+ * what it makes keeps its positions; a template built or unescaped from another text stays unknown.
+ */
+function renderTemplateString(
+  m: ModuleInstance,
+  t: TfValue & { kind: "string" },
+  vars: TfValue & { kind: "object" },
+  range: SourceRange | undefined,
+): TfValue {
+  const text = knownString(t) as string;
+  const seg = t.segments.length === 1 ? t.segments[0] : undefined;
+  const src = seg && "text" in seg ? seg.source : undefined;
+  if (!src || src.anchors?.length || src.map.text.slice(src.start, src.end) !== text)
+    return unknown(
+      "templatestring(...)",
+      "the template is not written as it is in a file (it is computed, or has escapes), so what it makes would have no place in a file; it is not evaluated",
+      range,
+    );
+  let parts: ReturnType<typeof HclParser.parseTemplate>;
+  try {
+    parts = HclParser.parseTemplate(src.map.text, src.start, src.end);
+  } catch (e) {
+    return failure("templatestring(...)", `invalid template expression: ${(e as Error).message}`, range);
+  }
+  if (!vars.unknownKeys?.length) {
+    const missing = freeReferences(parts).find((r) => !vars.entries.has(r.name));
+    if (missing)
+      return failure("templatestring(...)", `the vars map does not contain key "${missing.name}"`, range);
+  }
+  const v = m.template(
+    parts,
+    { module: m, map: src.map, bindings: new Map(vars.entries) },
+    range ?? src.map.range(src),
+  );
+  return v.kind === "list" || v.kind === "object" || v.kind === "null" || v.kind === "lazy"
+    ? failure("templatestring(...)", "invalid template result: string required", range)
+    : v;
 }
 
 /**

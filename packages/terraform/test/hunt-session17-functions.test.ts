@@ -441,6 +441,76 @@ resource "aws_sns_topic_policy" "p" {
   });
 });
 
+const POLICY_TEMPLATE = `{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Principal": { "Service": "events.amazonaws.com" },
+    "Action": "sns:Publish",
+    "Resource": "*",
+    "Condition": { "StringLike": { "aws:SourceAccount": "\${account}" } }
+  }]
+}
+`;
+
+/** A topic whose policy is `templatestring(<template>, <vars>)`. */
+const templated = (template: string, vars: string, locals = "") => ({
+  "policy.tpl": POLICY_TEMPLATE,
+  "only.tpl": "${account}",
+  "main.tf": `variable "acct" {}
+locals {
+  tpl = file("\${path.module}/policy.tpl")
+${locals}
+}
+resource "aws_sns_topic" "t" {
+  name   = "t"
+  policy = templatestring(${template}, ${vars})
+}
+`,
+});
+
+describe("templatestring() (was not evaluated: CD301 only)", () => {
+  it("a template read from a file is rendered with its vars, findings at their place in it", async () => {
+    const r = await scan(templated("local.tpl", '{ account = "*" }'));
+    expect(r.findings.map((f) => [f.ruleId, f.resource, f.file.endsWith("policy.tpl"), f.line])).toEqual([
+      ["CD102", "aws_sns_topic.t", true, 3],
+    ]);
+  });
+
+  it("a value not known before apply in its vars stays a named unknown", async () => {
+    const r = await scan(templated("local.tpl", "{ account = var.acct }"));
+    expect(
+      elementText(r.sites[0]?.document, "Statement", 0, "Condition", "StringLike", "aws:SourceAccount"),
+    ).toBe("<var.acct>");
+  });
+
+  it.each([
+    // Terraform takes the template only from a reference, never written in the call.
+    [
+      '"$${account}"',
+      '{ account = "*" }',
+      "",
+      "must be a direct reference to a single string from elsewhere",
+    ],
+    ["local.tpl", "{ acct = 1 }", "", 'the vars map does not contain key "account"'],
+    ["local.tpl", "null", "", "the vars argument must not be null"],
+    // Unescaped text has no place in a file that what it makes could be reported at.
+    ["local.t", '{ account = "*" }', '  t = "$${account}"', "not written as it is in a file"],
+    ["local.t", '{ account = "*" }', '  t = join("", ["$", "{account}"])', "not written as it is in a file"],
+    [
+      "local.t",
+      '{ account = ["*"] }',
+      '  t = file("${path.module}/only.tpl")',
+      "invalid template result: string required",
+    ],
+  ])("templatestring(%s, %s)%s: %s", async (template, vars, locals, reason) => {
+    const r = await scan(templated(template, vars, locals));
+    expect(r.findings).toEqual([]);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["PolicyUnknown"]);
+    expect(r.diagnostics[0]?.message).toContain(reason);
+  });
+});
+
 /** `jsonencode(expr)` in terraform console, run in an empty directory: the JSON text, or its error. */
 function terraformJson(expr: string, cwd: string): Promise<string> {
   return new Promise((resolve) => {

@@ -56,6 +56,13 @@ export interface AnalysisHost {
     vars: TfValue,
     range: SourceRange | undefined,
   ): TfValue;
+  /** `templatestring(template, vars)`, the template a string value. */
+  renderTemplateString(
+    module: ModuleInstance,
+    template: TfValue,
+    vars: TfValue,
+    range: SourceRange | undefined,
+  ): TfValue;
 }
 
 /** Names bound in an expression's scope: `count`, `each`, `for` variables, dynamic block iterators. */
@@ -1212,6 +1219,19 @@ export class ModuleInstance {
         ? { kind: "bool", value: false, range }
         : unknown("try(...)", "no argument of try could be evaluated", range);
     }
+    // Terraform takes a template only from "a direct reference to a single string from elsewhere"
+    // (a variable, a local, an attribute), never one written in the call.
+    const template = expr.args[0];
+    if (
+      expr.name === "templatestring" &&
+      template &&
+      !["variable", "getattr", "index"].includes(template.type)
+    )
+      return failure(
+        "templatestring(...)",
+        "invalid template expression: must be a direct reference to a single string from elsewhere",
+        range,
+      );
     let args = expr.args.map((a) => this.evaluate(a, scope));
     if (expr.expandFinal) {
       const last = args[args.length - 1];
@@ -1221,6 +1241,7 @@ export class ModuleInstance {
     const host: FunctionHost = {
       readFile: (p, r) => this.host.readFile(this, p, r),
       renderTemplateFile: (p, vars, r) => this.host.renderTemplateFile(this, p, vars, r),
+      renderTemplateString: (t, vars, r) => this.host.renderTemplateString(this, t, vars, r),
     };
     return callFunction(expr.name, args, range, host);
   }

@@ -33,6 +33,8 @@ export interface FunctionHost {
   readFile(path: string, range: SourceRange | undefined): TfValue;
   /** `templatefile(path, vars)`. */
   renderTemplateFile(path: string, vars: TfValue, range: SourceRange | undefined): TfValue;
+  /** `templatestring(template, vars)`. */
+  renderTemplateString(template: TfValue, vars: TfValue, range: SourceRange | undefined): TfValue;
 }
 
 /** Functions whose arguments are evaluated lazily (`try`, `can`) are handled by the evaluator. */
@@ -1604,6 +1606,14 @@ const FUNCTIONS: Record<string, Fn> = {
   file: (a, r, host) => {
     const p = knownString(a[0] ?? NULL);
     return p === undefined ? propagate("file", a, r) : host.readFile(p, r);
+  },
+  templatestring: (a, r, host) => {
+    const [t, vars] = a;
+    if (a.length !== 2 || !t || !vars) return failure("templatestring(...)", "it takes two arguments", r);
+    if (vars.kind === "null") return failure("templatestring(...)", "the vars argument must not be null", r);
+    return t.kind === "string" && knownString(t) !== undefined && vars.kind === "object"
+      ? host.renderTemplateString(t, vars, r)
+      : propagate("templatestring", a, r);
   },
   templatefile: (a, r, host) => {
     const p = knownString(a[0] ?? NULL);

@@ -95,11 +95,16 @@ export class HclParser {
     return e;
   }
 
-  /** A whole text as template content (`templatefile`): interpolations and directives, no quotes. */
-  static parseTemplate(text: string): TemplatePart[] {
-    const p = new HclParser(text);
-    const parts = p.templateParts(undefined, text.length);
-    if (p.pos < text.length) p.fail("unexpected template directive");
+  /**
+   * A whole text, or the part of it from `start` to `end`, as template content (`templatefile`,
+   * `templatestring` of a string written in a file): interpolations and directives, no quotes;
+   * spans are offsets in `text`.
+   */
+  static parseTemplate(text: string, start = 0, end = text.length): TemplatePart[] {
+    const p = new HclParser(text.slice(0, end));
+    if (start > 0) p.pos = start;
+    const parts = p.templateParts(undefined, end);
+    if (p.pos < end) p.fail("unexpected template directive");
     return parts;
   }
 
