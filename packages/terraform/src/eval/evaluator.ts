@@ -128,6 +128,14 @@ function oneLine(text: string): string {
 }
 
 /** Null, or an unknown that may turn out null. */
+/** Symbols whose value exists in every deploy: a reference that gives one does not fail. */
+const ALWAYS_THERE: ReadonlySet<string> = new Set([
+  SELF_ACCOUNT.kind,
+  REGION.kind,
+  PARTITION.kind,
+  URL_SUFFIX.kind,
+]);
+
 function mayBeNull(v: TfValue): boolean {
   return v.kind === "null" || (v.kind === "unknown" && v.mayBeNull === true);
 }
@@ -1209,8 +1217,9 @@ export class ModuleInstance {
           ]);
         }
         // An unknown may still fail when known (an attribute the object lacks): a later null
-        // alternative may then be the value.
-        if (v.kind === "unknown" && !v.mayBeNull)
+        // alternative may then be the value. Not the deploying account, Region, partition or DNS
+        // suffix: they are always there (`try(data.aws_caller_identity.current.account_id, null)`).
+        if (v.kind === "unknown" && !v.mayBeNull && !ALWAYS_THERE.has(v.symbol.kind))
           for (const later of expr.args.slice(i + 1))
             if (mayBeNull(this.evaluate(later, scope))) return { ...v, mayBeNull: true };
         return v;

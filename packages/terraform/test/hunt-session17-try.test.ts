@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { scan } from "./helpers.js";
+
+// Session-17 hunt (terraform-aws-modules/lambda `allowed_triggers`, whose callers add their own
+// account): `source_account = try(each.value.source_account, null)` holding the deploying account
+// was "may be null when applied" (UnresolvedArgument) and the S3 permission CD103, though try() only
+// falls back on an error and the deploying account is always there.
+describe("try() around the deploying account", () => {
+  const module = `data "aws_caller_identity" "current" {}
+
+variable "triggers" {
+  type = map(any)
+  default = {
+    s3 = {
+      service    = "s3"
+      source_arn = "arn:aws:s3:::my-upload-bucket"
+    }
+  }
+}
+
+locals {
+  triggers = { for k, v in var.triggers : k => merge(v, { source_account = data.aws_caller_identity.current.account_id }) }
+}
+
+resource "aws_lambda_permission" "a" {
+  for_each       = local.triggers
+  function_name  = "f"
+  action         = "lambda:InvokeFunction"
+  principal      = format("%s.amazonaws.com", try(each.value.service, ""))
+  source_arn     = try(each.value.source_arn, null)
+  source_account = try(each.value.source_account, null)
+}
+
+resource "aws_lambda_permission" "b" {
+  function_name  = "f"
+  action         = "lambda:InvokeFunction"
+  principal      = "s3.amazonaws.com"
+  source_arn     = "arn:aws:s3:::my-upload-bucket"
+  source_account = try(data.aws_caller_identity.current.account_id, null)
+}
+`;
+
+  it("is never null: the permissions are pinned, nothing is reported", async () => {
+    const s = await scan({ "main.tf": module });
+    expect(s.findings).toEqual([]);
+    expect(s.diagnostics).toEqual([]);
+  });
+
+  it("an attribute an item may lack still may be null (the fallback)", async () => {
+    const s = await scan({
+      "main.tf": `variable "triggers" { type = map(any) }
+resource "aws_lambda_permission" "a" {
+  for_each       = var.triggers
+  function_name  = "f"
+  action         = "lambda:InvokeFunction"
+  principal      = "s3.amazonaws.com"
+  source_arn     = "arn:aws:s3:::my-upload-bucket"
+  source_account = try(each.value.source_account, null)
+}
+`,
+    });
+    expect(s.findings.map((f) => f.ruleId)).toEqual(["CD103"]);
+  });
+});
