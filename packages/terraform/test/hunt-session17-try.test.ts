@@ -62,3 +62,57 @@ resource "aws_lambda_permission" "a" {
     expect(s.findings.map((f) => f.ruleId)).toEqual(["CD103"]);
   });
 });
+
+// Session-17 hunt (a cloudposse-style iam-role, each principal a plain list or {identifiers,
+// conditions}): `try(tolist(principal.conditions), [])` on a plain list did not fall back, since
+// tolist() turned the failed attribute into a plain unknown; the dynamic "condition" for_each was
+// then "not known", and the role guarded by aws:SourceAccount was CD101 medium.
+describe("try() around a call whose argument fails", () => {
+  it("falls back: the guard the concat holds is counted on", async () => {
+    const s = await scan({
+      "main.tf": `data "aws_caller_identity" "current" {}
+
+variable "principals" {
+  type    = any
+  default = { Service = ["config.amazonaws.com"] }
+}
+
+locals {
+  principals = {
+    for type, principal in var.principals : type => {
+      identifiers = try(tolist(principal.identifiers), tolist(principal))
+      conditions  = try(tolist(principal.conditions), [])
+    }
+  }
+  guard = [{ test = "StringEquals", variable = "aws:SourceAccount", values = [data.aws_caller_identity.current.account_id] }]
+}
+
+data "aws_iam_policy_document" "assume_role" {
+  for_each = local.principals
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = each.key
+      identifiers = each.value.identifiers
+    }
+    dynamic "condition" {
+      for_each = concat(local.guard, each.value.conditions)
+      content {
+        test     = condition.value.test
+        variable = condition.value.variable
+        values   = condition.value.values
+      }
+    }
+  }
+}
+
+resource "aws_iam_role" "config" {
+  name               = "config"
+  assume_role_policy = data.aws_iam_policy_document.assume_role["Service"].json
+}
+`,
+    });
+    expect(s.findings).toEqual([]);
+    expect(s.diagnostics).toEqual([]);
+  });
+});

@@ -1242,6 +1242,11 @@ export class ModuleInstance {
         range,
       );
     let args = expr.args.map((a) => this.evaluate(a, scope));
+    // An argument that fails fails the call, as in Terraform: `try(tolist(x.conditions), [])` on an
+    // `x` without that attribute falls back to `[]`. (A reference to something not declared, in a
+    // module scanned without all its files, stays the unknown it is read as.)
+    const failed = args.find((a) => a.kind === "unknown" && a.error && !a.undeclared);
+    if (failed) return failed;
     if (expr.expandFinal) {
       const last = args[args.length - 1];
       if (last?.kind === "list") args = [...args.slice(0, -1), ...last.items];
