@@ -129,16 +129,22 @@ function tokenAccepts(t: GlobToken, ch: string): boolean {
 /** State of one pattern: the sorted set of token positions reached (epsilon-closed). */
 type PatternState = number[];
 
-function closure(p: GlobPattern, positions: Iterable<number>): PatternState {
-  const set = new Set<number>();
-  const stack = [...positions];
-  while (stack.length > 0) {
-    const i = stack.pop() as number;
-    if (set.has(i)) continue;
-    set.add(i);
-    if (p.tokens[i]?.kind === "star") stack.push(i + 1);
+/**
+ * The epsilon closure of positions given in ascending order (repeats allowed): a star reaches the
+ * position after it. A position's closure is the run of stars from it and the one after the run, so
+ * one that falls inside the previous run adds nothing: one pass, ascending, without repeats.
+ */
+function closure(p: GlobPattern, positions: readonly number[]): PatternState {
+  const out: number[] = [];
+  let last = -1;
+  for (const i of positions) {
+    if (i <= last) continue;
+    let j = i;
+    out.push(j);
+    while (p.tokens[j]?.kind === "star") out.push(++j);
+    last = j;
   }
-  return [...set].sort((a, b) => a - b);
+  return out;
 }
 
 function step(p: GlobPattern, state: PatternState, ch: string): PatternState {
@@ -470,16 +476,53 @@ export function literalOf(p: GlobPattern): string | undefined {
   return lit ?? undefined;
 }
 
-/** Whether the pattern's language holds `text`. */
+/**
+ * Two buffers of positions for `acceptsText`, grown to the longest pattern seen: a test is asked
+ * for every value of every candidate, and a state array per character was most of the garbage.
+ */
+let positionsNow = new Int32Array(64);
+let positionsNext = new Int32Array(64);
+
+/** Whether the pattern's language holds `text` (`start`, `step` and `accepts`, in place). */
 export function acceptsText(p: GlobPattern, text: string): boolean {
   const lit = literalOf(p);
   if (lit !== undefined) return lit === text;
-  let state = start(p);
-  for (let i = 0; i < text.length; i++) {
-    if (state.length === 0 && !p.universal) return false;
-    state = step(p, state, text[i] as string);
+  if (p.universal) return true;
+  if (p.empty) return false;
+  const tokens = p.tokens;
+  const end = tokens.length;
+  if (positionsNow.length <= end) {
+    positionsNow = new Int32Array(2 * (end + 1));
+    positionsNext = new Int32Array(2 * (end + 1));
   }
-  return accepts(p, state);
+  let now = positionsNow;
+  let next = positionsNext;
+  let size = 0;
+  let j = 0;
+  now[size++] = 0;
+  while (tokens[j]?.kind === "star") now[size++] = ++j;
+  for (let c = 0; c < text.length; c++) {
+    if (size === 0) return false;
+    const ch = text[c] as string;
+    // As `step`: the positions reached are ascending, so the closure is one pass (see `closure`).
+    let count = 0;
+    let last = -1;
+    for (let k = 0; k < size; k++) {
+      const i = now[k] as number;
+      const t = tokens[i];
+      if (!t || !tokenAccepts(t, ch)) continue;
+      let reached = t.kind === "star" ? i : i + 1;
+      if (reached <= last) continue;
+      next[count++] = reached;
+      while (tokens[reached]?.kind === "star") next[count++] = ++reached;
+      last = reached;
+    }
+    const swap = now;
+    now = next;
+    next = swap;
+    size = count;
+  }
+  return size > 0 && now[size - 1] === end;
 }
 
 function meets(c: StringConstraints, text: string): boolean {
