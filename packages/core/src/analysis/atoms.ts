@@ -2,7 +2,16 @@ import { parseVariables, type TemplatePart } from "../iam/variables.js";
 import type { BaseOperator, ConditionEntry, PrincipalSpec, Statement, ValueList } from "../model/policy.js";
 import { isNegatedOperator } from "../model/policy.js";
 import { type PolicyValue, SELF_ACCOUNT, SELF_ORG, type ValueSymbol } from "../model/values.js";
-import { arnPattern, exactPattern, type GlobPattern, globPattern, type Union } from "./automaton.js";
+import {
+  arnPattern,
+  charToken,
+  exactPattern,
+  type GlobPattern,
+  globPattern,
+  oneToken,
+  starToken,
+  type Union,
+} from "./automaton.js";
 import {
   ACTION_KEY,
   isAbsentForServices,
@@ -115,9 +124,9 @@ function stringLikeWithinComponents(text: string): GlobPattern {
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
     const confined = i < lastColon;
-    if (c === "*") tokens.push({ kind: "star", noColon: confined });
-    else if (c === "?") tokens.push({ kind: "one", noColon: confined });
-    else tokens.push({ kind: "char", char: c, ignoreCase: false });
+    if (c === "*") tokens.push(starToken(confined));
+    else if (c === "?") tokens.push(oneToken(confined));
+    else tokens.push(charToken(c, false));
   }
   return { tokens, source: text, key: `s:${text}` };
 }

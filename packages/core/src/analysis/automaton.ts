@@ -25,14 +25,44 @@ export interface GlobPattern {
 /** Language union: a value is in it when any pattern accepts it. */
 export type Union = GlobPattern[];
 
+/**
+ * Tokens are immutable: one object per character and flag serves every pattern, so that a pattern
+ * is an array of references (patterns are kept in caches for the whole run, and each ARN of a
+ * template is one). At most two per UTF-16 unit; emptied with the pattern caches.
+ */
+const charTokens = new Map<string, GlobToken>();
+const caseTokens = new Map<string, GlobToken>();
+const STAR: GlobToken = { kind: "star", noColon: false };
+const STAR_NO_COLON: GlobToken = { kind: "star", noColon: true };
+const ONE: GlobToken = { kind: "one", noColon: false };
+const ONE_NO_COLON: GlobToken = { kind: "one", noColon: true };
+
+/** The token that reads one UTF-16 unit `char` (in either case under `ignoreCase`). */
+export function charToken(char: string, ignoreCase: boolean): GlobToken {
+  const tokens = ignoreCase ? caseTokens : charTokens;
+  let t = tokens.get(char);
+  if (!t) {
+    t = { kind: "char", char, ignoreCase };
+    tokens.set(char, t);
+  }
+  return t;
+}
+
+/** `*` (any run of characters, without `:` when `noColon`). */
+export function starToken(noColon: boolean): GlobToken {
+  return noColon ? STAR_NO_COLON : STAR;
+}
+
+/** `?` (one character, not `:` when `noColon`). */
+export function oneToken(noColon: boolean): GlobToken {
+  return noColon ? ONE_NO_COLON : ONE;
+}
+
 function makeExactPattern(text: string, ignoreCase = false): GlobPattern {
-  return {
-    tokens: [...text].flatMap((c) =>
-      splitUnits(c).map((u) => ({ kind: "char" as const, char: u, ignoreCase })),
-    ),
-    source: text,
-    key: `e${ignoreCase ? "i" : ""}:${text}`,
-  };
+  // One token per UTF-16 unit (a character outside the BMP is two).
+  const tokens: GlobToken[] = [];
+  for (let i = 0; i < text.length; i++) tokens.push(charToken(text[i] as string, ignoreCase));
+  return { tokens, source: text, key: `e${ignoreCase ? "i" : ""}:${text}` };
 }
 
 const exactCache = new Map<string, GlobPattern>();
@@ -47,12 +77,6 @@ export function exactPattern(text: string, ignoreCase = false): GlobPattern {
     exactCache.set(key, p);
   }
   return p;
-}
-
-function splitUnits(s: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < s.length; i++) out.push(s[i] as string);
-  return out;
 }
 
 /**
@@ -85,9 +109,9 @@ function makeGlobPattern(text: string, ignoreCase: boolean, noColon: boolean): G
     const c = text[i] as string;
     if (c === "*") {
       const last = tokens[tokens.length - 1];
-      if (!(last && last.kind === "star")) tokens.push({ kind: "star", noColon });
-    } else if (c === "?") tokens.push({ kind: "one", noColon });
-    else tokens.push({ kind: "char", char: c, ignoreCase });
+      if (!(last && last.kind === "star")) tokens.push(starToken(noColon));
+    } else if (c === "?") tokens.push(oneToken(noColon));
+    else tokens.push(charToken(c, ignoreCase));
   }
   return { tokens, source: text, key: `g${ignoreCase ? "i" : ""}${noColon ? "c" : ""}:${text}` };
 }
@@ -109,13 +133,13 @@ function makeArnPattern(text: string): GlobPattern {
     const inResource = colons >= 5;
     if (c === ":" && !inResource) {
       colons++;
-      tokens.push({ kind: "char", char: ":", ignoreCase: false });
+      tokens.push(charToken(":", false));
     } else if (c === "*") {
       const last = tokens[tokens.length - 1];
       if (!(last && last.kind === "star" && last.noColon === !inResource))
-        tokens.push({ kind: "star", noColon: !inResource });
-    } else if (c === "?") tokens.push({ kind: "one", noColon: !inResource });
-    else tokens.push({ kind: "char", char: c, ignoreCase: false });
+        tokens.push(starToken(!inResource));
+    } else if (c === "?") tokens.push(oneToken(!inResource));
+    else tokens.push(charToken(c, false));
   }
   if (colons < 5) return { tokens: [], empty: true, source: text, key: "0" };
   return { tokens, source: text, key: `a:${text}` };
@@ -422,6 +446,8 @@ export function clearAutomatonCaches(): void {
   searchCache.clear();
   exactCache.clear();
   patternCache.clear();
+  charTokens.clear();
+  caseTokens.clear();
 }
 
 export function solveString(
