@@ -761,7 +761,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
     const entries = samFunction ? samFunctionEntries(props, getOf(model.root, "Globals")) : props.entries;
     // The same policy in two properties of one resource is one policy: a custom resource gives its
     // call for Create and again for Update (aws-cdk-lib's AwsCustomResource).
-    const seen = new Set<string>();
+    const seen = new DistinctPolicies();
     for (const entry of entries) {
       if (skip?.has(entry.key)) continue;
       const policyProperty = isPolicyProperty(resource.type, entry.key);
@@ -826,9 +826,7 @@ export function findSites(env: ResolveEnv): CloudFormationSite[] {
           entry.key,
         );
         for (const f of found) {
-          const shape = `${v.variant ?? ""}\u0000${JSON.stringify(plainShape(f.node, 0))}`;
-          if (seen.has(shape)) continue;
-          seen.add(shape);
+          if (!seen.add(v.variant, f.node)) continue;
           // A SAM function's trust policy is that of the role SAM generates for it.
           const site =
             samFunction && kind === "trust-policy"
@@ -981,6 +979,37 @@ function samFunctionEntries(props: ObjectNode, globals: SourceNode | undefined):
     ],
   };
   return props.entries.map((e) => (e === local ? { ...e, value: merged } : e));
+}
+
+/**
+ * The policies of one resource, told apart by variant and {@link plainShape}. Most resources hold
+ * one policy: its shape is written only when a second one comes to be compared with it.
+ */
+class DistinctPolicies {
+  private readonly shapes = new Set<string>();
+  private first: { variant: string | undefined; node: SourceNode } | undefined;
+  private empty = true;
+
+  /** Adds a policy; false when the same policy (in the same variant) was added before. */
+  add(variant: string | undefined, node: SourceNode): boolean {
+    if (this.empty) {
+      this.empty = false;
+      this.first = { variant, node };
+      return true;
+    }
+    if (this.first) {
+      this.shapes.add(shapeKey(this.first.variant, this.first.node));
+      this.first = undefined;
+    }
+    const key = shapeKey(variant, node);
+    if (this.shapes.has(key)) return false;
+    this.shapes.add(key);
+    return true;
+  }
+}
+
+function shapeKey(variant: string | undefined, node: SourceNode): string {
+  return `${variant ?? ""}\u0000${JSON.stringify(plainShape(node, 0))}`;
 }
 
 /** A tree without its positions, to tell the same policy written twice. */
