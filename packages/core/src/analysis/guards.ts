@@ -4,6 +4,7 @@ import {
   DOCUMENTATION_EXAMPLE_ACCOUNTS,
   DOCUMENTATION_PLACEHOLDER_PHRASES,
 } from "../knowledge/example-accounts.js";
+import { SERVICES } from "../knowledge/services.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { ConditionEntry, Statement } from "../model/policy.js";
 import { isNegatedOperator } from "../model/policy.js";
@@ -28,14 +29,35 @@ export function guardKind(keyLower: string, knowledge: readonly ServiceKnowledge
   if (keyLower === SOURCE_ARN) return "arn";
   if (keyLower === SOURCE_ORG_ID) return "org";
   if (keyLower === SOURCE_ORG_PATHS) return "org-path";
+  // The built-in table is asked for every condition of every statement: its keys are read once.
+  if (knowledge === SERVICES) {
+    serviceGuardKinds ??= alternativeGuardKinds(SERVICES);
+    return serviceGuardKinds.get(keyLower);
+  }
   for (const k of knowledge) {
     for (const g of k.alternativeGuardKeys) {
-      if (g.key.toLowerCase() === keyLower)
-        return g.binds === "arn" ? "arn" : g.binds === "account" ? "account" : "token";
+      if (g.key.toLowerCase() === keyLower) return kindOfBinding(g.binds);
     }
   }
   return undefined;
 }
+
+function kindOfBinding(binds: ServiceKnowledge["alternativeGuardKeys"][number]["binds"]): GuardKind {
+  return binds === "arn" ? "arn" : binds === "account" ? "account" : "token";
+}
+
+/** Each alternative guard key of the rows (lower-cased) with the kind its first row gives it. */
+function alternativeGuardKinds(knowledge: readonly ServiceKnowledge[]): Map<string, GuardKind> {
+  const kinds = new Map<string, GuardKind>();
+  for (const k of knowledge)
+    for (const g of k.alternativeGuardKeys) {
+      const key = g.key.toLowerCase();
+      if (!kinds.has(key)) kinds.set(key, kindOfBinding(g.binds));
+    }
+  return kinds;
+}
+
+let serviceGuardKinds: Map<string, GuardKind> | undefined;
 
 export function isSourceKey(keyLower: string): boolean {
   return SOURCE_KEYS.includes(keyLower);
