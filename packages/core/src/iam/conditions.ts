@@ -187,19 +187,24 @@ const preparedEntries = new WeakMap<ConditionEntry, PreparedEntry>();
 function prepare(entry: ConditionEntry): PreparedEntry {
   let p = preparedEntries.get(entry);
   if (!p) {
-    const texts = entry.values.map((v) =>
-      v.parts.length === 1 && typeof v.parts[0] === "string"
-        ? v.parts[0]
-        : v.parts.map((x) => (typeof x === "string" ? x : `<${x.name}>`)).join(""),
+    p = preparedTexts(
+      entry.values.map((v) =>
+        v.parts.length === 1 && typeof v.parts[0] === "string"
+          ? v.parts[0]
+          : v.parts.map((x) => (typeof x === "string" ? x : `<${x.name}>`)).join(""),
+      ),
     );
-    p = {
-      texts,
-      plain: texts.map((text) => ({ text, literalRuns: [] })),
-      hasVariables: texts.some((t) => t.includes("${")),
-    };
     preparedEntries.set(entry, p);
   }
   return p;
+}
+
+function preparedTexts(texts: string[]): PreparedEntry {
+  return {
+    texts,
+    plain: texts.map((text) => ({ text, literalRuns: [] })),
+    hasVariables: texts.some((t) => t.includes("${")),
+  };
 }
 
 /**
@@ -213,11 +218,32 @@ export function evaluateCondition(
   context: ContextMap,
   variablesEnabled: boolean,
 ): boolean {
+  return evaluatePrepared(entry, prepare(entry), context, variablesEnabled);
+}
+
+/**
+ * `evaluateCondition` of the entry with its values written as `texts` (symbols rendered for this one
+ * evaluation): such values are used once, so they are not kept per entry.
+ */
+export function evaluateConditionAs(
+  entry: ConditionEntry,
+  texts: string[],
+  context: ContextMap,
+  variablesEnabled: boolean,
+): boolean {
+  return evaluatePrepared(entry, preparedTexts(texts), context, variablesEnabled);
+}
+
+function evaluatePrepared(
+  entry: ConditionEntry,
+  prepared: PreparedEntry,
+  context: ContextMap,
+  variablesEnabled: boolean,
+): boolean {
   const { base, ifExists, set } = entry.operator;
   if (!base) return false;
   const raw = context.get(entry.keyLower);
   const present = raw !== undefined && !(Array.isArray(raw) && raw.length === 0);
-  const prepared = prepare(entry);
   const texts = prepared.texts;
 
   if (base === "Null") {

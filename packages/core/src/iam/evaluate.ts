@@ -1,6 +1,6 @@
 import type { Policy, PrincipalSpec, Statement, ValueList } from "../model/policy.js";
 import type { PolicyValue, ValueSymbol } from "../model/values.js";
-import { type ContextMap, evaluateCondition, resolveValue } from "./conditions.js";
+import { type ContextMap, evaluateCondition, evaluateConditionAs, resolveValue } from "./conditions.js";
 import { matchGlob } from "./wildcard.js";
 
 /** A concrete request, as a service principal (or any principal) makes it. */
@@ -140,11 +140,15 @@ export function traceStatement(
   for (const c of stmt.conditions) {
     // Values with symbols are rendered by the caller's symbolText; plain ones keep the entry (and
     // its prepared form, cached per entry).
-    const entry =
+    const result =
       options?.symbolText && c.values.some((v) => v.parts.some((x) => typeof x !== "string"))
-        ? { ...c, values: c.values.map((v) => ({ parts: [valueToText(v, options)] })) }
-        : c;
-    const result = evaluateCondition(entry, context, variables);
+        ? evaluateConditionAs(
+            c,
+            c.values.map((v) => valueToText(v, options)),
+            context,
+            variables,
+          )
+        : evaluateCondition(c, context, variables);
     conditions.push({ operator: c.operator.text, key: c.key, result });
     if (!result) all = false;
   }
