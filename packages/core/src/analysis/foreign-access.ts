@@ -39,6 +39,7 @@ import {
   SOURCE_ORG_PATHS,
   SOURCE_OWNER,
 } from "./keys.js";
+import { knownDenies, policyMemo } from "./policy-memo.js";
 
 /** A concrete request from a foreign account that the policy allows. */
 export interface Witness {
@@ -128,7 +129,7 @@ function computeNamesSpanComponents(k: ServiceKnowledge): boolean {
   });
 }
 
-interface PolicyContext {
+export interface PolicyContext {
   spellings: Map<string, string>;
   /** For each Deny, the ways it can fail to apply: each a conjunction of atoms, one must hold. */
   denyChoices: Atom[][][];
@@ -140,20 +141,12 @@ interface PolicyContext {
 
 /** The deploying organization, only to render it for the cache key below. */
 
-/** What every statement of a policy shares, computed once per policy (not once per statement). */
-const policyContexts = new WeakMap<Policy, Map<string, PolicyContext>>();
-
 /** Whether a policy has a Deny statement, found once per policy (it is asked once per statement). */
 function hasDeny(policy: Policy): boolean {
-  let found = denyPolicies.get(policy);
-  if (found === undefined) {
-    found = policy.statements.some((d) => d.effect === "Deny");
-    denyPolicies.set(policy, found);
-  }
-  return found;
+  const memo = policyMemo(policy);
+  memo.hasDeny ??= policy.statements.some((d) => d.effect === "Deny");
+  return memo.hasDeny;
 }
-
-const denyPolicies = new WeakMap<Policy, boolean>();
 
 function policyContext(
   policy: Policy,
@@ -167,10 +160,12 @@ function policyContext(
     absent?: ReadonlySet<string>;
   },
 ): PolicyContext {
-  let perPolicy = policyContexts.get(policy);
+  // What every statement of a policy shares, computed once per policy (not once per statement).
+  const memo = policyMemo(policy);
+  let perPolicy = memo.contexts;
   if (!perPolicy) {
     perPolicy = new Map();
-    policyContexts.set(policy, perPolicy);
+    memo.contexts = perPolicy;
   }
   // The symbol rendering is part of the key: the same policy may be checked with other --account
   // values; so is how the principal's ARNs narrow StringLike patterns (a Deny's as an Allow's).
@@ -208,7 +203,8 @@ function policyContext(
     }
     denyChoices.push(ways);
   }
-  ctx = { spellings: collectSpellings(policy), denyChoices, denyAll, denies };
+  memo.spellings ??= collectSpellings(policy);
+  ctx = { spellings: memo.spellings, denyChoices, denyAll, denies };
   perPolicy.set(key, ctx);
   return ctx;
 }
@@ -565,18 +561,13 @@ export function readsResourceOrgId(
 ): boolean {
   if (readResourceKeys([statement], render).has(RESOURCE_ORG_ID)) return true;
   // The Denies' answer once per policy: it is asked for each of its statements (thousands).
-  let denies = deniesReadOrg.get(policy);
-  if (denies === undefined) {
-    denies = readResourceKeys(
-      policy.statements.filter((d) => d.effect === "Deny"),
-      render,
-    ).has(RESOURCE_ORG_ID);
-    deniesReadOrg.set(policy, denies);
-  }
-  return denies;
+  const memo = policyMemo(policy);
+  memo.deniesReadOrg ??= readResourceKeys(
+    policy.statements.filter((d) => d.effect === "Deny"),
+    render,
+  ).has(RESOURCE_ORG_ID);
+  return memo.deniesReadOrg;
 }
-
-const deniesReadOrg = new WeakMap<Policy, boolean>();
 
 /** Which of aws:ResourceAccount and aws:ResourceOrgID (lower-cased) the statements read, as a key or a variable. */
 function readResourceKeys(statements: readonly Statement[], render: (s: ValueSymbol) => string): Set<string> {
@@ -1392,13 +1383,7 @@ function confirmExact(
   // S applies and no Deny does: other Allow statements cannot change that, so only they are evaluated.
   const deciding: Policy = {
     ...q.policy,
-    statements: [
-      q.statement,
-      ...policyContext(q.policy, {
-        variablesEnabled: q.policy.version === "2012-10-17",
-        symbolText: q.symbolText,
-      }).denies,
-    ],
+    statements: [q.statement, ...knownDenies(q.policy)],
   };
   // The request AWS builds also carries the resource's account, ours (policy variables may read it),
   // and its organization's ID: a foreign request is decided alike whether the account is in an

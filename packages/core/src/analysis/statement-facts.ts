@@ -37,6 +37,7 @@ import {
   SOURCE_ORG_PATHS,
   SOURCE_OWNER,
 } from "./keys.js";
+import { policyMemo } from "./policy-memo.js";
 
 /** One service principal a statement covers. `name` is `*` for `"Principal": "*"` / `{"AWS": "*"}`. */
 export interface CoveredPrincipal {
@@ -402,14 +403,6 @@ function arnResourceText(text: string): string {
   return text.slice(at + 1);
 }
 
-/** The Deny statements' guards, once per policy. */
-const denyGuardCache = new WeakMap<Policy, Guard[]>();
-/** The unknowns of the Deny statements' guards, once per policy. */
-const denyUnknownCache = new WeakMap<Policy, StatementFacts["unknowns"]>();
-/** The Deny statements whose reach is not known before deployment, once per policy. */
-const uncertainDenyCache = new WeakMap<Policy, Statement[]>();
-const guardedDenyCache = new WeakMap<Policy, Statement[]>();
-
 /** Above this many guarded Denies in a policy, which of them cover a witness is not traced. */
 const MAX_TRACED_DENIES = 32;
 
@@ -417,12 +410,14 @@ const MAX_TRACED_DENIES = 32;
 export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSettings): StatementFacts {
   const { principals, isPublic } = coveredPrincipals(stmt);
   const guards = guardsOf(stmt, s.knowledge);
-  let denyGuards = denyGuardCache.get(policy);
+  // The Deny statements' guards and their unknowns, once per policy.
+  const memo = policyMemo(policy);
+  let denyGuards = memo.denyGuards;
   if (!denyGuards) {
     denyGuards = policy.statements
       .filter((d) => d.effect === "Deny" && !d.uncertain)
       .flatMap((d) => guardsOf(d, s.knowledge));
-    denyGuardCache.set(policy, denyGuards);
+    memo.denyGuards = denyGuards;
   }
   const invalidOperators = stmt.conditions.filter((c) => c.operator.base === null);
 
@@ -431,13 +426,13 @@ export function statementFacts(policy: Policy, stmt: Statement, s: AnalysisSetti
   const stringLikeArns: ValueFinding[] = [];
   // A Deny's guard on a value not known before deployment is trusted to name ours, as an Allow's is:
   // the verdict depends on it as well (found once per policy: a policy may have many statements).
-  let denyUnknowns = denyUnknownCache.get(policy);
+  let denyUnknowns = memo.denyUnknowns;
   if (!denyUnknowns) {
     denyUnknowns = [];
     for (const g of denyGuards)
       for (const v of g.entry.values)
         for (const symbol of accountDecidingUnknowns(g.kind, v)) denyUnknowns.push({ value: v, symbol });
-    denyUnknownCache.set(policy, denyUnknowns);
+    memo.denyUnknowns = denyUnknowns;
   }
   const unknowns: StatementFacts["unknowns"] = [];
   for (const g of guards) {
@@ -694,12 +689,13 @@ function dropUndecidingUnknowns(
  * aside): a Deny of another service or resource has nothing to do with this statement's verdict.
  */
 function denyGuardsFor(policy: Policy, witness: Witness, s: AnalysisSettings, all: Guard[]): Guard[] {
-  let guarded = guardedDenyCache.get(policy);
+  const memo = policyMemo(policy);
+  let guarded = memo.guardedDenies;
   if (!guarded) {
     guarded = policy.statements.filter(
       (d) => d.effect === "Deny" && !d.uncertain && guardsOf(d, s.knowledge).length > 0,
     );
-    guardedDenyCache.set(policy, guarded);
+    memo.guardedDenies = guarded;
   }
   if (guarded.length === 0) return [];
   // Many guarded Denies (a generated policy of thousands): all of them, as before, rather than a
@@ -732,10 +728,11 @@ function uncertainDeniesOf(
   witness: Witness,
   symbolText: (s: ValueSymbol) => string,
 ): ValueSymbol[] {
-  let uncertain = uncertainDenyCache.get(policy);
+  const memo = policyMemo(policy);
+  let uncertain = memo.uncertainDenies;
   if (!uncertain) {
     uncertain = policy.statements.filter((d) => d.effect === "Deny" && d.uncertain);
-    uncertainDenyCache.set(policy, uncertain);
+    memo.uncertainDenies = uncertain;
   }
   const out: ValueSymbol[] = [];
   for (const d of uncertain) {
