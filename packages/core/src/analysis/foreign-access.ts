@@ -203,8 +203,7 @@ function policyContext(
     }
     denyChoices.push(ways);
   }
-  memo.spellings ??= collectSpellings(policy);
-  ctx = { spellings: memo.spellings, denyChoices, denyAll, denies };
+  ctx = { spellings: policySpellings(policy), denyChoices, denyAll, denies };
   perPolicy.set(key, ctx);
   return ctx;
 }
@@ -282,6 +281,13 @@ interface KeyConstraints {
 
 function emptyKeyConstraints(): KeyConstraints {
   return { positives: [], negatives: [], typed: [] };
+}
+
+/** {@link collectSpellings}, once per policy. */
+function policySpellings(policy: Policy): Map<string, string> {
+  const memo = policyMemo(policy);
+  memo.spellings ??= collectSpellings(policy);
+  return memo.spellings;
 }
 
 /** Display spelling of a lower-cased key in the witness: the spelling used in the policy. */
@@ -479,7 +485,10 @@ function statementKey(
 function queryKey(q: ForeignAccessQuery): string {
   const render = q.symbolText;
   const variablesEnabled = q.policy.version === "2012-10-17";
-  const shared = policyContext(q.policy, { variablesEnabled, symbolText: render });
+  // What the search reads of the policy besides the statement: the Denies it counts on, and the
+  // spellings of the keys (the witness's names), both found once per policy.
+  const spellings = policySpellings(q.policy);
+  const denies = knownDenies(q.policy);
   let id = 0;
   if (q.knowledge) {
     id = knowledgeIds.get(q.knowledge) ?? 0;
@@ -494,9 +503,9 @@ function queryKey(q: ForeignAccessQuery): string {
   for (const a of q.ourAccounts) k += piece(a);
   k += `${q.ourOrgs.size}[`;
   for (const o of q.ourOrgs) k += piece(o);
-  k += statementKey(q.statement, render, shared.spellings);
-  k += `${shared.denies.length}(`;
-  for (const d of shared.denies) k += statementKey(d, render, shared.spellings);
+  k += statementKey(q.statement, render, spellings);
+  k += `${denies.length}(`;
+  for (const d of denies) k += statementKey(d, render, spellings);
   return k;
 }
 
