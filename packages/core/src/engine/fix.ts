@@ -4,7 +4,7 @@ import { splitArn } from "../iam/arn.js";
 import { hasWildcard } from "../iam/wildcard.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { ConditionEntry, Statement } from "../model/policy.js";
-import type { PolicyValue } from "../model/values.js";
+import type { PolicyValue, ValueSymbol } from "../model/values.js";
 import type { Finding } from "./check.js";
 import type { GeneratedPermissionSource, PolicySiteKind } from "./site.js";
 
@@ -168,21 +168,29 @@ function partitionOf(stmt: Statement, also: readonly PolicyValue[], elsewhere: (
 
 /** The values of a statement that may be ARNs: its Resource, Condition and Principal values. */
 function arnValues(st: Statement): PolicyValue[] {
-  return [
-    ...(st.resource?.values ?? []),
-    ...st.conditions.flatMap((c) => c.values),
-    ...[st.principal, st.notPrincipal].flatMap((p) => p?.entries.flatMap((e) => e.values) ?? []),
-  ];
+  const out: PolicyValue[] = [];
+  for (const v of st.resource?.values ?? []) out.push(v);
+  for (const c of st.conditions) for (const v of c.values) out.push(v);
+  for (const p of [st.principal, st.notPrincipal])
+    for (const e of p?.entries ?? []) for (const v of e.values) out.push(v);
+  return out;
 }
 
 /** The partition of the first ARN among `values`, `<PARTITION>` for the deploy-time one. */
 function arnPartition(values: readonly PolicyValue[]): string | undefined {
   for (const v of values) {
-    const text = valueText(v, (s) => (s.kind === "partition" ? "<PARTITION>" : "\u0000"));
-    const m = /^arn:([a-z][a-z-]*|<PARTITION>):/.exec(text);
+    const text = valueText(v, partitionOnly);
+    const m = ARN_PARTITION.exec(text);
     if (m) return m[1] as string;
   }
   return undefined;
+}
+
+const ARN_PARTITION = /^arn:([a-z][a-z-]*|<PARTITION>):/;
+
+/** Renders the deploy-time partition as `<PARTITION>` and any other symbol as a character no ARN has. */
+function partitionOnly(s: ValueSymbol): string {
+  return s.kind === "partition" ? "<PARTITION>" : "\u0000";
 }
 
 /** What a fix's text says of `<PARTITION>` and `<REGION>`, when it holds them. */
