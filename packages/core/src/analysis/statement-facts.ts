@@ -263,19 +263,29 @@ function arnAccountsOf(entry: ConditionEntry, render: (s: ValueSymbol) => string
   return out;
 }
 
+/** The service components of a row's source ARN formats, without repeats (a row is asked at every statement). */
+function arnServicesOf(k: ServiceKnowledge): readonly string[] {
+  let services = arnServices.get(k);
+  if (!services) {
+    services = [...new Set(k.sourceArnFormats.map((f) => f.split(":")[2] ?? "").filter((x) => x !== ""))];
+    arnServices.set(k, services);
+  }
+  return services;
+}
+
+const arnServices = new WeakMap<ServiceKnowledge, readonly string[]>();
+
 function serviceMismatches(
   principals: CoveredPrincipal[],
   guards: Guard[],
 ): StatementFacts["serviceMismatches"] {
   // With several principals, a list of ARNs may hold one for each: a value is wrong only when it fits
   // none of the known principals.
-  const known: Array<{ principal: CoveredPrincipal; expected: string[] }> = [];
+  const known: Array<{ principal: CoveredPrincipal; expected: readonly string[] }> = [];
   for (const p of principals) {
     const k = p.knowledge;
     if (!k || k.sourceArnFormats.length === 0) return [];
-    const expected = [
-      ...new Set(k.sourceArnFormats.map((f) => f.split(":")[2] ?? "").filter((x) => x !== "")),
-    ];
+    const expected = arnServicesOf(k);
     if (expected.length === 0 || expected.some((x) => x.includes("$"))) return [];
     known.push({ principal: p, expected });
   }
@@ -663,6 +673,7 @@ function dropUndecidingUnknowns(
   search: (p: CoveredPrincipal, statement: Statement) => ForeignAccessResult,
 ): void {
   const stmt = facts.statement;
+  if (facts.unknowns.length === 0) return;
   const own = new Set(stmt.conditions.flatMap((c) => c.values));
   const ownUnknowns = facts.unknowns.filter((u) => own.has(u.value));
   if (ownUnknowns.length === 0 || facts.verdicts.length === 0) return;

@@ -100,6 +100,9 @@ function tokenFor(symbol: ValueSymbol): string {
   return `${TOKEN_OPEN}${symbol.name}${TOKEN_CLOSE}`;
 }
 
+/** The deploying account's token (`tokenFor` of a symbol named SELF): ours whatever --account says. */
+const SELF_TOKEN = `${TOKEN_OPEN}SELF${TOKEN_CLOSE}`;
+
 /** Whether a text is exactly one symbol token (a value not known before deployment, whole). */
 function isOneToken(text: string): boolean {
   return (
@@ -344,7 +347,7 @@ export function checkPolicy(policy: Policy, site: PolicySite, options: CheckOpti
   const ourAccounts = new Set<string>(accounts);
   const declaredAccounts: ReadonlySet<string> = new Set(accounts);
   const ourOrgs = new Set<string>(orgIds);
-  ourAccounts.add(tokenFor({ kind: "self-account", name: "SELF", provenance: { source: "", reason: "" } }));
+  ourAccounts.add(SELF_TOKEN);
   ourOrgs.add(symbolText(SELF_ORG));
   const trusted = collectTrusted(policy, knowledge, symbolText);
   // Without --account, the accounts the policy names are taken as ours (a stack's own is not such a list).
