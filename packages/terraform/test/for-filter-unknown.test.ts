@@ -221,17 +221,18 @@ describe("terraform-aws-s3-bucket elb_log_delivery", () => {
     const doc = plainDocument(sites[0]) as {
       Statement: Array<{ Sid?: string; Principal: Record<string, string[]> }>;
     };
+    // In the lexical order of the map's keys, as Terraform iterates a map (session 17).
     expect(doc.Statement.map((s) => [s.Sid, s.Principal])).toEqual([
+      ["ELBRegionEu-West-1", { AWS: ["arn:<PARTITION>:iam::156460612806:root"] }],
       ["ELBRegionUs-East-1", { AWS: ["arn:<PARTITION>:iam::127311923021:root"] }],
       ["ELBRegionUs-East-2", { AWS: ["arn:<PARTITION>:iam::033677994240:root"] }],
-      ["ELBRegionEu-West-1", { AWS: ["arn:<PARTITION>:iam::156460612806:root"] }],
       [undefined, { Service: ["logdelivery.elasticloadbalancing.amazonaws.com"] }],
     ]);
     expect(sites.map((s) => s.statementVariants)).toEqual([
       [
+        'REGION == "eu-west-1": true',
         'REGION == "us-east-1": true',
         'REGION == "us-east-2": true',
-        'REGION == "eu-west-1": true',
         undefined,
       ],
     ]);

@@ -128,6 +128,11 @@ function oneLine(text: string): string {
 }
 
 /** Null, or an unknown that may turn out null. */
+/** Orders a map's entries as Terraform iterates them: by key, lexically. */
+export function byKey(a: [string, unknown], b: [string, unknown]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
 /** Symbols whose value exists in every deploy: a reference that gives one does not fail. */
 const ALWAYS_THERE: ReadonlySet<string> = new Set([
   SELF_ACCOUNT.kind,
@@ -798,7 +803,8 @@ export class ModuleInstance {
     }
     let pairs: Array<[TfValue, TfValue]>;
     if (coll.kind === "list") pairs = coll.items.map((v, i) => [{ kind: "number", value: i }, v]);
-    else if (coll.kind === "object") pairs = [...coll.entries].map(([k, v]) => [str(k), v]);
+    // A map or object is iterated in the lexical order of its keys, as Terraform does.
+    else if (coll.kind === "object") pairs = [...coll.entries].sort(byKey).map(([k, v]) => [str(k), v]);
     else if (coll.kind === "null") pairs = [];
     else if (coll.kind === "unknown" && !coll.error && !expr.producesObject)
       return this.forOverUnknown(coll, expr, scope, range);

@@ -1,7 +1,7 @@
 import type { ObjectNode, SourceEntry, SourceNode, SourceRange, ValueSymbol } from "@deputyguard/core";
 import { guardKind, isServicePrincipalName, SERVICES } from "@deputyguard/core";
 import type { ResourceInstance, Scope } from "../eval/evaluator.js";
-import { describeUnknown, diag, symbolKey } from "../eval/evaluator.js";
+import { byKey, describeUnknown, diag, symbolKey } from "../eval/evaluator.js";
 import { parseJsonString, valueToNode } from "../eval/json.js";
 import { knownString, list, object, type TfValue, unknown } from "../eval/value.js";
 import type { Block, Body } from "../hcl/syntax.js";
@@ -106,7 +106,8 @@ export function expandBlocks(body: Body, type: string, scope: Scope): ExpandedBl
         out.push({ body: content.body, scope: bind({ kind: "number", value: i }, v), span: b.span });
       });
     else if (coll.kind === "object")
-      for (const [k, v] of coll.entries)
+      // In the lexical order of the keys, as Terraform generates the blocks.
+      for (const [k, v] of [...coll.entries].sort(byKey))
         out.push({
           body: content.body,
           scope: bind({ kind: "string", segments: [{ text: k }] }, v),
