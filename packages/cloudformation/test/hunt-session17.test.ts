@@ -128,3 +128,40 @@ Resources:
     ]);
   });
 });
+
+// Session-17 hunt: a policy under `Fn::ToJsonString` (AWS::LanguageExtensions) is plain YAML in the
+// template, but was read from the JSON text the intrinsic makes: the finding pointed at the
+// intrinsic, and --fix declined ("the statement is inside a JSON string").
+describe("a policy under Fn::ToJsonString", () => {
+  const text = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::LanguageExtensions
+Resources:
+  LogsPolicyToJson:
+    Type: AWS::Logs::ResourcePolicy
+    Properties:
+      PolicyName: p1
+      PolicyDocument:
+        Fn::ToJsonString:
+          Version: 2012-10-17
+          Statement:
+            Effect: Allow
+            Resource:
+              - !Sub arn:aws:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/app/*
+            Principal:
+              Service: [delivery.logs.amazonaws.com]
+            Action: [logs:CreateLogStream, logs:PutLogEvents]
+`;
+  const options = { accounts: ["210987654321"] };
+
+  it("is found where the template writes it, and fixed there", async () => {
+    const r = await checkCloudFormation("template.yaml", text, options);
+    expect(r.findings.map((f) => [f.ruleId, f.line, f.column])).toEqual([["CD101", 12, 13]]);
+    const notes: string[] = [];
+    const out = applyCloudFormationFixes(text, "template.yaml", r.findings, notes) as string;
+    expect(notes).toEqual([]);
+    expect(out).toContain(
+      "            Condition:\n              StringEquals:\n                aws:SourceAccount:",
+    );
+    expect((await checkCloudFormation("template.yaml", out, options)).findings).toEqual([]);
+  });
+});

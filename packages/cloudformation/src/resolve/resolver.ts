@@ -20,6 +20,12 @@ import { type ArnFormats, RESOURCE_TYPES } from "./resource-types.js";
 import { atomic, holdsNo, PARTITION, REGION, SELF_ACCOUNT, URL_SUFFIX, unknownSymbol } from "./symbols.js";
 
 /** `AWS::NoValue`: the property or list item disappears. */
+/**
+ * The value a `Fn::ToJsonString` text was made from, where it is written in the template: a policy
+ * found in it is read there (its positions and a fix are the template's), not as JSON text.
+ */
+export const toJsonStringSource = new WeakMap<SourceNode, SourceNode>();
+
 export const NO_VALUE: unique symbol = Symbol("AWS::NoValue");
 export type Resolved = SourceNode | typeof NO_VALUE;
 
@@ -342,7 +348,9 @@ export class Resolver {
         return scalar(String(this.condition(node, depth)), range);
       case "Fn::ToJsonString": {
         const r = this.value(arg, depth + 1, "the Fn::ToJsonString argument");
-        return fromParts(jsonParts(r), range);
+        const text = fromParts(jsonParts(r), range);
+        toJsonStringSource.set(text, r);
+        return text;
       }
       case "Fn::Base64": {
         const parts = this.stringParts(arg, depth + 1, "the Fn::Base64 argument");

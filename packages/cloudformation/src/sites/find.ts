@@ -12,7 +12,13 @@ import {
   wholeUnknown,
 } from "@deputyguard/core";
 import type { ResourceModel } from "../resolve/model.js";
-import { NO_VALUE, type Resolved, type ResolveEnv, Resolver } from "../resolve/resolver.js";
+import {
+  NO_VALUE,
+  type Resolved,
+  type ResolveEnv,
+  Resolver,
+  toJsonStringSource,
+} from "../resolve/resolver.js";
 import {
   type Diagnostic,
   diagnostic,
@@ -265,6 +271,12 @@ function collectPolicies(
       return;
     case "scalar":
     case "value": {
+      // `Fn::ToJsonString` of an object: the policy is the object as the template writes it.
+      const written = toJsonStringSource.get(node);
+      if (written?.kind === "object" || written?.kind === "array") {
+        collectPolicies(written, path, c, depth + 1, policyProperty, parentKey);
+        return;
+      }
       const symbols = policyProperty ? whollyUnknown(node) : undefined;
       if (symbols) {
         c.unknown(path, node, symbols);
