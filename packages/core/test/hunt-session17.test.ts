@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkPolicyText } from "../src/index.js";
+import { checkPolicyText, findService } from "../src/index.js";
 
 const trust = (condition: Record<string, Record<string, string>>) =>
   JSON.stringify({
@@ -42,5 +42,27 @@ describe("MFA keys in a service principal's request", () => {
       ["CD101", "absent"],
     ]);
     expect(access(trust({ Null: { "aws:MultiFactorAuthAge": "true" } }))).toEqual([["CD101", "absent"]]);
+  });
+});
+
+// Session-17 Terraform hunt: the regional Step Functions principal the Serverless Framework's
+// serverless-step-functions plugin writes (`states.${AWS::Region}.amazonaws.com`) was "not in the
+// service knowledge table": generic rules, and a fix without aws:SourceArn.
+describe("the regional Step Functions principal", () => {
+  it("is Step Functions: its fix pins state machines of the account", () => {
+    const text = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "states.us-east-1.amazonaws.com" },
+          Action: "sts:AssumeRole",
+        },
+      ],
+    });
+    const [f] = checkPolicyText(text, "trust.json", { accounts: ["210987654321"] }).findings;
+    expect(f?.ruleId).toBe("CD101");
+    expect(findService("states.us-east-1.amazonaws.com")?.service).toBe("states");
+    expect(f?.fix?.condition?.ArnLike).toEqual({ "aws:SourceArn": "arn:aws:states:*:210987654321:*" });
   });
 });

@@ -393,7 +393,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
   {
     service: "states",
     name: "AWS Step Functions",
-    principals: ["states.amazonaws.com"],
+    principals: ["states.amazonaws.com", "states.<region>.amazonaws.com"],
     sourceArnFormats: ["arn:${Partition}:states:${Region}:${Account}:stateMachine:${StateMachineName}"],
     accountInArn: true,
     keysSent: { ...UNKNOWN_KEYS },
@@ -403,6 +403,7 @@ export const SERVICES: readonly ServiceKnowledge[] = [
       "The 'Prevent cross-service confused deputy issue' section of the state-machine role page shows a trust policy for states.amazonaws.com (sts:AssumeRole) with ArnLike aws:SourceArn arn:aws:states:us-east-1:111122223333:stateMachine:* and StringEquals aws:SourceAccount 111122223333.",
       "The prose gives arn:aws:states:*:111122223333:* as the wildcard form when the full ARN is not known.",
       "Read in a markdown mirror of the current page; the awsdocs/aws-step-functions-developer-guide mirror holds an older version without the section (added 2022-05-02 per the document history).",
+      "The regional form states.<region>.amazonaws.com is what the Serverless Framework's serverless-step-functions plugin writes in the execution role's trust policy (Fn::Sub states.${AWS::Region}.amazonaws.com; serverless-step-functions 3.23.4, lib/iam-role-statemachine-execution-template.txt), an older spelling of the same principal; no AWS page read lists it.",
     ],
     sources: ["https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html"],
   },
