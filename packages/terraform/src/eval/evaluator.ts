@@ -1614,6 +1614,10 @@ function dataAttribute(
       if (attr === "partition" || attr === "id") return sym(PARTITION);
       if (attr === "dns_suffix") return sym(URL_SUFFIX);
       return undefined;
+    case "template_file":
+      // The (deprecated, still common) hashicorp/template provider: `rendered` is the template
+      // rendered with `vars`, as templatestring() renders it.
+      return attr === "rendered" ? renderedTemplateFile(inst, range) : undefined;
     case "aws_iam_policy_document":
       if (attr === "json" || attr === "minified_json") {
         const v = inst.module.guard(`${inst.address}.json`, () => inst.module.host.policyDocument(inst));
@@ -1623,6 +1627,27 @@ function dataAttribute(
     default:
       return undefined;
   }
+}
+
+/** `data "template_file"`'s `rendered`: its `template` rendered with its `vars`, when both are known. */
+function renderedTemplateFile(inst: ResourceInstance, range: SourceRange | undefined): TfValue {
+  const m = inst.module;
+  const body = inst.config.block.body;
+  const scope = m.scope(inst.config.file, inst.bindings);
+  const t = body.attributes.get("template");
+  const v = body.attributes.get("vars");
+  const template = t ? m.guard(`${inst.address}.template`, () => m.evaluate(t.expr, scope)) : NULL;
+  const vars = v ? m.guard(`${inst.address}.vars`, () => m.evaluate(v.expr, scope)) : object(new Map());
+  if (template.kind === "string" && knownString(template) !== undefined && vars.kind === "object")
+    return m.host.renderTemplateString(m, template, vars, range);
+  const u = firstUnknown(template) ?? firstUnknown(vars);
+  return u
+    ? derivedUnknown(u, `${inst.address}.rendered`, range)
+    : unknown(
+        `${inst.address}.rendered`,
+        "the template_file's template or vars is not known before apply",
+        range,
+      );
 }
 
 export function diag(
