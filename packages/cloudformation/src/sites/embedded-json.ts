@@ -162,6 +162,15 @@ function quotedMapper(
   }
   if (decoded !== text) return undefined;
   columns.push(i - lineStart + 1);
+  return columnMapper(outer, text, columns);
+}
+
+/** Positions in `text` mapped to the template columns `columns` gives each character, on `outer`'s line. */
+function columnMapper(
+  outer: SourceRange,
+  text: string,
+  columns: readonly number[],
+): (inner: SourceRange | undefined) => SourceRange | undefined {
   const index = new LineIndex(text);
   const at = (p: SourcePosition): SourcePosition => ({
     line: outer.start.line,
@@ -201,12 +210,7 @@ function singleQuotedMapper(
   }
   if (decoded !== text) return undefined;
   columns.push(i - lineStart + 1);
-  const index = new LineIndex(text);
-  const at = (p: SourcePosition): SourcePosition => ({
-    line: outer.start.line,
-    column: columns[Math.min(index.offset(p.line, p.column), columns.length - 1)] as number,
-  });
-  return (inner) => (inner ? { file: outer.file, start: at(inner.start), end: at(inner.end) } : outer);
+  return columnMapper(outer, text, columns);
 }
 
 /**
