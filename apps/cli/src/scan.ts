@@ -83,6 +83,11 @@ interface Target {
   file: string;
   explicit: boolean;
   stdin?: boolean;
+  /**
+   * A scanned Terraform module reads it (`file()`, `templatefile()`): an IAM policy JSON file found
+   * by a walk is then left to the module, which analyses it rendered where it uses it.
+   */
+  embedded?: boolean;
   /** Its `inputKey`: one file named twice, or through a link, is one target. */
   key?: string;
 }
@@ -387,11 +392,13 @@ export async function scan(
   // A file a directory scan read (a module's .tf, a cdk.out template) is not read again on its own;
   // nor is a policy template a scanned module renders (`templatefile("policy.json", {...})`) that a
   // walk found: its policy is the one rendered where the module uses it, and read alone its
-  // `${account_id}` would be an IAM policy variable. One named explicitly is still read.
+  // `${account_id}` would be an IAM policy variable. One named explicitly is still read, and so is
+  // any other input a module reads (a CloudFormation template an aws_cloudformation_stack deploys
+  // with `file()`): see scanFile.
   for (let i = targets.length - 1; i >= 0; i--) {
     const t = targets[i];
-    if (t?.key !== undefined && (consumed.has(t.key) || (embedded.has(t.key) && !t.explicit)))
-      targets.splice(i, 1);
+    if (t?.key !== undefined && consumed.has(t.key)) targets.splice(i, 1);
+    else if (t?.key !== undefined && embedded.has(t.key) && !t.explicit) t.embedded = true;
   }
 
   /** Keys of the inputs read and recognised (the files directory scans read are in `consumed`). */
@@ -764,6 +771,8 @@ async function scanFile(
   const input = { file: t.file, text };
   await prepareFormats(formats, input);
   const format = formats.find((f) => f.recognises(input));
+  // A policy template a scanned module reads is analysed where the module renders it (see `embedded`).
+  if (t.embedded && format?.name === "iam-policy-json") return;
   if (!format) {
     if (t.explicit && !settings.onlyRecognised) {
       // Text that starts like JSON but does not parse: the JSON error says more than "not recognised".

@@ -206,4 +206,35 @@ describe("a template is still read as a policy of its own", () => {
     const { report } = await run(["."], dir);
     expect(placement(report)).toEqual([["CD101", "policies/other.json", 4, 5, null]]);
   });
+
+  // From the session-17 review: every file a module read left the walk, so a CloudFormation template
+  // an aws_cloudformation_stack deploys with file() or templatefile() was not scanned at all.
+  it("when it is another kind of input: a CloudFormation template a stack resource deploys", async () => {
+    const dir = write(tmp.folder("stack"), {
+      "main.tf": `resource "aws_cloudformation_stack" "s" {
+  name          = "s"
+  template_body = file("\${path.module}/stack.json")
+}
+`,
+      "stack.json": JSON.stringify(
+        {
+          Resources: {
+            Perm: {
+              Type: "AWS::Lambda::Permission",
+              Properties: {
+                FunctionName: "f",
+                Action: "lambda:InvokeFunction",
+                Principal: "sns.amazonaws.com",
+              },
+            },
+          },
+        },
+        null,
+        2,
+      ),
+    });
+    const { code, report } = await run(["."], dir);
+    expect(placement(report)).toEqual([["CD101", "stack.json", 3, 5, "Perm"]]);
+    expect(code).toBe(1);
+  });
 });
