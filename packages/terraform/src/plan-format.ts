@@ -307,6 +307,15 @@ function placeDiagnostic(ctx: PlanContext, diagnostic: Diagnostic, at: SourceRan
   ctx.placed.push({ diagnostic, at });
 }
 
+/** Whether an `after_unknown` value marks anything in it as known only after apply. */
+function holdsTrue(v: Json | undefined, depth = 0): boolean {
+  if (v === true) return true;
+  if (depth > 32 || v === null || typeof v !== "object") return false;
+  return Array.isArray(v)
+    ? v.some((x) => holdsTrue(x, depth + 1))
+    : Object.values(v).some((x) => holdsTrue(x, depth + 1));
+}
+
 function isUnknown(unknownValues: JsonObject | undefined, attr: string): boolean {
   return own(unknownValues, attr) === true;
 }
@@ -440,9 +449,12 @@ function eventPermissionSite(r: PlanResource, ctx: PlanContext): PolicySite | un
   const range = ctx.locator.at(r.path);
   const conditions = own(r.values, "condition");
   const condition = Array.isArray(conditions) ? conditions[0] : undefined;
-  const unknownCondition = own(r.unknown, "condition");
+  // Terraform writes `after_unknown` for every block list (`"condition": []`, `[{}]`): only a
+  // `true` in it is a value known after apply.
   const later =
-    isUnknown(r.unknown, "principal") || isUnknown(r.unknown, "action") || unknownCondition !== undefined
+    isUnknown(r.unknown, "principal") ||
+    isUnknown(r.unknown, "action") ||
+    holdsTrue(own(r.unknown, "condition"))
       ? "principal, action or condition"
       : undefined;
   const principal = own(r.values, "principal");

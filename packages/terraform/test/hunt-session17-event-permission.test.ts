@@ -39,6 +39,9 @@ describe("aws_cloudwatch_event_permission", () => {
       const s = await scan(permission(args));
       expect(s.sites).toHaveLength(1);
       expect(s.findings).toEqual([]);
+      // The resource's condition block takes key, type and value (not a policy document's test,
+      // variable and values): no ConfigError (review).
+      expect(s.diagnostics).toEqual([]);
     }
   });
 

@@ -64,22 +64,28 @@ function presenceOf(coll: TfValue, text: string, where: string): Presence {
  * Static blocks of a type and the blocks `dynamic "type"` generates, in source order. A `for_each`
  * that is not known gives one block whose iterator is unknown (analysed once).
  */
-export function expandBlocks(body: Body, type: string, scope: Scope): ExpandedBlock[] {
+export function expandBlocks(
+  body: Body,
+  type: string,
+  scope: Scope,
+  /** Whether the blocks are an `aws_iam_policy_document`'s, checked against its schema. */
+  policyDocument = true,
+): ExpandedBlock[] {
   const out: ExpandedBlock[] = [];
-  const written = argumentBlocks(body, type, configError(scope));
+  const written = policyDocument ? argumentBlocks(body, type, configError(scope)) : [];
   const blocks = written.length
     ? [...body.blocks, ...written].sort((a, b) => a.span.start - b.span.start)
     : body.blocks;
   for (const b of blocks) {
     if (b.type === type) {
-      checkDocumentBlock(type, b.body, configError(scope));
+      if (policyDocument) checkDocumentBlock(type, b.body, configError(scope));
       out.push({ body: b.body, scope, span: b.span });
       continue;
     }
     if (b.type !== "dynamic" || b.labels[0] !== type) continue;
     const content = b.body.blocks.find((c) => c.type === "content");
     if (!content) continue;
-    checkDocumentBlock(type, content.body, configError(scope));
+    if (policyDocument) checkDocumentBlock(type, content.body, configError(scope));
     const it = b.body.attributes.get("iterator");
     // `iterator = name` in native syntax; a string holding the name in JSON syntax.
     const iteratorText =

@@ -406,7 +406,9 @@ function valuesAt(body: Body, path: string[], scope: Scope): Array<{ attr: Attri
     const a = body.attributes.get(head);
     return a ? [{ attr: a, scope }] : [];
   }
-  return expandBlocks(body, head, scope).flatMap((b) => valuesAt(b.body, rest, b.scope));
+  // A resource's own blocks (`inline_policy`, an event permission's `condition`), not a policy
+  // document's: not held to aws_iam_policy_document's schema.
+  return expandBlocks(body, head, scope, false).flatMap((b) => valuesAt(b.body, rest, b.scope));
 }
 
 function permissionSite(inst: ResourceInstance, rootFile: string, collector: SiteCollector): void {
