@@ -399,3 +399,19 @@ describe("a plan beside a module with a document only the untaken branch names",
     expect(r.code).toBe(0);
   });
 });
+
+// Session-17 review: a plan older than the module beside it (the statement's principal changed since)
+// was folded into the source's finding, which then named the plan's principal and took its fix: the
+// events.amazonaws.com statement got an SNS source ARN. Readings with other principals are two.
+describe("a plan older than its module", () => {
+  it("keeps the source's finding and the plan's, each with its own principal", async () => {
+    const r = await checkIac(["--format", "json", "--account", "111122223333", "."], {
+      cwd: join(ROOT, "test-fixtures/terraform/plan-source/stale-plan"),
+    });
+    const report = parseReport(r.stdout);
+    expect(report.findings.map((f) => [f.ruleId, f.file, f.principals])).toEqual([
+      ["CD101", "main.tf", ["events.amazonaws.com"]],
+      ["CD101", "plan.json", ["sns.amazonaws.com"]],
+    ]);
+  });
+});

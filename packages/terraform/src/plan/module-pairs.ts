@@ -34,6 +34,14 @@ function findingKey(site: CheckedSite["site"], f: Finding): string | undefined {
     : `${key}\u0000${f.ruleId}\u0000${f.statement?.index ?? ""}\u0000${f.statement?.sid ?? ""}`;
 }
 
+/** Whether two findings name the same principals, or the first's hold one not known (`<...>`). */
+function samePrincipals(source: Finding, plan: Finding): boolean {
+  if (source.principals.some((p) => p.includes("<"))) return true;
+  const a = [...new Set(source.principals)].sort();
+  const b = [...new Set(plan.principals)].sort();
+  return a.length === b.length && a.every((p, i) => p === b[i]);
+}
+
 /**
  * A plan scanned with the module it was made from (`check-iac plan.json infra/`, or a directory
  * that holds both) has each policy read twice: from the plan's values and from the `.tf` source.
@@ -113,7 +121,12 @@ export class PlanModulePairs {
       const key = c?.fromPlan ? findingKey(c.site, f) : undefined;
       const resource = f.resource;
       if (key === undefined || !resource) continue;
-      const candidates = (byKey.get(key) ?? []).filter((m) => m.resource && covers(m.resource, resource));
+      // The same statement read twice: its principals agree, or the source's hold a value it does
+      // not know (`<var.service>`). A plan older than the source (another principal written since)
+      // is another statement: both findings stay.
+      const candidates = (byKey.get(key) ?? []).filter(
+        (m) => m.resource && covers(m.resource, resource) && samePrincipals(m, f),
+      );
       const m =
         candidates.find((x) => x.message === f.message && x.resource === resource) ??
         candidates.find((x) => x.message === f.message) ??
