@@ -46,6 +46,25 @@ resource "aws_lambda_permission" "b" {
     expect(s.diagnostics).toEqual([]);
   });
 
+  // Session-17 review: through an index into a data source whose count is not known, the reference
+  // itself may fail (count 0), and try() then gives null: the permission may deploy unpinned.
+  it("read through an index of a count not known, may be null", async () => {
+    const s = await scan({
+      "main.tf": `variable "lookup_account" { type = bool }
+data "aws_caller_identity" "current" { count = var.lookup_account ? 1 : 0 }
+resource "aws_lambda_permission" "s3" {
+  function_name  = "f"
+  action         = "lambda:InvokeFunction"
+  principal      = "s3.amazonaws.com"
+  source_arn     = "arn:aws:s3:::my-upload-bucket"
+  source_account = try(data.aws_caller_identity.current[0].account_id, null)
+}
+`,
+    });
+    expect(s.findings.map((f) => f.ruleId)).toEqual(["CD103"]);
+    expect(s.diagnostics.map((d) => d.code)).toEqual(["UnresolvedArgument"]);
+  });
+
   it("an attribute an item may lack still may be null (the fallback)", async () => {
     const s = await scan({
       "main.tf": `variable "triggers" { type = map(any) }

@@ -1225,7 +1225,10 @@ export class ModuleInstance {
         // An unknown may still fail when known (an attribute the object lacks): a later null
         // alternative may then be the value. Not the deploying account, Region, partition or DNS
         // suffix: they are always there (`try(data.aws_caller_identity.current.account_id, null)`).
-        if (v.kind === "unknown" && !v.mayBeNull && !ALWAYS_THERE.has(v.symbol.kind))
+        // (Read through an index, `data.aws_caller_identity.current[0]` of a count not known, the
+        // reference itself may fail: the exemption is only for one written without brackets.)
+        const direct = !sliceText(scope.map, (expr.args[i] as Expr).span).includes("[");
+        if (v.kind === "unknown" && !v.mayBeNull && !(direct && ALWAYS_THERE.has(v.symbol.kind)))
           for (const later of expr.args.slice(i + 1))
             if (mayBeNull(this.evaluate(later, scope))) return { ...v, mayBeNull: true };
         return v;
