@@ -538,3 +538,29 @@ describe.skipIf(!terraformInstalled)("the values above are terraform console's",
       expect([expr, JSON.parse(JSON.parse(got[i] as string))]).toEqual([expr, JSON.parse(expected)]);
   });
 });
+
+// Session-17 review: format() widths were not bounded: `%999999999s` threw (Invalid string length)
+// and took the module's every finding with it (InternalError, exit 3); `%99999999d` took 27 s.
+describe("format() with a huge width", () => {
+  it("is an unknown, quickly, and the module is analysed", async () => {
+    const t = performance.now();
+    const s = await scan({
+      "main.tf": `resource "aws_sqs_queue_policy" "p" {
+  queue_url = "q"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "sns.amazonaws.com" }
+      Action    = "sqs:SendMessage"
+      Resource  = format("%999999999s", "x")
+      Sid       = format("%99999999d", 1)
+    }]
+  })
+}
+`,
+    });
+    expect(performance.now() - t).toBeLessThan(5000);
+    expect(s.findings.map((f) => [f.ruleId, f.severity])).toEqual([["CD101", "high"]]);
+  });
+});

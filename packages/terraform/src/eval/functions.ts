@@ -288,6 +288,9 @@ function flatten(v: TfValue, depth: number): TfValue[] | undefined {
   return out;
 }
 
+/** The largest width or precision `format()` prints. */
+const MAX_FORMAT_WIDTH = 10_000;
+
 /** A `%` sequence of a format string: flags, width, precision, argument index and verb. */
 const FORMAT_VERB = /^%([-+# 0]*)([0-9]+)?(?:\.([0-9]*))?(?:\[([0-9]+)\])?([a-zA-Z%])?/;
 
@@ -347,6 +350,14 @@ function format(args: TfValue[], range: SourceRange | undefined): TfValue {
     const v: FormatVerb = { raw, flags, verb };
     if (width !== undefined) v.width = Number(width);
     if (precision !== undefined) v.precision = Number(precision || "0");
+    // A width or precision no policy needs is not printed (`%999999999s` would build a string of a
+    // gigabyte): the value stays unknown, said so.
+    if ((v.width ?? 0) > MAX_FORMAT_WIDTH || (v.precision ?? 0) > MAX_FORMAT_WIDTH)
+      return unknown(
+        "format(...)",
+        `the width or precision of "${raw}" is over ${MAX_FORMAT_WIDTH}; it is not evaluated`,
+        range,
+      );
     const printed = formatOne(v, arg, range);
     if (!Array.isArray(printed)) return printed;
     out.push([{ text }], printed);
