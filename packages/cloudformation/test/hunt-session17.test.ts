@@ -165,3 +165,34 @@ Resources:
     expect((await checkCloudFormation("template.yaml", out, options)).findings).toEqual([]);
   });
 });
+
+// Session-17 review: positions in a `!Sub |` JSON policy searched the template from its start for
+// each node (a column mapping added this session): 1,500 statements at line 32,000 took 11.7 s.
+describe("a large block-scalar JSON policy far down a template", () => {
+  it("is read in linear time", async () => {
+    const filler = Array.from(
+      { length: 6000 },
+      (_, i) => `  T${i}:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: t${i}\n`,
+    ).join("");
+    const statements = Array.from(
+      { length: 1500 },
+      (_, i) =>
+        `          {"Sid": "S${i}", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "arn:\${AWS::Partition}:sqs:us-east-1:731234567890:q", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:731234567890:t${i}"}}}`,
+    ).join(",\n");
+    const open = `          {"Sid": "Open", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "arn:\${AWS::Partition}:sqs:us-east-1:731234567890:q"}`;
+    const text = `Resources:\n${filler}  P:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [q]\n      PolicyDocument: !Sub |\n        {"Version": "2012-10-17", "Statement": [\n${statements},\n${open}\n        ]}\n`;
+    const t = performance.now();
+    const r = await checkCloudFormation("big.yaml", text, {});
+    expect(performance.now() - t).toBeLessThan(6000);
+    const lines = text.split("\n");
+    const line = lines.findIndex((l) => l.includes('"Sid": "Open"')) + 1;
+    expect(r.findings.map((f) => [f.ruleId, f.statement?.sid, f.line, f.element])).toEqual([
+      [
+        "CD101",
+        "Open",
+        line,
+        { line, column: (lines[line - 1] as string).indexOf('"sns.amazonaws.com"') + 1 },
+      ],
+    ]);
+  });
+});

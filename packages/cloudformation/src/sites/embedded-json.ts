@@ -286,9 +286,10 @@ function rangeMapper(
     // A line where a `Fn::Sub` replaced `${…}`: its columns are walked (see subLineColumns).
     const lines = text?.split("\n");
     const walked = new Map<number, number[] | undefined>();
+    // (The block's line starts, found once above: a search from the text's start per position
+    // made a policy at line 32,000 take seconds.)
     const templateLineHasSub = (line: number): boolean => {
-      const offsets = lineOffsets(templateText, outer.start.line + line, outer.start.line + line);
-      const from = offsets.get(outer.start.line + line);
+      const from = lineStarts.get(outer.start.line + line);
       if (from === undefined) return false;
       const end = templateText.indexOf("\n", from);
       return templateText.slice(from, end < 0 ? templateText.length : end).includes("${");
@@ -298,9 +299,8 @@ function rangeMapper(
       if (own === undefined || (!own.includes(TOKEN_OPEN) && !templateLineHasSub(p.line)))
         return p.column + indent;
       if (!walked.has(p.line)) {
-        const offsets = lineOffsets(templateText, outer.start.line + p.line, outer.start.line + p.line + 1);
-        const from = offsets.get(outer.start.line + p.line);
-        const to = offsets.get(outer.start.line + p.line + 1);
+        const from = lineStarts.get(outer.start.line + p.line);
+        const to = lineStarts.get(outer.start.line + p.line + 1);
         const line =
           from === undefined
             ? undefined
