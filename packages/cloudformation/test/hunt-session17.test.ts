@@ -177,7 +177,7 @@ describe("a large block-scalar JSON policy far down a template", () => {
     const statements = Array.from(
       { length: 1500 },
       (_, i) =>
-        `          {"Sid": "S${i}", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "arn:\${AWS::Partition}:sqs:us-east-1:731234567890:q", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:731234567890:t${i}"}}}`,
+        `          {"Sid": "S${i}", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:731234567890:q", "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:731234567890:t${i}"}}}`,
     ).join(",\n");
     const open = `          {"Sid": "Open", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "arn:\${AWS::Partition}:sqs:us-east-1:731234567890:q"}`;
     const text = `Resources:\n${filler}  P:\n    Type: AWS::SQS::QueuePolicy\n    Properties:\n      Queues: [q]\n      PolicyDocument: !Sub |\n        {"Version": "2012-10-17", "Statement": [\n${statements},\n${open}\n        ]}\n`;
