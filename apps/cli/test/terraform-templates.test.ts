@@ -237,4 +237,21 @@ describe("a template is still read as a policy of its own", () => {
     expect(placement(report)).toEqual([["CD101", "stack.json", 3, 5, "Perm"]]);
     expect(code).toBe(1);
   });
+
+  // Session-17 review: the files a resource with count = 0 reads were found only when the call was
+  // the whole argument; wrapped (`replace(templatefile(...), ...)`), the template was walked raw.
+  it("when a resource with count = 0 reads it through another function", async () => {
+    const dir = write(tmp.folder("count0-wrapped"), {
+      "main.tf": `resource "aws_sns_topic_policy" "t" {
+  count  = 0
+  arn    = "arn:aws:sns:us-east-1:210987654321:t"
+  policy = replace(templatefile("\${path.module}/policies/topic-policy.json", { topic_arn = "x", account_id = "210987654321" }), "x", "y")
+}
+`,
+      "policies/topic-policy.json": TOPIC_TEMPLATE,
+    });
+    const { code, report } = await run(["."], dir);
+    expect(placement(report)).toEqual([]);
+    expect(code).toBe(0);
+  });
 });

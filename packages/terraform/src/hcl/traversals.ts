@@ -101,11 +101,14 @@ export function fileCalls(expr: Expr, out: CallExpr[] = [], depth = 0): CallExpr
   if (depth > MAX_DEPTH) return out;
   const next = (e: Expr) => fileCalls(e, out, depth + 1);
   if (expr.type === "call" && (expr.name === "file" || expr.name === "templatefile")) out.push(expr);
-  if (expr.type === "template") for (const e of templateExpressions(expr.parts, [], depth + 1)) next(e);
-  else if (expr.type === "for")
-    for (const e of [expr.collection, expr.key, expr.value, expr.condition])
-      if (e) next(e);
-      else for (const child of childExpressions(expr)) next(child);
+  if (expr.type === "template") {
+    for (const e of templateExpressions(expr.parts, [], depth + 1)) next(e);
+  } else if (expr.type === "for") {
+    for (const e of [expr.collection, expr.key, expr.value, expr.condition]) if (e) next(e);
+  } else {
+    // A call's arguments too: `replace(templatefile(...), ...)`, `jsondecode(file(...))`.
+    for (const child of childExpressions(expr)) next(child);
+  }
   return out;
 }
 
