@@ -63,12 +63,17 @@ interface Edit {
   what: string;
 }
 
+/** The symbols a fix value may hold as `<NAME>`. */
+type SymbolName = "SELF" | "REGION" | "PARTITION" | "URL_SUFFIX";
+
 /** References for the symbols a fix value may hold, from the module's data sources. */
 interface SymbolRefs {
   SELF?: string;
   REGION?: string;
   PARTITION?: string;
   URL_SUFFIX?: string;
+  /** A configuration file of the module could not be read: it may declare a data source. */
+  unread?: boolean;
 }
 
 const TOKEN = /<(SELF|REGION|PARTITION|URL_SUFFIX)>/g;
@@ -147,12 +152,12 @@ export async function applyTerraformFixesWithNotes(
 /** The data sources of the module in `dir` that give the deploying account, region and partition. */
 async function moduleSymbolRefs(dir: string, given: ReadonlyMap<string, string>): Promise<SymbolRefs> {
   const texts = new Map<string, string>();
-  for (const [f, t] of given)
-    if (resolve(dirname(f)) === dir && /\.(tf|tofu)$/.test(f)) texts.set(resolve(f), t);
+  const CONFIG = /\.(tf|tofu)(\.json)?$/;
+  for (const [f, t] of given) if (resolve(dirname(f)) === dir && CONFIG.test(f)) texts.set(resolve(f), t);
   try {
     for (const name of await readdir(dir)) {
       const p = join(dir, name);
-      if (!/\.(tf|tofu)$/.test(name) || texts.has(p)) continue;
+      if (!CONFIG.test(name) || texts.has(p)) continue;
       try {
         texts.set(p, await readFile(p, "utf8"));
       } catch {
@@ -163,19 +168,31 @@ async function moduleSymbolRefs(dir: string, given: ReadonlyMap<string, string>)
     // no directory on disk: only the given texts
   }
   const refs: SymbolRefs = {};
-  for (const [, t] of [...texts].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    let body: Body;
-    try {
-      body = HclParser.parseBody(t);
-    } catch {
-      continue;
+  for (const [file, t] of [...texts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    // Data sources declared in JSON syntax (`{"data": {"aws_region": {"current": {}}}}`).
+    const declared: Array<[string, string]> = [];
+    if (file.endsWith(".json")) {
+      try {
+        const data = (JSON.parse(t) as { data?: Record<string, Record<string, unknown>> }).data ?? {};
+        for (const [type, names] of Object.entries(data))
+          for (const name of Object.keys(names ?? {})) declared.push([type, name]);
+      } catch {
+        refs.unread = true;
+      }
+    } else {
+      try {
+        for (const b of HclParser.parseBody(t).blocks)
+          if (b.type === "data" && b.labels.length >= 2)
+            declared.push([b.labels[0] as string, b.labels[1] as string]);
+      } catch {
+        // A file our parser cannot read may declare them: none is declared by the fix.
+        refs.unread = true;
+      }
     }
-    for (const b of body.blocks) {
-      if (b.type !== "data" || b.labels.length < 2) continue;
-      const name = b.labels[1] as string;
-      if (b.labels[0] === "aws_caller_identity") refs.SELF ??= `data.aws_caller_identity.${name}.account_id`;
-      else if (b.labels[0] === "aws_region") refs.REGION ??= `data.aws_region.${name}.name`;
-      else if (b.labels[0] === "aws_partition") {
+    for (const [type, name] of declared) {
+      if (type === "aws_caller_identity") refs.SELF ??= `data.aws_caller_identity.${name}.account_id`;
+      else if (type === "aws_region") refs.REGION ??= `data.aws_region.${name}.name`;
+      else if (type === "aws_partition") {
         refs.PARTITION ??= `data.aws_partition.${name}.partition`;
         refs.URL_SUFFIX ??= `data.aws_partition.${name}.dns_suffix`;
       }
@@ -264,7 +281,7 @@ async function fixFile(
   // `data "aws_region"` gets one, in the file of the first permission that needs it.
   const region = "data.aws_region.current.name";
   const declareRegion =
-    !refs.REGION && findings.some((f) => f.fix?.permission?.sourceArn?.includes("<REGION>"));
+    !refs.REGION && !refs.unread && findings.some((f) => f.fix?.permission?.sourceArn?.includes("<REGION>"));
   const ctx: Ctx = { file, text, refs: declareRegion ? { ...refs, REGION: region } : refs, notes };
   const edits: Edit[] = [];
   const done = new Set<number>();
@@ -436,7 +453,7 @@ function hclQuoted(s: string): string {
 /** Notes the tokens a value holds that the module has no data source for. */
 function noteTokens(ctx: Ctx, value: string, where: string): void {
   for (const m of value.matchAll(TOKEN)) {
-    const name = m[1] as keyof SymbolRefs;
+    const name = m[1] as SymbolName;
     if (!ctx.refs[name]) {
       const source =
         name === "SELF" ? "aws_caller_identity" : name === "REGION" ? "aws_region" : "aws_partition";
@@ -461,10 +478,10 @@ function hclValue(ctx: Ctx, given: string, where: string): string {
   const value = defaultPartition(ctx, given);
   noteTokens(ctx, value, where);
   const whole = /^<(SELF|REGION|PARTITION|URL_SUFFIX)>$/.exec(value);
-  const ref = whole ? ctx.refs[whole[1] as keyof SymbolRefs] : undefined;
+  const ref = whole ? ctx.refs[whole[1] as SymbolName] : undefined;
   if (ref) return ref;
   const quoted = hclQuoted(value);
-  return quoted.replace(TOKEN, (m, name: keyof SymbolRefs) => {
+  return quoted.replace(TOKEN, (m, name: SymbolName) => {
     const r = ctx.refs[name];
     return r ? `\${${r}}` : m;
   });
@@ -474,7 +491,7 @@ function hclValue(ctx: Ctx, given: string, where: string): string {
 function heredocValue(ctx: Ctx, given: string, where: string): string {
   const value = defaultPartition(ctx, given);
   noteTokens(ctx, value, where);
-  return escapeTemplate(value).replace(TOKEN, (m, name: keyof SymbolRefs) => {
+  return escapeTemplate(value).replace(TOKEN, (m, name: SymbolName) => {
     const r = ctx.refs[name];
     return r ? `\${${r}}` : m;
   });

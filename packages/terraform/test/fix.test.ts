@@ -384,3 +384,43 @@ resource "aws_kms_key" "doc" {
     expect(r.after.filter(fixable)).toEqual([]);
   });
 });
+
+// Session-17 review: the fix declared `data "aws_region" "current"` when the module already did in a
+// .tf.json file (or in a file our parser cannot read): terraform validate then fails on a duplicate.
+describe("--fix on a permission whose module declares aws_region in JSON syntax", () => {
+  it("refers to that data source and declares none", async () => {
+    const dir = writeTree({
+      "main.tf": `resource "aws_lambda_permission" "events" {
+  action        = "lambda:InvokeFunction"
+  function_name = "f"
+  principal     = "events.amazonaws.com"
+}
+`,
+      "region.tf.json": JSON.stringify({ data: { aws_region: { here: {} } } }),
+    });
+    const r = await fixAndRescan(dir);
+    const text = r.files.get(join(dir, "main.tf")) as string;
+    expect(text).toContain('source_arn    = "arn:aws:events:${data.aws_region.here.name}:210987654321:*"');
+    expect(text).not.toContain('data "aws_region"');
+  });
+
+  it("declares none, and leaves <REGION> with a note, when a file of the module does not parse", async () => {
+    const dir = writeTree({
+      "main.tf": `resource "aws_lambda_permission" "events" {
+  action        = "lambda:InvokeFunction"
+  function_name = "f"
+  principal     = "events.amazonaws.com"
+}
+`,
+      "broken.tf": 'data "aws_region" "current" {\n',
+    });
+    const before = await findingsOf(dir);
+    const file = join(dir, "main.tf");
+    const { files, notes } = await applyTerraformFixesWithNotes(
+      new Map([[file, readFileSync(file, "utf8")]]),
+      before.filter((f) => f.file === file),
+    );
+    expect(files.get(file)).not.toContain('data "aws_region"');
+    expect(notes.some((n) => n.includes("<REGION>"))).toBe(true);
+  });
+});
