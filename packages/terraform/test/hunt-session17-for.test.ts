@@ -256,3 +256,38 @@ variable "assume_role_statements" { type = any }
     ]);
   });
 });
+
+// Session-17 review: the loop's separator was trimmed only when `%{ endif }` ended the body; with a
+// newline or a space after it (the usual layout) the loop's text did not read as JSON and the policy
+// was PolicyUnknown, its unguarded Allow not reported.
+describe("a template loop with its separator before a newline", () => {
+  it("is read: the Allow it writes is CD101", async () => {
+    const s = await scan({
+      "main.tf": `variable "topics" { type = list(string) }
+resource "aws_sqs_queue" "q" { name = "q" }
+resource "aws_sqs_queue_policy" "p" {
+  queue_url = aws_sqs_queue.q.id
+  policy    = templatefile("\${path.module}/p_a.tpl", { queue = aws_sqs_queue.q.arn, topics = var.topics })
+}
+`,
+      "p_a.tpl": `{
+  "Version": "2012-10-17",
+  "Statement": [
+%{ for i, t in topics}
+    {
+      "Effect": "Allow",
+      "Principal": {"Service": "sns.amazonaws.com"},
+      "Action": "sqs:SendMessage",
+      "Resource": "\${queue}"
+    }%{ if i < length(topics) - 1 },%{ endif }
+%{ endfor}
+  ]
+}
+`,
+    });
+    expect(s.findings.map((f) => [f.ruleId, f.severity, f.file.endsWith("p_a.tpl"), f.line])).toEqual([
+      ["CD101", "high", true, 5],
+    ]);
+    expect(s.diagnostics.map((d) => d.code)).not.toContain("PolicyUnknown");
+  });
+});

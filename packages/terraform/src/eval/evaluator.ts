@@ -1683,7 +1683,14 @@ function isDenyStatement(v: TfValue): boolean {
  * only widen a policy when the loop makes them once or more, and an empty loop grants nothing.
  */
 function makesAllowStatements(segs: StringSegment[]): boolean {
-  const text = segs.map((x): StringSegment => ("text" in x ? { text: x.text } : x));
+  // Adjacent texts as one (`%{ endif }` then a space or a newline: the separator and what follows
+  // it are separate segments), so that a separator is trimmed with the space around it.
+  const text: StringSegment[] = [];
+  for (const x of segs) {
+    const prev = text[text.length - 1];
+    if ("text" in x && prev && "text" in prev) text[text.length - 1] = { text: prev.text + x.text };
+    else text.push("text" in x ? { text: x.text } : x);
+  }
   const first = text[0];
   if (first && "text" in first) text[0] = { text: first.text.replace(/^\s*,?/, "") };
   const last = text[text.length - 1];
