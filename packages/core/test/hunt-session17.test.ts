@@ -66,3 +66,29 @@ describe("the regional Step Functions principal", () => {
     expect(f?.fix?.condition?.ArnLike).toEqual({ "aws:SourceArn": "arn:aws:states:*:210987654321:*" });
   });
 });
+
+// Session-17 CloudFormation hunt (cfn-lint's good/resources/iam/resource_policy.yaml,
+// WebsiteBucketPolicy): `s3:GetObject` granted on the bucket ARN was CD101 high with a witness no
+// request can be (GetObject on `arn:aws:s3:::bucket`): an object action's resource is an object.
+describe("S3 object actions on a bucket ARN", () => {
+  const policy = (resource: string, action = "s3:GetObject") =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: "*", Action: action, Resource: resource }],
+    });
+  const rules = (text: string) =>
+    checkPolicyText(text, "bucket.json", {}).findings.map((f) => [f.ruleId, f.witness?.resource]);
+
+  it("match no request: nothing is reported", () => {
+    expect(rules(policy("arn:aws:s3:::b"))).toEqual([]);
+    expect(rules(policy("arn:aws:s3:::b", "s3:PutObject"))).toEqual([]);
+  });
+
+  it("on the bucket's objects, or with a bucket action, are still reported", () => {
+    expect(rules(policy("arn:aws:s3:::b/*"))).toEqual([
+      ["CD101", expect.stringMatching(/^arn:aws:s3:::b\/.+/)],
+    ]);
+    expect(rules(policy("arn:aws:s3:::b", "s3:ListBucket"))).toEqual([["CD101", "arn:aws:s3:::b"]]);
+    expect(rules(policy("arn:aws:s3:::b", "s3:Get*"))).toEqual([["CD101", "arn:aws:s3:::b"]]);
+  });
+});

@@ -1014,6 +1014,19 @@ function onlyPutObject(stmt: Statement): boolean {
   return values.every((v) => v.parts.length === 1 && String(v.parts[0]).toLowerCase() === "s3:putobject");
 }
 
+/** S3 actions whose resource is an object (the Service Authorization Reference's `object` type). */
+const S3_OBJECT_ACTION =
+  /^s3:((get|put|delete|restore|replicate)object[a-z]*|abortmultipartupload|listmultipartuploadparts)$/;
+
+const S3_OBJECT_ARN = globPattern("arn:*:s3:::?*/?*");
+
+/** Whether the statement allows only object-level S3 actions, each named without a wildcard. */
+function onlyS3ObjectActions(stmt: Statement): boolean {
+  const values = stmt.action?.values;
+  if (stmt.notAction || !values || values.length === 0) return false;
+  return values.every((v) => v.parts.length === 1 && S3_OBJECT_ACTION.test(String(v.parts[0]).toLowerCase()));
+}
+
 /** Keys a witness gets its value for elsewhere (the request itself, or what AWS adds to it). */
 const VALUED_ELSEWHERE = new Set([
   ACTION_KEY,
@@ -1174,6 +1187,11 @@ function solveAccountKeys(
       // Its objects' keys hold AWSLogs once, followed by the account it delivers for (ELB).
       constraints.positives.push([globPattern(`arn:*:s3:::*/AWSLogs/${account}/*`)]);
       constraints.negatives.push([globPattern("*AWSLogs*AWSLogs*")]);
+    } else if (key === RESOURCE_KEY && onlyS3ObjectActions(q.statement)) {
+      // An object-level S3 action is always for an object: `arn:…:s3:::bucket/key`. A statement
+      // granting one on bucket ARNs alone matches no request (S3 refuses it: "Action does not apply
+      // to any resource(s) in statement").
+      constraints.positives.push([S3_OBJECT_ARN]);
     } else if (key === MFA_PRESENT) {
       constraints.positives.push([exactPattern("false")]);
     } else if (alt?.binds === "arn") {
