@@ -90,5 +90,9 @@ describe("S3 object actions on a bucket ARN", () => {
     ]);
     expect(rules(policy("arn:aws:s3:::b", "s3:ListBucket"))).toEqual([["CD101", "arn:aws:s3:::b"]]);
     expect(rules(policy("arn:aws:s3:::b", "s3:Get*"))).toEqual([["CD101", "arn:aws:s3:::b"]]);
+    // An access point's objects (an aws_s3_access_point policy) are objects too.
+    expect(rules(policy("arn:aws:s3:us-east-1:210987654321:accesspoint/ap/object/*"))).toEqual([
+      ["CD101", expect.stringMatching(/^arn:aws:s3:us-east-1:210987654321:accesspoint\/ap\/object\/.+/)],
+    ]);
   });
 });

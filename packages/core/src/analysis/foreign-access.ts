@@ -1018,7 +1018,11 @@ function onlyPutObject(stmt: Statement): boolean {
 const S3_OBJECT_ACTION =
   /^s3:((get|put|delete|restore|replicate)object[a-z]*|abortmultipartupload|listmultipartuploadparts)$/;
 
-const S3_OBJECT_ARN = globPattern("arn:*:s3:::?*/?*");
+/** An object of a bucket, or one read through an access point (Multi-Region ones too). */
+const S3_OBJECT_ARNS = [
+  globPattern("arn:*:s3:::?*/?*"),
+  globPattern("arn:*:s3:*:*:accesspoint/?*/object/?*"),
+];
 
 /** Whether the statement allows only object-level S3 actions, each named without a wildcard. */
 function onlyS3ObjectActions(stmt: Statement): boolean {
@@ -1188,10 +1192,11 @@ function solveAccountKeys(
       constraints.positives.push([globPattern(`arn:*:s3:::*/AWSLogs/${account}/*`)]);
       constraints.negatives.push([globPattern("*AWSLogs*AWSLogs*")]);
     } else if (key === RESOURCE_KEY && onlyS3ObjectActions(q.statement)) {
-      // An object-level S3 action is always for an object: `arn:…:s3:::bucket/key`. A statement
+      // An object-level S3 action is always for an object: `arn:…:s3:::bucket/key`, or
+      // `arn:…:s3:region:account:accesspoint/name/object/key` through an access point. A statement
       // granting one on bucket ARNs alone matches no request (S3 refuses it: "Action does not apply
       // to any resource(s) in statement").
-      constraints.positives.push([S3_OBJECT_ARN]);
+      constraints.positives.push(S3_OBJECT_ARNS);
     } else if (key === MFA_PRESENT) {
       constraints.positives.push([exactPattern("false")]);
     } else if (alt?.binds === "arn") {
