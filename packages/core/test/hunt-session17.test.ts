@@ -76,24 +76,18 @@ describe("S3 object actions on a bucket ARN", () => {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: "*", Action: action, Resource: resource }],
     });
-  const rules = (text: string) =>
-    checkPolicyText(text, "bucket.json", {}).findings.map((f) => [f.ruleId, f.witness?.resource]);
+  const rules = (text: string) => checkPolicyText(text, "bucket.json", {}).findings.map((f) => f.ruleId);
 
-  it("match no request: nothing is reported", () => {
+  it("match no request when the bucket ARN is written out: nothing is reported", () => {
     expect(rules(policy("arn:aws:s3:::b"))).toEqual([]);
-    expect(rules(policy("arn:aws:s3:::b", "s3:PutObject"))).toEqual([]);
+    expect(rules(policy("arn:aws-us-gov:s3:::b", "s3:PutObject"))).toEqual([]);
   });
 
-  it("on the bucket's objects, or with a bucket action, are still reported", () => {
-    expect(rules(policy("arn:aws:s3:::b/*"))).toEqual([
-      ["CD101", expect.stringMatching(/^arn:aws:s3:::b\/.+/)],
-    ]);
-    expect(rules(policy("arn:aws:s3:::b", "s3:ListBucket"))).toEqual([["CD101", "arn:aws:s3:::b"]]);
-    expect(rules(policy("arn:aws:s3:::b", "s3:Get*"))).toEqual([["CD101", "arn:aws:s3:::b"]]);
-    // An access point's objects (an aws_s3_access_point policy) are objects too, and the witness
-    // names one (it was `…/object/:s3:::a/a`, made to fit the bucket-object pattern).
-    expect(rules(policy("arn:aws:s3:us-east-1:210987654321:accesspoint/ap/object/*"))).toEqual([
-      ["CD101", expect.stringMatching(/^arn:aws:s3:us-east-1:210987654321:accesspoint\/ap\/object\/[^:]+$/)],
-    ]);
+  it("on objects, through an access point, or with a bucket action, are still reported", () => {
+    expect(rules(policy("arn:aws:s3:::b/*"))).toEqual(["CD101"]);
+    expect(rules(policy("arn:aws:s3:::b*"))).toEqual(["CD101"]);
+    expect(rules(policy("arn:aws:s3:us-east-1:210987654321:accesspoint/ap/object/*"))).toEqual(["CD101"]);
+    expect(rules(policy("arn:aws:s3:::b", "s3:ListBucket"))).toEqual(["CD101"]);
+    expect(rules(policy("arn:aws:s3:::b", "s3:Get*"))).toEqual(["CD101"]);
   });
 });

@@ -1024,12 +1024,27 @@ const S3_OBJECT_ARNS = [
   globPattern("arn:*:s3:*:*:accesspoint/?*/object/?*"),
 ];
 
-/** Whether the statement allows only object-level S3 actions, each named without a wildcard. */
-function onlyS3ObjectActions(stmt: Statement): boolean {
-  const values = stmt.action?.values;
-  if (stmt.notAction || !values || values.length === 0) return false;
-  return values.every((v) => v.parts.length === 1 && S3_OBJECT_ACTION.test(String(v.parts[0]).toLowerCase()));
+/**
+ * Whether the statement allows only object-level S3 actions, each named without a wildcard, on
+ * bucket ARNs alone, each written out (`arn:aws:s3:::my-bucket`, the partition may be the deploy's):
+ * no request matches it. A value not known before deployment (a module's output, a parameter, even
+ * in the bucket name's place) may name objects, so it is never taken for a bucket.
+ */
+function objectActionsOnBuckets(stmt: Statement): boolean {
+  const actions = stmt.action?.values;
+  const resources = stmt.resource?.values;
+  if (stmt.notAction || !actions?.length || stmt.notResource || !resources?.length) return false;
+  return (
+    actions.every((v) => v.parts.length === 1 && S3_OBJECT_ACTION.test(String(v.parts[0]).toLowerCase())) &&
+    resources.every((v) => {
+      if (v.parts.some((p) => typeof p !== "string" && p.kind !== "partition")) return false;
+      return S3_BUCKET_ARN.test(valueText(v, () => "aws"));
+    })
+  );
 }
+
+/** A bucket's ARN, written out: no object key, no wildcard that could stand for one. */
+const S3_BUCKET_ARN = /^arn:[a-z-]+:s3:::[^/*?$]+$/;
 
 /** Keys a witness gets its value for elsewhere (the request itself, or what AWS adds to it). */
 const VALUED_ELSEWHERE = new Set([
@@ -1191,7 +1206,7 @@ function solveAccountKeys(
       // Its objects' keys hold AWSLogs once, followed by the account it delivers for (ELB).
       constraints.positives.push([globPattern(`arn:*:s3:::*/AWSLogs/${account}/*`)]);
       constraints.negatives.push([globPattern("*AWSLogs*AWSLogs*")]);
-    } else if (key === RESOURCE_KEY && onlyS3ObjectActions(q.statement)) {
+    } else if (key === RESOURCE_KEY && objectActionsOnBuckets(q.statement)) {
       // An object-level S3 action is always for an object: `arn:…:s3:::bucket/key`, or
       // `arn:…:s3:region:account:accesspoint/name/object/key` through an access point. A statement
       // granting one on bucket ARNs alone matches no request (S3 refuses it: "Action does not apply
