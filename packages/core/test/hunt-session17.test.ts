@@ -91,3 +91,17 @@ describe("S3 object actions on a bucket ARN", () => {
     expect(rules(policy("arn:aws:s3:::b", "s3:Get*"))).toEqual(["CD101"]);
   });
 });
+
+// Session-17 Terraform hunt (cattle-ops/terraform-aws-gitlab-runner's KMS policy template):
+// `logs.${aws_region}.amazonaws.com` with the region a variable was "not in the service knowledge
+// table": generic rules, and a fix on aws:SourceAccount where AWS scopes key policies for CloudWatch
+// Logs with kms:EncryptionContext:aws:logs:arn.
+describe("a regional principal whose region is not known before deployment", () => {
+  it("is the service its name says", () => {
+    expect(findService("logs.<var.aws_region>.amazonaws.com")?.service).toBe("logs");
+    expect(findService("states.<AWS::Region>.amazonaws.com")?.service).toBe("states");
+    // Only the region's place: a symbol standing for the service name is no known service.
+    expect(findService("<var.service>.amazonaws.com")).toBeUndefined();
+    expect(findService("logs.<a>.<b>.amazonaws.com")).toBeUndefined();
+  });
+});

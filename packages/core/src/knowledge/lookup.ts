@@ -45,8 +45,11 @@ export function findService(principal: string): ServiceKnowledge | undefined {
       lower.endsWith(r.suffix)
     ) {
       const region = lower.slice(r.prefix.length, lower.length - r.suffix.length);
-      // The deploying region as a template writes it (`logs.\${AWS::Region}.amazonaws.com`).
-      if (region === "<region>" || /^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) return r.row;
+      // The deploying region as a template writes it (`logs.\${AWS::Region}.amazonaws.com`), or a
+      // value not known before deployment in its place (`logs.\${var.aws_region}.amazonaws.com`):
+      // the service is the same whichever region it names.
+      if (region === "<region>" || /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) || /^<[^<>]+>$/.test(region))
+        return r.row;
     }
   }
   return undefined;
