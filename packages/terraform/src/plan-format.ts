@@ -451,12 +451,9 @@ function eventPermissionSite(r: PlanResource, ctx: PlanContext): PolicySite | un
   const condition = Array.isArray(conditions) ? conditions[0] : undefined;
   // Terraform writes `after_unknown` for every block list (`"condition": []`, `[{}]`): only a
   // `true` in it is a value known after apply.
-  const later =
-    isUnknown(r.unknown, "principal") ||
-    isUnknown(r.unknown, "action") ||
-    holdsTrue(own(r.unknown, "condition"))
-      ? "principal, action or condition"
-      : undefined;
+  const later = ["principal", "action", "condition"].some((a) => holdsTrue(own(r.unknown, a)))
+    ? "principal, action or condition"
+    : undefined;
   const principal = own(r.values, "principal");
   if (later) {
     placeDiagnostic(

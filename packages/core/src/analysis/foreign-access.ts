@@ -1009,9 +1009,19 @@ function awsLogsAccounts(stmt: Statement, render: (s: ValueSymbol) => string): s
 
 /** Whether the statement allows `s3:PutObject` alone (no NotAction, no wildcard, no other action). */
 function onlyPutObject(stmt: Statement): boolean {
+  return literalActions(stmt)?.every((a) => a === "s3:putobject") ?? false;
+}
+
+/** The statement's actions, lower-cased, when it has an Action and each is written out in it. */
+function literalActions(stmt: Statement): string[] | undefined {
   const values = stmt.action?.values;
-  if (stmt.notAction || !values || values.length === 0) return false;
-  return values.every((v) => v.parts.length === 1 && String(v.parts[0]).toLowerCase() === "s3:putobject");
+  if (stmt.notAction || !values || values.length === 0) return undefined;
+  const out: string[] = [];
+  for (const v of values) {
+    if (v.parts.length !== 1 || typeof v.parts[0] !== "string") return undefined;
+    out.push(v.parts[0].toLowerCase());
+  }
+  return out;
 }
 
 /** S3 actions whose resource is an object (the Service Authorization Reference's `object` type). */
@@ -1031,11 +1041,11 @@ const S3_OBJECT_ARNS = [
  * in the bucket name's place) may name objects, so it is never taken for a bucket.
  */
 function objectActionsOnBuckets(stmt: Statement): boolean {
-  const actions = stmt.action?.values;
+  const actions = literalActions(stmt);
   const resources = stmt.resource?.values;
-  if (stmt.notAction || !actions?.length || stmt.notResource || !resources?.length) return false;
+  if (!actions || stmt.notResource || !resources?.length) return false;
   return (
-    actions.every((v) => v.parts.length === 1 && S3_OBJECT_ACTION.test(String(v.parts[0]).toLowerCase())) &&
+    actions.every((a) => S3_OBJECT_ACTION.test(a)) &&
     resources.every((v) => {
       if (v.parts.some((p) => typeof p !== "string" && p.kind !== "partition")) return false;
       return S3_BUCKET_ARN.test(valueText(v, () => "aws"));

@@ -229,12 +229,10 @@ function permissionSourceArn(
 ): string | undefined {
   const out = new Set<string>();
   for (const p of principals) {
-    const k = p.knowledge;
-    if (k?.accountInArn !== true) return undefined;
-    const format = k.sourceArnFormats.find((f) => /\$\{Account\}/.test(f));
-    const [, , service, inFormat] = format?.split(":") ?? [];
-    if (!service || inFormat === undefined) return undefined;
-    out.add(`arn:${partition}:${service}:${inFormat === "" ? "" : region}:${account}:*`);
+    const arn =
+      p.knowledge?.accountInArn === true && buildSourceArnPattern(p.knowledge, account, partition, region);
+    if (!arn) return undefined;
+    out.add(arn);
   }
   return out.size === 1 ? [...out][0] : undefined;
 }
@@ -252,12 +250,18 @@ const arnPatterns = new WeakMap<ServiceKnowledge, Map<string, string | undefined
  * and the table does not list every shape a service sends. A Region left empty in the format
  * (CloudFront, Budgets) stays empty.
  */
-function buildSourceArnPattern(k: ServiceKnowledge, account: string, partition: string): string | undefined {
+function buildSourceArnPattern(
+  k: ServiceKnowledge,
+  account: string,
+  partition: string,
+  /** What stands in a Region the format has (`*`; a Lambda permission's fix names the function's). */
+  region = "*",
+): string | undefined {
   const format = k.sourceArnFormats.find((f) => /\$\{Account\}/.test(f));
   if (!format) return undefined;
-  const [, , service, region] = format.split(":");
-  if (!service || region === undefined) return undefined;
-  return `arn:${partition}:${service}:${region === "" ? "" : "*"}:${account}:*`;
+  const [, , service, inFormat] = format.split(":");
+  if (!service || inFormat === undefined) return undefined;
+  return `arn:${partition}:${service}:${inFormat === "" ? "" : region}:${account}:*`;
 }
 
 /**
