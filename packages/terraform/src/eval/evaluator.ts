@@ -1118,6 +1118,13 @@ export class ModuleInstance {
         out.push(...inner);
       } else {
         const coll = this.evaluate(p.collection, scope);
+        // The loop's body with its key and value bound.
+        const body = (k: TfValue, v: TfValue): StringSegment[] | TfValue => {
+          const bindings = new Map(scope.bindings ?? []);
+          if (p.keyVar !== undefined) bindings.set(p.keyVar, k);
+          bindings.set(p.valueVar, v);
+          return this.templateSegments(p.body, { ...scope, bindings }, depth + 1, forced, undecided, once);
+        };
         const pairs: Array<[TfValue, TfValue]> =
           coll.kind === "list"
             ? coll.items.map((v, i) => [{ kind: "number", value: i }, v])
@@ -1137,17 +1144,7 @@ export class ModuleInstance {
           ];
           for (const v of items) {
             const pending = once.undecided;
-            const bindings = new Map(scope.bindings ?? []);
-            if (p.keyVar !== undefined) bindings.set(p.keyVar, unknown(p.keyVar, item));
-            bindings.set(p.valueVar, v);
-            const inner = this.templateSegments(
-              p.body,
-              { ...scope, bindings },
-              depth + 1,
-              forced,
-              undecided,
-              once,
-            );
+            const inner = body(unknown(p.keyVar ?? p.valueVar, item), v);
             if (!Array.isArray(inner)) return inner;
             // With an undecided `%{if}` in it, the texts built for each way are checked.
             if (once.undecided === pending && !makesAllowStatements(inner)) return u;
@@ -1157,17 +1154,7 @@ export class ModuleInstance {
           continue;
         }
         for (const [k, v] of pairs) {
-          const bindings = new Map(scope.bindings ?? []);
-          if (p.keyVar !== undefined) bindings.set(p.keyVar, k);
-          bindings.set(p.valueVar, v);
-          const inner = this.templateSegments(
-            p.body,
-            { ...scope, bindings },
-            depth + 1,
-            forced,
-            undecided,
-            once,
-          );
+          const inner = body(k, v);
           if (!Array.isArray(inner)) return inner;
           out.push(...inner);
         }
