@@ -64,4 +64,30 @@ resource "aws_sns_topic_policy" "t" {
       [1, "zeta"],
     ]);
   });
+
+  // Its twin, found on re-reading the change: a template `%{ for }` over a map (`terraform console`:
+  // "%{ for k, v in {zeta = 1, alpha = 2} }${k},%{ endfor }" is "alpha,zeta,").
+  it("template loop: statements in key order", async () => {
+    const s = await scan({
+      "main.tf": `locals {
+  publishers = {
+    zeta  = "events.amazonaws.com"
+    alpha = "cloudwatch.amazonaws.com"
+  }
+}
+resource "aws_sns_topic" "t" {
+  name   = "t"
+  policy = templatefile("\${path.module}/p.tpl", { publishers = local.publishers })
+}
+`,
+      "p.tpl": `{"Version": "2012-10-17", "Statement": [
+%{ for k, svc in publishers }{"Sid": "\${k}", "Effect": "Allow", "Principal": {"Service": "\${svc}"}, "Action": "sns:Publish", "Resource": "*"},
+%{ endfor }{"Sid": "Last", "Effect": "Deny", "Principal": "*", "Action": "sns:DeleteTopic", "Resource": "*"}]}
+`,
+    });
+    expect(s.findings.map((f) => [f.statement?.index, f.statement?.sid])).toEqual([
+      [0, "alpha"],
+      [1, "zeta"],
+    ]);
+  });
 });

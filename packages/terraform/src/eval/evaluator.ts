@@ -1125,11 +1125,12 @@ export class ModuleInstance {
           bindings.set(p.valueVar, v);
           return this.templateSegments(p.body, { ...scope, bindings }, depth + 1, forced, undecided, once);
         };
+        // A map in the lexical order of its keys, as Terraform iterates it.
         const pairs: Array<[TfValue, TfValue]> =
           coll.kind === "list"
             ? coll.items.map((v, i) => [{ kind: "number", value: i }, v])
             : coll.kind === "object"
-              ? [...coll.entries].map(([k, v]) => [str(k), v])
+              ? [...coll.entries].sort(byKey).map(([k, v]) => [str(k), v])
               : [];
         if (coll.kind !== "list" && coll.kind !== "object") {
           const why = `the template loops over a collection not known before apply (${describeUnknown(coll)})`;
