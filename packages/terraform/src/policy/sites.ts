@@ -398,17 +398,27 @@ function contains(outer: SourceRange, inner: SourceRange): boolean {
   return outer.start.line <= inner.start.line && inner.start.line <= outer.end.line;
 }
 
-/** Evaluates `a.b` through nested (and dynamic) blocks. */
-function valuesAt(body: Body, path: string[], scope: Scope): Array<{ attr: Attribute; scope: Scope }> {
+/**
+ * The arguments at `a.b` through nested (and dynamic) blocks, each with the scope to evaluate it in
+ * (the line map of the file it is written in).
+ */
+function valuesAt(
+  m: ModuleInstance,
+  body: Body,
+  path: string[],
+  scope: Scope,
+): Array<{ attr: Attribute; scope: Scope }> {
   const [head, ...rest] = path;
   if (head === undefined) return [];
   if (rest.length === 0) {
     const a = body.attributes.get(head);
-    return a ? [{ attr: a, scope }] : [];
+    if (!a) return [];
+    const file = m.fileOf(a);
+    return [{ attr: a, scope: file ? { ...scope, map: file.map } : scope }];
   }
   // A resource's own blocks (`inline_policy`, an event permission's `condition`), not a policy
   // document's: not held to aws_iam_policy_document's schema.
-  return expandBlocks(body, head, scope, false).flatMap((b) => valuesAt(b.body, rest, b.scope));
+  return expandBlocks(body, head, scope, false).flatMap((b) => valuesAt(m, b.body, rest, b.scope));
 }
 
 function permissionSite(inst: ResourceInstance, rootFile: string, collector: SiteCollector): void {
@@ -627,9 +637,7 @@ export function resourceSites(
       for (const c of candidates) {
         const discovered = "discovered" in c;
         const scope = m.scope(cb.file, inst.bindings);
-        for (const { attr, scope: s } of valuesAt(cb.block.body, c.path.split("."), scope)) {
-          const file = m.fileOf(attr);
-          const sc = file ? { ...s, map: file.map } : s;
+        for (const { attr, scope: sc } of valuesAt(m, cb.block.body, c.path.split("."), scope)) {
           const fallback = sc.map.range(attr.expr.span);
           const v = m.guard(`${inst.address}.${c.path}`, () => m.evaluate(attr.expr, sc));
           const untaken: Written[] = [];
@@ -676,12 +684,11 @@ function eventPermissionSite(
   const body = inst.config.block.body;
   const scope = m.scope(inst.config.file, inst.bindings);
   const at = (path: string[]): { v: TfValue; range: SourceRange } | undefined => {
-    const found = valuesAt(body, path, scope)[0];
+    const found = valuesAt(m, body, path, scope)[0];
     if (!found) return undefined;
-    const file = m.fileOf(found.attr);
-    const sc = file ? { ...found.scope, map: file.map } : found.scope;
-    const range = sc.map.range(found.attr.expr.span);
-    return { v: m.guard(`${inst.address}.${path.join(".")}`, () => m.evaluate(found.attr.expr, sc)), range };
+    const { attr, scope: sc } = found;
+    const range = sc.map.range(attr.expr.span);
+    return { v: m.guard(`${inst.address}.${path.join(".")}`, () => m.evaluate(attr.expr, sc)), range };
   };
   const principal = at(["principal"]);
   if (!principal || principal.v.kind === "null") return;
