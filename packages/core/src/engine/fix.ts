@@ -2,6 +2,7 @@ import { guardKind, isPositive, valueText } from "../analysis/guards.js";
 import type { CoveredPrincipal, StatementFacts } from "../analysis/statement-facts.js";
 import { splitArn } from "../iam/arn.js";
 import { hasWildcard } from "../iam/wildcard.js";
+import { isRegionName } from "../knowledge/lookup.js";
 import type { ServiceKnowledge } from "../knowledge/types.js";
 import type { ConditionEntry, Statement } from "../model/policy.js";
 import type { PolicyValue, ValueSymbol } from "../model/values.js";
@@ -209,7 +210,7 @@ function partitionNote(text: string): string {
 function literalRegion(values: readonly PolicyValue[]): string | undefined {
   for (const v of values) {
     const region = splitArn(valueText(v, () => "\u0000"))?.[3];
-    if (region !== undefined && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) return region;
+    if (region !== undefined && isRegionName(region)) return region;
   }
   return undefined;
 }

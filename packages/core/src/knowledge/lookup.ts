@@ -25,6 +25,11 @@ function buildIndex(rows: readonly ServiceKnowledge[]): PrincipalIndex {
   return { exact, regional };
 }
 
+/** Whether `text` is written as an AWS Region is (`eu-west-1`, `us-gov-east-1`). */
+export function isRegionName(text: string): boolean {
+  return /^[a-z]{2}(-[a-z]+)+-\d$/.test(text);
+}
+
 /** How the adapters show the partition's DNS suffix (`AWS::URLSuffix`, `data.aws_partition...dns_suffix`), lower-cased. */
 const URL_SUFFIX_TOKEN = "<url_suffix>";
 
@@ -48,8 +53,7 @@ export function findService(principal: string): ServiceKnowledge | undefined {
       // The deploying region as a template writes it (`logs.\${AWS::Region}.amazonaws.com`), or a
       // value not known before deployment in its place (`logs.\${var.aws_region}.amazonaws.com`):
       // the service is the same whichever region it names.
-      if (region === "<region>" || /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) || /^<[^<>]+>$/.test(region))
-        return r.row;
+      if (region === "<region>" || isRegionName(region) || /^<[^<>]+>$/.test(region)) return r.row;
     }
   }
   return undefined;
